@@ -1,0 +1,290 @@
+"""The command line. ``tracker`` alone opens the app; subcommands work from the shell.
+
+Kept light on purpose: ``tracker status`` and ``tracker add`` run from shell prompts
+and cron, so this module imports neither Textual nor plotext. Heavier commands live
+in their own modules and are imported only when called (see ``LAZY_COMMANDS``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tracker import __version__, clock, paths
+from tracker.models import MOOD, SCALES, CheckIn, ValidationError
+
+# name -> "module:attribute"; imported only when the command runs or help is shown.
+LAZY_COMMANDS: dict[str, str] = {}
+
+
+class TrackerGroup(click.Group):
+    """A click group that loads heavy subcommands on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            module_name, attr = LAZY_COMMANDS[cmd_name].split(":")
+            return getattr(importlib.import_module(module_name), attr)
+        return super().get_command(ctx, cmd_name)
+
+
+def db_option(func):
+    """``--db PATH`` on a subcommand; it overrides the group's ``--db`` and TRACKER_DB."""
+
+    def remember(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+        if value:
+            ctx.ensure_object(dict)["db"] = value
+
+    return click.option(
+        "--db", "db", metavar="PATH", expose_value=False, callback=remember, is_eager=True,
+        help="Database file (default: TRACKER_DB, else the user data folder).",
+    )(func)
+
+
+def db_path(ctx: click.Context) -> Path:
+    root = ctx.find_root()
+    explicit = (ctx.obj or {}).get("db") or (root.obj or {}).get("db")
+    return paths.resolve_db_path(explicit)
+
+
+def open_store_or_exit(ctx: click.Context):
+    """Open the database, turning a refusal into a clear message and exit code 1."""
+    from tracker.store import Store, StoreError
+
+    try:
+        return Store.open(db_path(ctx), before_migrate=_backup_before_migrate)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _backup_before_migrate(path: Path, version: int) -> None:
+    try:
+        from tracker.backup import backup_before_migration
+    except ImportError:  # backups arrive with the data-trust work
+        return
+    backup_before_migration(path, version)
+
+
+def fail_validation(exc: ValidationError) -> None:
+    click.echo(f"Error: {exc}", err=True)
+    click.echo("Nothing was saved.", err=True)
+    sys.exit(2)
+
+
+@click.group(cls=TrackerGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db", metavar="PATH",
+              help="Database file (default: TRACKER_DB, else the user data folder).")
+@click.option("--demo", is_flag=True,
+              help="Open the app on a throwaway demo database (your own data is not touched).")
+@click.version_option(__version__, prog_name="tracker")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, demo: bool) -> None:
+    """A private practice space for daily check-ins and small relational experiments.
+
+    Run without a command to open the app. This is a practice aid, not treatment.
+    """
+    ctx.ensure_object(dict)
+    if db:
+        ctx.obj["db"] = db
+    if ctx.invoked_subcommand is not None:
+        return
+    if demo:
+        from tracker.demo import open_demo_app
+
+        open_demo_app()
+        return
+    store = open_store_or_exit(ctx)
+    store.close()
+    from tracker.app.app import run_app
+
+    run_app(db_path(ctx))
+
+
+# --- add ---------------------------------------------------------------------------
+
+
+def _rating_option(name: str):
+    scale = SCALES[name]
+    return click.option(
+        f"--{name}", name, metavar=f"{scale.low}-{scale.high}",
+        help=f"{scale.question} {scale.low} = {scale.labels[0]}, {scale.high} = {scale.labels[-1]}.",
+    )
+
+
+@main.command()
+@db_option
+@click.option("--mood", "mood", metavar="1-5", required=True,
+              help="Mood: 1 awful, 2 bad, 3 meh, 4 good, 5 great.")
+@_rating_option("intensity")
+@_rating_option("regulation")
+@_rating_option("pursue")
+@_rating_option("withdraw")
+@click.option("--pursue-acted", metavar="yes|no", help="Did you act on the urge to pursue?")
+@click.option("--withdraw-acted", metavar="yes|no", help="Did you act on the urge to withdraw?")
+@click.option("--paused", metavar="yes|no|-",
+              help="Did you pause before reacting? '-' = no hard moment today.")
+@click.option("--emotion", "emotions", multiple=True, metavar="WORD",
+              help="An emotion you named (repeat for several).")
+@click.option("--person", "people", multiple=True, metavar="NAME",
+              help="Who it was about (repeat for several).")
+@click.option("--tag", "tags", multiple=True, metavar="TAG",
+              help="What was going on: work, bad sleep... (repeat for several).")
+@click.option("--need", metavar="TEXT", help="What did you need?")
+@click.option("--note", metavar="TEXT", help="Anything else, in your own words.")
+@click.option("--day", metavar="YYYY-MM-DD", help="The day it counts for (default today).")
+@click.pass_context
+def add(ctx: click.Context, **values: Any) -> None:
+    """Record a check-in."""
+    values = {k: (list(v) if isinstance(v, tuple) else v) for k, v in values.items()}
+    try:
+        checkin = CheckIn.create(values)
+    except ValidationError as exc:
+        fail_validation(exc)
+        return
+    with open_store_or_exit(ctx) as store:
+        store.save_checkin(checkin)
+    click.echo(f"Saved a check-in for {_day_words(checkin.day)}:")
+    click.echo(describe_checkin(checkin, indent="  "))
+
+
+def _day_words(day: str) -> str:
+    today = clock.today()
+    date = dt.date.fromisoformat(day)
+    if date == today:
+        return f"today ({date:%a %d %b})"
+    if date == today - dt.timedelta(days=1):
+        return f"yesterday ({date:%a %d %b})"
+    return f"{date:%a %d %b %Y}"
+
+
+def describe_checkin(c: CheckIn, indent: str = "") -> str:
+    """A check-in in plain words, one fact per line."""
+    lines = [f"mood {c.mood} ({MOOD.label(c.mood)})"]
+    for name in ("intensity", "regulation"):
+        value = getattr(c, name)
+        if value is not None:
+            lines.append(f"{name} {value} ({SCALES[name].label(value)})")
+    for name, acted in (("pursue", c.pursue_acted), ("withdraw", c.withdraw_acted)):
+        value = getattr(c, name)
+        if value is not None:
+            extra = "" if acted is None else (", acted on it" if acted else ", did not act on it")
+            lines.append(f"{name} urge {value} ({SCALES[name].label(value)}{extra})")
+    if c.paused is not None:
+        lines.append("paused before reacting" if c.paused else "did not pause this time")
+    for label, names in (("emotions", c.emotions), ("people", c.people), ("tags", c.tags)):
+        if names:
+            lines.append(f"{label}: {', '.join(names)}")
+    if c.need:
+        lines.append(f"needed: {c.need}")
+    if c.note:
+        lines.append(f"note: {c.note}")
+    return "\n".join(indent + line for line in lines)
+
+
+# --- list / status -------------------------------------------------------------------
+
+
+@main.command(name="list")
+@db_option
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 100_000),
+              help="How many days back, today included.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one array of objects).")
+@click.pass_context
+def list_(ctx: click.Context, days: int, as_json: bool) -> None:
+    """Show recent check-ins, newest first."""
+    from tracker.store import days_back
+
+    since, until = days_back(days)
+    with open_store_or_exit(ctx) as store:
+        checkins = store.checkins(since=since, until=until)
+    if as_json:
+        payload = [{**c.to_row(), "emotions": list(c.emotions), "people": list(c.people),
+                    "tags": list(c.tags)} for c in checkins]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    if not checkins:
+        click.echo(f"No check-ins in the last {days} days. 'tracker add --mood N' records one.")
+        return
+    for c in checkins:
+        click.echo(f"{c.day} {c.created_at[11:16]}  {c.id[:8]}")
+        click.echo(describe_checkin(c, indent="  "))
+        click.echo()
+    click.echo(f"{len(checkins)} check-in{'s' if len(checkins) != 1 else ''} "
+               f"in the last {days} day{'s' if days != 1 else ''}.")
+
+
+@main.command()
+@db_option
+@click.pass_context
+def status(ctx: click.Context) -> None:
+    """One line on today. Exit 0 if today has a check-in, 1 if not."""
+    from tracker.store import days_back
+
+    since, until = days_back(30)
+    with open_store_or_exit(ctx) as store:
+        today = store.checkins(since=until, until=until)
+        checked_days = len(store.days_with_checkins(since, until))
+    consistency = f"{checked_days} of the last 30 days"
+    if today:
+        latest = today[0]
+        n = len(today)
+        click.echo(f"Checked in today ({n} time{'s' if n != 1 else ''}; latest mood "
+                   f"{latest.mood}, {MOOD.label(latest.mood)}). You've checked in on {consistency}.")
+        sys.exit(0)
+    click.echo(f"No check-in yet today. You've checked in on {consistency}. "
+               "'tracker' opens the app; 'tracker add --mood N' is quicker.")
+    sys.exit(1)
+
+
+# --- export --------------------------------------------------------------------------
+
+
+@main.command()
+@db_option
+@click.option("--out", "out", metavar="PATH", type=click.Path(path_type=Path),
+              help="Folder to write (one file per table), or a .csv/.json file with --table. "
+                   "Without it, --table prints to the screen and a whole export goes to a "
+                   "new folder here.")
+@click.option("--table", "table", metavar="NAME",
+              help="Only this table: checkins, experiments, practice_logs, ruptures, "
+                   "supports, emotions.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
+              show_default=True)
+@click.pass_context
+def export(ctx: click.Context, out: Path | None, table: str | None, fmt: str) -> None:
+    """Export your data as CSV or JSON (for yourself or your therapist)."""
+    from tracker.portability.export import ExportError, export_data
+
+    with open_store_or_exit(ctx) as store:
+        try:
+            written = export_data(store, out=out, table=table, fmt=fmt, stdout=sys.stdout)
+        except ExportError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if written:
+        click.echo(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''}:", err=True)
+        for path, rows in written:
+            click.echo(f"  {path} ({rows} row{'s' if rows != 1 else ''})", err=True)
+
+
+# --- locate --------------------------------------------------------------------------
+
+
+@main.command()
+@db_option
+@click.pass_context
+def locate(ctx: click.Context) -> None:
+    """Print the path of the database in use."""
+    click.echo(str(db_path(ctx)))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,550 @@
+"""Records, their scales, and the one validation path (no I/O).
+
+The CLI, the app and every importer build records through the ``*.create``
+functions here, so a rule is written once. A bad value raises
+:class:`ValidationError`, whose message names the field, the value given and what
+is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from tracker import clock
+
+# --- Scales ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A one-keystroke rating scale and what each of its steps means."""
+
+    name: str
+    low: int
+    high: int
+    labels: tuple[str, ...]
+    question: str
+
+    def label(self, value: int | None) -> str:
+        if value is None:
+            return "not rated"
+        return self.labels[value - self.low]
+
+    def allowed(self) -> str:
+        return (
+            f"a whole number from {self.low} ({self.labels[0]}) "
+            f"to {self.high} ({self.labels[-1]})"
+        )
+
+
+MOOD = Scale("mood", 1, 5, ("awful", "bad", "meh", "good", "great"), "How was your mood?")
+INTENSITY = Scale(
+    "intensity",
+    0,
+    5,
+    ("calm", "faint", "mild", "moderate", "strong", "overwhelming"),
+    "How strong were the feelings?",
+)
+REGULATION = Scale(
+    "regulation",
+    0,
+    5,
+    ("swept away", "mostly swept", "shaky", "found my feet", "mostly steady", "steady"),
+    "How well could you steady yourself, or come back?",
+)
+PURSUE = Scale(
+    "pursue",
+    0,
+    5,
+    ("none", "a flicker", "noticeable", "strong", "very strong", "overwhelming"),
+    "Urge to pursue (seek reassurance, text more, push)?",
+)
+WITHDRAW = Scale(
+    "withdraw",
+    0,
+    5,
+    ("none", "a flicker", "noticeable", "strong", "very strong", "overwhelming"),
+    "Urge to withdraw (shut down, go quiet, avoid)?",
+)
+DISTRESS = Scale(
+    "distress",
+    0,
+    5,
+    ("none", "slight", "mild", "moderate", "high", "extreme"),
+    "How much distress?",
+)
+RUPTURE_INTENSITY = Scale(
+    "intensity",
+    0,
+    5,
+    ("barely", "slight", "mild", "moderate", "strong", "overwhelming"),
+    "How intense was it?",
+)
+
+CHECKIN_SCALES: tuple[Scale, ...] = (MOOD, INTENSITY, REGULATION, PURSUE, WITHDRAW)
+SCALES: dict[str, Scale] = {s.name: s for s in CHECKIN_SCALES}
+
+MY_MOVES = ("pursued", "withdrew", "attacked", "froze", "other")
+EXPERIMENT_STATUSES = ("active", "completed", "dropped")
+SUPPORT_KINDS = ("person", "crisis line", "professional", "other")
+REPAIR_STEPS: tuple[tuple[str, str], ...] = (
+    ("acknowledged", "acknowledged it"),
+    ("apologised", "apologised"),
+    ("took_accountability", "took accountability"),
+    ("repair_attempt", "made a repair attempt"),
+    ("talked_needs", "talked about needs"),
+)
+
+# Limits on text, generous but finite so that a runaway paste cannot bloat the file.
+MAX_NAME = 60
+MAX_SHORT_TEXT = 2_000
+MAX_LONG_TEXT = 100_000
+TAG_SEPARATOR = "|"
+"""Emotions, people and tags are joined with this in exports; names may not hold it."""
+
+
+class ValidationError(ValueError):
+    """A value the user gave that the record cannot hold."""
+
+    def __init__(self, field_name: str, value: Any, allowed: str):
+        self.field = field_name
+        self.value = value
+        self.allowed = allowed
+        shown = repr(value) if isinstance(value, str) else str(value)
+        if isinstance(value, str) and len(shown) > 60:
+            shown = shown[:57] + "...'"
+        super().__init__(f"{field_name}: {shown} is not allowed; use {allowed}.")
+
+
+# --- Coercion helpers (strings from the CLI and CSV become typed values) -------
+
+_TRUE = {"1", "y", "yes", "true", "t"}
+_FALSE = {"0", "n", "no", "false", "f"}
+_NONE = {"", "-", "none", "null", "n/a", "na"}
+
+
+def parse_rating(name: str, value: Any, scale: Scale | None = None, *, low: int = 0,
+                 high: int = 5, required: bool = False) -> int | None:
+    """A whole number within a scale, or ``None`` when not rated."""
+    if scale is not None:
+        low, high = scale.low, scale.high
+        allowed = scale.allowed()
+    else:
+        allowed = f"a whole number from {low} to {high}"
+    if value is None or (isinstance(value, str) and value.strip().lower() in _NONE):
+        if required:
+            raise ValidationError(name, "" if value is None else value, allowed + " (required)")
+        return None
+    if isinstance(value, bool):
+        raise ValidationError(name, value, allowed)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(r"[+-]?\d+", text):
+            raise ValidationError(name, value, allowed)
+        value = int(text)
+    if not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError(name, value, allowed)
+    return value
+
+
+def parse_flag(name: str, value: Any, *, allow_none: bool = True) -> int | None:
+    """yes/no as 1/0; ``None`` (or '-') when not answered."""
+    if value is None:
+        return None if allow_none else 0
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int) and value in (0, 1):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return 1
+    if text in _FALSE:
+        return 0
+    if allow_none and text in _NONE:
+        return None
+    raise ValidationError(name, value, "yes or no" + (" (or - for not answered)" if allow_none else ""))
+
+
+def parse_day(name: str, value: Any, *, allow_future: bool = False,
+              required: bool = True) -> str | None:
+    """A calendar day as ``YYYY-MM-DD``; future days are refused unless allowed."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ValidationError(name, "", "a date as YYYY-MM-DD (required)")
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        day = value
+    else:
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValidationError(name, value, "a date as YYYY-MM-DD")
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(name, value, "a real calendar date as YYYY-MM-DD") from None
+    if day.year < 1900:
+        raise ValidationError(name, value, "a date from 1900 on")
+    if not allow_future and day > clock.today():
+        raise ValidationError(name, day.isoformat(),
+                              f"today ({clock.today().isoformat()}) or an earlier day")
+    return day.isoformat()
+
+
+def parse_timestamp(name: str, value: Any, *, default_now: bool = True) -> str:
+    """An ISO-8601 timestamp with a UTC offset (a missing offset takes the local one)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if default_now:
+            return clock.now_iso()
+        raise ValidationError(name, "", "a date and time as YYYY-MM-DDTHH:MM:SS+HH:MM")
+    if isinstance(value, dt.datetime):
+        stamp = value
+    else:
+        try:
+            stamp = dt.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValidationError(
+                name, value, "a date and time as YYYY-MM-DDTHH:MM:SS+HH:MM") from None
+    if stamp.tzinfo is None:
+        stamp = stamp.astimezone()
+    return stamp.replace(microsecond=0).isoformat()
+
+
+def parse_text(name: str, value: Any, *, limit: int = MAX_SHORT_TEXT,
+               required: bool = False) -> str | None:
+    """Free text, kept exactly as written; empty becomes ``None``."""
+    if value is None:
+        text = ""
+    else:
+        text = str(value)
+    if not text.strip():
+        if required:
+            raise ValidationError(name, text, "some text (required)")
+        return None
+    if len(text) > limit:
+        raise ValidationError(name, f"{len(text):,} characters", f"at most {limit:,} characters")
+    if "\x00" in text:
+        raise ValidationError(name, text.replace("\x00", "\\0"), "text without NUL characters")
+    return text
+
+
+def parse_names(name: str, values: Any, *, lower: bool = False) -> tuple[str, ...]:
+    """A list of short names (emotions, people, tags), tidied and without repeats.
+
+    A single string is split on ``|`` and ``,`` so "anxious, hopeful" works too.
+    """
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        values = re.split(r"[|,]", values)
+    out: list[str] = []
+    seen: set[str] = set()
+    for raw in values:
+        text = " ".join(str(raw).split())
+        if not text:
+            continue
+        if lower:
+            text = text.lower()
+        if len(text) > MAX_NAME:
+            raise ValidationError(name, text, f"names of at most {MAX_NAME} characters")
+        if TAG_SEPARATOR in text:
+            raise ValidationError(name, text, f"names without '{TAG_SEPARATOR}'")
+        key = text.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(text)
+    return tuple(out)
+
+
+def parse_choice(name: str, value: Any, choices: Iterable[str], *,
+                 required: bool = True) -> str | None:
+    choices = tuple(choices)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ValidationError(name, "", "one of " + ", ".join(choices))
+        return None
+    text = str(value).strip().lower()
+    if text not in choices:
+        raise ValidationError(name, value, "one of " + ", ".join(choices))
+    return text
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def parse_id(name: str, value: Any) -> str:
+    if value is None or not str(value).strip():
+        return new_id()
+    text = str(value).strip()
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        raise ValidationError(name, value, "a UUID such as 3f2b...-... (or leave it empty)") from None
+
+
+# --- Records -------------------------------------------------------------------
+
+
+class Record:
+    """Shared helpers for the dataclasses below."""
+
+    def to_row(self) -> dict[str, Any]:
+        """The record as a row for its main table (lists excluded)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)  # type: ignore[arg-type]
+                if not isinstance(getattr(self, f.name), tuple)}
+
+    def with_changes(self, **changes: Any):
+        return replace(self, **changes)  # type: ignore[type-var]
+
+
+@dataclass(frozen=True)
+class CheckIn(Record):
+    id: str
+    day: str
+    created_at: str
+    updated_at: str
+    mood: int
+    intensity: int | None = None
+    regulation: int | None = None
+    pursue: int | None = None
+    withdraw: int | None = None
+    pursue_acted: int | None = None
+    withdraw_acted: int | None = None
+    paused: int | None = None
+    need: str | None = None
+    note: str | None = None
+    emotions: tuple[str, ...] = field(default=())
+    people: tuple[str, ...] = field(default=())
+    tags: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def create(cls, data: Mapping[str, Any] | None = None, **kwargs: Any) -> CheckIn:
+        """Validate raw values (strings or typed) and build a check-in."""
+        raw = {**(data or {}), **kwargs}
+        _refuse_unknown(raw, cls)
+        created = parse_timestamp("created_at", raw.get("created_at"))
+        pursue = parse_rating("pursue", raw.get("pursue"), PURSUE)
+        withdraw = parse_rating("withdraw", raw.get("withdraw"), WITHDRAW)
+        pursue_acted = parse_flag("pursue_acted", raw.get("pursue_acted"))
+        withdraw_acted = parse_flag("withdraw_acted", raw.get("withdraw_acted"))
+        if not pursue and pursue_acted:
+            raise ValidationError("pursue_acted", "yes", "'yes' only when pursue is above 0")
+        if not withdraw and withdraw_acted:
+            raise ValidationError("withdraw_acted", "yes", "'yes' only when withdraw is above 0")
+        return cls(
+            id=parse_id("id", raw.get("id")),
+            day=parse_day("day", raw.get("day") or clock.today()),  # type: ignore[arg-type]
+            created_at=created,
+            updated_at=parse_timestamp("updated_at", raw.get("updated_at") or created),
+            mood=parse_rating("mood", raw.get("mood"), MOOD, required=True),  # type: ignore[arg-type]
+            intensity=parse_rating("intensity", raw.get("intensity"), INTENSITY),
+            regulation=parse_rating("regulation", raw.get("regulation"), REGULATION),
+            pursue=pursue,
+            withdraw=withdraw,
+            pursue_acted=pursue_acted,
+            withdraw_acted=withdraw_acted,
+            paused=parse_flag("paused", raw.get("paused")),
+            need=parse_text("need", raw.get("need")),
+            note=parse_text("note", raw.get("note"), limit=MAX_LONG_TEXT),
+            emotions=parse_names("emotions", raw.get("emotions"), lower=True),
+            people=parse_names("people", raw.get("people")),
+            tags=parse_names("tags", raw.get("tags")),
+        )
+
+
+@dataclass(frozen=True)
+class Experiment(Record):
+    id: str
+    title: str
+    practice: str
+    started_on: str
+    ends_on: str
+    target_count: int
+    created_at: str
+    updated_at: str
+    prediction: str | None = None
+    belief_before: int | None = None
+    status: str = "active"
+    outcome: str | None = None
+    belief_after: int | None = None
+    learned: str | None = None
+    ended_on: str | None = None
+
+    @classmethod
+    def create(cls, data: Mapping[str, Any] | None = None, **kwargs: Any) -> Experiment:
+        raw = {**(data or {}), **kwargs}
+        _refuse_unknown(raw, cls)
+        created = parse_timestamp("created_at", raw.get("created_at"))
+        started = parse_day("started_on", raw.get("started_on") or clock.today(),
+                            allow_future=True)
+        ends_raw = raw.get("ends_on")
+        if ends_raw in (None, "") and raw.get("days"):
+            days = parse_rating("days", raw.get("days"), low=1, high=365)
+            ends_raw = dt.date.fromisoformat(started) + dt.timedelta(days=days - 1)  # type: ignore[operator,arg-type]
+        ends = parse_day("ends_on", ends_raw, allow_future=True)
+        assert started is not None and ends is not None
+        if ends < started:
+            raise ValidationError("ends_on", ends, f"{started} (the start) or later")
+        status = parse_choice("status", raw.get("status") or "active", EXPERIMENT_STATUSES)
+        return cls(
+            id=parse_id("id", raw.get("id")),
+            title=parse_text("title", raw.get("title"), limit=120, required=True),  # type: ignore[arg-type]
+            practice=parse_text("practice", raw.get("practice"), required=True),  # type: ignore[arg-type]
+            started_on=started,
+            ends_on=ends,
+            target_count=parse_rating("target_count", raw.get("target_count"), low=1,
+                                      high=1000, required=True),  # type: ignore[arg-type]
+            created_at=created,
+            updated_at=parse_timestamp("updated_at", raw.get("updated_at") or created),
+            prediction=parse_text("prediction", raw.get("prediction")),
+            belief_before=parse_percent("belief_before", raw.get("belief_before")),
+            status=status,  # type: ignore[arg-type]
+            outcome=parse_text("outcome", raw.get("outcome"), limit=MAX_LONG_TEXT),
+            belief_after=parse_percent("belief_after", raw.get("belief_after")),
+            learned=parse_text("learned", raw.get("learned"), limit=MAX_LONG_TEXT),
+            ended_on=parse_day("ended_on", raw.get("ended_on"), required=False),
+        )
+
+
+def parse_percent(name: str, value: Any) -> int | None:
+    if isinstance(value, str):
+        value = value.strip().rstrip("%").strip()
+    return parse_rating(name, value, low=0, high=100)
+
+
+@dataclass(frozen=True)
+class PracticeLog(Record):
+    id: str
+    experiment_id: str
+    day: str
+    done: int
+    created_at: str
+    updated_at: str
+    distress_before: int | None = None
+    distress_after: int | None = None
+    note: str | None = None
+
+    @classmethod
+    def create(cls, data: Mapping[str, Any] | None = None, **kwargs: Any) -> PracticeLog:
+        raw = {**(data or {}), **kwargs}
+        _refuse_unknown(raw, cls)
+        created = parse_timestamp("created_at", raw.get("created_at"))
+        experiment_id = raw.get("experiment_id")
+        if not experiment_id:
+            raise ValidationError("experiment_id", "", "the id of an experiment (required)")
+        return cls(
+            id=parse_id("id", raw.get("id")),
+            experiment_id=parse_id("experiment_id", experiment_id),
+            day=parse_day("day", raw.get("day") or clock.today()),  # type: ignore[arg-type]
+            done=parse_flag("done", raw.get("done", 1), allow_none=False),  # type: ignore[arg-type]
+            created_at=created,
+            updated_at=parse_timestamp("updated_at", raw.get("updated_at") or created),
+            distress_before=parse_rating("distress_before", raw.get("distress_before"), DISTRESS),
+            distress_after=parse_rating("distress_after", raw.get("distress_after"), DISTRESS),
+            note=parse_text("note", raw.get("note"), limit=MAX_LONG_TEXT),
+        )
+
+
+@dataclass(frozen=True)
+class Rupture(Record):
+    id: str
+    happened_at: str
+    day: str
+    my_move: str
+    created_at: str
+    updated_at: str
+    what_happened: str | None = None
+    intensity: int | None = None
+    acknowledged: int = 0
+    apologised: int = 0
+    took_accountability: int = 0
+    repair_attempt: int = 0
+    talked_needs: int = 0
+    repaired_on: str | None = None
+    note: str | None = None
+    people: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def create(cls, data: Mapping[str, Any] | None = None, **kwargs: Any) -> Rupture:
+        raw = {**(data or {}), **kwargs}
+        _refuse_unknown(raw, cls)
+        created = parse_timestamp("created_at", raw.get("created_at"))
+        if raw.get("happened_at"):
+            happened = parse_timestamp("happened_at", raw.get("happened_at"), default_now=False)
+            day = parse_day("day", raw.get("day") or happened[:10])
+        else:
+            day = parse_day("day", raw.get("day") or clock.today())
+            assert day is not None
+            happened = (clock.now().isoformat() if day == clock.today().isoformat()
+                        else parse_timestamp("happened_at", f"{day}T12:00:00"))
+        assert day is not None
+        repaired = parse_day("repaired_on", raw.get("repaired_on"), required=False)
+        if repaired is not None and repaired < day:
+            raise ValidationError("repaired_on", repaired, f"{day} (the day of the rupture) or later")
+        steps = {key: parse_flag(key, raw.get(key, 0), allow_none=False) for key, _ in REPAIR_STEPS}
+        return cls(
+            id=parse_id("id", raw.get("id")),
+            happened_at=happened,
+            day=day,
+            my_move=parse_choice("my_move", raw.get("my_move"), MY_MOVES),  # type: ignore[arg-type]
+            created_at=created,
+            updated_at=parse_timestamp("updated_at", raw.get("updated_at") or created),
+            what_happened=parse_text("what_happened", raw.get("what_happened"), limit=MAX_LONG_TEXT),
+            intensity=parse_rating("intensity", raw.get("intensity"), RUPTURE_INTENSITY),
+            repaired_on=repaired,
+            note=parse_text("note", raw.get("note"), limit=MAX_LONG_TEXT),
+            people=parse_names("people", raw.get("people")),
+            **steps,  # type: ignore[arg-type]
+        )
+
+    @property
+    def steps_taken(self) -> tuple[str, ...]:
+        return tuple(label for key, label in REPAIR_STEPS if getattr(self, key))
+
+
+@dataclass(frozen=True)
+class Support(Record):
+    id: str
+    name: str
+    created_at: str
+    updated_at: str
+    kind: str = "person"
+    how_to_reach: str | None = None
+    note: str | None = None
+    position: int = 0
+
+    @classmethod
+    def create(cls, data: Mapping[str, Any] | None = None, **kwargs: Any) -> Support:
+        raw = {**(data or {}), **kwargs}
+        _refuse_unknown(raw, cls)
+        created = parse_timestamp("created_at", raw.get("created_at"))
+        return cls(
+            id=parse_id("id", raw.get("id")),
+            name=parse_text("name", raw.get("name"), limit=120, required=True),  # type: ignore[arg-type]
+            created_at=created,
+            updated_at=parse_timestamp("updated_at", raw.get("updated_at") or created),
+            kind=parse_choice("kind", raw.get("kind") or "person", SUPPORT_KINDS),  # type: ignore[arg-type]
+            how_to_reach=parse_text("how_to_reach", raw.get("how_to_reach")),
+            note=parse_text("note", raw.get("note")),
+            position=parse_rating("position", raw.get("position") or 0, low=0, high=10_000),  # type: ignore[arg-type]
+        )
+
+
+_EXTRA_INPUTS = {"days"}
+
+
+def _refuse_unknown(raw: Mapping[str, Any], cls: type) -> None:
+    known = {f.name for f in fields(cls)} | _EXTRA_INPUTS
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ValidationError(unknown[0], raw[unknown[0]], "one of the known fields: " +
+                              ", ".join(sorted(known - _EXTRA_INPUTS)))

@@ -1,0 +1,738 @@
+"""Storage: the only module that speaks SQL.
+
+One SQLite file, opened through sqlite-utils. WAL, foreign keys on, a busy timeout so
+two terminals can write to the same file, ordered migrations each in its own
+transaction, and one transaction per user action (:meth:`Store.write`).
+
+The schema is a public interface: people query it with ``sqlite-utils`` or Datasette.
+The README documents it; change it only through a new migration.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from tracker import clock, paths
+from tracker.models import CheckIn, Experiment, PracticeLog, Rupture, Support
+
+APPLICATION_ID = 0x54524B52  # "TRKR": marks a file as a tracker database
+BUSY_TIMEOUT_MS = 30_000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class StoreError(Exception):
+    """A database that cannot be used as it is; the message says what to do."""
+
+
+# --- Migrations ------------------------------------------------------------------
+# Ordered; never edit one that has shipped. Each runs in its own transaction and
+# sets PRAGMA user_version to its position.
+
+SCHEMA_V1 = """
+CREATE TABLE checkins (
+    id TEXT PRIMARY KEY,
+    day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    mood INTEGER NOT NULL CHECK (mood BETWEEN 1 AND 5),
+    intensity INTEGER CHECK (intensity BETWEEN 0 AND 5),
+    regulation INTEGER CHECK (regulation BETWEEN 0 AND 5),
+    pursue INTEGER CHECK (pursue BETWEEN 0 AND 5),
+    withdraw INTEGER CHECK (withdraw BETWEEN 0 AND 5),
+    pursue_acted INTEGER CHECK (pursue_acted IN (0, 1)),
+    withdraw_acted INTEGER CHECK (withdraw_acted IN (0, 1)),
+    paused INTEGER CHECK (paused IN (0, 1)),
+    need TEXT,
+    note TEXT
+) STRICT;
+CREATE INDEX checkins_day ON checkins (day);
+
+CREATE TABLE emotions (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    shipped INTEGER NOT NULL DEFAULT 0 CHECK (shipped IN (0, 1))
+) STRICT;
+CREATE TABLE checkin_emotions (
+    checkin_id TEXT NOT NULL REFERENCES checkins (id) ON DELETE CASCADE,
+    emotion_id INTEGER NOT NULL REFERENCES emotions (id),
+    PRIMARY KEY (checkin_id, emotion_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX checkin_emotions_emotion ON checkin_emotions (emotion_id);
+
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+) STRICT;
+CREATE TABLE checkin_people (
+    checkin_id TEXT NOT NULL REFERENCES checkins (id) ON DELETE CASCADE,
+    person_id INTEGER NOT NULL REFERENCES people (id),
+    PRIMARY KEY (checkin_id, person_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX checkin_people_person ON checkin_people (person_id);
+
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+) STRICT;
+CREATE TABLE checkin_tags (
+    checkin_id TEXT NOT NULL REFERENCES checkins (id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags (id),
+    PRIMARY KEY (checkin_id, tag_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX checkin_tags_tag ON checkin_tags (tag_id);
+
+CREATE TABLE experiments (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    practice TEXT NOT NULL,
+    prediction TEXT,
+    belief_before INTEGER CHECK (belief_before BETWEEN 0 AND 100),
+    started_on TEXT NOT NULL,
+    ends_on TEXT NOT NULL,
+    target_count INTEGER NOT NULL CHECK (target_count >= 1),
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'completed', 'dropped')),
+    outcome TEXT,
+    belief_after INTEGER CHECK (belief_after BETWEEN 0 AND 100),
+    learned TEXT,
+    ended_on TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX experiments_started_on ON experiments (started_on);
+
+CREATE TABLE practice_logs (
+    id TEXT PRIMARY KEY,
+    experiment_id TEXT NOT NULL REFERENCES experiments (id) ON DELETE CASCADE,
+    day TEXT NOT NULL,
+    done INTEGER NOT NULL CHECK (done IN (0, 1)),
+    distress_before INTEGER CHECK (distress_before BETWEEN 0 AND 5),
+    distress_after INTEGER CHECK (distress_after BETWEEN 0 AND 5),
+    note TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX practice_logs_day ON practice_logs (day);
+CREATE INDEX practice_logs_experiment ON practice_logs (experiment_id, day);
+
+CREATE TABLE ruptures (
+    id TEXT PRIMARY KEY,
+    happened_at TEXT NOT NULL,
+    day TEXT NOT NULL,
+    what_happened TEXT,
+    my_move TEXT NOT NULL CHECK (my_move IN ('pursued', 'withdrew', 'attacked', 'froze', 'other')),
+    intensity INTEGER CHECK (intensity BETWEEN 0 AND 5),
+    acknowledged INTEGER NOT NULL DEFAULT 0 CHECK (acknowledged IN (0, 1)),
+    apologised INTEGER NOT NULL DEFAULT 0 CHECK (apologised IN (0, 1)),
+    took_accountability INTEGER NOT NULL DEFAULT 0 CHECK (took_accountability IN (0, 1)),
+    repair_attempt INTEGER NOT NULL DEFAULT 0 CHECK (repair_attempt IN (0, 1)),
+    talked_needs INTEGER NOT NULL DEFAULT 0 CHECK (talked_needs IN (0, 1)),
+    repaired_on TEXT,
+    note TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX ruptures_day ON ruptures (day);
+CREATE TABLE rupture_people (
+    rupture_id TEXT NOT NULL REFERENCES ruptures (id) ON DELETE CASCADE,
+    person_id INTEGER NOT NULL REFERENCES people (id),
+    PRIMARY KEY (rupture_id, person_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE supports (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'person',
+    how_to_reach TEXT,
+    note TEXT,
+    position INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+"""
+
+
+def _migration_1(db: Database) -> None:
+    """The first schema, and the shipped emotion vocabulary."""
+    for statement in _split_sql(SCHEMA_V1):
+        db.execute(statement)
+    from tracker.shipped import emotion_vocabulary
+
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO emotions (name, shipped) VALUES (?, 1)",
+        [(name,) for name in emotion_vocabulary()],
+    )
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_migration_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _split_sql(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";\n") if s.strip()]
+
+
+# --- Opening -----------------------------------------------------------------------
+
+
+def _create_private_file(path: Path) -> None:
+    """Create an empty file readable by its owner only (0600); never replace one."""
+    paths.ensure_parent(path)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def check_sqlite_header(path: Path) -> None:
+    """Refuse a file that is not an SQLite database, without changing it."""
+    with open(path, "rb") as handle:
+        head = handle.read(len(SQLITE_MAGIC))
+    if head and head != SQLITE_MAGIC:
+        raise StoreError(
+            f"{path} is not a tracker database (it is not an SQLite file). "
+            "It has not been changed. Use --db to choose another file, or "
+            "'tracker restore BACKUP' to bring back a backup."
+        )
+
+
+def _bad_file(path: Path, exc: Exception) -> StoreError:
+    return StoreError(
+        f"{path} cannot be read as a tracker database ({exc}). It has not been changed. "
+        "If it is damaged, 'tracker restore BACKUP' brings back a backup "
+        f"(see the backups folder beside it)."
+    )
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+@dataclass
+class OpenResult:
+    created: bool
+    migrated_from: int
+
+
+class Store:
+    """The database of one user. Open with :meth:`open`; close when done."""
+
+    def __init__(self, db: Database, path: Path):
+        self.db = db
+        self.path = path
+
+    # -- lifecycle --
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        before_migrate: Callable[[Path, int], None] | None = None,
+    ) -> Store:
+        """Open (creating and migrating as needed) the database at ``path``.
+
+        ``before_migrate(path, from_version)`` runs before migrations on an existing
+        database (the backup module uses it to take a copy first).
+        """
+        path = Path(path)
+        created = False
+        if not path.exists():
+            _create_private_file(path)
+            created = True
+        elif path.is_dir():
+            raise StoreError(f"{path} is a folder; --db needs a file path.")
+        check_sqlite_header(path)
+        conn = connect(path)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            has_tables = conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise _bad_file(path, exc) from exc
+        if has_tables and app_id != APPLICATION_ID:
+            conn.close()
+            raise StoreError(
+                f"{path} is an SQLite database, but not one of tracker's. "
+                "It has not been changed. Use --db to choose another file."
+            )
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise StoreError(
+                f"{path} was written by a newer version of tracker (schema {version}; "
+                f"this version knows up to {SCHEMA_VERSION}). It has not been changed. "
+                "Please upgrade tracker to open it."
+            )
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise _bad_file(path, exc) from exc
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = FULL")
+        db = Database(conn, execute_plugins=False, recursive_triggers=False)
+        store = cls(db, path)
+        if version < SCHEMA_VERSION:
+            if version > 0 and before_migrate is not None:
+                before_migrate(path, version)
+            store._migrate(version)
+        store.open_result = OpenResult(created=created, migrated_from=version)
+        return store
+
+    def _migrate(self, version: int) -> None:
+        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.write():
+                current = self.db.execute("PRAGMA user_version").fetchone()[0]
+                if current >= number:  # another process got here first
+                    continue
+                migration(self.db)
+                self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Store]:
+        """One transaction for one user action: all of it is written, or none.
+
+        ``BEGIN IMMEDIATE`` takes the write lock up front, so a second terminal
+        waits (busy timeout) instead of failing half-way.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (cheap; polled by the app)."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def integrity_problems(self) -> list[str]:
+        rows = [r[0] for r in self.db.execute("PRAGMA integrity_check").fetchall()]
+        return [] if rows == ["ok"] else rows
+
+    # -- names (emotions, people, tags) --
+
+    def _name_ids(self, table: str, names: Sequence[str]) -> list[int]:
+        if not names:
+            return []
+        self.db.conn.executemany(
+            f"INSERT OR IGNORE INTO {table} (name) VALUES (?)", [(n,) for n in names])
+        ids = []
+        for name in names:
+            ids.append(self.db.execute(
+                f"SELECT id FROM {table} WHERE name = ?", [name]).fetchone()[0])
+        return ids
+
+    def emotion_vocabulary(self) -> list[str]:
+        """Every emotion word the user can pick: the shipped ones and their own."""
+        return [r[0] for r in self.db.execute(
+            "SELECT name FROM emotions ORDER BY shipped DESC, name COLLATE NOCASE")]
+
+    def add_emotion_word(self, name: str) -> None:
+        with self.write():
+            self.db.execute("INSERT OR IGNORE INTO emotions (name) VALUES (?)", [name])
+
+    def people_names(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM people ORDER BY name COLLATE NOCASE")]
+
+    def tag_names(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM tags ORDER BY name COLLATE NOCASE")]
+
+    # -- check-ins --
+
+    def save_checkin(self, checkin: CheckIn) -> CheckIn:
+        """Insert or replace a check-in with its emotions, people and tags (one transaction)."""
+        with self.write():
+            self._save_checkin(checkin)
+        return checkin
+
+    def _save_checkin(self, checkin: CheckIn) -> None:
+        row = checkin.to_row()
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in row if c != "id")
+        self.db.execute(
+            f"INSERT INTO checkins ({cols}) VALUES ({marks}) "
+            f"ON CONFLICT (id) DO UPDATE SET {updates}", list(row.values()))
+        for table, link, key, names in (
+            ("emotions", "checkin_emotions", "emotion_id", checkin.emotions),
+            ("people", "checkin_people", "person_id", checkin.people),
+            ("tags", "checkin_tags", "tag_id", checkin.tags),
+        ):
+            self.db.execute(f"DELETE FROM {link} WHERE checkin_id = ?", [checkin.id])
+            ids = self._name_ids(table, names)
+            self.db.conn.executemany(
+                f"INSERT OR IGNORE INTO {link} (checkin_id, {key}) VALUES (?, ?)",
+                [(checkin.id, i) for i in ids])
+
+    def save_checkins(self, checkins: Iterable[CheckIn]) -> int:
+        """Bulk insert-or-replace, one transaction (used by import and demo)."""
+        count = 0
+        with self.write():
+            for checkin in checkins:
+                self._save_checkin(checkin)
+                count += 1
+        return count
+
+    def delete_checkin(self, checkin_id: str) -> CheckIn | None:
+        """Delete one check-in; returns it (so the caller can offer undo)."""
+        with self.write():
+            found = self.get_checkin(checkin_id)
+            if found is not None:
+                self.db.execute("DELETE FROM checkins WHERE id = ?", [checkin_id])
+        return found
+
+    def get_checkin(self, checkin_id: str) -> CheckIn | None:
+        found = self.checkins(ids=[checkin_id])
+        return found[0] if found else None
+
+    def checkins(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        text: str | None = None,
+        emotion: str | None = None,
+        person: str | None = None,
+        tag: str | None = None,
+        ids: Sequence[str] | None = None,
+        limit: int | None = None,
+        oldest_first: bool = False,
+    ) -> list[CheckIn]:
+        """Check-ins newest first (by day, then time), filtered as asked."""
+        where, params = [], []
+        if since:
+            where.append("c.day >= ?")
+            params.append(since)
+        if until:
+            where.append("c.day <= ?")
+            params.append(until)
+        if text:
+            where.append("(c.note LIKE ? ESCAPE '\\' OR c.need LIKE ? ESCAPE '\\')")
+            like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            params += [like, like]
+        for value, link, table, key in (
+            (emotion, "checkin_emotions", "emotions", "emotion_id"),
+            (person, "checkin_people", "people", "person_id"),
+            (tag, "checkin_tags", "tags", "tag_id"),
+        ):
+            if value:
+                where.append(
+                    f"c.id IN (SELECT l.checkin_id FROM {link} l JOIN {table} n "
+                    f"ON n.id = l.{key} WHERE n.name = ?)")
+                params.append(value)
+        if ids is not None:
+            where.append(f"c.id IN ({', '.join('?' for _ in ids)})")
+            params += list(ids)
+        order = "ASC" if oldest_first else "DESC"
+        sql = "SELECT c.* FROM checkins c"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY c.day {order}, c.created_at {order}"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        rows = list(self.db.query(sql, params))
+        return self._with_names(rows)
+
+    def _with_names(self, rows: list[dict[str, Any]]) -> list[CheckIn]:
+        if not rows:
+            return []
+        names: dict[str, dict[str, list[str]]] = {r["id"]: {"emotions": [], "people": [], "tags": []}
+                                                  for r in rows}
+        # Chunk to stay under SQLite's variable limit.
+        id_list = list(names)
+        for start in range(0, len(id_list), 900):
+            chunk = id_list[start:start + 900]
+            marks = ", ".join("?" for _ in chunk)
+            for kind, link, table, key in (
+                ("emotions", "checkin_emotions", "emotions", "emotion_id"),
+                ("people", "checkin_people", "people", "person_id"),
+                ("tags", "checkin_tags", "tags", "tag_id"),
+            ):
+                for checkin_id, name in self.db.execute(
+                    f"SELECT l.checkin_id, n.name FROM {link} l JOIN {table} n ON n.id = l.{key} "
+                    f"WHERE l.checkin_id IN ({marks}) ORDER BY n.name COLLATE NOCASE", chunk):
+                    names[checkin_id][kind].append(name)
+        return [
+            CheckIn(**r, **{k: tuple(v) for k, v in names[r["id"]].items()})  # type: ignore[arg-type]
+            for r in rows
+        ]
+
+    def checkin_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM checkins").fetchone()[0]
+
+    def days_with_checkins(self, since: str, until: str) -> set[str]:
+        return {r[0] for r in self.db.execute(
+            "SELECT DISTINCT day FROM checkins WHERE day BETWEEN ? AND ?", [since, until])}
+
+    def first_checkin_day(self) -> str | None:
+        return self.db.execute("SELECT min(day) FROM checkins").fetchone()[0]
+
+    def daily_means(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
+        """One row per day that has check-ins: the mean of each scale and the count.
+
+        Aggregated in SQL over the ``day`` index; days without check-ins are absent
+        (gaps, not zeros).
+        """
+        where, params = [], []
+        if since:
+            where.append("day >= ?")
+            params.append(since)
+        if until:
+            where.append("day <= ?")
+            params.append(until)
+        sql = ("SELECT day, count(*) AS n, avg(mood) AS mood, avg(intensity) AS intensity, "
+               "avg(regulation) AS regulation, avg(pursue) AS pursue, avg(withdraw) AS withdraw "
+               "FROM checkins")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " GROUP BY day ORDER BY day"
+        return list(self.db.query(sql, params))
+
+    def name_counts(self, kind: str, since: str | None = None,
+                    until: str | None = None) -> list[tuple[str, int]]:
+        """How often each emotion / person / tag was named in check-ins of a range."""
+        link, key = {"emotions": ("checkin_emotions", "emotion_id"),
+                     "people": ("checkin_people", "person_id"),
+                     "tags": ("checkin_tags", "tag_id")}[kind]
+        sql = (f"SELECT n.name, count(*) AS times FROM {link} l JOIN {kind} n ON n.id = l.{key} "
+               "JOIN checkins c ON c.id = l.checkin_id WHERE c.day BETWEEN ? AND ? "
+               "GROUP BY n.id ORDER BY times DESC, n.name COLLATE NOCASE")
+        return [(r[0], r[1]) for r in self.db.execute(
+            sql, [since or "0000-00-00", until or "9999-99-99"])]
+
+    def needs(self, since: str | None = None, until: str | None = None) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT need FROM checkins WHERE need IS NOT NULL AND day BETWEEN ? AND ? "
+            "ORDER BY day", [since or "0000-00-00", until or "9999-99-99"])]
+
+    # -- experiments and practice --
+
+    def save_experiment(self, experiment: Experiment) -> Experiment:
+        with self.write():
+            self._upsert("experiments", experiment.to_row())
+        return experiment
+
+    def _upsert(self, table: str, row: dict[str, Any]) -> None:
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in row if c != "id")
+        self.db.execute(
+            f"INSERT INTO {table} ({cols}) VALUES ({marks}) "
+            f"ON CONFLICT (id) DO UPDATE SET {updates}", list(row.values()))
+
+    def experiments(self, status: str | None = None) -> list[Experiment]:
+        """Experiments, active first, then by start date, newest first."""
+        sql = "SELECT * FROM experiments"
+        params: list[Any] = []
+        if status:
+            sql += " WHERE status = ?"
+            params.append(status)
+        sql += (" ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'completed' THEN 1 ELSE 2 END, "
+                "started_on DESC, created_at DESC")
+        return [Experiment(**r) for r in self.db.query(sql, params)]
+
+    def get_experiment(self, experiment_id: str) -> Experiment | None:
+        rows = list(self.db.query("SELECT * FROM experiments WHERE id = ?", [experiment_id]))
+        return Experiment(**rows[0]) if rows else None
+
+    def delete_experiment(self, experiment_id: str) -> None:
+        with self.write():
+            self.db.execute("DELETE FROM experiments WHERE id = ?", [experiment_id])
+
+    def save_practice_log(self, log: PracticeLog) -> PracticeLog:
+        with self.write():
+            self._upsert("practice_logs", log.to_row())
+        return log
+
+    def delete_practice_log(self, log_id: str) -> None:
+        with self.write():
+            self.db.execute("DELETE FROM practice_logs WHERE id = ?", [log_id])
+
+    def practice_logs(self, experiment_id: str | None = None, *, since: str | None = None,
+                      until: str | None = None) -> list[PracticeLog]:
+        where, params = [], []
+        if experiment_id:
+            where.append("experiment_id = ?")
+            params.append(experiment_id)
+        if since:
+            where.append("day >= ?")
+            params.append(since)
+        if until:
+            where.append("day <= ?")
+            params.append(until)
+        sql = "SELECT * FROM practice_logs"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY day, created_at"
+        return [PracticeLog(**r) for r in self.db.query(sql, params)]
+
+    def practice_counts(self) -> dict[str, tuple[int, int]]:
+        """Per experiment: (times done, times logged)."""
+        return {r[0]: (r[1] or 0, r[2]) for r in self.db.execute(
+            "SELECT experiment_id, sum(done), count(*) FROM practice_logs GROUP BY experiment_id")}
+
+    # -- ruptures --
+
+    def save_rupture(self, rupture: Rupture) -> Rupture:
+        with self.write():
+            self._save_rupture(rupture)
+        return rupture
+
+    def _save_rupture(self, rupture: Rupture) -> None:
+        self._upsert("ruptures", rupture.to_row())
+        self.db.execute("DELETE FROM rupture_people WHERE rupture_id = ?", [rupture.id])
+        ids = self._name_ids("people", rupture.people)
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO rupture_people (rupture_id, person_id) VALUES (?, ?)",
+            [(rupture.id, i) for i in ids])
+
+    def ruptures(self, *, unrepaired_only: bool = False, since: str | None = None,
+                 until: str | None = None) -> list[Rupture]:
+        """Ruptures, unrepaired first, then newest first."""
+        where, params = [], []
+        if unrepaired_only:
+            where.append("repaired_on IS NULL")
+        if since:
+            where.append("day >= ?")
+            params.append(since)
+        if until:
+            where.append("day <= ?")
+            params.append(until)
+        sql = "SELECT * FROM ruptures"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY repaired_on IS NOT NULL, happened_at DESC"
+        rows = list(self.db.query(sql, params))
+        people: dict[str, list[str]] = {r["id"]: [] for r in rows}
+        for rupture_id, name in self.db.execute(
+            "SELECT rp.rupture_id, p.name FROM rupture_people rp JOIN people p "
+            "ON p.id = rp.person_id ORDER BY p.name COLLATE NOCASE"):
+            if rupture_id in people:
+                people[rupture_id].append(name)
+        return [Rupture(**r, people=tuple(people[r["id"]])) for r in rows]
+
+    def get_rupture(self, rupture_id: str) -> Rupture | None:
+        for rupture in self.ruptures():
+            if rupture.id == rupture_id:
+                return rupture
+        return None
+
+    def delete_rupture(self, rupture_id: str) -> None:
+        with self.write():
+            self.db.execute("DELETE FROM ruptures WHERE id = ?", [rupture_id])
+
+    # -- supports --
+
+    def supports(self) -> list[Support]:
+        return [Support(**r) for r in self.db.query(
+            "SELECT * FROM supports ORDER BY position, created_at")]
+
+    def save_support(self, support: Support) -> Support:
+        with self.write():
+            self._upsert("supports", support.to_row())
+        return support
+
+    def delete_support(self, support_id: str) -> None:
+        with self.write():
+            self.db.execute("DELETE FROM supports WHERE id = ?", [support_id])
+
+    # -- export support --
+
+    EXPORT_TABLES = ("checkins", "experiments", "practice_logs", "ruptures", "supports", "emotions")
+
+    def export_columns(self, table: str) -> list[str]:
+        cols = [c.name for c in self.db[table].columns]
+        if table == "checkins":
+            cols += ["emotions", "people", "tags"]
+        elif table == "ruptures":
+            cols += ["people"]
+        elif table == "emotions":
+            cols = ["name", "shipped"]
+        return cols
+
+    def export_rows(self, table: str) -> Iterator[tuple[Any, ...]]:
+        """Rows of a table for export, as tuples in :meth:`export_columns` order.
+
+        Emotions, people and tags are joined with ``|`` in one column, sorted by name.
+        """
+        if table not in self.EXPORT_TABLES:
+            raise StoreError(f"Unknown table {table!r}; choose from {', '.join(self.EXPORT_TABLES)}.")
+        sep = "'|'"
+        if table == "checkins":
+            sql = f"""
+            SELECT c.*,
+              (SELECT group_concat(name, {sep}) FROM (SELECT n.name FROM checkin_emotions l
+                 JOIN emotions n ON n.id = l.emotion_id WHERE l.checkin_id = c.id
+                 ORDER BY n.name COLLATE NOCASE)),
+              (SELECT group_concat(name, {sep}) FROM (SELECT n.name FROM checkin_people l
+                 JOIN people n ON n.id = l.person_id WHERE l.checkin_id = c.id
+                 ORDER BY n.name COLLATE NOCASE)),
+              (SELECT group_concat(name, {sep}) FROM (SELECT n.name FROM checkin_tags l
+                 JOIN tags n ON n.id = l.tag_id WHERE l.checkin_id = c.id
+                 ORDER BY n.name COLLATE NOCASE))
+            FROM checkins c ORDER BY c.day, c.created_at, c.id"""
+        elif table == "ruptures":
+            sql = f"""
+            SELECT r.*,
+              (SELECT group_concat(name, {sep}) FROM (SELECT n.name FROM rupture_people l
+                 JOIN people n ON n.id = l.person_id WHERE l.rupture_id = r.id
+                 ORDER BY n.name COLLATE NOCASE))
+            FROM ruptures r ORDER BY r.happened_at, r.id"""
+        elif table == "emotions":
+            sql = "SELECT name, shipped FROM emotions ORDER BY shipped DESC, name COLLATE NOCASE"
+        elif table == "practice_logs":
+            sql = "SELECT * FROM practice_logs ORDER BY day, created_at, id"
+        elif table == "experiments":
+            sql = "SELECT * FROM experiments ORDER BY started_on, created_at, id"
+        else:
+            sql = "SELECT * FROM supports ORDER BY position, created_at, id"
+        cursor = self.db.conn.execute(sql)
+        while True:
+            batch = cursor.fetchmany(2000)
+            if not batch:
+                break
+            yield from batch
+
+
+def open_store(db_path: str | os.PathLike[str] | None = None) -> Store:
+    """Open the user's database at the resolved path (``--db``, ``TRACKER_DB``, default)."""
+    return Store.open(paths.resolve_db_path(db_path))
+
+
+def days_back(n: int, end: dt.date | None = None) -> tuple[str, str]:
+    """The inclusive (since, until) range of the ``n`` days ending ``end`` (default today)."""
+    end = end or clock.today()
+    return (end - dt.timedelta(days=n - 1)).isoformat(), end.isoformat()
