@@ -19,8 +19,19 @@ import click
 from tracker import __version__, clock, paths
 from tracker.models import MOOD, SCALES, CheckIn, ValidationError
 
-# name -> "module:attribute"; imported only when the command runs or help is shown.
-LAZY_COMMANDS: dict[str, str] = {}
+# name -> ("module:attribute", one-line help). Imported only when the command runs,
+# so `tracker --help` and `tracker status` never load charts or importers.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "chart": ("tracker.commands.insight:chart", "Print a trend chart (for pasting anywhere)."),
+    "report": ("tracker.commands.insight:report",
+               "Write a Markdown report of a period, to read or bring to therapy."),
+    "demo": ("tracker.commands.demo:demo", "Fill a new database with realistic demo data."),
+    "import": ("tracker.commands.data:import_command",
+               "Import a tracker export, or a Daylio CSV export."),
+    "backup": ("tracker.commands.data:backup_command", "Make a backup of the database now."),
+    "restore": ("tracker.commands.data:restore_command",
+                "Bring back a backup (the current database is kept as a backup first)."),
+}
 
 
 class TrackerGroup(click.Group):
@@ -31,9 +42,22 @@ class TrackerGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in LAZY_COMMANDS:
-            module_name, attr = LAZY_COMMANDS[cmd_name].split(":")
+            module_name, attr = LAZY_COMMANDS[cmd_name][0].split(":")
             return getattr(importlib.import_module(module_name), attr)
         return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in LAZY_COMMANDS:
+                rows.append((name, LAZY_COMMANDS[name][1]))
+            else:
+                command = super().get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(limit=70)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 def db_option(func):
@@ -226,7 +250,7 @@ def list_(ctx: click.Context, days: int, as_json: bool) -> None:
 @db_option
 @click.pass_context
 def status(ctx: click.Context) -> None:
-    """One line on today. Exit 0 if today has a check-in, 1 if not."""
+    """One line on today; exit 0 if checked in today, else 1."""
     from tracker.store import days_back
 
     since, until = days_back(30)

@@ -172,7 +172,12 @@ def _migration_1(db: Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_migration_1]
+def _migration_2(db: Database) -> None:
+    """Preferences the app remembers between runs (theme, last chart range...)."""
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -341,6 +346,18 @@ class Store:
     def integrity_problems(self) -> list[str]:
         rows = [r[0] for r in self.db.execute("PRAGMA integrity_check").fetchall()]
         return [] if rows == ["ok"] else rows
+
+    # -- settings --
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.write():
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
 
     # -- names (emotions, people, tags) --
 

@@ -1,0 +1,215 @@
+"""The store on real SQLite files: schema, migrations, transactions, file modes."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+
+import pytest
+
+from tracker import store as store_module
+from tracker.models import CheckIn, Experiment, PracticeLog, Rupture, Support
+from tracker.store import APPLICATION_ID, SCHEMA_VERSION, Store, StoreError
+
+
+def test_new_database_is_private_and_current(db_path):
+    with Store.open(db_path) as s:
+        assert s.schema_version == SCHEMA_VERSION
+        assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert s.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+        assert s.db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(db_path.parent).st_mode) == 0o700
+
+
+def test_public_tables_exist_with_day_indexes(store):
+    tables = set(store.db.table_names())
+    assert {"checkins", "emotions", "checkin_emotions", "people", "checkin_people", "tags",
+            "checkin_tags", "experiments", "practice_logs", "ruptures", "rupture_people",
+            "supports", "settings"} <= tables
+    for table in ("checkins", "practice_logs", "ruptures"):
+        indexed = [ix.columns for ix in store.db[table].indexes]
+        assert any(cols[0] == "day" for cols in indexed), table
+
+
+def test_shipped_emotions_seed_the_vocabulary(store):
+    vocab = store.emotion_vocabulary()
+    for word in ("anxious", "calm", "connected", "safe"):
+        assert word in vocab
+
+
+def test_checkin_round_trip_with_names(store):
+    c = CheckIn.create(mood=4, intensity=2, regulation=3, emotions=["anxious", "hopeful"],
+                       people=["Sam"], tags=["work"], need="to be heard", note="long day")
+    store.save_checkin(c)
+    got = store.get_checkin(c.id)
+    assert got == c
+    assert "hopeful" in store.emotion_vocabulary()
+    assert store.people_names() == ["Sam"]
+
+
+def test_new_emotion_word_grows_the_vocabulary(store):
+    store.save_checkin(CheckIn.create(mood=3, emotions=["wistful"]))
+    assert "wistful" in store.emotion_vocabulary()
+
+
+def test_edit_replaces_names_and_keeps_id(store):
+    c = CheckIn.create(mood=2, emotions=["sad"], tags=["work"])
+    store.save_checkin(c)
+    edited = c.with_changes(mood=3, emotions=("calm",), tags=())
+    store.save_checkin(edited)
+    got = store.get_checkin(c.id)
+    assert got.mood == 3 and got.emotions == ("calm",) and got.tags == ()
+    assert store.checkin_count() == 1
+
+
+def test_filters(store):
+    a = CheckIn.create(mood=2, day="2026-11-20", emotions=["anxious"], people=["Sam"],
+                       note="Argument about 50% of chores")
+    b = CheckIn.create(mood=4, day="2026-11-27", emotions=["calm"], tags=["walk"],
+                       need="rest")
+    store.save_checkins([a, b])
+    assert [c.id for c in store.checkins()] == [b.id, a.id]
+    assert [c.id for c in store.checkins(emotion="anxious")] == [a.id]
+    assert [c.id for c in store.checkins(person="sam")] == [a.id]
+    assert [c.id for c in store.checkins(tag="walk")] == [b.id]
+    assert [c.id for c in store.checkins(text="50%")] == [a.id]
+    assert [c.id for c in store.checkins(text="rest")] == [b.id]
+    assert store.checkins(text="%") == [a]  # LIKE wildcards are literal
+    assert [c.id for c in store.checkins(since="2026-11-21")] == [b.id]
+
+
+def test_delete_returns_record_for_undo(store):
+    c = CheckIn.create(mood=3, emotions=["sad"])
+    store.save_checkin(c)
+    deleted = store.delete_checkin(c.id)
+    assert deleted == c and store.checkin_count() == 0
+    assert store.db.execute("SELECT count(*) FROM checkin_emotions").fetchone()[0] == 0
+    store.save_checkin(deleted)
+    assert store.get_checkin(c.id) == c
+
+
+def test_one_action_is_one_transaction(store):
+    good = CheckIn.create(mood=3)
+    with pytest.raises(RuntimeError):
+        with store.write():
+            store._save_checkin(good)
+            raise RuntimeError("boom")
+    assert store.checkin_count() == 0
+
+
+def test_check_constraints_back_up_validation(store):
+    with pytest.raises(sqlite3.IntegrityError):
+        store.db.execute("INSERT INTO checkins (id, day, created_at, updated_at, mood) "
+                         "VALUES ('x', '2026-11-28', 'a', 'b', 9)")
+
+
+def test_daily_means_average_several_checkins_and_leave_gaps(store):
+    store.save_checkins([
+        CheckIn.create(mood=2, regulation=1, day="2026-11-25"),
+        CheckIn.create(mood=4, regulation=4, day="2026-11-25"),
+        CheckIn.create(mood=5, day="2026-11-27"),
+    ])
+    rows = store.daily_means()
+    assert [r["day"] for r in rows] == ["2026-11-25", "2026-11-27"]
+    assert rows[0]["mood"] == 3 and rows[0]["regulation"] == 2.5 and rows[0]["n"] == 2
+    assert rows[1]["regulation"] is None
+
+
+def test_experiments_logs_ruptures_supports(store):
+    e = Experiment.create(title="Pause", practice="When stung, breathe", days=14,
+                          target_count=5, belief_before=60)
+    store.save_experiment(e)
+    store.save_practice_log(PracticeLog.create(experiment_id=e.id, done=1,
+                                               distress_before=4, distress_after=2))
+    assert store.practice_counts() == {e.id: (1, 1)}
+    store.save_experiment(e.with_changes(status="completed", belief_after=30))
+    assert store.experiments()[0].belief_after == 30
+
+    r = Rupture.create(my_move="pursued", people=["partner"], intensity=4)
+    store.save_rupture(r)
+    assert store.ruptures(unrepaired_only=True)[0].people == ("partner",)
+    store.save_rupture(r.with_changes(repaired_on="2026-11-28", apologised=1))
+    assert store.ruptures(unrepaired_only=True) == []
+
+    store.save_support(Support.create(name="Alex", how_to_reach="07700 900000"))
+    assert [s.name for s in store.supports()] == ["Alex"]
+
+
+def test_foreign_key_cascade_removes_practice_logs(store):
+    e = Experiment.create(title="t", practice="p", days=7, target_count=1)
+    store.save_experiment(e)
+    store.save_practice_log(PracticeLog.create(experiment_id=e.id))
+    store.delete_experiment(e.id)
+    assert store.practice_logs() == []
+
+
+def test_settings(store):
+    assert store.get_setting("theme") is None
+    store.set_setting("theme", "textual-light")
+    store.set_setting("theme", "nord")
+    assert store.get_setting("theme") == "nord"
+
+
+def test_upgrade_from_an_older_schema_keeps_every_row(db_path, monkeypatch):
+    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)
+    with Store.open(db_path) as old:
+        old.save_checkins(CheckIn.create(mood=1 + i % 5, note=f"n{i}", emotions=["sad"])
+                          for i in range(50))
+        assert old.schema_version == 1
+    monkeypatch.undo()
+
+    seen = []
+    with Store.open(db_path, before_migrate=lambda p, v: seen.append(v)) as new:
+        assert new.schema_version == SCHEMA_VERSION
+        assert new.checkin_count() == 50
+        assert sorted(c.note for c in new.checkins()) == sorted(f"n{i}" for i in range(50))
+        assert all(c.emotions == ("sad",) for c in new.checkins())
+        new.set_setting("theme", "nord")
+    assert seen == [1]  # the backup hook ran once, before migrating
+
+
+def test_newer_schema_is_refused_untouched(db_path):
+    Store.open(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    before = db_path.read_bytes()
+    with pytest.raises(StoreError, match="newer version of tracker"):
+        Store.open(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_not_sqlite_is_refused_untouched(tmp_path):
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("my diary, not a database\n")
+    with pytest.raises(StoreError, match="not an SQLite file.*tracker restore"):
+        Store.open(bogus)
+    assert bogus.read_text() == "my diary, not a database\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_someone_elses_sqlite_is_refused_untouched(tmp_path):
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    with pytest.raises(StoreError, match="not one of tracker's"):
+        Store.open(other)
+    assert other.read_bytes() == before
+
+
+def test_nothing_happens_at_import_time(tmp_path):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    subprocess.run([sys.executable, "-c",
+                    "import tracker.cli, tracker.store, tracker.models, tracker.paths"],
+                   check=True, env=env)
+    assert list(tmp_path.iterdir()) == []
