@@ -80,21 +80,68 @@ def db_path(ctx: click.Context) -> Path:
 
 
 def open_store_or_exit(ctx: click.Context):
-    """Open the database, turning a refusal into a clear message and exit code 1."""
+    """Open the database, turning a refusal into a clear message and exit code 1.
+
+    Also takes the day's backup at the first use of each day (one ``stat`` once it
+    exists), and makes a damaged file noticed later on (SQLite's "malformed") end
+    with a clear message instead of a traceback.
+    """
+    from tracker.backup import BackupError, DamagedDatabase, daily_backup
     from tracker.store import Store, StoreError
 
+    path = db_path(ctx)
     try:
-        return Store.open(db_path(ctx), before_migrate=_backup_before_migrate)
+        store = Store.open(path, before_migrate=_backup_before_migrate)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
+    if not store.open_result.created:
+        try:
+            daily_backup(path, source=store.db.conn)
+        except DamagedDatabase as exc:
+            store.close()
+            raise click.ClickException(str(exc)) from exc
+        except (BackupError, OSError) as exc:  # a backup problem must not block a check-in
+            click.echo(f"Warning: today's backup could not be made ({exc}).", err=True)
+    _report_damage_on_use(store)
+    return store
+
+
+_damage_watch: dict[str, Any] = {}
+
+
+def _report_damage_on_use(store) -> None:
+    """If SQLite finds the file damaged mid-command, say so plainly (no traceback)."""
+    _damage_watch["store"] = store
+    if getattr(sys.excepthook, "tracker_damage_hook", False):
+        return
+    previous = sys.excepthook
+
+    def hook(kind, exc, tb):
+        from tracker.backup import damaged_message, looks_damaged
+
+        watched = _damage_watch.get("store")
+        if watched is not None and looks_damaged(exc):
+            try:
+                watched.close()
+            except Exception:  # noqa: BLE001 - already failing; the message matters
+                pass
+            click.echo(f"Error: {damaged_message(watched.path, str(exc))}", err=True)
+            return
+        previous(kind, exc, tb)
+
+    hook.tracker_damage_hook = True  # type: ignore[attr-defined]
+    sys.excepthook = hook
 
 
 def _backup_before_migrate(path: Path, version: int) -> None:
+    """A checked backup before a migration; if it cannot be made, nothing is migrated."""
+    from tracker.backup import BackupError, backup_before_migration
+    from tracker.store import StoreError
+
     try:
-        from tracker.backup import backup_before_migration
-    except ImportError:  # backups arrive with the data-trust work
-        return
-    backup_before_migration(path, version)
+        backup_before_migration(path, version)
+    except BackupError as exc:
+        raise StoreError(f"{exc} The database was not upgraded.") from exc
 
 
 def fail_validation(exc: ValidationError) -> None:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from operator import attrgetter, itemgetter
+
 from sqlite_utils import Database
 
 from tracker import clock, paths
@@ -181,6 +183,33 @@ MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+_CHECKIN_LINKS = (("emotions", "checkin_emotions", "emotion_id"),
+                  ("people", "checkin_people", "person_id"),
+                  ("tags", "checkin_tags", "tag_id"))
+_CHECKIN_COLUMNS = ("id", "day", "created_at", "updated_at", "mood", "intensity", "regulation",
+                    "pursue", "withdraw", "pursue_acted", "withdraw_acted", "paused", "need",
+                    "note")
+checkin_row = attrgetter(*_CHECKIN_COLUMNS, "emotions", "people", "tags")
+"""A validated check-in as one tuple: its columns, then emotions, people and tags."""
+_first = itemgetter(0)
+
+
+def _insert_many(conn: sqlite3.Connection, sql: str, width: int,
+                 rows: Sequence[tuple[Any, ...]], per_statement: int = 50) -> None:
+    """``executemany`` with many rows per statement (``sql`` has a ``{values}`` slot)."""
+    one = "(" + ", ".join("?" * width) + ")"
+    per_statement = max(1, min(per_statement, 900 // width))
+    full = len(rows) - len(rows) % per_statement
+    if full:
+        many = sql.format(values=", ".join([one] * per_statement))
+        conn.executemany(many, [
+            [v for row in rows[i:i + per_statement] for v in row]
+            for i in range(0, full, per_statement)])
+    if full < len(rows):
+        conn.executemany(sql.format(values=one), rows[full:])
+_ASCII_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def _split_sql(script: str) -> list[str]:
     return [s.strip() for s in script.split(";\n") if s.strip()]
 
@@ -196,15 +225,54 @@ def _create_private_file(path: Path) -> None:
 
 
 def check_sqlite_header(path: Path) -> None:
-    """Refuse a file that is not an SQLite database, without changing it."""
+    """Refuse a file that is not an SQLite database, or one cut short, without changing it.
+
+    Only reads the 100-byte header and the file size (cheap: runs on every open).
+    """
     with open(path, "rb") as handle:
-        head = handle.read(len(SQLITE_MAGIC))
-    if head and head != SQLITE_MAGIC:
+        head = handle.read(100)
+        size = os.fstat(handle.fileno()).st_size
+    if head and head[:len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise StoreError(
             f"{path} is not a tracker database (it is not an SQLite file). "
             "It has not been changed. Use --db to choose another file, or "
             "'tracker restore BACKUP' to bring back a backup."
         )
+    if not head:
+        return  # an empty file is a new database
+    problem = _truncation(head, size)
+    if problem and not _has_journal(path):
+        raise StoreError(
+            f"{path} is damaged: {problem}. It has not been changed. "
+            "'tracker restore BACKUP' brings back a backup (see the backups folder "
+            "beside it).")
+
+
+def _truncation(head: bytes, size: int) -> str | None:
+    """Why an SQLite file looks cut short, judged from its header; None if it does not."""
+    if len(head) < 100:
+        return f"it holds only {size} bytes, less than an SQLite header"
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return "its header is not valid"
+    pages = int.from_bytes(head[28:32], "big")
+    if head[24:28] == head[92:96] and pages and size < pages * page_size:
+        return f"it holds {size:,} bytes where its header says {pages * page_size:,}"
+    if size % page_size:
+        return f"its size ({size:,} bytes) is not a whole number of pages"
+    return None
+
+
+def _has_journal(path: Path) -> bool:
+    """A non-empty -wal or -journal beside the file: SQLite will finish or undo a write."""
+    for suffix in ("-wal", "-journal"):
+        try:
+            if os.stat(f"{path}{suffix}").st_size > 0:
+                return True
+        except OSError:
+            pass
+    return False
 
 
 def _bad_file(path: Path, exc: Exception) -> StoreError:
@@ -289,7 +357,11 @@ class Store:
         store = cls(db, path)
         if version < SCHEMA_VERSION:
             if version > 0 and before_migrate is not None:
-                before_migrate(path, version)
+                try:
+                    before_migrate(path, version)
+                except BaseException:
+                    store.close()
+                    raise
             store._migrate(version)
         store.open_result = OpenResult(created=created, migrated_from=version)
         return store
@@ -415,13 +487,117 @@ class Store:
                 [(checkin.id, i) for i in ids])
 
     def save_checkins(self, checkins: Iterable[CheckIn]) -> int:
-        """Bulk insert-or-replace, one transaction (used by import and demo)."""
-        count = 0
+        """Bulk insert-or-replace with emotions, people and tags, one transaction.
+
+        Used by import and demo; see :meth:`save_checkin_rows` for how it is fast.
+        """
+        return self.save_checkin_rows(map(checkin_row, checkins))
+
+    def save_checkin_rows(self, rows: Iterable[tuple[Any, ...]]) -> int:
+        """:meth:`save_checkins` for :func:`checkin_row` tuples of validated check-ins.
+
+        (The importer checks records through the models in worker processes, and tuples
+        travel back far more cheaply than objects.) Built for speed: rows go in sorted
+        by id, many per statement; each name is looked up once per batch; links are
+        replaced only for check-ins that were already there. A repeated id: the last
+        one wins.
+        """
+        batch = sorted({r[0]: r for r in rows}.values(), key=_first)
+        if not batch:
+            return 0
+        conn = self.db.conn
+        width = len(_CHECKIN_COLUMNS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _CHECKIN_COLUMNS if c != "id")
         with self.write():
-            for checkin in checkins:
-                self._save_checkin(checkin)
-                count += 1
-        return count
+            existing = self.versions("checkins", [r[0] for r in batch])
+            _insert_many(
+                conn, f"INSERT INTO checkins ({', '.join(_CHECKIN_COLUMNS)}) VALUES {{values}} "
+                f"ON CONFLICT (id) DO UPDATE SET {updates}", width, [r[:width] for r in batch])
+            for position, (kind, link, key) in enumerate(_CHECKIN_LINKS, start=width):
+                if existing:
+                    conn.executemany(f"DELETE FROM {link} WHERE checkin_id = ?",
+                                     [(i,) for i in existing])
+                ids = self._name_id_map(kind, {n for r in batch for n in r[position]})
+                if ids:
+                    _insert_many(conn, f"INSERT OR IGNORE INTO {link} (checkin_id, {key}) "
+                                 "VALUES {values}", 2,
+                                 [(r[0], ids[n]) for r in batch for n in r[position]])
+        return len(batch)
+
+    @contextlib.contextmanager
+    def bulk_write(self, *, rebuild_indexes: bool = False) -> Iterator[Store]:
+        """One transaction for a bulk import, with foreign-key checks paused.
+
+        The import writes only rows whose references it has just written or checked
+        (links to check-ins and names of the same batch; practice logs to known
+        experiments), so SQLite's per-row lookups would only repeat that work (the
+        pragma cannot change inside a transaction, hence this wrapper). With
+        ``rebuild_indexes`` (a large import into small tables), the secondary indexes
+        of check-ins and their links are dropped and rebuilt from their own SQL, in the
+        same transaction: a sort at the end instead of an index update per row.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.write():
+                yield self
+            return
+        conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self.write():
+                rebuilt = []
+                if rebuild_indexes:
+                    for name, sql in conn.execute(
+                            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                            "sql IS NOT NULL AND tbl_name IN ('checkins', 'checkin_emotions', "
+                            "'checkin_people', 'checkin_tags') ORDER BY name").fetchall():
+                        conn.execute(f'DROP INDEX "{name}"')
+                        rebuilt.append(sql)
+                yield self
+                for sql in rebuilt:
+                    conn.execute(sql)
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
+
+    def _name_id_map(self, table: str, names: set[str]) -> dict[str, int]:
+        """Each name's id in ``table`` (emotions, people, tags), adding the new ones."""
+        if not names:
+            return {}
+        self.db.conn.executemany(f"INSERT OR IGNORE INTO {table} (name) VALUES (?)",
+                                 [(n,) for n in names])
+        # The name columns are COLLATE NOCASE, which folds ASCII letters only.
+        by_fold = {name.translate(_ASCII_FOLD): i
+                   for i, name in self.db.execute(f"SELECT id, name FROM {table}")}
+        return {n: by_fold[n.translate(_ASCII_FOLD)] for n in names}
+
+    def versions(self, table: str, ids: Sequence[str]) -> dict[str, str]:
+        """``{id: updated_at}`` for those of ``ids`` already in ``table`` (import uses it)."""
+        if table not in ("checkins", "experiments", "practice_logs", "ruptures", "supports"):
+            raise StoreError(f"Unknown table {table!r}.")
+        if not ids or self.db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None:
+            return {}
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 900):
+            chunk = list(ids[start:start + 900])
+            found.update(self.db.execute(
+                f"SELECT id, updated_at FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk).fetchall())
+        return found
+
+    def save_many(self, table: str, records: Sequence[Experiment | PracticeLog | Rupture | Support]) -> int:
+        """Insert-or-replace experiments, practice logs, ruptures or supports (one transaction)."""
+        with self.write():
+            for record in records:
+                if table == "ruptures":
+                    self._save_rupture(record)  # type: ignore[arg-type]
+                else:
+                    self._upsert(table, record.to_row())
+        return len(records)
+
+    def add_emotion_words(self, words: Iterable[tuple[str, int]]) -> None:
+        """Add ``(name, shipped)`` words to the vocabulary; words already there stay as they are."""
+        with self.write():
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO emotions (name, shipped) VALUES (?, ?)", list(words))
 
     def delete_checkin(self, checkin_id: str) -> CheckIn | None:
         """Delete one check-in; returns it (so the caller can offer undo)."""
@@ -620,6 +796,53 @@ class Store:
         """Per experiment: (times done, times logged)."""
         return {r[0]: (r[1] or 0, r[2]) for r in self.db.execute(
             "SELECT experiment_id, sum(done), count(*) FROM practice_logs GROUP BY experiment_id")}
+
+    # -- charts, insights and demo data (bulk writes: one transaction each) --
+
+    def change_token(self) -> tuple[int, int]:
+        """Changes whenever anything is written, by this connection or another one.
+
+        (PRAGMA data_version sees other connections' commits; total_changes() this
+        one's.) Screens compare it to skip reloading data that has not changed.
+        """
+        return (self.data_version(),
+                self.db.execute("SELECT total_changes()").fetchone()[0])
+
+    def practised_days(self) -> dict[str, set[str]]:
+        """Per experiment: the days with a practice log marked done (``done = 1``)."""
+        out: dict[str, set[str]] = {}
+        for experiment_id, day in self.db.execute(
+                "SELECT DISTINCT experiment_id, day FROM practice_logs WHERE done = 1"):
+            out.setdefault(experiment_id, set()).add(day)
+        return out
+
+    def rupture_marks(self, since: str, until: str) -> list[tuple[str, str | None]]:
+        """(day, repaired_on) of ruptures that happened or were repaired in the range."""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT day, repaired_on FROM ruptures WHERE day BETWEEN ?1 AND ?2 "
+            "OR repaired_on BETWEEN ?1 AND ?2 ORDER BY day", [since, until])]
+
+    def save_experiments(self, experiments: Iterable[Experiment]) -> int:
+        with self.write():
+            rows = [e.to_row() for e in experiments]
+            for row in rows:
+                self._upsert("experiments", row)
+        return len(rows)
+
+    def save_practice_logs(self, logs: Iterable[PracticeLog]) -> int:
+        with self.write():
+            rows = [log.to_row() for log in logs]
+            for row in rows:
+                self._upsert("practice_logs", row)
+        return len(rows)
+
+    def save_ruptures(self, ruptures: Iterable[Rupture]) -> int:
+        count = 0
+        with self.write():
+            for rupture in ruptures:
+                self._save_rupture(rupture)
+                count += 1
+        return count
 
     # -- ruptures --
 

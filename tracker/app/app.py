@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -14,13 +15,21 @@ from tracker.store import Store
 # Main sections are modes: each keeps its own screen stack and state.
 SECTIONS: dict[str, str] = {
     "today": "tracker.app.screens.today:TodayScreen",
+    "history": "tracker.app.screens.history:HistoryScreen",
+    "experiments": "tracker.app.screens.experiments:ExperimentsScreen",
+    "ruptures": "tracker.app.screens.ruptures:RupturesScreen",
+    "trends": "tracker.app.screens.trends:TrendsScreen",
 }
+
+
+def _load(target: str):
+    module_name, attr = target.split(":")
+    return getattr(importlib.import_module(module_name), attr)
 
 
 def _section_factory(target: str):
     def make() -> Screen:
-        module_name, attr = target.split(":")
-        return getattr(importlib.import_module(module_name), attr)()
+        return _load(target)()
 
     return make
 
@@ -28,12 +37,26 @@ def _section_factory(target: str):
 class TrackerApp(App):
     """tracker's terminal app."""
 
-    CSS_PATH = "tracker.tcss"
+    # One shared stylesheet and one per family of screens.
+    CSS_PATH = ["tracker.tcss", "forms.tcss", "sections.tcss", "trends.tcss"]
     TITLE = "tracker"
     MODES = {name: _section_factory(target) for name, target in SECTIONS.items()}
     BINDINGS = [
-        Binding("t", "section('today')", "Today", id="today",
+        # Section keys are shown in the NavBar under the header, not in the footer.
+        Binding("t", "section('today')", "Today", id="today", show=False,
                 tooltip="Today: check-ins, practice, open ruptures"),
+        Binding("c", "checkin", "Check in", id="checkin", tooltip="Today's check-in card"),
+        Binding("h", "section('history')", "History", id="history", show=False,
+                tooltip="Every check-in, newest first"),
+        Binding("e", "section('experiments')", "Experiments", id="experiments", show=False,
+                tooltip="Small relational experiments and their practice"),
+        Binding("r", "section('ruptures')", "Ruptures", id="ruptures", show=False,
+                tooltip="Ruptures and repairs"),
+        Binding("g", "section('trends')", "Trends", id="trends", show=False,
+                tooltip="Charts and insights"),
+        Binding("s", "support", "Support", id="support",
+                tooltip="Your people and crisis lines"),
+        Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
     ]
 
     REFRESH_SECONDS = 2.0
@@ -41,15 +64,38 @@ class TrackerApp(App):
     def __init__(self, db_path: str | Path, **kwargs):
         super().__init__(**kwargs)
         self.db_path = Path(db_path)
-        self.store = Store.open(self.db_path)
+        from tracker.backup import (
+            BackupError,
+            DamagedDatabase,
+            backup_before_migration,
+            daily_backup,
+        )
+
+        self.store = Store.open(self.db_path, before_migrate=backup_before_migration)
+        if not self.store.open_result.created:
+            try:  # the day's backup, if `tracker` (the CLI) has not taken it already
+                daily_backup(self.db_path, source=self.store.db.conn)
+            except DamagedDatabase:
+                self.store.close()
+                raise
+            except (BackupError, OSError):
+                pass  # a backup problem must not keep anyone from their check-in
         self._data_version = self.store.data_version()
 
     def on_mount(self) -> None:
+        saved_theme = self.store.get_setting("theme")
+        if saved_theme and saved_theme in self.available_themes:
+            self.theme = saved_theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.switch_mode("today")
         self.set_interval(self.REFRESH_SECONDS, self._poll_for_changes)
 
     def on_unmount(self) -> None:
         self.store.close()
+
+    def _remember_theme(self, theme) -> None:
+        """A theme picked from the command palette is kept for next time."""
+        self.store.set_setting("theme", theme.name)
 
     def _poll_for_changes(self) -> None:
         """Another terminal (``tracker add``) wrote to the database: show it."""
@@ -58,15 +104,71 @@ class TrackerApp(App):
             self._data_version = version
             self.refresh_current()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            event._tracker_screen = self.screen  # the screen the key was first given to
+        await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Keep fast typing whole across a screen change.
+
+        Keys typed in one burst (``c 4 2 3 1 0 ctrl+s`` pasted, or sent by tmux at
+        once) are handed to the screen showing when they arrive; those after ``c``
+        reach Today before the card opens and bubble back up here. Give them to the
+        screen showing now instead of dropping them.
+        """
+        origin = getattr(event, "_tracker_screen", None)
+        if origin is not None and origin is not self.screen:
+            event.prevent_default()  # App._on_key would otherwise run too
+            key = events.Key(event.key, event.character)
+            key._tracker_screen = self.screen
+            (self.focused or self.screen)._forward_event(key)
+
     def refresh_current(self) -> None:
         refresh = getattr(self.screen, "refresh_data", None)
         if callable(refresh):
             refresh()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """On a form (check-in card, experiment, rupture, support forms), section keys
+        are off, so a stray letter never walks away from a half-written entry; support
+        and help stay one key away."""
+        if action in ("section", "checkin") and getattr(self.screen, "BLOCKS_SECTIONS", False):
+            return False
+        return True
+
     def action_section(self, name: str) -> None:
         if name not in self.MODES:
             return
+        # Close the overlays (help, support) that were opened on top of this section.
+        from tracker.app.screens.help import HelpScreen
+        from tracker.app.screens.support import SupportScreen
+
+        while len(self.screen_stack) > 1 and isinstance(self.screen, (HelpScreen, SupportScreen)):
+            self.pop_screen()
         self.switch_mode(name)
+
+    def action_checkin(self, checkin_id: str | None = None) -> None:
+        """Open the check-in card: a new one for today, or ``checkin_id`` to edit."""
+        screen_cls = _load("tracker.app.screens.checkin:CheckInScreen")
+        if isinstance(self.screen, screen_cls):
+            return
+        existing = self.store.get_checkin(checkin_id) if checkin_id else None
+        self.push_screen(screen_cls(existing), callback=lambda _saved: self.refresh_current())
+
+    def action_support(self) -> None:
+        from tracker.app.screens.support import SupportScreen
+
+        if isinstance(self.screen, SupportScreen):
+            return
+        self.push_screen(SupportScreen())
+
+    def action_help(self) -> None:
+        from tracker.app.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen())
 
 
 def run_app(db_path: str | Path) -> None:

@@ -14,6 +14,7 @@ from tracker import analytics, clock
 from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.daystrip import DayStrip, StripDay
 from tracker.models import MOOD, CheckIn
+from tracker.app.widgets.navbar import NavBar
 
 WELCOME = (
     "Welcome. This is a quiet place to practise: a short check-in each day, small "
@@ -48,6 +49,7 @@ class TodayScreen(SectionScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield NavBar("today")
         with VerticalScroll(id="today-body"):
             yield Static(id="welcome", classes="card")
             yield Static(id="consistency", classes="lead")
@@ -60,7 +62,7 @@ class TodayScreen(SectionScreen):
             yield Static("Ruptures not yet repaired", classes="section-title",
                          id="ruptures-title")
             yield Static(id="today-ruptures")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def refresh_data(self) -> None:
         today = clock.today()
@@ -81,8 +83,9 @@ class TodayScreen(SectionScreen):
 
         since30 = (today - dt.timedelta(days=29)).isoformat()
         days = store.days_with_checkins(since30, today.isoformat())
-        self.query_one("#consistency", Static).update(
-            "" if first_run else analytics.consistency(days, today).words())
+        consistency = self.query_one("#consistency", Static)
+        consistency.display = not first_run
+        consistency.update(analytics.consistency(days, today).words())
 
         todays = store.checkins(since=today.isoformat(), until=today.isoformat())
         self.query_one("#today-checkins", Static).update(

@@ -1,0 +1,260 @@
+"""Support (``s`` from anywhere) and Help (``?``), through Textual's Pilot."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+import pytest
+from rich.console import Console
+from textual.binding import Binding
+from textual.widgets import Static
+
+from tracker.app.app import SECTIONS, TrackerApp
+from tracker.app.screens import help as help_module
+from tracker.app.screens.help import HelpScreen, group_table, key_groups, key_words
+from tracker.app.screens.support import SupportScreen
+from tracker.app.screens.support_form import SupportForm
+from tracker.app.widgets.recordlist import RecordList
+from tracker.models import Support
+from tracker.store import Store
+
+GLOBAL_KEYS = {"t", "c", "h", "e", "r", "g", "s", "question_mark"}
+
+
+def drive(db_path, scenario, size=(80, 24)):
+    async def main():
+        app = TrackerApp(db_path)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            result = await scenario(app, pilot)
+            await pilot.pause()
+        return result
+
+    return asyncio.run(main())
+
+
+async def keys(pilot, *pressed: str) -> None:
+    for key in pressed:
+        await pilot.press(key)
+        await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[("space" if ch == " " else ch) for ch in text])
+    await pilot.pause()
+
+
+def supports(db_path) -> list[Support]:
+    with Store.open(db_path) as store:
+        return store.supports()
+
+
+# --- Support ----------------------------------------------------------------------
+
+
+def test_first_run_says_how_to_fill_it_and_that_this_is_not_treatment(db_path):
+    async def scenario(app, pilot):
+        await keys(pilot, "s")
+        assert isinstance(app.screen, SupportScreen)
+        empty = app.screen.query_one("#support-empty", Static)
+        notice = app.screen.query_one("#support-notice", Static)
+        return empty.display, str(empty.content), str(notice.content)
+
+    shown, empty, notice = drive(db_path, scenario)
+    assert shown
+    assert "Add the people you can reach when things are hard" in empty
+    assert "crisis line for your country" in empty
+    assert "not treatment" in notice
+    assert "emergency services" in notice
+
+
+def test_no_phone_numbers_are_shipped():
+    from tracker.app.screens import support, support_form
+
+    for text in (support.NOT_TREATMENT, support.FIRST_RUN, support_form.SupportForm.HINT):
+        assert not any(ch.isdigit() for ch in text)
+
+
+def test_add_a_person_and_a_crisis_line(db_path):
+    async def scenario(app, pilot):
+        await keys(pilot, "s", "n")
+        assert isinstance(app.screen, SupportForm)
+        await type_text(pilot, "Sam")
+        await keys(pilot, "enter", "enter")  # kind: keep "person"
+        await type_text(pilot, "text or call, evenings")
+        await keys(pilot, "enter")
+        await type_text(pilot, "knows the story")
+        await keys(pilot, "enter")  # enter in the last field saves
+        assert isinstance(app.screen, SupportScreen)
+
+        await keys(pilot, "n")
+        await type_text(pilot, "Local crisis line")
+        await keys(pilot, "enter", "2")  # crisis line; focus moves on
+        assert app.focused.id == "how_to_reach"
+        await type_text(pilot, "the number from their website")
+        await keys(pilot, "ctrl+s")
+        return app.screen.query_one("#support-empty", Static).display
+
+    empty_shown = drive(db_path, scenario)
+    assert not empty_shown
+    sam, line = supports(db_path)
+    assert (sam.name, sam.kind, sam.how_to_reach, sam.note) == (
+        "Sam", "person", "text or call, evenings", "knows the story")
+    assert (line.name, line.kind, line.how_to_reach) == (
+        "Local crisis line", "crisis line", "the number from their website")
+    assert sam.position < line.position
+
+
+def test_edit_keeps_the_entry_and_delete_asks_first(db_path, store):
+    entry = store.save_support(Support.create(name="Sam", kind="person"))
+
+    async def scenario(app, pilot):
+        await keys(pilot, "s", "enter")
+        assert isinstance(app.screen, SupportForm)
+        await type_text(pilot, "Sam B")  # the name is selected on focus
+        app.screen.query_one("#kind").focus()
+        await keys(pilot, "3", "ctrl+s")
+        edited = supports(db_path)
+        await keys(pilot, "d", "n")
+        kept = supports(db_path)
+        await keys(pilot, "d", "y")
+        return edited, kept, app.screen.query_one("#support-empty", Static).display
+
+    edited, kept, empty_again = drive(db_path, scenario)
+    assert [(e.id, e.name, e.kind) for e in edited] == [(entry.id, "Sam B", "professional")]
+    assert len(kept) == 1
+    assert supports(db_path) == []
+    assert empty_again
+
+
+def test_reorder_with_shift_arrows(db_path, store):
+    first = store.save_support(Support.create(name="First", position=0))
+    second = store.save_support(Support.create(name="Second", position=1))
+
+    async def scenario(app, pilot):
+        await keys(pilot, "s", "shift+down")
+        listing = app.screen.query_one("#support-list", RecordList)
+        return listing.highlighted_id
+
+    assert drive(db_path, scenario) == first.id  # the moved entry stays selected
+    assert [s.id for s in supports(db_path)] == [second.id, first.id]
+
+
+@pytest.mark.parametrize("section", ["t", "e", "r"])
+def test_s_opens_support_from_a_section_and_escape_comes_back(db_path, section):
+    async def scenario(app, pilot):
+        await keys(pilot, section)
+        before = type(app.screen)
+        await keys(pilot, "s")
+        opened = isinstance(app.screen, SupportScreen)
+        await keys(pilot, "escape")
+        return before, opened, type(app.screen)
+
+    before, opened, after = drive(db_path, scenario)
+    assert opened
+    assert after is before
+
+
+def test_s_opens_support_from_help_and_from_a_list_screen(db_path):
+    async def scenario(app, pilot):
+        await keys(pilot, "question_mark", "s")
+        from_help = isinstance(app.screen, SupportScreen)
+        await keys(pilot, "escape", "escape", "e", "n")  # the library list of experiments
+        await keys(pilot, "s")
+        from_library = isinstance(app.screen, SupportScreen)
+        return from_help, from_library
+
+    assert drive(db_path, scenario) == (True, True)
+
+
+def test_support_keys_have_ids_and_descriptions_and_avoid_global_keys():
+    for cls in (SupportScreen, SupportForm, HelpScreen):
+        for binding in Binding.make_bindings(cls.BINDINGS):
+            assert binding.id and binding.description, (cls.__name__, binding.key)
+    assert not {b.key for b in Binding.make_bindings(SupportScreen.BINDINGS)} & GLOBAL_KEYS
+
+
+# --- Help -------------------------------------------------------------------------
+
+
+def help_text(width: int = 80) -> str:
+    out = io.StringIO()
+    console = Console(file=out, width=width, color_system=None)
+    for group in key_groups():
+        console.print(group.title)
+        console.print(group_table(group))
+    return out.getvalue()
+
+
+def test_help_lists_the_keys_of_every_screen_grouped_by_screen():
+    titles = [g.title for g in key_groups()]
+    for title in ("Everywhere", "Today", "Experiments", "Ruptures and repairs", "Support",
+                  "Experiments: log today's practice", "Ruptures: log or edit"):
+        assert title in titles
+    text = help_text()
+    for words in ("Log today", "Set aside", "Repair steps", "Repaired", "Quit",
+                  "Command palette", "ctrl+q"):
+        assert words in text, words
+
+
+def test_help_lists_every_binding_of_every_screen():
+    targets = set(SECTIONS.values()) | set(help_module.discover_screens())
+    assert help_module.CHECKIN[1] in targets
+    rows = {(keys, row.description) for g in key_groups() for row in g.rows
+            for keys in [row.keys]}
+    described = {(k, d) for keys, d in rows for k in keys}
+    for target in targets:
+        cls = help_module.load(target)
+        for binding in Binding.make_bindings(cls.BINDINGS):
+            if binding.description and not binding.system:
+                assert (key_words(binding.key), binding.description) in described, (
+                    target, binding.key)
+
+
+def test_help_shows_the_checkin_save_key():
+    checkin = next(g for g in key_groups() if g.title.lower().startswith("check"))
+    assert any("ctrl+s" in row.keys for row in checkin.rows)
+    assert "q" in next(g for g in key_groups() if g.title == "Today").rows[0].keys
+
+
+def test_help_fits_80_columns():
+    for line in help_text(80).splitlines():
+        assert len(line) <= 80, line
+
+
+def test_key_words_are_what_people_type():
+    assert key_words("question_mark") == "?"
+    assert key_words("ctrl+s") == "ctrl+s"
+    assert key_words("shift+up") == "shift+up"
+    assert key_words("M") == "M (shift+m)"
+    assert key_words("enter") == "enter"
+
+
+def test_help_opens_with_question_mark_scrolls_and_closes(db_path):
+    async def scenario(app, pilot):
+        await keys(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        body = app.screen.query_one("#help-body")
+        await keys(pilot, "pagedown")
+        scrolled = body.scroll_y > 0
+        intro = str(app.screen.query_one("#help-intro", Static).content)
+        await keys(pilot, "escape")
+        return scrolled, intro, type(app.screen).__name__
+
+    scrolled, intro, after = drive(db_path, scenario)
+    assert scrolled
+    assert "ctrl+p" in intro and "[b]q[/b] quits from the Today screen" in intro
+    assert after == "TodayScreen"
+
+
+def test_help_shows_remapped_keys(db_path):
+    async def scenario(app, pilot):
+        app.update_keymap({"experiments-log": "L"})
+        await keys(pilot, "question_mark")
+        return app.screen.groups
+
+    groups = drive(db_path, scenario)
+    experiments = next(g for g in groups if g.title == "Experiments")
+    assert any(row.keys == ("L (shift+l)",) and row.description == "Log today"
+               for row in experiments.rows)

@@ -1,0 +1,221 @@
+"""The Trends screen, driven by keys through Textual's Pilot."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+from textual.widgets import Static
+
+from tests.conftest import FROZEN_TODAY
+from tracker import demo
+from tracker.app.app import TrackerApp
+from tracker.app.screens.trends import TrendsScreen
+from tracker.app.widgets.chart import ChartView
+from tracker.models import CheckIn, Experiment, PracticeLog, Rupture
+from tracker.store import Store
+
+
+def day(n: int) -> str:
+    return (FROZEN_TODAY - dt.timedelta(days=n)).isoformat()
+
+
+def drive(db_path, scenario, size=(80, 24)):
+    async def main():
+        app = TrackerApp(db_path)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            result = await scenario(app, pilot)
+            await pilot.pause()
+        return result
+
+    return asyncio.run(main())
+
+
+async def open_trends(app, pilot) -> TrendsScreen:
+    await pilot.press("g")
+    await pilot.pause()
+    assert isinstance(app.screen, TrendsScreen)
+    return app.screen
+
+
+def chart_text(screen: TrendsScreen) -> str:
+    return screen.query_one("#trends-chart", ChartView).text
+
+
+def insights(screen: TrendsScreen) -> str:
+    return str(screen.query_one("#trends-insights-text", Static).render())
+
+
+def heading(screen: TrendsScreen) -> str:
+    return str(screen.query_one("#trends-heading", Static).render())
+
+
+@pytest.fixture
+def known(db_path):
+    """Forty days: regulation 4 on practised days, 2 on the others; one rupture."""
+    with Store.open(db_path) as s:
+        exp = Experiment.create(title="Three breaths", practice="Breathe first.",
+                                started_on=day(9), ends_on=day(0), target_count=5,
+                                belief_before=80)
+        s.save_experiment(exp)
+        practised = {1, 3, 5, 7}
+        checkins = []
+        for n in range(40):
+            d = day(n)
+            reg = 4 if n in practised else 2
+            checkins.append(CheckIn.create(day=d, created_at=f"{d}T09:00:00+00:00", mood=3,
+                                           regulation=reg, intensity=2, pursue=1, withdraw=2,
+                                           emotions=["calm"], people=["Sam"]))
+        s.save_checkins(checkins)
+        for n in practised:
+            s.save_practice_log(PracticeLog.create(experiment_id=exp.id, day=day(n), done=1,
+                                                   distress_before=4, distress_after=1))
+        s.save_rupture(Rupture.create(day=day(4), my_move="pursued", repaired_on=day(3)))
+    return db_path
+
+
+def test_g_opens_trends_and_range_keys_change_the_chart(known):
+    async def scenario(app, pilot):
+        screen = await open_trends(app, pilot)
+        assert screen.range_key == "m" and screen.view == "regulation"
+        month = chart_text(screen)
+        assert "Regulation" in heading(screen) and "last 30 days" in heading(screen)
+        assert "30 Oct" in month and "x rupture" in month
+        seen = {"m": month}
+        for key, words in (("w", "last 7 days"), ("q", "last 90 days"), ("y", "last 365 days"),
+                           ("a", "everything")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert screen.range_key == key
+            assert words in heading(screen)
+            seen[key] = chart_text(screen)
+        assert "Sat 28" in seen["w"]  # a week is labelled by weekday
+        assert len(set(seen.values())) == 5
+        assert app.is_running  # q chose 90 days here; it did not quit
+        return True
+
+    assert drive(known, scenario)
+
+
+def test_chart_keys_switch_metric_and_the_footer_shows_them(known):
+    async def scenario(app, pilot):
+        screen = await open_trends(app, pilot)
+        footer = " ".join(str(w.render()) for w in app.screen.query("FooterLabel"))
+        assert "Range" in footer and "Chart" in footer
+        expected = {"2": "(1 = awful, 5 = great)", "3": "(0 = calm, 5 = overwhelming)",
+                    "4": "withdraw (7-day mean)", "5": "Emotions", "6": "a year at a glance",
+                    "7": "Three breaths", "1": "(0 = swept away, 5 = steady)"}
+        for key, text in expected.items():
+            await pilot.press(key)
+            await pilot.pause()
+            assert text in chart_text(screen) or text in heading(screen), key
+        await pilot.press("6")
+        await pilot.pause()
+        await pilot.press("6")
+        await pilot.pause()
+        assert screen.calendar_metric == "mood"
+        assert "Mood, a year at a glance" in heading(screen)
+        return True
+
+    assert drive(known, scenario)
+
+
+def test_insights_are_computed_from_the_database(known):
+    async def scenario(app, pilot):
+        screen = await open_trends(app, pilot)
+        text = insights(screen)
+        assert "You checked in on 30 of these 30 days (30 check-ins)." in text
+        # Days -1, -3, -5, -7 practised (regulation 4); -9, -8, -6, -4, -2, 0 not (2).
+        assert ('On the 4 days you practised "Three breaths", regulation averaged 4.0; '
+                "on the 6 days you didn't, 2.0.") in text
+        assert "1 rupture recorded; 1 repaired, a median of 1 day" in text
+        # The 30 days before: all 2s.
+        assert "Regulation averaged 2.3, up from 2.0 in the 30 days before." in text
+        await pilot.press("w")
+        await pilot.pause()
+        week = insights(screen)
+        assert "You checked in on 7 of these 7 days" in week
+        return True
+
+    assert drive(known, scenario)
+
+
+def test_a_checkin_from_another_terminal_shows_up(known):
+    async def scenario(app, pilot):
+        screen = await open_trends(app, pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        before = insights(screen)
+        with Store.open(known) as other:  # another connection, like `tracker add`
+            other.save_checkin(CheckIn.create(mood=5, regulation=5))
+        app._poll_for_changes()
+        await pilot.pause()
+        after = insights(screen)
+        assert "7 of these 7 days (7 check-ins)" in before
+        assert "7 of these 7 days (8 check-ins)" in after
+        return True
+
+    assert drive(known, scenario)
+
+
+def test_experiments_chart_moves_to_the_next_experiment(db_path):
+    with Store.open(db_path) as s:
+        for title, start in (("Older one", 20), ("Newer one", 6)):
+            exp = Experiment.create(title=title, practice="Try it.", started_on=day(start),
+                                    ends_on=day(start - 5), target_count=3)
+            s.save_experiment(exp)
+            s.save_practice_log(PracticeLog.create(experiment_id=exp.id, day=day(start - 1),
+                                                   done=1, distress_before=3,
+                                                   distress_after=1))
+        s.save_checkin(CheckIn.create(mood=3))
+
+    async def scenario(app, pilot):
+        screen = await open_trends(app, pilot)
+        await pilot.press("7")
+        await pilot.pause()
+        assert "Distress before and after each practice: Newer one" in chart_text(screen)
+        assert "n next" in heading(screen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Distress before and after each practice: Older one" in chart_text(screen)
+        return True
+
+    assert drive(db_path, scenario)
+
+
+def test_an_empty_database_shows_kind_words_not_empty_charts(db_path):
+    async def scenario(app, pilot):
+        screen = await open_trends(app, pilot)
+        assert chart_text(screen) == "No regulation ratings in this range yet."
+        assert "You checked in on 0 of these 30 days" in insights(screen)
+        for key in "a1234567":
+            await pilot.press(key)
+            await pilot.pause()
+        assert "No experiments in this range" in chart_text(screen)
+        return True
+
+    assert drive(db_path, scenario)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_charts_fit_the_widget(tmp_path, size):
+    path = tmp_path / "demo.db"
+    with Store.open(path) as s:
+        demo.generate(s, years=1, seed=5)
+
+    async def scenario(app, pilot):
+        screen = await open_trends(app, pilot)
+        view = screen.query_one("#trends-chart", ChartView)
+        width = view.scrollable_content_region.width
+        for key in "wmqya1234567":
+            await pilot.press(key)
+            await pilot.pause()
+            lines = chart_text(screen).split("\n")
+            assert max(len(line) for line in lines) <= width, key
+            if screen.view in ("regulation", "mood", "intensity", "urges"):
+                assert len(lines) <= view.scrollable_content_region.height, key
+        return True
+
+    assert drive(path, scenario, size=size)

@@ -1,0 +1,282 @@
+"""Analytics against values worked out by hand, and against the database itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.conftest import FROZEN_TODAY
+from tracker import analytics
+from tracker.analytics import RuptureDates, Snapshot
+from tracker.models import CheckIn, Experiment, PracticeLog, Rupture
+from tracker.report import load_snapshot
+
+
+
+def day(n: int) -> str:
+    """The ISO day ``n`` days before the frozen today (0 = today)."""
+    return (FROZEN_TODAY - dt.timedelta(days=n)).isoformat()
+
+
+def rows(**values: float | None) -> list[dict]:
+    """Per-day rows from keyword pairs like d3=2.0 (3 days ago, regulation 2.0)."""
+    return [{"day": day(int(k[1:])), "n": 1, "regulation": v} for k, v in values.items()]
+
+
+# --- rolling means across missing days ---------------------------------------------
+
+
+def test_rolling_mean_skips_missing_days_and_breaks_only_after_an_empty_window():
+    values = [1.0, None, 3.0, None, None, None, None, None, 5.0]
+    # window 3: [1] [1,-] [1,-,3] [-,3,-] [3,-,-] [-,-,-] [-,-,-] [-,-,-] [-,-,5]
+    assert analytics.rolling_mean(values, 3) == [1.0, 1.0, 2.0, 3.0, 3.0, None, None, None, 5.0]
+
+
+def test_seven_day_rolling_mean_looks_back_before_the_range():
+    # Ten days ago 1, nine days ago 2 (before the range), then 4 and 5 inside it.
+    data = rows(d10=1.0, d9=2.0, d3=4.0, d0=5.0)
+    since = FROZEN_TODAY - dt.timedelta(days=4)
+    daily, rolled = analytics.series_with_rolling(data, "regulation", since, FROZEN_TODAY)
+    assert daily == [None, 4.0, None, None, 5.0]
+    # Day -4: window -10..-4 holds 1 and 2 -> 1.5. Day -3: -9..-3 holds 2 and 4 -> 3.0.
+    # Day -2: -8..-2 holds 4 -> 4.0. Day -1: 4.0. Day 0: -6..0 holds 4 and 5 -> 4.5.
+    assert rolled == [1.5, 3.0, 4.0, 4.0, 4.5]
+
+
+def test_rolling_mean_is_none_where_a_whole_week_has_no_data():
+    data = rows(d20=3.0, d0=1.0)
+    since = FROZEN_TODAY - dt.timedelta(days=14)
+    _, rolled = analytics.series_with_rolling(data, "regulation", since, FROZEN_TODAY)
+    # Day -14: window -20..-14 holds the 3.0. Days -13 .. -1: nothing within 7 days.
+    assert rolled[0] == 3.0
+    assert rolled[1:14] == [None] * 13
+    assert rolled[14] == 1.0
+
+
+# --- several check-ins a day -----------------------------------------------------------
+
+
+def checkin(d: str, hour: int, **ratings) -> CheckIn:
+    return CheckIn.create(day=d, created_at=f"{d}T{hour:02d}:00:00+00:00", **ratings)
+
+
+def test_several_checkins_on_one_day_are_averaged_in_sql_and_in_python(store):
+    today = day(0)
+    items = [
+        checkin(today, 8, mood=2, regulation=1),
+        checkin(today, 13, mood=3, regulation=None),  # regulation not rated: not a zero
+        checkin(today, 21, mood=5, regulation=4),
+        checkin(day(1), 9, mood=4, regulation=3),
+    ]
+    store.save_checkins(items)
+    by_day = {r["day"]: r for r in store.daily_means()}
+    assert by_day[today]["n"] == 3
+    assert by_day[today]["mood"] == pytest.approx(10 / 3)
+    assert by_day[today]["regulation"] == pytest.approx(2.5)  # (1 + 4) / 2
+    in_python = {r["day"]: r for r in analytics.daily_means_from_checkins(items)}
+    assert in_python[today]["regulation"] == pytest.approx(2.5)
+    assert in_python[today]["mood"] == pytest.approx(10 / 3)
+    # The average over the range counts each day once: (2.5 + 3) / 2, not (1+4+3) / 3.
+    assert analytics.range_average(list(by_day.values()), "regulation", FROZEN_TODAY
+                                   - dt.timedelta(days=1), FROZEN_TODAY) == (2.75, 2)
+
+
+# --- empty range and one-day range -------------------------------------------------------
+
+
+def empty_snapshot() -> Snapshot:
+    return Snapshot(today=FROZEN_TODAY, rows=[], ruptures=[], experiments=[], logs=[],
+                    practised={})
+
+
+def test_an_empty_range_has_gaps_and_no_averages():
+    since = FROZEN_TODAY - dt.timedelta(days=6)
+    daily, rolled = analytics.series_with_rolling([], "mood", since, FROZEN_TODAY)
+    assert daily == [None] * 7 and rolled == [None] * 7
+    assert analytics.downsample(daily, 3) == [None, None, None]
+    insights = analytics.range_insights(empty_snapshot(), since, FROZEN_TODAY)
+    assert insights.days == 7 and insights.days_checked == 0 and insights.checkins == 0
+    assert insights.previous is None
+    assert all(a.current is None and a.current_days == 0 for a in insights.averages)
+    assert insights.ruptures.count == 0 and insights.ruptures.median_days is None
+    assert insights.comparison_words()[0] == "Regulation: not rated in this range."
+
+
+def test_a_one_day_range():
+    data = [{"day": day(0), "n": 2, "regulation": 3.5, "mood": 4.0},
+            {"day": day(1), "n": 1, "regulation": 2.0, "mood": 3.0}]
+    snap = Snapshot(today=FROZEN_TODAY, rows=data, ruptures=[], experiments=[], logs=[],
+                    practised={})
+    assert analytics.previous_range(FROZEN_TODAY, FROZEN_TODAY) == (
+        FROZEN_TODAY - dt.timedelta(days=1), FROZEN_TODAY - dt.timedelta(days=1))
+    daily, rolled = analytics.series_with_rolling(data, "regulation", FROZEN_TODAY,
+                                                  FROZEN_TODAY)
+    assert daily == [3.5]
+    assert rolled == [pytest.approx(2.75)]  # yesterday is inside today's 7-day window
+    insights = analytics.range_insights(snap, FROZEN_TODAY, FROZEN_TODAY)
+    assert (insights.days, insights.days_checked, insights.checkins) == (1, 1, 2)
+    regulation = insights.averages[0]
+    assert (regulation.current, regulation.previous) == (3.5, 2.0)
+    assert regulation.words("the day before") == (
+        "Regulation averaged 3.5, up from 2.0 in the day before.")
+    assert insights.consistency_words() == "You checked in on this day (2 check-ins)."
+
+
+def test_comparison_with_the_range_before_is_plain_and_neutral():
+    data = rows(d0=2.0, d1=3.0, d2=None, d3=4.0, d5=5.0)
+    snap = Snapshot(today=FROZEN_TODAY, rows=data, ruptures=[], experiments=[], logs=[],
+                    practised={})
+    since = FROZEN_TODAY - dt.timedelta(days=2)
+    insights = analytics.range_insights(snap, since, FROZEN_TODAY)
+    regulation = insights.averages[0]
+    # This range (days -2..0): 2 and 3 -> 2.5 over 2 days; before (-5..-3): 4 and 5 -> 4.5.
+    assert (regulation.current, regulation.current_days) == (2.5, 2)
+    assert (regulation.previous, regulation.previous_days) == (4.5, 2)
+    assert insights.comparison_words()[0] == (
+        "Regulation averaged 2.5, down from 4.5 in the 3 days before.")
+
+
+# --- downsampling ----------------------------------------------------------------------------
+
+
+def test_downsampling_takes_bucket_means_of_the_days_with_data():
+    values = [1.0, 2.0, 3.0, 4.0, None, None, 7.0]
+    # 7 values into 3 buckets: [0:2] [2:4] [4:7]
+    assert analytics.bucket_bounds(7, 3) == [(0, 2), (2, 4), (4, 7)]
+    assert analytics.downsample(values, 3) == [1.5, 3.5, 7.0]
+    assert analytics.downsample(values, 10) == values
+    assert analytics.downsample([None, None, None, None], 2) == [None, None]
+
+
+# --- practised versus not ---------------------------------------------------------------------
+
+
+def experiment(started: str, ends: str, **extra) -> Experiment:
+    return Experiment.create(title="Three breaths", practice="Breathe before replying",
+                             started_on=started, ends_on=ends, target_count=5, **extra)
+
+
+def test_practised_versus_not_by_hand():
+    exp = experiment(day(9), day(0))
+    regulation = {day(12): 5.0,  # before the experiment: ignored
+                  day(9): 4.0, day(8): 3.0, day(7): 5.0, day(6): None,
+                  day(5): 2.0, day(4): 1.0, day(3): 3.0, day(1): 2.5}
+    practised = {day(9), day(8), day(7), day(6), day(12)}
+    result = analytics.practice_comparison(exp, practised, regulation, FROZEN_TODAY)
+    # Practised with regulation: -9, -8, -7 (-6 has none, -12 is outside) -> 4.0
+    # Not practised with regulation: -5, -4, -3, -1 -> (2 + 1 + 3 + 2.5) / 4 = 2.125
+    assert (result.practised_days, result.practised_mean) == (3, 4.0)
+    assert (result.other_days, result.other_mean) == (4, 2.125)
+    assert result.enough
+    assert result.practised_unrated == 1  # day -6: practised, but regulation not rated
+    assert result.words() == ('On the 3 days you practised "Three breaths", regulation '
+                              "averaged 4.0; on the 4 days you didn't, 2.1. (1 more "
+                              "practised day had no regulation rating.)")
+
+
+def test_practised_versus_not_needs_three_days_on_each_side():
+    exp = experiment(day(5), day(0))
+    regulation = {day(5): 4.0, day(4): 4.0, day(3): 2.0, day(2): 2.0, day(1): 2.0}
+    result = analytics.practice_comparison(exp, {day(5), day(4)}, regulation, FROZEN_TODAY)
+    assert (result.practised_days, result.other_days) == (2, 3)
+    assert not result.enough
+    assert "not enough days to compare yet (2 practised, 3 not" in result.words()
+    assert "averaged" not in result.words()
+
+
+def test_the_period_ends_when_the_experiment_was_ended_early_and_never_after_today():
+    exp = experiment(day(10), day(-20), status="dropped", ended_on=day(6))
+    assert analytics.experiment_period(exp, FROZEN_TODAY) == (
+        FROZEN_TODAY - dt.timedelta(days=10), FROZEN_TODAY - dt.timedelta(days=6))
+    running = experiment(day(3), day(-10))
+    assert analytics.experiment_period(running, FROZEN_TODAY)[1] == FROZEN_TODAY
+    future = experiment(day(-2), day(-10))
+    result = analytics.practice_comparison(future, set(), {day(0): 3.0}, FROZEN_TODAY)
+    assert (result.practised_days, result.other_days) == (0, 0)
+
+
+def test_practice_figures_match_the_database_queried_independently(store):
+    """The figures the app shows, checked against plain SQL on the same file."""
+    exp = experiment(day(13), day(0))
+    store.save_experiment(exp)
+    other = experiment(day(13), day(0))
+    store.save_experiment(other)
+    checkins = []
+    for n in range(16):  # two days before the experiment too
+        regulation = None if n == 4 else (n * 7) % 6
+        checkins.append(checkin(day(n), 9, mood=3, regulation=regulation))
+        if n % 3 == 0:
+            checkins.append(checkin(day(n), 20, mood=4, regulation=(n + 2) % 6))
+    store.save_checkins(checkins)
+    for n in (0, 2, 4, 5, 9, 12, 15):  # 15 is before the period: not counted
+        store.save_practice_log(PracticeLog.create(experiment_id=exp.id, day=day(n), done=1))
+    store.save_practice_log(PracticeLog.create(experiment_id=exp.id, day=day(7), done=0))
+    store.save_practice_log(PracticeLog.create(experiment_id=other.id, day=day(1), done=1))
+
+    snap = load_snapshot(store)
+    insights = analytics.range_insights(snap, FROZEN_TODAY - dt.timedelta(days=29),
+                                        FROZEN_TODAY)
+    result = next(p for p in insights.practice if p.experiment_id == exp.id)
+
+    sql = """
+    WITH daily AS (
+        SELECT day, avg(regulation) AS reg FROM checkins
+        WHERE regulation IS NOT NULL AND day BETWEEN :start AND :end GROUP BY day),
+    done AS (
+        SELECT DISTINCT day FROM practice_logs
+        WHERE experiment_id = :id AND done = 1 AND day BETWEEN :start AND :end)
+    SELECT (day IN (SELECT day FROM done)) AS practised, count(*), avg(reg)
+    FROM daily GROUP BY practised ORDER BY practised DESC
+    """
+    params = {"id": exp.id, "start": exp.started_on, "end": day(0)}
+    (on, on_n, on_avg), (off, off_n, off_avg) = store.db.execute(sql, params).fetchall()
+    assert (on, off) == (1, 0)
+    assert (result.practised_days, result.other_days) == (on_n, off_n)
+    assert result.practised_mean == pytest.approx(on_avg)
+    assert result.other_mean == pytest.approx(off_avg)
+    # Day -4 has a practice log but no regulation rating, so it is on neither side.
+    assert on_n == 5 and off_n == 8
+    assert result.practised_unrated == 1
+
+
+# --- ruptures and names ---------------------------------------------------------------------
+
+
+def test_median_time_to_repair():
+    ruptures = [RuptureDates(day(10), day(10)),  # same day: 0
+                RuptureDates(day(10), day(8)),   # 2
+                RuptureDates(day(9), day(4)),    # 5
+                RuptureDates(day(2), None)]      # not repaired: left out
+    assert analytics.repair_days(ruptures) == [0, 2, 5]
+    assert analytics.median_time_to_repair(ruptures) == 2
+    assert analytics.median_time_to_repair(ruptures[1:3]) == 3.5
+    assert analytics.median_time_to_repair([RuptureDates(day(1), None)]) is None
+    summary = analytics.rupture_summary(ruptures)
+    assert (summary.count, summary.repaired) == (4, 3)
+    assert summary.words() == ("4 ruptures recorded; 3 repaired, a median of 2 days from "
+                               "rupture to repair.")
+
+
+def test_ruptures_from_the_store_are_counted_by_the_day_they_happened(store):
+    for happened, repaired in ((day(40), day(38)), (day(20), day(19)), (day(5), day(2)),
+                               (day(3), None)):
+        store.save_rupture(Rupture.create(day=happened, my_move="pursued",
+                                          repaired_on=repaired, people=["Sam"]))
+    snap = load_snapshot(store)
+    insights = analytics.range_insights(snap, FROZEN_TODAY - dt.timedelta(days=29),
+                                        FROZEN_TODAY)
+    # In the last 30 days: the ruptures of day -20 (1 day), -5 (3 days) and -3 (open).
+    assert (insights.ruptures.count, insights.ruptures.repaired) == (3, 2)
+    assert insights.ruptures.median_days == 2
+
+
+def test_name_frequency_counts_case_insensitively_most_often_first():
+    counts = analytics.name_frequency([["anxious", "Calm"], ["calm"], ["Sad", "anxious"],
+                                       ["calm"]])
+    assert counts == [("Calm", 3), ("anxious", 2), ("Sad", 1)]
+
+
+def test_consistency_words_never_mention_a_streak():
+    assert analytics.consistency([day(0), day(2), day(40)], FROZEN_TODAY).words() == (
+        "You checked in on 2 of the last 30 days.")

@@ -1,0 +1,148 @@
+"""The demo data generator: realistic, seeded, valid, and never mixed with real data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import statistics
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FROZEN_TODAY, tracker_executable
+from tracker import analytics, demo
+from tracker.models import CheckIn
+from tracker.store import Store
+
+
+@pytest.fixture
+def two_years(tmp_path):
+    path = tmp_path / "demo.db"
+    with Store.open(path) as s:
+        summary = demo.generate(s, years=2, seed=11)
+    return path, summary
+
+
+def test_demo_data_tells_a_realistic_story(two_years):
+    path, summary = two_years
+    with Store.open(path) as s:
+        rows = s.daily_means()
+        experiments = s.experiments()
+        logs = s.practice_logs()
+        ruptures = s.ruptures()
+        assert s.checkin_count() == summary.checkins
+        emotions = s.name_counts("emotions")
+        people = s.name_counts("people")
+        tags = s.name_counts("tags")
+        needs = s.needs()
+    first = dt.date.fromisoformat(rows[0]["day"])
+    assert first >= FROZEN_TODAY - dt.timedelta(days=731)
+    assert rows[-1]["day"] <= FROZEN_TODAY.isoformat()
+    # Gaps, and some days with two or three check-ins.
+    assert len(rows) < summary.days
+    counts = [r["n"] for r in rows]
+    assert 2 in counts and 3 in counts and max(counts) <= 3
+    # Slow improvement: the last quarter's regulation is higher than the first's.
+    quarter = len(rows) // 4
+    early = statistics.mean(r["regulation"] for r in rows[:quarter] if r["regulation"] is not None)
+    late = statistics.mean(r["regulation"] for r in rows[-quarter:] if r["regulation"] is not None)
+    assert late > early + 0.5
+    # ...with bad weeks: some 7-day stretches late on still dip well below the trend.
+    series = analytics.daily_series(rows, "regulation", first, FROZEN_TODAY)
+    weekly = [w for w in analytics.rolling_mean(series, 7) if w is not None]
+    assert min(weekly[len(weekly) // 2:]) < late - 0.7
+    # Experiments start and end, each with practice logs inside its period.
+    assert len(experiments) >= 5
+    assert "completed" in {e.status for e in experiments}
+    by_id = {e.id: e for e in experiments}
+    assert logs and all(by_id[log.experiment_id].started_on <= log.day
+                        <= (by_id[log.experiment_id].ended_on or FROZEN_TODAY.isoformat())
+                        for log in logs)
+    finished = [e for e in experiments if e.status == "completed"]
+    assert all(e.outcome and e.belief_after is not None and e.learned for e in finished)
+    # Ruptures, mostly repaired, never before they happened.
+    repaired = [r for r in ruptures if r.repaired_on]
+    assert len(ruptures) >= 5 and len(repaired) / len(ruptures) > 0.7
+    assert all(r.repaired_on >= r.day for r in repaired)
+    # Emotions, people, tags and needs are all there.
+    assert len(emotions) >= 10 and people[0][0] == "Sam" and tags and needs
+
+
+def test_the_same_seed_gives_the_same_data_and_another_seed_does_not(tmp_path, two_years):
+    path, _ = two_years
+    again = tmp_path / "again.db"
+    other = tmp_path / "other.db"
+    with Store.open(again) as s:
+        demo.generate(s, years=2, seed=11)
+    with Store.open(other) as s:
+        demo.generate(s, years=2, seed=12)
+
+    def export(p: Path) -> list[tuple]:
+        with Store.open(p) as s:
+            return list(s.export_rows("checkins"))
+
+    assert export(path) == export(again)
+    assert export(path) != export(other)
+
+
+def test_demo_refuses_a_database_with_checkins_and_writes_nothing(store):
+    store.save_checkin(CheckIn.create(mood=3))
+    with pytest.raises(demo.DemoError, match="already has check-ins"):
+        demo.generate(store, years=1)
+    assert store.checkin_count() == 1
+    assert store.experiments() == [] and store.ruptures() == []
+
+
+def test_demo_records_pass_the_models_validation(two_years):
+    path, _ = two_years
+    with Store.open(path) as s:
+        for c in s.checkins(since=(FROZEN_TODAY - dt.timedelta(days=60)).isoformat()):
+            assert CheckIn.create(c.to_row() | {"emotions": c.emotions, "people": c.people,
+                                                "tags": c.tags}) == c
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+def test_tracker_demo_opens_a_throwaway_database_and_removes_it(tmp_path):
+    """``tracker --demo`` never touches the user's database and cleans up after itself."""
+    own = tmp_path / "own" / "tracker.db"
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    socket = f"tracker-demo-test-{uuid.uuid4().hex[:8]}"
+
+    def tmux(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True,
+                              timeout=30)
+
+    def wait_for(text: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = tmux("capture-pane", "-p", "-t", "t").stdout
+            if text in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared:\n{screen}")
+
+    tmux("new-session", "-d", "-s", "t", "-x", "80", "-y", "24",
+         "-e", f"TRACKER_TODAY={FROZEN_TODAY.isoformat()}", "-e", f"TRACKER_DB={own}",
+         "-e", f"TMPDIR={temp}", "-e", "TERM=xterm-256color",
+         f"{tracker_executable()} --demo; sleep 5")
+    try:
+        wait_for("Today")
+        assert [p.name for p in temp.iterdir() if p.name.startswith("tracker-demo-")]
+        tmux("send-keys", "-t", "t", "g")
+        screen = wait_for("Regulation ·")  # the trends chart's title
+        assert "Trends" in screen and "checked in on" in screen
+        tmux("send-keys", "-t", "t", "t")
+        wait_for("Today")
+        tmux("send-keys", "-t", "t", "q")
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(temp.iterdir()):
+            time.sleep(0.2)
+        assert not any(p.name.startswith("tracker-demo-") for p in temp.iterdir())
+        assert not own.exists() and not own.parent.exists()
+    finally:
+        tmux("kill-server")

@@ -1,0 +1,318 @@
+"""Import of our own export: round trip byte for byte, idempotent, newer wins."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.trust_helpers import (
+    cli,
+    db_digest,
+    export_folder,
+    file_hash,
+    populate,
+    write_checkins_csv,
+)
+
+from tracker.models import CheckIn, Experiment, PracticeLog, Rupture, Support
+from tracker.portability.cells import neutralise, restore
+from tracker.portability.importer import ImportProblem, import_path, prepare_import
+from tracker.store import Store
+
+
+@pytest.fixture
+def full_store(tmp_path):
+    s = Store.open(tmp_path / "source.db")
+    populate(s)
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_export_import_export_is_byte_identical(full_store, tmp_path, fmt):
+    first = export_folder(full_store, tmp_path / "first", fmt)
+    with Store.open(tmp_path / "empty.db") as target:
+        plan = import_path(target, tmp_path / "first")
+        assert plan.counts["checkins"].added == 2
+        assert plan.counts["ruptures"].added == 1
+        second = export_folder(target, tmp_path / "second", fmt)
+    assert set(first) == set(second)
+    for name in first:
+        assert first[name] == second[name], name
+
+
+def test_import_gives_back_exactly_what_was_written(full_store, tmp_path):
+    export_folder(full_store, tmp_path / "out")
+    with Store.open(tmp_path / "empty.db") as target:
+        import_path(target, tmp_path / "out")
+        by_day = {c.day: c for c in target.checkins()}
+        support = target.supports()[0]
+        log = target.practice_logs()[0]
+        rupture = target.ruptures()[0]
+    assert by_day["2026-11-21"].note == "=SUM(A1) is what the spreadsheet would run"
+    assert by_day["2026-11-20"].note == 'Texted twice, "just checking".\nThen waited.'
+    assert by_day["2026-11-20"].emotions == ("anxious", "lonely")
+    assert by_day["2026-11-21"].people == ("mother", "Sam")
+    assert by_day["2026-11-20"].pursue_acted == 1
+    assert support.name == "@crisis line"
+    assert support.how_to_reach == "'call 116 123"
+    assert support.note == "\tany hour"
+    assert log.note == "-it helped"
+    assert rupture.what_happened == "+went quiet at dinner"
+    assert rupture.people == ("Sam",)
+    assert "tender" in target_vocabulary(tmp_path / "empty.db")
+
+
+def target_vocabulary(path: Path) -> list[str]:
+    with Store.open(path) as s:
+        return s.emotion_vocabulary()
+
+
+def test_importing_twice_adds_nothing(full_store, tmp_path):
+    export_folder(full_store, tmp_path / "out")
+    target_path = tmp_path / "target.db"
+    with Store.open(target_path) as target:
+        import_path(target, tmp_path / "out")
+    before = db_digest(target_path)
+    with Store.open(target_path) as target:
+        plan = import_path(target, tmp_path / "out")
+    assert plan.changes == 0
+    assert all(c.added == 0 and c.updated == 0 for c in plan.counts.values())
+    assert db_digest(target_path) == before
+
+
+def test_importing_into_the_source_itself_changes_nothing(full_store, tmp_path):
+    export_folder(full_store, tmp_path / "out")
+    before = db_digest(full_store.path)
+    plan = import_path(full_store, tmp_path / "out")
+    assert plan.changes == 0
+    assert db_digest(full_store.path) == before
+
+
+def _rewrite_checkins(folder: Path, change) -> None:
+    path = folder / "checkins.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    for row in rows[1:]:
+        change(dict(zip(header, row)), row, header)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows(rows)
+
+
+def test_a_newer_row_updates_and_an_older_one_does_not(full_store, tmp_path):
+    export_folder(full_store, tmp_path / "newer")
+    export_folder(full_store, tmp_path / "older")
+    original = {c.day: c for c in full_store.checkins()}
+
+    def newer(values, row, header):
+        if values["day"] == "2026-11-20":
+            row[header.index("note")] = "rewritten later"
+            row[header.index("mood")] = "3"
+            row[header.index("emotions")] = "hopeful"
+            # Later in UTC although the local clock reads earlier: offsets count.
+            row[header.index("updated_at")] = "2026-11-25T06:00:00-08:00"
+
+    def older(values, row, header):
+        if values["day"] == "2026-11-21":
+            row[header.index("note")] = "an old draft"
+            row[header.index("updated_at")] = "2026-11-21T10:00:00+00:00"  # before created
+
+    _rewrite_checkins(tmp_path / "newer", newer)
+    _rewrite_checkins(tmp_path / "older", older)
+    plan = import_path(full_store, tmp_path / "newer")
+    assert plan.counts["checkins"].updated == 1
+    plan = import_path(full_store, tmp_path / "older")
+    assert plan.counts["checkins"].updated == 0
+    now = {c.day: c for c in full_store.checkins()}
+    assert now["2026-11-20"].note == "rewritten later"
+    assert now["2026-11-20"].mood == 3
+    assert now["2026-11-20"].emotions == ("hopeful",)  # links replaced, not added to
+    assert now["2026-11-20"].people == original["2026-11-20"].people
+    assert now["2026-11-21"].note == original["2026-11-21"].note
+
+
+def test_same_updated_at_with_other_content_keeps_what_is_stored(full_store, tmp_path):
+    export_folder(full_store, tmp_path / "out")
+
+    def change(values, row, header):
+        row[header.index("note")] = "changed without a newer time"
+
+    _rewrite_checkins(tmp_path / "out", change)
+    plan = import_path(full_store, tmp_path / "out")
+    assert plan.counts["checkins"].unchanged == 2
+    assert "changed without a newer time" not in {c.note for c in full_store.checkins()}
+
+
+def test_a_single_csv_is_recognised_by_its_header(full_store, tmp_path):
+    export_folder(full_store, tmp_path / "out")
+    renamed = tmp_path / "my data.csv"
+    renamed.write_bytes((tmp_path / "out" / "ruptures.csv").read_bytes())
+    logs = tmp_path / "whatever.csv"
+    logs.write_bytes((tmp_path / "out" / "experiments.csv").read_bytes())
+    with Store.open(tmp_path / "t.db") as target:
+        assert import_path(target, renamed).counts["ruptures"].added == 1
+        assert import_path(target, logs).counts["experiments"].added == 1
+        assert target.ruptures()[0].what_happened == "+went quiet at dinner"
+
+
+def test_a_single_json_file_is_recognised(full_store, tmp_path):
+    export_folder(full_store, tmp_path / "out", "json")
+    single = tmp_path / "mine.json"
+    single.write_bytes((tmp_path / "out" / "checkins.json").read_bytes())
+    with Store.open(tmp_path / "t.db") as target:
+        assert import_path(target, single).counts["checkins"].added == 2
+        assert {c.note for c in target.checkins()} == {c.note for c in full_store.checkins()}
+
+
+def test_practice_logs_need_their_experiment(full_store, tmp_path):
+    export_folder(full_store, tmp_path / "out")
+    with Store.open(tmp_path / "t.db") as target:
+        with pytest.raises(ImportProblem) as caught:
+            import_path(target, tmp_path / "out" / "practice_logs.csv")
+        assert target.practice_logs() == []
+    message = str(caught.value)
+    assert "practice_logs.csv, line 2, column 2 (experiment_id)" in message
+    assert "is not an experiment" in message
+
+
+def test_import_never_changes_its_input(full_store, tmp_path):
+    export_folder(full_store, tmp_path / "out")
+    before = {p.name: file_hash(p) for p in (tmp_path / "out").iterdir()}
+    with Store.open(tmp_path / "t.db") as target:
+        import_path(target, tmp_path / "out")
+    assert {p.name: file_hash(p) for p in (tmp_path / "out").iterdir()} == before
+
+
+def test_cli_import_reports_and_backs_up_before_replacing(full_store, tmp_path):
+    export_folder(full_store, tmp_path / "out")
+    target = tmp_path / "data" / "t.db"
+    result = cli("--db", str(target), "import", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert "checkins: 2 added" in result.output
+    again = cli("--db", str(target), "import", str(tmp_path / "out"))
+    assert "Nothing new" in again.output
+
+    def newer(values, row, header):
+        row[header.index("updated_at")] = "2026-11-27T12:00:00+01:00"
+        row[header.index("note")] = "edited"
+
+    _rewrite_checkins(tmp_path / "out", newer)
+    dry = cli("--db", str(target), "import", "--dry-run", str(tmp_path / "out"))
+    assert "2 would be updated" in dry.output
+    with Store.open(target) as s:
+        assert "edited" not in {c.note for c in s.checkins()}
+    result = cli("--db", str(target), "import", str(tmp_path / "out"))
+    assert "Kept a backup first" in result.output
+    assert list((target.parent / "backups").glob("t-pre-import-*.db"))
+    with Store.open(target) as s:
+        assert {c.note for c in s.checkins()} == {"edited"}
+
+
+def test_the_fast_path_counts_what_the_slow_path_would(tmp_path):
+    """save_checkins (bulk) and save_checkin (one by one) store the same rows."""
+    write_checkins_csv(tmp_path / "checkins.csv", 300)
+    with Store.open(tmp_path / "bulk.db") as bulk:
+        import_path(bulk, tmp_path / "checkins.csv")
+        records = bulk.checkins()
+        assert len(records) == 300
+        bulk_export = export_folder(bulk, tmp_path / "bulk")
+    with Store.open(tmp_path / "one.db") as one:
+        for record in records:
+            one.save_checkin(record)
+        assert export_folder(one, tmp_path / "one") == bulk_export
+        # Saving them again in bulk (all existing now) replaces, never duplicates, links.
+        one.save_checkins(records)
+        assert export_folder(one, tmp_path / "again") == bulk_export
+
+
+# --- The property: arbitrary text in every text field survives the round trip ---------
+
+_SPECIALS = ["=", "+", "-", "@", "\t", "\r", "'", "''", "\"", ",", "\n", "\r\n", "|"]
+_SAMPLES = ["שלום, עולם", "مرحبا \"بك\"", "😀👩‍👩‍👧 ok", "a,b;c", 'say "hi"', "line1\nline2",
+            "cr\ronly", "\u2028sep", "\x85next", "\x1cfs", "=1+1", "@SUM(A1)", "'quoted"]
+_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+free_text = st.one_of(
+    st.text(_CHARS, max_size=40),
+    st.builds(lambda a, b: a + b, st.sampled_from(_SPECIALS), st.text(_CHARS, max_size=20)),
+    st.sampled_from(_SAMPLES),
+)
+name_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00|"),
+                    min_size=1, max_size=20).filter(lambda s: s.strip())
+
+
+def _build(texts: list[str], names: list[str]):
+    t = itertools.cycle(texts)
+
+    def required(text: str, limit: int = 2000) -> str:
+        return text[:limit] if text[:limit].strip() else "x" + text[:limit - 1]
+
+    exp = Experiment.create(title=required(next(t), 120), practice=required(next(t)),
+                            prediction=next(t), outcome=next(t), learned=next(t),
+                            started_on="2026-11-01", days=7, target_count=3,
+                            created_at="2026-11-01T09:00:00+01:00")
+    return [
+        CheckIn.create(day="2026-11-20", created_at="2026-11-20T08:00:00+01:00", mood=3,
+                       need=next(t), note=next(t), emotions=names[:2], people=names[1:3],
+                       tags=names[2:]),
+        exp,
+        PracticeLog.create(experiment_id=exp.id, day="2026-11-02", note=next(t),
+                           created_at="2026-11-02T08:00:00+01:00"),
+        Rupture.create(happened_at="2026-11-10T19:30:00+01:00", my_move="other",
+                       what_happened=next(t), note=next(t), people=names[:1],
+                       created_at="2026-11-10T19:30:00+01:00"),
+        Support.create(name=required(next(t), 120), how_to_reach=next(t), note=next(t),
+                       created_at="2026-11-01T09:00:00+01:00"),
+    ]
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(texts=st.lists(free_text, min_size=6, max_size=6),
+       names=st.lists(name_text, min_size=1, max_size=4))
+def test_round_trip_property(texts, names):
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        records = _build(texts, names)
+        with Store.open(folder / "a.db") as source:
+            for record in records:
+                {CheckIn: source.save_checkin, Experiment: source.save_experiment,
+                 PracticeLog: source.save_practice_log, Rupture: source.save_rupture,
+                 Support: source.save_support}[type(record)](record)
+            for fmt in ("csv", "json"):
+                first = export_folder(source, folder / f"first-{fmt}", fmt)
+                with Store.open(folder / f"b-{fmt}.db") as target:
+                    import_path(target, folder / f"first-{fmt}")
+                    second = export_folder(target, folder / f"second-{fmt}", fmt)
+                    assert first == second
+                    # And the text is exactly what was written, not just stable.
+                    checkin = target.checkins()[0]
+                    assert checkin.note == records[0].note
+                    assert checkin.need == records[0].need
+                    support = target.supports()[0]
+                    assert (support.name, support.how_to_reach, support.note) == (
+                        records[4].name, records[4].how_to_reach, records[4].note)
+                    rupture = target.ruptures()[0]
+                    assert rupture.what_happened == records[3].what_happened
+
+
+@given(st.text(_CHARS))
+def test_restore_undoes_neutralise(text):
+    assert restore(neutralise(text)) == text
+
+
+def test_json_import_reads_what_json_export_writes_for_every_table(full_store, tmp_path):
+    files = export_folder(full_store, tmp_path / "out", "json")
+    for name, data in files.items():
+        assert isinstance(json.loads(data), list), name
+    with Store.open(tmp_path / "t.db") as target:
+        plan = prepare_import(target, tmp_path / "out", stream=False)
+    assert {t: c.added for t, c in plan.counts.items()} == {
+        "emotions": 1, "checkins": 2, "experiments": 1, "practice_logs": 1, "ruptures": 1,
+        "supports": 1}

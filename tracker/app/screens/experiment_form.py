@@ -1,0 +1,465 @@
+"""Screens for experiments: choose from the library, start or edit, log today's
+practice (four keys), complete, set aside.
+
+Each one builds its record through ``tracker.models`` and dismisses with it; the
+Experiments screen saves it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from tracker import clock
+from tracker.app.screens.record_form import RecordForm
+from tracker.app.widgets.keypick import KeyPick, PickOption, scale_options
+from tracker.app.widgets.progress import day_label
+from tracker.models import DISTRESS, Experiment, PracticeLog, ValidationError
+from tracker.shipped import experiment_library
+
+DEFAULT_DAYS = 14
+DEFAULT_TARGET = 5
+
+
+def _field(label: str, widget, *, classes: str = "rf-field") -> Vertical:
+    return Vertical(Static(label, classes="rf-label"), widget, classes=classes)
+
+
+# --- Choosing ----------------------------------------------------------------------
+
+
+class LibraryPicker(Screen[dict | None]):
+    """Pick an experiment from the shipped library, or start from scratch."""
+
+    HELP_TITLE = "Experiments: choose one to start"
+    HELP_EXTRA_KEYS = [("enter", "Choose the highlighted one")]
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="library-back", tooltip="Back to experiments"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.library = experiment_library()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="sec-picker"):
+            yield Static(
+                "Choose a small experiment to try for a week or two, or write your own. "
+                "You can change every word before you start. "
+                "[b]enter[/b] chooses, [b]escape[/b] goes back.",
+                classes="rf-hint")
+            options = [Option(Text.assemble(("✎ Write my own, from scratch", "bold")),
+                              id="scratch"), None]
+            for i, item in enumerate(self.library):
+                prompt = Text()
+                prompt.append(item["title"], style="bold")
+                prompt.append("\n" + item["practice"])
+                prompt.append(f"\n{item['days']} days · aim: {item['target_count']} times",
+                              style="dim")
+                if i:
+                    options.append(None)
+                options.append(Option(prompt, id=f"library-{i}"))
+            yield OptionList(*options, id="library-list")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.title = "New experiment"
+        self.query_one("#library-list", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id or ""
+        if option_id == "scratch":
+            self.dismiss({})
+        else:
+            self.dismiss(dict(self.library[int(option_id.split("-")[1])]))
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+# --- Starting or editing ----------------------------------------------------------
+
+
+def parse_length(start: str, length: str) -> tuple[str, int] | None:
+    """(end day, days) from a start day and "14" or "2026-12-11"; None if unclear."""
+    try:
+        first = dt.date.fromisoformat(start.strip())
+    except ValueError:
+        return None
+    text = length.strip()
+    if re.fullmatch(r"\d{1,3}", text):
+        days = int(text)
+        if days < 1:
+            return None
+        return (first + dt.timedelta(days=days - 1)).isoformat(), days
+    try:
+        end = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    if end < first:
+        return None
+    return end.isoformat(), (end - first).days + 1
+
+
+class ExperimentForm(RecordForm[Experiment]):
+    """Start an experiment (from a library template or from scratch), or edit one."""
+
+    HELP_TITLE = "Experiments: start or edit"
+    HELP_EXTRA_KEYS = [("enter", "Next field (in a one-line field)")]
+    FIELD_LABELS = {
+        "title": "Name", "practice": "The practice", "prediction": "The prediction",
+        "belief_before": "Belief", "started_on": "Start day", "ends_on": "How long",
+        "days": "How long", "target_count": "Times to aim for",
+    }
+    HINT = ("Make it yours: change any words. The practice is small and specific: "
+            "“When this happens, I will …”. [b]ctrl+s[/b] starts it.")
+
+    def __init__(self, template: dict[str, Any] | None = None,
+                 existing: Experiment | None = None) -> None:
+        super().__init__()
+        self.template = template or {}
+        self.existing = existing
+
+    def compose_fields(self) -> ComposeResult:
+        ex, tpl = self.existing, self.template
+        today = clock.today().isoformat()
+        if ex is not None:
+            start, days = ex.started_on, str(
+                (dt.date.fromisoformat(ex.ends_on) - dt.date.fromisoformat(ex.started_on)).days + 1)
+        else:
+            start, days = today, str(tpl.get("days") or DEFAULT_DAYS)
+
+        def value(name: str, default: Any = "") -> str:
+            if ex is not None:
+                got = getattr(ex, name)
+            else:
+                got = tpl.get(name, default)
+            return "" if got is None else str(got)
+
+        yield _field("Name", Input(value("title"), placeholder="A short name", id="title",
+                                   max_length=120))
+        yield _field("The practice: when this happens, I will …",
+                     TextArea(value("practice"), id="practice", classes="rf-text",
+                              placeholder="When ___ happens, I will ___."))
+        yield _field("What do you predict will happen?",
+                     TextArea(value("prediction"), id="prediction", classes="rf-text",
+                              placeholder="If I do this, I expect …"))
+        with Horizontal(classes="rf-row"):
+            yield _field("Belief in it now, 0-100 %",
+                         Input(value("belief_before"), placeholder="e.g. 70", id="belief_before",
+                               type="integer", max_length=3), classes="rf-field rf-half")
+            yield _field("Times to aim for",
+                         Input(value("target_count", DEFAULT_TARGET), id="target_count",
+                               type="integer", max_length=4), classes="rf-field rf-half")
+        with Horizontal(classes="rf-row"):
+            yield _field("Start day", Input(start, id="started_on", placeholder="YYYY-MM-DD",
+                                            max_length=10), classes="rf-field rf-half")
+            yield _field("Days, or an end day", Input(days, id="ends_on",
+                                                      placeholder="14 or YYYY-MM-DD",
+                                                      max_length=10), classes="rf-field rf-half")
+        yield Static("", id="period-hint", classes="rf-note")
+
+    def on_mount(self) -> None:
+        if self.existing is not None:
+            self.title = "Edit experiment"
+            self.sub_title = self.existing.title
+        else:
+            self.title = "New experiment"
+            self.sub_title = "from the library" if self.template else "from scratch"
+        self._update_period_hint()
+
+    def first_focus(self):
+        if self.existing is None and self.template:
+            return self.query_one("#belief_before", Input)
+        return self.query_one("#title", Input)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id in ("started_on", "ends_on"):
+            self._update_period_hint()
+
+    def _update_period_hint(self) -> None:
+        start = self.query_one("#started_on", Input).value
+        found = parse_length(start, self.query_one("#ends_on", Input).value)
+        hint = self.query_one("#period-hint", Static)
+        if found is None:
+            hint.update("Give a number of days (e.g. 14) or an end day (YYYY-MM-DD).")
+            return
+        end, days = found
+        hint.update(f"Runs {day_label(start.strip())} to {day_label(end)} "
+                    f"({days} day{'s' if days != 1 else ''}).")
+
+    def build(self) -> Experiment:
+        def text(widget_id: str) -> str:
+            return self.query_one(f"#{widget_id}", TextArea).text
+
+        def field(widget_id: str) -> str:
+            return self.query_one(f"#{widget_id}", Input).value
+
+        start = field("started_on").strip()
+        length = field("ends_on").strip()
+        data: dict[str, Any] = {
+            "title": field("title").strip(),
+            "practice": text("practice").strip(),
+            "prediction": text("prediction").strip(),
+            "belief_before": field("belief_before"),
+            "started_on": start,
+            "target_count": field("target_count"),
+        }
+        if re.fullmatch(r"\d{1,4}", length):
+            data["days"] = length
+            if int(length) < 1 or int(length) > 365:
+                raise ValidationError("days", length, "a number of days from 1 to 365")
+        else:
+            data["ends_on"] = length
+        ex = self.existing
+        if ex is not None:
+            data.update(id=ex.id, status=ex.status, created_at=ex.created_at,
+                        updated_at=clock.now_iso(), outcome=ex.outcome,
+                        belief_after=ex.belief_after, learned=ex.learned,
+                        ended_on=ex.ended_on)
+        return Experiment.create(data)
+
+
+# --- Completing ----------------------------------------------------------------
+
+
+class CompleteForm(RecordForm[Experiment]):
+    """Finish an experiment: what happened, belief now, what was learned."""
+
+    HELP_TITLE = "Experiments: complete"
+    FIELD_LABELS = {"outcome": "What happened", "belief_after": "Belief now",
+                    "learned": "What you learned"}
+    HINT = ("Whatever happened is worth knowing. Compare it with what you predicted. "
+            "[b]ctrl+s[/b] completes it.")
+
+    def __init__(self, experiment: Experiment, done: int) -> None:
+        super().__init__()
+        self.experiment = experiment
+        self.done = done
+
+    def compose_fields(self) -> ComposeResult:
+        exp = self.experiment
+        context = Text()
+        context.append(exp.title, style="bold")
+        context.append(f"\n{exp.practice}")
+        if exp.prediction:
+            context.append("\nYou predicted: ", style="bold")
+            context.append(exp.prediction)
+        context.append(f"\nYou practised it {self.done} of {exp.target_count} times. ")
+        if exp.belief_before is not None:
+            context.append(f"At the start you believed the prediction {exp.belief_before}%.")
+        yield Static(context, classes="rf-context")
+        yield _field("What actually happened?",
+                     TextArea(exp.outcome or "", id="outcome", classes="rf-text"))
+        yield _field("How much do you believe the prediction now? 0-100 %",
+                     Input("" if exp.belief_after is None else str(exp.belief_after),
+                           placeholder="e.g. 30", id="belief_after", type="integer",
+                           max_length=3))
+        yield _field("What did you learn, or what will you take with you?",
+                     TextArea(exp.learned or "", id="learned", classes="rf-text"))
+
+    def on_mount(self) -> None:
+        self.title = "Complete experiment"
+        self.sub_title = self.experiment.title
+
+    def first_focus(self):
+        return self.query_one("#outcome", TextArea)
+
+    def build(self) -> Experiment:
+        exp = self.experiment
+        return Experiment.create(
+            exp.to_row(),
+            status="completed",
+            outcome=self.query_one("#outcome", TextArea).text.strip(),
+            belief_after=self.query_one("#belief_after", Input).value,
+            learned=self.query_one("#learned", TextArea).text.strip(),
+            ended_on=clock.today().isoformat(),
+            updated_at=clock.now_iso(),
+        )
+
+
+# --- Setting aside ----------------------------------------------------------------
+
+SET_ASIDE_DONE = "Set aside. What you noticed still counts."
+
+
+class SetAsideDialog(ModalScreen[str | None]):
+    """Stop an experiment without calling it a failure; optionally note what was noticed.
+
+    Dismisses with the note ("" for none), or ``None`` when the person keeps going.
+    """
+
+    HELP_TITLE = "Experiments: set aside"
+    HELP_EXTRA_KEYS = [("enter", "Set it aside (with the note, if any)")]
+    BINDINGS = [
+        Binding("escape", "keep", "Keep going", id="set-aside-keep",
+                tooltip="Close; the experiment stays active"),
+        Binding("ctrl+s", "set_aside", "Set aside", id="set-aside-save",
+                tooltip="Set it aside (enter in the note does the same)"),
+    ]
+
+    def __init__(self, experiment: Experiment) -> None:
+        super().__init__()
+        self.experiment = experiment
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="set-aside"):
+            yield Static(
+                f"Set aside “{self.experiment.title}”?\n\n"
+                "Stopping is allowed: some experiments don't fit, or not right now. "
+                "It isn't a failure.",
+                id="dialog-question")
+            yield Static("Anything you noticed? (optional)", classes="rf-label")
+            yield Input(placeholder="What you noticed", id="noticed")
+            yield Static("[b]enter[/b] sets it aside · [b]escape[/b] keeps going",
+                         classes="rf-note")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#noticed", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_set_aside()
+
+    def action_set_aside(self) -> None:
+        self.dismiss(self.query_one("#noticed", Input).value.strip())
+
+    def action_keep(self) -> None:
+        self.dismiss(None)
+
+
+# --- Logging today's practice -----------------------------------------------------
+
+DONE_OPTIONS = [PickOption("y", 1, "yes"), PickOption("n", 0, "not this time")]
+
+
+class PracticeLogCard(ModalScreen[PracticeLog | None]):
+    """Today's practice in four keys: ``y``/``n``, distress before, distress after.
+
+    The digit for "after" saves. ``tab`` jumps to the optional note; ``enter`` there
+    goes back to whatever is still unanswered, or saves when all is answered.
+    """
+
+    HELP_TITLE = "Experiments: log today's practice"
+    HELP_EXTRA_KEYS = [
+        ("y / n", "Did you practise it? (moves on to distress before)"),
+        ("0-5", "Distress before, then after; the digit for after saves"),
+        ("-", "Leave a distress question unrated"),
+    ]
+    BINDINGS = [
+        Binding("tab", "note", "Note", id="practice-log-note",
+                tooltip="Jump to the note (optional)"),
+        Binding("enter", "save", "Save", id="practice-log-enter", show=False,
+                tooltip="Save the log"),
+        Binding("ctrl+s", "save", "Save", id="practice-log-save", tooltip="Save the log"),
+        Binding("escape", "cancel", "Cancel", id="practice-log-cancel",
+                tooltip="Close without saving"),
+        # A modal hides the app's keys; support and help stay one key away.
+        Binding("s", "app.support", "Support", id="practice-log-support",
+                tooltip="Your people and crisis lines"),
+        Binding("question_mark", "app.help", "Help", id="practice-log-help", show=False,
+                tooltip="Every key"),
+    ]
+
+    def __init__(self, experiment: Experiment, existing: PracticeLog | None = None) -> None:
+        super().__init__()
+        self.experiment = experiment
+        self.existing = existing
+
+    def compose(self) -> ComposeResult:
+        ex = self.existing
+        today = clock.today()
+        with Vertical(id="log-card"):
+            head = Text()
+            head.append(f"Today's practice · {day_label(today)}\n", style="bold")
+            head.append(self.experiment.title, style="italic")
+            yield Static(head, id="log-head")
+            yield KeyPick("Did you practise it today?", DONE_OPTIONS,
+                          None if ex is None else ex.done, id="done")
+            yield KeyPick("Distress before", scale_options(0, DISTRESS.labels),
+                          None if ex is None else ex.distress_before,
+                          allow_skip=True, id="distress_before")
+            yield KeyPick("Distress after", scale_options(0, DISTRESS.labels),
+                          None if ex is None else ex.distress_after,
+                          allow_skip=True, id="distress_after")
+            yield Static("Note (optional)", classes="rf-label")
+            yield Input((ex.note or "") if ex else "", placeholder="Anything to remember",
+                        id="note")
+            yield Static(
+                "[b]y[/b]/[b]n[/b], then two digits, and it's saved. "
+                "[b]tab[/b] for a note first; [b]enter[/b] saves.",
+                id="log-error", classes="rf-note")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#done", KeyPick).focus()
+
+    @property
+    def picks(self) -> list[KeyPick]:
+        return [self.query_one(f"#{i}", KeyPick)
+                for i in ("done", "distress_before", "distress_after")]
+
+    def on_key_pick_picked(self, event: KeyPick.Picked) -> None:
+        event.stop()
+        done, before, after = self.picks
+        if event.pick is after:
+            if done.value is not None:
+                self.action_save()
+            else:
+                done.focus()
+        elif event.pick is done:
+            before.focus()
+        else:
+            after.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        for pick in self.picks:
+            if not pick.filled:
+                pick.focus()
+                return
+        self.action_save()
+
+    def action_note(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    def action_save(self) -> None:
+        done, before, after = self.picks
+        if done.value is None:
+            self.query_one("#log-error", Static).update(
+                "First: did you practise it today? Press [b]y[/b] or [b]n[/b].")
+            done.focus()
+            return
+        ex = self.existing
+        try:
+            log = PracticeLog.create(
+                id=ex.id if ex else None,
+                experiment_id=self.experiment.id,
+                day=ex.day if ex else clock.today().isoformat(),
+                done=done.value,
+                distress_before=before.value,
+                distress_after=after.value,
+                note=self.query_one("#note", Input).value.strip(),
+                created_at=ex.created_at if ex else None,
+                updated_at=clock.now_iso(),
+            )
+        except ValidationError as exc:  # pragma: no cover - the keys only allow valid values
+            self.query_one("#log-error", Static).update(str(exc))
+            return
+        self.dismiss(log)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+

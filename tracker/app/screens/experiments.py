@@ -1,0 +1,305 @@
+"""Experiments: small, specific relational experiments and their daily practice.
+
+Active ones first, with progress ("3 of 5", belief before -> after). ``n`` starts
+one from the library or from scratch; ``l`` logs today's practice in four keys
+(``l y 3 1``); ``x`` completes it; ``a`` sets it aside, which is not a failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, VerticalScroll
+from textual.widgets import Footer, Header, OptionList, Static
+
+from tracker import clock
+from tracker.app.screens.base import SectionScreen
+from tracker.app.screens.dialogs import ConfirmDialog
+from tracker.app.screens.experiment_form import (
+    SET_ASIDE_DONE,
+    CompleteForm,
+    ExperimentForm,
+    LibraryPicker,
+    PracticeLogCard,
+    SetAsideDialog,
+)
+from tracker.app.widgets.progress import (
+    belief_words,
+    day_label,
+    experiment_prompt,
+    log_line,
+    percent,
+    progress_bar,
+)
+from tracker.app.widgets.recordlist import RecordList
+from tracker.models import Experiment, PracticeLog
+from tracker.app.widgets.navbar import NavBar
+
+EMPTY = (
+    "[b]No experiments yet.[/b]\n\n"
+    "An experiment is one small, specific thing to try in how you relate, for a week "
+    "or two: “when this happens, I will …”. You write down what you expect to happen "
+    "and how strongly you believe it, practise, and then compare.\n\n"
+    "Press [b]n[/b] to choose one from the library or to write your own."
+)
+
+NEEDS_ACTIVE = {"log", "complete", "drop"}
+NEEDS_SELECTION = {"edit", "delete"}
+
+
+class ExperimentsScreen(SectionScreen):
+    """The experiments section."""
+
+    HELP_TITLE = "Experiments"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS = [
+        Binding("n", "new", "New", id="experiments-new",
+                tooltip="Start an experiment: from the library or your own"),
+        Binding("l", "log", "Log today", id="experiments-log",
+                tooltip="Log today's practice: y/n, distress before, distress after"),
+        Binding("x", "complete", "Complete", id="experiments-complete",
+                tooltip="Finish it: what happened, belief now, what you learned"),
+        Binding("a", "drop", "Set aside", id="experiments-drop",
+                tooltip="Stop this experiment for now (it isn't a failure)"),
+        Binding("enter", "edit", "Edit", id="experiments-edit",
+                tooltip="Change its words, period or target"),
+        Binding("d,delete", "delete", "Delete", id="experiments-delete", show=False,
+                tooltip="Delete it and its practice log (asks first)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._experiments: dict[str, Experiment] = {}
+        self._counts: dict[str, tuple[int, int]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield NavBar("experiments")
+        with Container(id="exp-body", classes="sec-body"):
+            yield Static(EMPTY, id="exp-empty", classes="card sec-empty")
+            yield RecordList(id="exp-list", classes="sec-list")
+            with VerticalScroll(id="exp-detail", classes="sec-detail"):
+                yield Static(id="exp-detail-text")
+        yield Footer(compact=True, show_command_palette=False)
+
+    # -- data --
+
+    @property
+    def record_list(self) -> RecordList:
+        return self.query_one("#exp-list", RecordList)
+
+    @property
+    def selected(self) -> Experiment | None:
+        record_id = self.record_list.highlighted_id
+        return self._experiments.get(record_id) if record_id else None
+
+    def refresh_data(self) -> None:
+        today = clock.today()
+        self.title = "Experiments"
+        experiments = self.store.experiments()
+        self._experiments = {e.id: e for e in experiments}
+        self._counts = self.store.practice_counts()
+        today_logs = {log.experiment_id: log for log in self.store.practice_logs(
+            since=today.isoformat(), until=today.isoformat())}
+        active = [e for e in experiments if e.status == "active"]
+        self.sub_title = (f"{len(active)} active" if experiments else "")
+        rows: list[tuple[str | None, Text | str]] = []
+        for exp in active:
+            done = self._counts.get(exp.id, (0, 0))[0]
+            rows.append((exp.id, experiment_prompt(exp, done, today_logs.get(exp.id), today)))
+        finished = [e for e in experiments if e.status != "active"]
+        if finished:
+            rows.append((None, Text("Completed and set aside", style="bold dim")))
+            for exp in finished:
+                done = self._counts.get(exp.id, (0, 0))[0]
+                rows.append((exp.id, experiment_prompt(exp, done, None, today)))
+        listing = self.record_list
+        keep = listing.highlighted_id
+        listing.show_records(rows, keep=keep)
+        empty = not experiments
+        self.query_one("#exp-empty").display = empty
+        listing.display = not empty
+        self.query_one("#exp-detail").display = not empty
+        if not empty and self.focused is None:
+            listing.focus()
+        self._show_detail()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        exp = self.selected
+        box = self.query_one("#exp-detail-text", Static)
+        self.refresh_bindings()
+        if exp is None:
+            box.update("")
+            return
+        box.update(self.detail_text(exp))
+
+    def detail_text(self, exp: Experiment) -> Text:
+        done, logged = self._counts.get(exp.id, (0, 0))
+        start = dt.date.fromisoformat(exp.started_on)
+        end = dt.date.fromisoformat(exp.ends_on)
+        days = (end - start).days + 1
+        text = Text()
+        text.append(exp.title + "\n", style="bold")
+        text.append(exp.practice + "\n")
+        if exp.prediction:
+            text.append("\nPrediction: ", style="bold")
+            text.append(exp.prediction + "\n")
+        text.append("Belief in it: ", style="bold")
+        if exp.belief_before is None and exp.belief_after is None:
+            text.append("not noted\n")
+        else:
+            after = ("not asked yet" if exp.status == "active" and exp.belief_after is None
+                     else percent(exp.belief_after))
+            text.append(f"{percent(exp.belief_before)} at the start → {after} at the end\n")
+        text.append("Period: ", style="bold")
+        text.append(f"{day_label(start)} to {day_label(end)} ({days} days)\n")
+        text.append("Practised: ", style="bold")
+        text.append_text(progress_bar(done, exp.target_count))
+        text.append(f" {done} of {exp.target_count} times" if done <= exp.target_count
+                    else f" {done} times (aim: {exp.target_count})")
+        if logged > done:
+            text.append(f" (and {logged - done} day{'s' if logged - done != 1 else ''} "
+                        "logged without it)")
+        text.append("\n")
+        if exp.status == "completed":
+            text.append(f"\nCompleted {day_label(exp.ended_on or exp.ends_on)}\n", style="bold")
+        elif exp.status == "dropped":
+            text.append(f"\nSet aside {day_label(exp.ended_on or exp.ends_on)}. "
+                        "What you noticed still counts.\n", style="bold")
+        if exp.outcome:
+            text.append("What happened: ", style="bold")
+            text.append(exp.outcome + "\n")
+        if exp.learned:
+            text.append("What I learned: " if exp.status == "completed" else "Noticed: ",
+                        style="bold")
+            text.append(exp.learned + "\n")
+        logs = self.store.practice_logs(exp.id)
+        text.append("\nPractice log\n", style="bold")
+        if not logs:
+            text.append("Nothing logged yet. " +
+                        ("Press l after you practise: y or n, then two digits."
+                         if exp.status == "active" else ""), style="dim")
+        for log in reversed(logs):
+            text.append_text(log_line(log))
+            text.append("\n")
+        text.rstrip()
+        return text
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Keys that cannot apply to the selection are hidden, to keep the footer short.
+        if action in NEEDS_ACTIVE:
+            exp = self.selected
+            return exp is not None and exp.status == "active"
+        if action in NEEDS_SELECTION:
+            return self.selected is not None
+        return True
+
+    # -- actions --
+
+    def _select(self, experiment_id: str) -> None:
+        self.refresh_data()
+        self.record_list.highlight_record(experiment_id)
+        self.record_list.focus()
+        self._show_detail()
+
+    def action_new(self) -> None:
+        def chosen(template: dict | None) -> None:
+            if template is None:
+                return
+            self.app.push_screen(ExperimentForm(template=template), callback=self._saved_new)
+
+        self.app.push_screen(LibraryPicker(), callback=chosen)
+
+    def _saved_new(self, experiment: Experiment | None) -> None:
+        if experiment is None:
+            return
+        self.store.save_experiment(experiment)
+        self._select(experiment.id)
+        self.notify(f"Started “{experiment.title}”. Press l on days you practise.",
+                    title="Experiment started")
+
+    def action_edit(self) -> None:
+        exp = self.selected
+        if exp is None:
+            return
+
+        def saved(experiment: Experiment | None) -> None:
+            if experiment is not None:
+                self.store.save_experiment(experiment)
+                self._select(experiment.id)
+                self.notify("Saved.")
+
+        self.app.push_screen(ExperimentForm(existing=exp), callback=saved)
+
+    def action_log(self) -> None:
+        exp = self.selected
+        if exp is None or exp.status != "active":
+            return
+        today = clock.today().isoformat()
+        existing = next(iter(self.store.practice_logs(exp.id, since=today, until=today)), None)
+
+        def saved(log: PracticeLog | None) -> None:
+            if log is None:
+                return
+            self.store.save_practice_log(log)
+            self._select(exp.id)
+            if log.done:
+                self.notify("Logged: practised today. Well noticed.")
+            else:
+                self.notify("Logged. Not today is information too.")
+
+        self.app.push_screen(PracticeLogCard(exp, existing), callback=saved)
+
+    def action_complete(self) -> None:
+        exp = self.selected
+        if exp is None or exp.status != "active":
+            return
+        done = self._counts.get(exp.id, (0, 0))[0]
+
+        def saved(experiment: Experiment | None) -> None:
+            if experiment is not None:
+                self.store.save_experiment(experiment)
+                self._select(experiment.id)
+                self.notify(f"Completed. {belief_words(experiment).capitalize()}.",
+                            title="Experiment completed")
+
+        self.app.push_screen(CompleteForm(exp, done), callback=saved)
+
+    def action_drop(self) -> None:
+        exp = self.selected
+        if exp is None or exp.status != "active":
+            return
+        def answered(noticed: str | None) -> None:
+            if noticed is None:
+                return
+            changes = {"status": "dropped", "ended_on": clock.today().isoformat(),
+                       "updated_at": clock.now_iso()}
+            if noticed:
+                changes["learned"] = noticed
+            self.store.save_experiment(Experiment.create(exp.to_row(), **changes))
+            self._select(exp.id)
+            self.notify(SET_ASIDE_DONE)
+
+        self.app.push_screen(SetAsideDialog(exp), callback=answered)
+
+    def action_delete(self) -> None:
+        exp = self.selected
+        if exp is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.store.delete_experiment(exp.id)
+                self.refresh_data()
+                self.notify("Deleted.")
+
+        self.app.push_screen(ConfirmDialog(
+            f"Delete “{exp.title}” and its practice log? This can't be undone. "
+            "(To stop it but keep the record, press a: set aside.)",
+            yes="Delete", no="Keep"), callback=answered)

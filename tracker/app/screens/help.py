@@ -1,0 +1,247 @@
+"""Help: every key of every screen, grouped by screen.
+
+Built by introspection of the ``BINDINGS`` of the app and of each screen class, so
+it never goes stale: a key added to a screen shows up here by itself. Keys remapped
+through the app's keymap (by binding id) are shown as remapped.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.keys import format_key
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+INTRO = (
+    "Every key, screen by screen. A screen's keys work while no text field has the "
+    "cursor; in a text field, letters type. [b]ctrl+p[/b] opens the command palette, "
+    "where you can search every action. [b]q[/b] quits from the Today screen; "
+    "[b]ctrl+q[/b] quits from anywhere. Scroll with the arrow keys or page up/down."
+)
+
+MOVING_AROUND: list[tuple[str, str]] = [
+    ("ctrl+p", "Command palette: search every action by name"),
+    ("tab / shift+tab", "Next / previous field or panel"),
+    ("up / down", "Move through a list; pageup / pagedown / home / end jump"),
+    ("escape", "Close a form, dialog or this help"),
+]
+
+# A screen can list keys its widgets handle (not bindings, e.g. a digit on a focused
+# scale) as ``HELP_EXTRA_KEYS = [("0-5", "what it does"), ...]``; they are shown too.
+
+# (title, "module:Class"). Sections come from tracker.app.app.SECTIONS; these are
+# the screens each one opens, shown right after it.
+CHECKIN = ("Check-in", "tracker.app.screens.checkin:CheckInScreen")
+SUB_SCREENS: dict[str, list[tuple[str, str]]] = {
+    "experiments": [
+        ("Experiments: choose one to start", "tracker.app.screens.experiment_form:LibraryPicker"),
+        ("Experiments: start or edit", "tracker.app.screens.experiment_form:ExperimentForm"),
+        ("Experiments: log today's practice",
+         "tracker.app.screens.experiment_form:PracticeLogCard"),
+        ("Experiments: complete", "tracker.app.screens.experiment_form:CompleteForm"),
+        ("Experiments: set aside", "tracker.app.screens.experiment_form:SetAsideDialog"),
+    ],
+    "ruptures": [
+        ("Ruptures: log or edit", "tracker.app.screens.rupture_form:RuptureForm"),
+        ("Ruptures: repaired on another day",
+         "tracker.app.screens.rupture_form:RepairedOnDialog"),
+    ],
+}
+SECTION_TITLES = {"today": "Today", "history": "History", "experiments": "Experiments",
+                  "ruptures": "Ruptures and repairs", "trends": "Trends"}
+AFTER_SECTIONS: list[tuple[str, str]] = [
+    ("Support", "tracker.app.screens.support:SupportScreen"),
+    ("Support: add or edit", "tracker.app.screens.support_form:SupportForm"),
+    ("Help (this screen)", "tracker.app.screens.help:HelpScreen"),
+    ("Questions (yes / no)", "tracker.app.screens.dialogs:ConfirmDialog"),
+]
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    keys: tuple[str, ...]
+    description: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class KeyGroup:
+    title: str
+    rows: tuple[KeyRow, ...]
+
+
+def key_words(key: str) -> str:
+    """A key as people type it: ``ctrl+s``, ``?``, ``shift+up``, ``enter``."""
+    *modifiers, base = key.split("+")
+    shown = format_key(base)
+    if not (len(shown) == 1 and shown.isprintable() and shown not in "⏎↑↓←→⌫"):
+        shown = base.replace("_", " ")
+    if len(base) == 1 and base.isupper() and not modifiers:
+        return f"{base} (shift+{base.lower()})"
+    return "+".join([*modifiers, shown])
+
+
+def load(target: str) -> type:
+    """Import ``module:Class`` (only when the help opens, like the sections)."""
+    module_name, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def title_from_name(class_name: str) -> str:
+    """``EmotionPickerScreen`` -> ``Emotion picker``."""
+    words = re.findall(r"[A-Z][a-z0-9]*", class_name.removesuffix("Screen")) or [class_name]
+    return " ".join([words[0], *(w.lower() for w in words[1:])])
+
+
+def discover_screens() -> list[str]:
+    """Every concrete screen defined in ``tracker.app.screens`` (as ``module:Class``).
+
+    Catches screens added later that no list above names yet, so the help stays
+    complete; base classes (those other screens extend) are left out.
+    """
+    import tracker.app.screens as package
+
+    found: dict[str, type] = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for attr, value in vars(module).items():
+            if (isinstance(value, type) and issubclass(value, Screen)
+                    and value.__module__ == module.__name__):
+                found[f"{module.__name__}:{attr}"] = value
+    bases = {base for cls in found.values() for base in cls.__mro__[1:]}
+    return sorted(target for target, cls in found.items() if cls not in bases)
+
+
+def own_bindings(cls: type) -> list[Binding]:
+    """The bindings a class and its tracker base classes declare (subclass wins)."""
+    seen: set[str] = set()
+    found: list[Binding] = []
+    for klass in cls.__mro__:
+        if not klass.__module__.startswith("tracker."):
+            continue
+        for binding in Binding.make_bindings(klass.__dict__.get("BINDINGS", [])):
+            if binding.key in seen:
+                continue
+            seen.add(binding.key)
+            found.append(binding)
+    return found
+
+
+def rows_for(bindings: Iterable[Binding], keymap: dict[str, str] | None = None) -> list[KeyRow]:
+    """One row per action; keys of the same action ("delete", "backspace") share it."""
+    keymap = keymap or {}
+    rows: dict[tuple[str, str], list[str]] = {}
+    details: dict[tuple[str, str], str] = {}
+    for binding in bindings:
+        if binding.system or not binding.description:
+            continue
+        group = (binding.action, binding.description)
+        keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+        for key in keys.split(","):
+            shown = key_words(key.strip())
+            if shown not in rows.setdefault(group, []):
+                rows[group].append(shown)
+        tooltip = binding.tooltip if isinstance(binding.tooltip, str) else ""
+        if tooltip.lower().startswith(binding.description.lower() + ":"):
+            tooltip = tooltip[len(binding.description) + 1:].strip()
+        if tooltip and tooltip.rstrip(".").lower() != binding.description.lower():
+            details.setdefault(group, tooltip)
+    return [KeyRow(tuple(keys), description, details.get((action, description), ""))
+            for (action, description), keys in rows.items()]
+
+
+def key_groups(keymap: dict[str, str] | None = None) -> list[KeyGroup]:
+    """Every key of every screen, in the order a person meets the screens."""
+    from tracker.app.app import SECTIONS, TrackerApp
+
+    groups: list[KeyGroup] = [
+        KeyGroup("Everywhere", tuple(
+            rows_for(_app_bindings(TrackerApp), keymap)
+            + [KeyRow((k,), d) for k, d in MOVING_AROUND])),
+    ]
+    screens: list[tuple[str, str]] = []
+    for name, target in SECTIONS.items():
+        screens.append((SECTION_TITLES.get(name, name.capitalize()), target))
+        if name == "today":
+            screens.append(CHECKIN)
+        screens += SUB_SCREENS.get(name, [])
+    if CHECKIN not in screens:
+        screens.insert(0, CHECKIN)
+    screens += AFTER_SECTIONS
+    listed = {target for _title, target in screens}
+    screens += [(title_from_name(t.partition(":")[2]), t)
+                for t in discover_screens() if t not in listed]
+    for title, target in screens:
+        cls = load(target)
+        rows = rows_for(own_bindings(cls), keymap)
+        rows += [KeyRow((keys,), what) for keys, what in getattr(cls, "HELP_EXTRA_KEYS", ())]
+        if rows:
+            groups.append(KeyGroup(getattr(cls, "HELP_TITLE", None) or title, tuple(rows)))
+    return groups
+
+
+def _app_bindings(app_cls: type) -> list[Binding]:
+    """The app's own keys, then Textual's app-wide ones (ctrl+q quits)."""
+    merged = app_cls._merge_bindings()  # type: ignore[attr-defined]
+    own = own_bindings(app_cls)
+    own_keys = {b.key for b in own}
+    extra = [b for key, bindings in merged.key_to_bindings.items() if key not in own_keys
+             for b in bindings]
+    return own + extra
+
+
+def group_table(group: KeyGroup) -> Table:
+    table = Table(box=None, show_header=False, expand=True, padding=(0, 1, 0, 0))
+    table.add_column("key", style="bold", no_wrap=True, min_width=17, max_width=22)
+    table.add_column("what it does", ratio=1)
+    for row in group.rows:
+        what = Text(row.description)
+        if row.detail:
+            what.append(f": {row.detail[0].lower()}{row.detail[1:]}", style="dim")
+        table.add_row(" / ".join(row.keys), what)
+    return table
+
+
+class HelpScreen(Screen):
+    """Every key of every screen, scrollable; ``escape`` closes it."""
+
+    HELP_TITLE = "Help (this screen)"
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="help-close", tooltip="Close the help"),
+        Binding("q", "close", "Close", id="help-close-q", show=False,
+                tooltip="Close the help"),
+    ]
+
+    def __init__(self, groups: Sequence[KeyGroup] | None = None) -> None:
+        super().__init__()
+        self.groups: Sequence[KeyGroup] = groups or ()
+
+    def compose(self) -> ComposeResult:
+        if not self.groups:
+            keymap = dict(getattr(self.app, "_keymap", {}) or {})
+            self.groups = key_groups(keymap)
+        yield Header()
+        with VerticalScroll(id="help-body"):
+            yield Static(INTRO, id="help-intro")
+            for group in self.groups:
+                yield Static(group.title, classes="help-group")
+                yield Static(group_table(group), classes="help-keys")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.title = "Help"
+        self.sub_title = "every key"
+        self.query_one("#help-body", VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,169 @@
+"""Screens for ruptures: note one in under a minute (or edit it), and say on which
+day it was repaired. Records are built through ``tracker.models``; the Ruptures
+screen saves them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Static, TextArea
+
+from tracker import clock
+from tracker.app.screens.record_form import RecordForm
+from tracker.app.widgets.keypick import KeyPick, NameListSuggester, PickOption, scale_options
+from tracker.app.widgets.progress import MOVE_KEYS, MOVE_WORDS
+from tracker.models import MY_MOVES, RUPTURE_INTENSITY, Rupture, ValidationError
+
+MOVE_OPTIONS = [PickOption(MOVE_KEYS[m], m, MOVE_WORDS[m]) for m in MY_MOVES]
+
+
+def parse_when(text: str) -> str:
+    """"today", "yesterday", "" or a date as typed -> the day (still validated by models)."""
+    word = text.strip().lower()
+    if word in ("", "today", "now"):
+        return clock.today().isoformat()
+    if word == "yesterday":
+        return (clock.today() - dt.timedelta(days=1)).isoformat()
+    return text.strip()
+
+
+def rupture_data(rupture: Rupture) -> dict[str, Any]:
+    """Everything needed to rebuild a rupture through ``Rupture.create``."""
+    return {**rupture.to_row(), "people": list(rupture.people)}
+
+
+class RuptureForm(RecordForm[Rupture]):
+    """When, with whom, what happened, my move (one key), intensity (one digit)."""
+
+    HELP_TITLE = "Ruptures: log or edit"
+    HELP_EXTRA_KEYS = [
+        ("right", "Accept the suggested name (in With whom)"),
+        ("p / w / a / f / o", "My move: pursued, withdrew, attacked, froze, other"),
+        ("0-5", "Intensity"),
+        ("enter", "Next field (in a one-line field)"),
+    ]
+    FIELD_LABELS = {"day": "When", "happened_at": "When", "people": "With whom",
+                    "what_happened": "What happened", "my_move": "My move",
+                    "intensity": "Intensity", "note": "Note"}
+    HINT = ("A rupture is a moment the connection broke. Note it plainly, without "
+            "blame; the repair steps come later. [b]ctrl+s[/b] saves.")
+
+    def __init__(self, people_names: Sequence[str] = (), existing: Rupture | None = None) -> None:
+        super().__init__()
+        self.people_names = list(people_names)
+        self.existing = existing
+
+    def compose_fields(self) -> ComposeResult:
+        ex = self.existing
+        when = "today"
+        if ex is not None and ex.day != clock.today().isoformat():
+            when = ex.day
+        yield Vertical(
+            Static("When: today, yesterday or YYYY-MM-DD", classes="rf-label"),
+            Input(when, id="day", max_length=10),
+            classes="rf-field")
+        yield Vertical(
+            Static("With whom (names, separated by commas; → completes)", classes="rf-label"),
+            Input(", ".join(ex.people) if ex else "", id="people",
+                  placeholder="e.g. partner, Sam",
+                  suggester=NameListSuggester(self.people_names)),
+            classes="rf-field")
+        yield Vertical(
+            Static("What happened?", classes="rf-label"),
+            TextArea(ex.what_happened or "" if ex else "", id="what_happened",
+                     classes="rf-text", placeholder="A few words are enough"),
+            classes="rf-field")
+        yield KeyPick("My move: what did I do?", MOVE_OPTIONS, ex.my_move if ex else None,
+                      id="my_move", enter_advances=True)
+        yield KeyPick("How intense was it?", scale_options(0, RUPTURE_INTENSITY.labels),
+                      ex.intensity if ex else None, id="intensity", enter_advances=True)
+        yield Vertical(
+            Static("Anything else? (optional)", classes="rf-label"),
+            TextArea(ex.note or "" if ex else "", id="note", classes="rf-text"),
+            classes="rf-field")
+
+    def on_mount(self) -> None:
+        self.title = "Edit rupture" if self.existing else "Log a rupture"
+
+    def first_focus(self):
+        return self.query_one("#people", Input)
+
+    def on_key_pick_picked(self, event: KeyPick.Picked) -> None:
+        event.stop()
+        if event.pick.id == "my_move":
+            self.query_one("#intensity", KeyPick).focus()
+        else:
+            self.query_one("#note", TextArea).focus()
+
+    def build(self) -> Rupture:
+        day = parse_when(self.query_one("#day", Input).value)
+        data: dict[str, Any] = {
+            "day": day,
+            "people": self.query_one("#people", Input).value,
+            "what_happened": self.query_one("#what_happened", TextArea).text.strip(),
+            "my_move": self.query_one("#my_move", KeyPick).value,
+            "intensity": self.query_one("#intensity", KeyPick).value,
+            "note": self.query_one("#note", TextArea).text.strip(),
+        }
+        ex = self.existing
+        if ex is not None:
+            kept = rupture_data(ex)
+            for key in ("what_happened", "my_move", "intensity", "note", "people", "day"):
+                kept.pop(key, None)
+            if day != ex.day:
+                kept.pop("happened_at")
+            kept["updated_at"] = clock.now_iso()
+            data.update(kept)
+        return Rupture.create(data)
+
+
+class RepairedOnDialog(ModalScreen[Rupture | None]):
+    """Mark a rupture repaired on a day other than today."""
+
+    HELP_TITLE = "Ruptures: repaired on another day"
+    HELP_EXTRA_KEYS = [("enter", "Save the day typed")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="repaired-on-cancel",
+                tooltip="Close without changing anything"),
+    ]
+
+    def __init__(self, rupture: Rupture) -> None:
+        super().__init__()
+        self.rupture = rupture
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="repaired-on"):
+            yield Static("On which day did it feel repaired?", id="dialog-question")
+            yield Static("today, yesterday or YYYY-MM-DD", classes="rf-note")
+            yield Input("today", id="repaired_on", max_length=10)
+            yield Static("", id="repaired-error", classes="rf-error")
+            yield Static("[b]enter[/b] saves · [b]escape[/b] cancels", classes="rf-note")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#repaired-error", Static).display = False
+        self.query_one("#repaired_on", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            repaired = Rupture.create(
+                rupture_data(self.rupture),
+                repaired_on=parse_when(event.value),
+                updated_at=clock.now_iso(),
+            )
+        except ValidationError as exc:
+            box = self.query_one("#repaired-error", Static)
+            box.update(f"{exc.value or 'That'} doesn't fit: use {exc.allowed}.")
+            box.display = True
+            return
+        self.dismiss(repaired)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

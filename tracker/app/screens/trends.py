@@ -1,0 +1,323 @@
+"""Trends: charts of the check-ins and experiments, and insights in plain words.
+
+Keys on this screen: ``w m q y a`` choose the range (7, 30, 90, 365 days, all);
+``1``-``7`` choose the chart (regulation, mood, intensity, urges, names, calendar,
+experiments); ``n`` moves to the next experiment on the experiments chart; ``6``
+again switches the calendar between regulation and mood. (``q`` is a range here,
+not quit.)
+
+Speed: everything is read from the database once into a :class:`Snapshot` (a few
+queries, aggregated in SQL over the ``day`` index) and read again only when the
+data changed (:meth:`Store.change_token`). Ranges are cut from it in memory, chart
+descriptions and insights are cached per range, and time charts are downsampled to
+the widget's width before plotext draws them. :meth:`TrendsScreen.redraw` is the
+whole redraw a range or chart key triggers; the benchmark times it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, Header, Static
+
+from tracker import analytics, charts, clock
+from tracker.app.screens.base import SectionScreen
+from tracker.app.widgets.chart import ChartView
+from tracker.app.widgets.navbar import NavBar
+
+RANGES: dict[str, int | None] = {"w": 7, "m": 30, "q": 90, "y": 365, "a": None}
+RANGE_WORDS = {"w": "last 7 days", "m": "last 30 days", "q": "last 90 days",
+               "y": "last 365 days", "a": "everything"}
+VIEWS: dict[str, str] = {"1": "regulation", "2": "mood", "3": "intensity", "4": "urges",
+                         "5": "names", "6": "calendar", "7": "experiments"}
+VIEW_TITLES = {"regulation": "Regulation", "mood": "Mood", "intensity": "Intensity",
+               "urges": "Urges to pursue and to withdraw", "names": "Named most often",
+               "calendar": "A year at a glance", "experiments": "Experiments"}
+VIEW_LABELS = {"regulation": "Regulation", "mood": "Mood", "intensity": "Intensity",
+               "urges": "Urges", "names": "Emotions, people, tags", "calendar": "Calendar",
+               "experiments": "Experiments"}
+TOP_NAMES = 12
+MAX_PRACTICE_LINES = 12
+
+RANGE_GROUP = Binding.Group("Range", compact=True)
+VIEW_GROUP = Binding.Group("Chart", compact=True)
+
+
+@dataclass
+class _RangeData:
+    since: dt.date
+    until: dt.date
+    rows: list[dict]
+    insights: Content
+
+
+def _short(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+class TrendsScreen(SectionScreen):
+    """Charts and insights for a range of days."""
+
+    BINDINGS = [
+        *[Binding(key, f"range('{key}')", RANGE_WORDS[key], group=RANGE_GROUP,
+                  id=f"trends-range-{key}", tooltip=f"Show {RANGE_WORDS[key]}")
+          for key in RANGES],
+        *[Binding(key, f"view('{view}')", VIEW_LABELS[view], group=VIEW_GROUP,
+                  id=f"trends-chart-{view}", tooltip=VIEW_TITLES[view])
+          for key, view in VIEWS.items()],
+        # Not in the footer (it is full at 80 columns); the experiments heading says it.
+        Binding("n", "next_experiment", "Next experiment", id="trends-next-experiment",
+                show=False, tooltip="Show the distress chart of the next experiment"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.range_key = "m"
+        self.view = "regulation"
+        self.calendar_metric = "regulation"
+        self.experiment_index = 0
+        self._snapshot: analytics.Snapshot | None = None
+        self._token: tuple[object, ...] | None = None
+        self._ranges: dict[tuple[str, dt.date], _RangeData] = {}
+        self._charts: dict[tuple[object, ...], charts.Chart | None] = {}
+        self._shown_heading = ""
+        self._shown_insights: Content | None = None
+        self._warm_timer = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield NavBar("trends")
+        with Vertical(id="trends-body"):
+            yield Static(id="trends-heading")
+            yield ChartView(id="trends-chart")
+            with VerticalScroll(id="trends-insights"):
+                yield Static(id="trends-insights-text")
+        yield Footer(compact=True, id="trends-footer")
+
+    # -- data --
+
+    def refresh_data(self) -> None:
+        """Reload from the database only when something was written (or the day changed)."""
+        today = clock.today()
+        token = (today, *self.store.change_token())
+        if token != self._token or self._snapshot is None:
+            from tracker.report import load_snapshot
+
+            self._snapshot = load_snapshot(self.store, today)
+            self._token = token
+            self._ranges.clear()
+            self._charts.clear()
+            self.query_one("#trends-chart", ChartView).forget()
+        self.redraw()
+
+    @property
+    def snapshot(self) -> analytics.Snapshot:
+        if self._snapshot is None:
+            from tracker.report import load_snapshot
+
+            self._snapshot = load_snapshot(self.store, clock.today())
+        return self._snapshot
+
+    def range_bounds(self, key: str | None = None) -> tuple[dt.date, dt.date]:
+        key = key or self.range_key
+        snap = self.snapshot
+        until = snap.today
+        days = RANGES[key]
+        if days is None:
+            first = snap.first_day
+            since = min(first, until) if first else until
+        else:
+            since = until - dt.timedelta(days=days - 1)
+        return since, until
+
+    def _range_data(self, range_key: str | None = None) -> _RangeData:
+        range_key = range_key or self.range_key
+        snap = self.snapshot
+        cache_key = (range_key, snap.today)
+        found = self._ranges.get(cache_key)
+        if found is not None:
+            return found
+        since, until = self.range_bounds(range_key)
+        rows = snap.rows_between(since - dt.timedelta(days=analytics.ROLLING_WINDOW - 1), until)
+        insights = analytics.range_insights(snap, since, until, compare=range_key != "a",
+                                            max_experiments=MAX_PRACTICE_LINES)
+        # Parsed to Content once per range, so a range key only lays it out.
+        text = Content.from_markup(self._insights_text(insights, range_key))
+        data = _RangeData(since, until, rows, text)
+        self._ranges[cache_key] = data
+        return data
+
+    def _chart(self, data: _RangeData, view: str | None = None,
+               range_key: str | None = None) -> charts.Chart | None:
+        view = view or self.view
+        range_key = range_key or self.range_key
+        extra: object = None
+        if view == "calendar":
+            extra = self.calendar_metric
+        elif view == "experiments":
+            extra = self.experiment_index
+        key = (range_key, data.since, view, extra)
+        if key in self._charts:
+            return self._charts[key]
+        snap = self.snapshot
+        built: charts.Chart | None
+        if view in ("regulation", "mood", "intensity"):
+            built = charts.metric_chart(data.rows, view, data.since, data.until, snap.marks())
+        elif view == "urges":
+            built = charts.urges_chart(data.rows, data.since, data.until, snap.marks())
+        elif view == "names":
+            s, u = data.since.isoformat(), data.until.isoformat()
+            built = charts.names_chart({
+                "Emotions": self.store.name_counts("emotions", s, u)[:TOP_NAMES],
+                "People": self.store.name_counts("people", s, u)[:TOP_NAMES],
+                "Tags": self.store.name_counts("tags", s, u)[:TOP_NAMES],
+            })
+        elif view == "calendar":
+            first, last = charts.calendar_range(data.until)
+            built = charts.calendar_chart(snap.rows_between(first, last), self.calendar_metric,
+                                          data.until)
+        else:
+            built = self._experiments_chart(data)
+        self._charts[key] = built
+        return built
+
+    def _experiments_in(self, data: _RangeData) -> list:
+        return sorted((e for e in self.snapshot.experiments
+                       if analytics.overlaps(e, data.since, data.until)),
+                      key=lambda e: (e.started_on, e.created_at), reverse=True)
+
+    def _experiments_chart(self, data: _RangeData) -> charts.ExperimentsChart:
+        running = self._experiments_in(data)
+        logs: dict[str, list] = {}
+        for log in self.snapshot.logs:
+            logs.setdefault(log.experiment_id, []).append(log)
+        progress = [analytics.experiment_progress(e, logs.get(e.id, [])) for e in running]
+        selected = self.experiment_index % len(running) if running else 0
+        chosen = logs.get(running[selected].id, []) if running else []
+        return charts.experiments_chart(progress, chosen, selected)
+
+    # -- drawing --
+
+    def redraw(self) -> None:
+        """Show the current range and chart: the work one key press costs."""
+        data = self._range_data()
+        chart = self._chart(data)
+        self.title = "Trends"
+        self.sub_title = RANGE_WORDS[self.range_key]
+        heading = self._heading(data)
+        if heading != self._shown_heading:
+            self._shown_heading = heading
+            self.query_one("#trends-heading", Static).update(heading, layout=False)
+        self.query_one("#trends-chart", ChartView).show(chart)
+        if data.insights is not self._shown_insights:
+            # Only when the range (or the data) changed: a chart key leaves it alone.
+            self._shown_insights = data.insights
+            self.query_one("#trends-insights-text", Static).update(data.insights)
+        self._schedule_warm_up()
+
+    # -- warming the caches while the person looks at the chart --
+
+    WARM_UP_DELAY = 0.1
+
+    def _schedule_warm_up(self) -> None:
+        if self._warm_timer is not None:
+            self._warm_timer.stop()
+        self._warm_timer = self.set_timer(self.WARM_UP_DELAY, self._warm_up_step)
+
+    def _warm_up_step(self) -> None:
+        """Prepare one range or chart that a key press could ask for next, then yield.
+
+        Each step is one cache entry (a few ms), so the app stays responsive; after a
+        second or two every range and chart is ready and a key press only shows it.
+        """
+        self._warm_timer = None
+        view_order = [self.view] + [v for v in VIEWS.values() if v != self.view]
+        range_order = [self.range_key] + [k for k in RANGES if k != self.range_key]
+        chart_view = self.query_one("#trends-chart", ChartView)
+        for view in view_order:
+            for range_key in range_order:
+                if (range_key, self.snapshot.today) not in self._ranges:
+                    self._range_data(range_key)
+                    self._schedule_next_step()
+                    return
+                data = self._ranges[(range_key, self.snapshot.today)]
+                key_extra = self.calendar_metric if view == "calendar" else (
+                    self.experiment_index if view == "experiments" else None)
+                if (range_key, data.since, view, key_extra) not in self._charts:
+                    built = self._chart(data, view, range_key)
+                    if built is not None:
+                        chart_view.prepare(built)
+                    self._schedule_next_step()
+                    return
+
+    def _schedule_next_step(self) -> None:
+        self._warm_timer = self.set_timer(0.01, self._warm_up_step)
+
+    def _heading(self, data: _RangeData) -> str:
+        title = VIEW_TITLES[self.view]
+        if self.view == "calendar":
+            first, _ = charts.calendar_range(data.until)
+            return (f"[b]{self.calendar_metric.capitalize()}, a year at a glance[/b] · "
+                    f"{_short(first)} to {_short(data.until)} · press 6 for "
+                    f"{'mood' if self.calendar_metric == 'regulation' else 'regulation'}")
+        span = f"{_short(data.since)} to {_short(data.until)}"
+        heading = f"[b]{title}[/b] · {RANGE_WORDS[self.range_key]} · {span}"
+        if self.view == "experiments" and len(self._experiments_in(data)) > 1:
+            heading += " · [b]n[/b] next"
+        return heading
+
+    def _insights_text(self, ins: analytics.RangeInsights, range_key: str) -> str:
+        lines = [f"[b]{RANGE_WORDS[range_key].capitalize()}[/b] · "
+                 f"{_short(ins.since)} to {_short(ins.until)}",
+                 ins.consistency_words()]
+        if range_key == "a":
+            lines += ["", "[b]Averages over everything you've recorded[/b]"]
+        elif ins.previous is None:
+            lines += ["", "[b]Averages[/b] (no check-ins in the range before to compare with)"]
+        else:
+            lines += ["", f"[b]Compared with the {ins.days} days before[/b] "
+                          f"({_short(ins.previous[0])} to {_short(ins.previous[1])})"]
+        lines += [f"  {escape(w)}" for w in ins.comparison_words()]
+        lines += ["", "[b]Experiments in this range[/b]"]
+        if ins.practice:
+            lines += [f"  {escape(w)}" for w in ins.practice_words()]
+            if ins.experiments_running > len(ins.practice):
+                lines.append(f"  ... and {ins.experiments_running - len(ins.practice)} earlier "
+                             "experiments ('tracker report' lists them all).")
+            lines.append("  Counted over each experiment's own days (start to end, or today): "
+                         "days practised have a practice log marked done, the other days are "
+                         "the rest; both count only days with a regulation rating. Side by "
+                         "side only: this doesn't show what caused what.")
+        else:
+            lines.append("  None ran in this range. Press [b]e[/b] to choose one.")
+        lines += ["", "[b]Ruptures and repairs[/b]", f"  {ins.ruptures.words()}"]
+        return "\n".join(lines)
+
+    # -- actions --
+
+    def action_range(self, key: str) -> None:
+        if key in RANGES and key != self.range_key:
+            self.range_key = key
+            self.experiment_index = 0
+            self.redraw()
+
+    def action_view(self, view: str) -> None:
+        if view == "calendar" and self.view == "calendar":
+            self.calendar_metric = "mood" if self.calendar_metric == "regulation" else "regulation"
+        elif view == self.view:
+            return
+        self.view = view
+        self.redraw()
+
+    def action_next_experiment(self) -> None:
+        if self.view != "experiments":
+            return
+        self.experiment_index += 1
+        self.redraw()
+

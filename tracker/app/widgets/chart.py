@@ -1,0 +1,118 @@
+"""One chart widget: the only place the app turns a chart description into cells.
+
+It receives a plain chart description from :mod:`tracker.charts` (no SQL, no
+records) and draws it at its own size with :func:`tracker.charts.render`, which
+uses plotext for time charts. Swapping the backend (textual-plotext, another
+library) means changing this file and ``charts.py`` only.
+
+Colours are ANSI names, which Textual maps onto the current theme's palette, so
+dark and light themes both work; with ``NO_COLOR`` Textual drops them and the
+characters (points, lines, ``x`` and ``+`` marks, digits) carry the meaning.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from tracker import charts
+
+
+class ChartView(VerticalScroll):
+    """A scrollable area showing one chart, redrawn when it is resized."""
+
+    DEFAULT_CSS = """
+    ChartView {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+        scrollbar-gutter: stable;
+    }
+    ChartView > .chart-text {
+        width: 1fr;
+        height: auto;
+        text-wrap: nowrap;
+        text-overflow: clip;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self._chart: charts.Chart | None = None
+        self._message = ""
+        self._drawn_key: tuple[object, ...] | None = None
+        # (id(chart), width, height) -> (chart, text, renderable); the chart is
+        # kept so a reused id can never return another chart's drawing.
+        self._rendered: dict[tuple[int, int, int], tuple[object, str, Content]] = {}
+        self._lines = 0
+        self.text = ""
+        """The last text drawn, without colour codes (tests and benchmarks read it)."""
+
+    def compose(self):
+        yield Static(classes="chart-text")
+
+    @property
+    def chart(self) -> charts.Chart | None:
+        return self._chart
+
+    def show(self, chart: charts.Chart | None, message: str = "") -> None:
+        """Show ``chart`` (or ``message`` when there is none) and draw it now."""
+        self._chart = chart
+        self._message = message
+        self._drawn_key = None
+        self.draw()
+        if self.scroll_y:
+            self.scroll_home(animate=False)
+
+    def _content_size(self) -> tuple[int, int]:
+        size = self.scrollable_content_region.size
+        return size.width, size.height
+
+    def _rendered_for(self, chart: charts.Chart, width: int, height: int) -> tuple[str, Content]:
+        key = (id(chart), width, height)
+        found = self._rendered.get(key)
+        if found is not None and found[0] is chart:
+            return found[1], found[2]
+        text = charts.render(chart, width, height, color=True)
+        # Converted to Textual's Content once, here, so showing it again is cheap.
+        renderable = Content.from_rich_text(Text.from_ansi(text, no_wrap=True, end=""),
+                                            console=self.app.console)
+        if len(self._rendered) > 80:
+            self._rendered.clear()
+        self._rendered[key] = (chart, text, renderable)
+        return text, renderable
+
+    def prepare(self, chart: charts.Chart) -> None:
+        """Render ``chart`` at the current size into the cache, without showing it."""
+        width, height = self._content_size()
+        if width > 0 and height > 0:
+            self._rendered_for(chart, width, height)
+
+    def draw(self) -> None:
+        """Draw at the current size; does nothing when nothing changed."""
+        width, height = self._content_size()
+        if width <= 0 or height <= 0:
+            return
+        key = (id(self._chart), self._message, width, height)
+        if key == self._drawn_key:
+            return
+        self._drawn_key = key
+        if self._chart is None:
+            text, renderable = self._message, Content(self._message)
+        else:
+            text, renderable = self._rendered_for(self._chart, width, height)
+        lines = text.count("\n") + 1
+        self.text = charts.strip_ansi(text)
+        # A new layout only when the chart's height changes (calendar, experiments):
+        # switching between time charts then repaints the widget and nothing else.
+        self.query_one(".chart-text", Static).update(renderable, layout=lines != self._lines)
+        self._lines = lines
+
+    def forget(self) -> None:
+        """Drop drawn charts (call when the data behind them changed)."""
+        self._rendered.clear()
+        self._drawn_key = None
+
+    def on_resize(self) -> None:
+        self.draw()

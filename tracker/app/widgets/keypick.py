@@ -1,0 +1,197 @@
+"""A one-keystroke choice, and name completion for comma-separated lists.
+
+:class:`KeyPick` shows a question and its options, each with the key that picks it
+("y yes  n not this time", "0 none ... 5 extreme"). Pressing an option's key sets the
+value and posts :class:`KeyPick.Picked`; the screen decides where focus goes next.
+Other keys pass through untouched, so footer keys keep working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import events
+from textual.message import Message
+from textual.reactive import reactive
+from textual.suggester import Suggester
+from textual.widget import Widget
+
+SKIP_KEY = "-"
+
+
+@dataclass(frozen=True)
+class PickOption:
+    """One option of a :class:`KeyPick`: the key that picks it, its value and label."""
+
+    key: str
+    value: Any
+    label: str
+
+
+def scale_options(low: int, labels: Sequence[str]) -> list[PickOption]:
+    """Options for a numeric scale: digit keys, each with its label."""
+    return [PickOption(str(low + i), low + i, label) for i, label in enumerate(labels)]
+
+
+class KeyPick(Widget, can_focus=True):
+    """A question answered with one key. Focus it, press an option's key."""
+
+    DEFAULT_CSS = """
+    KeyPick {
+        height: auto;
+        padding: 0 1;
+        margin: 0 0 1 0;
+        border-left: tall $panel;
+    }
+    KeyPick:focus {
+        border-left: tall $accent;
+        background: $boost;
+    }
+    """
+
+    value: reactive[Any] = reactive(None, always_update=True)
+    """The picked value (``None`` when nothing is picked, or when skipped)."""
+
+    skipped: reactive[bool] = reactive(False)
+    """True when the person pressed ``-`` to leave this one unrated."""
+
+    class Picked(Message):
+        """An option was picked with its key."""
+
+        def __init__(self, pick: KeyPick, value: Any) -> None:
+            super().__init__()
+            self.pick = pick
+            self.value = value
+
+        @property
+        def control(self) -> KeyPick:
+            return self.pick
+
+    def __init__(
+        self,
+        question: str,
+        options: Iterable[PickOption],
+        value: Any = None,
+        *,
+        allow_skip: bool = False,
+        skip_label: str = "skip",
+        enter_advances: bool = False,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.question = question
+        self.options = list(options)
+        self.allow_skip = allow_skip
+        self.skip_label = skip_label
+        self.enter_advances = enter_advances
+        self._by_key = {o.key: o for o in self.options}
+        self.set_reactive(KeyPick.value, value)
+
+    @property
+    def filled(self) -> bool:
+        """Answered: a value is set, or it was deliberately skipped."""
+        return self.value is not None or self.skipped
+
+    def label_for(self, value: Any) -> str:
+        for option in self.options:
+            if option.value == value:
+                return option.label
+        return ""
+
+    def pick(self, value: Any) -> None:
+        """Set the value as if its key had been pressed (posts :class:`Picked`)."""
+        self.skipped = value is None
+        self.value = value
+        self.post_message(self.Picked(self, value))
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "enter" and self.enter_advances:
+            event.stop()
+            event.prevent_default()
+            self.screen.focus_next()
+            return
+        char = event.character
+        if char is None:
+            return
+        if char in self._by_key:
+            event.stop()
+            event.prevent_default()
+            self.pick(self._by_key[char].value)
+        elif self.allow_skip and char == SKIP_KEY:
+            event.stop()
+            event.prevent_default()
+            self.pick(None)
+
+    def on_click(self, event: events.Click) -> None:
+        self.focus()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def render(self) -> Text:
+        return self._build(self.size.width)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return len(self._build(width).plain.split("\n"))
+
+    def _build(self, width: int) -> Text:
+        text = Text()
+        text.append("▸ " if self.has_focus else "  ", style="bold")
+        text.append(self.question, style="bold")
+        pieces = [self._option_text(o.key, o.label,
+                                    self.value is not None and o.value == self.value)
+                  for o in self.options]
+        if self.allow_skip:
+            pieces.append(self._option_text(SKIP_KEY, self.skip_label,
+                                            self.skipped and self.value is None))
+        # Wrap between options, never inside one ("something else" stays whole).
+        width = max(width, 20)
+        line_width = width
+        for piece in pieces:
+            if line_width + piece.cell_len > width:
+                text.append("\n")
+                line_width = 0
+            text.append_text(piece)
+            line_width += piece.cell_len
+        return text
+
+    @staticmethod
+    def _option_text(key: str, label: str, chosen: bool) -> Text:
+        # Brackets mark the choice so it reads without colour (NO_COLOR).
+        piece = Text()
+        if chosen:
+            piece.append(f"[{key} {label}]", style="bold reverse")
+        else:
+            piece.append(" ")
+            piece.append(key, style="bold")
+            piece.append(f" {label} ")
+        return piece
+
+
+class NameListSuggester(Suggester):
+    """Completes the last name of a comma-separated list ("partner, mo" -> "mother")."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.names = sorted(set(names), key=str.casefold)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, sep, last = value.rpartition(",")
+        stem = last.lstrip()
+        if not stem:
+            return None
+        already = {part.strip().casefold() for part in head.split(",")} if sep else set()
+        for name in self.names:
+            if name.casefold().startswith(stem.casefold()) and name.casefold() not in already:
+                if len(name) == len(stem):
+                    return None
+                return value + name[len(stem):]
+        return None

@@ -1,0 +1,505 @@
+"""Backups and restore, through SQLite's online backup API.
+
+Backups live in a ``backups/`` folder beside the database (0700; each file 0600).
+Each is a complete, consistent SQLite file (taken with ``Connection.backup`` while
+other terminals may be writing) in rollback-journal mode, so it is one self-contained
+file that ``tracker restore``, ``sqlite3`` or Datasette can open as it is.
+
+Kinds, named ``<db stem>-<kind>-<when>.db``:
+
+- ``daily-YYYY-MM-DD``: taken at the first use of each day (:func:`daily_backup`),
+  after a quick integrity check: a damaged database is reported, not copied over a
+  good backup. Rotation: the newest 7 daily backups are kept; of the older ones, the
+  first backup of each ISO week (Monday to Sunday) is kept as that week's weekly
+  backup, for the 4 most recent such weeks; other daily backups are deleted.
+- ``pre-migration-vN-<stamp>``, ``pre-import-<stamp>``, ``pre-restore-<stamp>``:
+  taken before a schema migration from version N, before an import that changes
+  existing records, and before a restore replaces the database. The newest 5 of each
+  kind are kept.
+- ``manual-<stamp>``: ``tracker backup`` with no path. Never deleted by tracker.
+
+This module is imported on every ``tracker status`` (for :func:`daily_backup`), so it
+imports nothing heavy, and the daily check costs one ``stat`` once today's exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracker import clock, paths
+
+KEEP_DAILY = 7
+KEEP_WEEKLY = 4
+KEEP_EACH_EVENT = 5
+EVENT_KINDS = ("pre-migration", "pre-import", "pre-restore")
+_DAILY = re.compile(r"-daily-(\d{4}-\d{2}-\d{2})\.db$")
+_REQUIRED_TABLES = {"checkins", "emotions", "experiments", "practice_logs", "ruptures",
+                    "supports"}
+
+
+class BackupError(Exception):
+    """A backup or restore could not be done; the message says why and what is unchanged."""
+
+
+class DamagedDatabase(BackupError):
+    """The database failed its integrity check: the app must not write to it."""
+
+
+def damaged_message(path: Path, detail: str) -> str:
+    """The words shown for a damaged database file, wherever it is noticed."""
+    return (f"{path} is damaged ({detail}). tracker has stopped and has not changed it. "
+            f"'tracker restore BACKUP' brings back a backup: they are in "
+            f"{paths.backups_dir(path)}. Keep a copy of the damaged file if you want to try "
+            "to recover from it ('sqlite3 FILE .recover').")
+
+
+def looks_damaged(exc: BaseException) -> bool:
+    """Is this sqlite3 error the kind a damaged file gives?"""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.DatabaseError) and (
+        "malformed" in text or "not a database" in text or "disk image" in text
+        or "corrupt" in text)
+
+
+# --- Files ---------------------------------------------------------------------------
+
+
+def backups_folder(db_path: Path, *, create: bool = True) -> Path:
+    """The backups folder beside the database (created 0700 when asked)."""
+    folder = paths.backups_dir(db_path)
+    if create and not folder.is_dir():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)
+    return folder
+
+
+def _stamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def _unique(folder: Path, stem: str) -> Path:
+    target = folder / f"{stem}.db"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{stem}-{n}.db"
+    return target
+
+
+def _private_temp(folder: Path, name: str) -> Path:
+    """A new empty file, 0600, that nobody else made (never an existing one)."""
+    for n in range(1000):
+        tmp = folder / f".{name}.tmp-{os.getpid()}-{n}"
+        try:
+            fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return tmp
+    raise BackupError(f"Could not make a temporary file in {folder}.")
+
+
+def _fsync_path(path: Path, directory: bool = False) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _open_source(path: Path) -> sqlite3.Connection:
+    from tracker.store import connect
+
+    return connect(path)
+
+
+def _copy_into(source: sqlite3.Connection, tmp: Path) -> None:
+    """Online backup of ``source`` into ``tmp``, left as one self-contained file."""
+    dest = sqlite3.connect(str(tmp))
+    try:
+        source.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")
+        dest.commit()
+    finally:
+        dest.close()
+    os.chmod(tmp, 0o600)
+    _fsync_path(tmp)
+
+
+def _write_backup(source: sqlite3.Connection, target: Path, *, replace: bool = False) -> Path:
+    """Back up into ``target`` through a temp file; never over a file unless ``replace``."""
+    tmp = _private_temp(target.parent, target.name)
+    try:
+        _copy_into(source, tmp)
+        if replace:
+            os.replace(tmp, target)
+        else:
+            try:
+                os.link(tmp, target)  # fails if target exists: never overwrite
+            except FileExistsError:
+                raise BackupError(f"{target} already exists; it has not been touched.") from None
+            except OSError:  # a file system without hard links
+                if target.exists():
+                    raise BackupError(f"{target} already exists; it has not been touched.") from None
+                os.replace(tmp, target)
+        _fsync_path(target.parent, directory=True)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def quick_check(conn: sqlite3.Connection) -> str | None:
+    """None when the database passes ``PRAGMA quick_check``; else the first problem."""
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None if rows == ["ok"] else "; ".join(rows[:3])
+
+
+def _checked_source(db_path: Path, source: sqlite3.Connection | None) -> sqlite3.Connection:
+    conn = source or _open_source(db_path)
+    problem = quick_check(conn)
+    if problem:
+        if source is None:
+            conn.close()
+        raise DamagedDatabase(damaged_message(db_path, problem))
+    return conn
+
+
+# --- Making backups ------------------------------------------------------------------
+
+
+def make_backup(db_path: Path, target: Path | None = None, *, kind: str = "manual",
+                source: sqlite3.Connection | None = None, check: bool = False) -> Path:
+    """Back up the database now; returns the file written.
+
+    ``target``: a folder (a new file is named inside it), a new file path, or None for
+    the backups folder. An existing file is never overwritten. With ``check``, a
+    damaged database raises :class:`DamagedDatabase` and nothing is written.
+    """
+    db_path = Path(db_path)
+    if source is None and not db_path.exists():
+        raise BackupError(f"There is no database at {db_path} yet; nothing to back up.")
+    if target is None:
+        folder = backups_folder(db_path)
+        target = _unique(folder, f"{db_path.stem}-{kind}-{_stamp()}")
+    elif target.is_dir():
+        target = _unique(target, f"{db_path.stem}-backup-{_stamp()}")
+    elif target.exists():
+        raise BackupError(f"{target} already exists; it has not been touched. Choose a new "
+                          "file name or a folder.")
+    elif not target.parent.is_dir():
+        raise BackupError(f"{target.parent} does not exist.")
+    if source is None:
+        from tracker.store import StoreError, check_sqlite_header
+
+        try:
+            check_sqlite_header(db_path)
+        except StoreError as exc:
+            raise BackupError(str(exc)) from exc
+    conn = _checked_source(db_path, source) if check else (source or _open_source(db_path))
+    try:
+        return _write_backup(conn, target)
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"Could not back up {db_path} ({exc}).") from exc
+    finally:
+        if source is None:
+            conn.close()
+
+
+def backup_before_migration(path: Path, from_version: int) -> Path:
+    """A checked copy before migrating from schema ``from_version`` (keeps the newest 5)."""
+    path = Path(path)
+    made = make_backup(path, kind=f"pre-migration-v{from_version}", check=True)
+    prune_events(path, "pre-migration")
+    return made
+
+
+def backup_before(path: Path, event: str, source: sqlite3.Connection | None = None) -> Path:
+    """A copy before ``event`` ("import" or "restore"); keeps the newest 5 of that kind."""
+    made = make_backup(Path(path), kind=f"pre-{event}", source=source)
+    prune_events(Path(path), f"pre-{event}")
+    return made
+
+
+def daily_path(db_path: Path, day: dt.date | None = None) -> Path:
+    day = day or clock.today()
+    return paths.backups_dir(db_path) / f"{db_path.stem}-daily-{day.isoformat()}.db"
+
+
+def daily_backup(path: Path, *, source: sqlite3.Connection | None = None) -> Path | None:
+    """Today's backup, if there is none yet; returns it, or None when it already existed.
+
+    Cheap when it exists (one ``stat``): it runs on every command. A database that
+    fails the quick integrity check raises :class:`DamagedDatabase`: no backup is
+    made from it (it would push a good one out of the rotation).
+    """
+    path = Path(path)
+    target = daily_path(path)
+    try:
+        os.stat(target)
+        return None
+    except FileNotFoundError:
+        pass
+    if source is None and not path.exists():
+        return None
+    conn = _checked_source(path, source)
+    try:
+        backups_folder(path)
+        _write_backup(conn, target, replace=True)  # a race with another terminal: same day
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"Could not make today's backup of {path} ({exc}).") from exc
+    finally:
+        if source is None:
+            conn.close()
+    rotate(path)
+    return target
+
+
+# --- Rotation ------------------------------------------------------------------------
+
+
+def daily_backups(db_path: Path) -> list[tuple[dt.date, Path]]:
+    """The daily backups of this database, oldest first."""
+    folder = paths.backups_dir(db_path)
+    prefix = f"{db_path.stem}-daily-"
+    found = []
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return []
+    for name in names:
+        if not name.startswith(prefix):
+            continue
+        match = _DAILY.search(name)
+        if not match or name != f"{prefix}{match[1]}.db":
+            continue
+        try:
+            found.append((dt.date.fromisoformat(match[1]), folder / name))
+        except ValueError:
+            continue
+    return sorted(found)
+
+
+def kept_dailies(days: list[dt.date]) -> set[dt.date]:
+    """Which daily backups rotation keeps: the newest 7, and 4 weekly ones before them."""
+    ordered = sorted(days)
+    keep = set(ordered[-KEEP_DAILY:])
+    older = ordered[:-KEEP_DAILY] if len(ordered) > KEEP_DAILY else []
+    first_of_week: dict[tuple[int, int], dt.date] = {}
+    for day in older:
+        first_of_week.setdefault(day.isocalendar()[:2], day)
+    keep.update(sorted(first_of_week.values())[-KEEP_WEEKLY:])
+    return keep
+
+
+def rotate(db_path: Path) -> list[Path]:
+    """Delete daily backups that rotation does not keep; returns those deleted."""
+    backups = daily_backups(db_path)
+    keep = kept_dailies([day for day, _ in backups])
+    gone = []
+    for day, file in backups:
+        if day not in keep:
+            file.unlink(missing_ok=True)
+            gone.append(file)
+    return gone
+
+
+def prune_events(db_path: Path, kind: str) -> None:
+    folder = paths.backups_dir(db_path)
+    prefix = f"{db_path.stem}-{kind}"
+    try:
+        files = sorted((p for p in folder.iterdir()
+                        if p.name.startswith(prefix) and p.suffix == ".db"),
+                       key=lambda p: p.stat().st_mtime)
+    except FileNotFoundError:
+        return
+    for old in files[:-KEEP_EACH_EVENT]:
+        old.unlink(missing_ok=True)
+
+
+# --- Checking a file, and restoring it ------------------------------------------------
+
+
+@dataclass
+class BackupInfo:
+    path: Path
+    schema_version: int
+    checkins: int
+    first_day: str | None
+    last_day: str | None
+
+    def describe(self) -> str:
+        if not self.checkins:
+            return "no check-ins"
+        n = self.checkins
+        return f"{n:,} check-in{'s' if n != 1 else ''}, {self.first_day} to {self.last_day}"
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    return sqlite3.connect(uri, uri=True)
+
+
+def inspect(path: Path, *, full_check: bool = True) -> BackupInfo:
+    """Check that ``path`` is a sound tracker database; raises :class:`BackupError` if not.
+
+    The same rules as opening one (SQLite header, size, application id, a schema this
+    version knows), plus ``PRAGMA integrity_check``. Only reads the file.
+    """
+    from tracker.store import APPLICATION_ID, SCHEMA_VERSION, StoreError, check_sqlite_header
+
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"{path}: no such file.")
+    if path.stat().st_size == 0:
+        raise BackupError(f"{path} is empty; it is not a tracker backup.")
+    try:
+        check_sqlite_header(path)
+    except StoreError as exc:
+        raise BackupError(str(exc).replace("'tracker restore BACKUP' to bring back a backup",
+                                           "another backup")) from exc
+    try:
+        conn = _read_only(path)
+    except sqlite3.Error as exc:
+        raise BackupError(f"{path} cannot be opened ({exc}).") from exc
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if app_id != APPLICATION_ID:
+            raise BackupError(f"{path} is an SQLite database, but not one of tracker's.")
+        if version > SCHEMA_VERSION:
+            raise BackupError(f"{path} was written by a newer tracker (schema {version}; this "
+                              f"one knows up to {SCHEMA_VERSION}). Upgrade tracker first.")
+        if version < 1 or not _REQUIRED_TABLES <= tables:
+            raise BackupError(f"{path} is not a complete tracker database (tables missing).")
+        if full_check:
+            problems = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+            if problems != ["ok"]:
+                raise BackupError(f"{path} fails SQLite's integrity check "
+                                  f"({'; '.join(problems[:3])}); it cannot be restored.")
+        count, first, last = conn.execute(
+            "SELECT count(*), min(day), max(day) FROM checkins").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{path} is damaged ({exc}); it cannot be restored.") from exc
+    finally:
+        conn.close()
+    return BackupInfo(path, version, count, first, last)
+
+
+def current_info(db_path: Path) -> BackupInfo | None:
+    """What the current database holds, or None if it is missing or unreadable."""
+    try:
+        return inspect(db_path, full_check=False)
+    except BackupError:
+        return None
+
+
+@dataclass
+class RestoreResult:
+    restored: BackupInfo
+    kept: Path | None  # where the database that was replaced now is
+
+
+def _keep_current(db_path: Path) -> Path | None:
+    """Keep the current database as a pre-restore backup (a raw copy if it is unreadable)."""
+    if not db_path.exists():
+        return None
+    try:
+        return backup_before(db_path, "restore")
+    except (BackupError, sqlite3.Error):
+        pass
+    # Damaged or not SQLite: copy the bytes as they are, with its -wal if there is one.
+    folder = backups_folder(db_path)
+    target = _unique(folder, f"{db_path.stem}-pre-restore-{_stamp()}-as-found")
+    shutil.copyfile(db_path, target)
+    os.chmod(target, 0o600)
+    for suffix in ("-wal", "-journal"):
+        side = Path(f"{db_path}{suffix}")
+        if side.exists():
+            shutil.copyfile(side, Path(f"{target}{suffix}"))
+            os.chmod(Path(f"{target}{suffix}"), 0o600)
+    return target
+
+
+def _retire_journal(db_path: Path) -> None:
+    """Leave no -wal, -shm or -journal of the old database for the new one to inherit.
+
+    A stale WAL beside a replaced database would be replayed into it. So: checkpoint
+    and switch the old database out of WAL (SQLite then removes its own files; this
+    fails if another program has it open, which is the right moment to stop). An
+    unreadable old database: its side files were copied with it; remove them.
+    """
+    if not db_path.exists():
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        return
+    conn = None
+    try:
+        conn = sqlite3.connect(str(db_path), timeout=2)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        usable = True
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise BackupError(
+                f"{db_path} is in use by another program (is tracker open in another "
+                "terminal?). Close it and try again; nothing was changed.") from exc
+        usable, mode = False, ""
+    except sqlite3.DatabaseError:
+        usable, mode = False, ""
+    finally:
+        if conn is not None:
+            conn.close()
+    if usable and mode.lower() != "delete":
+        raise BackupError(f"{db_path} is in use by another program (is tracker open in "
+                          "another terminal?). Close it and try again; nothing was changed.")
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+
+
+def restore(file: Path, db_path: Path,
+            on_checked: Callable[[BackupInfo], None] | None = None) -> RestoreResult:
+    """Replace the database at ``db_path`` with the backup ``file``.
+
+    Order: check the file (nothing changes if it is not sound); copy it with the
+    backup API into a temp file beside the database and check the copy; keep the
+    current database as a backup; retire the old -wal/-shm; then ``os.replace``.
+    """
+    file, db_path = Path(file), Path(db_path)
+    if db_path.exists() and file.resolve() == db_path.resolve():
+        raise BackupError(f"{file} is the database in use; choose a backup to restore.")
+    info = inspect(file)
+    if on_checked is not None:
+        on_checked(info)
+    paths.ensure_parent(db_path)
+    tmp = _private_temp(db_path.parent, db_path.name + ".restore")
+    try:
+        source = _read_only(file)
+        try:
+            _copy_into(source, tmp)
+        finally:
+            source.close()
+        inspect(tmp)
+        kept = _keep_current(db_path)
+        _retire_journal(db_path)
+        os.replace(tmp, db_path)
+        os.chmod(db_path, 0o600)
+        _fsync_path(db_path.parent, directory=True)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return RestoreResult(info, kept)

@@ -1,0 +1,637 @@
+"""Series -> text charts, shared by the app, ``tracker chart`` and ``tracker report``.
+
+Pure functions: no I/O, no SQL, no Textual. Time charts are drawn with plotext,
+imported lazily inside :func:`render` so that importing this module stays cheap
+(``tracker status`` never loads plotext). The other charts are plain text.
+
+Two steps, so a screen can cache the first and redo only the second on resize:
+
+1. a builder (:func:`metric_chart`, :func:`urges_chart`, :func:`names_chart`,
+   :func:`calendar_chart`, :func:`experiments_chart`) turns per-day rows or records
+   into a small immutable chart description;
+2. :func:`render` draws a description at a given width and height, with ANSI colour
+   or without (``color=False``: plain text to paste in a report or an email).
+
+Every chart stays legible without colour: points, lines and marks use different
+characters, and the calendar prints digits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracker import analytics
+from tracker.models import INTENSITY, MOOD, REGULATION, Scale
+
+SCALE_OF: dict[str, Scale] = {"regulation": REGULATION, "mood": MOOD, "intensity": INTENSITY}
+
+# plotext colour names; the app maps ANSI colours onto its theme, so they follow it.
+SERIES_COLOURS = {"regulation": "cyan", "mood": "green", "intensity": "magenta",
+                  "pursue": "red", "withdraw": "blue"}
+MARK_RUPTURE = "x"
+MARK_REPAIR = "+"
+POINT = "•"
+DOTTED = "·"
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_ANSI_CODES = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "magenta": "35",
+               "cyan": "36", "dim": "2", "bold": "1"}
+
+
+def strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+def _paint(text: str, style: str | None, color: bool) -> str:
+    if not color or not style or not text:
+        return text
+    codes = ";".join(_ANSI_CODES[s] for s in style.split() if s in _ANSI_CODES)
+    return f"\x1b[{codes}m{text}\x1b[0m" if codes else text
+
+
+# --- chart descriptions ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One series on a time chart: one value per day (``None`` = gap)."""
+
+    label: str
+    values: tuple[float | None, ...]
+    kind: str = "line"  # "points" (one mark per value), "line" (braille), "dotted"
+    colour: str = "cyan"
+
+
+@dataclass(frozen=True)
+class TimeChart:
+    """Days along x, a rating scale along y, optional rupture and repair marks."""
+
+    title: str
+    start: dt.date
+    lines: tuple[Line, ...]
+    low: int
+    high: int
+    scale_note: str = ""
+    ruptures: tuple[int, ...] = ()  # day offsets from start
+    repairs: tuple[int, ...] = ()
+    empty_note: str = ""
+
+    @property
+    def days(self) -> int:
+        return len(self.lines[0].values) if self.lines else 0
+
+    @property
+    def has_data(self) -> bool:
+        return any(v is not None for line in self.lines for v in line.values)
+
+
+@dataclass(frozen=True)
+class NameBars:
+    """How often names were used, in groups (emotions, people, tags)."""
+
+    title: str
+    groups: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
+
+
+@dataclass(frozen=True)
+class CalendarChart:
+    """Twelve months ending with ``end``'s month, one cell per day."""
+
+    title: str
+    metric: str
+    end: dt.date
+    values: Mapping[str, float] = field(hash=False, compare=False)
+    low: int = 0
+    high: int = 5
+    checked: int = 0
+    total: int = 0
+
+
+@dataclass(frozen=True)
+class DistressLog:
+    day: str
+    before: int | None
+    after: int | None
+
+
+@dataclass(frozen=True)
+class ExperimentsChart:
+    """Each experiment's practice against its target, belief and distress."""
+
+    title: str
+    progress: tuple[analytics.ExperimentProgress, ...]
+    selected: int = 0
+    logs: tuple[DistressLog, ...] = ()  # of the selected experiment
+
+
+Chart = TimeChart | NameBars | CalendarChart | ExperimentsChart
+
+
+# --- builders ------------------------------------------------------------------------
+
+
+def _offsets(days: Iterable[str | None], since: dt.date, until: dt.date) -> tuple[int, ...]:
+    lo, hi = since.isoformat(), until.isoformat()
+    return tuple(sorted({(dt.date.fromisoformat(d) - since).days
+                         for d in days if d and lo <= d <= hi}))
+
+
+def _scale_note(scale: Scale) -> str:
+    return f"{scale.low} = {scale.labels[0]}, {scale.high} = {scale.labels[-1]}"
+
+
+def metric_chart(rows: Iterable[Mapping[str, Any]], metric: str, since: dt.date,
+                 until: dt.date, marks: Sequence[tuple[str, str | None]] = ()) -> TimeChart:
+    """Daily mean as points and the 7-day rolling mean as a line, for one scale.
+
+    ``rows`` are per-day means (``Store.daily_means``), ideally from 6 days before
+    ``since`` so the rolling mean of the first days is complete. ``marks`` are
+    ``(rupture day, repaired_on)`` pairs; each is marked when it falls in the range.
+    """
+    scale = SCALE_OF[metric]
+    daily, rolled = analytics.series_with_rolling(rows, metric, since, until)
+    colour = SERIES_COLOURS[metric]
+    return TimeChart(
+        title=metric.capitalize(),
+        start=since,
+        lines=(Line("daily mean", tuple(daily), "points", colour),
+               Line("7-day mean", tuple(rolled), "line", colour)),
+        low=scale.low, high=scale.high, scale_note=_scale_note(scale),
+        ruptures=_offsets((m[0] for m in marks), since, until),
+        repairs=_offsets((m[1] for m in marks), since, until),
+        empty_note=f"No {metric} ratings in this range yet.",
+    )
+
+
+def urges_chart(rows: Iterable[Mapping[str, Any]], since: dt.date, until: dt.date,
+                marks: Sequence[tuple[str, str | None]] = ()) -> TimeChart:
+    """The urges to pursue and to withdraw together: their 7-day rolling means."""
+    rows = list(rows)
+    _, pursue = analytics.series_with_rolling(rows, "pursue", since, until)
+    _, withdraw = analytics.series_with_rolling(rows, "withdraw", since, until)
+    return TimeChart(
+        title="Urges to pursue and to withdraw",
+        start=since,
+        lines=(Line("pursue (7-day mean)", tuple(pursue), "line", SERIES_COLOURS["pursue"]),
+               Line("withdraw (7-day mean)", tuple(withdraw), "dotted",
+                    SERIES_COLOURS["withdraw"])),
+        low=0, high=5, scale_note="0 = none, 5 = overwhelming",
+        ruptures=_offsets((m[0] for m in marks), since, until),
+        repairs=_offsets((m[1] for m in marks), since, until),
+        empty_note="No urges rated in this range yet.",
+    )
+
+
+def names_chart(counts: Mapping[str, Sequence[tuple[str, int]]],
+                title: str = "Named most often") -> NameBars:
+    """``counts``: group title -> [(name, times), ...], most often first."""
+    return NameBars(title, tuple((group, tuple(items)) for group, items in counts.items()))
+
+
+def calendar_chart(rows: Iterable[Mapping[str, Any]], metric: str, end: dt.date) -> CalendarChart:
+    """The twelve months ending with ``end``'s month; a cell per day with a value."""
+    first = _calendar_start(end)
+    lo, hi = first.isoformat(), end.isoformat()
+    values = {str(r["day"]): float(r[metric]) for r in rows
+              if r.get(metric) is not None and lo <= str(r["day"]) <= hi}
+    checked = sum(1 for r in rows if lo <= str(r["day"]) <= hi)
+    scale = SCALE_OF[metric]
+    return CalendarChart(
+        title=f"{metric.capitalize()}, a year at a glance", metric=metric, end=end,
+        values=values, low=scale.low, high=scale.high, checked=checked,
+        total=(end - first).days + 1)
+
+
+def _calendar_start(end: dt.date) -> dt.date:
+    """The first day of the month eleven months before ``end``'s month."""
+    month = end.month - 11
+    year = end.year
+    if month < 1:
+        month += 12
+        year -= 1
+    return dt.date(year, month, 1)
+
+
+def calendar_range(end: dt.date) -> tuple[dt.date, dt.date]:
+    """The days a :func:`calendar_chart` ending ``end`` covers."""
+    return _calendar_start(end), end
+
+
+def experiments_chart(progress: Sequence[analytics.ExperimentProgress],
+                      logs: Sequence[Any] = (), selected: int = 0) -> ExperimentsChart:
+    """``logs``: the practice logs of the selected experiment (done ones are drawn)."""
+    drawn = tuple(DistressLog(log.day, log.distress_before, log.distress_after)
+                  for log in logs if log.done
+                  and (log.distress_before is not None or log.distress_after is not None))
+    return ExperimentsChart("Experiments", tuple(progress), selected, drawn)
+
+
+# --- rendering -------------------------------------------------------------------------
+
+
+def render(chart: Chart, width: int, height: int, color: bool = True) -> str:
+    """Draw a chart description as text, ANSI-coloured or plain.
+
+    Time charts fit ``width`` x ``height`` exactly (downsampled to the width). The
+    text charts (names, calendar, experiments) fit the width and use the height as a
+    guide; they can be taller, and the app scrolls them.
+    """
+    width = max(width, 30)
+    height = max(height, 6)
+    if isinstance(chart, TimeChart):
+        text = _render_time(chart, width, height, color)
+    elif isinstance(chart, NameBars):
+        text = _render_names(chart, width, height, color)
+    elif isinstance(chart, CalendarChart):
+        text = _render_calendar(chart, width, color)
+    elif isinstance(chart, ExperimentsChart):
+        text = _render_experiments(chart, width, height, color)
+    else:  # pragma: no cover - a programming error
+        raise TypeError(f"not a chart: {chart!r}")
+    return text if color else strip_ansi(text)
+
+
+def _date_label(day: dt.date, span_days: int) -> str:
+    if span_days <= 14:
+        return f"{day:%a} {day.day}"
+    if span_days <= 150:
+        return f"{day.day} {day:%b}"
+    return f"{day:%b %Y}"
+
+
+def _segments(xs: Sequence[int], ys: Sequence[float | None]) -> list[tuple[list[int], list[float]]]:
+    """Runs of consecutive values that are not ``None``."""
+    out: list[tuple[list[int], list[float]]] = []
+    cur_x: list[int] = []
+    cur_y: list[float] = []
+    for x, y in zip(xs, ys):
+        if y is None:
+            if cur_x:
+                out.append((cur_x, cur_y))
+                cur_x, cur_y = [], []
+            continue
+        cur_x.append(x)
+        cur_y.append(y)
+    if cur_x:
+        out.append((cur_x, cur_y))
+    return out
+
+
+def _legend(chart: TimeChart, per_column: float, color: bool) -> list[str]:
+    items = []
+    for line in chart.lines:
+        mark = {"points": POINT, "line": "⠤⠤", "dotted": DOTTED * 2}[line.kind]
+        label = line.label
+        if line.kind == "points" and per_column > 1.5:
+            label = f"mean of ~{per_column:.0f} days"
+        items.append(_paint(mark, line.colour, color) + " " + label)
+    if chart.ruptures:
+        items.append(_paint(MARK_RUPTURE, "yellow", color) + " rupture")
+    if chart.repairs:
+        items.append(_paint(MARK_REPAIR, "green", color) + " repaired")
+    return items
+
+
+def _join_fitting(items: list[str], width: int, sep: str = "   ") -> list[str]:
+    """Join legend items on as few lines as fit ``width`` (measured without colour)."""
+    lines: list[str] = []
+    current = ""
+    for item in items:
+        candidate = item if not current else current + sep + item
+        if len(strip_ansi(candidate)) <= width or not current:
+            current = candidate
+        else:
+            lines.append(current)
+            current = item
+    if current:
+        lines.append(current)
+    return lines
+
+
+def plot_columns(chart: TimeChart, width: int) -> int:
+    """Character columns inside the plot frame (the chart is downsampled to this)."""
+    return max(width - len(str(chart.high)) - 2, 10)
+
+
+def _render_time(chart: TimeChart, width: int, height: int, color: bool) -> str:
+    n = chart.days
+    if not chart.has_data:
+        return chart.empty_note or "Nothing to show in this range yet."
+    inner_width = plot_columns(chart, width)
+    bounds = analytics.bucket_bounds(n, inner_width)
+    columns = len(bounds)
+    items = _legend(chart, n / columns, color)
+    if chart.scale_note and height >= 10:
+        items.append(f"({chart.scale_note})")
+    legend_lines = _join_fitting(items, width)
+    note_lines: list[str] = []
+    # Rows inside the frame: an even number per scale step, plus a row for the
+    # rupture and repair marks (and one blank row under it) when there are any.
+    has_marks = bool(chart.ruptures or chart.repairs)
+    extra = 2 if has_marks else 0
+    span = chart.high - chart.low
+    available = max(height - len(legend_lines) - len(note_lines) - 3, span + 1 + extra)
+    per_step = max(1, (available - 1 - extra) // span)
+    rows = per_step * span + 1 + extra
+    top = chart.high + extra / per_step
+
+    import plotext as plt
+
+    plt.clf()
+    plt.plotsize(width, rows + 3)
+    plt.theme("clear")
+    xs = list(range(columns))
+    # Lines first, points on top, so a day's own value is never hidden by the mean.
+    for line in sorted(chart.lines, key=lambda item: item.kind == "points"):
+        ys = analytics.downsample(line.values, inner_width)
+        colour = line.colour if color else None
+        if line.kind == "points":
+            px = [x for x, y in zip(xs, ys) if y is not None]
+            py = [y for y in ys if y is not None]
+            if px:
+                plt.scatter(px, py, marker=POINT, color=colour)
+        else:
+            marker = "braille" if line.kind == "line" else DOTTED
+            for seg_x, seg_y in _segments(xs, ys):
+                if len(seg_x) == 1:
+                    plt.scatter(seg_x, seg_y, marker=marker, color=colour)
+                else:
+                    plt.plot(seg_x, seg_y, marker=marker, color=colour)
+    column_of = _column_finder(bounds)
+    for offsets, marker, colour in ((chart.repairs, MARK_REPAIR, "green"),
+                                    (chart.ruptures, MARK_RUPTURE, "yellow")):
+        if offsets:
+            cols = sorted({column_of(d) for d in offsets})
+            plt.scatter(cols, [top] * len(cols), marker=marker, color=colour if color else None)
+    plt.ylim(chart.low, top)
+    plt.yticks(list(range(chart.low, chart.high + 1)))
+    plt.xlim(-0.5, columns - 0.5)
+    ticks, labels = _x_ticks(chart.start, bounds, n, inner_width)
+    plt.xticks(ticks, labels)
+    text = plt.build()
+    body = [row.rstrip() for row in text.rstrip("\n").split("\n")]
+    return "\n".join(body + legend_lines + note_lines)
+
+
+def _column_finder(bounds: list[tuple[int, int]]):
+    import bisect
+
+    starts = [b[0] for b in bounds]
+
+    def column(offset: int) -> int:
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+    return column
+
+
+def _x_ticks(start: dt.date, bounds: list[tuple[int, int]], n: int,
+             inner_width: int) -> tuple[list[int], list[str]]:
+    """Date labels at bucket starts, spaced so they never run into each other."""
+    columns = len(bounds)
+    if columns <= 1:
+        return [0], [_date_label(start, n)]
+    chars_per_unit = inner_width / columns
+    label_len = max(len(_date_label(start + dt.timedelta(days=b[0]), n))
+                    for b in (bounds[0], bounds[-1]))
+    gap = label_len + 3  # labels are centred on their ticks
+    step = max(1, math.ceil(gap / chars_per_unit))
+    # Labels are centred on their ticks; the row of labels starts two characters
+    # left of the plot (under the y labels) and ends one past it. Keep every label
+    # whole: the first and last ticks sit far enough in.
+    def room_left(p: int) -> float:
+        return (p + 0.5) * chars_per_unit + 2
+
+    def room_right(p: int) -> float:
+        return inner_width - (p + 0.5) * chars_per_unit + 1
+
+    first = 0
+    while room_left(first) < label_len / 2 and first < columns - 1:
+        first += 1
+    last = columns - 1
+    positions = list(range(first, columns, step))
+    if (last - positions[-1]) * chars_per_unit >= gap and room_right(last) >= label_len / 2:
+        positions.append(last)
+    while len(positions) > 1 and room_right(positions[-1]) < label_len / 2:
+        positions.pop()
+    labels = [_date_label(start + dt.timedelta(days=bounds[p][0]), n) for p in positions]
+    return positions, labels
+
+
+# --- names -------------------------------------------------------------------------------
+
+
+def _bar(count: int, most: int, room: int) -> str:
+    if most <= 0 or room <= 0:
+        return ""
+    cells = count * room / most
+    full = int(cells)
+    bar = "█" * full
+    if cells - full >= 0.5 or (count and not bar):
+        bar += "▌"
+    return bar
+
+
+def _render_names(chart: NameBars, width: int, height: int, color: bool) -> str:
+    groups = [(title, items) for title, items in chart.groups]
+    if not any(items for _, items in groups):
+        return "No emotions, people or tags named in this range yet."
+    columns = len(groups) if width >= 24 * len(groups) + 2 * (len(groups) - 1) else 1
+    if columns > 1:
+        rows_per_group = max(height - 1, 3)
+    else:
+        rows_per_group = max((height - 2 * len(groups)) // len(groups), 2)
+    col_width = (width - 2 * (columns - 1)) // columns
+    blocks: list[list[str]] = []
+    for title, items in groups:
+        block = [_paint(title, "bold", color)]
+        shown = list(items)[:rows_per_group]
+        if not shown:
+            block.append("none named")
+        most = max((c for _, c in shown), default=0)
+        count_width = len(str(most))
+        name_width = min(max((len(n) for n, _ in shown), default=4),
+                         max(col_width - count_width - 8, 6))
+        room = col_width - name_width - count_width - 2
+        for name, count in shown:
+            label = name if len(name) <= name_width else name[:name_width - 1] + "…"
+            bar = _bar(count, most, room)
+            line = f"{label.ljust(name_width)} {str(count).rjust(count_width)} "
+            block.append(line + _paint(bar, "cyan", color))
+        blocks.append(block)
+    if columns == 1:
+        out: list[str] = []
+        for block in blocks:
+            if out:
+                out.append("")
+            out.extend(block)
+        return "\n".join(out)
+    depth = max(len(b) for b in blocks)
+    lines = []
+    for i in range(depth):
+        cells = []
+        for block in blocks:
+            cell = block[i] if i < len(block) else ""
+            visible = len(strip_ansi(cell))
+            cells.append(cell + " " * max(col_width - visible, 0))
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+# --- calendar -------------------------------------------------------------------------------
+
+
+def _level_style(value: int, low: int, high: int) -> str:
+    span = high - low
+    share = (value - low) / span if span else 1
+    if share < 0.25:
+        return "red bold"
+    if share < 0.45:
+        return "red"
+    if share < 0.65:
+        return "yellow"
+    if share < 0.85:
+        return "green"
+    return "green bold"
+
+
+def _render_calendar(chart: CalendarChart, width: int, color: bool) -> str:
+    first = _calendar_start(chart.end)
+    label_width = 9  # "Nov 2026 "
+    cell = 2 if width >= label_width + 31 * 2 else 1
+    header = " " * label_width
+    for day in range(1, 32):
+        mark = str(day) if day == 1 or day % 5 == 0 else ""
+        header += mark.ljust(cell) if cell == 2 else (mark[-1:] if mark else " ")
+    lines = [_paint(header.rstrip(), "dim", color)]
+    year, month = first.year, first.month
+    for _ in range(12):
+        start = dt.date(year, month, 1)
+        row = f"{start:%b %Y}".ljust(label_width)
+        for day in range(1, 32):
+            try:
+                date = dt.date(year, month, day)
+            except ValueError:
+                break
+            value = chart.values.get(date.isoformat()) if date <= chart.end else None
+            if value is None:
+                row += " " * cell
+            else:
+                level = int(round(value))
+                row += _paint(str(level), _level_style(level, chart.low, chart.high), color)
+                row += " " * (cell - 1)
+        lines.append(row.rstrip())
+        month += 1
+        if month == 13:
+            month, year = 1, year + 1
+    scale = SCALE_OF.get(chart.metric)
+    lines.append(f"Each digit is that day's mean {chart.metric}, rounded"
+                 + (f" ({_scale_note(scale)})" if scale else "") + "; blank = no check-in.")
+    lines.append(f"You checked in on {chart.checked} of these {chart.total} days.")
+    return "\n".join(_wrap_plain(line, width) for line in lines)
+
+
+def _wrap_plain(line: str, width: int) -> str:
+    if len(strip_ansi(line)) <= width or "\x1b" in line:
+        return line
+    import textwrap
+
+    return "\n".join(textwrap.wrap(line, width))
+
+
+# --- experiments ------------------------------------------------------------------------------
+
+
+def _progress_bar(done: int, target: int, room: int) -> str:
+    room = max(room, 5)
+    filled = min(room, round(room * min(done, target) / target)) if target else 0
+    return "█" * filled + "░" * (room - filled)
+
+
+def _short_date(iso: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day:%b %Y}"
+
+
+def experiment_lines(p: analytics.ExperimentProgress, width: int, color: bool = False) -> list[str]:
+    """Two or three lines on one experiment: period, practice bar, belief and distress."""
+    head = f"{p.title} · {p.status} · {_short_date(p.started_on)} to {_short_date(p.ends_on)}"
+    if len(head) > width:
+        head = head[:width - 1] + "…"
+    count = f" {p.done} of {p.target} planned"
+    bar = _progress_bar(p.done, p.target, min(30, width - len(count) - 14))
+    lines = [_paint(head, "bold", color),
+             f"  practised  {_paint(bar, 'cyan', color)}{count}"]
+    belief = "belief "
+    belief += f"{p.belief_before}%" if p.belief_before is not None else "not rated"
+    belief += " -> " + (f"{p.belief_after}%" if p.belief_after is not None else "not yet rated")
+    detail = f"  {belief}"
+    if p.distress_logs:
+        distress = (f"distress {analytics.fmt(p.distress_before)} -> "
+                    f"{analytics.fmt(p.distress_after)} (mean of {p.distress_logs} "
+                    f"log{'s' if p.distress_logs != 1 else ''})")
+        if len(detail) + 3 + len(distress) <= width:
+            detail += " · " + distress
+        else:
+            lines.append(detail)
+            detail = "  " + distress
+    lines.append(detail)
+    return lines
+
+
+def _render_experiments(chart: ExperimentsChart, width: int, height: int, color: bool) -> str:
+    if not chart.progress:
+        return "No experiments in this range. Press e to choose a small experiment to try."
+    lines: list[str] = []
+    for i, p in enumerate(chart.progress):
+        block = experiment_lines(p, width - 2, color)
+        marker = ">" if i == chart.selected and len(chart.progress) > 1 else " "
+        lines.append(f"{marker} {block[0]}")
+        lines.extend(f"  {line}" for line in block[1:])
+    selected = chart.progress[min(chart.selected, len(chart.progress) - 1)]
+    lines.append("")
+    if not chart.logs:
+        lines.append(f"No distress ratings logged yet for \"{selected.title}\".")
+        return "\n".join(lines)
+    lines.append(_paint(f"Distress before and after each practice: {selected.title}"[:width],
+                        "bold", color))
+    lines.append(_distress_plot(chart.logs, width, max(height - len(lines), 10), color))
+    return "\n".join(lines)
+
+
+def _distress_plot(logs: Sequence[DistressLog], width: int, height: int, color: bool) -> str:
+    start = dt.date.fromisoformat(logs[0].day)
+    end = dt.date.fromisoformat(logs[-1].day)
+    span = (end - start).days + 1
+    # One column per practice log, in order; x labels are their dates.
+    before = [float(log.before) if log.before is not None else None for log in logs]
+    after = [float(log.after) if log.after is not None else None for log in logs]
+    import plotext as plt
+
+    per_step = max(1, (height - 1 - 3 - 1) // 5)
+    plt.clf()
+    plt.plotsize(width, per_step * 5 + 1 + 3)
+    plt.theme("clear")
+    xs = list(range(len(logs)))
+    for values, marker, colour in ((before, "o", "red"), (after, POINT, "green")):
+        px = [x for x, y in zip(xs, values) if y is not None]
+        py = [y for y in values if y is not None]
+        if px:
+            plt.scatter(px, py, marker=marker, color=colour if color else None)
+    plt.ylim(0, 5)
+    plt.yticks(list(range(0, 6)))
+    plt.xlim(-0.5, len(logs) - 0.5)
+    count = max(2, min(len(logs), width // 10))
+    positions = sorted({round(i * (len(logs) - 1) / (count - 1)) for i in range(count)}) \
+        if len(logs) > 1 else [0]
+    plt.xticks(positions, [_date_label(dt.date.fromisoformat(logs[p].day), span)
+                           for p in positions])
+    text = plt.build()
+    body = [row.rstrip() for row in text.rstrip("\n").split("\n")]
+    legend = (_paint("o", "red", color) + " distress before   " + _paint(POINT, "green", color)
+              + " after   (0 = none, 5 = extreme)")
+    return "\n".join(body + [legend])

@@ -1,0 +1,1 @@
+"""Subcommands loaded only when they run (see tracker.cli.LAZY_COMMANDS)."""

@@ -1,0 +1,159 @@
+"""``tracker chart`` and ``tracker report``: the trends of the app, on the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from tracker import clock
+from tracker.cli import db_option, open_store_or_exit
+
+CHART_METRICS = ("regulation", "mood", "intensity", "urges", "emotions", "people", "tags",
+                 "names", "calendar", "experiments")
+ALIASES = {"pursue": "urges", "withdraw": "urges", "reg": "regulation"}
+
+
+def _parse_date(name: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD.",
+                                 param_hint=name) from None
+
+
+def _use_colour(flag: bool | None) -> bool:
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+@click.command()
+@db_option
+@click.argument("metric", type=click.Choice([*CHART_METRICS, *ALIASES], case_sensitive=False),
+                metavar="METRIC")
+@click.option("--days", type=click.IntRange(1, 100_000), metavar="N",
+              help="The last N days, today included (default 90).")
+@click.option("--since", metavar="YYYY-MM-DD", help="From this day to today.")
+@click.option("--width", type=click.IntRange(30, 1000), metavar="W",
+              help="Width in characters (default: the terminal's, at most 120).")
+@click.option("--height", type=click.IntRange(6, 200), metavar="H", default=18,
+              show_default=True, help="Height in lines.")
+@click.option("--color/--no-color", "colour", default=None,
+              help="Colour codes (default: only when printing to a terminal, and not "
+                   "when NO_COLOR is set).")
+@click.pass_context
+def chart(ctx: click.Context, metric: str, days: int | None, since: str | None,
+          width: int | None, height: int, colour: bool | None) -> None:
+    """Print a chart of METRIC: regulation, mood, intensity, urges, emotions,
+    people, tags, names, calendar or experiments.
+
+    Days without a check-in are gaps; several check-ins on one day are averaged.
+    Without a terminal (piped or redirected) there are no colour codes, so the
+    chart can be pasted anywhere.
+    """
+    from tracker import analytics, charts
+    from tracker.report import load_snapshot
+
+    metric = ALIASES.get(metric.lower(), metric.lower())
+    if days is not None and since is not None:
+        raise click.UsageError("Use --days or --since, not both.")
+    today = clock.today()
+    start = _parse_date("--since", since)
+    if start is None:
+        start = today - dt.timedelta(days=(days or 90) - 1)
+    if start > today:
+        raise click.BadParameter(f"{start} is after today ({today}).", param_hint="--since")
+    if width is None:
+        width = min(shutil.get_terminal_size((80, 24)).columns, 120)
+    with open_store_or_exit(ctx) as store:
+        snap = load_snapshot(store, today)
+        rows = snap.rows_between(start - dt.timedelta(days=analytics.ROLLING_WINDOW - 1), today)
+        title = _range_title(start, today)
+        if metric in ("regulation", "mood", "intensity"):
+            built = charts.metric_chart(rows, metric, start, today, snap.marks())
+            heading = f"{metric.capitalize()} · {title}"
+        elif metric == "urges":
+            built = charts.urges_chart(rows, start, today, snap.marks())
+            heading = f"Urges to pursue and to withdraw · {title}"
+        elif metric in ("emotions", "people", "tags", "names"):
+            kinds = ("emotions", "people", "tags") if metric == "names" else (metric,)
+            counts = {kind.capitalize(): store.name_counts(kind, start.isoformat(),
+                                                           today.isoformat())
+                      for kind in kinds}
+            built = charts.names_chart(counts)
+            heading = f"Named most often · {title}"
+        elif metric == "calendar":
+            first, _ = charts.calendar_range(today)
+            built = charts.calendar_chart(snap.rows_between(first, today), "regulation", today)
+            heading = "Regulation, the last twelve months"
+        else:
+            running = sorted((e for e in snap.experiments if analytics.overlaps(e, start, today)),
+                             key=lambda e: (e.started_on, e.created_at), reverse=True)
+            logs = {}
+            for log in snap.logs:
+                logs.setdefault(log.experiment_id, []).append(log)
+            progress = [analytics.experiment_progress(e, logs.get(e.id, [])) for e in running]
+            built = charts.experiments_chart(
+                progress, logs.get(running[0].id, []) if running else [])
+            heading = f"Experiments · {title}"
+    use_colour = _use_colour(colour)
+    click.echo(heading)
+    click.echo(charts.render(built, width, height, color=use_colour), color=use_colour)
+
+
+def _range_title(since: dt.date, until: dt.date) -> str:
+    days = (until - since).days + 1
+    plural = "s" if days != 1 else ""
+    return f"{since.day} {since:%b %Y} to {until.day} {until:%b %Y} ({days} day{plural})"
+
+
+@click.command()
+@db_option
+@click.option("--since", metavar="YYYY-MM-DD", help="First day (default: 30 days before --until).")
+@click.option("--until", metavar="YYYY-MM-DD", help="Last day (default: today).")
+@click.option("--out", "out", metavar="FILE", type=click.Path(path_type=Path),
+              help="Write the report to this new file (an existing file is never replaced). "
+                   "Without it, the report is printed.")
+@click.pass_context
+def report(ctx: click.Context, since: str | None, until: str | None, out: Path | None) -> None:
+    """Write a Markdown report of a period, for yourself, a therapist or a caregiver.
+
+    Consistency, averages against the period before, text charts, experiments with
+    their prediction, outcome and learning, ruptures and repairs, and the emotions
+    and needs named most. A record of practice, not an assessment.
+    """
+    from tracker.report import DEFAULT_DAYS, build_report
+
+    today = clock.today()
+    end = _parse_date("--until", until) or today
+    start = _parse_date("--since", since) or end - dt.timedelta(days=DEFAULT_DAYS - 1)
+    if start > end:
+        raise click.UsageError(f"--since ({start}) is after --until ({end}).")
+    if end > today:
+        raise click.UsageError(f"--until ({end}) is after today ({today}).")
+    if out is not None and (out.exists() or out.is_symlink()):
+        raise click.ClickException(
+            f"{out} already exists and was not changed. Choose a new file name, or move "
+            "the old report first.")
+    with open_store_or_exit(ctx) as store:
+        text = build_report(store, start, end)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    if out.parent and not out.parent.exists():
+        raise click.ClickException(f"The folder {out.parent} does not exist.")
+    try:
+        with open(out, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise click.ClickException(f"{out} already exists and was not changed.") from None
+    click.echo(f"Wrote the report for {start} to {end} to {out}.", err=True)

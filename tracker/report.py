@@ -1,0 +1,279 @@
+"""A Markdown report of a period, to read alone or bring to a therapist or caregiver.
+
+Built from the same analytics and charts as the app. The wording is plain and warm
+and states figures side by side; it never passes a verdict on the person, and it
+says what it is: a record of practice, not an assessment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from tracker import analytics, charts, clock
+from tracker.analytics import RuptureDates, Snapshot
+from tracker.models import INTENSITY, MOOD, PURSUE, REGULATION, WITHDRAW, Rupture
+
+if TYPE_CHECKING:
+    from tracker.store import Store
+
+CHART_WIDTH = 72
+CHART_HEIGHT = 15
+DEFAULT_DAYS = 30
+MAX_RUPTURE_ROWS = 20
+TOP_NAMES = 8
+
+SCALE_ROWS = (
+    ("regulation", REGULATION),
+    ("mood", MOOD),
+    ("intensity", INTENSITY),
+    ("pursue", PURSUE),
+    ("withdraw", WITHDRAW),
+)
+SCALE_TITLES = {"regulation": "Regulation", "mood": "Mood", "intensity": "Intensity",
+                "pursue": "Urge to pursue", "withdraw": "Urge to withdraw"}
+
+
+def load_snapshot(store: Store, today: dt.date | None = None) -> Snapshot:
+    """Read everything trends and reports need, in a handful of queries."""
+    today = today or clock.today()
+    return Snapshot(
+        today=today,
+        rows=store.daily_means(until=today.isoformat()),
+        ruptures=[RuptureDates(day, repaired) for day, repaired
+                  in store.rupture_marks("0000-01-01", "9999-12-31")],
+        experiments=store.experiments(),
+        logs=store.practice_logs(),
+        practised=store.practised_days(),
+    )
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def period_words(since: dt.date, until: dt.date) -> str:
+    days = (until - since).days + 1
+    if days == 1:
+        return long_date(since)
+    return f"{long_date(since)} to {long_date(until)} ({days} days)"
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _md_escape(text: str) -> str:
+    """Keep free text from breaking a table or starting a heading."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _short(text: str | None, limit: int = 90) -> str:
+    if not text:
+        return ""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def build_report(store: Store, since: dt.date | None = None, until: dt.date | None = None,
+                 *, snapshot: Snapshot | None = None) -> str:
+    """The Markdown report for ``since``..``until`` (default: the 30 days ending today)."""
+    today = clock.today()
+    until = until or today
+    since = since or until - dt.timedelta(days=DEFAULT_DAYS - 1)
+    snap = snapshot or load_snapshot(store, today)
+    insights = analytics.range_insights(snap, since, until)
+    rows = snap.rows_between(since - dt.timedelta(days=analytics.ROLLING_WINDOW - 1), until)
+    out: list[str] = []
+    add = out.append
+
+    add(f"# Practice record: {period_words(since, until)}")
+    add("")
+    add("*A record of practice kept with tracker: check-ins, small relational experiments, "
+        "ruptures and repairs, in your own ratings and words. It is not an assessment or a "
+        "diagnosis, and the figures sit side by side without claiming what caused what.*")
+    add("")
+
+    # -- at a glance --
+    add("## At a glance")
+    add("")
+    add(f"- **Period:** {period_words(since, until)}.")
+    add(f"- **Consistency:** checked in on {insights.days_checked} of {insights.days} days "
+        f"({_plural(insights.checkins, 'check-in')}).")
+    if insights.previous is not None:
+        prev_rows = snap.rows_between(*insights.previous)
+        add(f"  In the {insights.days} days before: {len(prev_rows)} of {insights.days} days.")
+    running = [e for e in snap.experiments if analytics.overlaps(e, since, until)]
+    add(f"- **Experiments:** {len(running)} ran in this period." if running else
+        "- **Experiments:** none ran in this period.")
+    add(f"- **Ruptures:** {insights.ruptures.words('period')}")
+    add("")
+    if not insights.days_checked:
+        add("No check-ins were recorded in this period.")
+        add("")
+
+    # -- averages --
+    add("## Averages compared with the period before")
+    add("")
+    if insights.previous is not None:
+        p_since, p_until = insights.previous
+        add(f"The period before is {period_words(p_since, p_until)}. Each figure is the mean "
+            "of daily means: a day counts once, however many check-ins it had.")
+    else:
+        add("There are no check-ins in the period before to compare with. Each figure is the "
+            "mean of daily means: a day counts once, however many check-ins it had.")
+    add("")
+    add("| Scale | This period | Period before | Days rated (this / before) |")
+    add("| --- | ---: | ---: | ---: |")
+    for avg, (metric, scale) in zip(insights.averages, SCALE_ROWS):
+        label = (f"{SCALE_TITLES[metric]} ({scale.low} {scale.labels[0]} to "
+                 f"{scale.high} {scale.labels[-1]})")
+        add(f"| {label} | {analytics.fmt(avg.current)} | {analytics.fmt(avg.previous)} | "
+            f"{avg.current_days} / {avg.previous_days} |")
+    add("")
+
+    # -- charts --
+    if insights.days_checked:
+        add("## Charts")
+        add("")
+        add("Points are daily means (or means of several days when the period is long); "
+            "the line is the 7-day rolling mean; days without a check-in are gaps. "
+            "`x` marks a rupture, `+` a repair.")
+        add("")
+        marks = snap.marks()
+        for metric in ("regulation", "mood", "intensity"):
+            chart = charts.metric_chart(rows, metric, since, until, marks)
+            add(f"### {SCALE_TITLES[metric]}")
+            add("")
+            add("```text")
+            add(charts.render(chart, CHART_WIDTH, CHART_HEIGHT, color=False))
+            add("```")
+            add("")
+        add("### Urges to pursue and to withdraw")
+        add("")
+        add("```text")
+        add(charts.render(charts.urges_chart(rows, since, until, marks), CHART_WIDTH,
+                          CHART_HEIGHT, color=False))
+        add("```")
+        add("")
+
+    # -- experiments --
+    add("## Experiments")
+    add("")
+    if not running:
+        add("No experiments ran in this period.")
+        add("")
+    by_id = {p.experiment_id: p for p in insights.practice}
+    logs_by_exp: dict[str, list] = {}
+    for log in snap.logs:
+        logs_by_exp.setdefault(log.experiment_id, []).append(log)
+    for e in sorted(running, key=lambda e: (e.started_on, e.created_at)):
+        progress = analytics.experiment_progress(e, logs_by_exp.get(e.id, []))
+        end = e.ended_on or e.ends_on
+        add(f"### {_md_escape(e.title)}")
+        add("")
+        add(f"- **Status:** {e.status}, {long_date(dt.date.fromisoformat(e.started_on))} to "
+            f"{long_date(dt.date.fromisoformat(end))}.")
+        add(f"- **Practice:** {_md_escape(e.practice)}")
+        if e.prediction:
+            add(f"- **Prediction:** {_md_escape(e.prediction)}")
+        before = f"{e.belief_before}%" if e.belief_before is not None else "not rated"
+        after = f"{e.belief_after}%" if e.belief_after is not None else "not rated yet"
+        add(f"- **Belief in the prediction:** {before} before, {after} after.")
+        add(f"- **Practised:** {progress.done} of {progress.target} planned times "
+            f"({_plural(progress.logged, 'log')}).")
+        if progress.distress_logs:
+            add(f"- **Distress before and after practising:** "
+                f"{analytics.fmt(progress.distress_before)} -> "
+                f"{analytics.fmt(progress.distress_after)} on average "
+                f"({_plural(progress.distress_logs, 'log')}, 0 none to 5 extreme).")
+        comparison = by_id.get(e.id)
+        if comparison is not None:
+            add(f"- **Regulation, practised days and other days:** {comparison.words()}")
+        if e.outcome:
+            add(f"- **Outcome:** {_md_escape(e.outcome)}")
+        if e.learned:
+            add(f"- **What I learned:** {_md_escape(e.learned)}")
+        add("")
+    if running:
+        add("How the practice comparison is counted: an experiment's days run from its start "
+            "to its planned end (or an earlier end, or today). Days practised have a practice "
+            "log marked done; the other days are the rest. Both sides count only days with a "
+            "regulation rating, each day's mean counting once, and a comparison is shown only "
+            "with at least 3 days on each side. Side by side only: it doesn't show what "
+            "caused what.")
+        add("")
+
+    # -- ruptures --
+    add("## Ruptures and repairs")
+    add("")
+    ruptures = sorted(store.ruptures(since=since.isoformat(), until=until.isoformat()),
+                      key=lambda r: r.happened_at)
+    if not ruptures:
+        add("No ruptures were recorded in this period.")
+        add("")
+    else:
+        add(insights.ruptures.words("period"))
+        add("")
+        add("| Day | With | My move | Intensity | Repair steps | Repaired | Days to repair |")
+        add("| --- | --- | --- | ---: | --- | --- | ---: |")
+        for r in ruptures[-MAX_RUPTURE_ROWS:]:
+            add(_rupture_row(r))
+        if len(ruptures) > MAX_RUPTURE_ROWS:
+            add("")
+            add(f"The {len(ruptures) - MAX_RUPTURE_ROWS} earlier ruptures of this period are "
+                "left out of the table; the figures above count them all.")
+        add("")
+        stories = [r for r in ruptures[-5:] if r.what_happened]
+        if stories:
+            add("In your words (most recent):")
+            add("")
+            for r in stories:
+                add(f"- {_short_day(r.day)}: {_md_escape(_short(r.what_happened, 160))}")
+            add("")
+
+    # -- names --
+    add("## Named most often")
+    add("")
+    s_iso, u_iso = since.isoformat(), until.isoformat()
+    any_names = False
+    for kind, title in (("emotions", "Emotions"), ("people", "People"), ("tags", "Context")):
+        counts = store.name_counts(kind, s_iso, u_iso)[:TOP_NAMES]
+        if counts:
+            any_names = True
+            add(f"- **{title}:** " + ", ".join(f"{_md_escape(n)} ({c})" for n, c in counts))
+    needs = analytics.name_frequency([[n.strip()] for n in store.needs(s_iso, u_iso)
+                                      if n.strip()])
+    if needs:
+        any_names = True
+        add("- **Needs, in their own words:** " + "; ".join(
+            f"\"{_md_escape(_short(n, 80))}\"" + (f" ({c})" if c > 1 else "")
+            for n, c in needs[:TOP_NAMES]))
+    if not any_names:
+        add("No emotions, people, context or needs were named in this period.")
+    add("")
+
+    add("---")
+    add("")
+    add(f"Made with tracker on {long_date(today)}. Ratings: mood 1 to 5; regulation, "
+        "intensity and urges 0 to 5. Days without a check-in are gaps, not zeros; several "
+        "check-ins on one day are averaged.")
+    return "\n".join(out) + "\n"
+
+
+def _short_day(iso: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day:%b %Y}"
+
+
+def _rupture_row(r: Rupture) -> str:
+    steps = ", ".join(r.steps_taken) or "none yet"
+    days = ""
+    if r.repaired_on:
+        days = str((dt.date.fromisoformat(r.repaired_on) - dt.date.fromisoformat(r.day)).days)
+    repaired = _short_day(r.repaired_on) if r.repaired_on else "not yet"
+    who = ", ".join(r.people) or "not named"
+    intensity = "" if r.intensity is None else str(r.intensity)
+    return (f"| {_short_day(r.day)} | {_md_escape(who)} | {r.my_move} | {intensity} | "
+            f"{steps} | {repaired} | {days} |")
+
