@@ -256,6 +256,9 @@ def test_median_time_to_repair():
     assert (summary.count, summary.repaired) == (4, 3)
     assert summary.words() == ("4 ruptures recorded; 3 repaired, a median of 2 days from "
                                "rupture to repair.")
+    same_day = analytics.rupture_summary(ruptures[:1])
+    assert same_day.words() == ("1 rupture recorded; 1 repaired, a median of 0 days (the same "
+                                "day) from rupture to repair.")
 
 
 def test_ruptures_from_the_store_are_counted_by_the_day_they_happened(store):
@@ -280,3 +283,80 @@ def test_name_frequency_counts_case_insensitively_most_often_first():
 def test_consistency_words_never_mention_a_streak():
     assert analytics.consistency([day(0), day(2), day(40)], FROZEN_TODAY).words() == (
         "You checked in on 2 of the last 30 days.")
+
+
+# --- rounding and words ------------------------------------------------------------------
+
+
+def test_round_half_up_rounds_halves_up_unlike_python():
+    assert [analytics.round_half_up(v) for v in (0.5, 1.5, 2.5, 3.5, 4.5)] == [1, 2, 3, 4, 5]
+    assert [round(v) for v in (2.5, 4.5)] == [2, 4]  # what it replaces
+    assert analytics.round_half_up(2.49) == 2 and analytics.round_half_up(2.51) == 3
+    assert isinstance(analytics.round_half_up(2.5), int)
+    # To one decimal, on the decimal the value prints as (round(1.15, 1) is 1.1).
+    assert analytics.round_half_up(1.15, 1) == 1.2
+    assert analytics.round_half_up(2.25, 1) == 2.3
+    assert analytics.fmt(2.25) == "2.3" and analytics.fmt(1.15) == "1.2"
+    assert analytics.fmt(None) == "–"
+
+
+def test_round_half_up_is_importable_for_the_day_strip():
+    from tracker.analytics import round_half_up
+
+    assert round_half_up(3.5) == 4
+
+
+def test_plural_words_with_thousands_separators():
+    assert analytics.plural(1, "day") == "1 day"
+    assert analytics.plural(0, "day") == "0 days"
+    assert analytics.plural(3645, "day") == "3,645 days"
+    assert analytics.plural(1, "check-in") == "1 check-in"
+    assert analytics.plural(2, "person", "people") == "2 people"
+
+
+def average(current: float, previous: float) -> str:
+    return analytics.ScaleAverage("regulation", current, 10, previous, 10).words("before")
+
+
+def test_about_the_same_exactly_when_the_shown_figures_are_equal():
+    assert average(1.14, 1.16) == "Regulation averaged 1.1, down from 1.2 in before."
+    assert average(1.26, 1.31) == "Regulation averaged 1.3, about the same as in before (1.3)."
+    assert average(1.25, 1.24) == "Regulation averaged 1.3, up from 1.2 in before."
+    # Over a grid of pairs: different figures never read "about the same", equal
+    # figures never read "up" or "down".
+    values = [n / 100 for n in range(100, 140)]
+    for current in values:
+        for previous in values:
+            words = average(current, previous)
+            shown = analytics.fmt(current), analytics.fmt(previous)
+            if shown[0] == shown[1]:
+                assert "about the same" in words, (current, previous)
+            else:
+                assert "about the same" not in words and (
+                    ("up from" in words) == (float(shown[0]) > float(shown[1]))), (
+                    current, previous)
+
+
+def test_long_ranges_have_thousands_separators_and_one_day_is_singular():
+    data = [{"day": (FROZEN_TODAY - dt.timedelta(days=n)).isoformat(), "n": 2,
+             "regulation": 3.0} for n in range(0, 3645, 2)]
+    snap = Snapshot(today=FROZEN_TODAY, rows=data, ruptures=[], experiments=[], logs=[],
+                    practised={})
+    since = FROZEN_TODAY - dt.timedelta(days=3644)
+    insights = analytics.range_insights(snap, since, FROZEN_TODAY, compare=False)
+    assert insights.consistency_words() == (
+        "You checked in on 1,823 of these 3,645 days (3,646 check-ins).")
+    one = analytics.range_insights(snap, FROZEN_TODAY, FROZEN_TODAY)
+    assert one.consistency_words() == "You checked in on this day (2 check-ins)."
+    assert analytics.consistency([day(0)], FROZEN_TODAY, window=1).words() == (
+        "You've checked in today.")
+
+
+def test_one_practised_day_is_singular():
+    exp = Experiment.create(title="Pause", practice="Pause.", started_on=day(9), ends_on=day(0),
+                            target_count=3)
+    daily = {day(n): 3.0 for n in range(0, 10)}
+    daily[day(5)] = None
+    result = analytics.practice_comparison(exp, [day(5), day(4)], daily, FROZEN_TODAY)
+    assert "(1 more practised day had no regulation rating.)" in result.words()
+    assert "1 practised, 8 not" in result.words()

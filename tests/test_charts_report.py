@@ -63,14 +63,44 @@ def test_the_highest_point_sits_on_the_top_row_and_the_lowest_on_the_bottom():
     assert charts.POINT in body[row_of_one]  # 1.0 six days ago
 
 
-def test_ruptures_and_repairs_are_marked_above_the_plot():
+def mark_columns(line: str, mark: str) -> list[int]:
+    return [i for i, ch in enumerate(line) if ch == mark]
+
+
+def test_ruptures_and_repairs_are_marked_above_the_plot_on_two_rows():
     marks = [(day(4), day(1))]
     chart = charts.metric_chart(week_rows(), "regulation", WEEK, FROZEN_TODAY, marks)
     text = charts.render(chart, 80, 18, color=False)
     body = plot_body(text)
-    assert charts.MARK_RUPTURE in body[0] and charts.MARK_REPAIR in body[0]
-    assert body[0].index(charts.MARK_RUPTURE) < body[0].index(charts.MARK_REPAIR)
+    # x on the rupture's day, + on the repair's day, on the row under the x row.
+    ruptures, repairs = mark_columns(body[0], "x"), mark_columns(body[1], "+")
+    assert len(ruptures) == 1 and len(repairs) == 1 and ruptures[0] < repairs[0]
+    assert "+" not in body[0] and "x" not in body[1]
     assert "x rupture" in text and "+ repaired" in text
+
+
+def test_a_rupture_repaired_the_same_day_shows_both_marks_in_its_column():
+    chart = charts.metric_chart(week_rows(), "regulation", WEEK, FROZEN_TODAY,
+                                [(day(4), day(4))])
+    body = plot_body(charts.render(chart, 80, 18, color=False))
+    assert mark_columns(body[0], "x") == mark_columns(body[1], "+") != []
+
+
+def test_the_legend_lists_only_marks_that_appear():
+    unrepaired = charts.metric_chart(week_rows(), "regulation", WEEK, FROZEN_TODAY,
+                                     [(day(4), None)])
+    text = charts.render(unrepaired, 80, 18, color=False)
+    assert "x rupture" in text and "repaired" not in text
+    assert "+" not in "\n".join(plot_body(text))
+    # A rupture before the range repaired inside it: only the repair is marked.
+    earlier = charts.metric_chart(week_rows(), "regulation", WEEK, FROZEN_TODAY,
+                                  [(day(20), day(2))])
+    text = charts.render(earlier, 80, 18, color=False)
+    assert "+ repaired" in text and "rupture" not in text
+    assert mark_columns(plot_body(text)[0], "+")
+    none = charts.render(charts.metric_chart(week_rows(), "regulation", WEEK, FROZEN_TODAY),
+                         80, 18, color=False)
+    assert "rupture" not in none and "repaired" not in none
 
 
 def test_colour_is_optional_and_only_adds_escape_codes():
@@ -88,9 +118,58 @@ def test_long_ranges_are_downsampled_to_the_width():
     chart = charts.metric_chart(rows, "regulation", since, FROZEN_TODAY)
     text = charts.render(chart, 70, 16, color=False)
     assert all(len(line) <= 70 for line in text.split("\n"))
-    assert "mean of ~" in text  # each column stands for several days
+    # 3650 days in 67 columns: each column is the mean of 54 or 55 days.
+    assert charts.plot_columns(chart, 70) == 67
+    assert "• mean of 54-55 days" in text and "daily mean" not in text
     assert sum(line.count(charts.POINT) for line in plot_body(text)) <= charts.plot_columns(
         chart, 70)
+
+
+def ninety_days_with_one_bad_day() -> tuple[list[dict], dt.date]:
+    """Regulation 4 every day for 90 days, except a 1 on a day that shares its column
+    with another day when 90 days are drawn in 77 columns."""
+    since = FROZEN_TODAY - dt.timedelta(days=89)
+    start, stop = next(b for b in analytics.bucket_bounds(90, 77) if b[1] - b[0] == 2)
+    bad = (since + dt.timedelta(days=start)).isoformat()
+    rows = [{"day": day(n), "regulation": 1.0 if day(n) == bad else 4.0} for n in range(90)]
+    return rows, since
+
+
+def test_a_column_of_several_days_says_so_and_keeps_the_worst_day_visible():
+    rows, since = ninety_days_with_one_bad_day()
+    chart = charts.metric_chart(rows, "regulation", since, FROZEN_TODAY)
+    text = charts.render(chart, 80, 16, color=False)  # 77 columns for 90 days
+    assert "• mean of 1-2 days" in text and "daily mean" not in text
+    assert "·· lowest and highest day" in text
+    body = plot_body(text)
+    row_of_one = next(line for line in body if line.startswith("1┤"))
+    # The column holding the 1 averages it with a 4 (2.5), but the 1 is still marked.
+    assert charts.RANGE_MARK in row_of_one[2:-1]
+
+
+def test_one_point_per_day_when_the_days_fit_the_width():
+    rows, since = ninety_days_with_one_bad_day()
+    chart = charts.metric_chart(rows, "regulation", since, FROZEN_TODAY)
+    text = charts.render(chart, 100, 16, color=False)  # 97 columns for 90 days
+    assert "• daily mean" in text and "lowest and highest" not in text
+    body = plot_body(text)
+    row_of_one = next(line for line in body if line.startswith("1┤"))
+    assert row_of_one[2:-1].count(charts.POINT) == 1
+    assert charts.RANGE_MARK not in "\n".join(body)
+
+
+def test_date_labels_carry_the_year_when_the_range_spans_two_years():
+    rows = [{"day": (dt.date(2026, 1, 15) - dt.timedelta(days=n)).isoformat(),
+             "regulation": 3.0} for n in range(40)]
+    across = charts.metric_chart(rows, "regulation", dt.date(2025, 12, 7), dt.date(2026, 1, 15))
+    text = charts.render(across, 80, 16, color=False)
+    label_row = next(line for line in text.split("\n") if "└" in line)
+    under = text.split("\n")[text.split("\n").index(label_row) + 1]
+    assert "Dec 2025" in under and "Jan 2026" in under
+    week = charts.metric_chart(rows, "regulation", dt.date(2025, 12, 29), dt.date(2026, 1, 4))
+    assert "2026" in charts.render(week, 80, 16, color=False)
+    same_year = charts.metric_chart(rows, "regulation", dt.date(2026, 1, 1), dt.date(2026, 1, 15))
+    assert "2026" not in charts.render(same_year, 80, 16, color=False)
 
 
 def test_an_empty_range_says_so_instead_of_drawing_zeros():
@@ -109,7 +188,8 @@ def test_urges_are_drawn_together_with_different_characters():
 
 def test_year_calendar_puts_each_day_in_its_cell_and_leaves_gaps_blank():
     rows = [{"day": "2026-11-03", "regulation": 4.4}, {"day": "2026-11-04", "regulation": 0.6},
-            {"day": "2025-12-01", "regulation": 2.5}]
+            {"day": "2025-12-01", "regulation": 2.5}, {"day": "2025-12-02", "regulation": 3.5},
+            {"day": "2026-11-10", "regulation": None, "mood": 4.0}]
     chart = charts.calendar_chart(rows, "regulation", FROZEN_TODAY)
     text = charts.render(chart, 80, 20, color=False)
     lines = text.split("\n")
@@ -118,9 +198,19 @@ def test_year_calendar_puts_each_day_in_its_cell_and_leaves_gaps_blank():
     # Label is 9 wide, then two characters per day: day d sits at 9 + 2 * (d - 1).
     assert november[9 + 2 * 2] == "4" and november[9 + 2 * 3] == "1"
     assert november[9:9 + 4].strip() == ""  # 1 and 2 November: no check-in
-    assert december[9] == "2"  # 2.5 rounds to 2 (round half to even)
-    assert "You checked in on 3 of these 363 days." in text
+    assert december[9] == "3" and december[11] == "4"  # halves round up: 2.5 -> 3, 3.5 -> 4
+    # 10 November: checked in, regulation not rated: a dot, not a blank.
+    assert november[9 + 2 * 9] == charts.UNRATED
+    assert "· = checked in, regulation not rated; blank = no check-in." in " ".join(lines)
+    assert "You checked in on 5 of these 363 days." in text
     assert not any(line.startswith("Nov 2025") for line in lines)
+
+
+def test_calendar_legend_mentions_unrated_days_only_when_there_are_some():
+    rows = [{"day": "2026-11-03", "regulation": 4.0}]
+    text = charts.render(charts.calendar_chart(rows, "regulation", FROZEN_TODAY), 80, 20,
+                         color=False)
+    assert "not rated" not in text and "blank = no check-in." in text
 
 
 def test_name_bars_show_counts():
@@ -144,6 +234,22 @@ def test_experiments_chart_shows_progress_belief_and_distress():
     assert "belief 70% -> not yet rated" in text
     assert "distress 4.0 -> 2.0 (mean of 2 logs)" in text
     assert "o distress before" in text
+
+
+def test_experiments_chart_says_set_aside_and_one_log():
+    exp = Experiment.create(title="Three breaths", practice="Breathe", started_on=day(20),
+                            ends_on=day(7), target_count=2, status="dropped",
+                            ended_on=day(15))
+    logs = [PracticeLog.create(experiment_id=exp.id, day=day(n), done=1, distress_before=4,
+                               distress_after=2) for n in (19, 18, 17)]
+    progress = analytics.experiment_progress(exp, logs[:1])
+    text = charts.render(charts.experiments_chart([progress], logs[:1]), 80, 24, color=False)
+    assert "Three breaths · set aside · 8 Nov 2026 to 13 Nov 2026" in text
+    assert "dropped" not in text
+    assert "(mean of 1 log)" in text
+    over = analytics.experiment_progress(exp, logs)
+    assert "3 times (aim: 2)" in charts.render(charts.experiments_chart([over], logs), 80, 24,
+                                               color=False)
 
 
 def test_charts_and_analytics_do_not_load_textual_or_plotext_on_import():
@@ -198,7 +304,7 @@ def test_report_has_every_section_with_the_figures(filled):
     assert "| Regulation (0 swept away to 5 steady) | 4.0 | 2.0 | 24 / 24 |" in text
     assert "- **Prediction:** I'll miss my chance." in text
     assert "70% before, 30% after" in text
-    assert "- **What I learned:** The urge passes." in text
+    assert "- **What you learned:** The urge passes." in text
     assert "4.0 -> 2.0 on average" in text
     assert "2 ruptures recorded; 1 repaired, a median of 2 days" in text
     assert "| withdrew |" in text and "not yet" in text
@@ -207,6 +313,29 @@ def test_report_has_every_section_with_the_figures(filled):
     assert "\x1b" not in text
     # Charts sit in code blocks.
     assert text.count("```text") == 4
+    assert "In the 30 days before: 24 of 30 days." in text
+
+
+def test_report_speaks_to_you_and_says_set_aside(filled):
+    exp = Experiment.create(title="Wait an hour", practice="Let it sit.", started_on=day(25),
+                            ends_on=day(11), target_count=3, status="dropped",
+                            ended_on=day(19), learned="Waiting is possible.")
+    filled.save_experiment(exp)
+    text = build_report(filled, FROZEN_TODAY - dt.timedelta(days=29), FROZEN_TODAY)
+    assert "- **Status:** set aside, Tue 3 Nov 2026 to Mon 9 Nov 2026." in text
+    assert "dropped" not in text
+    for first_or_third_person in (" I ", "My move", "their own", "What I "):
+        assert first_or_third_person not in text.replace("I'll miss", "")
+    assert "| Day | With | Your move |" in text
+    assert '- **Needs, in your words:** "to feel heard" (8)' in text
+    assert "- **Experiments:** 2 experiments ran in this period." in text
+
+
+def test_a_report_of_one_day_uses_singular_words(filled):
+    text = build_report(filled, FROZEN_TODAY, FROZEN_TODAY)
+    assert "you checked in on 1 of 1 day (1 check-in)." in text
+    assert "The day before: you checked in." in text
+    assert "1 days" not in text and "1 check-ins" not in text
 
 
 def test_report_of_an_empty_period_is_still_kind_and_complete(store):
@@ -226,6 +355,20 @@ def demo_db(tmp_path):
     with Store.open(path) as s:
         demo.generate(s, years=1, seed=3)
     return path
+
+
+def test_chart_width_wins_when_piped_and_defaults_to_80(run_tracker, demo_db):
+    # A pipe has no terminal size (plotext used to cap the chart at 80 columns then).
+    wide = run_tracker("chart", "regulation", "--days", "90", "--width", "120", db=demo_db,
+                       env={"COLUMNS": "", "LINES": ""}, check=True)
+    lines = wide.stdout.splitlines()
+    frame = next(line for line in lines if "┌" in line)
+    assert len(frame) == 120 and max(len(line) for line in lines) <= 120
+    # COLUMNS would make Python think the terminal is wide; a pipe still gets 80.
+    default = run_tracker("chart", "regulation", "--days", "90", db=demo_db,
+                          env={"COLUMNS": "200"}, check=True)
+    frame = next(line for line in default.stdout.splitlines() if "┌" in line)
+    assert len(frame) == 80
 
 
 def test_chart_command_prints_a_plain_chart_when_piped(run_tracker, demo_db):

@@ -204,3 +204,13 @@ def test_core_layers_never_import_textual():
         "sys.exit(1 if bad else 0)\n"
     )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_unknown_export_table_is_a_usage_error(run_tracker):
+    from tracker.cli import EXPORT_TABLES
+    from tracker.store import Store
+
+    assert EXPORT_TABLES == Store.EXPORT_TABLES
+    result = run_tracker("export", "--table", "nope")
+    assert result.returncode == 2
+    assert "nope" in result.stderr and "checkins" in result.stderr

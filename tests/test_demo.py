@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import statistics
 import subprocess
@@ -14,15 +15,19 @@ import pytest
 
 from tests.conftest import FROZEN_TODAY, tracker_executable
 from tracker import analytics, demo
-from tracker.models import CheckIn
+from tracker.models import CheckIn, Rupture
 from tracker.store import Store
+
+
+NOW = dt.time(10, 24)
+"""The time of day the demo is generated at, on the frozen today."""
 
 
 @pytest.fixture
 def two_years(tmp_path):
     path = tmp_path / "demo.db"
     with Store.open(path) as s:
-        summary = demo.generate(s, years=2, seed=11)
+        summary = demo.generate(s, years=2, seed=11, now=NOW)
     return path, summary
 
 
@@ -76,9 +81,9 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_does_not(tmp_path, t
     again = tmp_path / "again.db"
     other = tmp_path / "other.db"
     with Store.open(again) as s:
-        demo.generate(s, years=2, seed=11)
+        demo.generate(s, years=2, seed=11, now=NOW)
     with Store.open(other) as s:
-        demo.generate(s, years=2, seed=12)
+        demo.generate(s, years=2, seed=12, now=NOW)
 
     def export(p: Path) -> list[tuple]:
         with Store.open(p) as s:
@@ -86,6 +91,78 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_does_not(tmp_path, t
 
     assert export(path) == export(again)
     assert export(path) != export(other)
+
+
+def test_nothing_is_dated_at_or_after_now_and_an_experiment_runs_today(two_years):
+    path, _ = two_years
+    now = f"{FROZEN_TODAY.isoformat()}T{NOW:%H:%M}"
+    with Store.open(path) as s:
+        stamps = ([c.created_at for c in s.checkins()]
+                  + [log.created_at for log in s.practice_logs()]
+                  + [r.happened_at for r in s.ruptures()] + [r.created_at for r in s.ruptures()]
+                  + [e.created_at for e in s.experiments()]
+                  + [e.updated_at for e in s.experiments()])
+        experiments = s.experiments()
+    assert stamps and max(stamp[:16] for stamp in stamps) < now
+    today = FROZEN_TODAY.isoformat()
+    running = [e for e in experiments if e.status == "active" and e.started_on <= today
+               <= e.ends_on]
+    assert running
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 5, 11])
+def test_an_experiment_always_runs_on_the_last_day(tmp_path, seed):
+    with Store.open(tmp_path / f"{seed}.db") as s:
+        demo.generate(s, years=0.5, seed=seed, now=NOW)
+        today = FROZEN_TODAY.isoformat()
+        assert any(e.status == "active" and e.started_on <= today <= e.ends_on
+                   for e in s.experiments())
+
+
+def test_stories_and_notes_name_the_people_they_are_about(two_years):
+    path, _ = two_years
+    names = [name for name, _ in demo.PEOPLE]
+    with Store.open(path) as s:
+        ruptures: list[Rupture] = s.ruptures()
+        checkins = s.checkins()
+    assert ruptures
+    for r in ruptures:
+        named = [n for n in names if n in r.what_happened.split() or f"{n}'s" in r.what_happened]
+        assert named == list(r.people), (r.what_happened, r.people)
+    noted = [c for c in checkins if c.note and demo.NAMED.search(c.note)]
+    assert noted
+    for c in noted:
+        assert set(demo.NAMED.findall(c.note)) <= set(c.people), (c.note, c.people)
+
+
+def test_practice_is_near_its_target_sometimes_reached_rarely_far_beyond(two_years):
+    path, _ = two_years
+    with Store.open(path) as s:
+        experiments = s.experiments()
+        logs = s.practice_logs()
+    done = {e.id: sum(log.done for log in logs if log.experiment_id == e.id)
+            for e in experiments}
+    completed = [e for e in experiments if e.status == "completed"]
+    ratios = [done[e.id] / e.target_count for e in completed]
+    assert all(done[e.id] <= 2 * e.target_count for e in experiments)
+    assert any(r >= 1 for r in ratios) and any(r < 1 for r in ratios)
+    assert 0.6 <= statistics.median(ratios) <= 1.2
+
+
+def test_the_throwaway_demo_app_is_told_it_shows_demo_data(monkeypatch):
+    monkeypatch.delenv(demo.DEMO_ENV, raising=False)
+    seen = {}
+
+    def run(path: Path) -> None:
+        seen["env"] = os.environ.get(demo.DEMO_ENV)
+        seen["path"] = path
+        with Store.open(path) as s:
+            seen["checkins"] = s.checkin_count()
+
+    demo.open_demo_app(years=0.2, run=run)
+    assert seen["env"] == "1" and seen["checkins"] > 0
+    assert not seen["path"].exists()  # the throwaway folder is gone
+    assert demo.DEMO_ENV not in os.environ
 
 
 def test_demo_refuses_a_database_with_checkins_and_writes_nothing(store):

@@ -195,7 +195,7 @@ def test_cli_import_reports_and_backs_up_before_replacing(full_store, tmp_path):
     target = tmp_path / "data" / "t.db"
     result = cli("--db", str(target), "import", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
-    assert "checkins: 2 added" in result.output
+    assert "check-ins: 2 added" in result.output
     again = cli("--db", str(target), "import", str(tmp_path / "out"))
     assert "Nothing new" in again.output
 
@@ -316,3 +316,68 @@ def test_json_import_reads_what_json_export_writes_for_every_table(full_store, t
     assert {t: c.added for t, c in plan.counts.items()} == {
         "emotions": 1, "checkins": 2, "experiments": 1, "practice_logs": 1, "ruptures": 1,
         "supports": 1}
+
+
+# --- The bulk path: worker processes, chunks, repeated ids -------------------------------
+
+
+@pytest.fixture
+def parallel(monkeypatch):
+    """Force the worker-process path and small chunks, whatever the file size."""
+    from tracker.portability import importer
+
+    monkeypatch.setattr(importer, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(importer, "CHUNK", 700)
+    monkeypatch.setattr(importer, "_worker_count", lambda sources: 2)
+
+
+def test_worker_processes_and_one_process_give_the_same_database(tmp_path, parallel):
+    write_checkins_csv(tmp_path / "checkins.csv", 5000)
+    with Store.open(tmp_path / "a.db") as a:
+        plan = import_path(a, tmp_path / "checkins.csv")  # empty: streamed, 2 workers
+        assert plan.stream is not None and plan.counts["checkins"].added == 5000
+        streamed = export_folder(a, tmp_path / "a")
+        assert a.integrity_problems() == []
+        assert a.db.execute("PRAGMA foreign_key_check").fetchall() == []
+    with Store.open(tmp_path / "b.db") as b:
+        plan = prepare_import(b, tmp_path / "checkins.csv", stream=False)
+        from tracker.portability.importer import apply_plan
+
+        apply_plan(b, plan)
+        assert export_folder(b, tmp_path / "b") == streamed
+
+
+def test_a_problem_in_a_late_chunk_rolls_everything_back(tmp_path, parallel):
+    write_checkins_csv(tmp_path / "checkins.csv", 5000)
+    with open(tmp_path / "checkins.csv", "a", encoding="utf-8", newline="") as handle:
+        handle.write("9e7b5a39-3f63-4f0e-9a39-8d2b1c0c0c0c,2026-11-01,2026-11-01T08:00:00+01:00,"
+                     "2026-11-01T08:00:00+01:00,6,,,,,,,,,,,,\r\n")
+    with Store.open(tmp_path / "a.db") as a:
+        before = db_digest(a.path)
+        with pytest.raises(ImportProblem) as caught:
+            import_path(a, tmp_path / "checkins.csv")
+        assert db_digest(a.path) == before
+        assert a.checkin_count() == 0
+        # The indexes dropped for the bulk load are back (the transaction rolled back).
+        names = {r[0] for r in a.db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert {"checkins_day", "checkin_tags_tag"} <= names
+    last_line = (tmp_path / "checkins.csv").read_bytes().count(b"\n")  # notes span lines
+    assert caught.value.problems == [
+        f"{tmp_path / 'checkins.csv'}, line {last_line}, column 5 (mood): 6 is not allowed; use "
+        "a whole number from 1 (awful) to 5 (great)."]
+
+
+def test_the_same_ids_twice_in_one_import_keep_the_newest(full_store, tmp_path, parallel):
+    export_folder(full_store, tmp_path / "out")
+    export_folder(full_store, tmp_path / "json", "json")
+    records = json.loads((tmp_path / "json" / "checkins.json").read_text(encoding="utf-8"))
+    records[0]["note"] = "the newer copy"
+    records[0]["updated_at"] = "2026-11-27T10:00:00+01:00"
+    (tmp_path / "out" / "checkins.json").write_text(json.dumps(records), encoding="utf-8")
+    with Store.open(tmp_path / "t.db") as target:
+        plan = import_path(target, tmp_path / "out")
+        assert plan.counts["checkins"].added == 2
+        assert target.checkin_count() == 2
+        assert "the newer copy" in {c.note for c in target.checkins()}
+        again = import_path(target, tmp_path / "out")
+        assert again.changes == 0

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from decimal import ROUND_HALF_UP, Decimal
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -64,7 +65,7 @@ class Consistency:
         """"You checked in on 19 of the last 30 days." Never a lost streak."""
         if self.window == 1:
             return "You've checked in today." if self.days_checked else "No check-in yet today."
-        return f"You checked in on {self.days_checked} of the last {self.window} days."
+        return f"You checked in on {self.days_checked:,} of the last {plural(self.window, 'day')}."
 
 
 def consistency(days_with_checkins: Iterable[str], today: dt.date, window: int = 30) -> Consistency:
@@ -190,9 +191,38 @@ def mean(values: Iterable[float | None]) -> float | None:
     return sum(present) / len(present) if present else None
 
 
+def round_half_up(value: float, digits: int = 0) -> float | int:
+    """Round as people do on paper: halves go up (2.5 -> 3, 3.5 -> 4, 1.25 -> 1.3).
+
+    Python's ``round`` rounds halves to the even neighbour (2.5 -> 2) and works on the
+    binary value (``round(1.15, 1)`` is 1.1); this rounds the decimal the value
+    prints as. Returns an ``int`` when ``digits`` is 0, else a float. Every mean shown
+    rounded (calendar digits, shading, figures in prose) goes through here.
+    """
+    exact = Decimal(repr(float(value)))
+    rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return int(rounded) if digits == 0 else float(rounded)
+
+
 def fmt(value: float | None, digits: int = 1) -> str:
-    """A figure for prose: one decimal, or a dash when there is none."""
-    return "–" if value is None else f"{value:.{digits}f}"
+    """A figure for prose: one decimal (rounded half up), or a dash when there is none."""
+    if value is None:
+        return "–"
+    return f"{round_half_up(value, digits):.{digits}f}"
+
+
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """"1 day", "2 days", "4,419 check-ins": a count with its noun, thousands separated."""
+    return f"{n:,} {noun if n == 1 else (nouns or noun + 's')}"
+
+
+STATUS_WORDS: dict[str, str] = {"active": "active", "completed": "completed",
+                                "dropped": "set aside"}
+"""An experiment's status as the app says it ("dropped" is shown as "set aside")."""
+
+
+def status_words(status: str) -> str:
+    return STATUS_WORDS.get(status, status)
 
 
 # --- ranges and comparisons ---------------------------------------------------------
@@ -226,13 +256,15 @@ class ScaleAverage:
         name = name[0].upper() + name[1:]
         if self.current is None:
             return f"{name}: not rated in this range."
-        text = f"{name} averaged {fmt(self.current)}"
+        now, then = fmt(self.current), fmt(self.previous)
+        text = f"{name} averaged {now}"
         if self.previous is None:
             return text + "."
-        if round(self.current, 1) == round(self.previous, 1):
-            return text + f", about the same as in {before} ({fmt(self.previous)})."
-        direction = "up" if self.current > self.previous else "down"
-        return text + f", {direction} from {fmt(self.previous)} in {before}."
+        # Judged on the figures as shown, so the words always match the numbers.
+        if now == then:
+            return text + f", about the same as in {before} ({then})."
+        direction = "up" if float(now) > float(then) else "down"
+        return text + f", {direction} from {then} in {before}."
 
 
 def range_average(rows: Iterable[Mapping[str, Any]], metric: str, since: dt.date,
@@ -299,16 +331,16 @@ class PracticeComparison:
         """Side by side, without claiming that one caused the other."""
         unrated = ""
         if self.practised_unrated:
-            days = "day" if self.practised_unrated == 1 else "days"
-            unrated = (f" ({self.practised_unrated} more practised {days} had no "
+            unrated = (f" ({plural(self.practised_unrated, 'more practised day')} had no "
                        f"{self.metric} rating.)")
         if self.enough:
-            return (f"On the {self.practised_days} days you practised \"{self.title}\", "
-                    f"{self.metric} averaged {fmt(self.practised_mean)}; on the "
-                    f"{self.other_days} days you didn't, {fmt(self.other_mean)}." + unrated)
-        return (f"\"{self.title}\": not enough days to compare yet ({self.practised_days} "
-                f"practised, {self.other_days} not, with {self.metric} rated; "
-                f"each side needs {MIN_DAYS_EACH_SIDE}).")
+            return (f"On the {plural(self.practised_days, 'day')} you practised "
+                    f"\"{self.title}\", {self.metric} averaged {fmt(self.practised_mean)}; "
+                    f"on the {plural(self.other_days, 'day')} you didn't, "
+                    f"{fmt(self.other_mean)}." + unrated)
+        return (f"\"{self.title}\": not enough days to compare yet ({self.practised_days:,} "
+                f"practised, {self.other_days:,} not, with {self.metric} rated; "
+                f"each side needs {MIN_DAYS_EACH_SIDE})." + unrated)
 
 
 def practice_comparison(experiment: Any, practised_days: Iterable[str],
@@ -367,6 +399,8 @@ class ExperimentProgress:
     distress_before: float | None
     distress_after: float | None
     distress_logs: int
+    ended_on: str | None = None
+    """The day it was completed or set aside early, when it was."""
 
 
 def experiment_progress(experiment: Any, logs: Iterable[Any]) -> ExperimentProgress:
@@ -382,7 +416,7 @@ def experiment_progress(experiment: Any, logs: Iterable[Any]) -> ExperimentProgr
         target=experiment.target_count, done=done, logged=len(logs),
         belief_before=experiment.belief_before, belief_after=experiment.belief_after,
         distress_before=mean(p[0] for p in pairs), distress_after=mean(p[1] for p in pairs),
-        distress_logs=len(pairs))
+        distress_logs=len(pairs), ended_on=getattr(experiment, "ended_on", None))
 
 
 def overlaps(experiment: Any, since: dt.date, until: dt.date) -> bool:
@@ -417,8 +451,7 @@ class RuptureSummary:
     def words(self, span: str = "range") -> str:
         if not self.count:
             return f"No ruptures recorded in this {span}."
-        noun = "rupture" if self.count == 1 else "ruptures"
-        text = f"{self.count} {noun} recorded; {self.repaired} repaired"
+        text = f"{plural(self.count, 'rupture')} recorded; {self.repaired:,} repaired"
         if self.median_days is None:
             return text + " so far."
         days = _days_words(self.median_days)
@@ -426,7 +459,10 @@ class RuptureSummary:
 
 
 def _days_words(value: float) -> str:
+    """A median of days: "1 day", "2.5 days" (a median can fall between two days)."""
     shown = f"{value:g}"
+    if value == 0:
+        return "0 days (the same day)"
     return f"{shown} day" if value == 1 else f"{shown} days"
 
 
@@ -523,22 +559,18 @@ class RangeInsights:
     def consistency_words(self) -> str:
         if self.days == 1:
             return ("You checked in on this day" if self.days_checked else
-                    "No check-in on this day") + f" ({_count(self.checkins, 'check-in')})."
-        return (f"You checked in on {self.days_checked} of these {self.days} days "
-                f"({_count(self.checkins, 'check-in')}).")
+                    "No check-in on this day") + f" ({plural(self.checkins, 'check-in')})."
+        return (f"You checked in on {self.days_checked:,} of these {plural(self.days, 'day')} "
+                f"({plural(self.checkins, 'check-in')}).")
 
     def comparison_words(self) -> list[str]:
         if self.previous is None:
             return [a.words() for a in self.averages]
-        before = "the day before" if self.days == 1 else f"the {self.days} days before"
+        before = "the day before" if self.days == 1 else f"the {self.days:,} days before"
         return [a.words(before) for a in self.averages]
 
     def practice_words(self) -> list[str]:
         return [p.words() for p in self.practice]
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _average(rows: Iterable[Mapping[str, Any]], metric: str) -> tuple[float | None, int]:

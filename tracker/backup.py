@@ -27,10 +27,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from tracker import clock, paths
@@ -334,13 +332,16 @@ def prune_events(db_path: Path, kind: str) -> None:
 # --- Checking a file, and restoring it ------------------------------------------------
 
 
-@dataclass
 class BackupInfo:
-    path: Path
-    schema_version: int
-    checkins: int
-    first_day: str | None
-    last_day: str | None
+    """What a sound tracker database file holds (plain class: this module loads fast)."""
+
+    def __init__(self, path: Path, schema_version: int, checkins: int, first_day: str | None,
+                 last_day: str | None):
+        self.path = path
+        self.schema_version = schema_version
+        self.checkins = checkins
+        self.first_day = first_day
+        self.last_day = last_day
 
     def describe(self) -> str:
         if not self.checkins:
@@ -409,10 +410,10 @@ def current_info(db_path: Path) -> BackupInfo | None:
         return None
 
 
-@dataclass
 class RestoreResult:
-    restored: BackupInfo
-    kept: Path | None  # where the database that was replaced now is
+    def __init__(self, restored: BackupInfo, kept: Path | None):
+        self.restored = restored
+        self.kept = kept  # where the database that was replaced now is
 
 
 def _keep_current(db_path: Path) -> Path | None:
@@ -424,6 +425,8 @@ def _keep_current(db_path: Path) -> Path | None:
     except (BackupError, sqlite3.Error):
         pass
     # Damaged or not SQLite: copy the bytes as they are, with its -wal if there is one.
+    import shutil  # not at the top: this module is imported on every command
+
     folder = backups_folder(db_path)
     target = _unique(folder, f"{db_path.stem}-pre-restore-{_stamp()}-as-found")
     shutil.copyfile(db_path, target)

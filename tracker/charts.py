@@ -37,8 +37,25 @@ MARK_RUPTURE = "x"
 MARK_REPAIR = "+"
 POINT = "•"
 DOTTED = "·"
+RANGE_MARK = "·"
+"""Faint marks for the lowest and the highest day of a column that holds several days."""
+UNRATED = "·"
+"""A calendar day with a check-in that did not rate the scale shown."""
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_RESET = "\x1b[0m"
+
+
+def _plot_rows(text: str) -> list[str]:
+    """plotext's rows without trailing spaces (kept before the reset that ends each)."""
+    rows = []
+    for row in text.rstrip("\n").split("\n"):
+        if row.endswith(_RESET):
+            row = row[:-len(_RESET)].rstrip() + _RESET
+        else:
+            row = row.rstrip()
+        rows.append(row)
+    return rows
 _ANSI_CODES = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "magenta": "35",
                "cyan": "36", "dim": "2", "bold": "1"}
 
@@ -106,6 +123,8 @@ class CalendarChart:
     metric: str
     end: dt.date
     values: Mapping[str, float] = field(hash=False, compare=False)
+    unrated: frozenset[str] = frozenset()
+    """Days with a check-in that left ``metric`` unrated (drawn as a faint dot)."""
     low: int = 0
     high: int = 5
     checked: int = 0
@@ -197,13 +216,14 @@ def calendar_chart(rows: Iterable[Mapping[str, Any]], metric: str, end: dt.date)
     """The twelve months ending with ``end``'s month; a cell per day with a value."""
     first = _calendar_start(end)
     lo, hi = first.isoformat(), end.isoformat()
-    values = {str(r["day"]): float(r[metric]) for r in rows
-              if r.get(metric) is not None and lo <= str(r["day"]) <= hi}
-    checked = sum(1 for r in rows if lo <= str(r["day"]) <= hi)
+    in_range = [r for r in rows if lo <= str(r["day"]) <= hi]
+    values = {str(r["day"]): float(r[metric]) for r in in_range if r.get(metric) is not None}
+    unrated = frozenset(str(r["day"]) for r in in_range if r.get(metric) is None)
     scale = SCALE_OF[metric]
     return CalendarChart(
         title=f"{metric.capitalize()}, a year at a glance", metric=metric, end=end,
-        values=values, low=scale.low, high=scale.high, checked=checked,
+        values=values, unrated=unrated, low=scale.low, high=scale.high,
+        checked=len(in_range),
         total=(end - first).days + 1)
 
 
@@ -256,11 +276,15 @@ def render(chart: Chart, width: int, height: int, color: bool = True) -> str:
     return text if color else strip_ansi(text)
 
 
-def _date_label(day: dt.date, span_days: int) -> str:
-    if span_days <= 14:
-        return f"{day:%a} {day.day}"
-    if span_days <= 150:
-        return f"{day.day} {day:%b}"
+def _date_label(day: dt.date, span_days: int, years: bool = False) -> str:
+    """An x label: "Sat 28" for a week, "3 Nov" up to about a year, "Nov 2026" beyond.
+
+    ``years``: the range spans two calendar years, so short labels carry the year.
+    """
+    if span_days <= 400:
+        if years:
+            return f"{day.day} {day:%b %Y}"
+        return f"{day:%a} {day.day}" if span_days <= 14 else f"{day.day} {day:%b}"
     return f"{day:%b %Y}"
 
 
@@ -282,14 +306,29 @@ def _segments(xs: Sequence[int], ys: Sequence[float | None]) -> list[tuple[list[
     return out
 
 
-def _legend(chart: TimeChart, per_column: float, color: bool) -> list[str]:
+def days_per_column_words(bounds: Sequence[tuple[int, int]]) -> str:
+    """What one column of points stands for: "daily mean", "mean of 2 days", "mean of 1-2 days"."""
+    sizes = [stop - start for start, stop in bounds]
+    least, most = min(sizes, default=1), max(sizes, default=1)
+    if most <= 1:
+        return "daily mean"
+    if least == most:
+        return f"mean of {most} days"
+    return f"mean of {least}-{most} days"
+
+
+def _legend(chart: TimeChart, bounds: Sequence[tuple[int, int]], color: bool) -> list[str]:
+    """Legend items, only for what the chart shows."""
     items = []
+    grouped = any(stop - start > 1 for start, stop in bounds)
     for line in chart.lines:
         mark = {"points": POINT, "line": "⠤⠤", "dotted": DOTTED * 2}[line.kind]
         label = line.label
-        if line.kind == "points" and per_column > 1.5:
-            label = f"mean of ~{per_column:.0f} days"
+        if line.kind == "points":
+            label = days_per_column_words(bounds)
         items.append(_paint(mark, line.colour, color) + " " + label)
+        if line.kind == "points" and grouped:
+            items.append(_paint(RANGE_MARK * 2, "dim", color) + " lowest and highest day")
     if chart.ruptures:
         items.append(_paint(MARK_RUPTURE, "yellow", color) + " rupture")
     if chart.repairs:
@@ -318,6 +357,23 @@ def plot_columns(chart: TimeChart, width: int) -> int:
     return max(width - len(str(chart.high)) - 2, 10)
 
 
+def _column_extremes(values: Sequence[float | None], bounds: Sequence[tuple[int, int]]
+                     ) -> tuple[list[int], list[float]]:
+    """(column, value) pairs for the lowest and highest day of each column that holds
+    more than one day with a value, where they differ from the column's mean."""
+    xs: list[int] = []
+    ys: list[float] = []
+    for x, (start, stop) in enumerate(bounds):
+        present = [v for v in values[start:stop] if v is not None]
+        if len(present) < 2:
+            continue
+        low, high = min(present), max(present)
+        if low != high:
+            xs += [x, x]
+            ys += [low, high]
+    return xs, ys
+
+
 def _render_time(chart: TimeChart, width: int, height: int, color: bool) -> str:
     n = chart.days
     if not chart.has_data:
@@ -325,17 +381,18 @@ def _render_time(chart: TimeChart, width: int, height: int, color: bool) -> str:
     inner_width = plot_columns(chart, width)
     bounds = analytics.bucket_bounds(n, inner_width)
     columns = len(bounds)
-    items = _legend(chart, n / columns, color)
+    items = _legend(chart, bounds, color)
     if chart.scale_note and height >= 10:
         items.append(f"({chart.scale_note})")
     legend_lines = _join_fitting(items, width)
-    note_lines: list[str] = []
-    # Rows inside the frame: an even number per scale step, plus a row for the
-    # rupture and repair marks (and one blank row under it) when there are any.
-    has_marks = bool(chart.ruptures or chart.repairs)
-    extra = 2 if has_marks else 0
+    # Rows inside the frame: a whole number per scale step, plus one row of marks for
+    # ruptures (x) and one under it for repairs (+), so a rupture repaired the same
+    # day shows both, and a blank row under the marks when there is room.
+    mark_rows = int(bool(chart.ruptures)) + int(bool(chart.repairs))
     span = chart.high - chart.low
-    available = max(height - len(legend_lines) - len(note_lines) - 3, span + 1 + extra)
+    available = height - len(legend_lines) - 3
+    extra = mark_rows + 1 if mark_rows and available >= span + 2 + mark_rows else mark_rows
+    available = max(available, span + 1 + extra)
     per_step = max(1, (available - 1 - extra) // span)
     rows = per_step * span + 1 + extra
     top = chart.high + extra / per_step
@@ -343,6 +400,7 @@ def _render_time(chart: TimeChart, width: int, height: int, color: bool) -> str:
     import plotext as plt
 
     plt.clf()
+    plt.limit_size(False, False)  # --width wins, even when stdout is not a terminal
     plt.plotsize(width, rows + 3)
     plt.theme("clear")
     xs = list(range(columns))
@@ -351,6 +409,12 @@ def _render_time(chart: TimeChart, width: int, height: int, color: bool) -> str:
         ys = analytics.downsample(line.values, inner_width)
         colour = line.colour if color else None
         if line.kind == "points":
+            if columns < n:
+                # Several days a column: the lowest and the highest day stay visible.
+                ex, ey = _column_extremes(line.values, bounds)
+                if ex:
+                    plt.scatter(ex, ey, marker=RANGE_MARK, color=colour,
+                                style="dim" if color else None)
             px = [x for x, y in zip(xs, ys) if y is not None]
             py = [y for y in ys if y is not None]
             if px:
@@ -363,19 +427,20 @@ def _render_time(chart: TimeChart, width: int, height: int, color: bool) -> str:
                 else:
                     plt.plot(seg_x, seg_y, marker=marker, color=colour)
     column_of = _column_finder(bounds)
-    for offsets, marker, colour in ((chart.repairs, MARK_REPAIR, "green"),
-                                    (chart.ruptures, MARK_RUPTURE, "yellow")):
+    row = top
+    for offsets, marker, colour in ((chart.ruptures, MARK_RUPTURE, "yellow"),
+                                    (chart.repairs, MARK_REPAIR, "green")):
         if offsets:
             cols = sorted({column_of(d) for d in offsets})
-            plt.scatter(cols, [top] * len(cols), marker=marker, color=colour if color else None)
+            plt.scatter(cols, [row] * len(cols), marker=marker, color=colour if color else None)
+            row -= 1 / per_step
     plt.ylim(chart.low, top)
     plt.yticks(list(range(chart.low, chart.high + 1)))
     plt.xlim(-0.5, columns - 0.5)
     ticks, labels = _x_ticks(chart.start, bounds, n, inner_width)
     plt.xticks(ticks, labels)
     text = plt.build()
-    body = [row.rstrip() for row in text.rstrip("\n").split("\n")]
-    return "\n".join(body + legend_lines + note_lines)
+    return "\n".join(_plot_rows(text) + legend_lines)
 
 
 def _column_finder(bounds: list[tuple[int, int]]):
@@ -393,11 +458,12 @@ def _x_ticks(start: dt.date, bounds: list[tuple[int, int]], n: int,
              inner_width: int) -> tuple[list[int], list[str]]:
     """Date labels at bucket starts, spaced so they never run into each other."""
     columns = len(bounds)
+    years = start.year != (start + dt.timedelta(days=max(n - 1, 0))).year
     if columns <= 1:
-        return [0], [_date_label(start, n)]
+        return [0], [_date_label(start, n, years)]
     chars_per_unit = inner_width / columns
-    label_len = max(len(_date_label(start + dt.timedelta(days=b[0]), n))
-                    for b in (bounds[0], bounds[-1]))
+    label_len = max(len(_date_label(start + dt.timedelta(days=b[0]), n, years))
+                    for b in bounds)
     gap = label_len + 3  # labels are centred on their ticks
     step = max(1, math.ceil(gap / chars_per_unit))
     # Labels are centred on their ticks; the row of labels starts two characters
@@ -418,7 +484,8 @@ def _x_ticks(start: dt.date, bounds: list[tuple[int, int]], n: int,
         positions.append(last)
     while len(positions) > 1 and room_right(positions[-1]) < label_len / 2:
         positions.pop()
-    labels = [_date_label(start + dt.timedelta(days=bounds[p][0]), n) for p in positions]
+    labels = [_date_label(start + dt.timedelta(days=bounds[p][0]), n, years)
+              for p in positions]
     return positions, labels
 
 
@@ -517,21 +584,28 @@ def _render_calendar(chart: CalendarChart, width: int, color: bool) -> str:
                 date = dt.date(year, month, day)
             except ValueError:
                 break
-            value = chart.values.get(date.isoformat()) if date <= chart.end else None
-            if value is None:
-                row += " " * cell
-            else:
-                level = int(round(value))
+            iso = date.isoformat()
+            value = chart.values.get(iso) if date <= chart.end else None
+            if value is not None:
+                level = analytics.round_half_up(value)
                 row += _paint(str(level), _level_style(level, chart.low, chart.high), color)
                 row += " " * (cell - 1)
+            elif iso in chart.unrated and date <= chart.end:
+                row += _paint(UNRATED, "dim", color) + " " * (cell - 1)
+            else:
+                row += " " * cell
         lines.append(row.rstrip())
         month += 1
         if month == 13:
             month, year = 1, year + 1
     scale = SCALE_OF.get(chart.metric)
+    unrated = any(d <= chart.end.isoformat() for d in chart.unrated)
     lines.append(f"Each digit is that day's mean {chart.metric}, rounded"
-                 + (f" ({_scale_note(scale)})" if scale else "") + "; blank = no check-in.")
-    lines.append(f"You checked in on {chart.checked} of these {chart.total} days.")
+                 + (f" ({_scale_note(scale)})" if scale else "")
+                 + (f"; {UNRATED} = checked in, {chart.metric} not rated" if unrated else "")
+                 + "; blank = no check-in.")
+    lines.append(f"You checked in on {chart.checked:,} of these "
+                 f"{analytics.plural(chart.total, 'day')}.")
     return "\n".join(_wrap_plain(line, width) for line in lines)
 
 
@@ -548,7 +622,7 @@ def _wrap_plain(line: str, width: int) -> str:
 
 def _progress_bar(done: int, target: int, room: int) -> str:
     room = max(room, 5)
-    filled = min(room, round(room * min(done, target) / target)) if target else 0
+    filled = min(room, analytics.round_half_up(room * min(done, target) / target)) if target else 0
     return "█" * filled + "░" * (room - filled)
 
 
@@ -559,10 +633,13 @@ def _short_date(iso: str) -> str:
 
 def experiment_lines(p: analytics.ExperimentProgress, width: int, color: bool = False) -> list[str]:
     """Two or three lines on one experiment: period, practice bar, belief and distress."""
-    head = f"{p.title} · {p.status} · {_short_date(p.started_on)} to {_short_date(p.ends_on)}"
+    end = p.ended_on or p.ends_on
+    head = (f"{p.title} · {analytics.status_words(p.status)} · {_short_date(p.started_on)} "
+            f"to {_short_date(end)}")
     if len(head) > width:
         head = head[:width - 1] + "…"
-    count = f" {p.done} of {p.target} planned"
+    count = (f" {p.done} of {p.target} planned" if p.done <= p.target
+             else f" {p.done} times (aim: {p.target})")
     bar = _progress_bar(p.done, p.target, min(30, width - len(count) - 14))
     lines = [_paint(head, "bold", color),
              f"  practised  {_paint(bar, 'cyan', color)}{count}"]
@@ -572,8 +649,8 @@ def experiment_lines(p: analytics.ExperimentProgress, width: int, color: bool = 
     detail = f"  {belief}"
     if p.distress_logs:
         distress = (f"distress {analytics.fmt(p.distress_before)} -> "
-                    f"{analytics.fmt(p.distress_after)} (mean of {p.distress_logs} "
-                    f"log{'s' if p.distress_logs != 1 else ''})")
+                    f"{analytics.fmt(p.distress_after)} (mean of "
+                    f"{analytics.plural(p.distress_logs, 'log')})")
         if len(detail) + 3 + len(distress) <= width:
             detail += " · " + distress
         else:
@@ -614,6 +691,7 @@ def _distress_plot(logs: Sequence[DistressLog], width: int, height: int, color: 
 
     per_step = max(1, (height - 1 - 3 - 1) // 5)
     plt.clf()
+    plt.limit_size(False, False)
     plt.plotsize(width, per_step * 5 + 1 + 3)
     plt.theme("clear")
     xs = list(range(len(logs)))
@@ -628,10 +706,10 @@ def _distress_plot(logs: Sequence[DistressLog], width: int, height: int, color: 
     count = max(2, min(len(logs), width // 10))
     positions = sorted({round(i * (len(logs) - 1) / (count - 1)) for i in range(count)}) \
         if len(logs) > 1 else [0]
-    plt.xticks(positions, [_date_label(dt.date.fromisoformat(logs[p].day), span)
+    years = start.year != end.year
+    plt.xticks(positions, [_date_label(dt.date.fromisoformat(logs[p].day), span, years)
                            for p in positions])
-    text = plt.build()
-    body = [row.rstrip() for row in text.rstrip("\n").split("\n")]
+    body = _plot_rows(plt.build())
     legend = (_paint("o", "red", color) + " distress before   " + _paint(POINT, "green", color)
               + " after   (0 = none, 5 = extreme)")
     return "\n".join(body + [legend])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import json
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,18 @@ class TrackerGroup(click.Group):
             module_name, attr = LAZY_COMMANDS[cmd_name][0].split(":")
             return getattr(importlib.import_module(module_name), attr)
         return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context):
+        """A database found damaged part-way through a command ends with a plain
+        message (which file, what to do), not a traceback."""
+        try:
+            return super().invoke(ctx)
+        except sqlite3.DatabaseError as exc:
+            from tracker.backup import damaged_message, looks_damaged
+
+            if not looks_damaged(exc):
+                raise
+            raise click.ClickException(damaged_message(db_path(ctx), str(exc))) from exc
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
@@ -102,35 +114,7 @@ def open_store_or_exit(ctx: click.Context):
             raise click.ClickException(str(exc)) from exc
         except (BackupError, OSError) as exc:  # a backup problem must not block a check-in
             click.echo(f"Warning: today's backup could not be made ({exc}).", err=True)
-    _report_damage_on_use(store)
     return store
-
-
-_damage_watch: dict[str, Any] = {}
-
-
-def _report_damage_on_use(store) -> None:
-    """If SQLite finds the file damaged mid-command, say so plainly (no traceback)."""
-    _damage_watch["store"] = store
-    if getattr(sys.excepthook, "tracker_damage_hook", False):
-        return
-    previous = sys.excepthook
-
-    def hook(kind, exc, tb):
-        from tracker.backup import damaged_message, looks_damaged
-
-        watched = _damage_watch.get("store")
-        if watched is not None and looks_damaged(exc):
-            try:
-                watched.close()
-            except Exception:  # noqa: BLE001 - already failing; the message matters
-                pass
-            click.echo(f"Error: {damaged_message(watched.path, str(exc))}", err=True)
-            return
-        previous(kind, exc, tb)
-
-    hook.tracker_damage_hook = True  # type: ignore[attr-defined]
-    sys.excepthook = hook
 
 
 def _backup_before_migrate(path: Path, version: int) -> None:
@@ -280,6 +264,8 @@ def list_(ctx: click.Context, days: int, as_json: bool) -> None:
     if as_json:
         payload = [{**c.to_row(), "emotions": list(c.emotions), "people": list(c.people),
                     "tags": list(c.tags)} for c in checkins]
+        import json  # here, not at the top: the app and `tracker status` never need it
+
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     if not checkins:
@@ -318,6 +304,9 @@ def status(ctx: click.Context) -> None:
 
 # --- export --------------------------------------------------------------------------
 
+# The same as Store.EXPORT_TABLES (a test checks); spelled out so --help needs no store.
+EXPORT_TABLES = ("checkins", "experiments", "practice_logs", "ruptures", "supports", "emotions")
+
 
 @main.command()
 @db_option
@@ -325,9 +314,8 @@ def status(ctx: click.Context) -> None:
               help="Folder to write (one file per table), or a .csv/.json file with --table. "
                    "Without it, --table prints to the screen and a whole export goes to a "
                    "new folder here.")
-@click.option("--table", "table", metavar="NAME",
-              help="Only this table: checkins, experiments, practice_logs, ruptures, "
-                   "supports, emotions.")
+@click.option("--table", "table", type=click.Choice(EXPORT_TABLES),
+              help="Only this table.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
               show_default=True)
 @click.pass_context

@@ -7,8 +7,10 @@ for a subprocess (the end-to-end tests do).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+from collections.abc import Iterator
 
 _frozen_today: dt.date | None = None
 
@@ -37,3 +39,16 @@ def now() -> dt.datetime:
 def now_iso() -> str:
     """``now()`` as ISO-8601 with offset, e.g. ``2026-11-28T09:16:04+01:00``."""
     return now().isoformat()
+
+
+@contextlib.contextmanager
+def held() -> Iterator[dt.date]:
+    """Keep "today" fixed for a long piece of work (an import that crosses midnight
+    judges every row by the same day), then put the clock back as it was."""
+    global _frozen_today
+    was = _frozen_today
+    _frozen_today = today()
+    try:
+        yield _frozen_today
+    finally:
+        _frozen_today = was

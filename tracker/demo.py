@@ -9,15 +9,19 @@ days have two or three check-ins.
 
 Everything is built through ``models.*.create`` (the one validation path) and
 written in a single transaction. The same seed gives the same data (ids included)
-for the same end day.
+for the same end day and time of day. Nothing is dated at or after the present
+moment, and an experiment is always running on the last day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import random
+import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +35,9 @@ if TYPE_CHECKING:
 DEFAULT_SEED = 7
 DEFAULT_YEARS = 1
 DEMO_APP_YEARS = 2
+DEMO_ENV = "TRACKER_DEMO"
+"""Set to "1" in the environment of the throwaway demo app (``tracker --demo``), so
+the app can say on screen that it shows demo data."""
 
 
 class DemoError(Exception):
@@ -46,9 +53,12 @@ class DemoSummary:
     ruptures: int
 
     def words(self) -> str:
-        return (f"{self.checkins:,} check-ins over {self.days:,} days, {self.experiments} "
-                f"experiments with {self.practice_logs:,} practice logs, and "
-                f"{self.ruptures} ruptures.")
+        from tracker.analytics import plural
+
+        return (f"{plural(self.checkins, 'check-in')} over {plural(self.days, 'day')}, "
+                f"{plural(self.experiments, 'experiment')} with "
+                f"{plural(self.practice_logs, 'practice log')}, and "
+                f"{plural(self.ruptures, 'rupture')}.")
 
 
 HARD_EMOTIONS = ["anxious", "sad", "lonely", "hurt", "overwhelmed", "frustrated", "ashamed",
@@ -63,6 +73,7 @@ NEEDS = [
     "rest", "to be asked how I am", "time to think before answering", "help with the load",
     "to know the plan for the weekend", "to be taken seriously", "a slower evening",
 ]
+NAMED = re.compile(r"\b(" + "|".join(name for name, _ in PEOPLE) + r")\b")
 NOTES_HARD = [
     "Sam went quiet after dinner and I spent the evening reading into it.",
     "Checked my phone far too often waiting for a reply.",
@@ -80,19 +91,22 @@ NOTES_EASY = [
     "Quiet evening, didn't check for replies once.",
     "Told Jo something true about how I've been. She got it.",
 ]
+# {who} is the rupture's person, so the story and the "with" column always agree.
 RUPTURE_STORIES = {
-    "pursued": ["I kept texting when Sam didn't reply and it turned into a fight.",
-                "Pushed for an answer about the weekend until it blew up.",
-                "Asked 'are we okay?' five times in an evening."],
-    "withdrew": ["Went silent for the whole evening after a comment stung.",
-                 "Left the room mid-conversation and didn't come back.",
-                 "Didn't answer calls for a day after the argument."],
-    "attacked": ["Raised my voice and said something unfair.",
-                 "Brought up old things in the middle of a small disagreement."],
-    "froze": ["Couldn't say anything when the criticism came; just shut down.",
-              "Went blank during the argument and agreed to things I didn't mean."],
-    "other": ["Misunderstanding over a message; both of us got defensive."],
+    "pursued": ["I kept texting when {who} didn't reply and it turned into a fight.",
+                "Pushed {who} for an answer about the weekend until it blew up.",
+                "Asked {who} 'are we okay?' five times in an evening."],
+    "withdrew": ["Went silent for the whole evening after a comment from {who} stung.",
+                 "Left the room mid-conversation with {who} and didn't come back.",
+                 "Didn't answer {who}'s calls for a day after the argument."],
+    "attacked": ["Raised my voice at {who} and said something unfair.",
+                 "Brought up old things with {who} in the middle of a small disagreement."],
+    "froze": ["Couldn't say anything when {who} criticised me; just shut down.",
+              "Went blank during the argument with {who} and agreed to things I didn't mean."],
+    "other": ["Misunderstanding with {who} over a message; both of us got defensive."],
 }
+REPAIR_NOTES = {0: "We talked it through that evening.",
+                1: "We talked it through the next evening."}
 OUTCOMES = [
     "It went better than I predicted. The urge faded after a few minutes.",
     "Mixed: easier on good days, very hard when I was already tired.",
@@ -119,13 +133,28 @@ def _clamp(value: float, low: int, high: int) -> int:
 
 
 class _Gen:
-    def __init__(self, years: float, seed: int, end: dt.date):
+    def __init__(self, years: float, seed: int, end: dt.date, now: dt.time):
         self.rng = random.Random(seed)
         self.end = end
+        self.now = now
         self.ndays = max(1, int(round(years * 365.25)))
         self.start = end - dt.timedelta(days=self.ndays - 1)
         offset = clock.now().strftime("%z") or "+0000"
         self.tz = f"{offset[:3]}:{offset[3:]}"
+        self.cutoff = f"{end.isoformat()}T{now:%H:%M}:00"
+        """Records stamped at or after this (local time, on the last day) have not
+        happened yet: they are left out."""
+
+    def past(self, stamp: str) -> bool:
+        """Whether a stamp from :meth:`stamp` lies before the present moment."""
+        return stamp[:19] < self.cutoff
+
+    def earlier(self, stamp: str) -> str:
+        """``stamp``, or a minute before now when ``stamp`` would be in the future."""
+        if self.past(stamp):
+            return stamp
+        moment = dt.datetime.combine(self.end, self.now) - dt.timedelta(minutes=1)
+        return f"{moment:%Y-%m-%dT%H:%M}:00{self.tz}"
 
     def uid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -178,10 +207,10 @@ class _Gen:
             if rng.random() >= chance:
                 continue
             day = self.start + dt.timedelta(days=i)
-            self.rupture_day.add(i)
             move = rng.choices(["pursued", "withdrew", "attacked", "froze", "other"],
                                [0.5 - 0.2 * p, 0.22, 0.12 - 0.06 * p, 0.1, 0.06])[0]
             person = rng.choices(["Sam", "Mum", "Jo", "Priya"], [60, 20, 10, 10])[0]
+            delay = None
             days_left = (self.end - day).days
             repaired_on = None
             # Older ruptures are nearly all repaired by now; recent ones not always.
@@ -197,15 +226,20 @@ class _Gen:
                 "talked_needs": int(rng.random() < 0.3 + 0.4 * p),
             }
             hour = rng.choice([8, 12, 18, 19, 20, 21, 22])
+            happened_at = self.stamp(day, hour)
+            created_at = self.stamp(day, min(hour + 1, 23))
+            story = rng.choice(RUPTURE_STORIES[move]).format(who=person)
+            note = (REPAIR_NOTES.get(delay, "We talked it through a few days later.")
+                    if delay is not None and rng.random() < 0.3 else None)
+            if not self.past(happened_at):
+                continue  # later today: it has not happened yet
+            self.rupture_day.add(i)
             out.append(Rupture.create(
-                id=self.uid(), day=day.isoformat(), happened_at=self.stamp(day, hour),
-                created_at=self.stamp(day, min(hour + 1, 23)), my_move=move,
+                id=self.uid(), day=day.isoformat(), happened_at=happened_at,
+                created_at=self.earlier(created_at), my_move=move,
                 intensity=_clamp(rng.gauss(3.2 - 0.8 * p, 0.9), 1, 5),
-                what_happened=rng.choice(RUPTURE_STORIES[move]), people=[person],
-                repaired_on=repaired_on,
-                note=("We talked it through the next evening." if repaired_on
-                      and rng.random() < 0.3 else None),
-                **steps))
+                what_happened=story, people=[person], repaired_on=repaired_on,
+                note=note, **steps))
         return out
 
     def experiments(self) -> tuple[list[Experiment], list[PracticeLog]]:
@@ -218,15 +252,29 @@ class _Gen:
         self.practised: set[int] = set()
         i = rng.randint(10, 25)
         k = rng.randrange(len(library))
-        while i < self.ndays:
+        running_today = False
+        last_index = -1
+        while True:
+            forced = False
+            if i >= self.ndays:
+                if running_today:
+                    break
+                # Nothing is running on the last day: start one a few days before it,
+                # so the demo always has an experiment in progress.
+                i = min(max(last_index + 2, self.ndays - rng.randint(2, 8), 0), self.ndays - 1)
+                forced = True
             item = library[k % len(library)]
             k += 1
             length = int(item.get("days") or 14)
+            target = int(item.get("target_count") or 5)
             start = self.start + dt.timedelta(days=i)
             planned_end = start + dt.timedelta(days=length - 1)
+            if forced:
+                planned_end = max(planned_end, self.end + dt.timedelta(days=3))
             p = i / max(self.ndays - 1, 1)
             belief = _clamp(rng.gauss(75 - 15 * p, 8), 30, 95)
             finished = planned_end < self.end
+            running_today = not finished
             dropped = finished and rng.random() < 0.18
             last = planned_end
             if dropped:
@@ -237,8 +285,7 @@ class _Gen:
                 id=eid, title=item["title"], practice=item["practice"],
                 prediction=item.get("prediction"), belief_before=belief,
                 started_on=start.isoformat(), ends_on=planned_end.isoformat(),
-                target_count=int(item.get("target_count") or 5),
-                created_at=self.stamp(start, 9))
+                target_count=target, created_at=self.earlier(self.stamp(start, 9)))
             if finished:
                 fields.update(
                     status="dropped" if dropped else "completed",
@@ -248,25 +295,42 @@ class _Gen:
                     learned=None if dropped else rng.choice(LEARNED),
                     updated_at=self.stamp(last, 21))
             experiments.append(Experiment.create(fields))
-            chance = 0.3 + 0.25 * p
-            for j in range((last - start).days + 1):
-                index = i + j
-                if index >= self.ndays or self.away[index] or rng.random() >= chance:
-                    continue
-                day = start + dt.timedelta(days=j)
-                done = rng.random() < 0.85 - 0.15 * (self.episode[index] > 0)
-                before = _clamp(rng.gauss(3.2 + 0.4 * (self.episode[index] > 0), 0.8), 0, 5)
-                after = _clamp(before - rng.choice([0, 1, 1, 1, 2]) if done else before, 0, 5)
-                if done:
-                    self.practised.add(index)
-                logs.append(PracticeLog.create(
-                    id=self.uid(), experiment_id=eid, day=day.isoformat(), done=int(done),
-                    distress_before=before if done else None,
-                    distress_after=after if done else None,
-                    note=rng.choice(PRACTICE_NOTES) if rng.random() < 0.25 else None,
-                    created_at=self.stamp(day, rng.choice([10, 13, 19, 21]))))
-            i += (last - start).days + 1 + rng.randint(7, 35)
+            logs += self.practice_logs(eid, i, start, last, length, target, p, dropped)
+            last_index = i + (last - start).days
+            i = last_index + 1 + rng.randint(7, 35)
         return experiments, logs
+
+    def practice_logs(self, eid: str, i: int, start: dt.date, last: dt.date, length: int,
+                      target: int, p: float, dropped: bool) -> list[PracticeLog]:
+        """Logs on some of the days an experiment ran, about as many as its target asks
+        for over those days: sometimes fewer, sometimes a few more, more often later on."""
+        rng = self.rng
+        ran = (last - start).days + 1
+        factor = max(0.2, rng.gauss(0.8 + 0.25 * p, 0.25)) * (0.6 if dropped else 1.0)
+        done_count = int(target * min(ran / length, 1.0) * factor + 0.5)
+        days = [j for j in range(ran) if i + j < self.ndays and not self.away[i + j]]
+        done_count = min(done_count, len(days))
+        missed_count = min(rng.choice([0, 0, 1, 1, 2]), len(days) - done_count)
+        chosen = sorted(rng.sample(days, done_count + missed_count))
+        missed = set(rng.sample(chosen, missed_count))
+        logs = []
+        for j in chosen:
+            index = i + j
+            day = start + dt.timedelta(days=j)
+            done = j not in missed
+            before = _clamp(rng.gauss(3.2 + 0.4 * (self.episode[index] > 0), 0.8), 0, 5)
+            after = _clamp(before - rng.choice([0, 1, 1, 1, 2]) if done else before, 0, 5)
+            note = rng.choice(PRACTICE_NOTES) if rng.random() < 0.25 else None
+            created_at = self.stamp(day, rng.choice([10, 13, 19, 21]))
+            if not self.past(created_at):
+                continue  # later today
+            if done:
+                self.practised.add(index)
+            logs.append(PracticeLog.create(
+                id=self.uid(), experiment_id=eid, day=day.isoformat(), done=int(done),
+                distress_before=before if done else None,
+                distress_after=after if done else None, note=note, created_at=created_at))
+        return logs
 
     def checkins(self) -> list[CheckIn]:
         rng = self.rng
@@ -288,7 +352,9 @@ class _Gen:
             count = 1 if roll < 0.6 else 2 if roll < 0.88 else 3
             hours = sorted(rng.sample([8, 9, 12, 13, 17, 20, 21, 22], count))
             for hour in hours:
-                out.append(self.checkin(day, hour, level, p, i))
+                checkin = self.checkin(day, hour, level, p, i)
+                if self.past(checkin.created_at):  # nothing later today than now
+                    out.append(checkin)
         return out
 
     def checkin(self, day: dt.date, hour: int, level: float, p: float, i: int) -> CheckIn:
@@ -338,6 +404,8 @@ class _Gen:
         note = None
         if rng.random() < 0.18:
             note = rng.choice(NOTES_HARD if hard else NOTES_EASY)
+            # Whoever the note names is among the check-in's people.
+            people += [name for name in NAMED.findall(note) if name not in people]
         return CheckIn.create(
             id=self.uid(), day=day.isoformat(), created_at=self.stamp(day, hour),
             mood=mood,
@@ -350,11 +418,13 @@ class _Gen:
 
 
 def generate(store: Store, years: float = DEFAULT_YEARS, seed: int = DEFAULT_SEED,
-             end: dt.date | None = None) -> DemoSummary:
+             end: dt.date | None = None, now: dt.time | None = None) -> DemoSummary:
     """Write ``years`` of seeded demo data ending ``end`` (default today), in one transaction.
 
-    Raises :class:`DemoError` when the database already has check-ins, so demo data
-    never mixes with someone's own records.
+    ``now`` is the time of day on ``end``: nothing is dated at or after it (default:
+    the clock's time when ``end`` is today, else the end of that day). Raises
+    :class:`DemoError` when the database already has check-ins, so demo data never
+    mixes with someone's own records.
     """
     if years <= 0:
         raise DemoError("--years must be more than 0.")
@@ -363,7 +433,10 @@ def generate(store: Store, years: float = DEFAULT_YEARS, seed: int = DEFAULT_SEE
             f"{store.path} already has check-ins, so no demo data was written (it would "
             "mix with real records). Use --db with a new file, for example "
             "'tracker demo --db demo.db', or 'tracker --demo' for a throwaway one.")
-    gen = _Gen(years, seed, end or clock.today())
+    end = end or clock.today()
+    if now is None:
+        now = clock.now().time() if end == clock.today() else dt.time(23, 59)
+    gen = _Gen(years, seed, end, now)
     gen.days_state()
     ruptures = gen.ruptures()
     experiments, logs = gen.experiments()
@@ -386,10 +459,14 @@ def generate(store: Store, years: float = DEFAULT_YEARS, seed: int = DEFAULT_SEE
     return DemoSummary(gen.ndays, len(checkins), len(experiments), len(logs), len(ruptures))
 
 
-def open_demo_app(years: float = DEMO_APP_YEARS, seed: int = DEFAULT_SEED) -> None:
+def open_demo_app(years: float = DEMO_APP_YEARS, seed: int = DEFAULT_SEED,
+                  run: Callable[[Path], object] | None = None) -> None:
     """Open the app on a throwaway demo database in a new temporary folder.
 
     The user's own database is never opened; the folder is removed afterwards.
+    While it runs, the environment variable ``TRACKER_DEMO`` is "1" (see
+    :data:`DEMO_ENV`), so the app can say that it shows demo data. ``run`` opens the
+    app on a database path (default: ``tracker.app.app.run_app``).
     """
     import shutil
     import tempfile
@@ -397,12 +474,19 @@ def open_demo_app(years: float = DEMO_APP_YEARS, seed: int = DEFAULT_SEED) -> No
     from tracker.store import Store
 
     folder = Path(tempfile.mkdtemp(prefix="tracker-demo-"))
+    previous = os.environ.get(DEMO_ENV)
+    # The app reads this to say on screen that it shows throwaway demo data.
+    os.environ[DEMO_ENV] = "1"
     try:
         path = folder / "demo.db"
         with Store.open(path) as store:
             generate(store, years=years, seed=seed)
-        from tracker.app.app import run_app
-
-        run_app(path)
+        if run is None:
+            from tracker.app.app import run_app as run
+        run(path)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        if previous is None:
+            os.environ.pop(DEMO_ENV, None)
+        else:
+            os.environ[DEMO_ENV] = previous

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from tracker import analytics, charts, clock
-from tracker.analytics import RuptureDates, Snapshot
+from tracker.analytics import RuptureDates, Snapshot, plural
 from tracker.models import INTENSITY, MOOD, PURSUE, REGULATION, WITHDRAW, Rupture
 
 if TYPE_CHECKING:
@@ -59,10 +59,6 @@ def period_words(since: dt.date, until: dt.date) -> str:
     return f"{long_date(since)} to {long_date(until)} ({days} days)"
 
 
-def _plural(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
-
-
 def _md_escape(text: str) -> str:
     """Keep free text from breaking a table or starting a heading."""
     return " ".join(text.split()).replace("|", "\\|")
@@ -98,14 +94,18 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
     add("## At a glance")
     add("")
     add(f"- **Period:** {period_words(since, until)}.")
-    add(f"- **Consistency:** checked in on {insights.days_checked} of {insights.days} days "
-        f"({_plural(insights.checkins, 'check-in')}).")
+    add(f"- **Consistency:** you checked in on {insights.days_checked:,} of "
+        f"{plural(insights.days, 'day')} ({plural(insights.checkins, 'check-in')}).")
     if insights.previous is not None:
-        prev_rows = snap.rows_between(*insights.previous)
-        add(f"  In the {insights.days} days before: {len(prev_rows)} of {insights.days} days.")
+        prev_checked = len(snap.rows_between(*insights.previous))
+        if insights.days == 1:
+            add("  The day before: " + ("you checked in." if prev_checked else "no check-in."))
+        else:
+            add(f"  In the {insights.days:,} days before: {prev_checked:,} of "
+                f"{insights.days:,} days.")
     running = [e for e in snap.experiments if analytics.overlaps(e, since, until)]
-    add(f"- **Experiments:** {len(running)} ran in this period." if running else
-        "- **Experiments:** none ran in this period.")
+    add(f"- **Experiments:** {plural(len(running), 'experiment')} ran in this period."
+        if running else "- **Experiments:** none ran in this period.")
     add(f"- **Ruptures:** {insights.ruptures.words('period')}")
     add("")
     if not insights.days_checked:
@@ -136,11 +136,15 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
     if insights.days_checked:
         add("## Charts")
         add("")
-        add("Points are daily means (or means of several days when the period is long); "
-            "the line is the 7-day rolling mean; days without a check-in are gaps. "
-            "`x` marks a rupture, `+` a repair.")
-        add("")
         marks = snap.marks()
+        lo, hi = since.isoformat(), until.isoformat()
+        marked = any(lo <= d <= hi or (r is not None and lo <= r <= hi) for d, r in marks)
+        add("Points are daily means (when a column holds several days, their mean, with "
+            "faint dots for the lowest and the highest of those days); the line is the "
+            "7-day rolling mean; days without a check-in are gaps."
+            + (" Above the plot, `x` marks a rupture and `+` under it a repair." if marked
+               else ""))
+        add("")
         for metric in ("regulation", "mood", "intensity"):
             chart = charts.metric_chart(rows, metric, since, until, marks)
             add(f"### {SCALE_TITLES[metric]}")
@@ -172,7 +176,7 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
         end = e.ended_on or e.ends_on
         add(f"### {_md_escape(e.title)}")
         add("")
-        add(f"- **Status:** {e.status}, {long_date(dt.date.fromisoformat(e.started_on))} to "
+        add(f"- **Status:** {analytics.status_words(e.status)}, {long_date(dt.date.fromisoformat(e.started_on))} to "
             f"{long_date(dt.date.fromisoformat(end))}.")
         add(f"- **Practice:** {_md_escape(e.practice)}")
         if e.prediction:
@@ -180,20 +184,23 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
         before = f"{e.belief_before}%" if e.belief_before is not None else "not rated"
         after = f"{e.belief_after}%" if e.belief_after is not None else "not rated yet"
         add(f"- **Belief in the prediction:** {before} before, {after} after.")
-        add(f"- **Practised:** {progress.done} of {progress.target} planned times "
-            f"({_plural(progress.logged, 'log')}).")
+        if progress.done <= progress.target:
+            practised = f"{progress.done:,} of {progress.target:,} planned times"
+        else:
+            practised = f"{plural(progress.done, 'time')} (the aim was {progress.target:,})"
+        add(f"- **Practised:** {practised} ({plural(progress.logged, 'practice log')}).")
         if progress.distress_logs:
             add(f"- **Distress before and after practising:** "
                 f"{analytics.fmt(progress.distress_before)} -> "
                 f"{analytics.fmt(progress.distress_after)} on average "
-                f"({_plural(progress.distress_logs, 'log')}, 0 none to 5 extreme).")
+                f"({plural(progress.distress_logs, 'log')}, 0 none to 5 extreme).")
         comparison = by_id.get(e.id)
         if comparison is not None:
             add(f"- **Regulation, practised days and other days:** {comparison.words()}")
         if e.outcome:
             add(f"- **Outcome:** {_md_escape(e.outcome)}")
         if e.learned:
-            add(f"- **What I learned:** {_md_escape(e.learned)}")
+            add(f"- **What you learned:** {_md_escape(e.learned)}")
         add("")
     if running:
         add("How the practice comparison is counted: an experiment's days run from its start "
@@ -215,14 +222,17 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
     else:
         add(insights.ruptures.words("period"))
         add("")
-        add("| Day | With | My move | Intensity | Repair steps | Repaired | Days to repair |")
+        add("| Day | With | Your move | Intensity | Repair steps | Repaired | Days to repair |")
         add("| --- | --- | --- | ---: | --- | --- | ---: |")
         for r in ruptures[-MAX_RUPTURE_ROWS:]:
             add(_rupture_row(r))
         if len(ruptures) > MAX_RUPTURE_ROWS:
             add("")
-            add(f"The {len(ruptures) - MAX_RUPTURE_ROWS} earlier ruptures of this period are "
-                "left out of the table; the figures above count them all.")
+            left = len(ruptures) - MAX_RUPTURE_ROWS
+            add(f"{'The earlier rupture' if left == 1 else f'The {left:,} earlier ruptures'} "
+                "of this period "
+                f"{'is' if left == 1 else 'are'} left out of the table; the figures above "
+                "count them all.")
         add("")
         stories = [r for r in ruptures[-5:] if r.what_happened]
         if stories:
@@ -246,7 +256,7 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
                                       if n.strip()])
     if needs:
         any_names = True
-        add("- **Needs, in their own words:** " + "; ".join(
+        add("- **Needs, in your words:** " + "; ".join(
             f"\"{_md_escape(_short(n, 80))}\"" + (f" ({c})" if c > 1 else "")
             for n, c in needs[:TOP_NAMES]))
     if not any_names:

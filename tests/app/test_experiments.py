@@ -6,6 +6,8 @@ import asyncio
 import datetime as dt
 
 import pytest
+from textual import events
+from textual.keys import _character_to_key
 from textual.widgets import Input, Static
 
 from tests.conftest import FROZEN_TODAY
@@ -17,6 +19,7 @@ from tracker.app.screens.experiment_form import (
     PracticeLogCard,
     SetAsideDialog,
 )
+from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.experiments import ExperimentsScreen
 from tracker.app.widgets.recordlist import RecordList
 from tracker.models import Experiment, PracticeLog
@@ -50,6 +53,24 @@ async def keys(pilot, *pressed: str) -> None:
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*[("space" if ch == " " else ch) for ch in text])
     await pilot.pause()
+
+
+def burst(app, *parts: str | tuple[str]) -> None:
+    """Post every key at once, before any is handled (as a fast typist or tmux does).
+
+    A string is typed character by character; a 1-tuple is one named key."""
+    for part in parts:
+        if isinstance(part, tuple):
+            app.post_message(events.Key(part[0], None))
+            continue
+        for ch in part:
+            key = ch if ch.isalnum() else _character_to_key(ch)
+            app.post_message(events.Key(key, ch))
+
+
+async def settle(pilot, times: int = 4) -> None:
+    for _ in range(times):
+        await pilot.pause()
 
 
 def experiments(db_path) -> list[Experiment]:
@@ -177,7 +198,7 @@ def test_a_missing_practice_is_explained_and_nothing_is_saved(db_path):
         return str(error.content)
 
     message = drive(db_path, scenario)
-    assert message.startswith("The practice:")
+    assert message == "The practice is needed: write what you will do, in your own words."
     assert experiments(db_path) == []
 
 
@@ -189,7 +210,8 @@ def test_a_belief_above_100_is_refused(db_path):
         assert isinstance(app.screen, ExperimentForm)
         return str(app.screen.query_one("#rf-error", Static).content)
 
-    assert "Belief" in drive(db_path, scenario)
+    assert drive(db_path, scenario) == (
+        "Belief can't be 150: please use a whole number from 0 to 100.")
     assert experiments(db_path) == []
 
 
@@ -228,7 +250,7 @@ def test_active_experiments_come_first_with_progress(db_path, store):
     prompts, detail = drive(db_path, scenario)
     assert prompts[0][0] == active.id
     assert "1 of 5" in prompts[0][1]
-    assert "belief 70% → …" in prompts[0][1]
+    assert "belief 70% at the start" in prompts[0][1]
     assert "day 4 of 14" in prompts[0][1]
     finished = next(p for i, p in prompts if i == done.id)
     assert "belief 70% → 30%" in finished
@@ -425,3 +447,131 @@ def test_support_is_one_key_away_from_the_log_card(db_path, store):
     drive(db_path, scenario)
     [log] = logs(db_path, exp.id)
     assert (log.done, log.distress_before, log.distress_after) == (1, 1, 0)
+
+
+def test_without_a_belief_after_only_the_start_is_shown(db_path, store):
+    dropped = seed_experiment(store, title="Set aside one", belief_before=60, status="dropped",
+                              ended_on="2026-11-27")
+    active = seed_experiment(store, title="Running one")
+
+    async def scenario(app, pilot):
+        await keys(pilot, "e")
+        listing = app.screen.query_one("#exp-list", RecordList)
+        details = {}
+        for exp in (dropped, active):
+            listing.highlight_record(exp.id)
+            await pilot.pause()
+            details[exp.id] = str(app.screen.query_one("#exp-detail-text", Static).content)
+        return {o.id: str(o.prompt) for o in listing.options if o.id}, details
+
+    prompts, details = drive(db_path, scenario)
+    assert "belief 60% at the start" in prompts[dropped.id]
+    assert "belief 70% at the start" in prompts[active.id]
+    assert "Belief in it: 60% at the start\n" in details[dropped.id]
+    assert "Belief in it: 70% at the start (asked again when you complete it)" in (
+        details[active.id])
+    for text in (*prompts.values(), *details.values()):
+        assert "→ …" not in text and "… at the end" not in text
+
+
+def test_dates_in_other_years_show_the_year(db_path, store):
+    old = seed_experiment(store, title="Long ago", started_on="2020-08-14", days=14,
+                          status="completed", belief_after=40, ended_on="2020-08-27")
+    store.save_practice_log(PracticeLog.create(experiment_id=old.id, day="2020-08-20",
+                                               done=1, distress_before=2, distress_after=1))
+
+    async def scenario(app, pilot):
+        await keys(pilot, "e")
+        listing = app.screen.query_one("#exp-list", RecordList)
+        return (str(listing.get_option(old.id).prompt),
+                str(app.screen.query_one("#exp-detail-text", Static).content))
+
+    prompt, detail = drive(db_path, scenario)
+    assert "completed Thu 27 Aug 2020" in prompt
+    assert "Period: Fri 14 Aug to Thu 27 Aug 2020 (14 days)" in detail
+    assert "Completed Thu 27 Aug 2020" in detail
+    assert "Thu 20 Aug 2020" in detail
+
+
+def test_complete_typed_in_one_burst_lands_in_each_field(db_path, store):
+    """Keys that arrive faster than focus moves (tmux, a paste) still find their field."""
+    exp = seed_experiment(store)
+
+    async def scenario(app, pilot):
+        await keys(pilot, "e", "x")
+        assert isinstance(app.screen, CompleteForm)
+        burst(app, "Waiting was ok", ("tab",), "20", ("tab",),
+              "The moment does not pass that fast", ("ctrl+s",))
+        await settle(pilot)
+        assert isinstance(app.screen, ExperimentsScreen)
+
+    drive(db_path, scenario)
+    [done] = experiments(db_path)
+    assert done.id == exp.id
+    assert (done.status, done.outcome, done.belief_after, done.learned) == (
+        "completed", "Waiting was ok", 20, "The moment does not pass that fast")
+
+
+def test_a_new_experiment_typed_in_one_burst(db_path):
+    async def scenario(app, pilot):
+        await keys(pilot, "e", "n", "enter")
+        assert isinstance(app.screen, ExperimentForm)
+        burst(app, "Ask first", ("enter",), "When I assume, I will ask.", ("tab",),
+              "They will mind.", ("tab",), "80", ("enter",), "3", ("enter",), ("enter",),
+              "7", ("ctrl+s",))
+        await settle(pilot)
+        assert isinstance(app.screen, ExperimentsScreen)
+
+    drive(db_path, scenario)
+    [exp] = experiments(db_path)
+    assert (exp.title, exp.practice, exp.prediction, exp.belief_before, exp.target_count,
+            exp.started_on, exp.ends_on) == (
+        "Ask first", "When I assume, I will ask.", "They will mind.", 80, 3, TODAY,
+        "2026-12-04")
+
+
+def test_the_four_log_keys_in_one_burst(db_path, store):
+    exp = seed_experiment(store)
+
+    async def scenario(app, pilot):
+        await keys(pilot, "e")
+        burst(app, "l", "y", "3", "1")
+        await settle(pilot)
+        assert isinstance(app.screen, ExperimentsScreen)
+
+    drive(db_path, scenario)
+    [log] = logs(db_path, exp.id)
+    assert (log.done, log.distress_before, log.distress_after) == (1, 3, 1)
+
+
+def test_a_note_in_one_burst_on_the_log_card(db_path, store):
+    exp = seed_experiment(store)
+
+    async def scenario(app, pilot):
+        await keys(pilot, "e", "l")
+        burst(app, "n", ("tab",), "Too tired", ("enter",), "2", "2")
+        await settle(pilot)
+        assert isinstance(app.screen, ExperimentsScreen)
+
+    drive(db_path, scenario)
+    [log] = logs(db_path, exp.id)
+    assert (log.done, log.distress_before, log.distress_after, log.note) == (
+        0, 2, 2, "Too tired")
+
+
+def test_leaving_an_edit_says_what_is_lost(db_path, store):
+    exp = seed_experiment(store)
+
+    async def scenario(app, pilot):
+        await keys(pilot, "e", "enter")
+        hint = str(app.screen.query_one(".rf-hint", Static).content)
+        assert "starts it" not in hint and "[b]ctrl+s[/b] saves" in hint
+        await type_text(pilot, "Changed name")
+        await keys(pilot, "escape")
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        await keys(pilot, "y")
+        return dialog.question
+
+    assert drive(db_path, scenario).startswith("Leave without saving your changes?")
+    assert experiments(db_path)[0].title == exp.title

@@ -218,3 +218,22 @@ def test_more_rows_are_loaded_on_request(db_path, store, monkeypatch):
 def test_every_key_has_an_id_and_a_description():
     for binding in HistoryScreen.BINDINGS + CheckInScreen.BINDINGS:
         assert binding.id and binding.description
+
+
+def test_end_and_home_jump_to_the_oldest_and_newest_rows(db_path, store):
+    store.save_checkins(CheckIn.create(mood=1 + i % 5, day=f"2026-10-{1 + i % 28:02d}")
+                        for i in range(60))
+
+    async def scenario(app, pilot):
+        screen = await open_history(app, pilot)
+        table = screen.table
+        table.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        at_end = table.cursor_row
+        await pilot.press("home")
+        await pilot.pause()
+        return at_end, table.cursor_row, table.row_count
+
+    at_end, at_home, rows = drive(db_path, scenario)
+    assert (at_end, at_home) == (rows - 1, 0)

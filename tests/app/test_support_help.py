@@ -5,10 +5,15 @@ from __future__ import annotations
 import asyncio
 import io
 
+import datetime as dt
+
 import pytest
 from rich.console import Console
+from textual import events
 from textual.binding import Binding
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
+
+from tests.conftest import FROZEN_TODAY
 
 from tracker.app.app import SECTIONS, TrackerApp
 from tracker.app.screens import help as help_module
@@ -16,7 +21,7 @@ from tracker.app.screens.help import HelpScreen, group_table, key_groups, key_wo
 from tracker.app.screens.support import SupportScreen
 from tracker.app.screens.support_form import SupportForm
 from tracker.app.widgets.recordlist import RecordList
-from tracker.models import Support
+from tracker.models import CheckIn, Rupture, Support
 from tracker.store import Store
 
 GLOBAL_KEYS = {"t", "c", "h", "e", "r", "g", "s", "question_mark"}
@@ -258,3 +263,71 @@ def test_help_shows_remapped_keys(db_path):
     experiments = next(g for g in groups if g.title == "Experiments")
     assert any(row.keys == ("L (shift+l)",) and row.description == "Log today"
                for row in experiments.rows)
+
+
+def test_support_form_typed_in_one_burst(db_path):
+    """enter moves on as the key arrives, so keys typed fast land in their fields."""
+
+    async def scenario(app, pilot):
+        await keys(pilot, "s", "n")
+        assert isinstance(app.screen, SupportForm)
+        for key, char in [*[(c, c) for c in "Sam"], ("enter", None), ("2", "2"),
+                          *[(c if c.isalnum() else "space", c) for c in "text me"],
+                          ("enter", None), *[(c, c) for c in "nights"], ("enter", None)]:
+            app.post_message(events.Key(key, char))
+        for _ in range(4):
+            await pilot.pause()
+        assert isinstance(app.screen, SupportScreen)
+
+    drive(db_path, scenario)
+    [entry] = supports(db_path)
+    assert (entry.name, entry.kind, entry.how_to_reach, entry.note) == (
+        "Sam", "crisis line", "text me", "nights")
+
+
+def test_a_missing_name_is_asked_for_plainly(db_path):
+    async def scenario(app, pilot):
+        await keys(pilot, "s", "n", "ctrl+s")
+        assert isinstance(app.screen, SupportForm)
+        return str(app.screen.query_one("#rf-error", Static).content)
+
+    assert drive(db_path, scenario) == "Name is needed: write a name, or the name of a line."
+    assert supports(db_path) == []
+
+
+def test_help_says_how_names_complete_in_the_rupture_form():
+    group = next(g for g in key_groups() if g.title == "Ruptures: log or edit")
+    row = next(r for r in group.rows if r.keys == ("tab / enter",))
+    assert "suggested name" in row.description
+
+
+def test_home_and_end_jump_in_the_lists_as_help_says(db_path, store):
+    """The Everywhere group promises home / end in lists: History's table and the
+    record lists (ruptures) both keep that promise."""
+    everywhere = next(g for g in key_groups() if g.title == "Everywhere")
+    assert any(row.keys == ("home / end",) for row in everywhere.rows)
+    for n in range(40):
+        day = (FROZEN_TODAY - dt.timedelta(days=n)).isoformat()
+        store.save_checkin(CheckIn.create(day=day, mood=3))
+    for n in range(3):
+        store.save_rupture(Rupture.create(day=f"2026-11-2{n}", my_move="froze"))
+
+    async def scenario(app, pilot):
+        await keys(pilot, "h")
+        table = app.screen.query_one(DataTable)
+        table.focus()
+        await keys(pilot, "end")
+        history = [table.cursor_row, table.row_count]
+        await keys(pilot, "home")
+        history.append(table.cursor_row)
+        await keys(pilot, "r")
+        listing = app.screen.query_one("#rup-list", RecordList)
+        await keys(pilot, "end")
+        last = listing.highlighted_id
+        await keys(pilot, "home")
+        return history, (last, listing.highlighted_id,
+                         [o.id for o in listing.options if not o.disabled])
+
+    (end_row, rows, home_row), (last, first, ids) = drive(db_path, scenario)
+    assert rows == 40 and end_row == rows - 1 and home_row == 0
+    assert (first, last) == (ids[0], ids[-1])

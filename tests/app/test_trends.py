@@ -6,7 +6,6 @@ import asyncio
 import datetime as dt
 
 import pytest
-from textual.widgets import Static
 
 from tests.conftest import FROZEN_TODAY
 from tracker import demo
@@ -45,7 +44,9 @@ def chart_text(screen: TrendsScreen) -> str:
 
 
 def insights(screen: TrendsScreen) -> str:
-    return str(screen.query_one("#trends-insights-text", Static).render())
+    """The insight paragraphs on screen (hidden spare widgets left out)."""
+    return "\n".join(str(w.render()) for w in screen.query("#trends-insights > Static")
+                     if w.display)
 
 
 def heading(screen: TrendsScreen) -> str:
@@ -219,3 +220,85 @@ def test_charts_fit_the_widget(tmp_path, size):
         return True
 
     assert drive(path, scenario, size=size)
+
+
+@pytest.fixture
+def ten_weeks(tmp_path):
+    """Demo data whose last 90 days have ruptures and repairs (the tallest time chart)."""
+    path = tmp_path / "demo.db"
+    with Store.open(path) as s:
+        demo.generate(s, years=1, seed=5, now=dt.time(10, 24))
+    return path
+
+
+def test_at_80x24_the_chart_leaves_no_blank_rows_and_the_insights_get_them(ten_weeks):
+    async def scenario(app, pilot):
+        screen = await open_trends(app, pilot)
+        view = screen.query_one("#trends-chart", ChartView)
+        box = screen.query_one("#trends-insights")
+        seen = set()
+        for key in "wmq1234":
+            await pilot.press(key)
+            await pilot.pause()
+            lines = chart_text(screen).split("\n")
+            # The chart widget is exactly as tall as the chart it draws...
+            assert view.size.height == len(lines), key
+            # ...and every row of the body goes to the chart or the insights.
+            body = screen.query_one("#trends-body")
+            assert view.outer_size.height + box.outer_size.height + 1 == body.size.height
+            assert box.size.height >= 5, key
+            seen.add(view.size.height)
+        assert len(seen) > 1  # a chart without marks leaves its rows to the insights
+        assert "i: show them all" in str(box.border_title)
+        return True
+
+    assert drive(ten_weeks, scenario)
+
+
+def test_i_gives_the_insights_the_whole_body_and_brings_the_chart_back(ten_weeks):
+    async def scenario(app, pilot):
+        screen = await open_trends(app, pilot)
+        view = screen.query_one("#trends-chart", ChartView)
+        box = screen.query_one("#trends-insights")
+        small = box.size.height
+        await pilot.press("i")
+        await pilot.pause()
+        assert not view.display and app.focused is box
+        assert box.size.height > small + 10
+        assert "scroll" in str(box.border_title)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert box.scroll_y > 0
+        await pilot.press("i")
+        await pilot.pause()
+        assert view.display and box.size.height == small and app.focused is not box
+        # A chart key brings the chart back too.
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        assert view.display and screen.view == "mood"
+        return True
+
+    assert drive(ten_weeks, scenario)
+
+
+def test_wrapped_insight_lines_keep_their_indent(ten_weeks):
+    async def scenario(app, pilot):
+        screen = await open_trends(app, pilot)
+        await pilot.press("q")
+        await pilot.press("i")
+        await pilot.pause()
+        items = [w for w in screen.query("#trends-insights > .item") if w.display]
+        wrapped = [w for w in items if w.size.height > 1]
+        assert wrapped
+        for widget in wrapped:
+            lines = [strip.text for strip in widget.render_lines(widget.region.reset_offset)]
+            assert all(line.startswith("  ") and line[2] != " " for line in lines
+                       if line.strip()), lines
+        headings = [w for w in screen.query("#trends-insights > .heading") if w.display]
+        assert all(not strip.text.startswith(" ")
+                   for w in headings for strip in w.render_lines(w.region.reset_offset))
+        return True
+
+    assert drive(ten_weeks, scenario)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from collections.abc import Iterable
+
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -29,6 +31,9 @@ def _load(target: str):
 
 def _section_factory(target: str):
     def make() -> Screen:
+        # (Do not mark the new screen's _css_update_count as current to skip Textual's
+        # CSS pass: it saves ~50 ms but leaves the first screen's text drawn in the
+        # background colour. tests/app/test_app_shell.py guards against it.)
         return _load(target)()
 
     return make
@@ -41,6 +46,8 @@ class TrackerApp(App):
     CSS_PATH = ["tracker.tcss", "forms.tcss", "sections.tcss", "trends.tcss"]
     TITLE = "tracker"
     MODES = {name: _section_factory(target) for name, target in SECTIONS.items()}
+    # Start in Today directly (not in Textual's blank default screen, then a switch).
+    DEFAULT_MODE = "today"
     BINDINGS = [
         # Section keys are shown in the NavBar under the header, not in the footer.
         Binding("t", "section('today')", "Today", id="today", show=False,
@@ -87,7 +94,6 @@ class TrackerApp(App):
         if saved_theme and saved_theme in self.available_themes:
             self.theme = saved_theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.switch_mode("today")
         self.set_interval(self.REFRESH_SECONDS, self._poll_for_changes)
 
     def on_unmount(self) -> None:
@@ -123,6 +129,30 @@ class TrackerApp(App):
             key = events.Key(event.key, event.character)
             key._tracker_screen = self.screen
             (self.focused or self.screen)._forward_event(key)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette (ctrl+p) lists every action the keys reach from here:
+        the screen's own first, then the app's, then Textual's (theme, quit...)."""
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            # Ours all have ids; Textual's own (focus, scroll, copy) are left out.
+            if not binding.id or not binding.description or not active.enabled:
+                continue
+            title = binding.description
+            if title in seen:
+                continue
+            seen.add(title)
+            key_name = self.get_key_display(binding)
+            help_text = f"key {key_name}" + (f" · {binding.tooltip}" if binding.tooltip else "")
+
+            async def run(action: str = binding.action, node=active.node) -> None:
+                await self.run_action(action, node)
+
+            yield SystemCommand(title, help_text, run)
+        for command in super().get_system_commands(screen):
+            if command.title not in seen:
+                yield command
 
     def refresh_current(self) -> None:
         refresh = getattr(self.screen, "refresh_data", None)

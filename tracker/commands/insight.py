@@ -16,6 +16,8 @@ from tracker.cli import db_option, open_store_or_exit
 CHART_METRICS = ("regulation", "mood", "intensity", "urges", "emotions", "people", "tags",
                  "names", "calendar", "experiments")
 ALIASES = {"pursue": "urges", "withdraw": "urges", "reg": "regulation"}
+DEFAULT_WIDTH = 80
+"""Chart width when printing to a file or a pipe and --width is not given."""
 
 
 def _parse_date(name: str, value: str | None) -> dt.date | None:
@@ -44,7 +46,8 @@ def _use_colour(flag: bool | None) -> bool:
               help="The last N days, today included (default 90).")
 @click.option("--since", metavar="YYYY-MM-DD", help="From this day to today.")
 @click.option("--width", type=click.IntRange(30, 1000), metavar="W",
-              help="Width in characters (default: the terminal's, at most 120).")
+              help="Width in characters (default: the terminal's, at most 120; 80 when "
+                   "printing to a file or a pipe).")
 @click.option("--height", type=click.IntRange(6, 200), metavar="H", default=18,
               show_default=True, help="Height in lines.")
 @click.option("--color/--no-color", "colour", default=None,
@@ -73,7 +76,9 @@ def chart(ctx: click.Context, metric: str, days: int | None, since: str | None,
     if start > today:
         raise click.BadParameter(f"{start} is after today ({today}).", param_hint="--since")
     if width is None:
-        width = min(shutil.get_terminal_size((80, 24)).columns, 120)
+        # --width always wins; without it, a terminal's width (at most 120), else 80.
+        width = (min(shutil.get_terminal_size((80, 24)).columns, 120)
+                 if sys.stdout.isatty() else DEFAULT_WIDTH)
     with open_store_or_exit(ctx) as store:
         snap = load_snapshot(store, today)
         rows = snap.rows_between(start - dt.timedelta(days=analytics.ROLLING_WINDOW - 1), today)
@@ -111,9 +116,10 @@ def chart(ctx: click.Context, metric: str, days: int | None, since: str | None,
 
 
 def _range_title(since: dt.date, until: dt.date) -> str:
+    from tracker.analytics import plural
+
     days = (until - since).days + 1
-    plural = "s" if days != 1 else ""
-    return f"{since.day} {since:%b %Y} to {until.day} {until:%b %Y} ({days} day{plural})"
+    return f"{since.day} {since:%b %Y} to {until.day} {until:%b %Y} ({plural(days, 'day')})"
 
 
 @click.command()

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tracker import clock
 from tracker.models import MOOD, CheckIn, ValidationError, parse_day, parse_rating
 from tracker.portability.importer import (
     ImportPlan,
@@ -43,7 +44,6 @@ from tracker.portability.importer import (
     _TooMany,
     plan_records,
     read_text,
-    steady_today,
 )
 from tracker.store import Store, checkin_row
 
@@ -188,7 +188,7 @@ def prepare_daylio(store: Store, path: Path, mood_map: dict[str, int] | None = N
     unmapped_shown: dict[str, str] = {}
     old_limit = csv.field_size_limit(2**31 - 1)
     try:
-        with steady_today():
+        with clock.held():
             reader = csv.reader(io.StringIO(text, newline=""))
             header = next(reader)
             columns = _columns(path, header)

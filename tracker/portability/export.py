@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tracker import clock
-from tracker.portability.cells import neutralise
+from tracker.portability.cells import FORMULA_STARTS, neutralise
 from tracker.store import Store
 
 MANIFEST = ".tracker-export"
@@ -30,18 +30,23 @@ class ExportError(Exception):
     pass
 
 
-def _csv_cells(row: tuple[Any, ...]) -> list[Any]:
-    return [neutralise(v) if isinstance(v, str) else v for v in row]
+def _csv_rows(rows: Iterable[tuple[Any, ...]], counter: list[int]) -> Iterator[tuple[Any, ...]]:
+    """Rows with their formula-starting text cells neutralised; most rows pass as they are."""
+    starts = FORMULA_STARTS
+    for row in rows:
+        counter[0] += 1
+        if any(type(v) is str and v and v[0] in starts for v in row):
+            yield tuple(neutralise(v) if type(v) is str else v for v in row)
+        else:
+            yield row
 
 
 def write_csv(columns: list[str], rows: Iterable[tuple[Any, ...]], handle: IO[str]) -> int:
     writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow(columns)
-    count = 0
-    for row in rows:
-        writer.writerow(_csv_cells(row))
-        count += 1
-    return count
+    counter = [0]
+    writer.writerows(_csv_rows(rows, counter))
+    return counter[0]
 
 
 def _json_objects(table: str, columns: list[str],

@@ -20,9 +20,10 @@ from textual.widgets import Footer, Header, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tracker import clock
-from tracker.app.screens.record_form import RecordForm
+from tracker.app.screens.record_form import FieldInput, RecordForm
+from tracker.app.widgets.keyorder import OrderedInput, OrderedTextArea
 from tracker.app.widgets.keypick import KeyPick, PickOption, scale_options
-from tracker.app.widgets.progress import day_label
+from tracker.app.widgets.progress import day_label, span_label
 from tracker.models import DISTRESS, Experiment, PracticeLog, ValidationError
 from tracker.shipped import experiment_library
 
@@ -122,6 +123,13 @@ class ExperimentForm(RecordForm[Experiment]):
         "belief_before": "Belief", "started_on": "Start day", "ends_on": "How long",
         "days": "How long", "target_count": "Times to aim for",
     }
+    FIELD_NEEDS = {
+        "title": "give it a short name",
+        "practice": "write what you will do, in your own words",
+        "started_on": "type the day it starts, as YYYY-MM-DD",
+        "ends_on": "type a number of days (e.g. 14) or an end day (YYYY-MM-DD)",
+        "target_count": "type how many times you aim to practise it",
+    }
     HINT = ("Make it yours: change any words. The practice is small and specific: "
             "“When this happens, I will …”. [b]ctrl+s[/b] starts it.")
 
@@ -130,6 +138,13 @@ class ExperimentForm(RecordForm[Experiment]):
         super().__init__()
         self.template = template or {}
         self.existing = existing
+
+    @property
+    def hint(self) -> str:
+        if self.existing is not None:
+            return ("Change any words, the period or the aim; what you logged stays. "
+                    "[b]ctrl+s[/b] saves.")
+        return self.HINT
 
     def compose_fields(self) -> ComposeResult:
         ex, tpl = self.existing, self.template
@@ -147,27 +162,30 @@ class ExperimentForm(RecordForm[Experiment]):
                 got = tpl.get(name, default)
             return "" if got is None else str(got)
 
-        yield _field("Name", Input(value("title"), placeholder="A short name", id="title",
-                                   max_length=120))
+        yield _field("Name", FieldInput(value("title"), placeholder="A short name",
+                                        id="title", max_length=120))
         yield _field("The practice: when this happens, I will …",
-                     TextArea(value("practice"), id="practice", classes="rf-text",
-                              placeholder="When ___ happens, I will ___."))
+                     OrderedTextArea(value("practice"), id="practice", classes="rf-text",
+                                     placeholder="When ___ happens, I will ___."))
         yield _field("What do you predict will happen?",
-                     TextArea(value("prediction"), id="prediction", classes="rf-text",
-                              placeholder="If I do this, I expect …"))
+                     OrderedTextArea(value("prediction"), id="prediction", classes="rf-text",
+                                     placeholder="If I do this, I expect …"))
         with Horizontal(classes="rf-row"):
             yield _field("Belief in it now, 0-100 %",
-                         Input(value("belief_before"), placeholder="e.g. 70", id="belief_before",
-                               type="integer", max_length=3), classes="rf-field rf-half")
+                         FieldInput(value("belief_before"), placeholder="e.g. 70",
+                                    id="belief_before", type="integer", max_length=3),
+                         classes="rf-field rf-half")
             yield _field("Times to aim for",
-                         Input(value("target_count", DEFAULT_TARGET), id="target_count",
-                               type="integer", max_length=4), classes="rf-field rf-half")
+                         FieldInput(value("target_count", DEFAULT_TARGET), id="target_count",
+                                    type="integer", max_length=4), classes="rf-field rf-half")
         with Horizontal(classes="rf-row"):
-            yield _field("Start day", Input(start, id="started_on", placeholder="YYYY-MM-DD",
-                                            max_length=10), classes="rf-field rf-half")
-            yield _field("Days, or an end day", Input(days, id="ends_on",
-                                                      placeholder="14 or YYYY-MM-DD",
-                                                      max_length=10), classes="rf-field rf-half")
+            yield _field("Start day", FieldInput(start, id="started_on",
+                                                 placeholder="YYYY-MM-DD", max_length=10),
+                         classes="rf-field rf-half")
+            yield _field("Days, or an end day", FieldInput(days, id="ends_on",
+                                                           placeholder="14 or YYYY-MM-DD",
+                                                           max_length=10),
+                         classes="rf-field rf-half")
         yield Static("", id="period-hint", classes="rf-note")
 
     def on_mount(self) -> None:
@@ -196,7 +214,7 @@ class ExperimentForm(RecordForm[Experiment]):
             hint.update("Give a number of days (e.g. 14) or an end day (YYYY-MM-DD).")
             return
         end, days = found
-        hint.update(f"Runs {day_label(start.strip())} to {day_label(end)} "
+        hint.update(f"Runs {span_label(start.strip(), end)} "
                     f"({days} day{'s' if days != 1 else ''}).")
 
     def build(self) -> Experiment:
@@ -261,13 +279,18 @@ class CompleteForm(RecordForm[Experiment]):
             context.append(f"At the start you believed the prediction {exp.belief_before}%.")
         yield Static(context, classes="rf-context")
         yield _field("What actually happened?",
-                     TextArea(exp.outcome or "", id="outcome", classes="rf-text"))
+                     OrderedTextArea(exp.outcome or "", id="outcome", classes="rf-text"))
         yield _field("How much do you believe the prediction now? 0-100 %",
-                     Input("" if exp.belief_after is None else str(exp.belief_after),
-                           placeholder="e.g. 30", id="belief_after", type="integer",
-                           max_length=3))
+                     FieldInput("" if exp.belief_after is None else str(exp.belief_after),
+                                placeholder="e.g. 30", id="belief_after", type="integer",
+                                max_length=3))
         yield _field("What did you learn, or what will you take with you?",
-                     TextArea(exp.learned or "", id="learned", classes="rf-text"))
+                     OrderedTextArea(exp.learned or "", id="learned", classes="rf-text"))
+
+    @property
+    def leave_question(self) -> str:
+        return ("Leave without completing it? What you typed here will be lost; "
+                "the experiment stays active.")
 
     def on_mount(self) -> None:
         self.title = "Complete experiment"
@@ -345,6 +368,17 @@ class SetAsideDialog(ModalScreen[str | None]):
 DONE_OPTIONS = [PickOption("y", 1, "yes"), PickOption("n", 0, "not this time")]
 
 
+class NoteInput(OrderedInput):
+    """The log card's note: ``enter`` goes on as the key arrives (to a question still
+    open, or saves), so keys typed after it are not typed into the note."""
+
+    def handle_tab(self, key: str) -> bool:
+        if key == "enter" and isinstance(self.screen, PracticeLogCard):
+            self.screen.next_or_save()
+            return True
+        return super().handle_tab(key)
+
+
 class PracticeLogCard(ModalScreen[PracticeLog | None]):
     """Today's practice in four keys: ``y``/``n``, distress before, distress after.
 
@@ -395,8 +429,8 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
                           None if ex is None else ex.distress_after,
                           allow_skip=True, id="distress_after")
             yield Static("Note (optional)", classes="rf-label")
-            yield Input((ex.note or "") if ex else "", placeholder="Anything to remember",
-                        id="note")
+            yield NoteInput((ex.note or "") if ex else "", placeholder="Anything to remember",
+                            id="note")
             yield Static(
                 "[b]y[/b]/[b]n[/b], then two digits, and it's saved. "
                 "[b]tab[/b] for a note first; [b]enter[/b] saves.",
@@ -412,28 +446,28 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
                 for i in ("done", "distress_before", "distress_after")]
 
     def on_key_pick_picked(self, event: KeyPick.Picked) -> None:
+        # Each pick has already moved focus on (so fast keys land in order); the
+        # answer to "after" saves, or goes back to the question still open.
         event.stop()
-        done, before, after = self.picks
+        done, _before, after = self.picks
         if event.pick is after:
             if done.value is not None:
                 self.action_save()
             else:
                 done.focus()
-        elif event.pick is done:
-            before.focus()
-        else:
-            after.focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def next_or_save(self) -> None:
+        """Enter in the note: to the first question still open, else save."""
+        # Screen.set_focus moves focus now (Widget.focus waits a turn), so keys typed
+        # after this one already find the field it sends them to.
         for pick in self.picks:
             if not pick.filled:
-                pick.focus()
+                self.set_focus(pick)
                 return
         self.action_save()
 
     def action_note(self) -> None:
-        self.query_one("#note", Input).focus()
+        self.set_focus(self.query_one("#note", Input))
 
     def action_save(self) -> None:
         done, before, after = self.picks

@@ -31,8 +31,8 @@ from tracker.app.widgets.progress import (
     day_label,
     experiment_prompt,
     log_line,
-    percent,
     progress_bar,
+    span_label,
 )
 from tracker.app.widgets.recordlist import RecordList
 from tracker.models import Experiment, PracticeLog
@@ -151,14 +151,9 @@ class ExperimentsScreen(SectionScreen):
             text.append("\nPrediction: ", style="bold")
             text.append(exp.prediction + "\n")
         text.append("Belief in it: ", style="bold")
-        if exp.belief_before is None and exp.belief_after is None:
-            text.append("not noted\n")
-        else:
-            after = ("not asked yet" if exp.status == "active" and exp.belief_after is None
-                     else percent(exp.belief_after))
-            text.append(f"{percent(exp.belief_before)} at the start → {after} at the end\n")
+        text.append(belief_detail(exp) + "\n")
         text.append("Period: ", style="bold")
-        text.append(f"{day_label(start)} to {day_label(end)} ({days} days)\n")
+        text.append(f"{span_label(start, end)} ({days} days)\n")
         text.append("Practised: ", style="bold")
         text.append_text(progress_bar(done, exp.target_count))
         text.append(f" {done} of {exp.target_count} times" if done <= exp.target_count
@@ -168,7 +163,8 @@ class ExperimentsScreen(SectionScreen):
                         "logged without it)")
         text.append("\n")
         if exp.status == "completed":
-            text.append(f"\nCompleted {day_label(exp.ended_on or exp.ends_on)}\n", style="bold")
+            text.append(f"\nCompleted {day_label(exp.ended_on or exp.ends_on)}\n",
+                        style="bold")
         elif exp.status == "dropped":
             text.append(f"\nSet aside {day_label(exp.ended_on or exp.ends_on)}. "
                         "What you noticed still counts.\n", style="bold")
@@ -303,3 +299,16 @@ class ExperimentsScreen(SectionScreen):
             f"Delete “{exp.title}” and its practice log? This can't be undone. "
             "(To stop it but keep the record, press a: set aside.)",
             yes="Delete", no="Keep"), callback=answered)
+
+
+def belief_detail(exp: Experiment) -> str:
+    """Belief in the prediction, before and after, without blanks for what wasn't asked."""
+    before, after = exp.belief_before, exp.belief_after
+    if before is None and after is None:
+        return "not noted"
+    if after is None:
+        asked = " (asked again when you complete it)" if exp.status == "active" else ""
+        return f"{before}% at the start{asked}"
+    if before is None:
+        return f"{after}% at the end"
+    return f"{before}% at the start → {after}% at the end"

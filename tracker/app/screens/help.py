@@ -32,7 +32,9 @@ INTRO = (
 MOVING_AROUND: list[tuple[str, str]] = [
     ("ctrl+p", "Command palette: search every action by name"),
     ("tab / shift+tab", "Next / previous field or panel"),
-    ("up / down", "Move through a list; pageup / pagedown / home / end jump"),
+    ("up / down", "Move through a list"),
+    ("pageup / pagedown", "A page up or down in a list"),
+    ("home / end", "The first / last in a list (in History: newest / oldest shown)"),
     ("escape", "Close a form, dialog or this help"),
 ]
 

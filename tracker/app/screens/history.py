@@ -115,8 +115,13 @@ def _value(number: int | None) -> Text:
 class HistoryTable(DataTable, inherit_bindings=False):
     """The check-ins table; ``enter`` is left to the screen (it edits the row)."""
 
+    # home / end jump to the newest / oldest row shown (DataTable's own home / end
+    # scroll sideways, which a table that always fits its width never needs).
     BINDINGS = [b for b in DataTable.BINDINGS
-                if not (isinstance(b, Binding) and b.key == "enter")]
+                if not (isinstance(b, Binding) and b.key in ("enter", "home", "end"))] + [
+        Binding("home", "scroll_top", "Newest", show=False),
+        Binding("end", "scroll_bottom", "Oldest shown", show=False),
+    ]
 
 
 class HistoryScreen(SectionScreen):

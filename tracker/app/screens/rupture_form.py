@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -15,8 +16,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static, TextArea
 
 from tracker import clock
-from tracker.app.screens.record_form import RecordForm
-from tracker.app.widgets.keypick import KeyPick, NameListSuggester, PickOption, scale_options
+from tracker.app.screens.record_form import FieldInput, RecordForm, error_words
+from tracker.app.widgets.keyorder import OrderedTextArea
+from tracker.app.widgets.keypick import (
+    KeyPick,
+    NameListInput,
+    NameListSuggester,
+    PickOption,
+    scale_options,
+)
 from tracker.app.widgets.progress import MOVE_KEYS, MOVE_WORDS
 from tracker.models import MY_MOVES, RUPTURE_INTENSITY, Rupture, ValidationError
 
@@ -43,7 +51,8 @@ class RuptureForm(RecordForm[Rupture]):
 
     HELP_TITLE = "Ruptures: log or edit"
     HELP_EXTRA_KEYS = [
-        ("right", "Accept the suggested name (in With whom)"),
+        ("tab / enter", "With whom: take the suggested name (→ too); "
+                        "with nothing to complete, next field"),
         ("p / w / a / f / o", "My move: pursued, withdrew, attacked, froze, other"),
         ("0-5", "Intensity"),
         ("enter", "Next field (in a one-line field)"),
@@ -51,6 +60,8 @@ class RuptureForm(RecordForm[Rupture]):
     FIELD_LABELS = {"day": "When", "happened_at": "When", "people": "With whom",
                     "what_happened": "What happened", "my_move": "My move",
                     "intensity": "Intensity", "note": "Note"}
+    FIELD_NEEDS = {"my_move": "press p, w, a, f or o for what you did",
+                   "day": "type today, yesterday or a date as YYYY-MM-DD"}
     HINT = ("A rupture is a moment the connection broke. Note it plainly, without "
             "blame; the repair steps come later. [b]ctrl+s[/b] saves.")
 
@@ -66,18 +77,19 @@ class RuptureForm(RecordForm[Rupture]):
             when = ex.day
         yield Vertical(
             Static("When: today, yesterday or YYYY-MM-DD", classes="rf-label"),
-            Input(when, id="day", max_length=10),
+            FieldInput(when, id="day", max_length=10),
             classes="rf-field")
         yield Vertical(
-            Static("With whom (names, separated by commas; → completes)", classes="rf-label"),
-            Input(", ".join(ex.people) if ex else "", id="people",
-                  placeholder="e.g. partner, Sam",
-                  suggester=NameListSuggester(self.people_names)),
+            Static("With whom (names, commas between; tab or enter completes)",
+                   classes="rf-label"),
+            NameListInput(", ".join(ex.people) if ex else "", id="people",
+                          placeholder="e.g. partner, Sam",
+                          suggester=NameListSuggester(self.people_names)),
             classes="rf-field")
         yield Vertical(
             Static("What happened?", classes="rf-label"),
-            TextArea(ex.what_happened or "" if ex else "", id="what_happened",
-                     classes="rf-text", placeholder="A few words are enough"),
+            OrderedTextArea(ex.what_happened or "" if ex else "", id="what_happened",
+                            classes="rf-text", placeholder="A few words are enough"),
             classes="rf-field")
         yield KeyPick("My move: what did I do?", MOVE_OPTIONS, ex.my_move if ex else None,
                       id="my_move", enter_advances=True)
@@ -85,7 +97,7 @@ class RuptureForm(RecordForm[Rupture]):
                       ex.intensity if ex else None, id="intensity", enter_advances=True)
         yield Vertical(
             Static("Anything else? (optional)", classes="rf-label"),
-            TextArea(ex.note or "" if ex else "", id="note", classes="rf-text"),
+            OrderedTextArea(ex.note or "" if ex else "", id="note", classes="rf-text"),
             classes="rf-field")
 
     def on_mount(self) -> None:
@@ -93,13 +105,6 @@ class RuptureForm(RecordForm[Rupture]):
 
     def first_focus(self):
         return self.query_one("#people", Input)
-
-    def on_key_pick_picked(self, event: KeyPick.Picked) -> None:
-        event.stop()
-        if event.pick.id == "my_move":
-            self.query_one("#intensity", KeyPick).focus()
-        else:
-            self.query_one("#note", TextArea).focus()
 
     def build(self) -> Rupture:
         day = parse_when(self.query_one("#day", Input).value)
@@ -160,7 +165,8 @@ class RepairedOnDialog(ModalScreen[Rupture | None]):
             )
         except ValidationError as exc:
             box = self.query_one("#repaired-error", Static)
-            box.update(f"{exc.value or 'That'} doesn't fit: use {exc.allowed}.")
+            box.update(Text(error_words(exc, "The day it was repaired",
+                                        "type today, yesterday or a date as YYYY-MM-DD")))
             box.display = True
             return
         self.dismiss(repaired)

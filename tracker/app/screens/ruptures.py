@@ -18,8 +18,8 @@ from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.rupture_form import RepairedOnDialog, RuptureForm, rupture_data
 from tracker.app.widgets.progress import (
     MOVE_WORDS,
+    ago_words,
     day_label,
-    days_ago_words,
     days_between,
     repair_time_words,
     rupture_prompt,
@@ -70,6 +70,7 @@ class RupturesScreen(SectionScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield NavBar("ruptures")
+        yield Static(id="rup-summary", classes="sec-summary")
         with Container(id="rup-body", classes="sec-body"):
             yield Static(EMPTY, id="rup-empty", classes="card sec-empty")
             yield RecordList(id="rup-list", classes="sec-list")
@@ -93,7 +94,8 @@ class RupturesScreen(SectionScreen):
         self._ruptures = {r.id: r for r in ruptures}
         open_ = [r for r in ruptures if r.repaired_on is None]
         repaired = [r for r in ruptures if r.repaired_on is not None]
-        self.sub_title = summary_words(open_, repaired)
+        summary = self.query_one("#rup-summary", Static)
+        summary.update(summary_words(open_, repaired))
         rows: list[tuple[str | None, Text | str]] = []
         if open_:
             rows.append((None, Text("Not yet repaired", style="bold dim")))
@@ -105,6 +107,7 @@ class RupturesScreen(SectionScreen):
         listing.show_records(rows, keep=listing.highlighted_id)
         empty = not ruptures
         self.query_one("#rup-empty").display = empty
+        summary.display = not empty
         listing.display = not empty
         self.query_one("#rup-detail").display = not empty
         if not empty and self.focused is None:
@@ -233,10 +236,10 @@ def detail_text(rupture: Rupture) -> Text:
     text = Text()
     who = ", ".join(rupture.people) or "someone"
     text.append(f"With {who}\n", style="bold")
-    when = day_label(rupture.day)
+    when = day_label(rupture.day, today)
     if rupture.happened_at[:10] == rupture.day and rupture.happened_at[11:16] != "12:00":
         when += f", {rupture.happened_at[11:16]}"
-    text.append(f"{when} · {days_ago_words(days_between(rupture.day, today))}\n")
+    text.append(f"{when} · {ago_words(rupture.day, today)}\n")
     text.append("My move: ", style="bold")
     text.append(MOVE_WORDS.get(rupture.my_move, rupture.my_move))
     if rupture.intensity is not None:
@@ -259,7 +262,7 @@ def detail_text(rupture: Rupture) -> Text:
         text.append("Not yet repaired. ", style="bold")
         text.append("Press m when it feels repaired (M for another day).")
     else:
-        text.append(f"Repaired {day_label(rupture.repaired_on)}: ", style="bold")
+        text.append(f"Repaired {day_label(rupture.repaired_on, today)}: ", style="bold")
         text.append(repair_time_words(rupture) + ".")
     if rupture.note:
         text.append("\n\nNote\n", style="bold")

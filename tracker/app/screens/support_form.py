@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from tracker import clock
-from tracker.app.screens.record_form import RecordForm
+from tracker.app.screens.record_form import FieldInput, RecordForm
 from tracker.app.widgets.keypick import KeyPick, PickOption
 from tracker.models import SUPPORT_KINDS, Support
 
@@ -26,6 +26,8 @@ class SupportForm(RecordForm[Support]):
     ]
     FIELD_LABELS = {"name": "Name", "kind": "Kind", "how_to_reach": "How to reach",
                     "note": "Note"}
+    FIELD_NEEDS = {"name": "write a name, or the name of a line",
+                   "kind": "press 1, 2, 3 or 4"}
     HINT = ("Only what you write here is shown. For a crisis line, look up the one for "
             "where you live and copy its number exactly. [b]ctrl+s[/b] saves.")
 
@@ -37,18 +39,18 @@ class SupportForm(RecordForm[Support]):
     def compose_fields(self) -> ComposeResult:
         ex = self.existing
         yield Vertical(Static("Name", classes="rf-label"),
-                       Input(ex.name if ex else "", id="name", max_length=120,
-                             placeholder="e.g. Sam, or the name of a crisis line"),
+                       FieldInput(ex.name if ex else "", id="name", max_length=120,
+                                  placeholder="e.g. Sam, or the name of a crisis line"),
                        classes="rf-field")
         yield KeyPick("Kind", KIND_OPTIONS, ex.kind if ex else "person", id="kind",
                       enter_advances=True)
         yield Vertical(Static("How to reach them", classes="rf-label"),
-                       Input((ex.how_to_reach or "") if ex else "", id="how_to_reach",
-                             placeholder="phone, text, chat, hours"),
+                       FieldInput((ex.how_to_reach or "") if ex else "", id="how_to_reach",
+                                  placeholder="phone, text, chat, hours"),
                        classes="rf-field")
         yield Vertical(Static("Note (optional)", classes="rf-label"),
-                       Input((ex.note or "") if ex else "", id="note",
-                             placeholder="e.g. good for late nights"),
+                       FieldInput((ex.note or "") if ex else "", id="note", submits=True,
+                                  placeholder="e.g. good for late nights"),
                        classes="rf-field")
 
     def on_mount(self) -> None:
@@ -57,17 +59,10 @@ class SupportForm(RecordForm[Support]):
     def first_focus(self):
         return self.query_one("#name", Input)
 
-    def on_key_pick_picked(self, event: KeyPick.Picked) -> None:
-        event.stop()
-        self.query_one("#how_to_reach", Input).focus()
-
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         event.prevent_default()  # instead of RecordForm's handler
-        if event.input.id == "note":
-            self.action_save()
-        else:
-            self.focus_next()
+        self.action_save()  # enter in the last field (the others move on by themselves)
 
     def build(self) -> Support:
         data: dict[str, Any] = {

@@ -15,6 +15,7 @@ from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.daystrip import DayStrip, StripDay
 from tracker.models import MOOD, CheckIn
 from tracker.app.widgets.navbar import NavBar
+from tracker.app.widgets.progress import ago_words
 
 WELCOME = (
     "Welcome. This is a quiet place to practise: a short check-in each day, small "
@@ -120,8 +121,7 @@ class TodayScreen(SectionScreen):
         title.display = box.display = bool(open_ruptures)
         lines = []
         for r in open_ruptures:
-            days = (today - dt.date.fromisoformat(r.day)).days
-            when = "today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago"
+            when = ago_words(dt.date.fromisoformat(r.day), today)
             who = ", ".join(r.people) or "someone"
             steps = len(r.steps_taken)
             lines.append(f"With {who}, {when} · {steps} repair step{'s' if steps != 1 else ''} so far")

@@ -3,8 +3,13 @@
 Keys on this screen: ``w m q y a`` choose the range (7, 30, 90, 365 days, all);
 ``1``-``7`` choose the chart (regulation, mood, intensity, urges, names, calendar,
 experiments); ``n`` moves to the next experiment on the experiments chart; ``6``
-again switches the calendar between regulation and mood. (``q`` is a range here,
-not quit.)
+again switches the calendar between regulation and mood; ``i`` gives the insights
+the whole screen (and focuses them, so the arrow keys scroll) and brings the chart
+back. (``q`` is a range here, not quit.)
+
+Layout: the chart takes two thirds of the height, at least what a time chart needs
+at 80x24 (13 rows); the insights take the rest, each paragraph its own widget so
+wrapped lines keep their indent.
 
 Speed: everything is read from the database once into a :class:`Snapshot` (a few
 queries, aggregated in SQL over the ``day`` index) and read again only when the
@@ -19,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -44,9 +48,15 @@ VIEW_LABELS = {"regulation": "Regulation", "mood": "Mood", "intensity": "Intensi
                "experiments": "Experiments"}
 TOP_NAMES = 12
 MAX_PRACTICE_LINES = 12
+INSIGHTS_HINT = "Insights · i: show them all"
+INSIGHTS_HINT_OPEN = "Insights · ↑ ↓ PgUp PgDn: scroll · i: back to the chart"
 
 RANGE_GROUP = Binding.Group("Range", compact=True)
 VIEW_GROUP = Binding.Group("Chart", compact=True)
+
+
+Paragraphs = tuple[tuple[str, Content], ...]
+"""Insights as (kind, text) paragraphs; kind is a CSS class: "title", "heading", "item"."""
 
 
 @dataclass
@@ -54,11 +64,23 @@ class _RangeData:
     since: dt.date
     until: dt.date
     rows: list[dict]
-    insights: Content
+    insights: Paragraphs
 
 
 def _short(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
+
+
+class _Body(Vertical):
+    """The screen's body: when its height changes, the chart's room changes too."""
+
+    def on_resize(self) -> None:
+        self.query_one(ChartView).draw()
+
+
+CHART_MIN_ROWS = 13
+"""A time chart with rupture and repair marks and a two-line legend, at 80x24."""
+INSIGHTS_MIN_ROWS = 5
 
 
 class TrendsScreen(SectionScreen):
@@ -74,6 +96,8 @@ class TrendsScreen(SectionScreen):
         # Not in the footer (it is full at 80 columns); the experiments heading says it.
         Binding("n", "next_experiment", "Next experiment", id="trends-next-experiment",
                 show=False, tooltip="Show the distress chart of the next experiment"),
+        Binding("i", "toggle_insights", "Insights", id="trends-insights",
+                tooltip="Give the insights the whole screen, or bring the chart back"),
     ]
 
     def __init__(self) -> None:
@@ -93,12 +117,23 @@ class TrendsScreen(SectionScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield NavBar("trends")
-        with Vertical(id="trends-body"):
+        with _Body(id="trends-body"):
             yield Static(id="trends-heading")
-            yield ChartView(id="trends-chart")
-            with VerticalScroll(id="trends-insights"):
-                yield Static(id="trends-insights-text")
+            yield ChartView(id="trends-chart", room=self._chart_room)
+            insights = VerticalScroll(id="trends-insights")
+            insights.border_title = INSIGHTS_HINT
+            yield insights
         yield Footer(compact=True, id="trends-footer")
+
+    def _chart_room(self) -> int:
+        """Rows the chart may use: two thirds of the body, at least
+        :data:`CHART_MIN_ROWS`; the insights get the rest (and what a chart leaves)."""
+        body = self.query_one("#trends-body").content_region.height
+        available = body - 1  # the heading
+        if available <= 0:
+            return 0
+        return max(min(CHART_MIN_ROWS, available),
+                   min(available - INSIGHTS_MIN_ROWS, max(CHART_MIN_ROWS, available * 2 // 3)))
 
     # -- data --
 
@@ -148,8 +183,7 @@ class TrendsScreen(SectionScreen):
         insights = analytics.range_insights(snap, since, until, compare=range_key != "a",
                                             max_experiments=MAX_PRACTICE_LINES)
         # Parsed to Content once per range, so a range key only lays it out.
-        text = Content.from_markup(self._insights_text(insights, range_key))
-        data = _RangeData(since, until, rows, text)
+        data = _RangeData(since, until, rows, self._insights_paragraphs(insights, range_key))
         self._ranges[cache_key] = data
         return data
 
@@ -218,8 +252,34 @@ class TrendsScreen(SectionScreen):
         if data.insights is not self._shown_insights:
             # Only when the range (or the data) changed: a chart key leaves it alone.
             self._shown_insights = data.insights
-            self.query_one("#trends-insights-text", Static).update(data.insights)
+            self._show_insights(data.insights)
         self._schedule_warm_up()
+
+    def _show_insights(self, paragraphs: Paragraphs) -> None:
+        """One Static per paragraph, reused from range to range (extras are hidden)."""
+        box = self.query_one("#trends-insights", VerticalScroll)
+        pool = list(box.query_children(Static))
+        new = []
+        for index, (kind, content) in enumerate(paragraphs):
+            if index < len(pool):
+                widget = pool[index]
+                widget.update(content)
+                if not widget.has_class(kind):
+                    widget.set_classes(kind)
+                widget.display = True
+            else:
+                new.append(Static(content, classes=kind))
+        for widget in pool[len(paragraphs):]:
+            widget.display = False
+        if new:
+            box.mount_all(new)
+        box.scroll_home(animate=False)
+
+    @property
+    def insights_text(self) -> str:
+        """The insights shown, as plain text (items indented by two spaces)."""
+        return "\n".join(("  " if kind == "item" else "") + content.plain
+                         for kind, content in (self._shown_insights or ()))
 
     # -- warming the caches while the person looks at the chart --
 
@@ -272,32 +332,47 @@ class TrendsScreen(SectionScreen):
             heading += " · [b]n[/b] next"
         return heading
 
-    def _insights_text(self, ins: analytics.RangeInsights, range_key: str) -> str:
-        lines = [f"[b]{RANGE_WORDS[range_key].capitalize()}[/b] · "
-                 f"{_short(ins.since)} to {_short(ins.until)}",
-                 ins.consistency_words()]
+    def _insights_paragraphs(self, ins: analytics.RangeInsights, range_key: str
+                             ) -> Paragraphs:
+        out: list[tuple[str, Content]] = []
+
+        def heading(markup: str) -> None:
+            out.append(("heading", Content.from_markup(markup)))
+
+        def item(text: str) -> None:
+            out.append(("item", Content(text)))
+
+        out.append(("title", Content.from_markup(
+            f"[b]{RANGE_WORDS[range_key].capitalize()}[/b] · "
+            f"{_short(ins.since)} to {_short(ins.until)}")))
+        out.append(("plain", Content(ins.consistency_words())))
         if range_key == "a":
-            lines += ["", "[b]Averages over everything you've recorded[/b]"]
+            heading("[b]Averages over everything you've recorded[/b]")
         elif ins.previous is None:
-            lines += ["", "[b]Averages[/b] (no check-ins in the range before to compare with)"]
+            heading("[b]Averages[/b] (no check-ins in the range before to compare with)")
         else:
-            lines += ["", f"[b]Compared with the {ins.days} days before[/b] "
-                          f"({_short(ins.previous[0])} to {_short(ins.previous[1])})"]
-        lines += [f"  {escape(w)}" for w in ins.comparison_words()]
-        lines += ["", "[b]Experiments in this range[/b]"]
+            heading(f"[b]Compared with the {ins.days:,} days before[/b] "
+                    f"({_short(ins.previous[0])} to {_short(ins.previous[1])})")
+        for words in ins.comparison_words():
+            item(words)
+        heading("[b]Experiments in this range[/b]")
         if ins.practice:
-            lines += [f"  {escape(w)}" for w in ins.practice_words()]
+            for words in ins.practice_words():
+                item(words)
             if ins.experiments_running > len(ins.practice):
-                lines.append(f"  ... and {ins.experiments_running - len(ins.practice)} earlier "
-                             "experiments ('tracker report' lists them all).")
-            lines.append("  Counted over each experiment's own days (start to end, or today): "
-                         "days practised have a practice log marked done, the other days are "
-                         "the rest; both count only days with a regulation rating. Side by "
-                         "side only: this doesn't show what caused what.")
+                more = ins.experiments_running - len(ins.practice)
+                item(f"... and {analytics.plural(more, 'earlier experiment')} "
+                     "('tracker report' lists them all).")
+            item("Counted over each experiment's own days (start to end, or today): days "
+                 "practised have a practice log marked done, the other days are the rest; "
+                 "both count only days with a regulation rating. Side by side only: this "
+                 "doesn't show what caused what.")
         else:
-            lines.append("  None ran in this range. Press [b]e[/b] to choose one.")
-        lines += ["", "[b]Ruptures and repairs[/b]", f"  {ins.ruptures.words()}"]
-        return "\n".join(lines)
+            out.append(("item", Content.from_markup(
+                "None ran in this range. Press [b]e[/b] to choose one.")))
+        heading("[b]Ruptures and repairs[/b]")
+        item(ins.ruptures.words())
+        return tuple(out)
 
     # -- actions --
 
@@ -310,10 +385,24 @@ class TrendsScreen(SectionScreen):
     def action_view(self, view: str) -> None:
         if view == "calendar" and self.view == "calendar":
             self.calendar_metric = "mood" if self.calendar_metric == "regulation" else "regulation"
-        elif view == self.view:
+        elif view == self.view and not self.has_class("-insights-open"):
             return
+        if self.has_class("-insights-open"):
+            self.action_toggle_insights()  # a chart key brings the chart back
         self.view = view
         self.redraw()
+
+    def action_toggle_insights(self) -> None:
+        """Insights on the whole body (focused, so the keys scroll them), or back."""
+        box = self.query_one("#trends-insights", VerticalScroll)
+        expanded = not self.has_class("-insights-open")
+        self.set_class(expanded, "-insights-open")
+        box.border_title = INSIGHTS_HINT_OPEN if expanded else INSIGHTS_HINT
+        if expanded:
+            box.focus()
+        else:
+            self.set_focus(None)
+            box.scroll_home(animate=False)
 
     def action_next_experiment(self) -> None:
         if self.view != "experiments":

@@ -8,9 +8,17 @@ library) means changing this file and ``charts.py`` only.
 Colours are ANSI names, which Textual maps onto the current theme's palette, so
 dark and light themes both work; with ``NO_COLOR`` Textual drops them and the
 characters (points, lines, ``x`` and ``+`` marks, digits) carry the meaning.
+
+Height: by default a chart is drawn at the widget's own size. Given ``room`` (a
+function returning the rows the screen can give the chart), charts are drawn for
+that many rows and the widget then takes only the rows a time chart uses (a text
+chart such as the calendar keeps the whole room and scrolls), so nothing below a
+chart is left blank.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -37,8 +45,10 @@ class ChartView(VerticalScroll):
     }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None):
+    def __init__(self, *, id: str | None = None, classes: str | None = None,
+                 room: Callable[[], int] | None = None):
         super().__init__(id=id, classes=classes)
+        self._room = room
         self._chart: charts.Chart | None = None
         self._message = ""
         self._drawn_key: tuple[object, ...] | None = None
@@ -67,6 +77,10 @@ class ChartView(VerticalScroll):
 
     def _content_size(self) -> tuple[int, int]:
         size = self.scrollable_content_region.size
+        if self._room is not None:
+            room = self._room()
+            if room > 0:
+                return size.width, room
         return size.width, size.height
 
     def _rendered_for(self, chart: charts.Chart, width: int, height: int) -> tuple[str, Content]:
@@ -108,6 +122,11 @@ class ChartView(VerticalScroll):
         # switching between time charts then repaints the widget and nothing else.
         self.query_one(".chart-text", Static).update(renderable, layout=lines != self._lines)
         self._lines = lines
+        if self._room is not None:
+            fits = self._chart is None or isinstance(self._chart, charts.TimeChart)
+            rows = min(lines, height) if fits else height
+            if self.styles.height is None or self.styles.height.value != rows:
+                self.styles.height = rows
 
     def forget(self) -> None:
         """Drop drawn charts (call when the data behind them changed)."""

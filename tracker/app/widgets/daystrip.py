@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import Static
 
+from tracker.analytics import round_half_up
+
 # Shades from low to high; text labels keep it legible without colour.
 MOOD_STYLES = {1: "bold red", 2: "red", 3: "yellow", 4: "green", 5: "bold green"}
 REG_STYLES = {0: "bold red", 1: "red", 2: "yellow", 3: "yellow", 4: "green", 5: "bold green"}
@@ -54,7 +56,7 @@ class DayStrip(Static):
                 if value is None:
                     text.append("  ·", style="dim")
                 else:
-                    rounded = int(round(value))
+                    rounded = round_half_up(value)  # 2.5 shows as 3, as on paper
                     text.append(f"{rounded:>3}", style=styles.get(rounded, ""))
             text.append("\n")
         text.rstrip()

@@ -2,8 +2,13 @@
 
 :class:`KeyPick` shows a question and its options, each with the key that picks it
 ("y yes  n not this time", "0 none ... 5 extreme"). Pressing an option's key sets the
-value and posts :class:`KeyPick.Picked`; the screen decides where focus goes next.
-Other keys pass through untouched, so footer keys keep working.
+value, moves focus to the next field at once (so keys typed fast land in order) and
+posts :class:`KeyPick.Picked`. Other keys pass through untouched, so footer keys keep
+working.
+
+:class:`NameListInput` takes comma-separated names; ``tab`` or ``enter`` completes
+the name being typed from the known ones (as on the check-in card), and moves on
+when there is nothing to complete.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.suggester import Suggester
 from textual.widget import Widget
+
+from tracker.app.widgets.keyorder import OrderedInput, forward_if_stale
 
 SKIP_KEY = "-"
 
@@ -79,6 +86,7 @@ class KeyPick(Widget, can_focus=True):
         allow_skip: bool = False,
         skip_label: str = "skip",
         enter_advances: bool = False,
+        advance: bool = True,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -89,6 +97,7 @@ class KeyPick(Widget, can_focus=True):
         self.allow_skip = allow_skip
         self.skip_label = skip_label
         self.enter_advances = enter_advances
+        self.advance = advance
         self._by_key = {o.key: o for o in self.options}
         self.set_reactive(KeyPick.value, value)
 
@@ -109,11 +118,23 @@ class KeyPick(Widget, can_focus=True):
         self.value = value
         self.post_message(self.Picked(self, value))
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
+        # A key typed after this pick passed focus on belongs to the field focused now.
+        if forward_if_stale(self, event):
+            return
         if event.key == "enter" and self.enter_advances:
             event.stop()
             event.prevent_default()
             self.screen.focus_next()
+            return
+        if event.key in ("tab", "shift+tab"):
+            # Run the screen's tab key now, not after the key bubbles up, so the keys
+            # typed after it go where it sends focus.
+            active = self.screen.active_bindings.get(event.key)
+            if active is not None and active.enabled:
+                event.stop()
+                event.prevent_default()
+                await self.app.run_action(active.binding.action, active.node)
             return
         char = event.character
         if char is None:
@@ -121,11 +142,16 @@ class KeyPick(Widget, can_focus=True):
         if char in self._by_key:
             event.stop()
             event.prevent_default()
-            self.pick(self._by_key[char].value)
+            self._picked_by_key(self._by_key[char].value)
         elif self.allow_skip and char == SKIP_KEY:
             event.stop()
             event.prevent_default()
-            self.pick(None)
+            self._picked_by_key(None)
+
+    def _picked_by_key(self, value: Any) -> None:
+        self.pick(value)
+        if self.advance:
+            self.screen.focus_next()
 
     def on_click(self, event: events.Click) -> None:
         self.focus()
@@ -183,7 +209,8 @@ class NameListSuggester(Suggester):
         super().__init__(use_cache=False, case_sensitive=True)
         self.names = sorted(set(names), key=str.casefold)
 
-    async def get_suggestion(self, value: str) -> str | None:
+    def complete(self, value: str) -> str | None:
+        """``value`` with its last name completed, or None if nothing to add."""
         head, sep, last = value.rpartition(",")
         stem = last.lstrip()
         if not stem:
@@ -195,3 +222,32 @@ class NameListSuggester(Suggester):
                     return None
                 return value + name[len(stem):]
         return None
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return self.complete(value)
+
+
+class NameListInput(OrderedInput):
+    """Comma-separated names; ``tab`` or ``enter`` takes the greyed completion (``→``
+    too), or moves to the next field when there is nothing to complete.
+
+    Both are handled as the key arrives, so names typed fast stay in order.
+    """
+
+    def handle_tab(self, key: str) -> bool:
+        if key in ("tab", "enter") and self._take_completion():
+            return True
+        if key == "enter":
+            self.screen.focus_next()
+            return True
+        return super().handle_tab(key)
+
+    def _take_completion(self) -> bool:
+        if not self.cursor_at_end or not isinstance(self.suggester, NameListSuggester):
+            return False
+        completed = self.suggester.complete(self.value)
+        if completed is None:
+            return False
+        self.value = completed + ", "
+        self.cursor_position = len(self.value)
+        return True

@@ -169,13 +169,18 @@ class NamesField(Widget):
     def on_input_changed(self, event: Input.Changed) -> None:
         self._show_known(event.value)
 
+    def on_resize(self) -> None:
+        self._show_known(self.input.value)
+
     def _show_known(self, value: str) -> None:
         found = self.suggester.matches(value)
         _, word = _current_word(value)
         line = Text(no_wrap=True, overflow="ellipsis")
         if found:
-            line.append("known: " if not word else "tab takes: ")
-            line.append(" · ".join(found[:12]))
+            prefix = "known: " if not word else "tab takes: "
+            line.append(prefix)
+            room = self.content_size.width - LABEL_WIDTH - 2 - len(prefix)
+            line.append(_fit_names(found, room))
         elif word:
             line.append(f"'{word}' is new: it will be added")
         elif self.known:
@@ -183,3 +188,18 @@ class NamesField(Widget):
         else:
             line.append("type names, commas between them")
         self.query_one(".names-known", Static).update(line)
+
+
+def _fit_names(names: Sequence[str], width: int) -> str:
+    """As many whole names as fit in ``width`` cells, then "+N more" (never cut a name)."""
+    if width <= 0:  # not laid out yet
+        width = 60
+    shown: list[str] = []
+    for i, name in enumerate(names):
+        rest = len(names) - i - 1
+        candidate = " · ".join([*shown, name])
+        tail = f" · +{rest} more" if rest else ""
+        if len(candidate) + len(tail) > width and shown:
+            return " · ".join(shown) + f" · +{len(names) - len(shown)} more"
+        shown.append(name)
+    return " · ".join(shown)

@@ -11,6 +11,7 @@ import datetime as dt
 
 from rich.text import Text
 
+from tracker import clock
 from tracker.models import MY_MOVES, REPAIR_STEPS, Experiment, PracticeLog, Rupture
 
 MOVE_WORDS = {
@@ -26,23 +27,50 @@ MOVE_KEYS = {"pursued": "p", "withdrew": "w", "attacked": "a", "froze": "f", "ot
 assert set(MOVE_KEYS) == set(MY_MOVES)
 
 
-def day_label(day: str | dt.date) -> str:
-    """``Sat 28 Nov``."""
+def day_label(day: str | dt.date, today: dt.date | None = None) -> str:
+    """``Sat 28 Nov`` in the current year, ``Fri 3 Feb 2023`` in any other."""
     d = dt.date.fromisoformat(day) if isinstance(day, str) else day
-    return f"{d:%a} {d.day} {d:%b}"
+    label = f"{d:%a} {d.day} {d:%b}"
+    return label if d.year == (today or clock.today()).year else f"{label} {d.year}"
 
+
+
+def span_label(first: str | dt.date, last: str | dt.date, today: dt.date | None = None) -> str:
+    """``Sun 8 Nov to Sat 21 Nov 2025``: the year once, when both days share it."""
+    start = dt.date.fromisoformat(first) if isinstance(first, str) else first
+    end = dt.date.fromisoformat(last) if isinstance(last, str) else last
+    head = (f"{start:%a} {start.day} {start:%b}" if start.year == end.year
+            else day_label(start, today))
+    return f"{head} to {day_label(end, today)}"
 
 def days_between(first: str, last: str | dt.date) -> int:
     end = dt.date.fromisoformat(last) if isinstance(last, str) else last
     return (end - dt.date.fromisoformat(first)).days
 
 
-def days_ago_words(days: int) -> str:
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def ago_words(day: str | dt.date, today: dt.date | None = None) -> str:
+    """How long ago ``day`` was, plainly: "today", "3 days ago", "5 months ago",
+    "3 years, 9 months ago" (whole calendar months, never rounded up)."""
+    d = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    today = today or clock.today()
+    days = (today - d).days
     if days <= 0:
         return "today"
     if days == 1:
         return "yesterday"
-    return f"{days} days ago"
+    months = (today.year - d.year) * 12 + today.month - d.month - (today.day < d.day)
+    if months < 2:
+        return f"{days} days ago"
+    years, months = divmod(months, 12)
+    if not years:
+        return f"{_plural(months, 'month')} ago"
+    if not months:
+        return f"{_plural(years, 'year')} ago"
+    return f"{_plural(years, 'year')}, {_plural(months, 'month')} ago"
 
 
 def repair_time_words(rupture: Rupture) -> str:
@@ -77,9 +105,15 @@ def percent(value: int | None) -> str:
 
 
 def belief_words(exp: Experiment) -> str:
-    if exp.belief_before is None and exp.belief_after is None:
+    """"belief 70% → 30%"; "belief 70% at the start" until it is asked again."""
+    before, after = exp.belief_before, exp.belief_after
+    if before is None and after is None:
         return "belief not noted"
-    return f"belief {percent(exp.belief_before)} → {percent(exp.belief_after)}"
+    if after is None:
+        return f"belief {before}% at the start"
+    if before is None:
+        return f"belief {after}% at the end"
+    return f"belief {before}% → {after}%"
 
 
 def period_words(exp: Experiment, today: dt.date) -> str:
@@ -88,9 +122,9 @@ def period_words(exp: Experiment, today: dt.date) -> str:
     end = dt.date.fromisoformat(exp.ends_on)
     length = (end - start).days + 1
     if exp.status != "active":
-        return f"{day_label(start)} to {day_label(end)}"
+        return span_label(start, end, today)
     if today < start:
-        return f"starts {day_label(start)}"
+        return f"starts {day_label(start, today)}"
     if today > end:
         return "period over: x completes it"
     return f"day {(today - start).days + 1} of {length}"
@@ -116,9 +150,9 @@ def experiment_prompt(exp: Experiment, done: int, today_log: PracticeLog | None,
         else:
             text.append(" · today: " + ("practised" if today_log.done else "logged"))
     elif exp.status == "completed":
-        text.append(f"completed {day_label(exp.ended_on or exp.ends_on)}", style="dim")
+        text.append(f"completed {day_label(exp.ended_on or exp.ends_on, today)}", style="dim")
     else:
-        text.append(f"set aside {day_label(exp.ended_on or exp.ends_on)}", style="dim")
+        text.append(f"set aside {day_label(exp.ended_on or exp.ends_on, today)}", style="dim")
     return text
 
 
@@ -133,27 +167,29 @@ def distress_words(log: PracticeLog) -> str:
 
 def log_line(log: PracticeLog) -> Text:
     text = Text()
-    text.append(f"{day_label(log.day):<11}", style="bold")
+    label = day_label(log.day)
+    text.append(f"{label:<11}" if len(label) < 11 else f"{label:<16}", style="bold")
     text.append(f"{'done' if log.done else 'not this time':<14}")
     text.append(distress_words(log))
     if log.note:
-        text.append("\n" + " " * 11)
+        text.append("\n" + " " * (11 if len(label) < 11 else 16))
         text.append(log.note, style="italic")
     return text
 
 
 def rupture_prompt(rupture: Rupture, today: dt.date) -> Text:
-    """Lines for the rupture list: with whom and when, my move, the repair so far."""
+    """Three lines for the rupture list: with whom and when, my move and the repair
+    so far, what happened (on one line: the list cuts it at its real width)."""
     text = Text()
     who = ", ".join(rupture.people) or "someone"
     if rupture.repaired_on is None:
         text.append("○ ", style="bold")
         text.append(f"With {who}", style="bold")
-        text.append(f" · {days_ago_words(days_between(rupture.day, today))}")
+        text.append(f" · {ago_words(rupture.day, today)}")
     else:
         text.append("✓ ", style="bold")
         text.append(f"With {who}", style="bold")
-        text.append(f" · {day_label(rupture.day)} · {repair_time_words(rupture)}")
+        text.append(f" · {day_label(rupture.day, today)} · {repair_time_words(rupture)}")
     text.append("\n  ")
     text.append(f"I {rupture.my_move}")
     if rupture.intensity is not None:
@@ -161,9 +197,5 @@ def rupture_prompt(rupture: Rupture, today: dt.date) -> Text:
     steps = len(rupture.steps_taken)
     text.append(f" · repair steps: {steps} of {len(REPAIR_STEPS)}")
     if rupture.what_happened:
-        # Short, so each record stays two lines at 80 columns; details show it all.
-        first = " ".join(rupture.what_happened.split())
-        if len(first) > 36:
-            first = first[:35].rstrip(" ,;.") + "…"
-        text.append(f"\n  {first}", style="italic")
+        text.append("\n  " + " ".join(rupture.what_happened.split()), style="italic")
     return text

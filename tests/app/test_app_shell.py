@@ -1,0 +1,136 @@
+"""The app's frame: section keys, the command palette, overlays, the theme."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+from tracker.app.app import TrackerApp
+from tracker.store import Store
+
+
+def sync(test):
+    """Run an async Pilot test with asyncio (no plugin needed)."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+async def _settle(pilot, n: int = 3) -> None:
+    for _ in range(n):
+        await pilot.pause()
+
+
+@sync
+async def test_palette_lists_every_action_of_the_screen_and_runs_it(db_path):
+    app = TrackerApp(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for expected in ("Check in", "History", "Experiments", "Ruptures", "Trends",
+                         "Support", "Help", "Quit", "Theme"):
+            assert expected in titles
+        assert "Focus Next" not in titles  # Textual's plumbing stays out
+        await pilot.press("ctrl+p")
+        await _settle(pilot)
+        await pilot.press(*"history")
+        await _settle(pilot, 6)
+        await pilot.press("enter")
+        await _settle(pilot, 6)
+        assert type(app.screen).__name__ == "HistoryScreen"
+
+
+@sync
+async def test_palette_includes_the_current_screens_own_keys(db_path):
+    from tracker.models import CheckIn
+
+    with Store.open(db_path) as store:
+        store.save_checkin(CheckIn.create(mood=3))
+    app = TrackerApp(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await pilot.press("h")
+        await _settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Filter" in titles and "Delete" in titles
+        assert "Undo delete" not in titles  # nothing to undo yet: not offered
+
+
+@sync
+async def test_section_keys_are_off_on_a_form_so_nothing_half_written_is_left(db_path):
+    app = TrackerApp(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await pilot.press("c")
+        await _settle(pilot)
+        assert type(app.screen).__name__ == "CheckInScreen"
+        await pilot.press("4", "h", "e")  # letters on a rating do not leave the card
+        await _settle(pilot)
+        assert type(app.screen).__name__ == "CheckInScreen"
+        await pilot.press("s")  # support stays one key away
+        await _settle(pilot)
+        assert type(app.screen).__name__ == "SupportScreen"
+
+
+@sync
+async def test_a_section_key_closes_help_instead_of_hiding_it_underneath(db_path):
+    app = TrackerApp(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await pilot.press("question_mark")
+        await _settle(pilot)
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("h")
+        await _settle(pilot)
+        await pilot.press("t")
+        await _settle(pilot)
+        assert type(app.screen).__name__ == "TodayScreen"
+
+
+@sync
+async def test_theme_is_remembered(db_path):
+    app = TrackerApp(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        app.theme = "textual-light"
+        await _settle(pilot)
+    with Store.open(db_path) as store:
+        assert store.get_setting("theme") == "textual-light"
+    again = TrackerApp(db_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        assert again.theme == "textual-light"
+
+
+@sync
+async def test_welcome_text_is_drawn_on_first_launch(db_path):
+    """Regression: the greeting was drawn in the background colour until a redraw."""
+    app = TrackerApp(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        welcome = app.screen.query_one("#welcome")
+        style = welcome.visual_style  # what the text is drawn with
+        assert style.foreground is not None and style.foreground.a > 0
+        assert style.foreground.rgb != style.background.rgb
+        assert "Welcome" in str(welcome.render())
+
+
+@sync
+async def test_today_strip_rounds_halves_up(db_path):
+    """Two check-ins today, mood 4 and 3, regulation 3 and 2: the strip shows 4 and 3."""
+    from tracker.app.widgets.daystrip import DayStrip
+    from tracker.models import CheckIn
+
+    with Store.open(db_path) as store:
+        store.save_checkins([CheckIn.create(mood=4, regulation=3),
+                             CheckIn.create(mood=3, regulation=2)])
+    app = TrackerApp(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        lines = str(app.screen.query_one(DayStrip).render()).splitlines()
+        mood = next(line for line in lines if line.startswith("mood"))
+        regulation = next(line for line in lines if line.startswith("regulation"))
+        assert mood.split()[-1] == "4" and regulation.split()[-1] == "3"
