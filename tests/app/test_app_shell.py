@@ -134,3 +134,12 @@ async def test_today_strip_rounds_halves_up(db_path):
         mood = next(line for line in lines if line.startswith("mood"))
         regulation = next(line for line in lines if line.startswith("regulation"))
         assert mood.split()[-1] == "4" and regulation.split()[-1] == "3"
+
+
+@sync
+async def test_demo_database_says_so_on_today(db_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_DEMO", "1")
+    app = TrackerApp(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        assert "Demo data" in str(app.screen.query_one("#demo-notice").render())

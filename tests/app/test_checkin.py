@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 from textual import events
@@ -15,22 +14,11 @@ from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.widgets.scale import Choice, Scale
 from tracker.models import CheckIn
 from tracker.store import Store
+from tests.app.pilot import drive
 
 TODAY = FROZEN_TODAY.isoformat()
 
 
-def drive(db_path, scenario, size=(80, 24)):
-    """Run the app at ``size``, let ``scenario(app, pilot)`` use it, then close it."""
-
-    async def main():
-        app = TrackerApp(db_path)
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            result = await scenario(app, pilot)
-            await pilot.pause()
-        return result
-
-    return asyncio.run(main())
 
 
 def saved(db_path) -> list[CheckIn]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 
 import pytest
@@ -25,23 +24,12 @@ from tracker.app.widgets.recordlist import RecordList
 from tracker.models import Experiment, PracticeLog
 from tracker.shipped import experiment_library
 from tracker.store import Store
+from tests.app.pilot import drive
 
 TODAY = FROZEN_TODAY.isoformat()
 GLOBAL_KEYS = {"t", "c", "h", "e", "r", "g", "s", "question_mark"}
 
 
-def drive(db_path, scenario, size=(80, 24)):
-    """Run the app at ``size``, let ``scenario(app, pilot)`` use it, then close it."""
-
-    async def main():
-        app = TrackerApp(db_path)
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            result = await scenario(app, pilot)
-            await pilot.pause()
-        return result
-
-    return asyncio.run(main())
 
 
 async def keys(pilot, *pressed: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 
@@ -13,18 +12,9 @@ from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.history import Filter, HistoryScreen, parse_filter
 from tracker.models import CheckIn
 from tracker.store import Store
+from tests.app.pilot import drive
 
 
-def drive(db_path, scenario, size=(80, 24)):
-    async def main():
-        app = TrackerApp(db_path)
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            result = await scenario(app, pilot)
-            await pilot.pause()
-        return result
-
-    return asyncio.run(main())
 
 
 async def open_history(app, pilot) -> HistoryScreen:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 
 import pytest
@@ -21,22 +20,13 @@ from tracker.app.widgets.progress import ago_words, day_label
 from tracker.app.widgets.recordlist import RecordList
 from tracker.models import REPAIR_STEPS, Rupture
 from tracker.store import Store
+from tests.app.pilot import drive
 
 TODAY = FROZEN_TODAY.isoformat()
 YESTERDAY = (FROZEN_TODAY - dt.timedelta(days=1)).isoformat()
 GLOBAL_KEYS = {"t", "c", "h", "e", "r", "g", "s", "question_mark"}
 
 
-def drive(db_path, scenario, size=(80, 24)):
-    async def main():
-        app = TrackerApp(db_path)
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            result = await scenario(app, pilot)
-            await pilot.pause()
-        return result
-
-    return asyncio.run(main())
 
 
 async def keys(pilot, *pressed: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 
 import datetime as dt
@@ -23,20 +22,11 @@ from tracker.app.screens.support_form import SupportForm
 from tracker.app.widgets.recordlist import RecordList
 from tracker.models import CheckIn, Rupture, Support
 from tracker.store import Store
+from tests.app.pilot import drive
 
 GLOBAL_KEYS = {"t", "c", "h", "e", "r", "g", "s", "question_mark"}
 
 
-def drive(db_path, scenario, size=(80, 24)):
-    async def main():
-        app = TrackerApp(db_path)
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            result = await scenario(app, pilot)
-            await pilot.pause()
-        return result
-
-    return asyncio.run(main())
 
 
 async def keys(pilot, *pressed: str) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 
 import pytest
+
+from textual.widgets import Static
 
 from tests.conftest import FROZEN_TODAY
 from tracker import demo
@@ -14,22 +15,13 @@ from tracker.app.screens.trends import TrendsScreen
 from tracker.app.widgets.chart import ChartView
 from tracker.models import CheckIn, Experiment, PracticeLog, Rupture
 from tracker.store import Store
+from tests.app.pilot import drive
 
 
 def day(n: int) -> str:
     return (FROZEN_TODAY - dt.timedelta(days=n)).isoformat()
 
 
-def drive(db_path, scenario, size=(80, 24)):
-    async def main():
-        app = TrackerApp(db_path)
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            result = await scenario(app, pilot)
-            await pilot.pause()
-        return result
-
-    return asyncio.run(main())
 
 
 async def open_trends(app, pilot) -> TrendsScreen:

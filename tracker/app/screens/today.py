@@ -4,6 +4,7 @@ active experiments with today's practice, and ruptures not yet repaired."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -52,6 +53,9 @@ class TodayScreen(SectionScreen):
         yield Header()
         yield NavBar("today")
         with VerticalScroll(id="today-body"):
+            if os.environ.get("TRACKER_DEMO"):  # set by tracker --demo (demo.DEMO_ENV)
+                yield Static("Demo data: nothing here is yours, and it is deleted when you "
+                             "quit.", id="demo-notice", classes="card")
             yield Static(id="welcome", classes="card")
             yield Static(id="consistency", classes="lead")
             yield Static("Last 14 days", classes="section-title")
