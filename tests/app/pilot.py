@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+from textual import events
+from textual.keys import _character_to_key
+
 from tracker.app.app import TrackerApp
+
+GLOBAL_KEYS = {"t", "c", "h", "e", "r", "g", "s", "question_mark"}
+"""The app's keys that work from every section."""
 
 
 def drive(db_path, scenario, size=(80, 24)):
@@ -19,3 +25,27 @@ def drive(db_path, scenario, size=(80, 24)):
         return result
 
     return asyncio.run(main())
+
+
+async def keys(pilot, *pressed: str) -> None:
+    for key in pressed:
+        await pilot.press(key)
+        await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[("space" if ch == " " else ch) for ch in text])
+    await pilot.pause()
+
+
+def burst(app, *parts: str | tuple[str]) -> None:
+    """Post every key at once, before any is handled (as a fast typist or tmux does).
+
+    A string is typed character by character; a 1-tuple is one named key."""
+    for part in parts:
+        if isinstance(part, tuple):
+            app.post_message(events.Key(part[0], None))
+            continue
+        for ch in part:
+            key = ch if ch.isalnum() else _character_to_key(ch)
+            app.post_message(events.Key(key, ch))

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 
-import pytest
 from textual import events
 from textual.widgets import Input, Static, TextArea
 
 from tests.conftest import FROZEN_TODAY
-from tracker.app.app import TrackerApp
 from tracker.app.screens.checkin import CheckInScreen
 from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.widgets.scale import Choice, Scale

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.app.app import TrackerApp
 from tracker.app.screens import history
 from tracker.app.screens.checkin import CheckInScreen
 from tracker.app.screens.dialogs import ConfirmDialog

@@ -5,13 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from textual import events
 from textual.binding import Binding
-from textual.keys import _character_to_key
 from textual.widgets import Input, Static
 
 from tests.conftest import FROZEN_TODAY
-from tracker.app.app import TrackerApp
 from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.record_form import FormBody
 from tracker.app.screens.rupture_form import RepairedOnDialog, RuptureForm
@@ -20,37 +17,12 @@ from tracker.app.widgets.progress import ago_words, day_label
 from tracker.app.widgets.recordlist import RecordList
 from tracker.models import REPAIR_STEPS, Rupture
 from tracker.store import Store
-from tests.app.pilot import drive
+from tests.app.pilot import GLOBAL_KEYS, burst, drive, keys, type_text
 
 TODAY = FROZEN_TODAY.isoformat()
 YESTERDAY = (FROZEN_TODAY - dt.timedelta(days=1)).isoformat()
-GLOBAL_KEYS = {"t", "c", "h", "e", "r", "g", "s", "question_mark"}
 
 
-
-
-async def keys(pilot, *pressed: str) -> None:
-    for key in pressed:
-        await pilot.press(key)
-        await pilot.pause()
-
-
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*[("space" if ch == " " else ch) for ch in text])
-    await pilot.pause()
-
-
-def burst(app, *parts: str | tuple[str]) -> None:
-    """Post every key at once, before any is handled (as a fast typist or tmux does).
-
-    A string is typed character by character; a 1-tuple is one named key."""
-    for part in parts:
-        if isinstance(part, tuple):
-            app.post_message(events.Key(part[0], None))
-            continue
-        for ch in part:
-            key = ch if ch.isalnum() else _character_to_key(ch)
-            app.post_message(events.Key(key, ch))
 
 
 def list_lines(listing: RecordList) -> list[str]:

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Static
 
 from tests.conftest import FROZEN_TODAY
 
-from tracker.app.app import SECTIONS, TrackerApp
+from tracker.app.app import SECTIONS
 from tracker.app.screens import help as help_module
 from tracker.app.screens.help import HelpScreen, group_table, key_groups, key_words
 from tracker.app.screens.support import SupportScreen
@@ -22,22 +22,10 @@ from tracker.app.screens.support_form import SupportForm
 from tracker.app.widgets.recordlist import RecordList
 from tracker.models import CheckIn, Rupture, Support
 from tracker.store import Store
-from tests.app.pilot import drive
-
-GLOBAL_KEYS = {"t", "c", "h", "e", "r", "g", "s", "question_mark"}
+from tests.app.pilot import GLOBAL_KEYS, drive, keys, type_text
 
 
 
-
-async def keys(pilot, *pressed: str) -> None:
-    for key in pressed:
-        await pilot.press(key)
-        await pilot.pause()
-
-
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*[("space" if ch == " " else ch) for ch in text])
-    await pilot.pause()
 
 
 def supports(db_path) -> list[Support]:

@@ -10,7 +10,6 @@ from textual.widgets import Static
 
 from tests.conftest import FROZEN_TODAY
 from tracker import demo
-from tracker.app.app import TrackerApp
 from tracker.app.screens.trends import TrendsScreen
 from tracker.app.widgets.chart import ChartView
 from tracker.models import CheckIn, Experiment, PracticeLog, Rupture
