@@ -125,13 +125,9 @@ def _open_source(path: Path) -> sqlite3.Connection:
 
 def _copy_into(source: sqlite3.Connection, tmp: Path) -> None:
     """Online backup of ``source`` into ``tmp``, left as one self-contained file."""
-    dest = sqlite3.connect(str(tmp))
-    try:
-        source.backup(dest)
-        dest.execute("PRAGMA journal_mode = DELETE")
-        dest.commit()
-    finally:
-        dest.close()
+    from tracker.store import copy_database
+
+    copy_database(source, tmp)
     os.chmod(tmp, 0o600)
     _fsync_path(tmp)
 
@@ -158,16 +154,9 @@ def _write_backup(source: sqlite3.Connection, target: Path, *, replace: bool = F
     return target
 
 
-def quick_check(conn: sqlite3.Connection) -> str | None:
-    """None when the database passes ``PRAGMA quick_check``; else the first problem."""
-    try:
-        rows = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
-    except sqlite3.DatabaseError as exc:
-        return str(exc)
-    return None if rows == ["ok"] else "; ".join(rows[:3])
-
-
 def _checked_source(db_path: Path, source: sqlite3.Connection | None) -> sqlite3.Connection:
+    from tracker.store import quick_check
+
     conn = source or _open_source(db_path)
     problem = quick_check(conn)
     if problem:
@@ -361,7 +350,10 @@ def inspect(path: Path, *, full_check: bool = True) -> BackupInfo:
     The same rules as opening one (SQLite header, size, application id, a schema this
     version knows), plus ``PRAGMA integrity_check``. Only reads the file.
     """
-    from tracker.store import APPLICATION_ID, SCHEMA_VERSION, StoreError, check_sqlite_header
+    from tracker.store import (
+        APPLICATION_ID, SCHEMA_VERSION, StoreError, check_sqlite_header, checkin_span,
+        file_identity, integrity_check,
+    )
 
     path = Path(path)
     if not path.is_file():
@@ -378,9 +370,7 @@ def inspect(path: Path, *, full_check: bool = True) -> BackupInfo:
     except sqlite3.Error as exc:
         raise BackupError(f"{path} cannot be opened ({exc}).") from exc
     try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        app_id, version, tables = file_identity(conn)
         if app_id != APPLICATION_ID:
             raise BackupError(f"{path} is an SQLite database, but not one of tracker's.")
         if version > SCHEMA_VERSION:
@@ -389,12 +379,11 @@ def inspect(path: Path, *, full_check: bool = True) -> BackupInfo:
         if version < 1 or not _REQUIRED_TABLES <= tables:
             raise BackupError(f"{path} is not a complete tracker database (tables missing).")
         if full_check:
-            problems = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+            problems = integrity_check(conn)
             if problems != ["ok"]:
                 raise BackupError(f"{path} fails SQLite's integrity check "
                                   f"({'; '.join(problems[:3])}); it cannot be restored.")
-        count, first, last = conn.execute(
-            "SELECT count(*), min(day), max(day) FROM checkins").fetchone()
+        count, first, last = checkin_span(conn)
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"{path} is damaged ({exc}); it cannot be restored.") from exc
     finally:
@@ -451,11 +440,10 @@ def _retire_journal(db_path: Path) -> None:
         for suffix in ("-wal", "-shm", "-journal"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         return
-    conn = None
+    from tracker.store import leave_wal
+
     try:
-        conn = sqlite3.connect(str(db_path), timeout=2)
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        mode = leave_wal(db_path)
         usable = True
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
@@ -465,9 +453,6 @@ def _retire_journal(db_path: Path) -> None:
         usable, mode = False, ""
     except sqlite3.DatabaseError:
         usable, mode = False, ""
-    finally:
-        if conn is not None:
-            conn.close()
     if usable and mode.lower() != "delete":
         raise BackupError(f"{db_path} is in use by another program (is tracker open in "
                           "another terminal?). Close it and try again; nothing was changed.")

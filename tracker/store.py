@@ -1159,6 +1159,60 @@ def _nocase_key(name: str) -> str:
     return name.translate(_ASCII_FOLD)
 
 
+# --- Whole files (backups and restore ask these; the SQL stays here) ---------------
+
+
+def quick_check(conn: sqlite3.Connection) -> str | None:
+    """None when the database passes ``PRAGMA quick_check``; else the first problems."""
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None if rows == ["ok"] else "; ".join(rows[:3])
+
+
+def file_identity(conn: sqlite3.Connection) -> tuple[int, int, set[str]]:
+    """(application_id, schema version, table names) of an open database file."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    return app_id, version, tables
+
+
+def integrity_check(conn: sqlite3.Connection) -> list[str]:
+    """``PRAGMA integrity_check``'s rows: ``["ok"]`` for a sound file."""
+    return [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+
+
+def checkin_span(conn: sqlite3.Connection) -> tuple[int, str | None, str | None]:
+    """How many check-ins a database file holds, and its first and last day."""
+    return conn.execute("SELECT count(*), min(day), max(day) FROM checkins").fetchone()
+
+
+def copy_database(source: sqlite3.Connection, target: Path) -> None:
+    """SQLite's online backup of ``source`` into ``target``, left as one self-contained
+    file (rollback journal, not WAL), so a copy never needs side files."""
+    dest = sqlite3.connect(str(target))
+    try:
+        source.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")
+        dest.commit()
+    finally:
+        dest.close()
+
+
+def leave_wal(path: Path, *, timeout: float = 2) -> str:
+    """Checkpoint the database at ``path`` and switch it out of WAL (SQLite removes its
+    -wal and -shm); returns the journal mode now in force. Raises sqlite3 errors, e.g.
+    "database is locked" when another program has it open."""
+    conn = sqlite3.connect(str(path), timeout=timeout)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+    finally:
+        conn.close()
+
+
 def open_store(db_path: str | os.PathLike[str] | None = None) -> Store:
     """Open the user's database at the resolved path (``--db``, ``TRACKER_DB``, default)."""
     return Store.open(paths.resolve_db_path(db_path))
