@@ -258,6 +258,15 @@ _first = itemgetter(0)
 
 
 @dataclass
+class CheckinCsvRecords:
+    """What :meth:`Store.checkin_csv_records` returns."""
+
+    columns: list[str]
+    records: list[tuple[Any, ...]]
+    vocabularies: tuple[dict[int, str], dict[int, str], dict[int, str]]
+
+
+@dataclass
 class CheckinBatch:
     """Validated check-ins, flattened for :meth:`Store.insert_checkin_batch`.
 
@@ -1121,6 +1130,51 @@ class Store:
             yield from batch
 
 
+    def checkin_csv_records(self, formula_starts: Sequence[str]) -> CheckinCsvRecords:
+        """Check-ins for a CSV export, with most of the CSV text made by SQLite.
+
+        Each record is ``(day, created_at, id, updated_at, rest, emotions, people,
+        tags)``, sorted by day, time and id. ``rest`` holds the cells from ``mood`` to
+        ``note`` as CSV text: numbers as digits, an empty cell for NULL, text
+        neutralised (one leading apostrophe when it starts with one of
+        ``formula_starts``) and quoted as Python's ``csv`` module quotes
+        (``QUOTE_MINIMAL``). The name columns hold the ids of the check-in's names
+        joined with commas, in no set order, or ``None``; ``vocabularies`` maps the
+        ids to names. ``day``, ``created_at``, ``id`` and ``updated_at`` are the raw
+        column values.
+
+        Why: a Python loop over 100k rows of 17 cells costs more than all the rest
+        of an export (see the README's Performance section).
+        """
+        starts = ", ".join("'" + c.replace("'", "''") + "'" for c in formula_starts)
+
+        def text(x: str) -> str:
+            neutral = (f"(CASE WHEN substr({x}, 1, 1) IN ({starts}) "
+                       f"THEN '''' || {x} ELSE {x} END)")
+            return (f"(CASE WHEN {x} IS NULL THEN NULL "
+                    f"WHEN instr({x}, '\"') "
+                    f"THEN '\"' || replace({neutral}, '\"', '\"\"') || '\"' "
+                    f"WHEN instr({x}, ',') OR instr({x}, char(10)) OR instr({x}, char(13)) "
+                    f"THEN '\"' || {neutral} || '\"' ELSE {neutral} END)")
+
+        conn = self.db.conn
+        types = {r[1]: r[2] for r in conn.execute("PRAGMA table_info(checkins)")}
+        rest = _CHECKIN_COLUMNS[4:]
+        cells = ", ".join(c if types[c] == "INTEGER" else text(c) for c in rest)
+        pattern = ",".join(["%s"] * len(rest))  # printf's %s writes NULL as ''
+        names = ", ".join(f"(SELECT group_concat({key}) FROM {link} WHERE checkin_id = c.id)"
+                          for _, link, key in _CHECKIN_LINKS)
+        records = conn.execute(
+            f"SELECT day, created_at, id, updated_at, printf('{pattern}', {cells}), {names} "
+            "FROM checkins c").fetchall()
+        # ORDER BY day, created_at, id, done here: SQLite's sorter is ~3x slower on
+        # these rows, and code point order is the same as SQLite's UTF-8 byte order.
+        records.sort()
+        vocabularies = tuple(dict(conn.execute(f"SELECT id, name FROM {kind}"))
+                             for kind, _, _ in _CHECKIN_LINKS)
+        columns = [*_CHECKIN_COLUMNS, *(kind for kind, _, _ in _CHECKIN_LINKS)]
+        return CheckinCsvRecords(columns, records, vocabularies)  # type: ignore[arg-type]
+
     def _export_checkins(self) -> Iterator[tuple[Any, ...]]:
         """Check-ins by day and time, each with its emotions, people and tags.
 
@@ -1150,12 +1204,13 @@ class Store:
                 found = ordered.get(names)
                 if found is None:
                     found = ordered[names] = "|".join(sorted(names.split("\x1f"),
-                                                             key=_nocase_key))
+                                                             key=nocase_key))
                 joined[checkin_id] = found
         return joined
 
 
-def _nocase_key(name: str) -> str:
+def nocase_key(name: str) -> str:
+    """The sort key of SQLite's ``COLLATE NOCASE``: ASCII letters folded, then code points."""
     return name.translate(_ASCII_FOLD)
 
 
