@@ -100,6 +100,19 @@ def test_one_action_is_one_transaction(store):
     assert store.checkin_count() == 0
 
 
+def test_a_write_inside_a_write_is_a_savepoint(store):
+    kept, undone = CheckIn.create(mood=3), CheckIn.create(mood=4)
+    with store.write():
+        store._save_checkin(kept)
+        with pytest.raises(RuntimeError):
+            with store.write():
+                store._save_checkin(undone)
+                raise RuntimeError("boom")
+        assert store.db.conn.in_transaction  # the outer transaction goes on
+    assert [c.id for c in store.checkins()] == [kept.id]
+    assert store.db._full is None  # no sqlite-utils needed for it (a 0.1 s import)
+
+
 def test_check_constraints_back_up_validation(store):
     with pytest.raises(sqlite3.IntegrityError):
         store.db.execute("INSERT INTO checkins (id, day, created_at, updated_at, mood) "

@@ -421,6 +421,12 @@ def _plain_text(value: Any, limit: int) -> Any:
     return ...
 
 
+#: parse_names results by (kind, *names as given): an import repeats the same few
+#: hundred sets of names thousands of times. Only valid results are kept (a
+#: ValidationError is raised on every call), and values are strings (hashable).
+_NAMES_SEEN: dict[tuple[Any, ...], tuple[str, ...]] = {}
+
+
 def _canonical_checkin(raw: dict[str, Any]) -> CheckIn | None:
     """The quick path of :meth:`CheckIn.create` for values already in stored form.
 
@@ -470,9 +476,23 @@ def _canonical_checkin(raw: dict[str, Any]) -> CheckIn | None:
     names = []
     for key in ("emotions", "people", "tags"):
         value = get(key)
-        if value is not None and value.__class__ is not list and value.__class__ is not tuple:
+        if not value:
+            if value is not None and value.__class__ is not list and value.__class__ is not tuple:
+                return None
+            names.append(())
+            continue
+        if value.__class__ is not list and value.__class__ is not tuple:
             return None
-        names.append(parse_names(key, value, lower=key == "emotions"))
+        try:
+            known = _NAMES_SEEN.get((key, *value))
+        except TypeError:  # not strings: the full path says what is wrong
+            return None
+        if known is None:
+            known = parse_names(key, value, lower=key == "emotions")
+            if len(_NAMES_SEEN) >= 50_000:  # an import of many distinct names: start over
+                _NAMES_SEEN.clear()
+            _NAMES_SEEN[(key, *value)] = known
+        names.append(known)
     return CheckIn(record_id, day, created, updated, mood, intensity, regulation,  # type: ignore[arg-type]
                    pursue, withdraw, pursue_acted, withdraw_acted, paused, need, note,
                    names[0], names[1], names[2])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -95,6 +96,7 @@ class _Database:
         self.conn.close()
 
 
+_SAVEPOINTS = itertools.count(1)
 _TRANSACTION_WORDS = {"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"}
 
 
@@ -533,9 +535,18 @@ class Store:
         waits (busy timeout) instead of failing half-way.
         """
         conn = self.db.conn
-        if conn.in_transaction:
-            with self.db.atomic():
+        if conn.in_transaction:  # inside a larger write (an import): a savepoint
+            name = f"tracker_{next(_SAVEPOINTS)}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
                 yield self
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
+                raise
+            else:
+                conn.execute(f"RELEASE {name}")
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
