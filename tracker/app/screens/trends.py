@@ -145,6 +145,7 @@ class TrendsScreen(SectionScreen):
             from tracker.report import load_snapshot
 
             self._snapshot = load_snapshot(self.store, today)
+            self.app.keep_long_lived()
             self._token = token
             self._ranges.clear()
             self._charts.clear()
@@ -157,6 +158,7 @@ class TrendsScreen(SectionScreen):
             from tracker.report import load_snapshot
 
             self._snapshot = load_snapshot(self.store, clock.today())
+            self.app.keep_long_lived()
         return self._snapshot
 
     def range_bounds(self, key: str | None = None) -> tuple[dt.date, dt.date]:
@@ -317,6 +319,7 @@ class TrendsScreen(SectionScreen):
                     return
 
     def _schedule_next_step(self) -> None:
+        self.app.keep_long_lived()  # what a step made is kept: a cache entry
         self._warm_timer = self.set_timer(0.01, self._warm_up_step)
 
     def _heading(self, data: _RangeData) -> str:
