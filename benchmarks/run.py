@@ -735,7 +735,7 @@ def main(argv: list[str] | None = None) -> int:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             print(f"\n{label} could not be measured:\n{exc}\n", file=sys.stderr)
             run.rows.append(Row(label, "ERROR", ok=False, note=first[:300]))
-    env = env_before + [f"load average after: "
+    env = env_before + ["load average after: "
                         + ", ".join(f"{x:.1f}" for x in os.getloadavg())
                         + f"; harness took {time.perf_counter() - started:.0f} s"]
     if run.quick:

@@ -11,6 +11,8 @@ import stat
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import tracker_executable
 
 
@@ -214,3 +216,57 @@ def test_unknown_export_table_is_a_usage_error(run_tracker):
     result = run_tracker("export", "--table", "nope")
     assert result.returncode == 2
     assert "nope" in result.stderr and "checkins" in result.stderr
+
+
+# --- tracker alone opens the app without the command-line library ---------------------
+
+
+@pytest.mark.parametrize("args, expected", [
+    ([], (True, None)),
+    (["--db", "my.db"], (True, "my.db")),
+    (["--db=my.db"], (True, "my.db")),
+    (["--db", "my.db", "status"], (False, None)),
+    (["status"], (False, None)),
+    (["--demo"], (False, None)),
+    (["--help"], (False, None)),
+    (["--db"], (False, None)),
+    (["--db", ""], (False, None)),
+    (["--db", "--help"], (False, None)),
+    (["--db="], (False, None)),
+])
+def test_only_a_bare_launch_skips_the_command_line(args, expected):
+    from tracker.launch import app_database
+
+    assert app_database(args) == expected
+
+
+def test_the_app_launch_opens_the_database_once_and_never_imports_click(db_path):
+    """What `tracker --db D` does, up to running the app (swapped for a probe)."""
+    code = (
+        "import sys\n"
+        "import tracker.app.app as app\n"
+        "def probe(path, store=None):\n"
+        "    print('click' in sys.modules, store is not None, store.path == path,\n"
+        "          store.checkin_count())\n"
+        "    store.close()\n"
+        "app.run_app = probe\n"
+        f"sys.argv = ['tracker', '--db', {str(db_path)!r}]\n"
+        "from tracker.launch import main\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "TRACKER_TODAY": "2026-11-28"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "True", "0"]
+    assert db_path.exists()
+
+
+def test_a_bare_launch_on_a_file_that_is_not_ours_says_so(tmp_path, run_tracker):
+    other = tmp_path / "notes.txt"
+    other.write_text("not a database\n")
+    before = other.read_bytes()
+    result = run_tracker(db=other)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: ") and "notes.txt" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert other.read_bytes() == before

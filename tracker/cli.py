@@ -52,11 +52,9 @@ class TrackerGroup(click.Group):
         try:
             return super().invoke(ctx)
         except sqlite3.DatabaseError as exc:
-            from tracker.backup import damaged_message, looks_damaged
+            from tracker.launch import damaged_or_raise
 
-            if not looks_damaged(exc):
-                raise
-            raise click.ClickException(damaged_message(db_path(ctx), str(exc))) from exc
+            raise click.ClickException(damaged_or_raise(db_path(ctx), exc)) from exc
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
@@ -94,38 +92,15 @@ def db_path(ctx: click.Context) -> Path:
 def open_store_or_exit(ctx: click.Context):
     """Open the database, turning a refusal into a clear message and exit code 1.
 
-    Also takes the day's backup at the first use of each day (one ``stat`` once it
-    exists), and makes a damaged file noticed later on (SQLite's "malformed") end
-    with a clear message instead of a traceback.
+    Also takes the day's backup at the first use of each day (see
+    :func:`tracker.launch.open_for_use`, which the app's own launch shares).
     """
-    from tracker.backup import BackupError, DamagedDatabase, daily_backup
-    from tracker.store import Store, StoreError
+    from tracker.launch import OpenProblem, open_for_use
 
-    path = db_path(ctx)
     try:
-        store = Store.open(path, before_migrate=_backup_before_migrate)
-    except StoreError as exc:
+        return open_for_use(db_path(ctx), warn=lambda text: click.echo(text, err=True))
+    except OpenProblem as exc:
         raise click.ClickException(str(exc)) from exc
-    if not store.open_result.created:
-        try:
-            daily_backup(path, source=store.db.conn)
-        except DamagedDatabase as exc:
-            store.close()
-            raise click.ClickException(str(exc)) from exc
-        except (BackupError, OSError) as exc:  # a backup problem must not block a check-in
-            click.echo(f"Warning: today's backup could not be made ({exc}).", err=True)
-    return store
-
-
-def _backup_before_migrate(path: Path, version: int) -> None:
-    """A checked backup before a migration; if it cannot be made, nothing is migrated."""
-    from tracker.backup import BackupError, backup_before_migration
-    from tracker.store import StoreError
-
-    try:
-        backup_before_migration(path, version)
-    except BackupError as exc:
-        raise StoreError(f"{exc} The database was not upgraded.") from exc
 
 
 def fail_validation(exc: ValidationError) -> None:
@@ -157,11 +132,10 @@ def main(ctx: click.Context, db: str | None, demo: bool) -> None:
 
         open_demo_app()
         return
-    store = open_store_or_exit(ctx)
-    store.close()
+    store = open_store_or_exit(ctx)  # (tracker.launch opens the app without click)
     from tracker.app.app import run_app
 
-    run_app(db_path(ctx))
+    run_app(db_path(ctx), store=store)
 
 
 # --- add ---------------------------------------------------------------------------

@@ -457,8 +457,11 @@ class Store:
         path = Path(path)
         created = False
         if not path.exists():
-            _create_private_file(path)
-            created = True
+            try:
+                _create_private_file(path)
+                created = True
+            except FileExistsError:
+                pass  # another process made it a moment ago; migrations allow for that
         elif path.is_dir():
             raise StoreError(f"{path} is a folder; --db needs a file path.")
         check_sqlite_header(path)

@@ -143,3 +143,38 @@ async def test_demo_database_says_so_on_today(db_path, monkeypatch):
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
         assert "Demo data" in str(app.screen.query_one("#demo-notice").render())
+
+
+@sync
+async def test_css_is_parsed_once_at_start_and_again_for_a_new_theme(db_path):
+    """tracker.app.stylesheet keeps parsed CSS while the theme's variables stay the same."""
+    from textual.css.stylesheet import Stylesheet
+
+    from tracker.app.stylesheet import ReusingStylesheet
+
+    parsed: list[object] = []
+    real = Stylesheet._parse_rules
+
+    def counting(self, css, read_from, *args, **kwargs):
+        if read_from not in {key[1] for key in self._parse_cache.keys()}:
+            parsed.append(read_from)
+        return real(self, css, read_from, *args, **kwargs)
+
+    Stylesheet._parse_rules = counting
+    try:
+        app = TrackerApp(db_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _settle(pilot)
+            assert isinstance(app.stylesheet, ReusingStylesheet)
+            ours = [r for r in parsed if str(r[0]).endswith("tracker.tcss")]
+            assert len(ours) == 1  # Textual alone would parse it three times
+            welcome = app.screen.query_one("#welcome")
+            dark = welcome.visual_style.background
+            app.theme = "textual-light"
+            await _settle(pilot)
+            assert len([r for r in parsed if str(r[0]).endswith("tracker.tcss")]) == 2
+            light = app.screen.query_one("#welcome").visual_style
+            assert light.background != dark
+            assert light.foreground.rgb != light.background.rgb
+    finally:
+        Stylesheet._parse_rules = real

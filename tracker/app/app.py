@@ -13,6 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from tracker.app.stylesheet import ReusingStylesheet
 from tracker.store import Store
 
 # Main sections are modes: each keeps its own screen stack and state.
@@ -69,9 +70,19 @@ class TrackerApp(App):
 
     REFRESH_SECONDS = 2.0
 
-    def __init__(self, db_path: str | Path, **kwargs):
+    def __init__(self, db_path: str | Path, store: Store | None = None, **kwargs):
+        """``store``: the database already opened (and backed up today) by the
+        launcher; the app closes it when it ends. Without it the app opens the file."""
         super().__init__(**kwargs)
+        stylesheet = ReusingStylesheet(variables=self.stylesheet._variables)
+        stylesheet.source = self.stylesheet.source.copy()  # (empty until the app runs)
+        self.stylesheet = stylesheet
         self.db_path = Path(db_path)
+        self._data_version = 0
+        if store is not None:
+            self.store = store
+            self._data_version = store.data_version()
+            return
         from tracker.backup import (
             BackupError,
             DamagedDatabase,
@@ -102,6 +113,7 @@ class TrackerApp(App):
         """
         gc.collect(1)
         gc.freeze()
+        gc.enable()  # tracker.launch turns it off while the app starts
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.keep_long_lived)
@@ -216,5 +228,5 @@ class TrackerApp(App):
         self.push_screen(HelpScreen())
 
 
-def run_app(db_path: str | Path) -> None:
-    TrackerApp(db_path).run()
+def run_app(db_path: str | Path, store: Store | None = None) -> None:
+    TrackerApp(db_path, store=store).run()

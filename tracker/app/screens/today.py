@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from tracker import analytics, clock
+from tracker import clock, days
 from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.daystrip import DayStrip, StripDay
 from tracker.models import MOOD, CheckIn
@@ -42,6 +43,19 @@ def checkin_line(c: CheckIn) -> str:
     return line
 
 
+@dataclass(frozen=True)
+class _TodayView:
+    """The texts the home screen shows (compared, so an unchanged screen is left alone)."""
+
+    title: str
+    first_run: bool
+    consistency: str
+    strip: tuple[StripDay, ...]
+    checkins: str
+    experiments: str
+    ruptures: str
+
+
 class TodayScreen(SectionScreen):
     """The home screen."""
 
@@ -50,62 +64,88 @@ class TodayScreen(SectionScreen):
     ]
 
     def compose(self) -> ComposeResult:
+        # Everything is read before the first frame, so the screen is drawn once, whole.
+        view = self._gather()
+        self._shown = view
+        self.title, self.sub_title = view.title, ""
         yield Header()
         yield NavBar("today")
         with VerticalScroll(id="today-body"):
             if os.environ.get("TRACKER_DEMO"):  # set by tracker --demo (demo.DEMO_ENV)
                 yield Static("Demo data: nothing here is yours, and it is deleted when you "
                              "quit.", id="demo-notice", classes="card")
-            yield Static(id="welcome", classes="card")
-            yield Static(id="consistency", classes="lead")
+            welcome = Static(WELCOME, id="welcome", classes="card")
+            welcome.display = view.first_run
+            yield welcome
+            consistency = Static(view.consistency, id="consistency", classes="lead")
+            consistency.display = not view.first_run
+            yield consistency
             yield Static("Last 14 days", classes="section-title")
-            yield DayStrip(id="strip")
+            yield DayStrip(view.strip, id="strip")
             yield Static("Today's check-ins", classes="section-title")
-            yield Static(id="today-checkins")
+            yield Static(view.checkins, id="today-checkins")
             yield Static("Experiments", classes="section-title", id="experiments-title")
-            yield Static(id="today-experiments")
-            yield Static("Ruptures not yet repaired", classes="section-title",
-                         id="ruptures-title")
-            yield Static(id="today-ruptures")
+            yield Static(view.experiments, id="today-experiments")
+            title = Static("Ruptures not yet repaired", classes="section-title",
+                           id="ruptures-title")
+            ruptures = Static(view.ruptures, id="today-ruptures")
+            title.display = ruptures.display = bool(view.ruptures)
+            yield title
+            yield ruptures
         yield Footer(compact=True, show_command_palette=False)
 
+    def on_mount(self) -> None:
+        pass  # compose has shown the data already
+
     def refresh_data(self) -> None:
+        view = self._gather()
+        if view == self._shown:
+            return  # nothing changed: no new layout
+        self._shown = view
+        self.title, self.sub_title = view.title, ""
+        welcome = self.query_one("#welcome", Static)
+        welcome.display = view.first_run
+        consistency = self.query_one("#consistency", Static)
+        consistency.display = not view.first_run
+        consistency.update(view.consistency)
+        self.query_one("#strip", DayStrip).set_days(view.strip)
+        self.query_one("#today-checkins", Static).update(view.checkins)
+        self.query_one("#today-experiments", Static).update(view.experiments)
+        box = self.query_one("#today-ruptures", Static)
+        title = self.query_one("#ruptures-title", Static)
+        title.display = box.display = bool(view.ruptures)
+        box.update(view.ruptures)
+
+    def _gather(self) -> _TodayView:
+        """What the screen shows, read from the store (no widgets touched)."""
         today = clock.today()
-        self.title = f"Today · {today:%A %d %B}"
-        self.sub_title = ""
         store = self.store
         first_run = store.checkin_count() == 0
-        welcome = self.query_one("#welcome", Static)
-        welcome.display = first_run
-        welcome.update(WELCOME)
 
         since14 = (today - dt.timedelta(days=13)).isoformat()
         means = {r["day"]: r for r in store.daily_means(since=since14, until=today.isoformat())}
-        strip = [StripDay(d, (means.get(d.isoformat()) or {}).get("mood"),
-                          (means.get(d.isoformat()) or {}).get("regulation"))
-                 for d in analytics.day_range(today - dt.timedelta(days=13), today)]
-        self.query_one("#strip", DayStrip).set_days(strip)
+        strip = tuple(StripDay(d, (means.get(d.isoformat()) or {}).get("mood"),
+                               (means.get(d.isoformat()) or {}).get("regulation"))
+                      for d in days.day_range(today - dt.timedelta(days=13), today))
 
         since30 = (today - dt.timedelta(days=29)).isoformat()
-        days = store.days_with_checkins(since30, today.isoformat())
-        consistency = self.query_one("#consistency", Static)
-        consistency.display = not first_run
-        consistency.update(analytics.consistency(days, today).words())
-
+        checked = store.days_with_checkins(since30, today.isoformat())
         todays = store.checkins(since=today.isoformat(), until=today.isoformat())
-        self.query_one("#today-checkins", Static).update(
-            "\n".join(checkin_line(c) for c in todays) if todays
-            else "No check-in yet today. Press [b]c[/b] when you're ready.")
+        return _TodayView(
+            title=f"Today · {today:%A %d %B}",
+            first_run=first_run,
+            consistency=days.consistency(checked, today).words(),
+            strip=strip,
+            checkins=("\n".join(checkin_line(c) for c in todays) if todays
+                      else "No check-in yet today. Press [b]c[/b] when you're ready."),
+            experiments=self._experiments_text(today),
+            ruptures=self._ruptures_text(today),
+        )
 
-        self._refresh_experiments(today)
-        self._refresh_ruptures(today)
-
-    def _refresh_experiments(self, today: dt.date) -> None:
+    def _experiments_text(self, today: dt.date) -> str:
         active = self.store.experiments(status="active")
-        box = self.query_one("#today-experiments", Static)
         if not active:
-            box.update("None running. Press [b]e[/b] to choose a small experiment to try.")
-            return
+            return "None running. Press [b]e[/b] to choose a small experiment to try."
         counts = self.store.practice_counts()
         today_logs = self.store.practice_logs(since=today.isoformat(), until=today.isoformat())
         logged_today = {log.experiment_id: log for log in today_logs}
@@ -116,17 +156,14 @@ class TodayScreen(SectionScreen):
             state = ("practised today" if log and log.done else
                      "logged today (not this time)" if log else "not logged today")
             lines.append(f"{exp.title} · {done} of {exp.target_count} · {state}")
-        box.update("\n".join(lines))
+        return "\n".join(lines)
 
-    def _refresh_ruptures(self, today: dt.date) -> None:
-        open_ruptures = self.store.ruptures(unrepaired_only=True)
-        box = self.query_one("#today-ruptures", Static)
-        title = self.query_one("#ruptures-title", Static)
-        title.display = box.display = bool(open_ruptures)
+    def _ruptures_text(self, today: dt.date) -> str:
+        """Ruptures not yet repaired, a line each ("" when there are none)."""
         lines = []
-        for r in open_ruptures:
+        for r in self.store.ruptures(unrepaired_only=True):
             when = ago_words(dt.date.fromisoformat(r.day), today)
             who = ", ".join(r.people) or "someone"
             steps = len(r.steps_taken)
             lines.append(f"With {who}, {when} · {steps} repair step{'s' if steps != 1 else ''} so far")
-        box.update("\n".join(lines))
+        return "\n".join(lines)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import Static
 
-from tracker.analytics import round_half_up
+from tracker.days import round_half_up
 
 # Shades from low to high; text labels keep it legible without colour.
 MOOD_STYLES = {1: "bold red", 2: "red", 3: "yellow", 4: "green", 5: "bold green"}
@@ -27,14 +27,11 @@ class DayStrip(Static):
     """Renders the last N days as three rows: weekday, mood, regulation."""
 
     def __init__(self, days: Sequence[StripDay] = (), **kwargs):
-        super().__init__(**kwargs)
         self.days = list(days)
+        super().__init__(self._render_text(), **kwargs)  # drawn in the first frame
 
     def set_days(self, days: Sequence[StripDay]) -> None:
         self.days = list(days)
-        self.update(self._render_text())
-
-    def on_mount(self) -> None:
         self.update(self._render_text())
 
     def _render_text(self) -> Text:
