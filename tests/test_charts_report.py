@@ -458,7 +458,8 @@ def test_the_apps_ansi_reader_gives_what_richs_decoder_gives():
                             "Tags": [("work", 2)]}),
     ]
     texts = [charts.render(chart, width, 18) for chart in drawn for width in (60, 117)]
-    texts += ["\x1b[32mgreen\nstill green\x1b[0m plain \x1b[2;31mdim red", "no codes"]
+    texts += ["\x1b[32mgreen\nstill green\x1b[0m plain \x1b[2;31mdim red", "no codes",
+              "ab\x0ccd\x1b[31mRED\x1b[0m", "gone\rkept \x1b[32mgreen\x1b[0m\x07"]
     for text in texts:
         ours, theirs = ansi_to_text(text), Text.from_ansi(text, no_wrap=True, end="")
         assert ours.plain == theirs.plain

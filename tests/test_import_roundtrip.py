@@ -434,3 +434,14 @@ def test_ids_and_times_written_outside_the_app_take_the_careful_path(full_store)
     assert '"a,b"' in handle.getvalue() and "'=1+1" in handle.getvalue()
     assert "'@noon" in handle.getvalue()
     assert handle.getvalue() == _reference_checkins_csv(full_store)
+
+
+def test_a_nul_in_a_note_written_outside_the_app_takes_the_careful_path(full_store):
+    with full_store.write():
+        full_store.db.execute("UPDATE checkins SET note = 'x' || char(0) || 'y, z' "
+                              "WHERE day = '2026-11-20'")
+    assert _fast_checkins_csv(full_store) is None
+    handle = io.StringIO(newline="")
+    write_table(full_store, "checkins", "csv", handle)
+    assert handle.getvalue() == _reference_checkins_csv(full_store)
+    assert len(list(csv.reader(io.StringIO(handle.getvalue())))) == 3

@@ -61,3 +61,13 @@ def test_the_quick_path_is_taken_for_exported_values():
     assert models._canonical_checkin(row) == CheckIn.create(None, **row)
     with pytest.raises(ValidationError):
         CheckIn.create({**row, "withdraw_acted": "1"})
+
+
+def test_remembered_names_never_stand_in_for_other_values():
+    """The quick path remembers validated name lists; 1, True and 1.0 are equal as
+    dict keys, so only lists of strings are remembered."""
+    base = {"id": "6f1c1b7e-3b8e-4c36-9a55-6f0e2f2f8a11", "day": "2026-11-20",
+            "created_at": "2026-11-20T08:00:00+01:00", "mood": "3"}
+    for tags in (["1"], [1], [True], [1.0], ["Work ", "work"], ["work"]):
+        quick = CheckIn.create({**base, "tags": tags})
+        assert quick == CheckIn.create(None, **base, tags=tags), tags

@@ -112,3 +112,6 @@ def main() -> None:
         _fail(str(exc))
     except sqlite3.DatabaseError as exc:
         _fail(damaged_or_raise(path, exc))
+    except KeyboardInterrupt:  # ctrl+c before the app took the terminal, as click says it
+        print("Aborted!", file=sys.stderr)
+        sys.exit(1)

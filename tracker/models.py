@@ -483,10 +483,10 @@ def _canonical_checkin(raw: dict[str, Any]) -> CheckIn | None:
             continue
         if value.__class__ is not list and value.__class__ is not tuple:
             return None
-        try:
-            known = _NAMES_SEEN.get((key, *value))
-        except TypeError:  # not strings: the full path says what is wrong
-            return None
+        for name in value:
+            if name.__class__ is not str:  # the full path says what to do with it
+                return None
+        known = _NAMES_SEEN.get((key, *value))
         if known is None:
             known = parse_names(key, value, lower=key == "emotions")
             if len(_NAMES_SEEN) >= 50_000:  # an import of many distinct names: start over

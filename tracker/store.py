@@ -1144,7 +1144,7 @@ class Store:
             yield from batch
 
 
-    def checkin_csv_records(self, formula_starts: Sequence[str]) -> CheckinCsvRecords:
+    def checkin_csv_records(self, formula_starts: Sequence[str]) -> CheckinCsvRecords | None:
         """Check-ins for a CSV export, with most of the CSV text made by SQLite.
 
         Each record is ``(day, created_at, id, updated_at, rest, emotions, people,
@@ -1159,6 +1159,9 @@ class Store:
 
         Why: a Python loop over 100k rows of 17 cells costs more than all the rest
         of an export (see the README's Performance section).
+
+        ``None`` when a text holds a NUL character (only a file edited outside the
+        app can): SQLite's printf would cut the text there.
         """
         starts = ", ".join("'" + c.replace("'", "''") + "'" for c in formula_starts)
 
@@ -1174,6 +1177,10 @@ class Store:
         conn = self.db.conn
         types = {r[1]: r[2] for r in conn.execute("PRAGMA table_info(checkins)")}
         rest = _CHECKIN_COLUMNS[4:]
+        texts = [c for c in rest if types[c] != "INTEGER"]
+        if conn.execute("SELECT EXISTS (SELECT 1 FROM checkins WHERE " + " OR ".join(
+                f"instr(CAST({c} AS BLOB), x'00')" for c in texts) + ")").fetchone()[0]:
+            return None
         cells = ", ".join(c if types[c] == "INTEGER" else text(c) for c in rest)
         pattern = ",".join(["%s"] * len(rest))  # printf's %s writes NULL as ''
         names = ", ".join(f"(SELECT group_concat({key}) FROM {link} WHERE checkin_id = c.id)"

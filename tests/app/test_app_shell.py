@@ -178,3 +178,22 @@ async def test_css_is_parsed_once_at_start_and_again_for_a_new_theme(db_path):
             assert light.foreground.rgb != light.background.rgb
     finally:
         Stylesheet._parse_rules = real
+
+
+@sync
+async def test_today_reads_its_data_once_at_start_and_again_on_return(db_path, monkeypatch):
+    from tracker.app.screens import today
+
+    calls = []
+    real = today.TodayScreen._gather
+    monkeypatch.setattr(today.TodayScreen, "_gather",
+                        lambda self: calls.append(1) or real(self))
+    app = TrackerApp(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        assert len(calls) == 1  # compose; not again for on_mount and the first resume
+        await pilot.press("h")
+        await _settle(pilot)
+        await pilot.press("t")
+        await _settle(pilot)
+        assert len(calls) == 2

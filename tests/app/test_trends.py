@@ -293,3 +293,31 @@ def test_wrapped_insight_lines_keep_their_indent(ten_weeks):
         return True
 
     assert drive(ten_weeks, scenario)
+
+
+
+def test_a_closed_card_is_not_kept_by_the_freezing(db_path):
+    """keep_long_lived(collect=True) unfreezes and collects: a card closed while the
+    trends caches warmed up (and were frozen) is freed when the data next loads."""
+    import gc
+    import weakref
+
+    with Store.open(db_path) as store:
+        store.save_checkins([CheckIn.create(mood=3, day=day(n)) for n in range(1, 28)])
+
+    async def scenario(app, pilot):
+        screen = await open_trends(app, pilot)
+        await pilot.press("c")
+        await pilot.pause(0.2)
+        card = weakref.ref(app.screen)
+        assert card() is not screen
+        await pilot.press("escape")
+        await pilot.pause(0.6)  # warm-up steps freeze what is alive meanwhile
+        app.keep_long_lived()
+        with Store.open(db_path) as store:  # another terminal writes: trends reloads
+            store.save_checkin(CheckIn.create(mood=4))
+        screen.refresh_data()
+        await pilot.pause(0.1)
+        return card() is None and gc.isenabled()
+
+    assert drive(db_path, scenario, size=(100, 30))

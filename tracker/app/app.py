@@ -101,17 +101,26 @@ class TrackerApp(App):
                 pass  # a backup problem must not keep anyone from their check-in
         self._data_version = self.store.data_version()
 
-    def keep_long_lived(self) -> None:
+    def keep_long_lived(self, *, collect: bool = False) -> None:
         """Leave the objects alive now out of Python's later cycle collections.
 
-        The app's widgets and styles, and a trends screen's years of check-ins, live
-        as long as the app. Without this, every full collection walks all of them:
-        with 10 years loaded that paused the app 60-110 ms at random moments, often
-        right after a key (``benchmarks/chart_switch.py``). Reference counting still
-        frees them when they are replaced; the young generations are collected first,
-        so cycles that are already garbage are not kept.
+        The app's widgets and styles, and a trends screen's years of check-ins and
+        drawn charts, live as long as the app. Without this, every full collection
+        walks all of them: with 10 years loaded that paused the app 60-110 ms at
+        random moments, often right after a key (``benchmarks/chart_switch.py``).
+
+        Frozen objects are freed by reference counting as usual, but a cycle among
+        them (a closed dialog's widgets) is only found after they are unfrozen. So
+        ``collect`` (used when trends loads its data, a moment that already takes
+        a while) unfreezes everything and runs one full collection (~45 ms with 10
+        years loaded) before freezing again; in between, the young generations are
+        collected first, so only garbage that had already grown old is kept.
         """
-        gc.collect(1)
+        if collect:
+            gc.unfreeze()
+            gc.collect()
+        else:
+            gc.collect(1)
         gc.freeze()
         gc.enable()  # tracker.launch turns it off while the app starts
 

@@ -85,7 +85,8 @@ class _NameCells(dict[Any, str]):
         if ids is None:
             cell = ""
         else:
-            names = [self.vocabulary[int(i)] for i in ids.split(",")]
+            found = (self.vocabulary.get(int(i)) for i in ids.split(","))
+            names = [n for n in found if n is not None]  # (a JOIN skips a dangling link too)
             cell = csv_cell(TAG_SEPARATOR.join(sorted(names, key=nocase_key)))
         self[ids] = cell
         return cell
@@ -99,7 +100,7 @@ def write_checkins_csv(store: Store, columns: list[str], handle: IO[str]) -> int
     when the table is not as this code expects (then :func:`write_csv` does it).
     """
     found = store.checkin_csv_records(FORMULA_STARTS)
-    if found.columns != columns:
+    if found is None or found.columns != columns:
         return None
     records = found.records
     # day has a CHECK constraint (digits and dashes); the other three are checked

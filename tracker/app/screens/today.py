@@ -67,6 +67,7 @@ class TodayScreen(SectionScreen):
         # Everything is read before the first frame, so the screen is drawn once, whole.
         view = self._gather()
         self._shown = view
+        self._fresh = True  # until the first frame: nothing to read again
         self.title, self.sub_title = view.title, ""
         yield Header()
         yield NavBar("today")
@@ -95,9 +96,16 @@ class TodayScreen(SectionScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        pass  # compose has shown the data already
+        # Textual also calls SectionScreen.on_mount, and the first ScreenResume
+        # follows: both find the data just read in compose.
+        self.call_after_refresh(self._settled)
+
+    def _settled(self) -> None:
+        self._fresh = False
 
     def refresh_data(self) -> None:
+        if self._fresh:
+            return
         view = self._gather()
         if view == self._shown:
             return  # nothing changed: no new layout

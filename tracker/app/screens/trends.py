@@ -145,7 +145,7 @@ class TrendsScreen(SectionScreen):
             from tracker.report import load_snapshot
 
             self._snapshot = load_snapshot(self.store, today)
-            self.app.keep_long_lived()
+            self.app.keep_long_lived(collect=True)  # also frees what earlier freezes kept
             self._token = token
             self._ranges.clear()
             self._charts.clear()
@@ -158,7 +158,7 @@ class TrendsScreen(SectionScreen):
             from tracker.report import load_snapshot
 
             self._snapshot = load_snapshot(self.store, clock.today())
-            self.app.keep_long_lived()
+            self.app.keep_long_lived(collect=True)
         return self._snapshot
 
     def range_bounds(self, key: str | None = None) -> tuple[dt.date, dt.date]:

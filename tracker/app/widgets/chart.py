@@ -32,6 +32,7 @@ from tracker import charts
 
 
 _SGR = re.compile(r"\x1b\[([0-9;]*)m")
+_RICH_DROPS = "\r\x07\x08\x0b\x0c"  # rich removes these (and text before a \r): its way
 _after_sgr: dict[tuple[Style, str], Style] = {}
 
 
@@ -53,9 +54,9 @@ def ansi_to_text(text: str) -> Text:
     The same spans and styles (rich's own decoder works out each style change, once),
     in one pass over the whole text rather than rich's per-line tokenizer, which
     took about a fifth of a chart switch (benchmarks/chart_switch.py). Any other
-    escape sequence goes to rich.
+    escape sequence, or a control character rich drops, sends the text to rich.
     """
-    if "\x1b" in _SGR.sub("", text):
+    if "\x1b" in _SGR.sub("", text) or any(c in text for c in _RICH_DROPS):
         return Text.from_ansi(text, no_wrap=True, end="")
     plain: list[str] = []
     spans: list[Span] = []
