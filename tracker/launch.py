@@ -96,8 +96,8 @@ def main() -> None:
         command_line()
         return
     # No cycle collections while the app starts: importing and building it makes
-    # ~200k objects that all live as long as the app, and collecting over them
-    # only delays the first screen. The app turns collection back on (and leaves
+    # tens of thousands of objects that all live as long as the app, and
+    # collecting over them only delays the first screen. The app turns collection back on (and leaves
     # those objects out of it) once that screen is shown: TrackerApp.keep_long_lived.
     gc.disable()
     from tracker import paths
