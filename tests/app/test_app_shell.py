@@ -181,8 +181,9 @@ async def test_css_is_parsed_once_at_start_and_again_for_a_new_theme(db_path):
 
 
 @sync
-async def test_today_reads_its_data_once_at_start_and_again_on_return(db_path, monkeypatch):
+async def test_today_reads_its_data_once_at_start_and_again_after_a_write(db_path, monkeypatch):
     from tracker.app.screens import today
+    from tracker.models import CheckIn
 
     calls = []
     real = today.TodayScreen._gather
@@ -196,4 +197,12 @@ async def test_today_reads_its_data_once_at_start_and_again_on_return(db_path, m
         await _settle(pilot)
         await pilot.press("t")
         await _settle(pilot)
+        assert len(calls) == 1  # nothing was written
+        await pilot.press("h")
+        await _settle(pilot)
+        with Store.open(db_path) as other:  # another terminal adds a check-in
+            other.save_checkin(CheckIn.create(mood=5, need="a walk"))
+        await pilot.press("t")
+        await _settle(pilot)
         assert len(calls) == 2
+        assert "needed: a walk" in str(app.screen.query_one("#today-checkins").render())

@@ -65,9 +65,9 @@ class TodayScreen(SectionScreen):
 
     def compose(self) -> ComposeResult:
         # Everything is read before the first frame, so the screen is drawn once, whole.
+        self._token = self._change_token()
         view = self._gather()
         self._shown = view
-        self._fresh = True  # until the first frame: nothing to read again
         self.title, self.sub_title = view.title, ""
         yield Header()
         yield NavBar("today")
@@ -95,17 +95,16 @@ class TodayScreen(SectionScreen):
             yield ruptures
         yield Footer(compact=True, show_command_palette=False)
 
-    def on_mount(self) -> None:
-        # Textual also calls SectionScreen.on_mount, and the first ScreenResume
-        # follows: both find the data just read in compose.
-        self.call_after_refresh(self._settled)
-
-    def _settled(self) -> None:
-        self._fresh = False
+    def _change_token(self) -> tuple[object, ...]:
+        return (clock.today(), *self.store.change_token())
 
     def refresh_data(self) -> None:
-        if self._fresh:
+        # Called on mount and on every return (so twice as the app starts, right
+        # after compose read everything): read again only when something was written.
+        token = self._change_token()
+        if token == self._token:
             return
+        self._token = token
         view = self._gather()
         if view == self._shown:
             return  # nothing changed: no new layout
