@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
+from rich.text import Text
+from textual.widgets import OptionList, Static
 from textual.screen import Screen
+
+from tracker.app.widgets.recordlist import RecordList
 
 if TYPE_CHECKING:
     from tracker.store import Store
@@ -25,3 +29,70 @@ class SectionScreen(Screen):
 
     def refresh_data(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
+
+
+R = TypeVar("R")
+
+
+class ListDetailScreen(SectionScreen, Generic[R]):
+    """A section with a list of records and the highlighted one's details beside it.
+
+    Subclasses compose ``#{PREFIX}-empty``, ``#{PREFIX}-list`` (a RecordList),
+    ``#{PREFIX}-detail`` and ``#{PREFIX}-detail-text``, fill :attr:`records` and call
+    :meth:`show_rows` in ``refresh_data``, and say how a record reads in
+    :meth:`detail_text`. Keys named in :attr:`NEEDS_SELECTION` are hidden while no
+    record is highlighted.
+    """
+
+    PREFIX: ClassVar[str]
+    NEEDS_SELECTION: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: dict[str, R] = {}
+
+    @property
+    def record_list(self) -> RecordList:
+        return self.query_one(f"#{self.PREFIX}-list", RecordList)
+
+    @property
+    def selected(self) -> R | None:
+        record_id = self.record_list.highlighted_id
+        return self.records.get(record_id) if record_id else None
+
+    def show_rows(self, rows: list[tuple[str | None, Text | str]]) -> None:
+        """Show the list (keeping the highlighted record), or the empty card."""
+        listing = self.record_list
+        listing.show_records(rows, keep=listing.highlighted_id)
+        empty = not self.records
+        self.query_one(f"#{self.PREFIX}-empty").display = empty
+        listing.display = not empty
+        self.query_one(f"#{self.PREFIX}-detail").display = not empty
+        if not empty and self.focused is None:
+            listing.focus()
+        self.show_detail()
+
+    def detail_text(self, record: R) -> Text | str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def show_detail(self) -> None:
+        record = self.selected
+        self.refresh_bindings()
+        box = self.query_one(f"#{self.PREFIX}-detail-text", Static)
+        box.update("" if record is None else self.detail_text(record))
+
+    def highlight(self, record_id: str) -> None:
+        """Reload, then highlight and focus one record (after it was saved)."""
+        self.refresh_data()
+        self.record_list.highlight_record(record_id)
+        self.record_list.focus()
+        self.show_detail()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.show_detail()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Keys that cannot apply to the selection are hidden, to keep the footer short.
+        if action in self.NEEDS_SELECTION:
+            return self.selected is not None
+        return True

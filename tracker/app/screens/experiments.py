@@ -13,10 +13,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, Header, Static
 
 from tracker import clock
-from tracker.app.screens.base import SectionScreen
+from tracker.app.screens.base import ListDetailScreen
 from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.experiment_form import (
     SET_ASIDE_DONE,
@@ -47,13 +47,14 @@ EMPTY = (
 )
 
 NEEDS_ACTIVE = {"log", "complete", "drop"}
-NEEDS_SELECTION = {"edit", "delete"}
 
 
-class ExperimentsScreen(SectionScreen):
+class ExperimentsScreen(ListDetailScreen[Experiment]):
     """The experiments section."""
 
     HELP_TITLE = "Experiments"
+    PREFIX = "exp"
+    NEEDS_SELECTION = frozenset({"edit", "delete"})
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("n", "new", "New", id="experiments-new",
@@ -72,7 +73,6 @@ class ExperimentsScreen(SectionScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._experiments: dict[str, Experiment] = {}
         self._counts: dict[str, tuple[int, int]] = {}
 
     def compose(self) -> ComposeResult:
@@ -87,20 +87,11 @@ class ExperimentsScreen(SectionScreen):
 
     # -- data --
 
-    @property
-    def record_list(self) -> RecordList:
-        return self.query_one("#exp-list", RecordList)
-
-    @property
-    def selected(self) -> Experiment | None:
-        record_id = self.record_list.highlighted_id
-        return self._experiments.get(record_id) if record_id else None
-
     def refresh_data(self) -> None:
         today = clock.today()
         self.title = "Experiments"
         experiments = self.store.experiments()
-        self._experiments = {e.id: e for e in experiments}
+        self.records = {e.id: e for e in experiments}
         self._counts = self.store.practice_counts()
         today_logs = {log.experiment_id: log for log in self.store.practice_logs(
             since=today.isoformat(), until=today.isoformat())}
@@ -116,28 +107,7 @@ class ExperimentsScreen(SectionScreen):
             for exp in finished:
                 done = self._counts.get(exp.id, (0, 0))[0]
                 rows.append((exp.id, experiment_prompt(exp, done, None, today)))
-        listing = self.record_list
-        keep = listing.highlighted_id
-        listing.show_records(rows, keep=keep)
-        empty = not experiments
-        self.query_one("#exp-empty").display = empty
-        listing.display = not empty
-        self.query_one("#exp-detail").display = not empty
-        if not empty and self.focused is None:
-            listing.focus()
-        self._show_detail()
-
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self._show_detail()
-
-    def _show_detail(self) -> None:
-        exp = self.selected
-        box = self.query_one("#exp-detail-text", Static)
-        self.refresh_bindings()
-        if exp is None:
-            box.update("")
-            return
-        box.update(self.detail_text(exp))
+        self.show_rows(rows)
 
     def detail_text(self, exp: Experiment) -> Text:
         done, logged = self._counts.get(exp.id, (0, 0))
@@ -188,21 +158,12 @@ class ExperimentsScreen(SectionScreen):
         return text
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Keys that cannot apply to the selection are hidden, to keep the footer short.
         if action in NEEDS_ACTIVE:
             exp = self.selected
             return exp is not None and exp.status == "active"
-        if action in NEEDS_SELECTION:
-            return self.selected is not None
-        return True
+        return super().check_action(action, parameters)
 
     # -- actions --
-
-    def _select(self, experiment_id: str) -> None:
-        self.refresh_data()
-        self.record_list.highlight_record(experiment_id)
-        self.record_list.focus()
-        self._show_detail()
 
     def action_new(self) -> None:
         def chosen(template: dict | None) -> None:
@@ -216,7 +177,7 @@ class ExperimentsScreen(SectionScreen):
         if experiment is None:
             return
         self.store.save_experiment(experiment)
-        self._select(experiment.id)
+        self.highlight(experiment.id)
         self.notify(f"Started “{experiment.title}”. Press l on days you practise.",
                     title="Experiment started")
 
@@ -228,7 +189,7 @@ class ExperimentsScreen(SectionScreen):
         def saved(experiment: Experiment | None) -> None:
             if experiment is not None:
                 self.store.save_experiment(experiment)
-                self._select(experiment.id)
+                self.highlight(experiment.id)
                 self.notify("Saved.")
 
         self.app.push_screen(ExperimentForm(existing=exp), callback=saved)
@@ -244,7 +205,7 @@ class ExperimentsScreen(SectionScreen):
             if log is None:
                 return
             self.store.save_practice_log(log)
-            self._select(exp.id)
+            self.highlight(exp.id)
             if log.done:
                 self.notify("Logged: practised today. Well noticed.")
             else:
@@ -261,7 +222,7 @@ class ExperimentsScreen(SectionScreen):
         def saved(experiment: Experiment | None) -> None:
             if experiment is not None:
                 self.store.save_experiment(experiment)
-                self._select(experiment.id)
+                self.highlight(experiment.id)
                 self.notify(f"Completed. {belief_words(experiment).capitalize()}.",
                             title="Experiment completed")
 
@@ -279,7 +240,7 @@ class ExperimentsScreen(SectionScreen):
             if noticed:
                 changes["learned"] = noticed
             self.store.save_experiment(Experiment.create(exp.to_row(), **changes))
-            self._select(exp.id)
+            self.highlight(exp.id)
             self.notify(SET_ASIDE_DONE)
 
         self.app.push_screen(SetAsideDialog(exp), callback=answered)

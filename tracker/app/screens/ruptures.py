@@ -10,10 +10,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, Header, Static
 
 from tracker import clock
-from tracker.app.screens.base import SectionScreen
+from tracker.app.screens.base import ListDetailScreen
 from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.rupture_form import RepairedOnDialog, RuptureForm, rupture_data
 from tracker.app.widgets.progress import (
@@ -46,10 +46,12 @@ STEP_BINDINGS = [
 ]
 
 
-class RupturesScreen(SectionScreen):
+class RupturesScreen(ListDetailScreen[Rupture]):
     """The ruptures and repairs section."""
 
     HELP_TITLE = "Ruptures and repairs"
+    PREFIX = "rup"
+    NEEDS_SELECTION = frozenset({"step", "repaired", "repaired_on", "edit", "delete"})
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("n", "new", "New", id="ruptures-new", tooltip="Note a rupture"),
@@ -63,10 +65,6 @@ class RupturesScreen(SectionScreen):
                 tooltip="Delete it (asks first)"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._ruptures: dict[str, Rupture] = {}
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield NavBar("ruptures")
@@ -78,20 +76,11 @@ class RupturesScreen(SectionScreen):
                 yield Static(id="rup-detail-text")
         yield Footer(compact=True, show_command_palette=False)
 
-    @property
-    def record_list(self) -> RecordList:
-        return self.query_one("#rup-list", RecordList)
-
-    @property
-    def selected(self) -> Rupture | None:
-        record_id = self.record_list.highlighted_id
-        return self._ruptures.get(record_id) if record_id else None
-
     def refresh_data(self) -> None:
         today = clock.today()
         self.title = "Ruptures and repairs"
         ruptures = self.store.ruptures()
-        self._ruptures = {r.id: r for r in ruptures}
+        self.records = {r.id: r for r in ruptures}
         open_ = [r for r in ruptures if r.repaired_on is None]
         repaired = [r for r in ruptures if r.repaired_on is not None]
         summary = self.query_one("#rup-summary", Static)
@@ -103,39 +92,17 @@ class RupturesScreen(SectionScreen):
         if repaired:
             rows.append((None, Text("Repaired", style="bold dim")))
             rows += [(r.id, rupture_prompt(r, today)) for r in repaired]
-        listing = self.record_list
-        listing.show_records(rows, keep=listing.highlighted_id)
-        empty = not ruptures
-        self.query_one("#rup-empty").display = empty
-        summary.display = not empty
-        listing.display = not empty
-        self.query_one("#rup-detail").display = not empty
-        if not empty and self.focused is None:
-            listing.focus()
-        self._show_detail()
+        summary.display = bool(ruptures)
+        self.show_rows(rows)
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self._show_detail()
-
-    def _show_detail(self) -> None:
-        rupture = self.selected
-        self.refresh_bindings()
-        box = self.query_one("#rup-detail-text", Static)
-        box.update("" if rupture is None else detail_text(rupture))
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("step", "repaired", "repaired_on", "edit", "delete"):
-            return self.selected is not None
-        return True
+    def detail_text(self, record: Rupture) -> Text:
+        return detail_text(record)
 
     # -- actions --
 
     def _save(self, rupture: Rupture) -> None:
         self.store.save_rupture(rupture)
-        self.refresh_data()
-        self.record_list.highlight_record(rupture.id)
-        self.record_list.focus()
-        self._show_detail()
+        self.highlight(rupture.id)
 
     def action_new(self) -> None:
         def saved(rupture: Rupture | None) -> None:
