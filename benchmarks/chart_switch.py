@@ -75,7 +75,9 @@ def make_app(db: Path):
                 self.frames.append((time.perf_counter(), snap))
                 self.frame_event.set()
 
-    return TimedApp(db)
+    from tracker.opening import open_database
+
+    return TimedApp(open_database(db, warn=print))
 
 
 async def _wait_for_frame(app, wanted: tuple[object, ...], since: int, timeout: float) -> float:

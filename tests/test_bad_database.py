@@ -112,17 +112,22 @@ def test_a_short_file_beside_a_wal_is_left_to_sqlite(good, tmp_path):
         check_sqlite_header(bad)  # an empty WAL holds nothing: the file is short
 
 
-def test_the_app_refuses_a_bad_file_too(good, tmp_path):
-    from tracker.app.app import TrackerApp
+def test_the_opening_path_the_app_uses_refuses_a_bad_file_too(good, tmp_path):
+    """The app never opens a database itself; the one opening path refuses for it."""
+    from tracker.opening import OpenProblem, open_database
 
+    warnings: list[str] = []
     bad = make_bad("garbage", good, tmp_path)
-    with pytest.raises(StoreError):
-        TrackerApp(bad)
+    with pytest.raises(OpenProblem) as caught:
+        open_database(bad, warn=warnings.append)
+    assert isinstance(caught.value.__cause__, StoreError)
     damaged = make_bad_other(good, tmp_path)
-    with pytest.raises(backup.DamagedDatabase) as caught:
-        TrackerApp(damaged)
+    with pytest.raises(OpenProblem) as caught:
+        open_database(damaged, warn=warnings.append)
+    assert isinstance(caught.value.__cause__, backup.DamagedDatabase)
     assert "tracker restore" in str(caught.value)
     assert side_files(damaged) == []
+    assert warnings == []
 
 
 def make_bad_other(good: Path, tmp_path: Path) -> Path:

@@ -245,8 +245,9 @@ def test_the_app_launch_opens_the_database_once_and_never_imports_click(db_path)
     code = (
         "import sys\n"
         "import tracker.app.app as app\n"
-        "def probe(path, store=None):\n"
-        "    print('click' in sys.modules, store is not None, store.path == path,\n"
+        f"path = {str(db_path)!r}\n"
+        "def probe(store):\n"
+        "    print('click' in sys.modules, store is not None, str(store.path) == path,\n"
         "          store.checkin_count())\n"
         "    store.close()\n"
         "app.run_app = probe\n"

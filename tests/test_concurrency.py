@@ -12,6 +12,7 @@ import pytest
 from textual.widgets import Static
 
 from tests.conftest import FROZEN_TODAY, tracker_executable
+from tests.app.pilot import make_app
 from tracker.app.app import TrackerApp
 from tracker.store import Store
 
@@ -67,7 +68,7 @@ def test_the_app_sees_a_row_added_by_another_process(tmp_path, monkeypatch):
     monkeypatch.setattr(TrackerApp, "REFRESH_SECONDS", 0.2)  # the poll is 2 s in real use
 
     async def scenario() -> str:
-        app = TrackerApp(db)
+        app = make_app(db)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             box = app.screen.query_one("#today-checkins", Static)

@@ -52,7 +52,7 @@ class TrackerGroup(click.Group):
         try:
             return super().invoke(ctx)
         except sqlite3.DatabaseError as exc:
-            from tracker.launch import damaged_or_raise
+            from tracker.opening import damaged_or_raise
 
             raise click.ClickException(damaged_or_raise(db_path(ctx), exc)) from exc
 
@@ -93,12 +93,12 @@ def open_store_or_exit(ctx: click.Context):
     """Open the database, turning a refusal into a clear message and exit code 1.
 
     Also takes the day's backup at the first use of each day (see
-    :func:`tracker.launch.open_for_use`, which the app's own launch shares).
+    :func:`tracker.opening.open_database`, which every entry point shares).
     """
-    from tracker.launch import OpenProblem, open_for_use
+    from tracker.opening import OpenProblem, open_database
 
     try:
-        return open_for_use(db_path(ctx), warn=lambda text: click.echo(text, err=True))
+        return open_database(db_path(ctx), warn=lambda text: click.echo(text, err=True))
     except OpenProblem as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -135,7 +135,7 @@ def main(ctx: click.Context, db: str | None, demo: bool) -> None:
     store = open_store_or_exit(ctx)  # (tracker.launch opens the app without click)
     from tracker.app.app import run_app
 
-    run_app(db_path(ctx), store=store)
+    run_app(store)
 
 
 # --- add ---------------------------------------------------------------------------

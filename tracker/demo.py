@@ -459,6 +459,13 @@ def generate(store: Store, years: float = DEFAULT_YEARS, seed: int = DEFAULT_SEE
     return DemoSummary(gen.ndays, len(checkins), len(experiments), len(logs), len(ruptures))
 
 
+def _run_app_on(path: Path) -> None:
+    from tracker.app.app import run_app
+    from tracker.opening import open_database
+
+    run_app(open_database(path, warn=print, daily_backup=False))
+
+
 def open_demo_app(years: float = DEMO_APP_YEARS, seed: int = DEFAULT_SEED,
                   run: Callable[[Path], object] | None = None) -> None:
     """Open the app on a throwaway demo database in a new temporary folder.
@@ -482,7 +489,7 @@ def open_demo_app(years: float = DEMO_APP_YEARS, seed: int = DEFAULT_SEED,
         with Store.open(path) as store:
             generate(store, years=years, seed=seed)
         if run is None:
-            from tracker.app.app import run_app as run
+            run = _run_app_on
         run(path)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

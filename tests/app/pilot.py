@@ -8,16 +8,23 @@ from textual import events
 from textual.keys import _character_to_key
 
 from tracker.app.app import TrackerApp
+from tracker.opening import open_database
 
 GLOBAL_KEYS = {"t", "c", "h", "e", "r", "g", "s", "question_mark"}
 """The app's keys that work from every section."""
+
+
+def make_app(db_path) -> TrackerApp:
+    """The app as ``tracker --db PATH`` makes it: the database opened through the one
+    opening path (vetted, migrated with a backup first, today's backup), then handed in."""
+    return TrackerApp(open_database(db_path, warn=print))
 
 
 def drive(db_path, scenario, size=(80, 24)):
     """Run the app at ``size``, let ``scenario(app, pilot)`` use it, then close it."""
 
     async def main():
-        app = TrackerApp(db_path)
+        app = make_app(db_path)
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             result = await scenario(app, pilot)

@@ -70,36 +70,17 @@ class TrackerApp(App):
 
     REFRESH_SECONDS = 2.0
 
-    def __init__(self, db_path: str | Path, store: Store | None = None, **kwargs):
-        """``store``: the database already opened (and backed up today) by the
-        launcher; the app closes it when it ends. Without it the app opens the file."""
+    def __init__(self, store: Store, **kwargs):
+        """``store``: the database, opened (and backed up today) by
+        :func:`tracker.opening.open_database`; the app never opens one itself, and
+        closes this one when it ends."""
         super().__init__(**kwargs)
         stylesheet = ReusingStylesheet(variables=self.stylesheet._variables)
         stylesheet.source = self.stylesheet.source.copy()  # (empty until the app runs)
         self.stylesheet = stylesheet
-        self.db_path = Path(db_path)
-        self._data_version = 0
-        if store is not None:
-            self.store = store
-            self._data_version = store.data_version()
-            return
-        from tracker.backup import (
-            BackupError,
-            DamagedDatabase,
-            backup_before_migration,
-            daily_backup,
-        )
-
-        self.store = Store.open(self.db_path, before_migrate=backup_before_migration)
-        if not self.store.open_result.created:
-            try:  # the day's backup, if `tracker` (the CLI) has not taken it already
-                daily_backup(self.db_path, source=self.store.db.conn)
-            except DamagedDatabase:
-                self.store.close()
-                raise
-            except (BackupError, OSError):
-                pass  # a backup problem must not keep anyone from their check-in
-        self._data_version = self.store.data_version()
+        self.store = store
+        self.db_path = store.path
+        self._data_version = store.data_version()
 
     def keep_long_lived(self, *, collect: bool = False) -> None:
         """Leave the objects alive now out of Python's later cycle collections.
@@ -237,5 +218,6 @@ class TrackerApp(App):
         self.push_screen(HelpScreen())
 
 
-def run_app(db_path: str | Path, store: Store | None = None) -> None:
-    TrackerApp(db_path, store=store).run()
+def run_app(store: Store) -> None:
+    """Run the app on an open database (see :func:`tracker.opening.open_database`)."""
+    TrackerApp(store).run()

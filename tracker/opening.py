@@ -1,0 +1,89 @@
+"""The one way to open the user's database, for every entry point.
+
+The launcher (``tracker`` alone), the command line, ``tracker --demo``, the app and
+the tests all open a database through :func:`open_database`, so the rules are
+written once:
+
+- the file is vetted first (a file that is not a tracker database, one cut short,
+  or one from a newer tracker is refused and left as it is);
+- a database that needs a schema migration gets a checked backup first, and is not
+  migrated if that backup cannot be made;
+- the first use of each day takes the day's backup, after a quick integrity check:
+  a damaged database is refused, never copied over a good backup; a backup that
+  cannot be made for another reason is only a warning, so it never keeps anyone
+  from a check-in.
+
+A refusal is an :class:`OpenProblem` whose message names the file and what to do.
+The app never opens a database itself: it is handed the :class:`~tracker.store.Store`
+this module returns.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tracker.store import Store
+
+
+class OpenProblem(Exception):
+    """The database cannot be used as it is; the message says which file and what to do."""
+
+
+def _backup_before_migrate(path: Path, version: int) -> None:
+    """A checked backup before a migration; if it cannot be made, nothing is migrated."""
+    from tracker.backup import BackupError, backup_before_migration
+    from tracker.store import StoreError
+
+    try:
+        backup_before_migration(path, version)
+    except BackupError as exc:
+        raise StoreError(f"{exc} The database was not upgraded.") from exc
+
+
+def open_database(path: Path, warn: Callable[[str], object], *,
+                  daily_backup: bool = True) -> Store:
+    """Open the database at ``path`` for the app or a command.
+
+    Args:
+        path: the database file (see :func:`tracker.paths.resolve_db_path`).
+        warn: shows a one-line warning (a backup that could not be made).
+        daily_backup: take the day's backup at the first use of each day (one
+            ``stat`` once it exists). Off only for a throwaway database (the demo).
+
+    Returns:
+        The open store; the caller closes it (the app does when it ends).
+
+    Raises:
+        OpenProblem: the database cannot be used as it is.
+    """
+    from tracker import backup
+    from tracker.store import Store, StoreError
+
+    try:
+        store = Store.open(path, before_migrate=_backup_before_migrate)
+    except StoreError as exc:
+        raise OpenProblem(str(exc)) from exc
+    except sqlite3.DatabaseError as exc:
+        raise OpenProblem(damaged_or_raise(path, exc)) from exc
+    if daily_backup and not store.open_result.created:
+        try:
+            backup.daily_backup(path, source=store.db.conn)
+        except backup.DamagedDatabase as exc:
+            store.close()
+            raise OpenProblem(str(exc)) from exc
+        except (backup.BackupError, OSError) as exc:
+            warn(f"Warning: today's backup could not be made ({exc}).")
+    return store
+
+
+def damaged_or_raise(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """The plain message for a database found damaged part-way; re-raises anything else."""
+    from tracker.backup import damaged_message, looks_damaged
+
+    if not looks_damaged(exc):
+        raise exc
+    return damaged_message(path, str(exc))
