@@ -4,8 +4,6 @@ installed commands."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 
 import pytest
 
@@ -250,14 +248,6 @@ def test_experiments_chart_says_set_aside_and_one_log():
     over = analytics.experiment_progress(exp, logs)
     assert "3 times (aim: 2)" in charts.render(charts.experiments_chart([over], logs), 80, 24,
                                                color=False)
-
-
-def test_charts_and_analytics_do_not_load_textual_or_plotext_on_import():
-    code = ("import sys; import tracker.charts, tracker.analytics, tracker.report, "
-            "tracker.demo; bad = [m for m in ('textual', 'plotext') if m in sys.modules]; "
-            "print(bad); sys.exit(1 if bad else 0)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 # --- the report ------------------------------------------------------------------------------

@@ -176,38 +176,6 @@ def test_concurrent_adds_from_two_processes(db_path):
     assert len(rows(db_path)) == 200
 
 
-def test_shell_commands_do_not_import_textual_or_plotext(db_path):
-    """status/add/list/locate run from prompts and cron: they must stay light."""
-    code = (
-        "import sys\n"
-        "from tracker.cli import main\n"
-        "for args in (['add', '--mood', '3'], ['status'], ['list'], ['locate'],\n"
-        "             ['export', '--table', 'checkins']):\n"
-        "    try:\n"
-        f"        main(['--db', {str(db_path)!r}, *args])\n"
-        "    except SystemExit:\n"
-        "        pass\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in\n"
-        "               ('textual', 'plotext', 'textual_plotext', 'rich'))\n"
-        "print('HEAVY', heavy, file=sys.stderr)\n"
-        "sys.exit(1 if heavy else 0)\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={**os.environ, "TRACKER_TODAY": "2026-11-28"})
-    assert result.returncode == 0, result.stderr
-
-
-def test_core_layers_never_import_textual():
-    code = (
-        "import sys\n"
-        "import tracker.models, tracker.store, tracker.analytics, tracker.paths\n"
-        "import tracker.portability.export\n"
-        "bad = [m for m in sys.modules if m.startswith('textual')]\n"
-        "sys.exit(1 if bad else 0)\n"
-    )
-    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
-
-
 def test_unknown_export_table_is_a_usage_error(run_tracker):
     from tracker.cli import EXPORT_TABLES
     from tracker.store import Store
@@ -238,28 +206,6 @@ def test_only_a_bare_launch_skips_the_command_line(args, expected):
     from tracker.launch import app_database
 
     assert app_database(args) == expected
-
-
-def test_the_app_launch_opens_the_database_once_and_never_imports_click(db_path):
-    """What `tracker --db D` does, up to running the app (swapped for a probe)."""
-    code = (
-        "import sys\n"
-        "import tracker.app.app as app\n"
-        f"path = {str(db_path)!r}\n"
-        "def probe(store):\n"
-        "    print('click' in sys.modules, store is not None, str(store.path) == path,\n"
-        "          store.checkin_count())\n"
-        "    store.close()\n"
-        "app.run_app = probe\n"
-        f"sys.argv = ['tracker', '--db', {str(db_path)!r}]\n"
-        "from tracker.launch import main\n"
-        "main()\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={**os.environ, "TRACKER_TODAY": "2026-11-28"})
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "True", "True", "0"]
-    assert db_path.exists()
 
 
 def test_a_bare_launch_on_a_file_that_is_not_ours_says_so(tmp_path, run_tracker):
