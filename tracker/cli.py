@@ -73,14 +73,22 @@ class TrackerGroup(click.Group):
 def db_option(func):
     """``--db PATH`` on a subcommand; it overrides the group's ``--db`` and TRACKER_DB."""
 
-    def remember(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-        if value:
+    def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+        value = _checked_db(ctx, param, value)
+        if value is not None:
             ctx.ensure_object(dict)["db"] = value
 
     return click.option(
         "--db", "db", metavar="PATH", expose_value=False, callback=remember, is_eager=True,
         help="Database file (default: TRACKER_DB, else the user data folder).",
     )(func)
+
+
+def _checked_db(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--db ""`` is a mistake (an unset variable in a script), not "the default"."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("an empty path is not allowed; give the database file's path.")
+    return value
 
 
 def db_path(ctx: click.Context) -> Path:
@@ -111,7 +119,7 @@ def fail_validation(exc: ValidationError) -> None:
 
 @click.group(cls=TrackerGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", metavar="PATH",
+@click.option("--db", "db", metavar="PATH", callback=_checked_db,
               help="Database file (default: TRACKER_DB, else the user data folder).")
 @click.option("--demo", is_flag=True,
               help="Open the app on a throwaway demo database (your own data is not touched).")
@@ -123,7 +131,7 @@ def main(ctx: click.Context, db: str | None, demo: bool) -> None:
     Run without a command to open the app. This is a practice aid, not treatment.
     """
     ctx.ensure_object(dict)
-    if db:
+    if db is not None:
         ctx.obj["db"] = db
     if ctx.invoked_subcommand is not None:
         return

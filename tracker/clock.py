@@ -14,6 +14,15 @@ from collections.abc import Iterator
 
 _frozen_today: dt.date | None = None
 
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(9998, 12, 31)
+"""The days "today" may be: far enough from the calendar's ends that every range
+and step the app takes from today (a year back, a week forward) stays a real date."""
+
+
+class ClockError(ValueError):
+    """``TRACKER_TODAY`` holds something that is not a usable day."""
+
 
 def freeze(day: dt.date | str | None) -> None:
     """Make :func:`today` return ``day`` (``None`` unfreezes)."""
@@ -26,9 +35,30 @@ def today() -> dt.date:
     if _frozen_today is not None:
         return _frozen_today
     env = os.environ.get("TRACKER_TODAY")
-    if env:
-        return dt.date.fromisoformat(env)
+    if env is not None:
+        return _environment_day(env)
     return dt.date.today()
+
+
+def _environment_day(text: str) -> dt.date:
+    allowed = (f"a date as YYYY-MM-DD from {EARLIEST.isoformat()} to {LATEST.isoformat()}, "
+               "or unset it to use the real date")
+    shown = repr(text) if len(text) <= 40 else repr(text[:37] + "...")
+    try:
+        day = dt.date.fromisoformat(text.strip()) if len(text) <= 40 else None
+    except ValueError:
+        day = None
+    if day is None or not EARLIEST <= day <= LATEST:
+        raise ClockError(f"TRACKER_TODAY: {shown} is not allowed; use {allowed}.")
+    return day
+
+
+def check_environment() -> None:
+    """Raise :class:`ClockError` now if ``TRACKER_TODAY`` is set to something unusable
+    (every entry point calls this first, so no command fails half-way on it)."""
+    env = os.environ.get("TRACKER_TODAY")
+    if env is not None:
+        _environment_day(env)
 
 
 def now() -> dt.datetime:

@@ -13,6 +13,7 @@ a refusal ends with "Error: ..." and exit code 1, as click shows its errors.
 from __future__ import annotations
 
 import gc
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -35,6 +36,17 @@ def _fail(message: str) -> None:
 
 
 def main() -> None:
+    from tracker.clock import ClockError, check_environment
+
+    try:
+        check_environment()
+    except ClockError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    if os.environ.get("TRACKER_DB") is not None and not os.environ["TRACKER_DB"].strip():
+        print("Error: TRACKER_DB: an empty path is not allowed; give the database file's "
+              "path, or unset it to use the default.", file=sys.stderr)
+        sys.exit(2)
     is_app, explicit = app_database(sys.argv[1:])
     if not is_app:
         from tracker.cli import main as command_line

@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -252,7 +252,19 @@ def parse_text(name: str, value: Any, *, limit: int = MAX_SHORT_TEXT,
         raise ValidationError(name, f"{len(text):,} characters", f"at most {limit:,} characters")
     if "\x00" in text:
         raise ValidationError(name, text.replace("\x00", "\\0"), "text without NUL characters")
+    _refuse_surrogates(name, text)
     return text
+
+
+def _refuse_surrogates(name: str, text: str) -> None:
+    """Text that came from bytes that are not UTF-8 (a shell argument such as
+    ``$'\\xff'``) holds lone surrogates, which no file or database can store."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        raise ValidationError(name, shown, "text in UTF-8 (this holds bytes that are not)") \
+            from None
 
 
 def parse_names(name: str, values: Any, *, lower: bool = False) -> tuple[str, ...]:
@@ -274,6 +286,7 @@ def parse_names(name: str, values: Any, *, lower: bool = False) -> tuple[str, ..
             text = text.lower()
         if len(text) > MAX_NAME:
             raise ValidationError(name, text, f"names of at most {MAX_NAME} characters")
+        _refuse_surrogates(name, text)
         if TAG_SEPARATOR in text:
             raise ValidationError(name, text, f"names without '{TAG_SEPARATOR}'")
         key = text.casefold()
@@ -294,6 +307,13 @@ def parse_choice(name: str, value: Any, choices: Iterable[str], *,
     if text not in choices:
         raise ValidationError(name, value, "one of " + ", ".join(choices))
     return text
+
+
+def _given_or(raw: Mapping[str, Any], key: str, default: Callable[[], Any]) -> Any:
+    """``raw[key]`` when it was given at all (an empty text is given, and refused by
+    the parser), else ``default()``: ``--day ""`` must not quietly mean today."""
+    value = raw.get(key)
+    return default() if value is None else value
 
 
 def new_id() -> str:
@@ -367,7 +387,7 @@ class CheckIn(Record):
             raise ValidationError("withdraw_acted", "yes", "'yes' only when withdraw is above 0")
         return cls(
             id=parse_id("id", raw.get("id")),
-            day=parse_day("day", raw.get("day") or clock.today()),  # type: ignore[arg-type]
+            day=parse_day("day", _given_or(raw, "day", clock.today)),  # type: ignore[arg-type]
             created_at=created,
             updated_at=parse_timestamp("updated_at", raw.get("updated_at") or created),
             mood=parse_rating("mood", raw.get("mood"), MOOD, required=True),  # type: ignore[arg-type]
@@ -416,9 +436,18 @@ def _flag(value: Any) -> Any:
 def _plain_text(value: Any, limit: int) -> Any:
     if value is None or value == "":
         return None
-    if value.__class__ is str and len(value) <= limit and value.strip() and "\x00" not in value:
+    if (value.__class__ is str and len(value) <= limit and value.strip() and "\x00" not in value
+            and (value.isascii() or _is_utf8(value))):
         return value
     return ...
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 #: parse_names results by (kind, *names as given): an import repeats the same few
@@ -581,7 +610,7 @@ class PracticeLog(Record):
         return cls(
             id=parse_id("id", raw.get("id")),
             experiment_id=parse_id("experiment_id", experiment_id),
-            day=parse_day("day", raw.get("day") or clock.today()),  # type: ignore[arg-type]
+            day=parse_day("day", _given_or(raw, "day", clock.today)),  # type: ignore[arg-type]
             done=parse_flag("done", raw.get("done", 1), allow_none=False),  # type: ignore[arg-type]
             created_at=created,
             updated_at=parse_timestamp("updated_at", raw.get("updated_at") or created),

@@ -9,10 +9,17 @@ import click
 from tracker.cli import db_option, db_path, open_store_or_exit
 
 
+def _finite(years: float) -> float:
+    """click's FloatRange lets ``nan`` through (no comparison with it is false)."""
+    if years != years:
+        raise click.BadParameter("nan is not allowed; use a number of years from 0.01 to 100.")
+    return years
+
+
 @click.command()
 @db_option
 @click.option("--years", default=1.0, show_default=True, type=click.FloatRange(0.01, 100),
-              metavar="N",
+              metavar="N", callback=lambda _ctx, _param, value: _finite(value),
               help="How many years of data, ending today.")
 @click.option("--seed", default=7, show_default=True, type=int, metavar="S",
               help="The same seed gives the same data.")

@@ -12,6 +12,7 @@ import click
 
 from tracker import clock
 from tracker.cli import db_option, open_store_or_exit
+from tracker.models import ValidationError, parse_day
 
 CHART_METRICS = ("regulation", "mood", "intensity", "urges", "emotions", "people", "tags",
                  "names", "calendar", "experiments")
@@ -24,9 +25,9 @@ def _parse_date(name: str, value: str | None) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD.",
+        return dt.date.fromisoformat(parse_day(name, value, allow_future=True))  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise click.BadParameter(f"{exc.value!r} is not allowed; use {exc.allowed}.",
                                  param_hint=name) from None
 
 
