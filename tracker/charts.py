@@ -27,6 +27,7 @@ from typing import Any
 
 from tracker import analytics
 from tracker.models import INTENSITY, MOOD, REGULATION, Scale
+from tracker.text import one_line
 
 SCALE_OF: dict[str, Scale] = {"regulation": REGULATION, "mood": MOOD, "intensity": INTENSITY}
 
@@ -521,10 +522,11 @@ def _render_names(chart: NameBars, width: int, height: int, color: bool) -> str:
             block.append("none named")
         most = max((c for _, c in shown), default=0)
         count_width = len(str(most))
-        name_width = min(max((len(n) for n, _ in shown), default=4),
+        name_width = min(max((len(one_line(n)) for n, _ in shown), default=4),
                          max(col_width - count_width - 8, 6))
         room = col_width - name_width - count_width - 2
         for name, count in shown:
+            name = one_line(name)
             label = name if len(name) <= name_width else name[:name_width - 1] + "…"
             bar = _bar(count, most, room)
             line = f"{label.ljust(name_width)} {str(count).rjust(count_width)} "
@@ -634,7 +636,7 @@ def _short_date(iso: str) -> str:
 def experiment_lines(p: analytics.ExperimentProgress, width: int, color: bool = False) -> list[str]:
     """Two or three lines on one experiment: period, practice bar, belief and distress."""
     end = p.ended_on or p.ends_on
-    head = (f"{p.title} · {analytics.status_words(p.status)} · {_short_date(p.started_on)} "
+    head = (f"{one_line(p.title)} · {analytics.status_words(p.status)} · {_short_date(p.started_on)} "
             f"to {_short_date(end)}")
     if len(head) > width:
         head = head[:width - 1] + "…"
@@ -672,9 +674,9 @@ def _render_experiments(chart: ExperimentsChart, width: int, height: int, color:
     selected = chart.progress[min(chart.selected, len(chart.progress) - 1)]
     lines.append("")
     if not chart.logs:
-        lines.append(f"No distress ratings logged yet for \"{selected.title}\".")
+        lines.append(f"No distress ratings logged yet for \"{one_line(selected.title)}\".")
         return "\n".join(lines)
-    lines.append(_paint(f"Distress before and after each practice: {selected.title}"[:width],
+    lines.append(_paint(f"Distress before and after each practice: {one_line(selected.title)}"[:width],
                         "bold", color))
     lines.append(_distress_plot(chart.logs, width, max(height - len(lines), 10), color))
     return "\n".join(lines)

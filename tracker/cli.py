@@ -18,6 +18,7 @@ import click
 
 from tracker import __version__, clock, paths
 from tracker.models import MOOD, SCALES, CheckIn, ValidationError
+from tracker.text import one_line, visible
 
 # name -> ("module:attribute", one-line help). Imported only when the command runs,
 # so `tracker --help` and `tracker status` never load charts or importers.
@@ -204,7 +205,8 @@ def _day_words(day: str) -> str:
 
 
 def describe_checkin(c: CheckIn, indent: str = "") -> str:
-    """A check-in in plain words, one fact per line."""
+    """A check-in in plain words, one fact per line (user text with its control
+    characters shown visibly: this goes to a terminal)."""
     lines = [f"mood {c.mood} ({MOOD.label(c.mood)})"]
     for name in ("intensity", "regulation"):
         value = getattr(c, name)
@@ -219,11 +221,12 @@ def describe_checkin(c: CheckIn, indent: str = "") -> str:
         lines.append("paused before reacting" if c.paused else "did not pause this time")
     for label, names in (("emotions", c.emotions), ("people", c.people), ("tags", c.tags)):
         if names:
-            lines.append(f"{label}: {', '.join(names)}")
+            lines.append(f"{label}: {', '.join(one_line(n) for n in names)}")
     if c.need:
-        lines.append(f"needed: {c.need}")
+        lines.append(f"needed: {one_line(c.need)}")
     if c.note:
-        lines.append(f"note: {c.note}")
+        note = visible(c.note, tabs=False).replace("\n", "\n" + indent + "  ")
+        lines.append(f"note: {note}")
     return "\n".join(indent + line for line in lines)
 
 
@@ -254,7 +257,7 @@ def list_(ctx: click.Context, days: int, as_json: bool) -> None:
         click.echo(f"No check-ins in the last {days} days. 'tracker add --mood N' records one.")
         return
     for c in checkins:
-        click.echo(f"{c.day} {c.created_at[11:16]}  {c.id[:8]}")
+        click.echo(one_line(f"{c.day} {c.created_at[11:16]}  {c.id[:8]}"))
         click.echo(describe_checkin(c, indent="  "))
         click.echo()
     click.echo(f"{len(checkins)} check-in{'s' if len(checkins) != 1 else ''} "

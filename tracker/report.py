@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from tracker import analytics, charts, clock
 from tracker.analytics import RuptureDates, Snapshot, plural
 from tracker.models import INTENSITY, MOOD, PURSUE, REGULATION, WITHDRAW, Rupture
+from tracker.text import one_line, visible
 
 if TYPE_CHECKING:
     from tracker.store import Store
@@ -60,14 +61,15 @@ def period_words(since: dt.date, until: dt.date) -> str:
 
 
 def _md_escape(text: str) -> str:
-    """Keep free text from breaking a table or starting a heading."""
-    return " ".join(text.split()).replace("|", "\\|")
+    """Keep free text from breaking a table or starting a heading, and its control
+    characters from reaching a terminal (``tracker report`` prints to one)."""
+    return one_line(text).replace("|", "\\|")
 
 
 def _short(text: str | None, limit: int = 90) -> str:
     if not text:
         return ""
-    text = " ".join(text.split())
+    text = one_line(text)
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
@@ -268,7 +270,9 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
     add(f"Made with tracker on {long_date(today)}. Ratings: mood 1 to 5; regulation, "
         "intensity and urges 0 to 5. Days without a check-in are gaps, not zeros; several "
         "check-ins on one day are averaged.")
-    return "\n".join(out) + "\n"
+    # User text is shown visibly where it is put in (_md_escape, _short), and once
+    # more here for what reaches the report through insights (experiment titles).
+    return visible("\n".join(out) + "\n")
 
 
 def _short_day(iso: str) -> str:
