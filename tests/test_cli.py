@@ -217,3 +217,30 @@ def test_a_bare_launch_on_a_file_that_is_not_ours_says_so(tmp_path, run_tracker)
     assert result.stderr.startswith("Error: ") and "notes.txt" in result.stderr
     assert "Traceback" not in result.stderr
     assert other.read_bytes() == before
+
+
+# --- backfilling with a time ------------------------------------------------------------
+
+
+def test_a_backfilled_check_in_gets_the_time_given(run_tracker, db_path):
+    saved = run_tracker("add", "--mood", "3", "--day", "2026-11-20", "--time", "09:30")
+    assert saved.returncode == 0, saved.stderr
+    (row,) = rows(db_path)
+    assert row["day"] == "2026-11-20" and row["created_at"].startswith("2026-11-20T09:30:00")
+    assert row["created_at"][19] in "+-"  # with this computer's offset for that date
+    listed = run_tracker("list", "--days", "30").stdout
+    assert "2026-11-20 09:30" in listed
+
+
+def test_a_backfill_without_a_time_says_when_it_was_entered(run_tracker, db_path):
+    run_tracker("add", "--mood", "3", "--day", "2026-11-20", check=True)
+    listed = run_tracker("list", "--days", "30").stdout
+    assert "2026-11-20 (entered " in listed
+
+
+@pytest.mark.parametrize("value", ["25:00", "9.30", "", "12:60", "noon", "12:00:00"])
+def test_a_bad_time_is_named_and_nothing_saved(run_tracker, db_path, value):
+    result = run_tracker("add", "--mood", "3", "--day", "2026-11-20", "--time", value)
+    assert result.returncode == 2
+    assert result.stderr.startswith("Error: time: ") and "HH:MM" in result.stderr
+    assert not db_path.exists() or rows(db_path) == []

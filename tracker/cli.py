@@ -17,7 +17,14 @@ from typing import Any
 import click
 
 from tracker import __version__, clock, paths
-from tracker.models import MOOD, SCALES, CheckIn, ValidationError
+from tracker.models import (
+    MOOD,
+    SCALES,
+    CheckIn,
+    ValidationError,
+    parse_day,
+    parse_time_of_day,
+)
 from tracker.text import one_line, visible
 
 # name -> ("module:attribute", one-line help). Imported only when the command runs,
@@ -179,11 +186,17 @@ def _rating_option(name: str):
 @click.option("--need", metavar="TEXT", help="What did you need?")
 @click.option("--note", metavar="TEXT", help="Anything else, in your own words.")
 @click.option("--day", metavar="YYYY-MM-DD", help="The day it counts for (default today).")
+@click.option("--time", "time_of_day", metavar="HH:MM",
+              help="When it happened (for an earlier day; default: now).")
 @click.pass_context
-def add(ctx: click.Context, **values: Any) -> None:
+def add(ctx: click.Context, time_of_day: str | None, **values: Any) -> None:
     """Record a check-in."""
     values = {k: (list(v) if isinstance(v, tuple) else v) for k, v in values.items()}
     try:
+        if time_of_day is not None:
+            day = parse_day("day", values["day"] if values.get("day") is not None
+                            else clock.today())
+            values["created_at"] = parse_time_of_day("time", time_of_day, day)  # type: ignore[arg-type]
         checkin = CheckIn.create(values)
     except ValidationError as exc:
         fail_validation(exc)
@@ -202,6 +215,15 @@ def _day_words(day: str) -> str:
     if date == today - dt.timedelta(days=1):
         return f"yesterday ({date:%a %d %b})"
     return f"{date:%a %d %b %Y}"
+
+
+def _when(c: CheckIn) -> str:
+    """The time of a check-in on its day, or, for one entered later without a time
+    (a backfill), when it was entered: never a clock time it did not happen at."""
+    if c.created_at[:10] == c.day:
+        return c.created_at[11:16]
+    entered = dt.datetime.fromisoformat(c.created_at)
+    return f"(entered {entered.day} {entered:%b %Y %H:%M})"
 
 
 def describe_checkin(c: CheckIn, indent: str = "") -> str:
@@ -257,7 +279,7 @@ def list_(ctx: click.Context, days: int, as_json: bool) -> None:
         click.echo(f"No check-ins in the last {days} days. 'tracker add --mood N' records one.")
         return
     for c in checkins:
-        click.echo(one_line(f"{c.day} {c.created_at[11:16]}  {c.id[:8]}"))
+        click.echo(one_line(f"{c.day} {_when(c)}  {c.id[:8]}"))
         click.echo(describe_checkin(c, indent="  "))
         click.echo()
     click.echo(f"{len(checkins)} check-in{'s' if len(checkins) != 1 else ''} "

@@ -237,6 +237,27 @@ def parse_timestamp(name: str, value: Any, *, default_now: bool = True) -> str:
     return stamp.replace(microsecond=0).isoformat()
 
 
+def parse_time_of_day(name: str, value: Any, day: str) -> str:
+    """``HH:MM`` on ``day`` (a checked ``YYYY-MM-DD``) as a timestamp with the UTC
+    offset this computer's clock had on that date; a moment later than now is refused.
+
+    For backfilling: a check-in for an earlier day gets the time the person gives,
+    not the clock time at which it was typed in.
+    """
+    text = "" if value is None else str(value).strip()
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text)
+    if not match:
+        raise ValidationError(name, value if value is not None else "",
+                              "a time of day as HH:MM, from 00:00 to 23:59")
+    moment = dt.datetime.combine(dt.date.fromisoformat(day),
+                                 dt.time(int(match.group(1)), int(match.group(2))))
+    stamp = moment.astimezone()
+    now = clock.now()
+    if day == clock.today().isoformat() and stamp > now:
+        raise ValidationError(name, text, f"a time no later than now ({now:%H:%M})")
+    return stamp.isoformat()
+
+
 def parse_text(name: str, value: Any, *, limit: int = MAX_SHORT_TEXT,
                required: bool = False) -> str | None:
     """Free text, kept exactly as written; empty becomes ``None``."""
