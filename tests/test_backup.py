@@ -151,7 +151,7 @@ def test_a_damaged_database_is_not_migrated(db, monkeypatch):
     monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, lambda d: None])
     monkeypatch.setattr(store_module, "SCHEMA_VERSION", len(store_module.MIGRATIONS))
     result = cli("--db", str(db), "list")
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "is damaged" in result.output and "tracker restore" in result.output
     assert "was not upgraded" in result.output
     assert file_hash(db) == before

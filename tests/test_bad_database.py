@@ -62,7 +62,7 @@ def test_commands_refuse_a_bad_file_and_leave_it_alone(good, tmp_path, run_track
     bad = make_bad(kind, good, tmp_path)
     before = file_hash(bad)
     result = run_tracker(*command, db=bad)
-    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.returncode == 3, result.stdout + result.stderr
     assert str(bad) in result.stderr
     assert "tracker restore" in result.stderr
     assert "Traceback" not in result.stderr
@@ -81,7 +81,7 @@ def test_damage_found_after_todays_backup_is_reported_plainly(good, tmp_path, ru
         (good.parent / "backups" / "tracker-daily-2026-11-28.db").read_bytes())
     before = file_hash(bad)
     result = run_tracker("list", "--days", "30", db=bad)
-    assert result.returncode == 1
+    assert result.returncode == 3
     assert "is damaged" in result.stderr and "tracker restore" in result.stderr
     assert str(folder) in result.stderr
     assert "Traceback" not in result.stderr

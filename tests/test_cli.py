@@ -154,7 +154,7 @@ def test_bad_database_file_is_named_and_left_alone(run_tracker, tmp_path):
     bogus = tmp_path / "bogus.db"
     bogus.write_bytes(b"\x00garbage" * 100)
     result = run_tracker("status", db=bogus)
-    assert result.returncode == 1
+    assert result.returncode == 3
     assert str(bogus) in result.stderr and "tracker restore" in result.stderr
     assert bogus.read_bytes() == b"\x00garbage" * 100
 
@@ -213,7 +213,7 @@ def test_a_bare_launch_on_a_file_that_is_not_ours_says_so(tmp_path, run_tracker)
     other.write_text("not a database\n")
     before = other.read_bytes()
     result = run_tracker(db=other)
-    assert result.returncode == 1
+    assert result.returncode == 3
     assert result.stderr.startswith("Error: ") and "notes.txt" in result.stderr
     assert "Traceback" not in result.stderr
     assert other.read_bytes() == before

@@ -42,6 +42,13 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class CannotUse(click.ClickException):
+    """The database or a file cannot be used as it is: missing, damaged, foreign,
+    busy or unreadable (exit code 3; the README lists every exit code)."""
+
+    exit_code = 3
+
+
 class TrackerGroup(click.Group):
     """A click group that loads heavy subcommands on first use."""
 
@@ -60,9 +67,12 @@ class TrackerGroup(click.Group):
         try:
             return super().invoke(ctx)
         except sqlite3.DatabaseError as exc:
-            from tracker.opening import damaged_or_raise
+            from tracker.opening import database_error_message
 
-            raise click.ClickException(damaged_or_raise(db_path(ctx), exc)) from exc
+            message = database_error_message(db_path(ctx), exc)
+            if message is None:
+                raise
+            raise CannotUse(message) from exc
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
@@ -106,7 +116,7 @@ def db_path(ctx: click.Context) -> Path:
 
 
 def open_store_or_exit(ctx: click.Context):
-    """Open the database, turning a refusal into a clear message and exit code 1.
+    """Open the database, turning a refusal into a clear message and exit code 3.
 
     Also takes the day's backup at the first use of each day (see
     :func:`tracker.opening.open_database`, which every entry point shares).
@@ -116,7 +126,7 @@ def open_store_or_exit(ctx: click.Context):
     try:
         return open_database(db_path(ctx), warn=lambda text: click.echo(text, err=True))
     except OpenProblem as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise CannotUse(str(exc)) from exc
 
 
 def fail_validation(exc: ValidationError) -> None:

@@ -30,23 +30,42 @@ def app_database(args: Sequence[str]) -> tuple[bool, str | None]:
     return False, None
 
 
-def _fail(message: str) -> None:
+UNEXPECTED = 70
+"""Exit code of a problem tracker did not expect (a bug): sysexits' EX_SOFTWARE."""
+
+
+def _fail(message: str, code: int = 3) -> None:
     print(f"Error: {message}", file=sys.stderr)
-    sys.exit(1)
+    sys.exit(code)
+
+
+def _unexpected(exc: BaseException) -> None:
+    """One line instead of a traceback: a traceback can quote the person's data."""
+    _fail(f"tracker ran into a problem it did not expect ({type(exc).__name__}). "
+          "Nothing more was written. Please report it, with the command you ran "
+          "(not your data).", UNEXPECTED)
 
 
 def main() -> None:
+    """The ``tracker`` console script: check the environment, then the app or a command."""
+    try:
+        _main()
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # the last net: never a traceback to a person
+        _unexpected(exc)
+
+
+def _main() -> None:
     from tracker.clock import ClockError, check_environment
 
     try:
         check_environment()
     except ClockError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
-        sys.exit(2)
+        _fail(str(exc), 2)
     if os.environ.get("TRACKER_DB") is not None and not os.environ["TRACKER_DB"].strip():
-        print("Error: TRACKER_DB: an empty path is not allowed; give the database file's "
-              "path, or unset it to use the default.", file=sys.stderr)
-        sys.exit(2)
+        _fail("TRACKER_DB: an empty path is not allowed; give the database file's path, "
+              "or unset it to use the default.", 2)
     is_app, explicit = app_database(sys.argv[1:])
     if not is_app:
         from tracker.cli import main as command_line
@@ -59,7 +78,7 @@ def main() -> None:
     # those objects out of it) once that screen is shown: TrackerApp.keep_long_lived.
     gc.disable()
     from tracker import paths
-    from tracker.opening import OpenProblem, damaged_or_raise, open_database
+    from tracker.opening import OpenProblem, database_error_message, open_database
 
     path = paths.resolve_db_path(explicit)
     try:
@@ -70,7 +89,10 @@ def main() -> None:
     except OpenProblem as exc:
         _fail(str(exc))
     except sqlite3.DatabaseError as exc:
-        _fail(damaged_or_raise(path, exc))
+        message = database_error_message(path, exc)
+        if message is None:
+            raise
+        _fail(message)
     except KeyboardInterrupt:  # ctrl+c before the app took the terminal, as click says it
         print("Aborted!", file=sys.stderr)
         sys.exit(1)

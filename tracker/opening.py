@@ -20,6 +20,7 @@ this module returns.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -81,9 +82,73 @@ def open_database(path: Path, warn: Callable[[str], object], *,
 
 
 def damaged_or_raise(path: Path, exc: sqlite3.DatabaseError) -> str:
-    """The plain message for a database found damaged part-way; re-raises anything else."""
+    """The plain message for a database found damaged or busy part-way; re-raises
+    anything else."""
+    message = database_error_message(path, exc)
+    if message is None:
+        raise exc
+    return message
+
+
+def database_error_message(path: Path, exc: BaseException) -> str | None:
+    """One plain line for an SQLite error a person can act on (a damaged file, a
+    database another program keeps locked), or ``None`` for any other error."""
     from tracker.backup import damaged_message, looks_damaged
 
-    if not looks_damaged(exc):
-        raise exc
-    return damaged_message(path, str(exc))
+    if looks_damaged(exc):
+        return damaged_message(path, str(exc))
+    if is_busy(exc):
+        return busy_message(path)
+    return None
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Did SQLite give up waiting for another program's lock?"""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "database is locked" in text or "database is busy" in text
+        or "database table is locked" in text)
+
+
+def busy_message(path: Path) -> str:
+    """Which file is busy, what holds it where that can be known, and what to do."""
+    holders = lock_holders(path)
+    held_by = (f"{', '.join(holders)} has it open" if holders else
+               "another program holds its write lock (for example a sqlite3 shell or "
+               "Datasette with a transaction open, or a long import)")
+    return (f"{path} is busy: {held_by}. Nothing was written. Finish or close that "
+            "program's transaction, then try again.")
+
+
+def lock_holders(path: Path) -> list[str]:
+    """Other processes with the database (or its WAL) open, as "name (pid N)".
+
+    Read from ``/proc`` where there is one (Linux); elsewhere, or for processes of
+    other users, nothing can be known and the list is empty.
+    """
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return []
+    try:
+        wanted = {str(path.resolve()), str(path.resolve()) + "-wal"}
+    except OSError:
+        return []
+    found: list[str] = []
+    me = os.getpid()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        try:
+            fds = list((entry / "fd").iterdir())
+            if any(os.readlink(fd) in wanted for fd in fds):
+                name = (entry / "comm").read_text().strip()
+                found.append(f"{visible_name(name)} (pid {entry.name})")
+        except OSError:
+            continue
+    return sorted(found)
+
+
+def visible_name(name: str) -> str:
+    from tracker.text import one_line
+
+    return one_line(name)
