@@ -72,6 +72,9 @@ def test_missing_mood_is_a_usage_error(run_tracker):
 
 
 def test_status_exit_codes(run_tracker):
+    missing = run_tracker("status")  # a command that only reads never makes a database
+    assert missing.returncode == 3 and "no database at" in missing.stderr
+    run_tracker("add", "--mood", "2", "--day", "2026-11-20", check=True)
     first = run_tracker("status")
     assert first.returncode == 1
     assert "No check-in yet today" in first.stdout
@@ -79,7 +82,7 @@ def test_status_exit_codes(run_tracker):
     run_tracker("add", "--mood", "5", check=True)
     second = run_tracker("status")
     assert second.returncode == 0
-    assert "Checked in today" in second.stdout and "1 of the last 30 days" in second.stdout
+    assert "Checked in today" in second.stdout and "2 of the last 30 days" in second.stdout
 
 
 def test_list_plain_and_json(run_tracker):

@@ -84,3 +84,61 @@ def test_an_empty_tracker_db_variable_is_refused_too(tmp_path):
     assert result.returncode == 2
     assert "TRACKER_DB" in one_error_line(result)
     assert not home.exists()
+
+
+# --- database paths that cannot hold a database --------------------------------------
+
+
+def _fifo(tmp_path):
+    path = tmp_path / "fifo.db"
+    os.mkfifo(path)
+    return path
+
+
+def _dangling(tmp_path):
+    path = tmp_path / "link.db"
+    path.symlink_to(tmp_path / "nowhere" / "target.db")
+    return path
+
+
+def _under_a_file(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    return tmp_path / "notes.txt" / "tracker.db"
+
+
+def _folder(tmp_path):
+    (tmp_path / "folder.db").mkdir()
+    return tmp_path / "folder.db"
+
+
+@pytest.mark.parametrize("make, words", [
+    (_fifo, "is a FIFO"), (_dangling, "does not exist"), (_under_a_file, "is a file"),
+    (_folder, "is a folder"), (lambda _tmp: "/dev/null", "is a device"),
+])
+@pytest.mark.parametrize("args", [["add", "--mood", "3"], ["status"], []])
+def test_a_path_that_cannot_hold_a_database_is_refused_untouched(tmp_path, make, words, args):
+    path = make(tmp_path)
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    result = run_raw(["--db", str(path), *args], env={"TRACKER_TODAY": "2026-11-28"})
+    assert result.returncode == 3, result.stderr
+    assert words in one_error_line(result)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+    assert not os.path.exists("/dev/null-journal")
+
+
+@pytest.mark.parametrize("args", [["status"], ["list"], ["export", "--table", "checkins"],
+                                  ["report"], ["chart", "mood"]])
+def test_commands_that_only_read_never_create_a_database(tmp_path, args):
+    path = tmp_path / "new" / "tracker.db"
+    result = run_raw(["--db", str(path), *args], env={"TRACKER_TODAY": "2026-11-28"})
+    assert result.returncode == 3
+    assert "no database at" in one_error_line(result)
+    assert not path.parent.exists()
+
+
+def test_shell_completion_prints_its_script_instead_of_opening_the_app(tmp_path):
+    result = run_raw([], env={"_TRACKER_COMPLETE": "bash_source",
+                              "TRACKER_DB": str(tmp_path / "t.db")})
+    assert result.returncode == 0
+    assert b"_tracker_completion()" in result.stdout
+    assert not (tmp_path / "t.db").exists()

@@ -115,16 +115,18 @@ def db_path(ctx: click.Context) -> Path:
     return paths.resolve_db_path(explicit)
 
 
-def open_store_or_exit(ctx: click.Context):
+def open_store_or_exit(ctx: click.Context, *, create: bool = True):
     """Open the database, turning a refusal into a clear message and exit code 3.
 
-    Also takes the day's backup at the first use of each day (see
+    ``create=False`` for commands that only read: a missing database is refused
+    rather than made. Also takes the day's backup at the first use of each day (see
     :func:`tracker.opening.open_database`, which every entry point shares).
     """
     from tracker.opening import OpenProblem, open_database
 
     try:
-        return open_database(db_path(ctx), warn=lambda text: click.echo(text, err=True))
+        return open_database(db_path(ctx), warn=lambda text: click.echo(text, err=True),
+                             create=create)
     except OpenProblem as exc:
         raise CannotUse(str(exc)) from exc
 
@@ -276,7 +278,7 @@ def list_(ctx: click.Context, days: int, as_json: bool) -> None:
     from tracker.store import days_back
 
     since, until = days_back(days)
-    with open_store_or_exit(ctx) as store:
+    with open_store_or_exit(ctx, create=False) as store:
         checkins = store.checkins(since=since, until=until)
     if as_json:
         payload = [{**c.to_row(), "emotions": list(c.emotions), "people": list(c.people),
@@ -286,14 +288,15 @@ def list_(ctx: click.Context, days: int, as_json: bool) -> None:
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     if not checkins:
-        click.echo(f"No check-ins in the last {days} days. 'tracker add --mood N' records one.")
+        span = "today" if days == 1 else f"the last {days} days"
+        click.echo(f"No check-ins {span}. 'tracker add --mood N' records one.")
         return
     for c in checkins:
         click.echo(one_line(f"{c.day} {_when(c)}  {c.id[:8]}"))
         click.echo(describe_checkin(c, indent="  "))
         click.echo()
-    click.echo(f"{len(checkins)} check-in{'s' if len(checkins) != 1 else ''} "
-               f"in the last {days} day{'s' if days != 1 else ''}.")
+    span = "today" if days == 1 else f"in the last {days} days"
+    click.echo(f"{len(checkins)} check-in{'s' if len(checkins) != 1 else ''} {span}.")
 
 
 @main.command()
@@ -304,7 +307,7 @@ def status(ctx: click.Context) -> None:
     from tracker.store import days_back
 
     since, until = days_back(30)
-    with open_store_or_exit(ctx) as store:
+    with open_store_or_exit(ctx, create=False) as store:
         today = store.checkins(since=until, until=until)
         checked_days = len(store.days_with_checkins(since, until))
     consistency = f"{checked_days} of the last 30 days"
@@ -340,7 +343,7 @@ def export(ctx: click.Context, out: Path | None, table: str | None, fmt: str) ->
     """Export your data as CSV or JSON (for yourself or your therapist)."""
     from tracker.portability.export import ExportError, export_data
 
-    with open_store_or_exit(ctx) as store:
+    with open_store_or_exit(ctx, create=False) as store:
         try:
             written = export_data(store, out=out, table=table, fmt=fmt, stdout=sys.stdout)
         except ExportError as exc:

@@ -67,7 +67,8 @@ def _main() -> None:
         _fail("TRACKER_DB: an empty path is not allowed; give the database file's path, "
               "or unset it to use the default.", 2)
     is_app, explicit = app_database(sys.argv[1:])
-    if not is_app:
+    if not is_app or any(name.startswith("_TRACKER_COMPLETE") for name in os.environ):
+        # (Shell completion asks click for its script or its words: never the app.)
         from tracker.cli import main as command_line
 
         command_line()

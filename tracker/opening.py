@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,7 +47,7 @@ def _backup_before_migrate(path: Path, version: int) -> None:
 
 
 def open_database(path: Path, warn: Callable[[str], object], *,
-                  daily_backup: bool = True) -> Store:
+                  daily_backup: bool = True, create: bool = True) -> Store:
     """Open the database at ``path`` for the app or a command.
 
     Args:
@@ -54,6 +55,8 @@ def open_database(path: Path, warn: Callable[[str], object], *,
         warn: shows a one-line warning (a backup that could not be made).
         daily_backup: take the day's backup at the first use of each day (one
             ``stat`` once it exists). Off only for a throwaway database (the demo).
+        create: make a new database when there is none; commands that only read
+            pass ``False``, and a missing file is then refused.
 
     Returns:
         The open store; the caller closes it (the app does when it ends).
@@ -64,12 +67,15 @@ def open_database(path: Path, warn: Callable[[str], object], *,
     from tracker import backup
     from tracker.store import Store, StoreError
 
+    vet_path(path, create=create)
     try:
         store = Store.open(path, before_migrate=_backup_before_migrate)
     except StoreError as exc:
         raise OpenProblem(str(exc)) from exc
     except sqlite3.DatabaseError as exc:
-        raise OpenProblem(damaged_or_raise(path, exc)) from exc
+        raise OpenProblem(database_error_message(path, exc) or _cannot_open(path, exc)) from exc
+    except OSError as exc:
+        raise OpenProblem(_cannot_open(path, exc)) from exc
     if daily_backup and not store.open_result.created:
         try:
             backup.daily_backup(path, source=store.db.conn)
@@ -79,6 +85,69 @@ def open_database(path: Path, warn: Callable[[str], object], *,
         except (backup.BackupError, OSError) as exc:
             warn(f"Warning: today's backup could not be made ({exc}).")
     return store
+
+
+def vet_path(path: Path, *, create: bool) -> None:
+    """Refuse, before SQLite touches it, a path that cannot hold a database.
+
+    SQLite opens whatever it is given: a FIFO blocks for ever, ``/dev/null`` leaves a
+    world-writable ``/dev/null-journal`` behind, and a dangling link is created
+    through. Each gets one plain line instead.
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except NotADirectoryError:
+        raise OpenProblem(f"{path} cannot be a database: {_file_above(path)} is a file, "
+                          "not a folder. Use --db to choose another path.") from None
+    except OSError as exc:
+        raise OpenProblem(_cannot_open(path, exc)) from exc
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        try:
+            info = os.stat(path)
+        except OSError:
+            raise OpenProblem(f"{path} is a link to {os.readlink(path)}, which does not "
+                              "exist. tracker does not create a database through a link; "
+                              "use --db with the real path.") from None
+    if info is None:
+        if not create:
+            raise OpenProblem(f"There is no database at {path}. Nothing was created. "
+                              "'tracker add' or 'tracker' makes one there; --db or "
+                              "TRACKER_DB chooses another.")
+        above = _file_above(path)
+        if above is not None:
+            raise OpenProblem(f"{path} cannot be a database: {above} is a file, not a "
+                              "folder. Use --db to choose another path.")
+        return
+    if stat.S_ISDIR(info.st_mode):
+        raise OpenProblem(f"{path} is a folder; --db needs a file path.")
+    if not stat.S_ISREG(info.st_mode):
+        kind = ("a FIFO" if stat.S_ISFIFO(info.st_mode) else
+                "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else
+                "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
+        raise OpenProblem(f"{path} is {kind}, not a database file. It has not been "
+                          "touched. Use --db to choose a file.")
+
+
+def _file_above(path: Path) -> Path | None:
+    """The nearest existing ancestor of ``path`` when it is not a folder."""
+    for parent in path.parents:
+        if parent.exists() or parent.is_symlink():
+            return None if parent.is_dir() else parent
+    return None
+
+
+def _cannot_open(path: Path, exc: BaseException) -> str:
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
+        why = "it, or its folder, cannot be written (read-only or not yours)"
+    elif "disk is full" in text or "no space" in text:
+        why = "the disk is full"
+    else:
+        why = f"{exc}"
+    return (f"{path} cannot be used: {why}. Nothing was written. Use --db to choose "
+            "another file, or free the disk and try again.")
 
 
 def damaged_or_raise(path: Path, exc: sqlite3.DatabaseError) -> str:

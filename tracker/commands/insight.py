@@ -80,7 +80,7 @@ def chart(ctx: click.Context, metric: str, days: int | None, since: str | None,
         # --width always wins; without it, a terminal's width (at most 120), else 80.
         width = (min(shutil.get_terminal_size((80, 24)).columns, 120)
                  if sys.stdout.isatty() else DEFAULT_WIDTH)
-    with open_store_or_exit(ctx) as store:
+    with open_store_or_exit(ctx, create=False) as store:
         snap = load_snapshot(store, today)
         rows = snap.rows_between(start - dt.timedelta(days=analytics.ROLLING_WINDOW - 1), today)
         title = _range_title(start, today)
@@ -151,7 +151,7 @@ def report(ctx: click.Context, since: str | None, until: str | None, out: Path |
         raise click.ClickException(
             f"{out} already exists and was not changed. Choose a new file name, or move "
             "the old report first.")
-    with open_store_or_exit(ctx) as store:
+    with open_store_or_exit(ctx, create=False) as store:
         text = build_report(store, start, end)
     if out is None:
         click.echo(text, nl=False)
