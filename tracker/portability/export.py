@@ -11,15 +11,16 @@ Files are never written over unless this app wrote them: an export folder holds 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
-import os
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
 from tracker import clock
+from tracker.files import FileRefused, private_dir, private_file
 from tracker.portability.cells import FORMULA_STARTS, neutralise
 from tracker.models import TAG_SEPARATOR
 from tracker.store import Store, nocase_key
@@ -157,24 +158,25 @@ def _manifest(folder: Path) -> set[str]:
 
 
 def _check_writable(target: Path, ours: set[str]) -> None:
-    if target.exists() and target.name not in ours:
+    if (target.exists() or target.is_symlink()) and target.name not in ours:
         raise ExportError(
             f"{target} already exists and was not written by tracker; it has not been "
             "touched. Choose another --out, or move that file away.")
 
 
-def _write_file(target: Path, store: Store, table: str, fmt: str) -> int:
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+@contextlib.contextmanager
+def _refusals() -> Iterator[None]:
+    """What the file writer refuses, said as an export error (one line, nothing written)."""
     try:
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            rows = write_table(store, table, fmt, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return rows
+        yield
+    except FileRefused as exc:
+        raise ExportError(str(exc)) from None
+
+
+def _write_file(target: Path, store: Store, table: str, fmt: str, *,
+                replace_ours: bool = False) -> int:
+    with _refusals(), private_file(target, replace_ours=replace_ours) as handle:
+        return write_table(store, table, fmt, handle)
 
 
 def export_data(store: Store, *, out: Path | None, table: str | None, fmt: str,
@@ -192,7 +194,7 @@ def export_data(store: Store, *, out: Path | None, table: str | None, fmt: str,
             write_table(store, table, fmt, stdout)
             return []
         if out.suffix.lower() in (".csv", ".json"):
-            if out.exists():
+            if out.exists() or out.is_symlink():
                 raise ExportError(f"{out} already exists; it has not been touched. "
                                   "Choose a new file name.")
             if not out.parent.exists():
@@ -201,17 +203,20 @@ def export_data(store: Store, *, out: Path | None, table: str | None, fmt: str,
     if out is None:
         base = Path.cwd() / f"tracker-export-{clock.today().isoformat()}"
         out, n = base, 1
-        while out.exists():
+        while out.exists() or out.is_symlink():
             n += 1
             out = base.with_name(f"{base.name}-{n}")
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out} is a file; --out needs a folder (or a .csv/.json file "
                           "name together with --table).")
-    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with _refusals():
+        private_dir(out)
     ours = _manifest(out)
     targets = [(t, out / f"{t}.{fmt}") for t in tables]
     for _, target in targets:
         _check_writable(target, ours)
-    (out / MANIFEST).write_text("\n".join(sorted(ours | {p.name for _, p in targets})) + "\n",
-                                encoding="utf-8")
-    return [(target, _write_file(target, store, t, fmt)) for t, target in targets]
+    listed = "\n".join(sorted(ours | {p.name for _, p in targets})) + "\n"
+    with _refusals(), private_file(out / MANIFEST, replace_ours=True) as handle:
+        handle.write(listed)
+    return [(target, _write_file(target, store, t, fmt, replace_ours=target.name in ours))
+            for t, target in targets]
