@@ -326,11 +326,11 @@ def test_json_import_reads_what_json_export_writes_for_every_table(full_store, t
 @pytest.fixture
 def parallel(monkeypatch):
     """Force the worker-process path and small chunks, whatever the file size."""
-    from tracker.portability import importer
+    from tracker.portability.importer import workers
 
-    monkeypatch.setattr(importer, "PARALLEL_FROM_BYTES", 0)
-    monkeypatch.setattr(importer, "CHUNK", 700)
-    monkeypatch.setattr(importer, "_worker_count", lambda sources: 2)
+    monkeypatch.setattr(workers, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(workers, "CHUNK", 700)
+    monkeypatch.setattr(workers, "_worker_count", lambda sources: 2)
 
 
 def test_worker_processes_and_one_process_give_the_same_database(tmp_path, parallel):
