@@ -21,6 +21,7 @@ from tests.trust_helpers import (
     write_checkins_csv,
 )
 
+from tracker import clock
 from tracker.models import CheckIn, Experiment, PracticeLog, Rupture, Support
 from tracker.portability.cells import neutralise, restore
 from tracker.portability.export import write_table
@@ -367,6 +368,95 @@ def test_a_problem_in_a_late_chunk_rolls_everything_back(tmp_path, parallel):
     assert caught.value.problems == [
         f"{tmp_path / 'checkins.csv'}, line {last_line}, column 5 (mood): 6 is not allowed; use "
         "a whole number from 1 (awful) to 5 (great)."]
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_workers_started_either_way_give_what_one_process_gives(tmp_path, parallel,
+                                                                monkeypatch, method):
+    from tracker.portability.importer import workers
+
+    monkeypatch.setattr(workers, "START_METHOD", method)
+    write_checkins_csv(tmp_path / "checkins.csv", 3000)
+    with Store.open(tmp_path / "a.db") as a:
+        plan = import_path(a, tmp_path / "checkins.csv")
+        assert plan.stream is not None and plan.counts["checkins"].added == 3000
+        streamed = export_folder(a, tmp_path / "a")
+    with Store.open(tmp_path / "b.db") as b:
+        monkeypatch.setattr(workers, "_worker_count", lambda sources: 0)
+        import_path(b, tmp_path / "checkins.csv")
+        assert export_folder(b, tmp_path / "b") == streamed
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_workers_judge_days_by_the_importing_process_today(tmp_path, parallel, monkeypatch,
+                                                           method):
+    """The frozen clock reaches the workers, not the environment's (or the real) day."""
+    from tracker.portability.importer import workers
+
+    monkeypatch.setattr(workers, "START_METHOD", method)
+    monkeypatch.setenv("TRACKER_TODAY", "2099-01-01")  # what a worker would read by itself
+    clock.freeze("2026-11-28")
+    path = tmp_path / "checkins.csv"
+    write_checkins_csv(path, 3000)
+    with open(path, "a", encoding="utf-8", newline="") as handle:
+        handle.write("9e7b5a39-3f63-4f0e-9a39-8d2b1c0c0c0c,2026-11-29,2026-11-29T08:00:00+01:00,"
+                     "2026-11-29T08:00:00+01:00,3,,,,,,,,,,,,\r\n")
+    with Store.open(tmp_path / "a.db") as a:
+        with pytest.raises(ImportProblem) as caught:
+            import_path(a, path)
+        assert a.checkin_count() == 0
+    last_line = path.read_bytes().count(b"\n")
+    assert caught.value.problems == [
+        f"{path}, line {last_line}, column 2 (day): '2026-11-29' is not allowed; use today "
+        "(2026-11-28) or an earlier day."]
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return set()
+    return {int(p) for p in text.split()}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_workers_stop_when_the_importing_process_is_killed(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import FROZEN_TODAY, tracker_executable
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one CPU: the import uses no worker processes")
+    write_checkins_csv(tmp_path / "checkins.csv", 40_000)
+    env = {**os.environ, "TRACKER_TODAY": FROZEN_TODAY.isoformat()}
+    process = subprocess.Popen(
+        [tracker_executable(), "--db", str(tmp_path / "t.db"), "import",
+         str(tmp_path / "checkins.csv")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env, start_new_session=True)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while not workers and process.poll() is None and time.monotonic() < deadline:
+        workers = _children(process.pid)
+        time.sleep(0.02)
+    assert workers, "the import ended before its workers could be seen"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if _alive(w)], "worker processes outlived the import"
 
 
 def test_the_same_ids_twice_in_one_import_keep_the_newest(full_store, tmp_path, parallel):

@@ -7,10 +7,14 @@ back a :class:`tracker.store.CheckinBatch` ready to insert.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import sys
+import time
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +33,8 @@ from tracker.store import CheckinBatch, Store, checkin_row
 
 CHUNK = 4000
 PARALLEL_FROM_BYTES = 1_500_000  # about 10,000 check-ins: below this, one process is quicker
+#: How worker processes start: fork where it is safe and quick (Linux), else spawn.
+START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
 
 
 @dataclass
@@ -89,25 +95,8 @@ def _chunks(sources: list[Source], as_batch: bool) -> Iterator[Chunk]:
             yield Chunk(str(source.path), source.header, items, as_batch)
 
 
-def _worker(conn: Any, inherited: list[Any], parent: int, today: str) -> None:
-    """A worker process: check chunks until told to stop, or until the parent is gone."""
-    for other in inherited:  # the parent's ends of the pipes, copied by fork: let go
-        other.close()
-    clock.freeze(today)
-    while True:
-        try:
-            while not conn.poll(0.5):
-                if os.getppid() != parent:  # the parent was killed: stop too
-                    return
-            chunk = conn.recv()
-        except (EOFError, OSError):
-            return
-        if chunk is None:
-            return
-        conn.send(check_chunk(chunk))
-
-
 def _worker_count(sources: list[Source]) -> int:
+    """How many worker processes check these check-ins: none for a small import."""
     if sum(s.size for s in sources) < PARALLEL_FROM_BYTES:
         return 0
     try:
@@ -116,9 +105,8 @@ def _worker_count(sources: list[Source]) -> int:
         cpus = os.cpu_count() or 1
     # One more worker than CPUs (up to 3): this process spends its time in SQLite
     # or waiting for the next chunk, and each worker holds one chunk at a time, so
-    # a spare one keeps a checked chunk ready. 100k check-ins on 2 CPUs took
-    # 4.7-5.8 s with 1 worker, 4.1-4.3 s with 2 and 3.7-3.9 s with 3
-    # (benchmarks/run.py --only import).
+    # a spare one keeps a checked chunk ready (benchmarks/run.py --only import
+    # measured 1, 2 and 3 workers on 2 CPUs: 3 was quickest).
     return 0 if cpus < 2 else min(3, cpus + 1)
 
 
@@ -127,8 +115,8 @@ def checked_chunks(sources: list[Source], *, as_batch: bool = False) -> Iterator
 
     With enough of them and more than one CPU, worker processes check the next
     chunks while the caller writes this one (each worker has one chunk in hand at a
-    time, so the results come back in order). Reading the files (and their shape
-    problems) stays in this process.
+    time, and the results are taken in the order the chunks were read). Reading the
+    files (and their shape problems) stays in this process.
     """
     workers = _worker_count(sources)
     chunks = _chunks(sources, as_batch)
@@ -136,59 +124,53 @@ def checked_chunks(sources: list[Source], *, as_batch: bool = False) -> Iterator
         for chunk in chunks:
             yield check_chunk(chunk)
         return
+    with _pool(workers) as pool:
+        pending = deque(pool.submit(check_chunk, chunk)
+                        for chunk in itertools.islice(chunks, workers))
+        while pending:
+            checked = pending.popleft().result()
+            following = next(chunks, None)
+            if following is not None:  # the free worker's next one, before this is written
+                pending.append(pool.submit(check_chunk, following))
+            yield checked
+
+
+@contextlib.contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """Worker processes that share this process's frozen "today" and stop when it is gone.
+
+    Stopping early (a problem found, the caller gone) cancels the chunks not begun.
+    """
     import multiprocessing
 
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    context = multiprocessing.get_context(method)
-    pipes, processes = [], []
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context(START_METHOD),
+        initializer=_start_worker, initargs=(os.getpid(), clock.today().isoformat()))
     try:
-        for _ in range(workers):
-            parent, child = context.Pipe()
-            inherited = [*pipes, parent] if method == "fork" else []
-            process = context.Process(
-                target=_worker, args=(child, inherited, os.getpid(), clock.today().isoformat()),
-                daemon=True, name="tracker-import-check")
-            process.start()
-            child.close()
-            pipes.append(parent)
-            processes.append(process)
-        busy: list[Any] = []  # pipes with a chunk in hand, in the order they were sent
-        free = list(pipes)
-        chunks_left = True
-        while True:
-            while chunks_left and free:
-                chunk = next(chunks, None)
-                if chunk is None:
-                    chunks_left = False
-                    break
-                pipe = free.pop(0)
-                pipe.send(chunk)
-                busy.append(pipe)
-            if not busy:
-                return
-            pipe = busy.pop(0)
-            result = pipe.recv()
-            free.append(pipe)
-            if chunks_left:  # hand the free worker its next chunk before this one is written
-                chunk = next(chunks, None)
-                if chunk is None:
-                    chunks_left = False
-                else:
-                    pipe = free.pop(0)
-                    pipe.send(chunk)
-                    busy.append(pipe)
-            yield result
+        yield pool
     finally:
-        for pipe in pipes:
-            try:
-                pipe.send(None)
-            except (OSError, ValueError):
-                pass
-            pipe.close()
-        for process in processes:
-            process.join(timeout=2)
-            if process.is_alive():
-                process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_worker(parent: int, today: str) -> None:
+    """In each worker, first: the parent's day, and a watch on the parent.
+
+    A worker waits for its next chunk without a time limit; when the importing
+    process is killed (``kill -9``, a closed terminal), nothing would tell it to
+    stop, so a daemon thread ends it once its parent is gone.
+    """
+    import multiprocessing
+    import threading
+
+    multiprocessing.current_process().name = "tracker-import-check"
+    clock.freeze(today)
+    threading.Thread(target=_exit_without, args=(parent,), daemon=True).start()
+
+
+def _exit_without(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
 
 
 class CheckinStream:
