@@ -36,10 +36,12 @@ Measurements (``--only`` takes these names, comma separated):
                   timed directly with its caches emptied. Budget: p95 <= 60 ms at 10
                   years (key -> frame).
 ``export``        ``tracker export --table checkins --out F.csv`` of ~100k check-ins
-                  against ``sqlite3 -header -csv D.db "select * from checkins"``
-                  (and, for reference, Python's csv.writer over a raw cursor, and
-                  sqlite3 itself making the same columns in the same order in one
-                  SQL statement: the floor of this export in C). Budget <= 3.5x.
+                  against the sqlite3 command making the same columns in the same
+                  order in one SQL statement (names joined and sorted, rows by day
+                  and time: the same file content, made in C). Budget <= 2.0x. For
+                  reference: ``sqlite3 -header -csv D.db "select * from checkins"``
+                  (a bare table dump: less work, the old baseline) and Python's
+                  csv.writer over a raw cursor.
 ``import``        ``tracker import F.csv`` of that export into a new, empty database:
                   check-ins (with emotions, people and tags) per second of the whole
                   command. Budget >= 25,000/s.
@@ -104,7 +106,7 @@ BUDGETS = {
     "first_screen": 1.15,   # at most x the bare Textual app
     "memory": 1.4,          # at most x the bare Textual app
     "chart_p95_ms": 60.0,   # at most, 10 years
-    "export": 3.5,          # at most x sqlite3 -csv
+    "export": 2.0,          # at most x the sqlite3 command making tracker's columns
     "import_per_s": 25_000,  # at least
     "shell": 1.25,          # at most x python -c "import click, sqlite_utils, platformdirs"
 }
@@ -501,24 +503,24 @@ def measure_export(run: Run) -> Path:
     if rows != meta["checkins"]:
         raise RuntimeError(f"tracker export wrote {rows} rows, expected {meta['checkins']}")
     run.samples["export_s"] = times
-    t, b = median(times["tracker"]), median(times["sqlite3"])
-    ratio = t / b
+    t, s = median(times["tracker"]), median(times["sqlite3_same"])
+    b, p = median(times["sqlite3"]), median(times["python_csv"])
+    same = f"{fmt_s(s)} sqlite3 same columns"
+    ratio = t / s
     run.rows.append(Row(
-        f"export check-ins ({rows:,} rows)", fmt_s(t), f"{fmt_s(b)} sqlite3 -csv",
+        f"export check-ins ({rows:,} rows)", fmt_s(t), same,
         f"{ratio:.2f}x", f"<= {BUDGETS['export']}x", ratio <= BUDGETS["export"],
-        f"whole commands, median of {n}; tracker adds the emotions, people and tags "
-        "columns, which sqlite3 here does not"))
-    p = median(times["python_csv"])
+        f"whole commands, median of {n}; the baseline is the sqlite3 command running one "
+        "SELECT that gives the same columns as tracker (names joined, sorted by NOCASE) in "
+        "the same order (day, time, id): the same content made in C, without neutralising"))
     run.rows.append(Row(
-        "  for reference: Python csv over a raw cursor", fmt_s(p), f"{fmt_s(b)} sqlite3 -csv",
-        f"{p / b:.2f}x", note="python -c: sqlite3 + csv.writer.writerows of "
+        "  for reference: sqlite3 -csv of the bare table", fmt_s(b), same,
+        f"{b / s:.2f}x", note=f"sqlite3 -header -csv 'select * from checkins': no names, no "
+                              f"order, the old baseline; tracker took {t / b:.2f}x this"))
+    run.rows.append(Row(
+        "  for reference: Python csv over a raw cursor", fmt_s(p), same,
+        f"{p / s:.2f}x", note="python -c: sqlite3 + csv.writer.writerows of "
                               "'select * from checkins', no names: the floor of a Python export"))
-    s = median(times["sqlite3_same"])
-    run.rows.append(Row(
-        "  for reference: sqlite3 making tracker's columns", fmt_s(s), f"{fmt_s(b)} sqlite3 -csv",
-        f"{s / b:.2f}x", note="the sqlite3 command running one SELECT that gives the same "
-                              "columns as tracker (names joined, sorted by NOCASE) in the same "
-                              "order (day, time, id): the same work in C, without neutralising"))
     return out
 
 

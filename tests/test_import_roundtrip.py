@@ -21,10 +21,10 @@ from tests.trust_helpers import (
     write_checkins_csv,
 )
 
+from tracker import clock
 from tracker.models import CheckIn, Experiment, PracticeLog, Rupture, Support
 from tracker.portability.cells import neutralise, restore
-from tracker.portability.export import write_csv, write_table
-from tracker.portability.export import write_checkins_csv as write_checkins_csv_fast
+from tracker.portability.export import write_table
 from tracker.portability.importer import ImportProblem, import_path, prepare_import
 from tracker.store import Store
 
@@ -327,11 +327,11 @@ def test_json_import_reads_what_json_export_writes_for_every_table(full_store, t
 @pytest.fixture
 def parallel(monkeypatch):
     """Force the worker-process path and small chunks, whatever the file size."""
-    from tracker.portability import importer
+    from tracker.portability.importer import workers
 
-    monkeypatch.setattr(importer, "PARALLEL_FROM_BYTES", 0)
-    monkeypatch.setattr(importer, "CHUNK", 700)
-    monkeypatch.setattr(importer, "_worker_count", lambda sources: 2)
+    monkeypatch.setattr(workers, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(workers, "CHUNK", 700)
+    monkeypatch.setattr(workers, "_worker_count", lambda sources: 2)
 
 
 def test_worker_processes_and_one_process_give_the_same_database(tmp_path, parallel):
@@ -370,6 +370,95 @@ def test_a_problem_in_a_late_chunk_rolls_everything_back(tmp_path, parallel):
         "a whole number from 1 (awful) to 5 (great)."]
 
 
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_workers_started_either_way_give_what_one_process_gives(tmp_path, parallel,
+                                                                monkeypatch, method):
+    from tracker.portability.importer import workers
+
+    monkeypatch.setattr(workers, "START_METHOD", method)
+    write_checkins_csv(tmp_path / "checkins.csv", 3000)
+    with Store.open(tmp_path / "a.db") as a:
+        plan = import_path(a, tmp_path / "checkins.csv")
+        assert plan.stream is not None and plan.counts["checkins"].added == 3000
+        streamed = export_folder(a, tmp_path / "a")
+    with Store.open(tmp_path / "b.db") as b:
+        monkeypatch.setattr(workers, "_worker_count", lambda sources: 0)
+        import_path(b, tmp_path / "checkins.csv")
+        assert export_folder(b, tmp_path / "b") == streamed
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_workers_judge_days_by_the_importing_process_today(tmp_path, parallel, monkeypatch,
+                                                           method):
+    """The frozen clock reaches the workers, not the environment's (or the real) day."""
+    from tracker.portability.importer import workers
+
+    monkeypatch.setattr(workers, "START_METHOD", method)
+    monkeypatch.setenv("TRACKER_TODAY", "2099-01-01")  # what a worker would read by itself
+    clock.freeze("2026-11-28")
+    path = tmp_path / "checkins.csv"
+    write_checkins_csv(path, 3000)
+    with open(path, "a", encoding="utf-8", newline="") as handle:
+        handle.write("9e7b5a39-3f63-4f0e-9a39-8d2b1c0c0c0c,2026-11-29,2026-11-29T08:00:00+01:00,"
+                     "2026-11-29T08:00:00+01:00,3,,,,,,,,,,,,\r\n")
+    with Store.open(tmp_path / "a.db") as a:
+        with pytest.raises(ImportProblem) as caught:
+            import_path(a, path)
+        assert a.checkin_count() == 0
+    last_line = path.read_bytes().count(b"\n")
+    assert caught.value.problems == [
+        f"{path}, line {last_line}, column 2 (day): '2026-11-29' is not allowed; use today "
+        "(2026-11-28) or an earlier day."]
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return set()
+    return {int(p) for p in text.split()}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_workers_stop_when_the_importing_process_is_killed(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import FROZEN_TODAY, tracker_executable
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one CPU: the import uses no worker processes")
+    write_checkins_csv(tmp_path / "checkins.csv", 40_000)
+    env = {**os.environ, "TRACKER_TODAY": FROZEN_TODAY.isoformat()}
+    process = subprocess.Popen(
+        [tracker_executable(), "--db", str(tmp_path / "t.db"), "import",
+         str(tmp_path / "checkins.csv")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env, start_new_session=True)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while not workers and process.poll() is None and time.monotonic() < deadline:
+        workers = _children(process.pid)
+        time.sleep(0.02)
+    assert workers, "the import ended before its workers could be seen"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if _alive(w)], "worker processes outlived the import"
+
+
 def test_the_same_ids_twice_in_one_import_keep_the_newest(full_store, tmp_path, parallel):
     export_folder(full_store, tmp_path / "out")
     export_folder(full_store, tmp_path / "json", "json")
@@ -386,26 +475,30 @@ def test_the_same_ids_twice_in_one_import_keep_the_newest(full_store, tmp_path, 
         assert again.changes == 0
 
 
-# --- The check-ins CSV made mostly by SQLite equals what the csv module writes -------
+# --- The check-ins CSV equals the plainest csv-module writing of the same rows ----------
 
 
 def _reference_checkins_csv(store: Store) -> str:
+    """The definition: every text cell neutralised, then Python's csv module as it is."""
     handle = io.StringIO(newline="")
-    write_csv(store.export_columns("checkins"), store.export_rows("checkins"), handle)
+    writer = csv.writer(handle, lineterminator="\r\n")
+    writer.writerow(store.export_columns("checkins"))
+    writer.writerows([neutralise(v) if isinstance(v, str) else v for v in row]
+                     for row in store.export_rows("checkins"))
     return handle.getvalue()
 
 
-def _fast_checkins_csv(store: Store) -> str | None:
+def _exported_checkins_csv(store: Store) -> str:
     handle = io.StringIO(newline="")
-    written = write_checkins_csv_fast(store, store.export_columns("checkins"), handle)
-    return None if written is None else handle.getvalue()
+    write_table(store, "checkins", "csv", handle)
+    return handle.getvalue()
 
 
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(texts=st.lists(free_text, min_size=4, max_size=4),
        names=st.lists(name_text, min_size=1, max_size=5))
-def test_the_sql_made_checkins_csv_is_the_csv_modules_byte_for_byte(texts, names):
+def test_the_checkins_csv_is_the_csv_modules_byte_for_byte(texts, names):
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "a.db") as store:
         for n, (need, note) in enumerate([(texts[0], texts[1]), (texts[2], texts[3]),
                                           (None, None)]):
@@ -413,35 +506,29 @@ def test_the_sql_made_checkins_csv_is_the_csv_modules_byte_for_byte(texts, names
                 day=f"2026-11-{20 - n}", created_at=f"2026-11-{20 - n}T08:00:00+01:00",
                 mood=3, intensity=n or None, need=need, note=note,
                 emotions=names[n:], people=names[:n + 1], tags=names[::-1]))
-        fast = _fast_checkins_csv(store)
-        assert fast is not None
-        assert fast == _reference_checkins_csv(store)
-        assert fast.count("\r\n") >= 4
+        exported = _exported_checkins_csv(store)
+        assert exported == _reference_checkins_csv(store)
+        assert exported.count("\r\n") >= 4
 
 
-def test_ids_and_times_written_outside_the_app_take_the_careful_path(full_store):
-    reference = _reference_checkins_csv(full_store)
-    assert _fast_checkins_csv(full_store) == reference
+def test_ids_and_times_written_outside_the_app_are_quoted_and_neutralised(full_store):
+    assert _exported_checkins_csv(full_store) == _reference_checkins_csv(full_store)
     # Someone edits the file with sqlite-utils: an id with a comma, a formula time.
     with full_store.write():
         full_store.db.execute(
             "INSERT INTO checkins (id, day, created_at, updated_at, mood) "
             "VALUES ('a,b', '2026-11-22', '2026-11-22T08:00:00+01:00', '@noon', 3)")
         full_store.db.execute("UPDATE checkins SET updated_at = '=1+1' WHERE day = '2026-11-21'")
-    assert _fast_checkins_csv(full_store) is None
-    handle = io.StringIO(newline="")
-    write_table(full_store, "checkins", "csv", handle)
-    assert '"a,b"' in handle.getvalue() and "'=1+1" in handle.getvalue()
-    assert "'@noon" in handle.getvalue()
-    assert handle.getvalue() == _reference_checkins_csv(full_store)
+    exported = _exported_checkins_csv(full_store)
+    assert '"a,b"' in exported and "'=1+1" in exported
+    assert "'@noon" in exported
+    assert exported == _reference_checkins_csv(full_store)
 
 
-def test_a_nul_in_a_note_written_outside_the_app_takes_the_careful_path(full_store):
+def test_a_nul_in_a_note_written_outside_the_app_is_written_as_it_is(full_store):
     with full_store.write():
         full_store.db.execute("UPDATE checkins SET note = 'x' || char(0) || 'y, z' "
                               "WHERE day = '2026-11-20'")
-    assert _fast_checkins_csv(full_store) is None
-    handle = io.StringIO(newline="")
-    write_table(full_store, "checkins", "csv", handle)
-    assert handle.getvalue() == _reference_checkins_csv(full_store)
-    assert len(list(csv.reader(io.StringIO(handle.getvalue())))) == 3
+    exported = _exported_checkins_csv(full_store)
+    assert exported == _reference_checkins_csv(full_store)
+    assert len(list(csv.reader(io.StringIO(exported)))) == 3

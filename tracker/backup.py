@@ -24,14 +24,16 @@ imports nothing heavy, and the daily check costs one ``stat`` once today's exist
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tracker import clock, paths
+from tracker.files import FileRefused, private_dir, private_file, private_path
 
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
@@ -72,10 +74,19 @@ def looks_damaged(exc: BaseException) -> bool:
 def backups_folder(db_path: Path, *, create: bool = True) -> Path:
     """The backups folder beside the database (created 0700 when asked)."""
     folder = paths.backups_dir(db_path)
-    if create and not folder.is_dir():
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(folder, 0o700)
+    if create:
+        with _refusals():
+            private_dir(folder)
     return folder
+
+
+@contextlib.contextmanager
+def _refusals() -> Iterator[None]:
+    """What the file writer refuses (a link, a file not ours), said as a backup error."""
+    try:
+        yield
+    except FileRefused as exc:
+        raise BackupError(str(exc)) from None
 
 
 def _stamp() -> str:
@@ -85,36 +96,10 @@ def _stamp() -> str:
 def _unique(folder: Path, stem: str) -> Path:
     target = folder / f"{stem}.db"
     n = 1
-    while target.exists():
+    while target.exists() or target.is_symlink():
         n += 1
         target = folder / f"{stem}-{n}.db"
     return target
-
-
-def _private_temp(folder: Path, name: str) -> Path:
-    """A new empty file, 0600, that nobody else made (never an existing one)."""
-    for n in range(1000):
-        tmp = folder / f".{name}.tmp-{os.getpid()}-{n}"
-        try:
-            fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        except FileExistsError:
-            continue
-        os.close(fd)
-        return tmp
-    raise BackupError(f"Could not make a temporary file in {folder}.")
-
-
-def _fsync_path(path: Path, directory: bool = False) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _open_source(path: Path) -> sqlite3.Connection:
@@ -123,34 +108,13 @@ def _open_source(path: Path) -> sqlite3.Connection:
     return connect(path)
 
 
-def _copy_into(source: sqlite3.Connection, tmp: Path) -> None:
-    """Online backup of ``source`` into ``tmp``, left as one self-contained file."""
+def _write_backup(source: sqlite3.Connection, target: Path, *, replace: bool = False) -> Path:
+    """Back up into ``target`` through a temp file; never over a file unless ``replace``
+    (only today's daily backup, which another terminal may have just made)."""
     from tracker.store import copy_database
 
-    copy_database(source, tmp)
-    os.chmod(tmp, 0o600)
-    _fsync_path(tmp)
-
-
-def _write_backup(source: sqlite3.Connection, target: Path, *, replace: bool = False) -> Path:
-    """Back up into ``target`` through a temp file; never over a file unless ``replace``."""
-    tmp = _private_temp(target.parent, target.name)
-    try:
-        _copy_into(source, tmp)
-        if replace:
-            os.replace(tmp, target)
-        else:
-            try:
-                os.link(tmp, target)  # fails if target exists: never overwrite
-            except FileExistsError:
-                raise BackupError(f"{target} already exists; it has not been touched.") from None
-            except OSError:  # a file system without hard links
-                if target.exists():
-                    raise BackupError(f"{target} already exists; it has not been touched.") from None
-                os.replace(tmp, target)
-        _fsync_path(target.parent, directory=True)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with _refusals(), private_path(target, replace_ours=replace) as tmp:
+        copy_database(source, tmp)
     return target
 
 
@@ -418,13 +382,13 @@ def _keep_current(db_path: Path) -> Path | None:
 
     folder = backups_folder(db_path)
     target = _unique(folder, f"{db_path.stem}-pre-restore-{_stamp()}-as-found")
-    shutil.copyfile(db_path, target)
-    os.chmod(target, 0o600)
-    for suffix in ("-wal", "-journal"):
+    for suffix in ("", "-wal", "-journal"):
         side = Path(f"{db_path}{suffix}")
-        if side.exists():
-            shutil.copyfile(side, Path(f"{target}{suffix}"))
-            os.chmod(Path(f"{target}{suffix}"), 0o600)
+        if suffix and not side.exists():
+            continue
+        with open(side, "rb") as source, _refusals(), \
+                private_file(Path(f"{target}{suffix}"), binary=True) as copy:
+            shutil.copyfileobj(source, copy)
     return target
 
 
@@ -474,20 +438,17 @@ def restore(file: Path, db_path: Path,
     info = inspect(file)
     if on_checked is not None:
         on_checked(info)
-    paths.ensure_parent(db_path)
-    tmp = _private_temp(db_path.parent, db_path.name + ".restore")
-    try:
+    from tracker.store import copy_database
+
+    with _refusals():
+        private_dir(db_path.parent)
+    with _refusals(), private_path(db_path, replace_ours=True) as tmp:
         source = _read_only(file)
         try:
-            _copy_into(source, tmp)
+            copy_database(source, tmp)
         finally:
             source.close()
         inspect(tmp)
         kept = _keep_current(db_path)
         _retire_journal(db_path)
-        os.replace(tmp, db_path)
-        os.chmod(db_path, 0o600)
-        _fsync_path(db_path.parent, directory=True)
-    finally:
-        tmp.unlink(missing_ok=True)
     return RestoreResult(info, kept)

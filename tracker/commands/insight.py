@@ -158,9 +158,11 @@ def report(ctx: click.Context, since: str | None, until: str | None, out: Path |
         return
     if out.parent and not out.parent.exists():
         raise click.ClickException(f"The folder {out.parent} does not exist.")
+    from tracker.files import FileRefused, private_file
+
     try:
-        with open(out, "x", encoding="utf-8") as handle:
+        with private_file(out) as handle:
             handle.write(text)
-    except FileExistsError:
-        raise click.ClickException(f"{out} already exists and was not changed.") from None
+    except FileRefused as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"Wrote the report for {start} to {end} to {out}.", err=True)

@@ -36,15 +36,9 @@ from typing import Any
 
 from tracker import clock
 from tracker.models import MOOD, CheckIn, ValidationError, parse_day, parse_rating
-from tracker.portability.importer import (
-    ImportPlan,
-    ImportProblem,
-    Problems,
-    Where,
-    _TooMany,
-    plan_records,
-    read_text,
-)
+from tracker.portability.importer.plan import ImportPlan, plan_records
+from tracker.portability.importer.problems import ImportProblem, Problems, TooMany, Where
+from tracker.portability.importer.sources import read_text
 from tracker.store import Store, checkin_row
 
 DEFAULT_MOODS = {"rad": 5, "good": 4, "meh": 3, "bad": 2, "awful": 1}
@@ -196,7 +190,7 @@ def prepare_daylio(store: Store, path: Path, mood_map: dict[str, int] | None = N
                        unmapped_shown, problems)
     except csv.Error as exc:
         problems.items.append(f"{path}: is not a CSV file tracker can read ({exc}).")
-    except _TooMany:
+    except TooMany:
         pass
     finally:
         csv.field_size_limit(old_limit)

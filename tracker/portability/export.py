@@ -6,23 +6,23 @@ are joined with ``|`` in one column, and text cells are neutralised for spreadsh
 lists, text exactly as written.
 
 Files are never written over unless this app wrote them: an export folder holds a
-``.tracker-export`` list of the files it made.
+``.tracker-export`` list of the files it made. Every file is made by
+:mod:`tracker.files` (0600, created exclusively, never through a link).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
-import os
 from collections.abc import Iterable, Iterator
-from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
 from tracker import clock
+from tracker.files import FileRefused, private_dir, private_file
 from tracker.portability.cells import FORMULA_STARTS, neutralise
-from tracker.models import TAG_SEPARATOR
-from tracker.store import Store, nocase_key
+from tracker.store import Store
 
 MANIFEST = ".tracker-export"
 LIST_COLUMNS = {"emotions", "people", "tags"}
@@ -44,76 +44,16 @@ def _csv_rows(rows: Iterable[tuple[Any, ...]], counter: list[int]) -> Iterator[t
 
 
 def write_csv(columns: list[str], rows: Iterable[tuple[Any, ...]], handle: IO[str]) -> int:
+    """A header and the rows, by Python's ``csv`` module: tracker's one CSV writer.
+
+    ``QUOTE_MINIMAL``, ``\\r\\n`` line ends, ``None`` as an empty cell, text cells
+    neutralised for spreadsheets. Returns the number of rows written.
+    """
     writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow(columns)
     counter = [0]
     writer.writerows(_csv_rows(rows, counter))
     return counter[0]
-
-
-def csv_cell(text: str) -> str:
-    """One text cell exactly as ``csv.writer`` (``QUOTE_MINIMAL``) writes it, neutralised."""
-    text = neutralise(text)
-    if '"' in text:
-        return '"' + text.replace('"', '""') + '"'
-    if "," in text or "\n" in text or "\r" in text:
-        return '"' + text + '"'
-    return text
-
-
-def _plain(values: list[str]) -> bool:
-    """Whether none of these cells needs quoting or neutralising (checked in one go)."""
-    try:
-        joined = "\x1f".join(values)
-    except TypeError:  # a NULL: not what the app writes; let the csv module handle it
-        return False
-    if any(c in joined for c in '",\r\n'):
-        return False
-    if joined[:1] and joined[0] in FORMULA_STARTS:
-        return False
-    return not any("\x1f" + c in joined for c in FORMULA_STARTS)
-
-
-class _NameCells(dict[Any, str]):
-    """``"3,7"`` (ids from :meth:`Store.checkin_csv_records`) -> ``"anxious|hopeful"``."""
-
-    def __init__(self, vocabulary: dict[int, str]):
-        super().__init__()
-        self.vocabulary = vocabulary
-
-    def __missing__(self, ids: str | None) -> str:
-        if ids is None:
-            cell = ""
-        else:
-            found = (self.vocabulary.get(int(i)) for i in ids.split(","))
-            names = [n for n in found if n is not None]  # (a JOIN skips a dangling link too)
-            cell = csv_cell(TAG_SEPARATOR.join(sorted(names, key=nocase_key)))
-        self[ids] = cell
-        return cell
-
-
-def write_checkins_csv(store: Store, columns: list[str], handle: IO[str]) -> int | None:
-    """The check-ins CSV, byte for byte what :func:`write_csv` writes, ~3x sooner.
-
-    SQLite makes the text of most cells (:meth:`Store.checkin_csv_records`); here
-    they are joined with the name cells. Returns ``None``, having written nothing,
-    when the table is not as this code expects (then :func:`write_csv` does it).
-    """
-    found = store.checkin_csv_records(FORMULA_STARTS)
-    if found is None or found.columns != columns:
-        return None
-    records = found.records
-    # day has a CHECK constraint (digits and dashes); the other three are checked
-    if not all(_plain(list(map(itemgetter(k), records))) for k in (1, 2, 3)):
-        return None  # an id or time written outside the app: take the careful path
-    emotions, people, tags = (_NameCells(v) for v in found.vocabularies)
-    csv.writer(handle, lineterminator="\r\n").writerow(columns)
-    step = 20_000
-    for start in range(0, len(records), step):
-        handle.write("".join([
-            f"{i},{d},{c},{u},{rest},{emotions[e]},{people[p]},{tags[t]}\r\n"
-            for d, c, i, u, rest, e, p, t in records[start:start + step]]))
-    return len(records)
 
 
 def _json_objects(table: str, columns: list[str],
@@ -138,11 +78,8 @@ def write_json(table: str, columns: list[str], rows: Iterable[tuple[Any, ...]],
 
 
 def write_table(store: Store, table: str, fmt: str, handle: IO[str]) -> int:
+    """One table as CSV or JSON into ``handle``; returns the number of records written."""
     columns = store.export_columns(table)
-    if fmt == "csv" and table == "checkins":
-        written = write_checkins_csv(store, columns, handle)
-        if written is not None:
-            return written
     rows = store.export_rows(table)
     if fmt == "csv":
         return write_csv(columns, rows, handle)
@@ -157,24 +94,25 @@ def _manifest(folder: Path) -> set[str]:
 
 
 def _check_writable(target: Path, ours: set[str]) -> None:
-    if target.exists() and target.name not in ours:
+    if (target.exists() or target.is_symlink()) and target.name not in ours:
         raise ExportError(
             f"{target} already exists and was not written by tracker; it has not been "
             "touched. Choose another --out, or move that file away.")
 
 
-def _write_file(target: Path, store: Store, table: str, fmt: str) -> int:
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+@contextlib.contextmanager
+def _refusals() -> Iterator[None]:
+    """What the file writer refuses, said as an export error (one line, nothing written)."""
     try:
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            rows = write_table(store, table, fmt, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return rows
+        yield
+    except FileRefused as exc:
+        raise ExportError(str(exc)) from None
+
+
+def _write_file(target: Path, store: Store, table: str, fmt: str, *,
+                replace_ours: bool = False) -> int:
+    with _refusals(), private_file(target, replace_ours=replace_ours) as handle:
+        return write_table(store, table, fmt, handle)
 
 
 def export_data(store: Store, *, out: Path | None, table: str | None, fmt: str,
@@ -192,7 +130,7 @@ def export_data(store: Store, *, out: Path | None, table: str | None, fmt: str,
             write_table(store, table, fmt, stdout)
             return []
         if out.suffix.lower() in (".csv", ".json"):
-            if out.exists():
+            if out.exists() or out.is_symlink():
                 raise ExportError(f"{out} already exists; it has not been touched. "
                                   "Choose a new file name.")
             if not out.parent.exists():
@@ -201,17 +139,20 @@ def export_data(store: Store, *, out: Path | None, table: str | None, fmt: str,
     if out is None:
         base = Path.cwd() / f"tracker-export-{clock.today().isoformat()}"
         out, n = base, 1
-        while out.exists():
+        while out.exists() or out.is_symlink():
             n += 1
             out = base.with_name(f"{base.name}-{n}")
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out} is a file; --out needs a folder (or a .csv/.json file "
                           "name together with --table).")
-    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with _refusals():
+        private_dir(out)
     ours = _manifest(out)
     targets = [(t, out / f"{t}.{fmt}") for t in tables]
     for _, target in targets:
         _check_writable(target, ours)
-    (out / MANIFEST).write_text("\n".join(sorted(ours | {p.name for _, p in targets})) + "\n",
-                                encoding="utf-8")
-    return [(target, _write_file(target, store, t, fmt)) for t, target in targets]
+    listed = "\n".join(sorted(ours | {p.name for _, p in targets})) + "\n"
+    with _refusals(), private_file(out / MANIFEST, replace_ours=True) as handle:
+        handle.write(listed)
+    return [(target, _write_file(target, store, t, fmt, replace_ours=target.name in ours))
+            for t, target in targets]

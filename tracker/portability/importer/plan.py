@@ -1,0 +1,164 @@
+"""The plan of an import: what it would add, update and leave alone, and writing it.
+
+Records are checked before they get here. A record already stored is replaced only
+when the incoming ``updated_at`` is a later moment; :func:`apply_plan` writes a plan
+in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tracker.store import Store
+
+if TYPE_CHECKING:
+    from tracker.portability.importer.workers import CheckinStream
+
+#: The order tables are written in: names first, experiments before their logs.
+TABLE_ORDER = ("emotions", "checkins", "experiments", "practice_logs", "ruptures", "supports")
+
+
+@dataclass
+class TableCounts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> int:
+        return self.added + self.updated
+
+
+@dataclass
+class ImportPlan:
+    """Checked records, sorted into new, newer and already-here; nothing written yet.
+
+    Check-ins are held as :func:`tracker.store.checkin_row` tuples (made from
+    validated :class:`CheckIn` records), the other tables as records.
+    """
+
+    write: dict[str, list[Any]] = field(default_factory=dict)
+    counts: dict[str, TableCounts] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    stream: CheckinStream | None = None  # check-ins checked while they are written
+    rebuild_indexes: bool = False
+
+    @property
+    def updates(self) -> int:
+        """Stored records this plan replaces (known before writing)."""
+        return sum(c.updated for c in self.counts.values())
+
+    @property
+    def changes(self) -> int:
+        """Records added or replaced; a stream counts as changes until it is written."""
+        return sum(c.changed for c in self.counts.values()) + (
+            1 if self.stream is not None and not self.stream.done else 0)
+
+
+def is_newer(incoming: str, stored: str) -> bool:
+    """Is ``incoming`` a later moment than ``stored`` (ISO timestamps with offsets)?"""
+    if incoming == stored:
+        return False
+    try:
+        return dt.datetime.fromisoformat(incoming) > dt.datetime.fromisoformat(stored)
+    except ValueError:  # a stored value this version cannot read: keep what is stored
+        return False
+
+
+def _version(table: str, record: Any) -> tuple[str, str]:
+    """(id, updated_at) of a record, or of a check-in row."""
+    if table == "checkins":
+        return record[0], record[3]
+    return record.id, record.updated_at
+
+
+def keep_newest(table: str, by_id: dict[str, Any], record: Any) -> None:
+    """Put ``record`` in ``by_id`` unless one with its id there is newer."""
+    record_id, updated = _version(table, record)
+    earlier = by_id.get(record_id)
+    if earlier is None or not is_newer(_version(table, earlier)[1], updated):
+        by_id[record_id] = record
+
+
+def plan_records(store: Store, records: dict[str, dict[str, Any]],
+                 emotion_words: dict[str, int] | None = None) -> ImportPlan:
+    """Sort checked records (``{table: {id: record}}``) against what is stored."""
+    plan = ImportPlan()
+    if emotion_words:
+        have = {w.casefold() for w in store.emotion_vocabulary()}
+        new = [(w, s) for w, s in emotion_words.items() if w.casefold() not in have]
+        plan.write["emotions"] = new
+        plan.counts["emotions"] = TableCounts(added=len(new),
+                                              unchanged=len(emotion_words) - len(new))
+    for table in TABLE_ORDER[1:]:
+        by_id = records.get(table)
+        if not by_id:
+            continue
+        stored = store.versions(table, list(by_id))
+        counts = TableCounts()
+        out = []
+        for record_id, record in by_id.items():
+            old = stored.get(record_id)
+            if old is None:
+                counts.added += 1
+                out.append(record)
+            elif is_newer(_version(table, record)[1], old):
+                counts.updated += 1
+                out.append(record)
+            else:
+                counts.unchanged += 1
+        plan.write[table] = out
+        plan.counts[table] = counts
+    return plan
+
+
+def apply_plan(store: Store, plan: ImportPlan) -> None:
+    """Write a plan in one transaction: all of it, or (on any error) none of it.
+
+    A plan with a check-in stream checks those while writing; a problem among them
+    raises :class:`ImportProblem` after the transaction is rolled back.
+    """
+    with store.bulk_write(rebuild_indexes=plan.rebuild_indexes):
+        for table in TABLE_ORDER:
+            if table == "checkins" and plan.stream is not None:
+                plan.stream.write(store)
+                continue
+            rows = plan.write.get(table)
+            if not rows:
+                continue
+            if table == "emotions":
+                store.add_emotion_words(rows)
+            elif table == "checkins":
+                store.save_checkin_rows(rows)
+            else:
+                store.save_many(table, rows)
+
+
+
+_LABELS = {"emotions": "emotion words", "checkins": "check-ins", "experiments": "experiments",
+           "practice_logs": "practice logs", "ruptures": "ruptures",
+           "supports": "support entries"}
+
+
+def describe_plan(plan: ImportPlan, *, done: bool = True) -> list[str]:
+    """The summary lines a person reads after an import (or a dry run)."""
+    lines: list[str] = []
+    verb = "" if done else "would be "
+    for table in TABLE_ORDER:
+        counts = plan.counts.get(table)
+        if counts is None or (table == "emotions" and not counts.added):
+            continue
+        label = _LABELS[table]
+        parts = []
+        if counts.added:
+            parts.append(f"{counts.added:,} {verb}added")
+        if counts.updated:
+            parts.append(f"{counts.updated:,} {verb}updated (the imported copy was newer)")
+        if counts.unchanged:
+            parts.append(f"{counts.unchanged:,} already here")
+        lines.append(f"  {label}: " + (", ".join(parts) if parts else "none"))
+    return lines
