@@ -52,7 +52,6 @@ NEEDS_ACTIVE = {"log", "complete", "drop"}
 class ExperimentsScreen(ListDetailScreen[Experiment]):
     """The experiments section."""
 
-    HELP_TITLE = "Experiments"
     PREFIX = "exp"
     NEEDS_SELECTION = frozenset({"edit", "delete"})
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]

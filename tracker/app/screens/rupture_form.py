@@ -49,7 +49,6 @@ def rupture_data(rupture: Rupture) -> dict[str, Any]:
 class RuptureForm(RecordForm[Rupture]):
     """When, with whom, what happened, my move (one key), intensity (one digit)."""
 
-    HELP_TITLE = "Ruptures: log or edit"
     HELP_EXTRA_KEYS = [
         ("tab / enter", "With whom: take the suggested name (→ too); "
                         "with nothing to complete, next field"),
@@ -131,7 +130,6 @@ class RuptureForm(RecordForm[Rupture]):
 class RepairedOnDialog(ModalScreen[Rupture | None]):
     """Mark a rupture repaired on a day other than today."""
 
-    HELP_TITLE = "Ruptures: repaired on another day"
     HELP_EXTRA_KEYS = [("enter", "Save the day typed")]
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="repaired-on-cancel",

@@ -49,7 +49,6 @@ STEP_BINDINGS = [
 class RupturesScreen(ListDetailScreen[Rupture]):
     """The ruptures and repairs section."""
 
-    HELP_TITLE = "Ruptures and repairs"
     PREFIX = "rup"
     NEEDS_SELECTION = frozenset({"step", "repaired", "repaired_on", "edit", "delete"})
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
