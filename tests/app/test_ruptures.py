@@ -13,10 +13,10 @@ from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.record_form import FormBody
 from tracker.app.screens.rupture_form import RepairedOnDialog, RuptureForm
 from tracker.app.screens.ruptures import RupturesScreen
-from tracker.app.widgets.progress import ago_words, day_label
 from tracker.app.widgets.recordlist import RecordList
 from tracker.models import REPAIR_STEPS, Rupture
 from tracker.store import Store
+from tracker.wording import ago_words, day_label
 from tests.app.pilot import GLOBAL_KEYS, burst, drive, keys, type_text
 
 TODAY = FROZEN_TODAY.isoformat()

@@ -23,9 +23,9 @@ from tracker import clock
 from tracker.app.screens.record_form import FieldInput, RecordForm
 from tracker.app.widgets.keyorder import OrderedInput, OrderedTextArea
 from tracker.app.widgets.keypick import KeyPick, PickOption, scale_options
-from tracker.app.widgets.progress import day_label, span_label
 from tracker.models import DISTRESS, Experiment, PracticeLog, ValidationError
 from tracker.shipped import experiment_library
+from tracker.wording import day_label, span_label
 
 DEFAULT_DAYS = 14
 DEFAULT_TARGET = 5

@@ -25,8 +25,8 @@ from tracker.app.widgets.keypick import (
     PickOption,
     scale_options,
 )
-from tracker.app.widgets.progress import MOVE_KEYS, MOVE_WORDS
 from tracker.models import MY_MOVES, RUPTURE_INTENSITY, Rupture, ValidationError
+from tracker.wording import MOVE_KEYS, MOVE_WORDS
 
 MOVE_OPTIONS = [PickOption(MOVE_KEYS[m], m, MOVE_WORDS[m]) for m in MY_MOVES]
 

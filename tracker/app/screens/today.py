@@ -17,7 +17,7 @@ from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.daystrip import DayStrip, StripDay
 from tracker.models import MOOD, CheckIn
 from tracker.app.widgets.navbar import NavBar
-from tracker.app.widgets.progress import ago_words
+from tracker.wording import ago_words
 
 WELCOME = (
     "Welcome. This is a quiet place to practise: a short check-in each day, small "
