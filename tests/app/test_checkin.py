@@ -9,6 +9,7 @@ from textual.widgets import Input, Static, TextArea
 from tests.conftest import FROZEN_TODAY
 from tracker.app.screens.checkin import CheckInScreen
 from tracker.app.screens.dialogs import ConfirmDialog
+from tracker.app.widgets.names import NameSuggester
 from tracker.app.widgets.scale import Choice, Scale
 from tracker.models import CheckIn
 from tracker.store import Store
@@ -219,6 +220,17 @@ def test_emotions_people_tags_need_and_note_are_saved(db_path):
     assert checkin.note == "Long day\nbut ok"
     with Store.open(db_path) as store:
         assert "wistful" in store.emotion_vocabulary()  # a new word joins the vocabulary
+
+
+def test_the_names_input_completes_only_what_adds_to_the_word():
+    """One input for every comma-separated list (this card, the rupture form)."""
+    names = NameSuggester(["Sam", "Samira", "Mum", "Sam"])
+    assert names.names == ["Sam", "Samira", "Mum"]
+    assert names.completion("partner, Sa") == "partner, Sam"
+    assert names.completion("mu") == "Mum"  # spelt as known
+    assert names.completion("Sam") is None  # already a name: nothing to add
+    assert names.completion("Sam, sa") == "Sam, Samira"  # a chosen name is not offered
+    assert names.completion("Sam, ") is None and names.completion("Bo") is None
 
 
 def test_people_and_tags_complete_from_earlier_checkins(db_path, store):

@@ -18,13 +18,8 @@ from textual.widgets import Footer, Input, Static, TextArea
 from tracker import clock
 from tracker.app.screens.record_form import FieldInput, RecordForm, error_words
 from tracker.app.widgets.keyorder import OrderedTextArea
-from tracker.app.widgets.keypick import (
-    KeyPick,
-    NameListInput,
-    NameListSuggester,
-    PickOption,
-    scale_options,
-)
+from tracker.app.widgets.keypick import KeyPick, PickOption, scale_options
+from tracker.app.widgets.names import NamesInput, join_names
 from tracker.models import MY_MOVES, RUPTURE_INTENSITY, Rupture, ValidationError
 from tracker.wording import MOVE_KEYS, MOVE_WORDS
 
@@ -81,9 +76,8 @@ class RuptureForm(RecordForm[Rupture]):
         yield Vertical(
             Static("With whom (names, commas between; tab or enter completes)",
                    classes="rf-label"),
-            NameListInput(", ".join(ex.people) if ex else "", id="people",
-                          placeholder="e.g. partner, Sam",
-                          suggester=NameListSuggester(self.people_names)),
+            NamesInput(join_names(ex.people) if ex else "", names=self.people_names,
+                       id="people", placeholder="e.g. partner, Sam"),
             classes="rf-field")
         yield Vertical(
             Static("What happened?", classes="rf-label"),
