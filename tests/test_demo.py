@@ -150,19 +150,19 @@ def test_practice_is_near_its_target_sometimes_reached_rarely_far_beyond(two_yea
 
 
 def test_the_throwaway_demo_app_is_told_it_shows_demo_data(monkeypatch):
-    monkeypatch.delenv(demo.DEMO_ENV, raising=False)
+    monkeypatch.delenv("TRACKER_DEMO", raising=False)
     seen = {}
 
-    def run(path: Path) -> None:
-        seen["env"] = os.environ.get(demo.DEMO_ENV)
+    def run(path: Path, *, demo: bool = False) -> None:
+        seen["demo"] = demo
         seen["path"] = path
         with Store.open(path) as s:
             seen["checkins"] = s.checkin_count()
 
     demo.open_demo_app(years=0.2, run=run)
-    assert seen["env"] == "1" and seen["checkins"] > 0
+    assert seen["demo"] is True and seen["checkins"] > 0
     assert not seen["path"].exists()  # the throwaway folder is gone
-    assert demo.DEMO_ENV not in os.environ
+    assert "TRACKER_DEMO" not in os.environ  # told through the flag, not the environment
 
 
 def test_demo_refuses_a_database_with_checkins_and_writes_nothing(store):

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import random
 import re
 import uuid
@@ -35,9 +34,6 @@ if TYPE_CHECKING:
 DEFAULT_SEED = 7
 DEFAULT_YEARS = 1
 DEMO_APP_YEARS = 2
-DEMO_ENV = "TRACKER_DEMO"
-"""Set to "1" in the environment of the throwaway demo app (``tracker --demo``), so
-the app can say on screen that it shows demo data."""
 
 
 class DemoError(Exception):
@@ -460,13 +456,13 @@ def generate(store: Store, years: float = DEFAULT_YEARS, seed: int = DEFAULT_SEE
 
 
 def open_demo_app(years: float = DEMO_APP_YEARS, seed: int = DEFAULT_SEED,
-                  run: Callable[[Path], object] | None = None) -> None:
+                  run: Callable[..., object] | None = None) -> None:
     """Open the app on a throwaway demo database in a new temporary folder.
 
     The user's own database is never opened; the folder is removed afterwards.
-    While it runs, the environment variable ``TRACKER_DEMO`` is "1" (see
-    :data:`DEMO_ENV`), so the app can say that it shows demo data. ``run`` opens the
-    app on a database path (default: ``tracker.app.app.run_app``).
+    ``run(path, demo=True)`` opens the app on the database (default:
+    ``tracker.app.app.run_app``); ``demo=True`` has the app say that it shows demo
+    data.
     """
     import shutil
     import tempfile
@@ -474,19 +470,12 @@ def open_demo_app(years: float = DEMO_APP_YEARS, seed: int = DEFAULT_SEED,
     from tracker.store import Store
 
     folder = Path(tempfile.mkdtemp(prefix="tracker-demo-"))
-    previous = os.environ.get(DEMO_ENV)
-    # The app reads this to say on screen that it shows throwaway demo data.
-    os.environ[DEMO_ENV] = "1"
     try:
         path = folder / "demo.db"
         with Store.open(path) as store:
             generate(store, years=years, seed=seed)
         if run is None:
             from tracker.app.app import run_app as run
-        run(path)
+        run(path, demo=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-        if previous is None:
-            os.environ.pop(DEMO_ENV, None)
-        else:
-            os.environ[DEMO_ENV] = previous

@@ -137,9 +137,8 @@ async def test_today_strip_rounds_halves_up(db_path):
 
 
 @sync
-async def test_demo_database_says_so_on_today(db_path, monkeypatch):
-    monkeypatch.setenv("TRACKER_DEMO", "1")
-    app = TrackerApp(db_path)
+async def test_demo_database_says_so_on_today(db_path):
+    app = TrackerApp(db_path, demo=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
         assert "Demo data" in str(app.screen.query_one("#demo-notice").render())

@@ -52,10 +52,14 @@ class TrackerApp(App):
 
     REFRESH_SECONDS = 2.0
 
-    def __init__(self, db_path: str | Path, store: Store | None = None, **kwargs):
+    def __init__(self, db_path: str | Path, store: Store | None = None, *,
+                 demo: bool = False, **kwargs):
         """``store``: the database already opened (and backed up today) by the
-        launcher; the app closes it when it ends. Without it the app opens the file."""
+        launcher; the app closes it when it ends. Without it the app opens the file.
+        ``demo``: the database is throwaway demo data (``tracker --demo``), and the
+        app says so."""
         super().__init__(**kwargs)
+        self.demo = demo
         stylesheet = ReusingStylesheet(variables=self.stylesheet._variables)
         stylesheet.source = self.stylesheet.source.copy()  # (empty until the app runs)
         self.stylesheet = stylesheet
@@ -219,5 +223,5 @@ class TrackerApp(App):
         self.push_screen(HelpScreen())
 
 
-def run_app(db_path: str | Path, store: Store | None = None) -> None:
-    TrackerApp(db_path, store=store).run()
+def run_app(db_path: str | Path, store: Store | None = None, *, demo: bool = False) -> None:
+    TrackerApp(db_path, store=store, demo=demo).run()
