@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.app.pilot import open_app, settle as _settle, sync
 from tracker.store import Store
 
 
+@pytest.mark.slow
 @sync
 async def test_palette_lists_every_action_of_the_screen_and_runs_it(db_path):
     app = open_app(db_path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-
+import pytest
 from textual import events
 from textual.widgets import Input, Static, TextArea
 
@@ -57,6 +57,7 @@ def test_seven_keys_save_a_checkin_for_today(db_path):
     assert checkin.need is None and checkin.note is None
 
 
+@pytest.mark.slow
 def test_y_after_an_urge_records_that_it_was_acted_on(db_path):
     async def scenario(app, pilot):
         screen = await open_card(app, pilot)
@@ -69,6 +70,7 @@ def test_y_after_an_urge_records_that_it_was_acted_on(db_path):
     assert ratings(checkin) == (TODAY, 4, 2, 3, 1, 0, 1, None, None)
 
 
+@pytest.mark.slow
 def test_withdraw_acted_and_paused_take_one_key_each(db_path):
     async def scenario(app, pilot):
         screen = await open_card(app, pilot)
@@ -157,6 +159,7 @@ def test_arrows_and_backspace_change_a_rating(db_path):
     assert (checkin.mood, checkin.intensity) == (5, None)
 
 
+@pytest.mark.slow
 def test_an_urge_put_back_to_zero_forgets_its_acted_answer(db_path):
     async def scenario(app, pilot):
         screen = await open_card(app, pilot)
@@ -192,6 +195,7 @@ def test_each_scale_says_what_its_numbers_mean(db_path):
 # --- names, need, note -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_emotions_people_tags_need_and_note_are_saved(db_path):
     async def scenario(app, pilot):
         screen = await open_card(app, pilot)

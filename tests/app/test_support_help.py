@@ -63,6 +63,7 @@ def test_no_phone_numbers_are_shipped():
         assert not any(ch.isdigit() for ch in text)
 
 
+@pytest.mark.slow
 def test_add_a_person_and_a_crisis_line(db_path):
     async def scenario(app, pilot):
         await keys(pilot, "s", "n")
@@ -93,6 +94,7 @@ def test_add_a_person_and_a_crisis_line(db_path):
     assert sam.position < line.position
 
 
+@pytest.mark.slow
 def test_edit_keeps_the_entry_and_delete_asks_first(db_path, store):
     entry = store.save_support(Support.create(name="Sam", kind="person"))
 
