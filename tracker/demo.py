@@ -475,7 +475,9 @@ def open_demo_app(years: float = DEMO_APP_YEARS, seed: int = DEFAULT_SEED,
         with Store.open(path) as store:
             generate(store, years=years, seed=seed)
         if run is None:
-            from tracker.app.app import run_app as run
+            from tracker.app.app import run_app
+
+            run = run_app
         run(path, demo=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -13,7 +13,7 @@ import html
 import os
 import re
 import unicodedata
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,7 @@ def drive(db_path, scenario, size=(80, 24), **app_kwargs: Any):
     return asyncio.run(main())
 
 
-def sync(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
+def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
     """Run an async Pilot test with asyncio (no plugin needed)."""
 
     @functools.wraps(test)

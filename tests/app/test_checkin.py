@@ -6,6 +6,7 @@ import pytest
 from textual import events
 from textual.widgets import Input, Static, TextArea
 
+from tests.app.pilot import drive
 from tests.conftest import FROZEN_TODAY
 from tracker.app.screens.checkin import CheckInScreen
 from tracker.app.screens.dialogs import ConfirmDialog
@@ -13,7 +14,6 @@ from tracker.app.widgets.names import NameSuggester
 from tracker.app.widgets.scale import Choice, Scale
 from tracker.models import CheckIn
 from tracker.store import Store
-from tests.app.pilot import drive
 
 TODAY = FROZEN_TODAY.isoformat()
 

@@ -16,8 +16,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from tests.app.pilot import GLOBAL_KEYS, drive, keys, type_text
 from tests.conftest import FROZEN_TODAY
-
 from tracker.app import sections
 from tracker.app.app import TrackerApp
 from tracker.app.screens.help import HelpScreen, group_table, key_groups, key_words
@@ -26,10 +26,6 @@ from tracker.app.screens.support_form import SupportForm
 from tracker.app.widgets.recordlist import RecordList
 from tracker.models import CheckIn, Rupture, Support
 from tracker.store import Store
-from tests.app.pilot import GLOBAL_KEYS, drive, keys, type_text
-
-
-
 
 
 def supports(db_path) -> list[Support]:

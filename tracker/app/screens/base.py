@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from rich.text import Text
-from textual.widgets import OptionList, Static
 from textual.screen import Screen
+from textual.widgets import OptionList, Static
 
 from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.widgets.recordlist import RecordList

@@ -4,8 +4,8 @@ see :class:`~tracker.app.screens.base.FormScreen`).
 Subclasses yield their fields in :meth:`compose_fields` and build the record in
 :meth:`build`, through ``tracker.models`` so validation has one path. A
 :class:`~tracker.models.ValidationError` is shown in plain words under the fields
-(always in view) and focus goes to the field it names. The form dismisses with the record; the screen that
-pushed it saves it.
+(always in view) and focus goes to the field it names. The form dismisses with the
+record; the screen that pushed it saves it.
 
 Fields are :class:`FieldInput` and :class:`~tracker.app.widgets.keyorder.OrderedTextArea`:
 ``tab`` and ``enter`` move focus as the key arrives, and keys that arrive after focus
