@@ -13,6 +13,7 @@ import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
+from collections.abc import Callable
 
 import click
 
@@ -156,14 +157,30 @@ def main(ctx: click.Context, db: str | None, demo: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     if demo:
-        from tracker.demo import open_demo_app
-
         open_demo_app()
         return
     store = open_store_or_exit(ctx)  # (tracker.launch opens the app without click)
     from tracker.app.app import run_app
 
     run_app(store)
+
+
+def open_demo_app(years: float | None = None, seed: int | None = None,
+                  run: Callable[..., object] | None = None) -> None:
+    """``tracker --demo``: the app on a throwaway demo database, told it is one.
+
+    ``run(store, demo=True)`` runs the app (default :func:`tracker.app.app.run_app`).
+    """
+    from tracker.demo import DEFAULT_SEED, DEMO_APP_YEARS, throwaway_demo
+    from tracker.opening import open_database
+
+    with throwaway_demo(DEMO_APP_YEARS if years is None else years,
+                        DEFAULT_SEED if seed is None else seed) as path:
+        store = open_database(path, warn=lambda text: click.echo(text, err=True),
+                              daily_backup=False)
+        if run is None:
+            from tracker.app.app import run_app as run
+        run(store, demo=True)
 
 
 # --- add ---------------------------------------------------------------------------
