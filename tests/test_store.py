@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from tracker import store as store_module
+from tracker.store import schema as store_module
 from tracker.models import CheckIn, Experiment, PracticeLog, Rupture, Support
 from tracker.store import APPLICATION_ID, SCHEMA_VERSION, Store, StoreError
 

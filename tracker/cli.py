@@ -230,7 +230,7 @@ def describe_checkin(c: CheckIn, indent: str = "") -> str:
 @click.pass_context
 def list_(ctx: click.Context, days: int, as_json: bool) -> None:
     """Show recent check-ins, newest first."""
-    from tracker.store import days_back
+    from tracker.days import days_back
 
     since, until = days_back(days)
     with open_store_or_exit(ctx) as store:
@@ -258,7 +258,7 @@ def list_(ctx: click.Context, days: int, as_json: bool) -> None:
 @click.pass_context
 def status(ctx: click.Context) -> None:
     """One line on today; exit 0 if checked in today, else 1."""
-    from tracker.store import days_back
+    from tracker.days import days_back
 
     since, until = days_back(30)
     with open_store_or_exit(ctx) as store:

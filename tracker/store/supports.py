@@ -1,0 +1,34 @@
+"""The Support screen's people and lines, and the app's settings."""
+
+from __future__ import annotations
+
+from tracker.models import Support
+from tracker.store.connection import StoreBase
+from tracker.store.rows import upsert
+
+
+class SupportsMixin(StoreBase):
+    """The ``supports`` and ``settings`` tables."""
+
+    def supports(self) -> list[Support]:
+        return [Support(**r) for r in self.db.query(
+            "SELECT * FROM supports ORDER BY position, created_at")]
+
+    def save_support(self, support: Support) -> Support:
+        with self.write():
+            upsert(self.db.conn, "supports", [support.to_row()])
+        return support
+
+    def delete_support(self, support_id: str) -> None:
+        with self.write():
+            self.db.execute("DELETE FROM supports WHERE id = ?", [support_id])
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.write():
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
