@@ -95,7 +95,7 @@ def test_one_action_is_one_transaction(store):
     good = CheckIn.create(mood=3)
     with pytest.raises(RuntimeError):
         with store.write():
-            store._save_checkin(good)
+            store.save_checkin(good)
             raise RuntimeError("boom")
     assert store.checkin_count() == 0
 
@@ -103,10 +103,10 @@ def test_one_action_is_one_transaction(store):
 def test_a_write_inside_a_write_is_a_savepoint(store):
     kept, undone = CheckIn.create(mood=3), CheckIn.create(mood=4)
     with store.write():
-        store._save_checkin(kept)
+        store.save_checkin(kept)
         with pytest.raises(RuntimeError):
             with store.write():
-                store._save_checkin(undone)
+                store.save_checkin(undone)
                 raise RuntimeError("boom")
         assert store.db.conn.in_transaction  # the outer transaction goes on
     assert [c.id for c in store.checkins()] == [kept.id]
@@ -226,3 +226,27 @@ def test_nothing_happens_at_import_time(tmp_path):
                     "import tracker.cli, tracker.store, tracker.models, tracker.paths"],
                    check=True, env=env)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_one_write_path_takes_records_or_rows_and_replaces_names(store):
+    from tracker.store import checkin_row
+
+    a = CheckIn.create(mood=2, emotions=["sad"], people=["Sam"])
+    b = CheckIn.create(mood=4, tags=["walk"])
+    assert store.save_checkins([a, checkin_row(b)]) == 2
+    assert store.get_checkin(a.id) == a and store.get_checkin(b.id) == b
+    edited = a.with_changes(emotions=("calm",), people=())
+    assert store.save_checkins([checkin_row(edited)]) == 1
+    assert store.get_checkin(a.id) == edited
+    assert store.db.execute("SELECT count(*) FROM checkin_people").fetchone()[0] == 0
+
+
+def test_many_ruptures_at_once_keep_each_ones_people(store):
+    r1 = Rupture.create(my_move="pursued", people=["Sam", "Alex"])
+    r2 = Rupture.create(my_move="withdrew", people=["Alex"])
+    assert store.save_ruptures([r1, r2]) == 2
+    assert {r.id: r.people for r in store.ruptures()} == {r1.id: ("Alex", "Sam"),
+                                                          r2.id: ("Alex",)}
+    store.save_ruptures([r1.with_changes(people=("Jo",))])
+    assert store.get_rupture(r1.id).people == ("Jo",)
+    assert store.get_rupture(r2.id).people == ("Alex",)

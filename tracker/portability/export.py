@@ -15,14 +15,12 @@ import csv
 import json
 import os
 from collections.abc import Iterable, Iterator
-from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
 from tracker import clock
 from tracker.portability.cells import FORMULA_STARTS, neutralise
-from tracker.models import TAG_SEPARATOR
-from tracker.store import Store, nocase_key
+from tracker.store import Store
 
 MANIFEST = ".tracker-export"
 LIST_COLUMNS = {"emotions", "people", "tags"}
@@ -51,71 +49,6 @@ def write_csv(columns: list[str], rows: Iterable[tuple[Any, ...]], handle: IO[st
     return counter[0]
 
 
-def csv_cell(text: str) -> str:
-    """One text cell exactly as ``csv.writer`` (``QUOTE_MINIMAL``) writes it, neutralised."""
-    text = neutralise(text)
-    if '"' in text:
-        return '"' + text.replace('"', '""') + '"'
-    if "," in text or "\n" in text or "\r" in text:
-        return '"' + text + '"'
-    return text
-
-
-def _plain(values: list[str]) -> bool:
-    """Whether none of these cells needs quoting or neutralising (checked in one go)."""
-    try:
-        joined = "\x1f".join(values)
-    except TypeError:  # a NULL: not what the app writes; let the csv module handle it
-        return False
-    if any(c in joined for c in '",\r\n'):
-        return False
-    if joined[:1] and joined[0] in FORMULA_STARTS:
-        return False
-    return not any("\x1f" + c in joined for c in FORMULA_STARTS)
-
-
-class _NameCells(dict[Any, str]):
-    """``"3,7"`` (ids from :meth:`Store.checkin_csv_records`) -> ``"anxious|hopeful"``."""
-
-    def __init__(self, vocabulary: dict[int, str]):
-        super().__init__()
-        self.vocabulary = vocabulary
-
-    def __missing__(self, ids: str | None) -> str:
-        if ids is None:
-            cell = ""
-        else:
-            found = (self.vocabulary.get(int(i)) for i in ids.split(","))
-            names = [n for n in found if n is not None]  # (a JOIN skips a dangling link too)
-            cell = csv_cell(TAG_SEPARATOR.join(sorted(names, key=nocase_key)))
-        self[ids] = cell
-        return cell
-
-
-def write_checkins_csv(store: Store, columns: list[str], handle: IO[str]) -> int | None:
-    """The check-ins CSV, byte for byte what :func:`write_csv` writes, ~3x sooner.
-
-    SQLite makes the text of most cells (:meth:`Store.checkin_csv_records`); here
-    they are joined with the name cells. Returns ``None``, having written nothing,
-    when the table is not as this code expects (then :func:`write_csv` does it).
-    """
-    found = store.checkin_csv_records(FORMULA_STARTS)
-    if found is None or found.columns != columns:
-        return None
-    records = found.records
-    # day has a CHECK constraint (digits and dashes); the other three are checked
-    if not all(_plain(list(map(itemgetter(k), records))) for k in (1, 2, 3)):
-        return None  # an id or time written outside the app: take the careful path
-    emotions, people, tags = (_NameCells(v) for v in found.vocabularies)
-    csv.writer(handle, lineterminator="\r\n").writerow(columns)
-    step = 20_000
-    for start in range(0, len(records), step):
-        handle.write("".join([
-            f"{i},{d},{c},{u},{rest},{emotions[e]},{people[p]},{tags[t]}\r\n"
-            for d, c, i, u, rest, e, p, t in records[start:start + step]]))
-    return len(records)
-
-
 def _json_objects(table: str, columns: list[str],
                   rows: Iterable[tuple[Any, ...]]) -> Iterator[dict[str, Any]]:
     for row in rows:
@@ -139,10 +72,6 @@ def write_json(table: str, columns: list[str], rows: Iterable[tuple[Any, ...]],
 
 def write_table(store: Store, table: str, fmt: str, handle: IO[str]) -> int:
     columns = store.export_columns(table)
-    if fmt == "csv" and table == "checkins":
-        written = write_checkins_csv(store, columns, handle)
-        if written is not None:
-            return written
     rows = store.export_rows(table)
     if fmt == "csv":
         return write_csv(columns, rows, handle)

@@ -23,23 +23,21 @@ The README documents it; change it only through a new migration.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from tracker.store.bulk import CheckinBatch, BulkMixin
 from tracker.store.checkins import CheckinsMixin
 from tracker.store.connection import BUSY_TIMEOUT_MS, StoreBase, connect
 from tracker.store.errors import StoreError
 from tracker.store.experiments import ExperimentsMixin
-from tracker.store.exports import CheckinCsvRecords, ExportsMixin
+from tracker.store.exports import ExportsMixin
 from tracker.store.files import (
     SQLITE_MAGIC, check_sqlite_header, checkin_span, copy_database, file_identity,
     integrity_check, leave_wal, quick_check,
 )
 from tracker.store.names import NamesMixin, nocase_key
 from tracker.store.opening import OpenResult, open_database
-from tracker.store.rows import upsert
 from tracker.store.ruptures import RupturesMixin
 from tracker.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from tracker.store.supports import SupportsMixin
@@ -47,7 +45,7 @@ from tracker.store.tables import checkin_row
 
 __all__ = [
     "APPLICATION_ID", "BUSY_TIMEOUT_MS", "MIGRATIONS", "SCHEMA_VERSION", "SQLITE_MAGIC",
-    "CheckinBatch", "CheckinCsvRecords", "OpenResult", "Store", "StoreError",
+    "CheckinBatch", "OpenResult", "Store", "StoreError",
     "check_sqlite_header", "checkin_row", "checkin_span", "connect", "copy_database",
     "file_identity", "integrity_check", "leave_wal", "nocase_key", "quick_check",
 ]
@@ -77,11 +75,3 @@ class Store(CheckinsMixin, ExperimentsMixin, RupturesMixin, SupportsMixin, Names
         store.open_result = result
         return store
 
-    def save_many(self, table: str, records: Sequence[Any]) -> int:
-        """Insert-or-replace experiments, practice logs, ruptures or supports (one transaction)."""
-        with self.write():
-            if table == "ruptures":
-                self.save_ruptures(records)
-            else:
-                upsert(self.db.conn, table, [r.to_row() for r in records])
-        return len(records)

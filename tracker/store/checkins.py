@@ -25,43 +25,25 @@ class CheckinsMixin(StoreBase):
     # -- writing --
 
     def save_checkin(self, checkin: CheckIn) -> CheckIn:
-        """Insert or replace a check-in with its emotions, people and tags (one transaction)."""
-        with self.write():
-            self._save_checkin(checkin)
+        """Insert or replace one check-in with its names (see :meth:`save_checkins`)."""
+        self.save_checkins([checkin])
         return checkin
 
-    def _save_checkin(self, checkin: CheckIn) -> None:
-        row = checkin.to_row()
-        cols = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in row if c != "id")
-        self.db.execute(
-            f"INSERT INTO checkins ({cols}) VALUES ({marks}) "
-            f"ON CONFLICT (id) DO UPDATE SET {updates}", list(row.values()))
-        for (table, link, key), names in zip(
-                CHECKIN_LINKS, (checkin.emotions, checkin.people, checkin.tags)):
-            self.db.execute(f"DELETE FROM {link} WHERE checkin_id = ?", [checkin.id])
-            ids = name_ids(self.db.conn, table, set(names))
-            self.db.conn.executemany(
-                f"INSERT OR IGNORE INTO {link} (checkin_id, {key}) VALUES (?, ?)",
-                [(checkin.id, ids[n]) for n in names])
+    def save_checkins(self, checkins: Iterable[CheckIn | tuple[Any, ...]], *,
+                      new: bool = False) -> int:
+        """Insert or replace check-ins with their emotions, people and tags, in one
+        transaction; returns how many were saved. The one write path of check-ins
+        (brand-new ones in bulk: :meth:`~tracker.store.bulk.BulkMixin.insert_checkin_batch`).
 
-    def save_checkins(self, checkins: Iterable[CheckIn]) -> int:
-        """Bulk insert-or-replace with emotions, people and tags, one transaction.
-
-        Used by import and demo; see :meth:`save_checkin_rows` for how it is fast.
+        Takes :class:`CheckIn` records, or validated check-ins as
+        :func:`~tracker.store.tables.checkin_row` tuples (the importer checks records in
+        worker processes, and tuples travel back far more cheaply than objects). Rows
+        go in sorted by id, many per statement; each name is looked up once; links
+        are replaced only for check-ins that were already there. A repeated id: the
+        last one wins. ``new``: the caller knows none of the ids is stored (skips a
+        lookup).
         """
-        return self.save_checkin_rows(map(checkin_row, checkins))
-
-    def save_checkin_rows(self, rows: Iterable[tuple[Any, ...]], *, new: bool = False) -> int:
-        """:meth:`save_checkins` for :func:`checkin_row` tuples of validated check-ins.
-
-        (The importer checks records through the models in worker processes, and tuples
-        travel back far more cheaply than objects.) Built for speed: rows go in sorted
-        by id, many per statement; each name is looked up once per batch; links are
-        replaced only for check-ins that were already there. A repeated id: the last
-        one wins. ``new``: the caller knows none of the ids is stored (skips a lookup).
-        """
+        rows = (c if isinstance(c, tuple) else checkin_row(c) for c in checkins)
         batch = sorted({r[0]: r for r in rows}.values(), key=_first)
         if not batch:
             return 0

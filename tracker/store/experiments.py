@@ -16,13 +16,13 @@ class ExperimentsMixin(StoreBase):
     # -- experiments --
 
     def save_experiment(self, experiment: Experiment) -> Experiment:
-        with self.write():
-            upsert(self.db.conn, "experiments", [experiment.to_row()])
+        self.save_experiments([experiment])
         return experiment
 
     def save_experiments(self, experiments: Iterable[Experiment]) -> int:
+        """Insert or update experiments, in one transaction; returns how many."""
+        rows = [e.to_row() for e in experiments]
         with self.write():
-            rows = [e.to_row() for e in experiments]
             upsert(self.db.conn, "experiments", rows)
         return len(rows)
 
@@ -48,13 +48,13 @@ class ExperimentsMixin(StoreBase):
     # -- practice logs --
 
     def save_practice_log(self, log: PracticeLog) -> PracticeLog:
-        with self.write():
-            upsert(self.db.conn, "practice_logs", [log.to_row()])
+        self.save_practice_logs([log])
         return log
 
     def save_practice_logs(self, logs: Iterable[PracticeLog]) -> int:
+        """Insert or update practice logs, in one transaction; returns how many."""
+        rows = [log.to_row() for log in logs]
         with self.write():
-            rows = [log.to_row() for log in logs]
             upsert(self.db.conn, "practice_logs", rows)
         return len(rows)
 

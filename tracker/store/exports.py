@@ -6,23 +6,13 @@ made here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 from tracker.store.connection import StoreBase
 from tracker.store.errors import StoreError
 from tracker.store.names import nocase_key
-from tracker.store.tables import CHECKIN_COLUMNS, CHECKIN_LINKS
-
-
-@dataclass
-class CheckinCsvRecords:
-    """What :meth:`Store.checkin_csv_records` returns."""
-
-    columns: list[str]
-    records: list[tuple[Any, ...]]
-    vocabularies: tuple[dict[int, str], dict[int, str], dict[int, str]]
+from tracker.store.tables import CHECKIN_LINKS
 
 
 class ExportsMixin(StoreBase):
@@ -73,64 +63,11 @@ class ExportsMixin(StoreBase):
                 break
             yield from batch
 
-
-    def checkin_csv_records(self, formula_starts: Sequence[str]) -> CheckinCsvRecords | None:
-        """Check-ins for a CSV export, with most of the CSV text made by SQLite.
-
-        Each record is ``(day, created_at, id, updated_at, rest, emotions, people,
-        tags)``, sorted by day, time and id. ``rest`` holds the cells from ``mood`` to
-        ``note`` as CSV text: numbers as digits, an empty cell for NULL, text
-        neutralised (one leading apostrophe when it starts with one of
-        ``formula_starts``) and quoted as Python's ``csv`` module quotes
-        (``QUOTE_MINIMAL``). The name columns hold the ids of the check-in's names
-        joined with commas, in no set order, or ``None``; ``vocabularies`` maps the
-        ids to names. ``day``, ``created_at``, ``id`` and ``updated_at`` are the raw
-        column values.
-
-        Why: a Python loop over 100k rows of 17 cells costs more than all the rest
-        of an export (see the README's Performance section).
-
-        ``None`` when a text holds a NUL character (only a file edited outside the
-        app can): SQLite's printf would cut the text there.
-        """
-        starts = ", ".join("'" + c.replace("'", "''") + "'" for c in formula_starts)
-
-        def text(x: str) -> str:
-            neutral = (f"(CASE WHEN substr({x}, 1, 1) IN ({starts}) "
-                       f"THEN '''' || {x} ELSE {x} END)")
-            return (f"(CASE WHEN {x} IS NULL THEN NULL "
-                    f"WHEN instr({x}, '\"') "
-                    f"THEN '\"' || replace({neutral}, '\"', '\"\"') || '\"' "
-                    f"WHEN instr({x}, ',') OR instr({x}, char(10)) OR instr({x}, char(13)) "
-                    f"THEN '\"' || {neutral} || '\"' ELSE {neutral} END)")
-
-        conn = self.db.conn
-        types = {r[1]: r[2] for r in conn.execute("PRAGMA table_info(checkins)")}
-        rest = CHECKIN_COLUMNS[4:]
-        texts = [c for c in rest if types[c] != "INTEGER"]
-        if conn.execute("SELECT EXISTS (SELECT 1 FROM checkins WHERE " + " OR ".join(
-                f"instr(CAST({c} AS BLOB), x'00')" for c in texts) + ")").fetchone()[0]:
-            return None
-        cells = ", ".join(c if types[c] == "INTEGER" else text(c) for c in rest)
-        pattern = ",".join(["%s"] * len(rest))  # printf's %s writes NULL as ''
-        names = ", ".join(f"(SELECT group_concat({key}) FROM {link} WHERE checkin_id = c.id)"
-                          for _, link, key in CHECKIN_LINKS)
-        records = conn.execute(
-            f"SELECT day, created_at, id, updated_at, printf('{pattern}', {cells}), {names} "
-            "FROM checkins c").fetchall()
-        # ORDER BY day, created_at, id, done here: SQLite's sorter is ~3x slower on
-        # these rows, and code point order is the same as SQLite's UTF-8 byte order.
-        records.sort()
-        vocabularies = tuple(dict(conn.execute(f"SELECT id, name FROM {kind}"))
-                             for kind, _, _ in CHECKIN_LINKS)
-        columns = [*CHECKIN_COLUMNS, *(kind for kind, _, _ in CHECKIN_LINKS)]
-        return CheckinCsvRecords(columns, records, vocabularies)  # type: ignore[arg-type]
-
     def _export_checkins(self) -> Iterator[tuple[Any, ...]]:
         """Check-ins by day and time, each with its emotions, people and tags.
 
         Each kind of name is read in one pass over its link table, not with a
-        subquery per check-in (100k check-ins: ~0.5 s instead of ~3 s).
+        subquery per check-in.
         """
         names = [self._joined_names(kind, link, key) for kind, link, key in CHECKIN_LINKS]
         emotions, people, tags = (found.get for found in names)

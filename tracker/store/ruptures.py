@@ -14,25 +14,23 @@ class RupturesMixin(StoreBase):
     """The ``ruptures`` and ``rupture_people`` tables."""
 
     def save_rupture(self, rupture: Rupture) -> Rupture:
-        with self.write():
-            self._save_rupture(rupture)
+        self.save_ruptures([rupture])
         return rupture
 
     def save_ruptures(self, ruptures: Iterable[Rupture]) -> int:
-        count = 0
+        """Insert or update ruptures with the people each was with, in one
+        transaction; returns how many."""
+        records = list(ruptures)
+        conn = self.db.conn
         with self.write():
-            for rupture in ruptures:
-                self._save_rupture(rupture)
-                count += 1
-        return count
-
-    def _save_rupture(self, rupture: Rupture) -> None:
-        upsert(self.db.conn, "ruptures", [rupture.to_row()])
-        self.db.execute("DELETE FROM rupture_people WHERE rupture_id = ?", [rupture.id])
-        ids = name_ids(self.db.conn, "people", set(rupture.people))
-        self.db.conn.executemany(
-            "INSERT OR IGNORE INTO rupture_people (rupture_id, person_id) VALUES (?, ?)",
-            [(rupture.id, ids[n]) for n in rupture.people])
+            upsert(conn, "ruptures", [r.to_row() for r in records])
+            conn.executemany("DELETE FROM rupture_people WHERE rupture_id = ?",
+                             [(r.id,) for r in records])
+            ids = name_ids(conn, "people", {n for r in records for n in r.people})
+            conn.executemany(
+                "INSERT OR IGNORE INTO rupture_people (rupture_id, person_id) VALUES (?, ?)",
+                [(r.id, ids[n]) for r in records for n in r.people])
+        return len(records)
 
     def delete_rupture(self, rupture_id: str) -> None:
         with self.write():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from tracker.models import Support
 from tracker.store.connection import StoreBase
 from tracker.store.rows import upsert
@@ -15,9 +17,15 @@ class SupportsMixin(StoreBase):
             "SELECT * FROM supports ORDER BY position, created_at")]
 
     def save_support(self, support: Support) -> Support:
-        with self.write():
-            upsert(self.db.conn, "supports", [support.to_row()])
+        self.save_supports([support])
         return support
+
+    def save_supports(self, supports: Iterable[Support]) -> int:
+        """Insert or update supports, in one transaction; returns how many."""
+        rows = [s.to_row() for s in supports]
+        with self.write():
+            upsert(self.db.conn, "supports", rows)
+        return len(rows)
 
     def delete_support(self, support_id: str) -> None:
         with self.write():
