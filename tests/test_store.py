@@ -110,7 +110,15 @@ def test_a_write_inside_a_write_is_a_savepoint(store):
                 raise RuntimeError("boom")
         assert store.db.conn.in_transaction  # the outer transaction goes on
     assert [c.id for c in store.checkins()] == [kept.id]
-    assert store.db._full is None  # no sqlite-utils needed for it (a 0.1 s import)
+
+
+def test_the_store_holds_a_real_sqlite_utils_database(store):
+    import sqlite_utils
+
+    assert isinstance(store.db, sqlite_utils.Database)
+    store.save_checkin(CheckIn.create(mood=3, note="via sqlite-utils"))
+    assert store.db["checkins"].count == 1
+    assert [r["note"] for r in store.db["checkins"].rows] == ["via sqlite-utils"]
 
 
 def test_check_constraints_back_up_validation(store):

@@ -65,7 +65,7 @@ def open_for_use(path: Path, warn: Callable[[str], object]) -> Store:
         raise OpenProblem(str(exc)) from exc
     if not store.open_result.created:
         try:
-            daily_backup(path, source=store.db.conn)
+            daily_backup(path, source=store.conn)
         except DamagedDatabase as exc:
             store.close()
             raise OpenProblem(str(exc)) from exc

@@ -93,7 +93,7 @@ class TrackerApp(App):
         self.store = Store.open(self.db_path, before_migrate=backup_before_migration)
         if not self.store.open_result.created:
             try:  # the day's backup, if `tracker` (the CLI) has not taken it already
-                daily_backup(self.db_path, source=self.store.db.conn)
+                daily_backup(self.db_path, source=self.store.conn)
             except DamagedDatabase:
                 self.store.close()
                 raise

@@ -26,7 +26,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from tracker.store.bulk import CheckinBatch, BulkMixin
+from tracker.store import schema
+from tracker.store.bulk import BulkMixin, CheckinBatch
 from tracker.store.checkins import CheckinsMixin
 from tracker.store.connection import BUSY_TIMEOUT_MS, StoreBase, connect
 from tracker.store.errors import StoreError
@@ -37,7 +38,7 @@ from tracker.store.files import (
     integrity_check, leave_wal, quick_check,
 )
 from tracker.store.names import NamesMixin, nocase_key
-from tracker.store.opening import OpenResult, open_database
+from tracker.store.opening import OpenResult, open_connection
 from tracker.store.ruptures import RupturesMixin
 from tracker.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from tracker.store.supports import SupportsMixin
@@ -70,8 +71,16 @@ class Store(CheckinsMixin, ExperimentsMixin, RupturesMixin, SupportsMixin, Names
         database (the backup module uses it to take a copy first).
         """
         path = Path(path)
-        db, result = open_database(path, before_migrate=before_migrate)
-        store = cls(db, path)
+        conn, result = open_connection(path)
+        store = cls(conn, path)
         store.open_result = result
+        try:
+            if result.migrated_from < schema.SCHEMA_VERSION:
+                if result.migrated_from > 0 and before_migrate is not None:
+                    before_migrate(path, result.migrated_from)
+                schema.migrate(store.db, result.migrated_from)
+        except BaseException:
+            store.close()
+            raise
         return store
 

@@ -127,7 +127,7 @@ class BulkMixin(StoreBase):
 
     def versions(self, table: str, ids: Sequence[str]) -> dict[str, str]:
         """``{id: updated_at}`` for those of ``ids`` already in ``table`` (import uses it)."""
-        return stored_versions(self.db.conn, table, ids)
+        return stored_versions(self.conn, table, ids)
 
     def insert_checkin_batch(self, batch: CheckinBatch) -> int:
         """Insert a :class:`CheckinBatch` of check-ins none of which is stored yet.
@@ -138,7 +138,7 @@ class BulkMixin(StoreBase):
         An id already stored raises IntegrityError (the caller's transaction then
         rolls back).
         """
-        conn = self.db.conn
+        conn = self.conn
         width = len(CHECKIN_COLUMNS)
         with self.write():
             insert_flat(conn, f"INSERT INTO checkins ({', '.join(CHECKIN_COLUMNS)}) "
@@ -167,7 +167,7 @@ class BulkMixin(StoreBase):
         of check-ins and their links are dropped and rebuilt from their own SQL, in the
         same transaction: a sort at the end instead of an index update per row.
         """
-        conn = self.db.conn
+        conn = self.conn
         if conn.in_transaction:
             with self.write():
                 yield self

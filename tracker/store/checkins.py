@@ -47,7 +47,7 @@ class CheckinsMixin(StoreBase):
         batch = sorted({r[0]: r for r in rows}.values(), key=_first)
         if not batch:
             return 0
-        conn = self.db.conn
+        conn = self.conn
         width = len(CHECKIN_COLUMNS)
         updates = ", ".join(f"{c} = excluded.{c}" for c in CHECKIN_COLUMNS if c != "id")
         with self.write():
@@ -71,7 +71,7 @@ class CheckinsMixin(StoreBase):
         with self.write():
             found = self.get_checkin(checkin_id)
             if found is not None:
-                self.db.execute("DELETE FROM checkins WHERE id = ?", [checkin_id])
+                self.conn.execute("DELETE FROM checkins WHERE id = ?", [checkin_id])
         return found
 
     # -- reading --
@@ -121,7 +121,7 @@ class CheckinsMixin(StoreBase):
         sql += f" ORDER BY c.day {order}, c.created_at {order}"
         if limit:
             sql += f" LIMIT {int(limit)}"
-        rows = list(self.db.query(sql, params))
+        rows = list(self._query(sql, params))
         return self._with_names(rows)
 
     def _with_names(self, rows: list[dict[str, Any]]) -> list[CheckIn]:
@@ -135,7 +135,7 @@ class CheckinsMixin(StoreBase):
             chunk = id_list[start:start + 900]
             marks = ", ".join("?" for _ in chunk)
             for kind, link, key in CHECKIN_LINKS:
-                for checkin_id, name in self.db.execute(
+                for checkin_id, name in self.conn.execute(
                     f"SELECT l.checkin_id, n.name FROM {link} l JOIN {kind} n ON n.id = l.{key} "
                     f"WHERE l.checkin_id IN ({marks}) ORDER BY n.name COLLATE NOCASE", chunk):
                     names[checkin_id][kind].append(name)
@@ -145,14 +145,14 @@ class CheckinsMixin(StoreBase):
         ]
 
     def checkin_count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM checkins").fetchone()[0]
+        return self.conn.execute("SELECT count(*) FROM checkins").fetchone()[0]
 
     def days_with_checkins(self, since: str, until: str) -> set[str]:
-        return {r[0] for r in self.db.execute(
+        return {r[0] for r in self.conn.execute(
             "SELECT DISTINCT day FROM checkins WHERE day BETWEEN ? AND ?", [since, until])}
 
     def first_checkin_day(self) -> str | None:
-        return self.db.execute("SELECT min(day) FROM checkins").fetchone()[0]
+        return self.conn.execute("SELECT min(day) FROM checkins").fetchone()[0]
 
     # -- figures for charts, insights and reports --
 
@@ -175,7 +175,7 @@ class CheckinsMixin(StoreBase):
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " GROUP BY day ORDER BY day"
-        return list(self.db.query(sql, params))
+        return list(self._query(sql, params))
 
     def name_counts(self, kind: str, since: str | None = None,
                     until: str | None = None) -> list[tuple[str, int]]:
@@ -184,20 +184,20 @@ class CheckinsMixin(StoreBase):
                      "people": ("checkin_people", "person_id"),
                      "tags": ("checkin_tags", "tag_id")}[kind]
         since, until = since or "0000-00-00", until or "9999-99-99"
-        first, last = self.db.execute("SELECT min(day), max(day) FROM checkins").fetchone()
+        first, last = self.conn.execute("SELECT min(day), max(day) FROM checkins").fetchone()
         if first is not None and since <= first and last <= until:
             # Every check-in is in the range: count the links alone, over the name
             # index, rather than joining each link with its check-in.
-            return [(r[0], r[1]) for r in self.db.execute(
+            return [(r[0], r[1]) for r in self.conn.execute(
                 f"SELECT n.name, t.times FROM (SELECT {key} AS id, count(*) AS times "
                 f"FROM {link} GROUP BY {key}) t JOIN {kind} n ON n.id = t.id "
                 "ORDER BY t.times DESC, n.name COLLATE NOCASE")]
         sql = (f"SELECT n.name, count(*) AS times FROM {link} l JOIN {kind} n ON n.id = l.{key} "
                "JOIN checkins c ON c.id = l.checkin_id WHERE c.day BETWEEN ? AND ? "
                "GROUP BY n.id ORDER BY times DESC, n.name COLLATE NOCASE")
-        return [(r[0], r[1]) for r in self.db.execute(sql, [since, until])]
+        return [(r[0], r[1]) for r in self.conn.execute(sql, [since, until])]
 
     def needs(self, since: str | None = None, until: str | None = None) -> list[str]:
-        return [r[0] for r in self.db.execute(
+        return [r[0] for r in self.conn.execute(
             "SELECT need FROM checkins WHERE need IS NOT NULL AND day BETWEEN ? AND ? "
             "ORDER BY day", [since or "0000-00-00", until or "9999-99-99"])]

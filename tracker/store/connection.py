@@ -8,9 +8,10 @@ write inside a write a savepoint.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 30_000
 
 _SAVEPOINTS = itertools.count(1)
-_TRANSACTION_WORDS = {"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"}
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -62,75 +62,36 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute("COMMIT")
 
 
-class _Database:
-    """The part of ``sqlite_utils.Database`` the store uses, on a plain connection.
-
-    Importing sqlite-utils takes ~50 ms, which the app's first screen and every
-    ``tracker status`` would pay (see benchmarks/). ``execute``, ``query``, ``conn``
-    and ``close`` behave as sqlite-utils' do for the statements the store runs;
-    anything else (``atomic()``, ``table_names()``, ``db["t"].indexes``...) goes to a
-    real ``sqlite_utils.Database`` on the same connection, made on first use.
-    """
-
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-        self._full: Database | None = None
-
-    def _database(self) -> Database:
-        if self._full is None:
-            from sqlite_utils import Database
-
-            self._full = Database(self.conn, execute_plugins=False, recursive_triggers=False)
-        return self._full
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._database(), name)
-
-    def __getitem__(self, table: str) -> Any:
-        return self._database()[table]
-
-    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
-        """Run one statement; a write outside a transaction is committed at once."""
-        conn = self.conn
-        was_in_transaction = conn.in_transaction
-        try:
-            cursor = conn.execute(sql) if parameters is None else conn.execute(sql, parameters)
-        except Exception:
-            if not was_in_transaction and conn.in_transaction:
-                conn.execute("ROLLBACK")  # the implicit transaction the failure opened
-            raise
-        if (not was_in_transaction and conn.in_transaction and cursor.description is None
-                and sql.lstrip().split(None, 1)[0].upper() not in _TRANSACTION_WORDS):
-            conn.execute("COMMIT")
-        return cursor
-
-    def query(self, sql: str, params: Any = None) -> Iterator[dict[str, Any]]:
-        """Rows of a SELECT as dictionaries (other statements: see sqlite-utils)."""
-        if sql.lstrip().split(None, 1)[0].upper() not in ("SELECT", "WITH"):
-            return self._database().query(sql, params)
-        cursor = self.conn.execute(sql, params or ())
-        keys = [d[0] for d in cursor.description]
-        if len(set(keys)) != len(keys):  # sqlite-utils renames repeated columns
-            return self._database().query(sql, params)
-        return (dict(zip(keys, row)) for row in cursor)
-
-    def close(self) -> None:
-        self.conn.close()
-
-
 class StoreBase:
     """The open database of one user, and its transactions.
+
+    The store's own SQL runs on ``conn``, the sqlite3 connection. ``db`` is a real
+    ``sqlite_utils.Database`` on that same connection, for what sqlite-utils is for:
+    migrations, the search index, and anyone who wants ``db.table_names()`` or
+    ``db["checkins"].rows``. It is made on first use: importing sqlite-utils (and
+    the click it imports) would otherwise put the app's first screen over its budget
+    (``benchmarks/run.py --only first_screen``); an up-to-date database opened by
+    the app never needs it.
 
     The record modules (:mod:`tracker.store.checkins` and the rest) add their methods
     to this; :class:`tracker.store.Store` puts them together.
     """
 
-    def __init__(self, db: Any, path: Path):
-        self.db = db
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
         self.path = path
 
+    @functools.cached_property
+    def db(self) -> Database:
+        """``sqlite_utils.Database`` on :attr:`conn` (plugins are not loaded)."""
+        from sqlite_utils import Database
+
+        # recursive_triggers (sqlite-utils' default): a row that INSERT OR REPLACE
+        # replaces runs its delete triggers too, so the search index stays right.
+        return Database(self.conn, execute_plugins=False)
+
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
 
     def __enter__(self) -> Self:
         return self
@@ -142,16 +103,22 @@ class StoreBase:
     def write(self) -> Iterator[Self]:
         """One transaction for one user action: all of it is written, or none
         (see :func:`transaction`)."""
-        with transaction(self.db.conn):
+        with transaction(self.conn):
             yield self
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """The rows of a SELECT as dictionaries."""
+        cursor = self.conn.execute(sql, params)
+        keys = [d[0] for d in cursor.description]
+        return [dict(zip(keys, row)) for row in cursor]
 
     @property
     def schema_version(self) -> int:
-        return self.db.execute("PRAGMA user_version").fetchone()[0]
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def data_version(self) -> int:
         """Changes whenever another connection commits (cheap; polled by the app)."""
-        return self.db.execute("PRAGMA data_version").fetchone()[0]
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def change_token(self) -> tuple[int, int]:
         """Changes whenever anything is written, by this connection or another one.
@@ -160,8 +127,8 @@ class StoreBase:
         one's.) Screens compare it to skip reloading data that has not changed.
         """
         return (self.data_version(),
-                self.db.execute("SELECT total_changes()").fetchone()[0])
+                self.conn.execute("SELECT total_changes()").fetchone()[0])
 
     def integrity_problems(self) -> list[str]:
-        rows = [r[0] for r in self.db.execute("PRAGMA integrity_check").fetchall()]
+        rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
         return [] if rows == ["ok"] else rows

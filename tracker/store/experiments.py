@@ -23,12 +23,12 @@ class ExperimentsMixin(StoreBase):
         """Insert or update experiments, in one transaction; returns how many."""
         rows = [e.to_row() for e in experiments]
         with self.write():
-            upsert(self.db.conn, "experiments", rows)
+            upsert(self.conn, "experiments", rows)
         return len(rows)
 
     def delete_experiment(self, experiment_id: str) -> None:
         with self.write():
-            self.db.execute("DELETE FROM experiments WHERE id = ?", [experiment_id])
+            self.conn.execute("DELETE FROM experiments WHERE id = ?", [experiment_id])
 
     def experiments(self, status: str | None = None) -> list[Experiment]:
         """Experiments, active first, then by start date, newest first."""
@@ -39,10 +39,10 @@ class ExperimentsMixin(StoreBase):
             params.append(status)
         sql += (" ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'completed' THEN 1 ELSE 2 END, "
                 "started_on DESC, created_at DESC")
-        return [Experiment(**r) for r in self.db.query(sql, params)]
+        return [Experiment(**r) for r in self._query(sql, params)]
 
     def get_experiment(self, experiment_id: str) -> Experiment | None:
-        rows = list(self.db.query("SELECT * FROM experiments WHERE id = ?", [experiment_id]))
+        rows = list(self._query("SELECT * FROM experiments WHERE id = ?", [experiment_id]))
         return Experiment(**rows[0]) if rows else None
 
     # -- practice logs --
@@ -55,12 +55,12 @@ class ExperimentsMixin(StoreBase):
         """Insert or update practice logs, in one transaction; returns how many."""
         rows = [log.to_row() for log in logs]
         with self.write():
-            upsert(self.db.conn, "practice_logs", rows)
+            upsert(self.conn, "practice_logs", rows)
         return len(rows)
 
     def delete_practice_log(self, log_id: str) -> None:
         with self.write():
-            self.db.execute("DELETE FROM practice_logs WHERE id = ?", [log_id])
+            self.conn.execute("DELETE FROM practice_logs WHERE id = ?", [log_id])
 
     def practice_logs(self, experiment_id: str | None = None, *, since: str | None = None,
                       until: str | None = None) -> list[PracticeLog]:
@@ -78,17 +78,17 @@ class ExperimentsMixin(StoreBase):
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY day, created_at"
-        return [PracticeLog(**r) for r in self.db.query(sql, params)]
+        return [PracticeLog(**r) for r in self._query(sql, params)]
 
     def practice_counts(self) -> dict[str, tuple[int, int]]:
         """Per experiment: (times done, times logged)."""
-        return {r[0]: (r[1] or 0, r[2]) for r in self.db.execute(
+        return {r[0]: (r[1] or 0, r[2]) for r in self.conn.execute(
             "SELECT experiment_id, sum(done), count(*) FROM practice_logs GROUP BY experiment_id")}
 
     def practised_days(self) -> dict[str, set[str]]:
         """Per experiment: the days with a practice log marked done (``done = 1``)."""
         out: dict[str, set[str]] = {}
-        for experiment_id, day in self.db.execute(
+        for experiment_id, day in self.conn.execute(
                 "SELECT DISTINCT experiment_id, day FROM practice_logs WHERE done = 1"):
             out.setdefault(experiment_id, set()).add(day)
         return out

@@ -21,7 +21,7 @@ class ExportsMixin(StoreBase):
     EXPORT_TABLES = ("checkins", "experiments", "practice_logs", "ruptures", "supports", "emotions")
 
     def export_columns(self, table: str) -> list[str]:
-        cols = [r[1] for r in self.db.execute(f"PRAGMA table_info({table})")]
+        cols = [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
         if table == "checkins":
             cols += ["emotions", "people", "tags"]
         elif table == "ruptures":
@@ -56,7 +56,7 @@ class ExportsMixin(StoreBase):
             sql = "SELECT * FROM experiments ORDER BY started_on, created_at, id"
         else:
             sql = "SELECT * FROM supports ORDER BY position, created_at, id"
-        cursor = self.db.conn.execute(sql)
+        cursor = self.conn.execute(sql)
         while True:
             batch = cursor.fetchmany(2000)
             if not batch:
@@ -71,7 +71,7 @@ class ExportsMixin(StoreBase):
         """
         names = [self._joined_names(kind, link, key) for kind, link, key in CHECKIN_LINKS]
         emotions, people, tags = (found.get for found in names)
-        cursor = self.db.conn.execute("SELECT * FROM checkins ORDER BY day, created_at, id")
+        cursor = self.conn.execute("SELECT * FROM checkins ORDER BY day, created_at, id")
         while batch := cursor.fetchmany(2000):
             for row in batch:
                 checkin_id = row[0]
@@ -83,7 +83,7 @@ class ExportsMixin(StoreBase):
         Names are in ``COLLATE NOCASE`` order (ASCII letters folded, then code
         points). They never hold chr(31): models fold it away as white space.
         """
-        joined = dict(self.db.conn.execute(
+        joined = dict(self.conn.execute(
             f"SELECT l.checkin_id, group_concat(n.name, char(31)) FROM {link} l "
             f"JOIN {kind} n ON n.id = l.{key} GROUP BY l.checkin_id"))
         ordered: dict[str, str] = {}

@@ -1,19 +1,18 @@
-"""Opening a database file: vet it, connect, refuse what is not ours, migrate.
+"""Opening a database file: vet it, connect, refuse what is not ours.
 
 A file that is not SQLite, is cut short, belongs to another program or was written by
 a newer tracker is refused with a :class:`StoreError` and left as it was.
+(:meth:`tracker.store.Store.open` then migrates what is older.)
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from tracker.store import schema
-from tracker.store.connection import _Database, connect
+from tracker.store.connection import connect
 from tracker.store.errors import StoreError
 from tracker.store.files import bad_file, check_sqlite_header, create_private_file
 
@@ -26,14 +25,9 @@ class OpenResult:
     migrated_from: int
 
 
-def open_database(path: Path, *,
-                  before_migrate: Callable[[Path, int], None] | None = None,
-                  ) -> tuple[Any, OpenResult]:
-    """The database at ``path``, created and migrated as needed.
-
-    ``before_migrate(path, from_version)`` runs before migrating an existing database
-    (the backup module takes a copy); if it raises, nothing is migrated.
-    """
+def open_connection(path: Path) -> tuple[sqlite3.Connection, OpenResult]:
+    """A connection to the tracker database at ``path`` (a new one if there is no file),
+    in WAL with foreign keys on, and the schema version the file was found at."""
     created = False
     if not path.exists():
         try:
@@ -47,17 +41,12 @@ def open_database(path: Path, *,
     conn = connect(path)
     try:
         version = _vet(conn, path)
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA synchronous = FULL")
-        db = _Database(conn)
-        if version < schema.SCHEMA_VERSION:
-            if version > 0 and before_migrate is not None:
-                before_migrate(path, version)
-            schema.migrate(db, version)
     except BaseException:
         conn.close()
         raise
-    return db, OpenResult(created=created, migrated_from=version)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = FULL")
+    return conn, OpenResult(created=created, migrated_from=version)
 
 
 def _vet(conn: sqlite3.Connection, path: Path) -> int:

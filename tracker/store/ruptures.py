@@ -21,7 +21,7 @@ class RupturesMixin(StoreBase):
         """Insert or update ruptures with the people each was with, in one
         transaction; returns how many."""
         records = list(ruptures)
-        conn = self.db.conn
+        conn = self.conn
         with self.write():
             upsert(conn, "ruptures", [r.to_row() for r in records])
             conn.executemany("DELETE FROM rupture_people WHERE rupture_id = ?",
@@ -34,7 +34,7 @@ class RupturesMixin(StoreBase):
 
     def delete_rupture(self, rupture_id: str) -> None:
         with self.write():
-            self.db.execute("DELETE FROM ruptures WHERE id = ?", [rupture_id])
+            self.conn.execute("DELETE FROM ruptures WHERE id = ?", [rupture_id])
 
     def ruptures(self, *, unrepaired_only: bool = False, since: str | None = None,
                  until: str | None = None) -> list[Rupture]:
@@ -52,9 +52,9 @@ class RupturesMixin(StoreBase):
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY repaired_on IS NOT NULL, happened_at DESC"
-        rows = list(self.db.query(sql, params))
+        rows = list(self._query(sql, params))
         people: dict[str, list[str]] = {r["id"]: [] for r in rows}
-        for rupture_id, name in self.db.execute(
+        for rupture_id, name in self.conn.execute(
             "SELECT rp.rupture_id, p.name FROM rupture_people rp JOIN people p "
             "ON p.id = rp.person_id ORDER BY p.name COLLATE NOCASE"):
             if rupture_id in people:
@@ -69,6 +69,6 @@ class RupturesMixin(StoreBase):
 
     def rupture_marks(self, since: str, until: str) -> list[tuple[str, str | None]]:
         """(day, repaired_on) of ruptures that happened or were repaired in the range."""
-        return [(r[0], r[1]) for r in self.db.execute(
+        return [(r[0], r[1]) for r in self.conn.execute(
             "SELECT day, repaired_on FROM ruptures WHERE day BETWEEN ?1 AND ?2 "
             "OR repaired_on BETWEEN ?1 AND ?2 ORDER BY day", [since, until])]

@@ -3,7 +3,13 @@
 The schema is a public interface (people query it with ``sqlite-utils`` or
 Datasette; the README documents it), numbered by ``PRAGMA user_version``: a database
 at version N has had the first N migrations. Never edit a migration that has
-shipped; add one. Each runs in its own transaction.
+shipped; add one.
+
+The pattern is llm's: an ordered list of small functions, each given the
+``sqlite_utils.Database`` and run in its own transaction. (sqlite-utils'
+``Migrations`` records migrations by name in a ``_sqlite_migrations`` table instead:
+that would add a table to the public schema, and databases of schema 1 and 2, which
+exist and know only ``user_version``, would first need that table written for them.)
 """
 
 from __future__ import annotations
