@@ -31,6 +31,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "backup": ("tracker.commands.data:backup_command", "Make a backup of the database now."),
     "restore": ("tracker.commands.data:restore_command",
                 "Bring back a backup (the current database is kept as a backup first)."),
+    "search": ("tracker.commands.search:search",
+               "Find check-ins, ruptures and experiments by the words in them."),
 }
 
 

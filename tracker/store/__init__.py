@@ -13,6 +13,7 @@ per concern, each in its own module:
 - the record tables: :mod:`~tracker.store.checkins`, :mod:`~tracker.store.experiments`
   (and practice logs), :mod:`~tracker.store.ruptures`, :mod:`~tracker.store.supports`
   (and settings), :mod:`~tracker.store.names` (emotions, people, tags);
+- :mod:`~tracker.store.search`: full-text search (FTS5, kept by triggers);
 - :mod:`~tracker.store.bulk`: the import's transaction and fast path;
 - :mod:`~tracker.store.exports`: rows for export.
 
@@ -34,26 +35,33 @@ from tracker.store.errors import StoreError
 from tracker.store.experiments import ExperimentsMixin
 from tracker.store.exports import ExportsMixin
 from tracker.store.files import (
-    SQLITE_MAGIC, check_sqlite_header, checkin_span, copy_database, file_identity,
-    integrity_check, leave_wal, quick_check,
+    SQLITE_MAGIC,
+    check_sqlite_header,
+    checkin_span,
+    copy_database,
+    file_identity,
+    integrity_check,
+    leave_wal,
+    quick_check,
 )
 from tracker.store.names import NamesMixin, nocase_key
 from tracker.store.opening import OpenResult, open_connection
 from tracker.store.ruptures import RupturesMixin
-from tracker.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from tracker.store.schema import APPLICATION_ID, FTS_COLUMNS, MIGRATIONS, SCHEMA_VERSION
+from tracker.store.search import SearchHit, SearchMixin
 from tracker.store.supports import SupportsMixin
 from tracker.store.tables import checkin_row
 
 __all__ = [
-    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "MIGRATIONS", "SCHEMA_VERSION", "SQLITE_MAGIC",
-    "CheckinBatch", "OpenResult", "Store", "StoreError",
+    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "FTS_COLUMNS", "MIGRATIONS", "SCHEMA_VERSION", "SQLITE_MAGIC",
+    "CheckinBatch", "OpenResult", "SearchHit", "Store", "StoreError",
     "check_sqlite_header", "checkin_row", "checkin_span", "connect", "copy_database",
     "file_identity", "integrity_check", "leave_wal", "nocase_key", "quick_check",
 ]
 
 
 class Store(CheckinsMixin, ExperimentsMixin, RupturesMixin, SupportsMixin, NamesMixin,
-            BulkMixin, ExportsMixin, StoreBase):
+            SearchMixin, BulkMixin, ExportsMixin, StoreBase):
     """The database of one user. Open with :meth:`open`; close when done."""
 
     open_result: OpenResult

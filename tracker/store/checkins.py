@@ -14,6 +14,7 @@ from tracker.models import CheckIn
 from tracker.store.bulk import insert_many, stored_versions
 from tracker.store.connection import StoreBase
 from tracker.store.names import name_ids
+from tracker.store.search import is_word, match_expression
 from tracker.store.tables import CHECKIN_COLUMNS, CHECKIN_LINKS, checkin_row
 
 _first = itemgetter(0)
@@ -93,8 +94,12 @@ class CheckinsMixin(StoreBase):
         limit: int | None = None,
         oldest_first: bool = False,
     ) -> list[CheckIn]:
-        """Check-ins newest first (by day, then time), filtered as asked."""
-        where, params = [], []
+        """Check-ins newest first (by day, then time), filtered as asked.
+
+        ``text``: words found in the need or the note (see :meth:`_text_filter`).
+        """
+        where: list[str] = []
+        params: list[Any] = []
         if since:
             where.append("c.day >= ?")
             params.append(since)
@@ -102,9 +107,7 @@ class CheckinsMixin(StoreBase):
             where.append("c.day <= ?")
             params.append(until)
         if text:
-            where.append("(c.note LIKE ? ESCAPE '\\' OR c.need LIKE ? ESCAPE '\\')")
-            like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            params += [like, like]
+            self._text_filter(text, where, params)
         for value, (table, link, key) in zip((emotion, person, tag), CHECKIN_LINKS):
             if value:
                 where.append(
@@ -123,6 +126,21 @@ class CheckinsMixin(StoreBase):
             sql += f" LIMIT {int(limit)}"
         rows = list(self._query(sql, params))
         return self._with_names(rows)
+
+    @staticmethod
+    def _text_filter(text: str, where: list[str], params: list[Any]) -> None:
+        """Words of ``text`` through the search index (each as the start of a word in
+        the need or the note); a token with no letter or digit (``%``, ``?!``), which
+        the index does not hold, as that literal text in the need or the note."""
+        match = match_expression(text)
+        if match is not None:
+            where.append("c.rowid IN (SELECT rowid FROM checkins_fts WHERE checkins_fts MATCH ?)")
+            params.append(match)
+        for token in text.split():
+            if not is_word(token):
+                where.append("(c.note LIKE ? ESCAPE '\\' OR c.need LIKE ? ESCAPE '\\')")
+                like = "%" + token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                params += [like, like]
 
     def _with_names(self, rows: list[dict[str, Any]]) -> list[CheckIn]:
         if not rows:

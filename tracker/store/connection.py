@@ -86,8 +86,6 @@ class StoreBase:
         """``sqlite_utils.Database`` on :attr:`conn` (plugins are not loaded)."""
         from sqlite_utils import Database
 
-        # recursive_triggers (sqlite-utils' default): a row that INSERT OR REPLACE
-        # replaces runs its delete triggers too, so the search index stays right.
         return Database(self.conn, execute_plugins=False)
 
     def close(self) -> None:

@@ -46,6 +46,9 @@ def open_connection(path: Path) -> tuple[sqlite3.Connection, OpenResult]:
         raise
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = FULL")
+    # A row that INSERT OR REPLACE replaces runs its delete triggers too (as under
+    # sqlite-utils), so the search index never keeps text that is gone.
+    conn.execute("PRAGMA recursive_triggers = ON")
     return conn, OpenResult(created=created, migrated_from=version)
 
 

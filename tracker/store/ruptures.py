@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from tracker.models import Rupture
 from tracker.store.connection import StoreBase
-from tracker.store.rows import upsert
 from tracker.store.names import name_ids
+from tracker.store.rows import upsert
 
 
 class RupturesMixin(StoreBase):

@@ -168,7 +168,26 @@ def _migration_2(db: Database) -> None:
     db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2]
+FTS_COLUMNS = {
+    "checkins": ("need", "note"),
+    "ruptures": ("what_happened", "note"),
+    "experiments": ("learned", "outcome"),
+}
+"""The text each search index holds: ``<table>_fts`` over these columns of ``<table>``."""
+
+
+def _migration_3(db: Database) -> None:
+    """Full-text search of needs, notes, what happened and what was learned.
+
+    sqlite-utils makes, per table, an FTS5 index that reads its text from the table
+    (``content=``) and triggers that keep it up to date on every insert, update and
+    delete, whoever writes (``<table>_ai``, ``_ad``, ``_au``); then fills it.
+    """
+    for table, columns in FTS_COLUMNS.items():
+        db.table(table).enable_fts(columns, create_triggers=True)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _migration_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
