@@ -7,12 +7,14 @@ per concern, each in its own module:
 - :mod:`~tracker.store.connection`: the connection and one transaction per user action
   (:meth:`Store.write`);
 - :mod:`~tracker.store.schema`: the SQL of each migration, numbered by
-  ``PRAGMA user_version``; :mod:`~tracker.store.opening` vets a file and migrates it;
+  ``PRAGMA user_version``; :mod:`~tracker.store.opening` vets a file before use
+  (:meth:`Store.open` then migrates it);
 - :mod:`~tracker.store.files`: whole files (header checks, integrity checks, copies,
   WAL), which :mod:`tracker.backup` uses;
 - the record tables: :mod:`~tracker.store.checkins`, :mod:`~tracker.store.experiments`
   (and practice logs), :mod:`~tracker.store.ruptures`, :mod:`~tracker.store.supports`
-  (and settings), :mod:`~tracker.store.names` (emotions, people, tags);
+  (and settings), :mod:`~tracker.store.names` (emotions, people, tags), with
+  :mod:`~tracker.store.tables` (their columns) and :mod:`~tracker.store.rows` (upserts);
 - :mod:`~tracker.store.search`: full-text search (FTS5, kept by triggers);
 - :mod:`~tracker.store.bulk`: the import's transaction and fast path;
 - :mod:`~tracker.store.exports`: rows for export.
