@@ -40,6 +40,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "backup": ("tracker.commands.data:backup_command", "Make a backup of the database now."),
     "restore": ("tracker.commands.data:restore_command",
                 "Bring back a backup (the current database is kept as a backup first)."),
+    "search": ("tracker.commands.search:search",
+               "Find check-ins, ruptures and experiments by the words in them."),
 }
 
 
@@ -292,7 +294,7 @@ def describe_checkin(c: CheckIn, indent: str = "") -> str:
 @click.pass_context
 def list_(ctx: click.Context, days: int, as_json: bool) -> None:
     """Show recent check-ins, newest first."""
-    from tracker.store import days_back
+    from tracker.days import days_back
 
     since, until = days_back(days)
     with open_store_or_exit(ctx, create=False) as store:
@@ -321,7 +323,7 @@ def list_(ctx: click.Context, days: int, as_json: bool) -> None:
 @click.pass_context
 def status(ctx: click.Context) -> None:
     """One line on today; exit 0 if checked in today, else 1."""
-    from tracker.store import days_back
+    from tracker.days import days_back
 
     since, until = days_back(30)
     with open_store_or_exit(ctx, create=False) as store:

@@ -74,7 +74,7 @@ def import_command(ctx: click.Context, path: Path, source: str, map_mood: tuple[
             from tracker.backup import BackupError, backup_before
 
             try:
-                kept = backup_before(store.path, "import", source=store.db.conn)
+                kept = backup_before(store.path, "import", source=store.conn)
                 click.echo(f"Kept a backup first (some records will be replaced): {kept}")
             except (BackupError, OSError) as exc:
                 raise click.ClickException(f"Could not back up before importing ({exc}); "
