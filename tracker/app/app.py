@@ -8,11 +8,11 @@ from pathlib import Path
 
 from collections.abc import Iterable
 
-from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from tracker.app.runtime.keys import KeepTypingWhole
 from tracker.app.stylesheet import ReusingStylesheet
 from tracker.store import Store
 
@@ -41,7 +41,7 @@ def _section_factory(target: str):
     return make
 
 
-class TrackerApp(App):
+class TrackerApp(KeepTypingWhole, App):
     """tracker's terminal app."""
 
     # One shared stylesheet and one per family of screens.
@@ -145,26 +145,6 @@ class TrackerApp(App):
         if version != self._data_version:
             self._data_version = version
             self.refresh_current()
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            event._tracker_screen = self.screen  # the screen the key was first given to
-        await super().on_event(event)
-
-    async def _on_key(self, event: events.Key) -> None:
-        """Keep fast typing whole across a screen change.
-
-        Keys typed in one burst (``c 4 2 3 1 0 ctrl+s`` pasted, or sent by tmux at
-        once) are handed to the screen showing when they arrive; those after ``c``
-        reach Today before the card opens and bubble back up here. Give them to the
-        screen showing now instead of dropping them.
-        """
-        origin = getattr(event, "_tracker_screen", None)
-        if origin is not None and origin is not self.screen:
-            event.prevent_default()  # App._on_key would otherwise run too
-            key = events.Key(event.key, event.character)
-            key._tracker_screen = self.screen
-            (self.focused or self.screen)._forward_event(key)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette (ctrl+p) lists every action the keys reach from here:
