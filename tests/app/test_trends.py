@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from tests.conftest import FROZEN_TODAY
 from tracker import demo
+from tracker.app.runtime.longlived import LongLivedDataLoaded
 from tracker.app.screens.trends import TrendsScreen
 from tracker.app.widgets.chart import ChartView
 from tracker.models import CheckIn, Experiment, PracticeLog, Rupture
@@ -297,8 +298,9 @@ def test_wrapped_insight_lines_keep_their_indent(ten_weeks):
 
 
 def test_a_closed_card_is_not_kept_by_the_freezing(db_path):
-    """keep_long_lived(collect=True) unfreezes and collects: a card closed while the
-    trends caches warmed up (and were frozen) is freed when the data next loads."""
+    """A data load asks the app for a full collection (LongLivedDataLoaded(collect=True)),
+    which unfreezes and collects: a card closed while the trends caches warmed up (and
+    were frozen) is freed when the data next loads."""
     import gc
     import weakref
 
@@ -313,7 +315,8 @@ def test_a_closed_card_is_not_kept_by_the_freezing(db_path):
         assert card() is not screen
         await pilot.press("escape")
         await pilot.pause(0.6)  # warm-up steps freeze what is alive meanwhile
-        app.keep_long_lived()
+        app.post_message(LongLivedDataLoaded())  # freeze what is alive now, the card too
+        await pilot.pause()
         with Store.open(db_path) as store:  # another terminal writes: trends reloads
             store.save_checkin(CheckIn.create(mood=4))
         screen.refresh_data()

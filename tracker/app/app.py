@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import importlib
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tracker.app.runtime.keys import KeepTypingWhole
+from tracker.app.runtime.longlived import KeepsLongLived
 from tracker.app.stylesheet import ReusingStylesheet
 from tracker.store import Store
 
@@ -41,7 +41,7 @@ def _section_factory(target: str):
     return make
 
 
-class TrackerApp(KeepTypingWhole, App):
+class TrackerApp(KeepTypingWhole, KeepsLongLived, App):
     """tracker's terminal app."""
 
     # One shared stylesheet and one per family of screens.
@@ -101,31 +101,7 @@ class TrackerApp(KeepTypingWhole, App):
                 pass  # a backup problem must not keep anyone from their check-in
         self._data_version = self.store.data_version()
 
-    def keep_long_lived(self, *, collect: bool = False) -> None:
-        """Leave the objects alive now out of Python's later cycle collections.
-
-        The app's widgets and styles, and a trends screen's years of check-ins and
-        drawn charts, live as long as the app. Without this, every full collection
-        walks all of them: with 10 years loaded that paused the app 60-110 ms at
-        random moments, often right after a key (``benchmarks/chart_switch.py``).
-
-        Frozen objects are freed by reference counting as usual, but a cycle among
-        them (a closed dialog's widgets) is only found after they are unfrozen. So
-        ``collect`` (used when trends loads its data, a moment that already takes
-        a while) unfreezes everything and runs one full collection (~45 ms with 10
-        years loaded) before freezing again; in between, the young generations are
-        collected first, so only garbage that had already grown old is kept.
-        """
-        if collect:
-            gc.unfreeze()
-            gc.collect()
-        else:
-            gc.collect(1)
-        gc.freeze()
-        gc.enable()  # tracker.launch turns it off while the app starts
-
     def on_mount(self) -> None:
-        self.call_after_refresh(self.keep_long_lived)
         saved_theme = self.store.get_setting("theme")
         if saved_theme and saved_theme in self.available_themes:
             self.theme = saved_theme

@@ -31,6 +31,7 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
 from tracker import analytics, charts, clock
+from tracker.app.runtime.longlived import LongLivedDataLoaded
 from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.chart import ChartView
 from tracker.app.widgets.navbar import NavBar
@@ -145,7 +146,7 @@ class TrendsScreen(SectionScreen):
             from tracker.report import load_snapshot
 
             self._snapshot = load_snapshot(self.store, today)
-            self.app.keep_long_lived(collect=True)  # also frees what earlier freezes kept
+            self.post_message(LongLivedDataLoaded(collect=True))  # frees what earlier ones kept
             self._token = token
             self._ranges.clear()
             self._charts.clear()
@@ -158,7 +159,7 @@ class TrendsScreen(SectionScreen):
             from tracker.report import load_snapshot
 
             self._snapshot = load_snapshot(self.store, clock.today())
-            self.app.keep_long_lived(collect=True)
+            self.post_message(LongLivedDataLoaded(collect=True))
         return self._snapshot
 
     def range_bounds(self, key: str | None = None) -> tuple[dt.date, dt.date]:
@@ -325,7 +326,7 @@ class TrendsScreen(SectionScreen):
     (``benchmarks/chart_switch.py``), while every chart is still ready in ~2 s."""
 
     def _schedule_next_step(self) -> None:
-        self.app.keep_long_lived()  # what a step made is kept: a cache entry
+        self.post_message(LongLivedDataLoaded())  # what a step made is kept: a cache entry
         self._warm_timer = self.set_timer(self.WARM_UP_GAP, self._warm_up_step)
 
     def _heading(self, data: _RangeData) -> str:
