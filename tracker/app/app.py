@@ -13,7 +13,6 @@ from textual.screen import Screen
 
 from tracker.app.runtime.keys import KeepTypingWhole
 from tracker.app.runtime.longlived import KeepsLongLived
-from tracker.app.stylesheet import ReusingStylesheet
 from tracker.store import Store
 
 # Main sections are modes: each keeps its own screen stack and state.
@@ -33,12 +32,13 @@ def _load(target: str):
 
 def _section_factory(target: str):
     def make() -> Screen:
-        # (Do not mark the new screen's _css_update_count as current to skip Textual's
-        # CSS pass: it saves ~50 ms but leaves the first screen's text drawn in the
-        # background colour. tests/app/test_app_shell.py guards against it.)
         return _load(target)()
 
     return make
+
+
+FIRST_SECTION = "today"
+"""The section the app opens on."""
 
 
 class TrackerApp(KeepTypingWhole, KeepsLongLived, App):
@@ -47,9 +47,14 @@ class TrackerApp(KeepTypingWhole, KeepsLongLived, App):
     # One shared stylesheet and one per family of screens.
     CSS_PATH = ["tracker.tcss", "forms.tcss", "sections.tcss", "trends.tcss"]
     TITLE = "tracker"
-    MODES = {name: _section_factory(target) for name, target in SECTIONS.items()}
-    # Start in Today directly (not in Textual's blank default screen, then a switch).
-    DEFAULT_MODE = "today"
+    # Every section but the first is a mode of its own from the start. The first is
+    # the screen of the mode Textual starts in (get_default_screen), and becomes a
+    # mode like the others once the app is mounted. Styled as any Textual app's
+    # first screen is: a screen made from MODES would have Textual parse every
+    # stylesheet again (App.refresh_css) before the first frame.
+    MODES = {name: _section_factory(target) for name, target in SECTIONS.items()
+             if name != FIRST_SECTION}
+    DEFAULT_MODE = FIRST_SECTION
     BINDINGS = [
         # Section keys are shown in the NavBar under the header, not in the footer.
         Binding("t", "section('today')", "Today", id="today", show=False,
@@ -74,9 +79,6 @@ class TrackerApp(KeepTypingWhole, KeepsLongLived, App):
         """``store``: the database already opened (and backed up today) by the
         launcher; the app closes it when it ends. Without it the app opens the file."""
         super().__init__(**kwargs)
-        stylesheet = ReusingStylesheet(variables=self.stylesheet._variables)
-        stylesheet.source = self.stylesheet.source.copy()  # (empty until the app runs)
-        self.stylesheet = stylesheet
         self.db_path = Path(db_path)
         self._data_version = 0
         if store is not None:
@@ -101,7 +103,13 @@ class TrackerApp(KeepTypingWhole, KeepsLongLived, App):
                 pass  # a backup problem must not keep anyone from their check-in
         self._data_version = self.store.data_version()
 
+    def get_default_screen(self) -> Screen:
+        """The first section's screen, shown first (in the mode the app starts in)."""
+        return _section_factory(SECTIONS[FIRST_SECTION])()
+
     def on_mount(self) -> None:
+        # The screen already made keeps this mode; the factory is never called.
+        self.add_mode(FIRST_SECTION, _section_factory(SECTIONS[FIRST_SECTION]))
         saved_theme = self.store.get_setting("theme")
         if saved_theme and saved_theme in self.available_themes:
             self.theme = saved_theme
@@ -160,7 +168,7 @@ class TrackerApp(KeepTypingWhole, KeepsLongLived, App):
         return True
 
     def action_section(self, name: str) -> None:
-        if name not in self.MODES:
+        if name not in SECTIONS:
             return
         # Close the overlays (help, support) that were opened on top of this section.
         from tracker.app.screens.help import HelpScreen
