@@ -1,0 +1,27 @@
+"""A second, read-only :class:`~tracker.store.Store` on a database already in use.
+
+A sqlite3 connection belongs to the thread that made it, so work on another
+thread (the trends screen reads years of check-ins in a worker) opens its own.
+The file must already have been opened, checked and migrated by
+:meth:`Store.open`: this only reads, never creates, migrates or writes.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from tracker.store import BUSY_TIMEOUT_MS, Store, _Database
+
+
+def open_read_only(path: str | os.PathLike[str]) -> Store:
+    """A read-only Store on ``path``, for the thread that calls this; close it there.
+
+    Raises ``sqlite3.OperationalError`` when the file cannot be opened (it is gone).
+    """
+    path = Path(path)
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                           timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return Store(_Database(conn), path)
