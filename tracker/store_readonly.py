@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any, cast
 
 from tracker.store import BUSY_TIMEOUT_MS, Store, _Database
 
@@ -27,4 +28,4 @@ def open_read_only(path: str | os.PathLike[str], *, cache_kib: int = 256) -> Sto
                            timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
-    return Store(_Database(conn), path)
+    return Store(cast(Any, _Database(conn)), path)  # as Store.open does

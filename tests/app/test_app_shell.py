@@ -204,3 +204,21 @@ async def test_today_reads_its_data_once_at_start_and_again_after_a_write(db_pat
         await _settle(pilot)
         assert len(calls) == 2
         assert "needed: a walk" in str(app.screen.query_one("#today-checkins").render())
+
+
+@sync
+async def test_the_first_section_is_one_screen_that_a_section_key_comes_back_to(db_path):
+    """Today is Textual's first screen (get_default_screen), then a mode like the others."""
+    from tracker.app.screens.today import TodayScreen
+
+    app = TrackerApp(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        first = app.screen
+        assert isinstance(first, TodayScreen) and app.current_mode == "today"
+        await pilot.press("h")
+        await _settle(pilot)
+        assert app.current_mode == "history"
+        await pilot.press("t")
+        await _settle(pilot)
+        assert app.screen is first and app.current_mode == "today"

@@ -43,7 +43,7 @@ def test_the_apps_ansi_reader_gives_what_richs_decoder_gives():
     rows = [{"day": day(n), "regulation": float(1 + n % 5), "mood": float(1 + n * 7 % 5),
              "pursue": float(n % 6), "withdraw": float(n * 3 % 6)} for n in range(0, 400, 2)]
     since = FROZEN_TODAY - dt.timedelta(days=399)
-    drawn = [
+    drawn: list[charts.Chart] = [
         charts.metric_chart(rows, "regulation", since, FROZEN_TODAY, [(day(30), None)]),
         charts.urges_chart(rows, since, FROZEN_TODAY),
         charts.calendar_chart(rows, "mood", FROZEN_TODAY),

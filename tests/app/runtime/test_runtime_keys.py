@@ -179,7 +179,7 @@ def test_keys_given_to_a_screen_before_it_has_focus_wait_for_the_focused_widget(
         def compose(self) -> ComposeResult:
             yield Field()
 
-    app = App()
+    app: App[None] = App()
 
     async def scenario(pilot):
         screen = FocusLater()

@@ -199,7 +199,7 @@ class TrendsScreen(SectionScreen):
         self._ranges: dict[tuple[str, dt.date], _RangeData] = {}
         self._charts: dict[tuple[object, ...], charts.Chart | None] = {}
         self._shown_heading = ""
-        self._shown_insights: Content | None = None
+        self._shown_insights: Paragraphs | None = None
         self._warm_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
