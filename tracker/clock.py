@@ -24,10 +24,15 @@ class ClockError(ValueError):
     """``TRACKER_TODAY`` holds something that is not a usable day."""
 
 
-def freeze(day: dt.date | str | None) -> None:
-    """Make :func:`today` return ``day`` (``None`` unfreezes)."""
-    global _frozen_today
+_frozen_time: dt.time | None = None
+
+
+def freeze(day: dt.date | str | None, at: dt.time | None = None) -> None:
+    """Make :func:`today` return ``day`` (``None`` unfreezes); with ``at``, :func:`now`
+    is that time of that day too (tests that must not depend on the hour they run)."""
+    global _frozen_today, _frozen_time
     _frozen_today = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    _frozen_time = at if _frozen_today is not None else None
 
 
 def today() -> dt.date:
@@ -63,6 +68,8 @@ def check_environment() -> None:
 
 def now() -> dt.datetime:
     """The current local time, with its UTC offset."""
+    if _frozen_time is not None and _frozen_today is not None:
+        return dt.datetime.combine(_frozen_today, _frozen_time).astimezone()
     return dt.datetime.now().astimezone().replace(microsecond=0)
 
 

@@ -12,7 +12,6 @@ a refusal ends with "Error: ..." and exit code 1, as click shows its errors.
 
 from __future__ import annotations
 
-import gc
 import os
 import sqlite3
 import sys
@@ -73,11 +72,11 @@ def _main() -> None:
 
         command_line()
         return
-    # No cycle collections while the app starts: importing and building it makes
-    # tens of thousands of objects that all live as long as the app, and
-    # collecting over them only delays the first screen. The app turns collection back on (and leaves
-    # those objects out of it) once that screen is shown: TrackerApp.keep_long_lived.
-    gc.disable()
+    # No cycle collections while the app starts (the app turns them back on once
+    # its first screen shows): tracker.app.runtime.collector, the policy.
+    from tracker.app.runtime import collector
+
+    collector.hold()
     from tracker import paths
     from tracker.opening import OpenProblem, database_error_message, open_database
 

@@ -131,10 +131,9 @@ async def test_demo_database_says_so_on_today(db_path):
 
 @sync
 async def test_css_is_parsed_once_at_start_and_again_for_a_new_theme(db_path):
-    """tracker.app.stylesheet keeps parsed CSS while the theme's variables stay the same."""
+    """The first screen is Textual's default screen (TrackerApp.get_default_screen), so
+    Textual parses the CSS once before it shows, not again for a new mode."""
     from textual.css.stylesheet import Stylesheet
-
-    from tracker.app.stylesheet import ReusingStylesheet
 
     parsed: list[object] = []
     real = Stylesheet._parse_rules
@@ -149,9 +148,8 @@ async def test_css_is_parsed_once_at_start_and_again_for_a_new_theme(db_path):
         app = open_app(db_path)
         async with app.run_test(size=(80, 24)) as pilot:
             await _settle(pilot)
-            assert isinstance(app.stylesheet, ReusingStylesheet)
             ours = [r for r in parsed if str(r[0]).endswith("tracker.tcss")]
-            assert len(ours) == 1  # Textual alone would parse it three times
+            assert len(ours) == 1  # a first screen from MODES would have it parsed three times
             welcome = app.screen.query_one("#welcome")
             dark = welcome.visual_style.background
             app.theme = "textual-light"
@@ -190,3 +188,21 @@ async def test_today_reads_its_data_once_at_start_and_again_after_a_write(db_pat
         await _settle(pilot)
         assert len(calls) == 2
         assert "needed: a walk" in str(app.screen.query_one("#today-checkins").render())
+
+
+@sync
+async def test_the_first_section_is_one_screen_that_a_section_key_comes_back_to(db_path):
+    """Today is Textual's first screen (get_default_screen), then a mode like the others."""
+    from tracker.app.screens.today import TodayScreen
+
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        first = app.screen
+        assert isinstance(first, TodayScreen) and app.current_mode == "today"
+        await pilot.press("h")
+        await _settle(pilot)
+        assert app.current_mode == "history"
+        await pilot.press("t")
+        await _settle(pilot)
+        assert app.screen is first and app.current_mode == "today"

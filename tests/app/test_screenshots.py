@@ -10,12 +10,17 @@ tests/app/test_screenshots.py`` and read the diff before committing it.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import shutil
 
 import pytest
 
 from tests.app.pilot import assert_snapshot, drive, screen_lines, settle
 from tests.conftest import FROZEN_TODAY
+
+FROZEN_NOW = dt.time(20, 0)
+"""The hour the screens are read at."""
 from tracker import clock, demo
 from tracker.store import Store
 
@@ -26,13 +31,22 @@ SIZES = [(80, 24), (120, 40)]
 def demo_file(tmp_path_factory):
     """One year of demo data (seed 7) ending on the frozen day, made once."""
     path = tmp_path_factory.mktemp("snapshots") / "demo.db"
-    clock.freeze(FROZEN_TODAY)
+    clock.freeze(FROZEN_TODAY, at=FROZEN_NOW)
     try:
         with Store.open(path) as store:
             demo.generate(store, years=1, seed=demo.DEFAULT_SEED)
     finally:
         clock.freeze(None)
     return path
+
+
+@pytest.fixture(autouse=True)
+def frozen_evening():
+    """The screens show times of day and what is done "today": the hour is fixed too,
+    so the screens do not depend on when the tests run."""
+    clock.freeze(FROZEN_TODAY, at=FROZEN_NOW)
+    yield
+    clock.freeze(FROZEN_TODAY)
 
 
 @pytest.fixture

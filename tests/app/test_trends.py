@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from tests.conftest import FROZEN_TODAY
 from tracker import demo
+from tracker.app.runtime.longlived import LongLivedDataLoaded
 from tracker.app.screens.trends import TrendsScreen
 from tracker.app.widgets.chart import ChartView
 from tracker.models import CheckIn, Experiment, PracticeLog, Rupture
@@ -23,10 +24,18 @@ def day(n: int) -> str:
 
 
 
+async def data_in(app, pilot) -> None:
+    """Wait for the screen's worker to have read the data, and the screen to show it."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def open_trends(app, pilot) -> TrendsScreen:
     await pilot.press("g")
     await pilot.pause()
     assert isinstance(app.screen, TrendsScreen)
+    await data_in(app, pilot)
+    assert app.screen.is_loaded
     return app.screen
 
 
@@ -87,9 +96,8 @@ def test_g_opens_trends_and_range_keys_change_the_chart(known):
         assert "Sat 28" in seen["w"]  # a week is labelled by weekday
         assert len(set(seen.values())) == 5
         assert app.is_running  # q chose 90 days here; it did not quit
-        return True
 
-    assert drive(known, scenario)
+    drive(known, scenario)
 
 
 @pytest.mark.slow
@@ -111,9 +119,8 @@ def test_chart_keys_switch_metric_and_the_footer_shows_them(known):
         await pilot.pause()
         assert screen.calendar_metric == "mood"
         assert "Mood, a year at a glance" in heading(screen)
-        return True
 
-    assert drive(known, scenario)
+    drive(known, scenario)
 
 
 def test_insights_are_computed_from_the_database(known):
@@ -131,9 +138,8 @@ def test_insights_are_computed_from_the_database(known):
         await pilot.pause()
         week = insights(screen)
         assert "You checked in on 7 of these 7 days" in week
-        return True
 
-    assert drive(known, scenario)
+    drive(known, scenario)
 
 
 def test_a_checkin_from_another_terminal_shows_up(known):
@@ -145,13 +151,12 @@ def test_a_checkin_from_another_terminal_shows_up(known):
         with Store.open(known) as other:  # another connection, like `tracker add`
             other.save_checkin(CheckIn.create(mood=5, regulation=5))
         app._poll_for_changes()
-        await pilot.pause()
+        await data_in(app, pilot)
         after = insights(screen)
         assert "7 of these 7 days (7 check-ins)" in before
         assert "7 of these 7 days (8 check-ins)" in after
-        return True
 
-    assert drive(known, scenario)
+    drive(known, scenario)
 
 
 def test_experiments_chart_moves_to_the_next_experiment(db_path):
@@ -174,9 +179,8 @@ def test_experiments_chart_moves_to_the_next_experiment(db_path):
         await pilot.press("n")
         await pilot.pause()
         assert "Distress before and after each practice: Older one" in chart_text(screen)
-        return True
 
-    assert drive(db_path, scenario)
+    drive(db_path, scenario)
 
 
 @pytest.mark.slow
@@ -189,9 +193,8 @@ def test_an_empty_database_shows_kind_words_not_empty_charts(db_path):
             await pilot.press(key)
             await pilot.pause()
         assert "No experiments in this range" in chart_text(screen)
-        return True
 
-    assert drive(db_path, scenario)
+    drive(db_path, scenario)
 
 
 @pytest.mark.slow
@@ -212,9 +215,8 @@ def test_charts_fit_the_widget(tmp_path, size):
             assert max(len(line) for line in lines) <= width, key
             if screen.view in ("regulation", "mood", "intensity", "urges"):
                 assert len(lines) <= view.scrollable_content_region.height, key
-        return True
 
-    assert drive(path, scenario, size=size)
+    drive(path, scenario, size=size)
 
 
 @pytest.fixture
@@ -246,9 +248,8 @@ def test_at_80x24_the_chart_leaves_no_blank_rows_and_the_insights_get_them(ten_w
             seen.add(view.size.height)
         assert len(seen) > 1  # a chart without marks leaves its rows to the insights
         assert "i: show them all" in str(box.border_title)
-        return True
 
-    assert drive(ten_weeks, scenario)
+    drive(ten_weeks, scenario)
 
 
 @pytest.mark.slow
@@ -275,9 +276,8 @@ def test_i_gives_the_insights_the_whole_body_and_brings_the_chart_back(ten_weeks
         await pilot.press("2")
         await pilot.pause()
         assert view.display and screen.view == "mood"
-        return True
 
-    assert drive(ten_weeks, scenario)
+    drive(ten_weeks, scenario)
 
 
 def test_wrapped_insight_lines_keep_their_indent(ten_weeks):
@@ -296,16 +296,16 @@ def test_wrapped_insight_lines_keep_their_indent(ten_weeks):
         headings = [w for w in screen.query("#trends-insights > .heading") if w.display]
         assert all(not strip.text.startswith(" ")
                    for w in headings for strip in w.render_lines(w.region.reset_offset))
-        return True
 
-    assert drive(ten_weeks, scenario)
+    drive(ten_weeks, scenario)
 
 
 
 @pytest.mark.slow
 def test_a_closed_card_is_not_kept_by_the_freezing(db_path):
-    """keep_long_lived(collect=True) unfreezes and collects: a card closed while the
-    trends caches warmed up (and were frozen) is freed when the data next loads."""
+    """A data load asks the app for a full collection (LongLivedDataLoaded(collect=True)),
+    which unfreezes and collects: a card closed while the trends caches warmed up (and
+    were frozen) is freed when the data next loads."""
     import gc
     import weakref
 
@@ -320,11 +320,80 @@ def test_a_closed_card_is_not_kept_by_the_freezing(db_path):
         assert card() is not screen
         await pilot.press("escape")
         await pilot.pause(0.6)  # warm-up steps freeze what is alive meanwhile
-        app.keep_long_lived()
+        app.post_message(LongLivedDataLoaded())  # freeze what is alive now, the card too
+        await pilot.pause()
         with Store.open(db_path) as store:  # another terminal writes: trends reloads
             store.save_checkin(CheckIn.create(mood=4))
         screen.refresh_data()
+        await data_in(app, pilot)
         await pilot.pause(0.1)
-        return card() is None and gc.isenabled()
+        assert card() is None  # freed by the full collection the load asked for
+        assert gc.isenabled()
 
-    assert drive(db_path, scenario, size=(100, 30))
+    drive(db_path, scenario, size=(100, 30))
+
+
+def test_state_is_reactive_so_setting_it_from_code_redraws_too(known):
+    async def scenario(app, pilot):
+        screen = await open_trends(app, pilot)
+        screen.view = "mood"
+        screen.range_key = "w"
+        await pilot.pause()
+        assert "Mood" in heading(screen) and "last 7 days" in heading(screen)
+        assert "(1 = awful, 5 = great)" in chart_text(screen)
+        assert "You checked in on 7 of these 7 days" in insights(screen)
+
+    drive(known, scenario)
+
+
+def test_the_data_is_read_on_a_connection_of_the_reading_threads_own(known):
+    """load_trends works on any thread (a sqlite3 connection belongs to its thread)."""
+    import threading
+
+    from tracker.app.screens.trends import load_trends
+
+    got = []
+    reader = threading.Thread(target=lambda: got.append(load_trends(known, FROZEN_TODAY)))
+    reader.start()
+    reader.join()
+    [data] = got
+    assert len(data.snapshot.rows) == 40
+    assert data.names["m"]["Emotions"] == [("calm", 30)]
+    assert data.names["a"]["People"] == [("Sam", 40)]
+
+
+def test_a_database_that_cannot_be_read_is_said_in_words_and_the_app_goes_on(db_path):
+    with Store.open(db_path) as s:
+        s.save_checkin(CheckIn.create(mood=3))
+
+    async def scenario(app, pilot):
+        db_path.unlink()  # the app's own connection stays open; a new one cannot be made
+        await pilot.press("g")
+        await pilot.pause()
+        await data_in(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, TrendsScreen) and not screen.is_loaded
+        assert "could not be read" in heading(screen)
+        assert "unable to open database file" in chart_text(screen)
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.is_running and "Today" in app.screen.title
+
+    drive(db_path, scenario)
+
+
+def test_what_a_chart_depends_on_is_its_cache_key():
+    from tracker.app.screens.trends import chart_key
+
+    week, month = FROZEN_TODAY - dt.timedelta(days=6), FROZEN_TODAY - dt.timedelta(days=29)
+    assert chart_key("mood", week, FROZEN_TODAY, "regulation", 0) != chart_key(
+        "mood", month, FROZEN_TODAY, "regulation", 0)
+    # The calendar shows the year up to the last day, whatever the range.
+    assert chart_key("calendar", week, FROZEN_TODAY, "mood", 0) == chart_key(
+        "calendar", month, FROZEN_TODAY, "mood", 3)
+    assert chart_key("calendar", week, FROZEN_TODAY, "mood", 0) != chart_key(
+        "calendar", week, FROZEN_TODAY, "regulation", 0)
+    assert chart_key("experiments", week, FROZEN_TODAY, "mood", 0) != chart_key(
+        "experiments", week, FROZEN_TODAY, "mood", 1)
+    assert chart_key("mood", week, FROZEN_TODAY, "mood", 0) == chart_key(
+        "mood", week, FROZEN_TODAY, "regulation", 5)

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import gc
-from pathlib import Path
-
 from collections.abc import Iterable
 
-from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from tracker.app.runtime.keys import KeepTypingWhole
+from tracker.app.runtime.longlived import KeepsLongLived
 from tracker.app.sections import CHECKIN, SECTIONS, load
-from tracker.app.stylesheet import ReusingStylesheet
 from tracker.store import Store
+
 
 def _section_factory(target: str):
     def make() -> Screen:
-        # (Do not mark the new screen's _css_update_count as current to skip Textual's
-        # CSS pass: it saves ~50 ms but leaves the first screen's text drawn in the
-        # background colour. tests/app/test_app_shell.py guards against it.)
         return load(target)()
 
     return make
@@ -32,16 +27,23 @@ def _section_bindings() -> list[Binding]:
                     tooltip=s.tooltip) for s in SECTIONS]
 
 
-class TrackerApp(App):
+FIRST_SECTION = SECTIONS[0]
+"""The section the app opens on (Today)."""
+
+
+class TrackerApp(KeepTypingWhole, KeepsLongLived, App):
     """tracker's terminal app."""
 
     # One shared stylesheet and one per family of screens.
     CSS_PATH = ["tracker.tcss", "forms.tcss", "sections.tcss", "trends.tcss"]
     TITLE = "tracker"
-    # Main sections are modes: each keeps its own screen stack and state.
-    MODES = {s.name: _section_factory(s.target) for s in SECTIONS}
-    # Start in Today directly (not in Textual's blank default screen, then a switch).
-    DEFAULT_MODE = "today"
+    # Every section but the first is a mode of its own from the start. The first is
+    # the screen of the mode Textual starts in (get_default_screen), and becomes a
+    # mode like the others once the app is mounted. Styled as any Textual app's
+    # first screen is: a screen made from MODES would have Textual parse every
+    # stylesheet again (App.refresh_css) before the first frame.
+    MODES = {s.name: _section_factory(s.target) for s in SECTIONS if s is not FIRST_SECTION}
+    DEFAULT_MODE = FIRST_SECTION.name
     BINDINGS = [
         *_section_bindings(),
         Binding("c", "checkin", "Check in", id="checkin", tooltip="Today's check-in card"),
@@ -59,38 +61,17 @@ class TrackerApp(App):
         (``tracker --demo``), and the app says so."""
         super().__init__(**kwargs)
         self.demo = demo
-        stylesheet = ReusingStylesheet(variables=self.stylesheet._variables)
-        stylesheet.source = self.stylesheet.source.copy()  # (empty until the app runs)
-        self.stylesheet = stylesheet
         self.store = store
         self.db_path = store.path
         self._data_version = store.data_version()
 
-    def keep_long_lived(self, *, collect: bool = False) -> None:
-        """Leave the objects alive now out of Python's later cycle collections.
-
-        The app's widgets and styles, and a trends screen's years of check-ins and
-        drawn charts, live as long as the app. Without this, every full collection
-        walks all of them: with 10 years loaded that paused the app 60-110 ms at
-        random moments, often right after a key (``benchmarks/chart_switch.py``).
-
-        Frozen objects are freed by reference counting as usual, but a cycle among
-        them (a closed dialog's widgets) is only found after they are unfrozen. So
-        ``collect`` (used when trends loads its data, a moment that already takes
-        a while) unfreezes everything and runs one full collection (~45 ms with 10
-        years loaded) before freezing again; in between, the young generations are
-        collected first, so only garbage that had already grown old is kept.
-        """
-        if collect:
-            gc.unfreeze()
-            gc.collect()
-        else:
-            gc.collect(1)
-        gc.freeze()
-        gc.enable()  # tracker.launch turns it off while the app starts
+    def get_default_screen(self) -> Screen:
+        """The first section's screen, shown first (in the mode the app starts in)."""
+        return _section_factory(FIRST_SECTION.target)()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.keep_long_lived)
+        # The screen already made keeps this mode; the factory is never called.
+        self.add_mode(FIRST_SECTION.name, _section_factory(FIRST_SECTION.target))
         saved_theme = self.store.get_setting("theme")
         if saved_theme and saved_theme in self.available_themes:
             self.theme = saved_theme
@@ -110,26 +91,6 @@ class TrackerApp(App):
         if version != self._data_version:
             self._data_version = version
             self.refresh_current()
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            event._tracker_screen = self.screen  # the screen the key was first given to
-        await super().on_event(event)
-
-    async def _on_key(self, event: events.Key) -> None:
-        """Keep fast typing whole across a screen change.
-
-        Keys typed in one burst (``c 4 2 3 1 0 ctrl+s`` pasted, or sent by tmux at
-        once) are handed to the screen showing when they arrive; those after ``c``
-        reach Today before the card opens and bubble back up here. Give them to the
-        screen showing now instead of dropping them.
-        """
-        origin = getattr(event, "_tracker_screen", None)
-        if origin is not None and origin is not self.screen:
-            event.prevent_default()  # App._on_key would otherwise run too
-            key = events.Key(event.key, event.character)
-            key._tracker_screen = self.screen
-            (self.focused or self.screen)._forward_event(key)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette (ctrl+p) lists every action the keys reach from here:
@@ -169,7 +130,7 @@ class TrackerApp(App):
         return True
 
     def action_section(self, name: str) -> None:
-        if name not in self.MODES:
+        if name not in {s.name for s in SECTIONS}:
             return
         # Close the overlays (help, support) that were opened on top of this section.
         from tracker.app.screens.help import HelpScreen

@@ -26,6 +26,7 @@ The README documents it; change it only through a new migration.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -93,4 +94,22 @@ class Store(CheckinsMixin, ExperimentsMixin, RupturesMixin, SupportsMixin, Names
             store.close()
             raise
         return store
+
+    @classmethod
+    def open_read_only(cls, path: str | os.PathLike[str], *, cache_kib: int = 256) -> Store:
+        """A second, read-only store on a database already opened by :meth:`open`.
+
+        A sqlite3 connection belongs to the thread that made it, so work on another
+        thread (the trends screen reads years of check-ins in a worker) opens its own
+        with this, and closes it there. It only reads: never creates, migrates or
+        writes. ``cache_kib``: SQLite's page cache for this connection, small by
+        default (such a connection reads once and closes). Raises
+        ``sqlite3.OperationalError`` when the file cannot be opened (it is gone).
+        """
+        path = Path(path)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
+        return cls(conn, path)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -19,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static, TextArea
 
 from tracker import clock
+from tracker.app.runtime.keys import HoldKeysUntilFocused
 from tracker.app.screens.base import FormScreen
 from tracker.app.widgets.keyorder import OrderedInput, OrderedTextArea
 from tracker.app.widgets.names import NamesField
@@ -58,8 +58,13 @@ def friendly_error(error: ValidationError) -> str:
     return f"{error.value!r} doesn't fit here: use {error.allowed}."
 
 
-class CheckInScreen(FormScreen[CheckIn | None]):
-    """The daily card; dismisses with the saved check-in, or None when left."""
+class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
+    """The daily card; dismisses with the saved check-in, or None when left.
+
+    Keys typed right after ``c``, before the card has focus, wait for the first
+    field (:class:`HoldKeysUntilFocused`), so ``c 4 2 3 1 0 ctrl+s`` works however
+    fast it is typed.
+    """
 
     HELP_EXTRA_KEYS = [
         ("digit", "On a rating: set it and move to the next field"),
@@ -99,7 +104,6 @@ class CheckInScreen(FormScreen[CheckIn | None]):
             start = clock.today()
         self.day = start
         self._initial: dict[str, Any] | None = None
-        self._early_keys: list[events.Key] = []
 
     # -- layout --
 
@@ -164,30 +168,7 @@ class CheckInScreen(FormScreen[CheckIn | None]):
         self._sync_acted()
         self.set_focus(self.query_one("#mood", Scale))
         self._initial = self._snapshot()
-        self._replay_early_keys()
-
-    # -- keys typed before the card was on screen --
-
-    def _forward_event(self, event: events.Event) -> None:
-        """Keys the app hands to the screen itself (nothing focused yet, e.g. typed
-        right after ``c``) are kept and given to the first field once it has focus,
-        so ``c 4 2 3 1 0 ctrl+s`` works however fast it is typed."""
-        if isinstance(event, events.Key):
-            if self.focused is None:
-                self._early_keys.append(event)
-                return
-            self._replay_early_keys()
-            self.focused._forward_event(events.Key(event.key, event.character))
-            return
-        super()._forward_event(event)
-
-    def _replay_early_keys(self) -> None:
-        focused = self.focused
-        if focused is None:
-            return
-        keys, self._early_keys = self._early_keys, []
-        for key in keys:
-            focused._forward_event(events.Key(key.key, key.character))
+        self.release_held_keys()
 
     # -- focus order --
 

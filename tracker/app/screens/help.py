@@ -20,6 +20,7 @@ from textual.keys import format_key
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from tracker.app.runtime import bindings as runtime_bindings
 from tracker.app.sections import help_screens, load
 
 INTRO = (
@@ -125,10 +126,10 @@ def key_groups(app_cls: type[App], keymap: dict[str, str] | None = None) -> list
 
 def _app_bindings(app_cls: type) -> list[Binding]:
     """The app's own keys, then Textual's app-wide ones (ctrl+q quits)."""
-    merged = app_cls._merge_bindings()  # type: ignore[attr-defined]
+    merged = runtime_bindings.merged_bindings(app_cls)
     own = own_bindings(app_cls)
     own_keys = {b.key for b in own}
-    extra = [b for key, bindings in merged.key_to_bindings.items() if key not in own_keys
+    extra = [b for key, bindings in merged.items() if key not in own_keys
              for b in bindings]
     return own + extra
 
@@ -160,7 +161,7 @@ class HelpScreen(Screen):
 
     def compose(self) -> ComposeResult:
         if not self.groups:
-            keymap = dict(getattr(self.app, "_keymap", {}) or {})
+            keymap = runtime_bindings.keymap(self.app)
             self.groups = key_groups(type(self.app), keymap)
         yield Header()
         with VerticalScroll(id="help-body"):

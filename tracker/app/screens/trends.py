@@ -11,26 +11,41 @@ Layout: the chart takes two thirds of the height, at least what a time chart nee
 at 80x24 (13 rows); the insights take the rest, each paragraph its own widget so
 wrapped lines keep their indent.
 
-Speed: everything is read from the database once into a :class:`Snapshot` (a few
-queries, aggregated in SQL over the ``day`` index) and read again only when the
-data changed (:meth:`Store.change_token`). Ranges are cut from it in memory, chart
-descriptions and insights are cached per range, and time charts are downsampled to
-the widget's width before plotext draws them. :meth:`TrendsScreen.redraw` is the
-whole redraw a range or chart key triggers; the benchmark times it.
+State: the range, the chart, the calendar's metric and the experiment shown are
+reactives; changing one redraws (their watchers), whichever key or code changed it.
+
+Data: everything is read in a worker thread, on a read-only connection of its own
+(:meth:`tracker.store.Store.open_read_only`), into a :class:`TrendsData`: a
+:class:`~tracker.analytics.Snapshot` (a few queries, aggregated in SQL over the
+``day`` index) and the names counted in each range. The interface never waits on
+the database: until the data arrives the screen says it is reading, and a reload
+(:meth:`Store.change_token` moved, or the day changed) keeps the old data on screen
+until the new data is in. Ranges are cut from the data in memory, chart descriptions
+and insights are cached (:func:`chart_key` says what a chart depends on), and time
+charts are downsampled to the widget's width before plotext draws them.
+:meth:`TrendsScreen.redraw` is the whole redraw a key triggers; the benchmark times it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sqlite3
 from dataclasses import dataclass
 
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
 
 from tracker import analytics, charts, clock
+from tracker.app.runtime.longlived import LongLivedDataLoaded
 from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.chart import ChartView
 from tracker.app.widgets.navbar import NavBar
@@ -59,6 +74,59 @@ Paragraphs = tuple[tuple[str, Content], ...]
 """Insights as (kind, text) paragraphs; kind is a CSS class: "title", "heading", "item"."""
 
 
+NameCounts = dict[str, list[tuple[str, int]]]
+"""Per kind ("Emotions", "People", "Tags"): the names counted most often, most first."""
+
+
+@dataclass(frozen=True)
+class TrendsData:
+    """What the screen shows, read at once in a worker: nothing else reads the database."""
+
+    snapshot: analytics.Snapshot
+    names: dict[str, NameCounts]
+    """Per range key, the names counted in that range (for the names chart)."""
+
+
+def range_bounds(snapshot: analytics.Snapshot, range_key: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a range (everything: from the first check-in)."""
+    until = snapshot.today
+    days = RANGES[range_key]
+    if days is None:
+        first = snapshot.first_day
+        return (min(first, until) if first else until), until
+    return until - dt.timedelta(days=days - 1), until
+
+
+def load_trends(path: str | os.PathLike[str], today: dt.date) -> TrendsData:
+    """Read everything the screen shows, on a read-only connection of this thread's own."""
+    from tracker.report import load_snapshot
+    from tracker.store import Store
+
+    with Store.open_read_only(path) as store:
+        snapshot = load_snapshot(store, today)
+        names = {}
+        for range_key in RANGES:
+            since, until = range_bounds(snapshot, range_key)
+            s, u = since.isoformat(), until.isoformat()
+            names[range_key] = {kind: store.name_counts(table, s, u)[:TOP_NAMES]
+                                for kind, table in (("Emotions", "emotions"),
+                                                    ("People", "people"), ("Tags", "tags"))}
+    return TrendsData(snapshot, names)
+
+
+def chart_key(view: str, since: dt.date, until: dt.date, calendar_metric: str,
+              experiment_index: int) -> tuple[object, ...]:
+    """What a chart depends on besides the data: its key in the chart cache.
+
+    The calendar always shows the year up to ``until``, whatever the range.
+    """
+    if view == "calendar":
+        return (view, until, calendar_metric)
+    if view == "experiments":
+        return (view, since, until, experiment_index)
+    return (view, since, until)
+
+
 @dataclass
 class _RangeData:
     since: dt.date
@@ -81,6 +149,7 @@ class _Body(Vertical):
 CHART_MIN_ROWS = 13
 """A time chart with rupture and repair marks and a two-line legend, at 80x24."""
 INSIGHTS_MIN_ROWS = 5
+READING = "Reading your check-ins ..."
 
 
 class TrendsScreen(SectionScreen):
@@ -100,19 +169,38 @@ class TrendsScreen(SectionScreen):
                 tooltip="Give the insights the whole screen, or bring the chart back"),
     ]
 
+    range_key: reactive[str] = reactive("m", repaint=False, init=False)
+    """The range shown: a key of :data:`RANGES` (the last 30 days at first)."""
+    view: reactive[str] = reactive("regulation", repaint=False, init=False)
+    """The chart shown: a value of :data:`VIEWS`."""
+    calendar_metric: reactive[str] = reactive("regulation", repaint=False, init=False)
+    """What the calendar colours its days by: "regulation" or "mood"."""
+    experiment_index: reactive[int] = reactive(0, repaint=False, init=False)
+    """Which of the range's experiments the experiments chart shows (newest first)."""
+
+    @dataclass
+    class DataLoaded(Message):
+        """The worker read the data (for ``token``: the day and the change token)."""
+
+        data: TrendsData
+        token: tuple[object, ...]
+
+    @dataclass
+    class DataFailed(Message):
+        """The worker could not read the data; ``words`` says why, in one line."""
+
+        words: str
+
     def __init__(self) -> None:
         super().__init__()
-        self.range_key = "m"
-        self.view = "regulation"
-        self.calendar_metric = "regulation"
-        self.experiment_index = 0
-        self._snapshot: analytics.Snapshot | None = None
+        self._data: TrendsData | None = None
         self._token: tuple[object, ...] | None = None
+        self._loading: tuple[object, ...] | None = None
         self._ranges: dict[tuple[str, dt.date], _RangeData] = {}
         self._charts: dict[tuple[object, ...], charts.Chart | None] = {}
         self._shown_heading = ""
-        self._shown_insights: Content | None = None
-        self._warm_timer = None
+        self._shown_insights: Paragraphs | None = None
+        self._warm_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -135,103 +223,139 @@ class TrendsScreen(SectionScreen):
         return max(min(CHART_MIN_ROWS, available),
                    min(available - INSIGHTS_MIN_ROWS, max(CHART_MIN_ROWS, available * 2 // 3)))
 
+    # -- state --
+
+    def watch_range_key(self) -> None:
+        self.set_reactive(TrendsScreen.experiment_index, 0)  # the newest of the new range
+        self.redraw()
+
+    def watch_view(self) -> None:
+        self.redraw()
+
+    def watch_calendar_metric(self) -> None:
+        self.redraw()
+
+    def watch_experiment_index(self) -> None:
+        self.redraw()
+
     # -- data --
 
     def refresh_data(self) -> None:
-        """Reload from the database only when something was written (or the day changed)."""
-        today = clock.today()
-        token = (today, *self.store.change_token())
-        if token != self._token or self._snapshot is None:
-            from tracker.report import load_snapshot
+        """Read again (in the worker) only when something was written or the day changed."""
+        token: tuple[object, ...] = (clock.today(), *self.store.change_token())
+        if token == self._token or token == self._loading:
+            self.redraw()
+            return
+        self._loading = token
+        self._load(self.store.path, token[0], token)  # type: ignore[arg-type]
+        self.redraw()  # what was there before stays until the new data is in
 
-            self._snapshot = load_snapshot(self.store, today)
-            self.app.keep_long_lived(collect=True)  # also frees what earlier freezes kept
-            self._token = token
-            self._ranges.clear()
-            self._charts.clear()
-            self.query_one("#trends-chart", ChartView).forget()
+    @work(thread=True, exclusive=True, group="trends-data")
+    def _load(self, path: os.PathLike[str], today: dt.date, token: tuple[object, ...]) -> None:
+        """Read the data on this worker thread's own connection; post it to the screen."""
+        worker = get_current_worker()
+        try:
+            data = load_trends(path, today)
+        except (sqlite3.Error, OSError) as exc:
+            self.post_message(self.DataFailed(" ".join(str(exc).split()) or type(exc).__name__))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.DataLoaded(data, token))
+
+    @on(DataLoaded)
+    def _data_loaded(self, message: DataLoaded) -> None:
+        if message.token != self._loading:
+            return  # an older read, overtaken by a newer one
+        self._loading = None
+        self._data = message.data
+        self._token = message.token
+        self._ranges.clear()
+        self._charts.clear()
+        self.query_one("#trends-chart", ChartView).forget()
+        # Years of data that live as long as the screen: also frees what earlier data kept.
+        self.post_message(LongLivedDataLoaded(collect=True))
         self.redraw()
 
-    @property
-    def snapshot(self) -> analytics.Snapshot:
-        if self._snapshot is None:
-            from tracker.report import load_snapshot
+    @on(DataFailed)
+    def _data_failed(self, message: DataFailed) -> None:
+        self._loading = None
+        self.query_one("#trends-heading", Static).update("Trends could not be read")
+        self.query_one("#trends-chart", ChartView).show(None, message.words)
 
-            self._snapshot = load_snapshot(self.store, clock.today())
-            self.app.keep_long_lived(collect=True)
-        return self._snapshot
+    @property
+    def is_loaded(self) -> bool:
+        """Whether the data is in and current (no read under way)."""
+        return self._data is not None and self._loading is None
+
+    @property
+    def snapshot(self) -> analytics.Snapshot | None:
+        """The check-ins, experiments and ruptures shown (None until they are read)."""
+        return self._data.snapshot if self._data is not None else None
 
     def range_bounds(self, key: str | None = None) -> tuple[dt.date, dt.date]:
-        key = key or self.range_key
-        snap = self.snapshot
-        until = snap.today
-        days = RANGES[key]
-        if days is None:
-            first = snap.first_day
-            since = min(first, until) if first else until
-        else:
-            since = until - dt.timedelta(days=days - 1)
-        return since, until
+        """The first and last day of range ``key`` (default: the range shown)."""
+        assert self._data is not None, "no data yet"
+        return range_bounds(self._data.snapshot, key or self.range_key)
 
-    def _range_data(self, range_key: str | None = None) -> _RangeData:
-        range_key = range_key or self.range_key
-        snap = self.snapshot
+    def forget_prepared(self) -> None:
+        """Drop every range, chart and drawing prepared so far (the data stays)."""
+        self._ranges.clear()
+        self._charts.clear()
+        self.query_one("#trends-chart", ChartView).forget()
+
+    def _range_data(self, data: TrendsData, range_key: str) -> _RangeData:
+        snap = data.snapshot
         cache_key = (range_key, snap.today)
         found = self._ranges.get(cache_key)
         if found is not None:
             return found
-        since, until = self.range_bounds(range_key)
+        since, until = range_bounds(snap, range_key)
         rows = snap.rows_between(since - dt.timedelta(days=analytics.ROLLING_WINDOW - 1), until)
         insights = analytics.range_insights(snap, since, until, compare=range_key != "a",
                                             max_experiments=MAX_PRACTICE_LINES)
         # Parsed to Content once per range, so a range key only lays it out.
-        data = _RangeData(since, until, rows, self._insights_paragraphs(insights, range_key))
-        self._ranges[cache_key] = data
-        return data
+        found = _RangeData(since, until, rows, self._insights_paragraphs(insights, range_key))
+        self._ranges[cache_key] = found
+        return found
 
-    def _chart(self, data: _RangeData, view: str | None = None,
-               range_key: str | None = None) -> charts.Chart | None:
-        view = view or self.view
-        range_key = range_key or self.range_key
-        extra: object = None
-        if view == "calendar":
-            extra = self.calendar_metric
-        elif view == "experiments":
-            extra = self.experiment_index
-        key = (range_key, data.since, view, extra)
+    def _chart_key(self, view: str, data: _RangeData) -> tuple[object, ...]:
+        return chart_key(view, data.since, data.until, self.calendar_metric,
+                         self.experiment_index)
+
+    def _chart(self, data: TrendsData, ranged: _RangeData, range_key: str,
+               view: str) -> charts.Chart | None:
+        key = self._chart_key(view, ranged)
         if key in self._charts:
             return self._charts[key]
-        snap = self.snapshot
+        snap = data.snapshot
         built: charts.Chart | None
         if view in ("regulation", "mood", "intensity"):
-            built = charts.metric_chart(data.rows, view, data.since, data.until, snap.marks())
+            built = charts.metric_chart(ranged.rows, view, ranged.since, ranged.until,
+                                        snap.marks())
         elif view == "urges":
-            built = charts.urges_chart(data.rows, data.since, data.until, snap.marks())
+            built = charts.urges_chart(ranged.rows, ranged.since, ranged.until, snap.marks())
         elif view == "names":
-            s, u = data.since.isoformat(), data.until.isoformat()
-            built = charts.names_chart({
-                "Emotions": self.store.name_counts("emotions", s, u)[:TOP_NAMES],
-                "People": self.store.name_counts("people", s, u)[:TOP_NAMES],
-                "Tags": self.store.name_counts("tags", s, u)[:TOP_NAMES],
-            })
+            built = charts.names_chart(data.names[range_key])
         elif view == "calendar":
-            first, last = charts.calendar_range(data.until)
+            first, last = charts.calendar_range(ranged.until)
             built = charts.calendar_chart(snap.rows_between(first, last), self.calendar_metric,
-                                          data.until)
+                                          ranged.until)
         else:
-            built = self._experiments_chart(data)
+            built = self._experiments_chart(snap, ranged)
         self._charts[key] = built
         return built
 
-    def _experiments_in(self, data: _RangeData) -> list:
-        return sorted((e for e in self.snapshot.experiments
-                       if analytics.overlaps(e, data.since, data.until)),
+    @staticmethod
+    def _experiments_in(snap: analytics.Snapshot, ranged: _RangeData) -> list:
+        return sorted((e for e in snap.experiments
+                       if analytics.overlaps(e, ranged.since, ranged.until)),
                       key=lambda e: (e.started_on, e.created_at), reverse=True)
 
-    def _experiments_chart(self, data: _RangeData) -> charts.ExperimentsChart:
-        running = self._experiments_in(data)
+    def _experiments_chart(self, snap: analytics.Snapshot,
+                           ranged: _RangeData) -> charts.ExperimentsChart:
+        running = self._experiments_in(snap, ranged)
         logs: dict[str, list] = {}
-        for log in self.snapshot.logs:
+        for log in snap.logs:
             logs.setdefault(log.experiment_id, []).append(log)
         progress = [analytics.experiment_progress(e, logs.get(e.id, [])) for e in running]
         selected = self.experiment_index % len(running) if running else 0
@@ -242,20 +366,29 @@ class TrendsScreen(SectionScreen):
 
     def redraw(self) -> None:
         """Show the current range and chart: the work one key press costs."""
-        data = self._range_data()
-        chart = self._chart(data)
+        if not self.is_mounted:
+            return
         self.title = "Trends"
         self.sub_title = RANGE_WORDS[self.range_key]
-        heading = self._heading(data)
+        data = self._data
+        if data is None:
+            self._show_heading(f"[b]{VIEW_TITLES[self.view]}[/b] · {READING}")
+            self.query_one("#trends-chart", ChartView).show(None, READING)
+            return
+        ranged = self._range_data(data, self.range_key)
+        chart = self._chart(data, ranged, self.range_key, self.view)
+        self._show_heading(self._heading(data.snapshot, ranged))
+        self.query_one("#trends-chart", ChartView).show(chart)
+        if ranged.insights is not self._shown_insights:
+            # Only when the range (or the data) changed: a chart key leaves it alone.
+            self._shown_insights = ranged.insights
+            self._show_insights(ranged.insights)
+        self._schedule_warm_up()
+
+    def _show_heading(self, heading: str) -> None:
         if heading != self._shown_heading:
             self._shown_heading = heading
             self.query_one("#trends-heading", Static).update(heading, layout=False)
-        self.query_one("#trends-chart", ChartView).show(chart)
-        if data.insights is not self._shown_insights:
-            # Only when the range (or the data) changed: a chart key leaves it alone.
-            self._shown_insights = data.insights
-            self._show_insights(data.insights)
-        self._schedule_warm_up()
 
     def _show_insights(self, paragraphs: Paragraphs) -> None:
         """One Static per paragraph, reused from range to range (extras are hidden)."""
@@ -299,20 +432,21 @@ class TrendsScreen(SectionScreen):
         second or two every range and chart is ready and a key press only shows it.
         """
         self._warm_timer = None
+        data = self._data
+        if data is None:
+            return
         view_order = [self.view] + [v for v in VIEWS.values() if v != self.view]
         range_order = [self.range_key] + [k for k in RANGES if k != self.range_key]
         chart_view = self.query_one("#trends-chart", ChartView)
         for view in view_order:
             for range_key in range_order:
-                if (range_key, self.snapshot.today) not in self._ranges:
-                    self._range_data(range_key)
+                if (range_key, data.snapshot.today) not in self._ranges:
+                    self._range_data(data, range_key)
                     self._schedule_next_step()
                     return
-                data = self._ranges[(range_key, self.snapshot.today)]
-                key_extra = self.calendar_metric if view == "calendar" else (
-                    self.experiment_index if view == "experiments" else None)
-                if (range_key, data.since, view, key_extra) not in self._charts:
-                    built = self._chart(data, view, range_key)
+                ranged = self._ranges[(range_key, data.snapshot.today)]
+                if self._chart_key(view, ranged) not in self._charts:
+                    built = self._chart(data, ranged, range_key, view)
                     if built is not None:
                         chart_view.prepare(built)
                     self._schedule_next_step()
@@ -320,24 +454,24 @@ class TrendsScreen(SectionScreen):
 
     WARM_UP_GAP = 0.05
     """Seconds between warm-up steps. A key pressed during a step waits for it (a
-    chart takes 10-30 ms to draw); with 50 ms between steps the app is idle most of
-    the time, and key -> frame p95 at 10 years went from ~64 ms (10 ms gaps) to ~47 ms
-    (``benchmarks/chart_switch.py``), while every chart is still ready in ~2 s."""
+    chart takes some milliseconds to draw); with gaps between steps the app is idle
+    most of the time, while every chart is still ready within seconds
+    (``benchmarks/chart_switch.py`` measures what a key waits for)."""
 
     def _schedule_next_step(self) -> None:
-        self.app.keep_long_lived()  # what a step made is kept: a cache entry
+        self.post_message(LongLivedDataLoaded())  # what a step made is kept: a cache entry
         self._warm_timer = self.set_timer(self.WARM_UP_GAP, self._warm_up_step)
 
-    def _heading(self, data: _RangeData) -> str:
+    def _heading(self, snap: analytics.Snapshot, ranged: _RangeData) -> str:
         title = VIEW_TITLES[self.view]
         if self.view == "calendar":
-            first, _ = charts.calendar_range(data.until)
+            first, _ = charts.calendar_range(ranged.until)
             return (f"[b]{self.calendar_metric.capitalize()}, a year at a glance[/b] · "
-                    f"{_short(first)} to {_short(data.until)} · press 6 for "
+                    f"{_short(first)} to {_short(ranged.until)} · press 6 for "
                     f"{'mood' if self.calendar_metric == 'regulation' else 'regulation'}")
-        span = f"{_short(data.since)} to {_short(data.until)}"
+        span = f"{_short(ranged.since)} to {_short(ranged.until)}"
         heading = f"[b]{title}[/b] · {RANGE_WORDS[self.range_key]} · {span}"
-        if self.view == "experiments" and len(self._experiments_in(data)) > 1:
+        if self.view == "experiments" and len(self._experiments_in(snap, ranged)) > 1:
             heading += " · [b]n[/b] next"
         return heading
 
@@ -383,23 +517,18 @@ class TrendsScreen(SectionScreen):
         item(ins.ruptures.words())
         return tuple(out)
 
-    # -- actions --
+    # -- actions (each changes a reactive; its watcher redraws) --
 
     def action_range(self, key: str) -> None:
-        if key in RANGES and key != self.range_key:
+        if key in RANGES:
             self.range_key = key
-            self.experiment_index = 0
-            self.redraw()
 
     def action_view(self, view: str) -> None:
         if view == "calendar" and self.view == "calendar":
             self.calendar_metric = "mood" if self.calendar_metric == "regulation" else "regulation"
-        elif view == self.view and not self.has_class("-insights-open"):
-            return
         if self.has_class("-insights-open"):
             self.action_toggle_insights()  # a chart key brings the chart back
         self.view = view
-        self.redraw()
 
     def action_toggle_insights(self) -> None:
         """Insights on the whole body (focused, so the keys scroll them), or back."""
@@ -414,8 +543,5 @@ class TrendsScreen(SectionScreen):
             box.scroll_home(animate=False)
 
     def action_next_experiment(self) -> None:
-        if self.view != "experiments":
-            return
-        self.experiment_index += 1
-        self.redraw()
-
+        if self.view == "experiments":
+            self.experiment_index += 1

@@ -18,74 +18,14 @@ chart is left blank.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-from rich.ansi import AnsiDecoder
-from rich.style import Style
-from rich.text import Span, Text
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
 from tracker import charts
-
-
-_SGR = re.compile(r"\x1b\[([0-9;]*)m")
-_RICH_DROPS = "\r\x07\x08\x0b\x0c"  # rich removes these (and text before a \r): its way
-_after_sgr: dict[tuple[Style, str], Style] = {}
-
-
-def _next_style(style: Style, sgr: str) -> Style:
-    """The style after one SGR sequence, as rich's decoder computes it (cached)."""
-    key = (style, sgr)
-    found = _after_sgr.get(key)
-    if found is None:
-        decoder = AnsiDecoder()
-        decoder.style = style
-        decoder.decode_line(f"\x1b[{sgr}m")
-        found = _after_sgr[key] = decoder.style
-    return found
-
-
-def ansi_to_text(text: str) -> Text:
-    """``Text.from_ansi(text, no_wrap=True, end="")`` for the SGR-only text charts are.
-
-    The same spans and styles (rich's own decoder works out each style change, once),
-    in one pass over the whole text rather than rich's per-line tokenizer, which
-    took about a fifth of a chart switch (benchmarks/chart_switch.py). Any other
-    escape sequence, or a control character rich drops, sends the text to rich.
-    """
-    if "\x1b" in _SGR.sub("", text) or any(c in text for c in _RICH_DROPS):
-        return Text.from_ansi(text, no_wrap=True, end="")
-    plain: list[str] = []
-    spans: list[Span] = []
-    style = Style.null()
-    pos = last = 0
-    for match in _SGR.finditer(text):
-        start = match.start()
-        if start > last:
-            chunk = text[last:start]
-            plain.append(chunk)
-            if style:  # a line break is never styled: rich joins lines with a plain one
-                for part in chunk.split("\n"):
-                    if part:
-                        spans.append(Span(pos, pos + len(part), style))
-                    pos += len(part) + 1
-                pos -= 1
-            else:
-                pos += len(chunk)
-        style = _next_style(style, match.group(1))
-        last = match.end()
-    if last < len(text):
-        chunk = text[last:]
-        plain.append(chunk)
-        if style:
-            for part in chunk.split("\n"):
-                if part:
-                    spans.append(Span(pos, pos + len(part), style))
-                pos += len(part) + 1
-    return Text("".join(plain), spans=spans, no_wrap=True, end="")
+from tracker.app.runtime.ansi import ansi_to_text
 
 
 class ChartView(VerticalScroll):

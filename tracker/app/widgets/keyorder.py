@@ -12,6 +12,8 @@ from textual import events
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
+from tracker.app.runtime.keys import hand_key
+
 
 def forward_if_stale(widget: Widget, event: events.Key) -> bool:
     """If ``widget`` no longer has focus, give ``event`` to the widget that has.
@@ -23,7 +25,7 @@ def forward_if_stale(widget: Widget, event: events.Key) -> bool:
         return False
     event.stop()
     event.prevent_default()
-    focused._forward_event(events.Key(event.key, event.character))
+    hand_key(focused, event)
     return True
 
 
@@ -42,13 +44,14 @@ class OrderedInput(Input):
     """An Input that passes on keys typed after focus left it, and moves focus with
     tab / shift+tab straight away."""
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
+        # Textual calls this before Input's own key handling (a base class), which
+        # preventing the default skips.
         if forward_if_stale(self, event):
             return
         if self.handle_tab(event.key):
             event.stop()
             event.prevent_default()
-        # otherwise Input's own key handling runs next (the next class in the MRO)
 
     def handle_tab(self, key: str) -> bool:
         return move_focus(self, key)
@@ -57,7 +60,7 @@ class OrderedInput(Input):
 class OrderedTextArea(TextArea):
     """A TextArea that passes on keys typed after focus left it; tab moves on."""
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
         if forward_if_stale(self, event):
             return
         if move_focus(self, event.key):

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tracker.app.runtime.keys import hand_key
 from tracker.app.widgets.keyorder import forward_if_stale, move_focus
 from tracker.models import Scale as ScaleSpec
 
@@ -69,7 +70,7 @@ class OneKeyField(Widget, can_focus=True):
         """Move on and let the next field take this key (a digit typed past a question)."""
         target = self.advance()
         if target is not None and target is not self:
-            target._forward_event(events.Key(key, character))
+            hand_key(target, events.Key(key, character))
 
     def on_focus(self) -> None:
         self.refresh(layout=True)
