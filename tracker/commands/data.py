@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from tracker.cli import CannotUse, db_option, db_path, open_store_or_exit
+from tracker.files import FileRefused
 from tracker.portability.importer.problems import ImportProblem
 
 if TYPE_CHECKING:
@@ -165,20 +166,25 @@ def backup_command(ctx: click.Context, path: Path | None) -> None:
     The copy is consistent even while tracker is open elsewhere, and is checked after
     it is written. An existing file is never overwritten.
     """
-    from tracker.backup import BackupError, inspect, make_backup
+    from tracker.backup import BackupError, inspect, make_backup, remove_leftovers
 
     db = db_path(ctx)
+    remove_leftovers(db)
     try:
         made = make_backup(db, path)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except (BackupError, FileRefused) as exc:
+        raise CannotUse(str(exc)) from exc
+    except OSError as exc:
+        raise CannotUse(f"Could not back up {db} to {path or 'the backups folder'} "
+                        f"({exc.strerror or exc}). Nothing was written.") from exc
     try:
         info = inspect(made)
     except BackupError as exc:
-        click.echo(f"Backed up {db} to {made}, but the copy does not pass the check: {exc} "
-                   "The database itself may be damaged; see 'tracker restore'.", err=True)
-        sys.exit(1)
-    click.echo(f"Backed up {db} to {made} ({info.describe()}; checked: sound).")
+        raise CannotUse(f"Backed up {db} to {made}, but the copy does not pass the check: "
+                        f"{exc} The database itself may be damaged; see 'tracker restore'."
+                        ) from exc
+    click.echo(f"Backed up {shown(str(db))} to {shown(str(made))} ({info.describe()}; "
+               "checked: sound).")
 
 
 @click.command(name="restore")
@@ -191,6 +197,8 @@ def restore_command(ctx: click.Context, file: Path | None, yes: bool) -> None:
 
     FILE is checked first (a sound tracker database, integrity check); nothing changes
     if it is not. The current database is kept as a backup before it is replaced.
+    Without --yes it asks first; not confirming (or no answer) changes nothing and
+    exits with 2.
     """
     from tracker.backup import BackupError, current_info, inspect, restore
 
@@ -201,38 +209,55 @@ def restore_command(ctx: click.Context, file: Path | None, yes: bool) -> None:
     try:
         info = inspect(file)
     except BackupError as exc:
-        raise click.ClickException(f"{exc} Nothing was changed.") from exc
-    click.echo(f"Backup:   {file} ({info.describe()}).")
+        raise CannotUse(f"{exc} Nothing was changed.") from exc
+    click.echo(f"Backup:   {shown(str(file))} ({info.describe()}).")
     current = current_info(db)
     if current is not None:
-        click.echo(f"Replaces: {db} ({current.describe()}).")
+        click.echo(f"Replaces: {shown(str(db))} ({current.describe()}).")
     elif db.exists():
-        click.echo(f"Replaces: {db} (it cannot be read as it is).")
+        click.echo(f"Replaces: {shown(str(db))} (it cannot be read as it is).")
     else:
-        click.echo(f"Into:     {db} (there is no database there yet).")
-    if not yes:
-        click.confirm("Restore this backup? The current database is kept as a backup first",
-                      abort=True)
+        click.echo(f"Into:     {shown(str(db))} (there is no database there yet).")
+    if not yes and not _confirmed():
+        click.echo("Aborted: the backup was not restored; nothing was changed.", err=True)
+        sys.exit(2)
     try:
         result = restore(file, db)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"Restored {file} into {db}.")
+    except (BackupError, FileRefused) as exc:
+        raise CannotUse(str(exc)) from exc
+    except OSError as exc:
+        raise CannotUse(f"Could not restore into {db} ({exc.strerror or exc}).") from exc
+    click.echo(f"Restored {shown(str(file))} into {shown(str(db))}.")
     if result.kept:
-        click.echo(f"The database it replaced is kept at {result.kept}.")
+        click.echo(f"The database it replaced is kept at {shown(str(result.kept))}.")
+
+
+def _confirmed() -> bool:
+    try:
+        return click.confirm("Restore this backup? The current database is kept as a "
+                             "backup first", default=False)
+    except click.Abort:  # no answer: the input ended, or ctrl+c
+        click.echo(err=True)
+        return False
 
 
 def _list_backups(db: Path) -> None:
+    """This database's backups, newest first: never those of another database that
+    shares the folder."""
     from tracker import paths
+    from tracker.backup import list_backups
 
     folder = paths.backups_dir(db)
-    files = sorted(folder.glob("*.db"), key=lambda p: p.stat().st_mtime, reverse=True) \
-        if folder.is_dir() else []
+    files = list_backups(db)
     if not files:
-        click.echo(f"No backups in {folder} yet. 'tracker backup' makes one now.")
+        click.echo(f"No backups of {shown(db.name)} in {shown(str(folder))} yet. "
+                   "'tracker backup' makes one now.")
         return
-    click.echo(f"Backups in {folder}, newest first:")
+    click.echo(f"Backups of {shown(db.name)} in {shown(str(folder))}, newest first:")
     for f in files:
-        size = f.stat().st_size
-        click.echo(f"  {f.name}  ({size / 1024:,.0f} KB)")
+        try:
+            size = f.stat().st_size
+        except OSError:
+            continue
+        click.echo(f"  {shown(f.name)}  ({size / 1024:,.0f} KB)")
     click.echo("'tracker restore FILE' brings one back (it is checked first).")
