@@ -274,7 +274,7 @@ def _read_rows(path: Path, reader: Any, columns: dict[str, int], moods: dict[str
                 continue
         else:
             try:  # the date first, so a bad one is reported as the date
-                day = parse_day("day", cell(row, "full_date"))  # type: ignore[assignment]
+                day = parse_day("day", cell(row, "full_date"))
             except ValidationError as exc:
                 problems.invalid(where, exc)
                 continue

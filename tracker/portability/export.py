@@ -61,7 +61,7 @@ def write_csv(columns: list[str], rows: Iterable[tuple[Any, ...]], handle: IO[st
 def _json_objects(table: str, columns: list[str],
                   rows: Iterable[tuple[Any, ...]]) -> Iterator[dict[str, Any]]:
     for row in rows:
-        obj = dict(zip(columns, row))
+        obj = dict(zip(columns, row, strict=False))
         for key in LIST_COLUMNS & obj.keys():
             if table != "emotions":
                 obj[key] = obj[key].split("|") if obj[key] else []
@@ -158,7 +158,8 @@ def export_data(store: Store, *, out: Path | None, table: str | None, fmt: str,
                                   "Choose a new file name.")
             if not out.parent.exists():
                 raise ExportError(f"{out.parent} does not exist.")
-            remove_stale_temporaries(out.parent, lambda name: name == out.name)
+            chosen = out.name
+            remove_stale_temporaries(out.parent, lambda name: name == chosen)
             return [(out, _write_file(out, store, table, fmt))]
     if out is None:
         base = Path.cwd() / f"tracker-export-{clock.today().isoformat()}"

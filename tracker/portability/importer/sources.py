@@ -126,7 +126,7 @@ def raw_values(header: list[str] | None, lists: tuple[int, ...], payload: Any) -
     cells: list[Any] = [c[1:] if c[:1] == "'" else c for c in payload]
     for i in lists:
         cells[i] = cells[i].split(TAG_SEPARATOR) if cells[i] else []
-    return dict(zip(header, cells))
+    return dict(zip(header, cells, strict=False))  # same length: checked when read
 
 
 def where_in(file: str, line: int, header: list[str] | None) -> Where:
