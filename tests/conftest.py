@@ -1,4 +1,5 @@
-"""Shared fixtures: real SQLite files in temp folders and a frozen clock."""
+"""Shared fixtures: real SQLite files in temp folders, a frozen clock, the installed
+``tracker`` in a subprocess or in a real terminal (tmux)."""
 
 from __future__ import annotations
 
@@ -68,3 +69,28 @@ def run_tracker(db_path):
         return result
 
     return run
+
+
+@pytest.fixture
+def terminal():
+    """Open real terminals (tmux) that run the installed ``tracker`` on the frozen day.
+
+    ``terminal(width, height, *args, env=None, linger=0)`` returns a
+    :class:`tests.tmux.Terminal`; every one is closed after the test.
+    """
+    from tests.tmux import Terminal, require_tmux
+
+    require_tmux()
+    opened: list[Terminal] = []
+
+    def open_terminal(width: int, height: int, *args: str,
+                      env: dict[str, str] | None = None, linger: float = 0) -> Terminal:
+        term = Terminal(width, height, [tracker_executable(), *args],
+                        env={"TRACKER_TODAY": FROZEN_TODAY.isoformat(), **(env or {})},
+                        linger=linger)
+        opened.append(term)
+        return term
+
+    yield open_terminal
+    for term in opened:
+        term.close()

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.trust_helpers import cli, db_digest, file_hash, populate
-from tracker import backup, clock, store as store_module
+from tracker import backup, clock
+from tracker.store import schema as store_module
 from tracker.backup import BackupError, inspect, kept_dailies, restore
 from tracker.models import CheckIn
 from tracker.store import Store

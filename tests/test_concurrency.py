@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -11,8 +10,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
+from tests.app.pilot import drive
 from tests.conftest import FROZEN_TODAY, tracker_executable
-from tests.app.pilot import make_app
 from tracker.app.app import TrackerApp
 from tracker.store import Store
 
@@ -67,25 +66,22 @@ def test_the_app_sees_a_row_added_by_another_process(tmp_path, monkeypatch):
     Store.open(db).close()
     monkeypatch.setattr(TrackerApp, "REFRESH_SECONDS", 0.2)  # the poll is 2 s in real use
 
-    async def scenario() -> str:
-        app = make_app(db)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            box = app.screen.query_one("#today-checkins", Static)
-            assert "No check-in yet today" in str(box.content)
-            added = subprocess.run(
-                [tracker_executable(), "--db", str(db), "add", "--mood", "4",
-                 "--emotion", "hopeful"],
-                capture_output=True, text=True,
-                env={**os.environ, "TRACKER_TODAY": FROZEN_TODAY.isoformat()}, timeout=120)
-            assert added.returncode == 0, added.stderr
-            for _ in range(100):  # wait for the poll, however slow this machine is
-                await pilot.pause(0.1)
-                if "hopeful" in str(box.content):
-                    break
-            return str(box.content)
+    async def scenario(app, pilot) -> str:
+        box = app.screen.query_one("#today-checkins", Static)
+        assert "No check-in yet today" in str(box.content)
+        added = subprocess.run(
+            [tracker_executable(), "--db", str(db), "add", "--mood", "4",
+             "--emotion", "hopeful"],
+            capture_output=True, text=True,
+            env={**os.environ, "TRACKER_TODAY": FROZEN_TODAY.isoformat()}, timeout=120)
+        assert added.returncode == 0, added.stderr
+        for _ in range(100):  # wait for the poll, however slow this machine is
+            await pilot.pause(0.1)
+            if "hopeful" in str(box.content):
+                break
+        return str(box.content)
 
-    shown = asyncio.run(scenario())
+    shown = drive(db, scenario)
     assert "mood 4 (good)" in shown and "hopeful" in shown
     with Store.open(db) as s:
         assert [c.emotions for c in s.checkins()] == [("hopeful",)]

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import statistics
-import subprocess
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FROZEN_TODAY, tracker_executable
+from tests.conftest import FROZEN_TODAY
 from tracker import analytics, demo
 from tracker.models import CheckIn, Rupture
 from tracker.store import Store
@@ -150,19 +147,21 @@ def test_practice_is_near_its_target_sometimes_reached_rarely_far_beyond(two_yea
 
 
 def test_the_throwaway_demo_app_is_told_it_shows_demo_data(monkeypatch):
-    monkeypatch.delenv(demo.DEMO_ENV, raising=False)
+    monkeypatch.delenv("TRACKER_DEMO", raising=False)
     seen = {}
 
-    def run(path: Path) -> None:
-        seen["env"] = os.environ.get(demo.DEMO_ENV)
-        seen["path"] = path
-        with Store.open(path) as s:
-            seen["checkins"] = s.checkin_count()
+    def run(store: Store, *, demo: bool = False) -> None:
+        seen["demo"] = demo
+        seen["path"] = store.path
+        with store:
+            seen["checkins"] = store.checkin_count()
 
-    demo.open_demo_app(years=0.2, run=run)
-    assert seen["env"] == "1" and seen["checkins"] > 0
+    from tracker.cli import open_demo_app
+
+    open_demo_app(years=0.2, run=run)
+    assert seen["demo"] is True and seen["checkins"] > 0
     assert not seen["path"].exists()  # the throwaway folder is gone
-    assert demo.DEMO_ENV not in os.environ
+    assert "TRACKER_DEMO" not in os.environ  # told through the flag, not the environment
 
 
 def test_demo_refuses_a_database_with_checkins_and_writes_nothing(store):
@@ -182,44 +181,24 @@ def test_demo_records_pass_the_models_validation(two_years):
 
 
 @pytest.mark.e2e
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
-def test_tracker_demo_opens_a_throwaway_database_and_removes_it(tmp_path):
+@pytest.mark.slow
+def test_tracker_demo_opens_a_throwaway_database_and_removes_it(tmp_path, terminal):
     """``tracker --demo`` never touches the user's database and cleans up after itself."""
     own = tmp_path / "own" / "tracker.db"
     temp = tmp_path / "tmp"
     temp.mkdir()
-    socket = f"tracker-demo-test-{uuid.uuid4().hex[:8]}"
-
-    def tmux(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True,
-                              timeout=30)
-
-    def wait_for(text: str, timeout: float = 30) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = tmux("capture-pane", "-p", "-t", "t").stdout
-            if text in screen:
-                return screen
-            time.sleep(0.2)
-        raise AssertionError(f"{text!r} never appeared:\n{screen}")
-
-    tmux("new-session", "-d", "-s", "t", "-x", "80", "-y", "24",
-         "-e", f"TRACKER_TODAY={FROZEN_TODAY.isoformat()}", "-e", f"TRACKER_DB={own}",
-         "-e", f"TMPDIR={temp}", "-e", "TERM=xterm-256color",
-         f"{tracker_executable()} --demo; sleep 5")
-    try:
-        wait_for("Today")
-        assert [p.name for p in temp.iterdir() if p.name.startswith("tracker-demo-")]
-        tmux("send-keys", "-t", "t", "g")
-        screen = wait_for("Regulation ·")  # the trends chart's title
-        assert "Trends" in screen and "checked in on" in screen
-        tmux("send-keys", "-t", "t", "t")
-        wait_for("Today")
-        tmux("send-keys", "-t", "t", "q")
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and any(temp.iterdir()):
-            time.sleep(0.2)
-        assert not any(p.name.startswith("tracker-demo-") for p in temp.iterdir())
-        assert not own.exists() and not own.parent.exists()
-    finally:
-        tmux("kill-server")
+    term = terminal(80, 24, "--demo", env={"TRACKER_DB": str(own), "TMPDIR": str(temp)},
+                    linger=5)
+    term.wait_for("Today")
+    assert [p.name for p in temp.iterdir() if p.name.startswith("tracker-demo-")]
+    term.keys("g")
+    screen = term.wait_for("Regulation ·")  # the trends chart's title
+    assert "Trends" in screen and "checked in on" in screen
+    term.keys("t")
+    term.wait_for("Today")
+    term.keys("q")
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(temp.iterdir()):
+        time.sleep(0.2)
+    assert not any(p.name.startswith("tracker-demo-") for p in temp.iterdir())
+    assert not own.exists() and not own.parent.exists()

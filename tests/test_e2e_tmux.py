@@ -1,84 +1,18 @@
 """End to end: the installed ``tracker`` in a real terminal (tmux), then the database.
 
-tmux ``send-keys`` types, ``capture-pane`` reads the screen. Each test uses its own
-tmux server socket, so it never touches a tmux the developer has open.
+The ``terminal`` fixture (tests/conftest.py, tests/tmux.py) types with tmux
+``send-keys`` and reads the screen with ``capture-pane``.
 """
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-import subprocess
-import time
-import uuid
 
 import pytest
 
-from tests.conftest import FROZEN_TODAY, tracker_executable
+from tests.conftest import FROZEN_TODAY
 
-pytestmark = pytest.mark.e2e
-
-if shutil.which("tmux") is None:  # CI installs tmux; a laptop without it is told why.
-    pytest.fail("tmux is required for the end-to-end tests (apt-get install tmux)",
-                pytrace=False)
-
-
-class Terminal:
-    def __init__(self, width: int, height: int, command: list[str]):
-        self.socket = f"tracker-test-{uuid.uuid4().hex[:8]}"
-        self.width, self.height = width, height
-        self._tmux("new-session", "-d", "-s", "t", "-x", str(width), "-y", str(height),
-                   "-e", f"TRACKER_TODAY={FROZEN_TODAY.isoformat()}",
-                   "-e", "TERM=xterm-256color", " ".join(command))
-
-    def _tmux(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
-                              text=True, timeout=30)
-
-    def screen(self) -> str:
-        return self._tmux("capture-pane", "-p", "-t", "t").stdout
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self._tmux("send-keys", "-t", "t", key)
-            time.sleep(0.15)
-
-    def wait_for(self, text: str, timeout: float = 30) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.2)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
-
-    def alive(self) -> bool:
-        return self._tmux("has-session", "-t", "t").returncode == 0
-
-    def wait_until_closed(self, timeout: float = 15) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not self.alive():
-                return
-            time.sleep(0.2)
-        raise AssertionError(f"the app did not quit; the screen was:\n{self.screen()}")
-
-    def close(self) -> None:
-        self._tmux("kill-server")
-
-
-@pytest.fixture
-def terminal():
-    opened: list[Terminal] = []
-
-    def open_terminal(width: int, height: int, *args: str) -> Terminal:
-        term = Terminal(width, height, [tracker_executable(), *args])
-        opened.append(term)
-        return term
-
-    yield open_terminal
-    for term in opened:
-        term.close()
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def only_checkin(db_path):

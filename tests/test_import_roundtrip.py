@@ -275,6 +275,7 @@ def _build(texts: list[str], names: list[str]):
     ]
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(texts=st.lists(free_text, min_size=6, max_size=6),

@@ -45,13 +45,13 @@ def test_core_layers_never_import_textual():
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 
-def test_the_app_launch_opens_the_database_once_and_never_imports_click(db_path):
+def _launch_probe(db_path) -> list[str]:
     """What `tracker --db D` does, up to running the app (swapped for a probe)."""
     code = (
         "import sys\n"
         "import tracker.app.app as app\n"
         f"path = {str(db_path)!r}\n"
-        "def probe(store):\n"
+        "def probe(store, demo=False):\n"
         "    print('click' in sys.modules, store is not None, str(store.path) == path,\n"
         "          store.checkin_count())\n"
         "    store.close()\n"
@@ -63,7 +63,19 @@ def test_the_app_launch_opens_the_database_once_and_never_imports_click(db_path)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**os.environ, "TRACKER_TODAY": "2026-11-28"})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "True", "True", "0"]
+    return result.stdout.split()
+
+
+def test_the_app_launch_opens_the_database_once_and_never_imports_click(db_path):
+    from tracker.store import Store
+
+    Store.open(db_path).close()  # an existing database, as at every launch but the first
+    assert _launch_probe(db_path) == ["False", "True", "True", "0"]
+
+
+def test_the_first_app_launch_makes_the_database(db_path):
+    # The first launch runs the migrations, which use sqlite-utils (and so click).
+    assert _launch_probe(db_path)[1:] == ["True", "True", "0"]
     assert db_path.exists()
 
 

@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from tracker import store as store_module
+from tracker.store import schema as store_module
 from tracker.models import CheckIn, Experiment, PracticeLog, Rupture, Support
 from tracker.store import APPLICATION_ID, SCHEMA_VERSION, Store, StoreError
 
@@ -95,7 +95,7 @@ def test_one_action_is_one_transaction(store):
     good = CheckIn.create(mood=3)
     with pytest.raises(RuntimeError):
         with store.write():
-            store._save_checkin(good)
+            store.save_checkin(good)
             raise RuntimeError("boom")
     assert store.checkin_count() == 0
 
@@ -103,14 +103,22 @@ def test_one_action_is_one_transaction(store):
 def test_a_write_inside_a_write_is_a_savepoint(store):
     kept, undone = CheckIn.create(mood=3), CheckIn.create(mood=4)
     with store.write():
-        store._save_checkin(kept)
+        store.save_checkin(kept)
         with pytest.raises(RuntimeError):
             with store.write():
-                store._save_checkin(undone)
+                store.save_checkin(undone)
                 raise RuntimeError("boom")
         assert store.db.conn.in_transaction  # the outer transaction goes on
     assert [c.id for c in store.checkins()] == [kept.id]
-    assert store.db._full is None  # no sqlite-utils needed for it (a 0.1 s import)
+
+
+def test_the_store_holds_a_real_sqlite_utils_database(store):
+    import sqlite_utils
+
+    assert isinstance(store.db, sqlite_utils.Database)
+    store.save_checkin(CheckIn.create(mood=3, note="via sqlite-utils"))
+    assert store.db["checkins"].count == 1
+    assert [r["note"] for r in store.db["checkins"].rows] == ["via sqlite-utils"]
 
 
 def test_check_constraints_back_up_validation(store):
@@ -226,3 +234,137 @@ def test_nothing_happens_at_import_time(tmp_path):
                     "import tracker.cli, tracker.store, tracker.models, tracker.paths"],
                    check=True, env=env)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_one_write_path_takes_records_or_rows_and_replaces_names(store):
+    from tracker.store import checkin_row
+
+    a = CheckIn.create(mood=2, emotions=["sad"], people=["Sam"])
+    b = CheckIn.create(mood=4, tags=["walk"])
+    assert store.save_checkins([a, checkin_row(b)]) == 2
+    assert store.get_checkin(a.id) == a and store.get_checkin(b.id) == b
+    edited = a.with_changes(emotions=("calm",), people=())
+    assert store.save_checkins([checkin_row(edited)]) == 1
+    assert store.get_checkin(a.id) == edited
+    assert store.db.execute("SELECT count(*) FROM checkin_people").fetchone()[0] == 0
+
+
+def test_many_ruptures_at_once_keep_each_ones_people(store):
+    r1 = Rupture.create(my_move="pursued", people=["Sam", "Alex"])
+    r2 = Rupture.create(my_move="withdrew", people=["Alex"])
+    assert store.save_ruptures([r1, r2]) == 2
+    assert {r.id: r.people for r in store.ruptures()} == {r1.id: ("Alex", "Sam"),
+                                                          r2.id: ("Alex",)}
+    store.save_ruptures([r1.with_changes(people=("Jo",))])
+    assert store.get_rupture(r1.id).people == ("Jo",)
+    assert store.get_rupture(r2.id).people == ("Alex",)
+
+
+# --- migration 3: the search index ---------------------------------------------------------
+
+
+def _schema_2_database(path, monkeypatch) -> None:
+    """A database as tracker made it before the search index: schema 2, with text."""
+    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:2])
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    with Store.open(path) as old:
+        old.save_checkins(CheckIn.create(day=f"2026-11-{1 + i % 27:02d}", mood=1 + i % 5,
+                                         note=f"note {i} about the garden",
+                                         emotions=["sad"]) for i in range(40))
+        old.save_rupture(Rupture.create(my_move="froze", what_happened="froze in the garden"))
+        old.save_experiment(Experiment.create(title="t", practice="p", days=7, target_count=1)
+                            .with_changes(learned="the garden helps"))
+        assert old.schema_version == 2
+        tables = set(old.db.table_names())
+    assert not any(t.endswith("_fts") for t in tables)
+    monkeypatch.undo()
+
+
+def test_a_schema_2_database_migrates_to_3_with_a_backup_and_keeps_its_data(
+        db_path, monkeypatch, run_tracker):
+    _schema_2_database(db_path, monkeypatch)
+    before = sqlite3.connect(db_path).execute(
+        "SELECT id, day, note FROM checkins ORDER BY id").fetchall()
+    result = run_tracker("search", "garden", "--json", "--limit", "100")  # the real command
+    assert result.returncode == 0, result.stderr
+    import json
+
+    kinds = [h["kind"] for h in json.loads(result.stdout)]
+    assert sorted(kinds) == ["checkin"] * 40 + ["experiment", "rupture"]
+    made = list((db_path.parent / "backups").glob("tracker-pre-migration-v2-*.db"))
+    assert len(made) == 1 and stat.S_IMODE(os.stat(made[0]).st_mode) == 0o600
+    kept = sqlite3.connect(made[0])
+    assert kept.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert kept.execute("SELECT id, day, note FROM checkins ORDER BY id").fetchall() == before
+    kept.close()
+    with Store.open(db_path) as new:
+        assert new.schema_version == SCHEMA_VERSION == 3
+        assert new.conn.execute("SELECT id, day, note FROM checkins ORDER BY id").fetchall() \
+            == before
+        assert all(c.emotions == ("sad",) for c in new.checkins())
+        for table, count in (("checkins", 40), ("ruptures", 1), ("experiments", 1)):
+            assert new.conn.execute(f"SELECT count(*) FROM {table}_fts").fetchone()[0] == count
+            new.conn.execute(f"INSERT INTO {table}_fts ({table}_fts, rank) "
+                             "VALUES ('integrity-check', 1)")
+        assert len(new.checkins(text="garden")) == 40
+        assert new.integrity_problems() == []
+
+
+def test_a_schema_2_backup_restored_is_migrated_and_searchable(tmp_path, monkeypatch,
+                                                              run_tracker):
+    old = tmp_path / "old" / "tracker.db"
+    _schema_2_database(old, monkeypatch)
+    db = tmp_path / "data" / "tracker.db"
+    assert run_tracker("add", "--mood", "3", "--note", "today", db=db).returncode == 0
+    result = run_tracker("restore", str(old), "--yes", db=db)
+    assert result.returncode == 0, result.stderr
+    found = run_tracker("search", "garden", "--limit", "100", db=db)
+    assert found.returncode == 0 and "42 matches" in found.stdout, found.stdout + found.stderr
+    with Store.open(db) as restored:
+        assert restored.schema_version == 3 and restored.checkin_count() == 40
+
+
+def test_the_store_never_imports_textual_click_or_rich(db_path, tmp_path):
+    """The store (a core layer) in a process of its own: what it loads.
+
+    Opening an up-to-date database, reading, writing and searching load nothing of
+    the three. Migrating (a new database) uses sqlite-utils, which imports click
+    itself; the store then adds nothing of the three beyond what sqlite-utils brings.
+    """
+    import ast
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import tracker.store
+
+    for module in Path(tracker.store.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) \
+                    else [node.module or ""]
+                assert not {n.split(".")[0] for n in names} & {"textual", "click", "rich"}, \
+                    module
+    use = (
+        "import sys\n"
+        "from tracker.models import CheckIn\n"
+        "from tracker.store import Store\n"
+        "with Store.open(sys.argv[1]) as s:\n"
+        "    s.save_checkin(CheckIn.create(mood=3, note='a walk'))\n"
+        "    s.search('walk'); s.checkins(text='walk'); list(s.export_rows('checkins'))\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+
+    def loaded(code: str, *args: str) -> set[str]:
+        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                             text=True, check=True).stdout
+        return set(out.split())
+
+    heavy = {"textual", "click", "rich"}
+    Store.open(db_path).close()
+    assert loaded(use, str(db_path)) & heavy == set()
+    migrating = loaded(use, str(tmp_path / "new.db"))
+    assert "textual" not in migrating and "rich" not in migrating
+    brought = loaded("import sys, sqlite_utils\n"
+                     "print(' '.join({m.split('.')[0] for m in sys.modules}))\n")
+    assert migrating & heavy <= brought

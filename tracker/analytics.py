@@ -54,12 +54,6 @@ MIN_DAYS_EACH_SIDE = 3
 """A practised-versus-not comparison is shown only with at least this many days on each side."""
 
 
-def days_checked_in(rows: Iterable[Mapping[str, Any]], since: dt.date, until: dt.date) -> int:
-    """How many days between ``since`` and ``until`` (inclusive) appear in per-day rows."""
-    lo, hi = since.isoformat(), until.isoformat()
-    return sum(1 for r in rows if lo <= str(r["day"]) <= hi)
-
-
 def daily_series(rows: Iterable[Mapping[str, object]], metric: str, since: dt.date,
                  until: dt.date) -> list[float | None]:
     """One value per calendar day for ``metric`` from per-day rows; gaps are ``None``.
@@ -235,22 +229,6 @@ def range_average(rows: Iterable[Mapping[str, Any]], metric: str, since: dt.date
     values = [float(r[metric]) for r in rows
               if lo <= str(r["day"]) <= hi and r.get(metric) is not None]
     return (sum(values) / len(values) if values else None), len(values)
-
-
-def compare_ranges(rows: Iterable[Mapping[str, Any]], since: dt.date, until: dt.date,
-                   metrics: Sequence[str] = METRICS) -> list[ScaleAverage]:
-    """Each scale's average in ``since..until`` against the range of equal length before.
-
-    ``rows`` are per-day rows covering both ranges (extra days are ignored).
-    """
-    rows = list(rows)
-    prev_since, prev_until = previous_range(since, until)
-    out = []
-    for metric in metrics:
-        cur, cur_n = range_average(rows, metric, since, until)
-        prev, prev_n = range_average(rows, metric, prev_since, prev_until)
-        out.append(ScaleAverage(metric, cur, cur_n, prev, prev_n))
-    return out
 
 
 # --- experiments ---------------------------------------------------------------------

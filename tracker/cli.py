@@ -13,6 +13,7 @@ import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
+from collections.abc import Callable
 
 import click
 
@@ -39,6 +40,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "backup": ("tracker.commands.data:backup_command", "Make a backup of the database now."),
     "restore": ("tracker.commands.data:restore_command",
                 "Bring back a backup (the current database is kept as a backup first)."),
+    "search": ("tracker.commands.search:search",
+               "Find check-ins, ruptures and experiments by the words in them."),
 }
 
 
@@ -156,14 +159,30 @@ def main(ctx: click.Context, db: str | None, demo: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     if demo:
-        from tracker.demo import open_demo_app
-
         open_demo_app()
         return
     store = open_store_or_exit(ctx)  # (tracker.launch opens the app without click)
     from tracker.app.app import run_app
 
     run_app(store)
+
+
+def open_demo_app(years: float | None = None, seed: int | None = None,
+                  run: Callable[..., object] | None = None) -> None:
+    """``tracker --demo``: the app on a throwaway demo database, told it is one.
+
+    ``run(store, demo=True)`` runs the app (default :func:`tracker.app.app.run_app`).
+    """
+    from tracker.demo import DEFAULT_SEED, DEMO_APP_YEARS, throwaway_demo
+    from tracker.opening import open_database
+
+    with throwaway_demo(DEMO_APP_YEARS if years is None else years,
+                        DEFAULT_SEED if seed is None else seed) as path:
+        store = open_database(path, warn=lambda text: click.echo(text, err=True),
+                              daily_backup=False)
+        if run is None:
+            from tracker.app.app import run_app as run
+        run(store, demo=True)
 
 
 # --- add ---------------------------------------------------------------------------
@@ -275,7 +294,7 @@ def describe_checkin(c: CheckIn, indent: str = "") -> str:
 @click.pass_context
 def list_(ctx: click.Context, days: int, as_json: bool) -> None:
     """Show recent check-ins, newest first."""
-    from tracker.store import days_back
+    from tracker.days import days_back
 
     since, until = days_back(days)
     with open_store_or_exit(ctx, create=False) as store:
@@ -304,7 +323,7 @@ def list_(ctx: click.Context, days: int, as_json: bool) -> None:
 @click.pass_context
 def status(ctx: click.Context) -> None:
     """One line on today; exit 0 if checked in today, else 1."""
-    from tracker.store import days_back
+    from tracker.days import days_back
 
     since, until = days_back(30)
     with open_store_or_exit(ctx, create=False) as store:

@@ -1,8 +1,9 @@
-"""Day helpers the home screen needs: day ranges, consistency in words, rounding.
+"""Day helpers the home screen and commands need: day ranges, consistency in words, rounding.
 
 Apart from :mod:`tracker.analytics` (which re-exports them) so that the app's first
 screen does not load the whole of analytics (~9 ms of dataclasses and imports; see
-``benchmarks/run.py --only first_screen``). Pure functions, no I/O.
+``benchmarks/run.py --only first_screen``). Pure functions, no I/O ("today" comes
+from :mod:`tracker.clock`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from tracker import clock
+
 
 def day_range(since: dt.date, until: dt.date) -> list[dt.date]:
     """Every calendar day from ``since`` to ``until`` inclusive."""
     return [since + dt.timedelta(days=i) for i in range((until - since).days + 1)]
+
+
+def days_back(n: int, end: dt.date | None = None) -> tuple[str, str]:
+    """The inclusive (since, until) range, as ISO days, of the ``n`` days ending ``end``
+    (default today)."""
+    end = end or clock.today()
+    return (end - dt.timedelta(days=n - 1)).isoformat(), end.isoformat()
 
 
 def as_date(value: dt.date | str) -> dt.date:

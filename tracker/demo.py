@@ -15,13 +15,13 @@ moment, and an experiment is always running on the last day.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
-import os
 import random
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,9 +35,6 @@ if TYPE_CHECKING:
 DEFAULT_SEED = 7
 DEFAULT_YEARS = 1
 DEMO_APP_YEARS = 2
-DEMO_ENV = "TRACKER_DEMO"
-"""Set to "1" in the environment of the throwaway demo app (``tracker --demo``), so
-the app can say on screen that it shows demo data."""
 
 
 class DemoError(Exception):
@@ -459,21 +456,13 @@ def generate(store: Store, years: float = DEFAULT_YEARS, seed: int = DEFAULT_SEE
     return DemoSummary(gen.ndays, len(checkins), len(experiments), len(logs), len(ruptures))
 
 
-def _run_app_on(path: Path) -> None:
-    from tracker.app.app import run_app
-    from tracker.opening import open_database
+@contextlib.contextmanager
+def throwaway_demo(years: float = DEMO_APP_YEARS,
+                   seed: int = DEFAULT_SEED) -> Iterator[Path]:
+    """A demo database in a new private temporary folder, removed afterwards.
 
-    run_app(open_database(path, warn=print, daily_backup=False))
-
-
-def open_demo_app(years: float = DEMO_APP_YEARS, seed: int = DEFAULT_SEED,
-                  run: Callable[[Path], object] | None = None) -> None:
-    """Open the app on a throwaway demo database in a new temporary folder.
-
-    The user's own database is never opened; the folder is removed afterwards.
-    While it runs, the environment variable ``TRACKER_DEMO`` is "1" (see
-    :data:`DEMO_ENV`), so the app can say that it shows demo data. ``run`` opens the
-    app on a database path (default: ``tracker.app.app.run_app``).
+    For ``tracker --demo``: the person's own database is never opened. (The command
+    line opens the app on it; this module stays below the app.)
     """
     import shutil
     import tempfile
@@ -481,19 +470,10 @@ def open_demo_app(years: float = DEMO_APP_YEARS, seed: int = DEFAULT_SEED,
     from tracker.store import Store
 
     folder = Path(tempfile.mkdtemp(prefix="tracker-demo-"))
-    previous = os.environ.get(DEMO_ENV)
-    # The app reads this to say on screen that it shows throwaway demo data.
-    os.environ[DEMO_ENV] = "1"
     try:
         path = folder / "demo.db"
         with Store.open(path) as store:
             generate(store, years=years, seed=seed)
-        if run is None:
-            run = _run_app_on
-        run(path)
+        yield path
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-        if previous is None:
-            os.environ.pop(DEMO_ENV, None)
-        else:
-            os.environ[DEMO_ENV] = previous

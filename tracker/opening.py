@@ -81,7 +81,7 @@ def open_database(path: Path, warn: Callable[[str], object], *,
         raise OpenProblem(_cannot_open(path, exc)) from exc
     if daily_backup and not store.open_result.created:
         try:
-            backup.daily_backup(path, source=store.db.conn)
+            backup.daily_backup(path, source=store.conn)
         except backup.DamagedDatabase as exc:
             store.close()
             raise OpenProblem(str(exc)) from exc

@@ -57,3 +57,13 @@ def one_line(text: str) -> str:
     """``text`` for a single line of a layout: white space runs (line breaks, tabs)
     become one space, other controls are shown visibly."""
     return visible(" ".join(text.split()), newlines=False, tabs=False)
+
+
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in (0x7F, *range(0x80, 0xA0))}
+
+
+def terminal_safe_json(text: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``, which escapes C0 controls
+    already) with DEL and C1 controls escaped as well: the same JSON value, but
+    nothing in it a terminal would obey."""
+    return text.translate(_JSON_ESCAPES)

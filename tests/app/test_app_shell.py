@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
+import pytest
 
-from tests.app.pilot import make_app
-from tracker.app.app import TrackerApp
+from tests.app.pilot import open_app, settle as _settle, sync
 from tracker.store import Store
 
 
-def sync(test):
-    """Run an async Pilot test with asyncio (no plugin needed)."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-async def _settle(pilot, n: int = 3) -> None:
-    for _ in range(n):
-        await pilot.pause()
-
-
+@pytest.mark.slow
 @sync
 async def test_palette_lists_every_action_of_the_screen_and_runs_it(db_path):
-    app = make_app(db_path)
+    app = open_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
@@ -50,7 +34,7 @@ async def test_palette_includes_the_current_screens_own_keys(db_path):
 
     with Store.open(db_path) as store:
         store.save_checkin(CheckIn.create(mood=3))
-    app = make_app(db_path)
+    app = open_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
         await pilot.press("h")
@@ -62,7 +46,7 @@ async def test_palette_includes_the_current_screens_own_keys(db_path):
 
 @sync
 async def test_section_keys_are_off_on_a_form_so_nothing_half_written_is_left(db_path):
-    app = make_app(db_path)
+    app = open_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
         await pilot.press("c")
@@ -78,7 +62,7 @@ async def test_section_keys_are_off_on_a_form_so_nothing_half_written_is_left(db
 
 @sync
 async def test_a_section_key_closes_help_instead_of_hiding_it_underneath(db_path):
-    app = make_app(db_path)
+    app = open_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
         await pilot.press("question_mark")
@@ -93,14 +77,14 @@ async def test_a_section_key_closes_help_instead_of_hiding_it_underneath(db_path
 
 @sync
 async def test_theme_is_remembered(db_path):
-    app = make_app(db_path)
+    app = open_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
         app.theme = "textual-light"
         await _settle(pilot)
     with Store.open(db_path) as store:
         assert store.get_setting("theme") == "textual-light"
-    again = make_app(db_path)
+    again = open_app(db_path)
     async with again.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
         assert again.theme == "textual-light"
@@ -109,7 +93,7 @@ async def test_theme_is_remembered(db_path):
 @sync
 async def test_welcome_text_is_drawn_on_first_launch(db_path):
     """Regression: the greeting was drawn in the background colour until a redraw."""
-    app = make_app(db_path)
+    app = open_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
         welcome = app.screen.query_one("#welcome")
@@ -128,7 +112,7 @@ async def test_today_strip_rounds_halves_up(db_path):
     with Store.open(db_path) as store:
         store.save_checkins([CheckIn.create(mood=4, regulation=3),
                              CheckIn.create(mood=3, regulation=2)])
-    app = make_app(db_path)
+    app = open_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
         lines = str(app.screen.query_one(DayStrip).render()).splitlines()
@@ -138,9 +122,8 @@ async def test_today_strip_rounds_halves_up(db_path):
 
 
 @sync
-async def test_demo_database_says_so_on_today(db_path, monkeypatch):
-    monkeypatch.setenv("TRACKER_DEMO", "1")
-    app = make_app(db_path)
+async def test_demo_database_says_so_on_today(db_path):
+    app = open_app(db_path, demo=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
         assert "Demo data" in str(app.screen.query_one("#demo-notice").render())
@@ -163,7 +146,7 @@ async def test_css_is_parsed_once_at_start_and_again_for_a_new_theme(db_path):
 
     Stylesheet._parse_rules = counting
     try:
-        app = make_app(db_path)
+        app = open_app(db_path)
         async with app.run_test(size=(80, 24)) as pilot:
             await _settle(pilot)
             assert isinstance(app.stylesheet, ReusingStylesheet)
@@ -190,7 +173,7 @@ async def test_today_reads_its_data_once_at_start_and_again_after_a_write(db_pat
     real = today.TodayScreen._gather
     monkeypatch.setattr(today.TodayScreen, "_gather",
                         lambda self: calls.append(1) or real(self))
-    app = make_app(db_path)
+    app = open_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
         assert len(calls) == 1  # compose; not again for on_mount and the first resume

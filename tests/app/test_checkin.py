@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-
+import pytest
 from textual import events
 from textual.widgets import Input, Static, TextArea
 
+from tests.app.pilot import drive
 from tests.conftest import FROZEN_TODAY
 from tracker.app.screens.checkin import CheckInScreen
 from tracker.app.screens.dialogs import ConfirmDialog
+from tracker.app.widgets.names import NameSuggester
 from tracker.app.widgets.scale import Choice, Scale
 from tracker.models import CheckIn
 from tracker.store import Store
-from tests.app.pilot import drive
 
 TODAY = FROZEN_TODAY.isoformat()
 
@@ -56,6 +57,7 @@ def test_seven_keys_save_a_checkin_for_today(db_path):
     assert checkin.need is None and checkin.note is None
 
 
+@pytest.mark.slow
 def test_y_after_an_urge_records_that_it_was_acted_on(db_path):
     async def scenario(app, pilot):
         screen = await open_card(app, pilot)
@@ -68,6 +70,7 @@ def test_y_after_an_urge_records_that_it_was_acted_on(db_path):
     assert ratings(checkin) == (TODAY, 4, 2, 3, 1, 0, 1, None, None)
 
 
+@pytest.mark.slow
 def test_withdraw_acted_and_paused_take_one_key_each(db_path):
     async def scenario(app, pilot):
         screen = await open_card(app, pilot)
@@ -156,6 +159,7 @@ def test_arrows_and_backspace_change_a_rating(db_path):
     assert (checkin.mood, checkin.intensity) == (5, None)
 
 
+@pytest.mark.slow
 def test_an_urge_put_back_to_zero_forgets_its_acted_answer(db_path):
     async def scenario(app, pilot):
         screen = await open_card(app, pilot)
@@ -191,6 +195,7 @@ def test_each_scale_says_what_its_numbers_mean(db_path):
 # --- names, need, note -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_emotions_people_tags_need_and_note_are_saved(db_path):
     async def scenario(app, pilot):
         screen = await open_card(app, pilot)
@@ -219,6 +224,17 @@ def test_emotions_people_tags_need_and_note_are_saved(db_path):
     assert checkin.note == "Long day\nbut ok"
     with Store.open(db_path) as store:
         assert "wistful" in store.emotion_vocabulary()  # a new word joins the vocabulary
+
+
+def test_the_names_input_completes_only_what_adds_to_the_word():
+    """One input for every comma-separated list (this card, the rupture form)."""
+    names = NameSuggester(["Sam", "Samira", "Mum", "Sam"])
+    assert names.names == ["Sam", "Samira", "Mum"]
+    assert names.completion("partner, Sa") == "partner, Sam"
+    assert names.completion("mu") == "Mum"  # spelt as known
+    assert names.completion("Sam") is None  # already a name: nothing to add
+    assert names.completion("Sam, sa") == "Sam, Samira"  # a chosen name is not offered
+    assert names.completion("Sam, ") is None and names.completion("Bo") is None
 
 
 def test_people_and_tags_complete_from_earlier_checkins(db_path, store):

@@ -91,6 +91,7 @@ def test_start_from_the_library_with_a_typed_belief(db_path):
     assert exp.status == "active"
 
 
+@pytest.mark.slow
 def test_library_words_can_be_changed_before_starting(db_path):
     async def scenario(app, pilot):
         await keys(pilot, "e", "n", "down", "enter")
@@ -106,6 +107,7 @@ def test_library_words_can_be_changed_before_starting(db_path):
     assert exp.practice == experiment_library()[0]["practice"]
 
 
+@pytest.mark.slow
 def test_start_from_scratch_with_days_or_an_end_day(db_path):
     async def scenario(app, pilot):
         await keys(pilot, "e", "n", "enter")  # "from scratch" is highlighted first
@@ -146,6 +148,7 @@ def test_start_from_scratch_with_days_or_an_end_day(db_path):
     assert sit.belief_before is None
 
 
+@pytest.mark.slow
 def test_a_missing_practice_is_explained_and_nothing_is_saved(db_path):
     async def scenario(app, pilot):
         await keys(pilot, "e", "n", "enter")
@@ -162,6 +165,7 @@ def test_a_missing_practice_is_explained_and_nothing_is_saved(db_path):
     assert experiments(db_path) == []
 
 
+@pytest.mark.slow
 def test_a_belief_above_100_is_refused(db_path):
     async def scenario(app, pilot):
         await keys(pilot, "e", "n", "down", "enter")
@@ -175,6 +179,7 @@ def test_a_belief_above_100_is_refused(db_path):
     assert experiments(db_path) == []
 
 
+@pytest.mark.slow
 def test_escape_from_a_changed_form_asks_first(db_path):
     async def scenario(app, pilot):
         await keys(pilot, "e", "n", "enter")
@@ -239,6 +244,7 @@ def test_log_todays_practice_in_four_keys(db_path, store):
     assert "Sat 28 Nov" in detail and "distress 3 → 1" in detail
 
 
+@pytest.mark.slow
 def test_logging_again_today_changes_the_same_entry(db_path, store):
     exp = seed_experiment(store)
 
@@ -255,6 +261,7 @@ def test_logging_again_today_changes_the_same_entry(db_path, store):
     assert (log.done, log.distress_before, log.distress_after) == (0, 2, 2)
 
 
+@pytest.mark.slow
 def test_a_note_is_one_tab_away_and_enter_saves(db_path, store):
     exp = seed_experiment(store)
 
@@ -272,6 +279,7 @@ def test_a_note_is_one_tab_away_and_enter_saves(db_path, store):
         1, 2, 0, "Breathing helped")
 
 
+@pytest.mark.slow
 def test_distress_can_be_skipped_and_escape_saves_nothing(db_path, store):
     exp = seed_experiment(store)
 
@@ -288,6 +296,7 @@ def test_distress_can_be_skipped_and_escape_saves_nothing(db_path, store):
 # --- completing and setting aside -------------------------------------------------
 
 
+@pytest.mark.slow
 def test_complete_asks_outcome_belief_after_and_learned(db_path, store):
     exp = seed_experiment(store)
 
@@ -310,6 +319,7 @@ def test_complete_asks_outcome_belief_after_and_learned(db_path, store):
     assert done.belief_before == 70  # kept
 
 
+@pytest.mark.slow
 def test_set_aside_is_allowed_and_kind(db_path, store):
     exp = seed_experiment(store)
 
@@ -332,6 +342,7 @@ def test_set_aside_is_allowed_and_kind(db_path, store):
         "dropped", "Not the right time", TODAY)
 
 
+@pytest.mark.slow
 def test_finished_experiments_cannot_be_logged_or_completed(db_path, store):
     exp = seed_experiment(store, status="dropped", ended_on="2026-11-27")
 
@@ -344,6 +355,7 @@ def test_finished_experiments_cannot_be_logged_or_completed(db_path, store):
     assert experiments(db_path)[0].status == "dropped"
 
 
+@pytest.mark.slow
 def test_edit_and_delete_after_confirmation(db_path, store):
     exp = seed_experiment(store)
 
@@ -366,6 +378,7 @@ def test_edit_and_delete_after_confirmation(db_path, store):
     assert experiments(db_path) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_works_at_both_sizes(db_path, store, size):
     seed_experiment(store)
@@ -392,6 +405,7 @@ def test_keys_have_ids_descriptions_and_avoid_global_keys():
     assert not screen_keys & GLOBAL_KEYS
 
 
+@pytest.mark.slow
 def test_support_is_one_key_away_from_the_log_card(db_path, store):
     from tracker.app.screens.support import SupportScreen
 
@@ -472,6 +486,7 @@ def test_complete_typed_in_one_burst_lands_in_each_field(db_path, store):
         "completed", "Waiting was ok", 20, "The moment does not pass that fast")
 
 
+@pytest.mark.slow
 def test_a_new_experiment_typed_in_one_burst(db_path):
     async def scenario(app, pilot):
         await keys(pilot, "e", "n", "enter")
@@ -519,6 +534,7 @@ def test_a_note_in_one_burst_on_the_log_card(db_path, store):
         0, 2, 2, "Too tired")
 
 
+@pytest.mark.slow
 def test_leaving_an_edit_says_what_is_lost(db_path, store):
     exp = seed_experiment(store)
 

@@ -85,6 +85,7 @@ def test_an_empty_history_says_what_to_do(db_path):
     ("emotion:anxious quiet", "c"),
     ("emotion:joyful", ""),
 ])
+@pytest.mark.slow
 def test_the_filter(db_path, three, query, expected):
     ids = dict(zip("abc", (x.id for x in three), strict=True))
 

@@ -13,10 +13,10 @@ from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.record_form import FormBody
 from tracker.app.screens.rupture_form import RepairedOnDialog, RuptureForm
 from tracker.app.screens.ruptures import RupturesScreen
-from tracker.app.widgets.progress import ago_words, day_label
 from tracker.app.widgets.recordlist import RecordList
 from tracker.models import REPAIR_STEPS, Rupture
 from tracker.store import Store
+from tracker.wording import ago_words, day_label
 from tests.app.pilot import GLOBAL_KEYS, burst, drive, keys, type_text
 
 TODAY = FROZEN_TODAY.isoformat()
@@ -54,6 +54,7 @@ def test_empty_screen_explains_rupture_and_repair(db_path):
     assert "repair" in text and "Press [b]n[/b]" in text
 
 
+@pytest.mark.slow
 def test_log_a_rupture_with_few_keys(db_path):
     async def scenario(app, pilot):
         await keys(pilot, "r", "n")
@@ -87,6 +88,7 @@ def test_each_move_is_one_key(db_path, key, move):
     assert r.people == ()
 
 
+@pytest.mark.slow
 def test_when_yesterday_and_a_known_name_completes(db_path, store):
     seed(store, people=["Samira"])
 
@@ -158,6 +160,7 @@ def test_mark_repaired_today_and_undo(db_path, store):
     assert ruptures(db_path)[0].repaired_on is None
 
 
+@pytest.mark.slow
 def test_mark_repaired_on_another_day(db_path, store):
     seed(store)
 
@@ -264,6 +267,7 @@ def test_the_form_opens_at_its_intro_with_people_focused(db_path):
     assert body.contains_region(hint) and body.contains_region(day)
 
 
+@pytest.mark.slow
 def test_tab_or_enter_completes_a_known_name_and_then_moves_on(db_path, store):
     seed(store, people=["Samira", "Mum"])
 
@@ -320,6 +324,7 @@ def test_leaving_an_edit_says_what_is_lost(db_path, store):
     assert ruptures(db_path)[0].intensity == rupture.intensity
 
 
+@pytest.mark.slow
 def test_edit_keeps_steps_and_delete_asks(db_path, store):
     rupture = seed(store, acknowledged=1)
 

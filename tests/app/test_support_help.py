@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
-import io
-
 import datetime as dt
+import importlib
+import io
+import pkgutil
+import subprocess
+import sys
 
 import pytest
 from rich.console import Console
 from textual import events
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from tests.app.pilot import GLOBAL_KEYS, drive, keys, type_text
 from tests.conftest import FROZEN_TODAY
-
-from tracker.app.app import SECTIONS
-from tracker.app.screens import help as help_module
+from tracker.app import sections
+from tracker.app.app import TrackerApp
 from tracker.app.screens.help import HelpScreen, group_table, key_groups, key_words
 from tracker.app.screens.support import SupportScreen
 from tracker.app.screens.support_form import SupportForm
 from tracker.app.widgets.recordlist import RecordList
 from tracker.models import CheckIn, Rupture, Support
 from tracker.store import Store
-from tests.app.pilot import GLOBAL_KEYS, drive, keys, type_text
-
-
-
 
 
 def supports(db_path) -> list[Support]:
@@ -59,6 +59,7 @@ def test_no_phone_numbers_are_shipped():
         assert not any(ch.isdigit() for ch in text)
 
 
+@pytest.mark.slow
 def test_add_a_person_and_a_crisis_line(db_path):
     async def scenario(app, pilot):
         await keys(pilot, "s", "n")
@@ -89,6 +90,7 @@ def test_add_a_person_and_a_crisis_line(db_path):
     assert sam.position < line.position
 
 
+@pytest.mark.slow
 def test_edit_keeps_the_entry_and_delete_asks_first(db_path, store):
     entry = store.save_support(Support.create(name="Sam", kind="person"))
 
@@ -164,14 +166,14 @@ def test_support_keys_have_ids_and_descriptions_and_avoid_global_keys():
 def help_text(width: int = 80) -> str:
     out = io.StringIO()
     console = Console(file=out, width=width, color_system=None)
-    for group in key_groups():
+    for group in key_groups(TrackerApp):
         console.print(group.title)
         console.print(group_table(group))
     return out.getvalue()
 
 
 def test_help_lists_the_keys_of_every_screen_grouped_by_screen():
-    titles = [g.title for g in key_groups()]
+    titles = [g.title for g in key_groups(TrackerApp)]
     for title in ("Everywhere", "Today", "Experiments", "Ruptures and repairs", "Support",
                   "Experiments: log today's practice", "Ruptures: log or edit"):
         assert title in titles
@@ -181,14 +183,48 @@ def test_help_lists_the_keys_of_every_screen_grouped_by_screen():
         assert words in text, words
 
 
+def screens_defined_in_the_package() -> set[str]:
+    """Every concrete screen class in ``tracker.app.screens`` (as ``module:Class``);
+    base classes (those other screens extend) are left out."""
+    import tracker.app.screens as package
+
+    found: dict[str, type] = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for attr, value in vars(module).items():
+            if (isinstance(value, type) and issubclass(value, Screen)
+                    and value.__module__ == module.__name__):
+                found[f"{module.__name__}:{attr}"] = value
+    bases = {base for cls in found.values() for base in cls.__mro__[1:]}
+    return {target for target, cls in found.items() if cls not in bases}
+
+
+def test_every_screen_is_in_the_registry():
+    """A screen added later must be listed in tracker.app.sections, so the help shows
+    its keys (the help reads only the registry)."""
+    listed = [entry.target for entry in sections.help_screens()]
+    assert len(listed) == len(set(listed))
+    assert screens_defined_in_the_package() <= set(listed)
+    assert sections.CHECKIN.target in listed
+
+
+def test_the_help_and_the_registry_do_not_import_the_app():
+    """The app imports the help (on ``?``); the help never imports the app back."""
+    code = ("import sys, tracker.app.sections, tracker.app.screens.help; "
+            "print('tracker.app.app' in sys.modules)")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, timeout=60)
+    assert shown.stdout.strip() == "False"
+
+
 def test_help_lists_every_binding_of_every_screen():
-    targets = set(SECTIONS.values()) | set(help_module.discover_screens())
-    assert help_module.CHECKIN[1] in targets
-    rows = {(keys, row.description) for g in key_groups() for row in g.rows
+    targets = {s.target for s in sections.SECTIONS} | screens_defined_in_the_package()
+    assert sections.CHECKIN.target in targets
+    rows = {(keys, row.description) for g in key_groups(TrackerApp) for row in g.rows
             for keys in [row.keys]}
     described = {(k, d) for keys, d in rows for k in keys}
     for target in targets:
-        cls = help_module.load(target)
+        cls = sections.load(target)
         for binding in Binding.make_bindings(cls.BINDINGS):
             if binding.description and not binding.system:
                 assert (key_words(binding.key), binding.description) in described, (
@@ -196,9 +232,9 @@ def test_help_lists_every_binding_of_every_screen():
 
 
 def test_help_shows_the_checkin_save_key():
-    checkin = next(g for g in key_groups() if g.title.lower().startswith("check"))
+    checkin = next(g for g in key_groups(TrackerApp) if g.title.lower().startswith("check"))
     assert any("ctrl+s" in row.keys for row in checkin.rows)
-    assert "q" in next(g for g in key_groups() if g.title == "Today").rows[0].keys
+    assert "q" in next(g for g in key_groups(TrackerApp) if g.title == "Today").rows[0].keys
 
 
 def test_help_fits_80_columns():
@@ -274,7 +310,7 @@ def test_a_missing_name_is_asked_for_plainly(db_path):
 
 
 def test_help_says_how_names_complete_in_the_rupture_form():
-    group = next(g for g in key_groups() if g.title == "Ruptures: log or edit")
+    group = next(g for g in key_groups(TrackerApp) if g.title == "Ruptures: log or edit")
     row = next(r for r in group.rows if r.keys == ("tab / enter",))
     assert "suggested name" in row.description
 
@@ -282,7 +318,7 @@ def test_help_says_how_names_complete_in_the_rupture_form():
 def test_home_and_end_jump_in_the_lists_as_help_says(db_path, store):
     """The Everywhere group promises home / end in lists: History's table and the
     record lists (ruptures) both keep that promise."""
-    everywhere = next(g for g in key_groups() if g.title == "Everywhere")
+    everywhere = next(g for g in key_groups(TrackerApp) if g.title == "Everywhere")
     assert any(row.keys == ("home / end",) for row in everywhere.rows)
     for n in range(40):
         day = (FROZEN_TODAY - dt.timedelta(days=n)).isoformat()

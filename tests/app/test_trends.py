@@ -68,6 +68,7 @@ def known(db_path):
     return db_path
 
 
+@pytest.mark.slow
 def test_g_opens_trends_and_range_keys_change_the_chart(known):
     async def scenario(app, pilot):
         screen = await open_trends(app, pilot)
@@ -91,6 +92,7 @@ def test_g_opens_trends_and_range_keys_change_the_chart(known):
     assert drive(known, scenario)
 
 
+@pytest.mark.slow
 def test_chart_keys_switch_metric_and_the_footer_shows_them(known):
     async def scenario(app, pilot):
         screen = await open_trends(app, pilot)
@@ -177,6 +179,7 @@ def test_experiments_chart_moves_to_the_next_experiment(db_path):
     assert drive(db_path, scenario)
 
 
+@pytest.mark.slow
 def test_an_empty_database_shows_kind_words_not_empty_charts(db_path):
     async def scenario(app, pilot):
         screen = await open_trends(app, pilot)
@@ -191,6 +194,7 @@ def test_an_empty_database_shows_kind_words_not_empty_charts(db_path):
     assert drive(db_path, scenario)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_charts_fit_the_widget(tmp_path, size):
     path = tmp_path / "demo.db"
@@ -222,6 +226,7 @@ def ten_weeks(tmp_path):
     return path
 
 
+@pytest.mark.slow
 def test_at_80x24_the_chart_leaves_no_blank_rows_and_the_insights_get_them(ten_weeks):
     async def scenario(app, pilot):
         screen = await open_trends(app, pilot)
@@ -246,6 +251,7 @@ def test_at_80x24_the_chart_leaves_no_blank_rows_and_the_insights_get_them(ten_w
     assert drive(ten_weeks, scenario)
 
 
+@pytest.mark.slow
 def test_i_gives_the_insights_the_whole_body_and_brings_the_chart_back(ten_weeks):
     async def scenario(app, pilot):
         screen = await open_trends(app, pilot)
@@ -296,6 +302,7 @@ def test_wrapped_insight_lines_keep_their_indent(ten_weeks):
 
 
 
+@pytest.mark.slow
 def test_a_closed_card_is_not_kept_by_the_freezing(db_path):
     """keep_long_lived(collect=True) unfreezes and collects: a card closed while the
     trends caches warmed up (and were frozen) is freed when the data next loads."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import importlib
 from pathlib import Path
 
 from collections.abc import Iterable
@@ -13,32 +12,24 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from tracker.app.sections import CHECKIN, SECTIONS, load
 from tracker.app.stylesheet import ReusingStylesheet
 from tracker.store import Store
-
-# Main sections are modes: each keeps its own screen stack and state.
-SECTIONS: dict[str, str] = {
-    "today": "tracker.app.screens.today:TodayScreen",
-    "history": "tracker.app.screens.history:HistoryScreen",
-    "experiments": "tracker.app.screens.experiments:ExperimentsScreen",
-    "ruptures": "tracker.app.screens.ruptures:RupturesScreen",
-    "trends": "tracker.app.screens.trends:TrendsScreen",
-}
-
-
-def _load(target: str):
-    module_name, attr = target.split(":")
-    return getattr(importlib.import_module(module_name), attr)
-
 
 def _section_factory(target: str):
     def make() -> Screen:
         # (Do not mark the new screen's _css_update_count as current to skip Textual's
         # CSS pass: it saves ~50 ms but leaves the first screen's text drawn in the
         # background colour. tests/app/test_app_shell.py guards against it.)
-        return _load(target)()
+        return load(target)()
 
     return make
+
+
+def _section_bindings() -> list[Binding]:
+    # Section keys are shown in the NavBar under the header, not in the footer.
+    return [Binding(s.key, f"section('{s.name}')", s.label, id=s.name, show=False,
+                    tooltip=s.tooltip) for s in SECTIONS]
 
 
 class TrackerApp(App):
@@ -47,22 +38,13 @@ class TrackerApp(App):
     # One shared stylesheet and one per family of screens.
     CSS_PATH = ["tracker.tcss", "forms.tcss", "sections.tcss", "trends.tcss"]
     TITLE = "tracker"
-    MODES = {name: _section_factory(target) for name, target in SECTIONS.items()}
+    # Main sections are modes: each keeps its own screen stack and state.
+    MODES = {s.name: _section_factory(s.target) for s in SECTIONS}
     # Start in Today directly (not in Textual's blank default screen, then a switch).
     DEFAULT_MODE = "today"
     BINDINGS = [
-        # Section keys are shown in the NavBar under the header, not in the footer.
-        Binding("t", "section('today')", "Today", id="today", show=False,
-                tooltip="Today: check-ins, practice, open ruptures"),
+        *_section_bindings(),
         Binding("c", "checkin", "Check in", id="checkin", tooltip="Today's check-in card"),
-        Binding("h", "section('history')", "History", id="history", show=False,
-                tooltip="Every check-in, newest first"),
-        Binding("e", "section('experiments')", "Experiments", id="experiments", show=False,
-                tooltip="Small relational experiments and their practice"),
-        Binding("r", "section('ruptures')", "Ruptures", id="ruptures", show=False,
-                tooltip="Ruptures and repairs"),
-        Binding("g", "section('trends')", "Trends", id="trends", show=False,
-                tooltip="Charts and insights"),
         Binding("s", "support", "Support", id="support",
                 tooltip="Your people and crisis lines"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
@@ -70,11 +52,13 @@ class TrackerApp(App):
 
     REFRESH_SECONDS = 2.0
 
-    def __init__(self, store: Store, **kwargs):
+    def __init__(self, store: Store, *, demo: bool = False, **kwargs):
         """``store``: the database, opened (and backed up today) by
         :func:`tracker.opening.open_database`; the app never opens one itself, and
-        closes this one when it ends."""
+        closes this one when it ends. ``demo``: the database is throwaway demo data
+        (``tracker --demo``), and the app says so."""
         super().__init__(**kwargs)
+        self.demo = demo
         stylesheet = ReusingStylesheet(variables=self.stylesheet._variables)
         stylesheet.source = self.stylesheet.source.copy()  # (empty until the app runs)
         self.stylesheet = stylesheet
@@ -197,7 +181,7 @@ class TrackerApp(App):
 
     def action_checkin(self, checkin_id: str | None = None) -> None:
         """Open the check-in card: a new one for today, or ``checkin_id`` to edit."""
-        screen_cls = _load("tracker.app.screens.checkin:CheckInScreen")
+        screen_cls = load(CHECKIN.target)
         if isinstance(self.screen, screen_cls):
             return
         existing = self.store.get_checkin(checkin_id) if checkin_id else None
@@ -218,6 +202,6 @@ class TrackerApp(App):
         self.push_screen(HelpScreen())
 
 
-def run_app(store: Store) -> None:
+def run_app(store: Store, *, demo: bool = False) -> None:
     """Run the app on an open database (see :func:`tracker.opening.open_database`)."""
-    TrackerApp(store).run()
+    TrackerApp(store, demo=demo).run()

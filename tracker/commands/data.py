@@ -128,7 +128,7 @@ def _import(store: Store, path: Path, source: str, mood_map: dict[str, int], dry
         from tracker.backup import BackupError, backup_before
 
         try:
-            kept = backup_before(store.path, "import", source=store.db.conn)
+            kept = backup_before(store.path, "import", source=store.conn)
             click.echo(f"Kept a backup first (some records will be replaced): {shown(str(kept))}")
         except (BackupError, OSError) as exc:
             raise CannotUse(f"Could not back up before importing ({exc}); "

@@ -1,13 +1,15 @@
-"""What every main section shares: header, footer, the store, refresh on return."""
+"""What screens share: a main section's store and refresh on return, a list with
+its details beside it, and a form's "escape asks first if something would be lost"."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from rich.text import Text
-from textual.widgets import OptionList, Static
 from textual.screen import Screen
+from textual.widgets import OptionList, Static
 
+from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.widgets.recordlist import RecordList
 
 if TYPE_CHECKING:
@@ -32,6 +34,42 @@ class SectionScreen(Screen):
 
 
 R = TypeVar("R")
+T = TypeVar("T")
+
+
+class FormScreen(Screen[T], Generic[T]):
+    """A screen where something is typed: the check-in card and the record forms.
+
+    ``escape`` (bound by each form to ``leave``) leaves at once when nothing would be
+    lost, and otherwise asks :attr:`leave_question` first. Section keys are off here,
+    so a stray letter never walks away from a half-written entry.
+    """
+
+    BLOCKS_SECTIONS: ClassVar[bool] = True
+    """Section keys are off here (see TrackerApp.check_action)."""
+
+    @property
+    def changed(self) -> bool:  # pragma: no cover - overridden
+        """Whether leaving now would lose something typed or picked."""
+        raise NotImplementedError
+
+    @property
+    def leave_question(self) -> str:
+        """Asked on escape when something changed: says plainly what would be lost."""
+        return "Leave without saving? What you typed here will be lost."
+
+    def action_leave(self) -> None:
+        if not self.changed:
+            self.dismiss(None)
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmDialog(self.leave_question, yes="Leave", no="Keep editing"),
+            callback=answered)
 
 
 class ListDetailScreen(SectionScreen, Generic[R]):

@@ -15,12 +15,11 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static, TextArea
 
 from tracker import clock
-from tracker.app.screens.dialogs import ConfirmDialog
+from tracker.app.screens.base import FormScreen
 from tracker.app.widgets.keyorder import OrderedInput, OrderedTextArea
 from tracker.app.widgets.names import NamesField
 from tracker.app.widgets.scale import Choice, Option, Scale
@@ -59,11 +58,8 @@ def friendly_error(error: ValidationError) -> str:
     return f"{error.value!r} doesn't fit here: use {error.allowed}."
 
 
-class CheckInScreen(Screen[CheckIn | None]):
+class CheckInScreen(FormScreen[CheckIn | None]):
     """The daily card; dismisses with the saved check-in, or None when left."""
-
-    BLOCKS_SECTIONS = True
-    """Section keys are off here (see TrackerApp.check_action)."""
 
     HELP_EXTRA_KEYS = [
         ("digit", "On a rating: set it and move to the next field"),
@@ -277,7 +273,9 @@ class CheckInScreen(Screen[CheckIn | None]):
         values["note"] = self.query_one("#note", TextArea).text
         return values
 
-    def _is_dirty(self) -> bool:
+    @property
+    def changed(self) -> bool:
+        """Something on the card differs from how it opened (spaces aside)."""
         if self._initial is None:
             return False
         now = self._snapshot()
@@ -342,17 +340,6 @@ class CheckInScreen(Screen[CheckIn | None]):
         day = dt.date.fromisoformat(checkin.day)
         return f"Checked in for {day:%A} {day.day} {day:%B}. Thank you for filling it in."
 
-    def action_leave(self) -> None:
-        if not self._is_dirty():
-            self.dismiss(None)
-            return
-
-        def answered(leave: bool | None) -> None:
-            if leave:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmDialog("Leave this card? What you entered on it will not be saved.",
-                          yes="Leave", no="Keep editing"),
-            callback=answered)
-
+    @property
+    def leave_question(self) -> str:
+        return "Leave this card? What you entered on it will not be saved."

@@ -23,9 +23,9 @@ from tracker import clock
 from tracker.app.screens.record_form import FieldInput, RecordForm
 from tracker.app.widgets.keyorder import OrderedInput, OrderedTextArea
 from tracker.app.widgets.keypick import KeyPick, PickOption, scale_options
-from tracker.app.widgets.progress import day_label, span_label
 from tracker.models import DISTRESS, Experiment, PracticeLog, ValidationError
 from tracker.shipped import experiment_library
+from tracker.wording import day_label, span_label
 
 DEFAULT_DAYS = 14
 DEFAULT_TARGET = 5
@@ -41,7 +41,6 @@ def _field(label: str, widget, *, classes: str = "rf-field") -> Vertical:
 class LibraryPicker(Screen[dict | None]):
     """Pick an experiment from the shipped library, or start from scratch."""
 
-    HELP_TITLE = "Experiments: choose one to start"
     HELP_EXTRA_KEYS = [("enter", "Choose the highlighted one")]
     BINDINGS = [
         Binding("escape", "back", "Back", id="library-back", tooltip="Back to experiments"),
@@ -116,7 +115,6 @@ def parse_length(start: str, length: str) -> tuple[str, int] | None:
 class ExperimentForm(RecordForm[Experiment]):
     """Start an experiment (from a library template or from scratch), or edit one."""
 
-    HELP_TITLE = "Experiments: start or edit"
     HELP_EXTRA_KEYS = [("enter", "Next field (in a one-line field)")]
     FIELD_LABELS = {
         "title": "Name", "practice": "The practice", "prediction": "The prediction",
@@ -255,7 +253,6 @@ class ExperimentForm(RecordForm[Experiment]):
 class CompleteForm(RecordForm[Experiment]):
     """Finish an experiment: what happened, belief now, what was learned."""
 
-    HELP_TITLE = "Experiments: complete"
     FIELD_LABELS = {"outcome": "What happened", "belief_after": "Belief now",
                     "learned": "What you learned"}
     HINT = ("Whatever happened is worth knowing. Compare it with what you predicted. "
@@ -323,7 +320,6 @@ class SetAsideDialog(ModalScreen[str | None]):
     Dismisses with the note ("" for none), or ``None`` when the person keeps going.
     """
 
-    HELP_TITLE = "Experiments: set aside"
     HELP_EXTRA_KEYS = [("enter", "Set it aside (with the note, if any)")]
     BINDINGS = [
         Binding("escape", "keep", "Keep going", id="set-aside-keep",
@@ -386,7 +382,6 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
     goes back to whatever is still unanswered, or saves when all is answered.
     """
 
-    HELP_TITLE = "Experiments: log today's practice"
     HELP_EXTRA_KEYS = [
         ("y / n", "Did you practise it? (moves on to distress before)"),
         ("0-5", "Distress before, then after; the digit for after saves"),

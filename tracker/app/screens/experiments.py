@@ -26,17 +26,11 @@ from tracker.app.screens.experiment_form import (
     PracticeLogCard,
     SetAsideDialog,
 )
-from tracker.app.widgets.progress import (
-    belief_words,
-    day_label,
-    experiment_prompt,
-    log_line,
-    progress_bar,
-    span_label,
-)
+from tracker.app.styled import experiment_prompt, log_line, progress_bar
 from tracker.app.widgets.recordlist import RecordList
 from tracker.models import Experiment, PracticeLog
 from tracker.app.widgets.navbar import NavBar
+from tracker.wording import belief_words, day_label, span_label
 
 EMPTY = (
     "[b]No experiments yet.[/b]\n\n"
@@ -52,7 +46,6 @@ NEEDS_ACTIVE = {"log", "complete", "drop"}
 class ExperimentsScreen(ListDetailScreen[Experiment]):
     """The experiments section."""
 
-    HELP_TITLE = "Experiments"
     PREFIX = "exp"
     NEEDS_SELECTION = frozenset({"edit", "delete"})
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]

@@ -1,26 +1,26 @@
 """Help: every key of every screen, grouped by screen.
 
-Built by introspection of the ``BINDINGS`` of the app and of each screen class, so
-it never goes stale: a key added to a screen shows up here by itself. Keys remapped
-through the app's keymap (by binding id) are shown as remapped.
+Built by introspection of the ``BINDINGS`` of the app and of each screen that
+:mod:`tracker.app.sections` lists, so it never goes stale: a key added to a screen
+shows up here by itself. Keys remapped through the app's keymap (by binding id) are
+shown as remapped.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.keys import format_key
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+
+from tracker.app.sections import help_screens, load
 
 INTRO = (
     "Every key, screen by screen. A screen's keys work while no text field has the "
@@ -40,34 +40,6 @@ MOVING_AROUND: list[tuple[str, str]] = [
 
 # A screen can list keys its widgets handle (not bindings, e.g. a digit on a focused
 # scale) as ``HELP_EXTRA_KEYS = [("0-5", "what it does"), ...]``; they are shown too.
-
-# (title, "module:Class"). Sections come from tracker.app.app.SECTIONS; these are
-# the screens each one opens, shown right after it.
-CHECKIN = ("Check-in", "tracker.app.screens.checkin:CheckInScreen")
-SUB_SCREENS: dict[str, list[tuple[str, str]]] = {
-    "experiments": [
-        ("Experiments: choose one to start", "tracker.app.screens.experiment_form:LibraryPicker"),
-        ("Experiments: start or edit", "tracker.app.screens.experiment_form:ExperimentForm"),
-        ("Experiments: log today's practice",
-         "tracker.app.screens.experiment_form:PracticeLogCard"),
-        ("Experiments: complete", "tracker.app.screens.experiment_form:CompleteForm"),
-        ("Experiments: set aside", "tracker.app.screens.experiment_form:SetAsideDialog"),
-    ],
-    "ruptures": [
-        ("Ruptures: log or edit", "tracker.app.screens.rupture_form:RuptureForm"),
-        ("Ruptures: repaired on another day",
-         "tracker.app.screens.rupture_form:RepairedOnDialog"),
-    ],
-}
-SECTION_TITLES = {"today": "Today", "history": "History", "experiments": "Experiments",
-                  "ruptures": "Ruptures and repairs", "trends": "Trends"}
-AFTER_SECTIONS: list[tuple[str, str]] = [
-    ("Support", "tracker.app.screens.support:SupportScreen"),
-    ("Support: add or edit", "tracker.app.screens.support_form:SupportForm"),
-    ("Help (this screen)", "tracker.app.screens.help:HelpScreen"),
-    ("Questions (yes / no)", "tracker.app.screens.dialogs:ConfirmDialog"),
-]
-
 
 @dataclass(frozen=True)
 class KeyRow:
@@ -91,37 +63,6 @@ def key_words(key: str) -> str:
     if len(base) == 1 and base.isupper() and not modifiers:
         return f"{base} (shift+{base.lower()})"
     return "+".join([*modifiers, shown])
-
-
-def load(target: str) -> type:
-    """Import ``module:Class`` (only when the help opens, like the sections)."""
-    module_name, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module_name), attr)
-
-
-def title_from_name(class_name: str) -> str:
-    """``EmotionPickerScreen`` -> ``Emotion picker``."""
-    words = re.findall(r"[A-Z][a-z0-9]*", class_name.removesuffix("Screen")) or [class_name]
-    return " ".join([words[0], *(w.lower() for w in words[1:])])
-
-
-def discover_screens() -> list[str]:
-    """Every concrete screen defined in ``tracker.app.screens`` (as ``module:Class``).
-
-    Catches screens added later that no list above names yet, so the help stays
-    complete; base classes (those other screens extend) are left out.
-    """
-    import tracker.app.screens as package
-
-    found: dict[str, type] = {}
-    for info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        for attr, value in vars(module).items():
-            if (isinstance(value, type) and issubclass(value, Screen)
-                    and value.__module__ == module.__name__):
-                found[f"{module.__name__}:{attr}"] = value
-    bases = {base for cls in found.values() for base in cls.__mro__[1:]}
-    return sorted(target for target, cls in found.items() if cls not in bases)
 
 
 def own_bindings(cls: type) -> list[Binding]:
@@ -162,33 +103,23 @@ def rows_for(bindings: Iterable[Binding], keymap: dict[str, str] | None = None) 
             for (action, description), keys in rows.items()]
 
 
-def key_groups(keymap: dict[str, str] | None = None) -> list[KeyGroup]:
-    """Every key of every screen, in the order a person meets the screens."""
-    from tracker.app.app import SECTIONS, TrackerApp
+def key_groups(app_cls: type[App], keymap: dict[str, str] | None = None) -> list[KeyGroup]:
+    """Every key of every screen, in the order a person meets the screens.
 
+    ``app_cls`` gives the keys that work everywhere (the running app's class: the
+    help is handed it rather than importing the app).
+    """
     groups: list[KeyGroup] = [
         KeyGroup("Everywhere", tuple(
-            rows_for(_app_bindings(TrackerApp), keymap)
+            rows_for(_app_bindings(app_cls), keymap)
             + [KeyRow((k,), d) for k, d in MOVING_AROUND])),
     ]
-    screens: list[tuple[str, str]] = []
-    for name, target in SECTIONS.items():
-        screens.append((SECTION_TITLES.get(name, name.capitalize()), target))
-        if name == "today":
-            screens.append(CHECKIN)
-        screens += SUB_SCREENS.get(name, [])
-    if CHECKIN not in screens:
-        screens.insert(0, CHECKIN)
-    screens += AFTER_SECTIONS
-    listed = {target for _title, target in screens}
-    screens += [(title_from_name(t.partition(":")[2]), t)
-                for t in discover_screens() if t not in listed]
-    for title, target in screens:
-        cls = load(target)
+    for entry in help_screens():
+        cls = load(entry.target)
         rows = rows_for(own_bindings(cls), keymap)
         rows += [KeyRow((keys,), what) for keys, what in getattr(cls, "HELP_EXTRA_KEYS", ())]
         if rows:
-            groups.append(KeyGroup(getattr(cls, "HELP_TITLE", None) or title, tuple(rows)))
+            groups.append(KeyGroup(entry.title, tuple(rows)))
     return groups
 
 
@@ -217,7 +148,6 @@ def group_table(group: KeyGroup) -> Table:
 class HelpScreen(Screen):
     """Every key of every screen, scrollable; ``escape`` closes it."""
 
-    HELP_TITLE = "Help (this screen)"
     BINDINGS = [
         Binding("escape", "close", "Close", id="help-close", tooltip="Close the help"),
         Binding("q", "close", "Close", id="help-close-q", show=False,
@@ -231,7 +161,7 @@ class HelpScreen(Screen):
     def compose(self) -> ComposeResult:
         if not self.groups:
             keymap = dict(getattr(self.app, "_keymap", {}) or {})
-            self.groups = key_groups(keymap)
+            self.groups = key_groups(type(self.app), keymap)
         yield Header()
         with VerticalScroll(id="help-body"):
             yield Static(INTRO, id="help-intro")

@@ -1,10 +1,11 @@
-"""A full-screen form for one record: ctrl+s saves, escape leaves (asking if typed in).
+"""A full-screen form for one record: ctrl+s saves, escape leaves (asking if typed in,
+see :class:`~tracker.app.screens.base.FormScreen`).
 
 Subclasses yield their fields in :meth:`compose_fields` and build the record in
 :meth:`build`, through ``tracker.models`` so validation has one path. A
 :class:`~tracker.models.ValidationError` is shown in plain words under the fields
-(always in view) and focus goes to the field it names. The form dismisses with the record; the screen that
-pushed it saves it.
+(always in view) and focus goes to the field it names. The form dismisses with the
+record; the screen that pushed it saves it.
 
 Fields are :class:`FieldInput` and :class:`~tracker.app.widgets.keyorder.OrderedTextArea`:
 ``tab`` and ``enter`` move focus as the key arrives, and keys that arrive after focus
@@ -20,10 +21,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static, TextArea
 
-from tracker.app.screens.dialogs import ConfirmDialog
+from tracker.app.screens.base import FormScreen
 from tracker.app.widgets.keyorder import OrderedInput
 from tracker.app.widgets.keypick import KeyPick
 from tracker.models import ValidationError
@@ -75,11 +75,8 @@ def error_words(exc: ValidationError, label: str, need: str = "") -> str:
     return f"{label} can't be {_shown(exc.value)}: please use {allowed}."
 
 
-class RecordForm(Screen[T], Generic[T]):
+class RecordForm(FormScreen[T], Generic[T]):
     """Base of the experiment, rupture and support forms."""
-
-    BLOCKS_SECTIONS = True
-    """Section keys are off here (see TrackerApp.check_action)."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="record-form-save",
@@ -150,11 +147,10 @@ class RecordForm(Screen[T], Generic[T]):
 
     @property
     def leave_question(self) -> str:
-        """Asked on escape when something changed: says plainly what would be lost."""
         if getattr(self, "existing", None) is not None:
             return ("Leave without saving your changes? "
                     "What was saved before stays as it was.")
-        return "Leave without saving? What you typed here will be lost."
+        return super().leave_question
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -181,16 +177,3 @@ class RecordForm(Screen[T], Generic[T]):
             if widget.focusable:
                 widget.focus()
                 break
-
-    def action_leave(self) -> None:
-        if not self.changed:
-            self.dismiss(None)
-            return
-
-        def answered(leave: bool | None) -> None:
-            if leave:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmDialog(self.leave_question, yes="Leave", no="Keep editing"),
-            callback=answered)

@@ -18,15 +18,10 @@ from textual.widgets import Footer, Input, Static, TextArea
 from tracker import clock
 from tracker.app.screens.record_form import FieldInput, RecordForm, error_words
 from tracker.app.widgets.keyorder import OrderedTextArea
-from tracker.app.widgets.keypick import (
-    KeyPick,
-    NameListInput,
-    NameListSuggester,
-    PickOption,
-    scale_options,
-)
-from tracker.app.widgets.progress import MOVE_KEYS, MOVE_WORDS
+from tracker.app.widgets.keypick import KeyPick, PickOption, scale_options
+from tracker.app.widgets.names import NamesInput, join_names
 from tracker.models import MY_MOVES, RUPTURE_INTENSITY, Rupture, ValidationError
+from tracker.wording import MOVE_KEYS, MOVE_WORDS
 
 MOVE_OPTIONS = [PickOption(MOVE_KEYS[m], m, MOVE_WORDS[m]) for m in MY_MOVES]
 
@@ -49,7 +44,6 @@ def rupture_data(rupture: Rupture) -> dict[str, Any]:
 class RuptureForm(RecordForm[Rupture]):
     """When, with whom, what happened, my move (one key), intensity (one digit)."""
 
-    HELP_TITLE = "Ruptures: log or edit"
     HELP_EXTRA_KEYS = [
         ("tab / enter", "With whom: take the suggested name (→ too); "
                         "with nothing to complete, next field"),
@@ -82,9 +76,8 @@ class RuptureForm(RecordForm[Rupture]):
         yield Vertical(
             Static("With whom (names, commas between; tab or enter completes)",
                    classes="rf-label"),
-            NameListInput(", ".join(ex.people) if ex else "", id="people",
-                          placeholder="e.g. partner, Sam",
-                          suggester=NameListSuggester(self.people_names)),
+            NamesInput(join_names(ex.people) if ex else "", names=self.people_names,
+                       id="people", placeholder="e.g. partner, Sam"),
             classes="rf-field")
         yield Vertical(
             Static("What happened?", classes="rf-label"),
@@ -131,7 +124,6 @@ class RuptureForm(RecordForm[Rupture]):
 class RepairedOnDialog(ModalScreen[Rupture | None]):
     """Mark a rupture repaired on a day other than today."""
 
-    HELP_TITLE = "Ruptures: repaired on another day"
     HELP_EXTRA_KEYS = [("enter", "Save the day typed")]
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="repaired-on-cancel",

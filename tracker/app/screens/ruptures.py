@@ -16,17 +16,11 @@ from tracker import clock
 from tracker.app.screens.base import ListDetailScreen
 from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.rupture_form import RepairedOnDialog, RuptureForm, rupture_data
-from tracker.app.widgets.progress import (
-    MOVE_WORDS,
-    ago_words,
-    day_label,
-    days_between,
-    repair_time_words,
-    rupture_prompt,
-)
+from tracker.app.styled import rupture_prompt
 from tracker.app.widgets.recordlist import RecordList
 from tracker.models import REPAIR_STEPS, RUPTURE_INTENSITY, Rupture
 from tracker.app.widgets.navbar import NavBar
+from tracker.wording import MOVE_WORDS, ago_words, day_label, days_between, repair_time_words
 
 EMPTY = (
     "[b]Nothing noted here yet.[/b]\n\n"
@@ -49,7 +43,6 @@ STEP_BINDINGS = [
 class RupturesScreen(ListDetailScreen[Rupture]):
     """The ruptures and repairs section."""
 
-    HELP_TITLE = "Ruptures and repairs"
     PREFIX = "rup"
     NEEDS_SELECTION = frozenset({"step", "repaired", "repaired_on", "edit", "delete"})
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]

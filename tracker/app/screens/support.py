@@ -52,7 +52,6 @@ def support_prompt(entry: Support) -> Text:
 class SupportScreen(Screen):
     """The person's support list. ``escape`` closes it."""
 
-    HELP_TITLE = "Support"
     BINDINGS = [
         Binding("escape", "close", "Close", id="support-close",
                 tooltip="Back to where you were"),

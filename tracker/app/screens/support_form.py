@@ -19,7 +19,6 @@ KIND_OPTIONS = [PickOption(str(n), kind, kind) for n, kind in enumerate(SUPPORT_
 class SupportForm(RecordForm[Support]):
     """Name, kind (one digit), how to reach them, a note."""
 
-    HELP_TITLE = "Support: add or edit"
     HELP_EXTRA_KEYS = [
         ("1-4", "Kind: person, crisis line, professional, other (enter keeps it)"),
         ("enter", "Next field; in the last field, save"),

@@ -4,7 +4,6 @@ active experiments with today's practice, and ruptures not yet repaired."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -17,7 +16,7 @@ from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.daystrip import DayStrip, StripDay
 from tracker.models import MOOD, CheckIn
 from tracker.app.widgets.navbar import NavBar
-from tracker.app.widgets.progress import ago_words
+from tracker.wording import ago_words
 
 WELCOME = (
     "Welcome. This is a quiet place to practise: a short check-in each day, small "
@@ -72,7 +71,7 @@ class TodayScreen(SectionScreen):
         yield Header()
         yield NavBar("today")
         with VerticalScroll(id="today-body"):
-            if os.environ.get("TRACKER_DEMO"):  # set by tracker --demo (demo.DEMO_ENV)
+            if self.app.demo:  # type: ignore[attr-defined]  # tracker --demo
                 yield Static("Demo data: nothing here is yours, and it is deleted when you "
                              "quit.", id="demo-notice", classes="card")
             welcome = Static(WELCOME, id="welcome", classes="card")

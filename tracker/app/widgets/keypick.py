@@ -1,14 +1,10 @@
-"""A one-keystroke choice, and name completion for comma-separated lists.
+"""A one-keystroke choice.
 
 :class:`KeyPick` shows a question and its options, each with the key that picks it
 ("y yes  n not this time", "0 none ... 5 extreme"). Pressing an option's key sets the
 value, moves focus to the next field at once (so keys typed fast land in order) and
 posts :class:`KeyPick.Picked`. Other keys pass through untouched, so footer keys keep
 working.
-
-:class:`NameListInput` takes comma-separated names; ``tab`` or ``enter`` completes
-the name being typed from the known ones (as on the check-in card), and moves on
-when there is nothing to complete.
 """
 
 from __future__ import annotations
@@ -21,10 +17,9 @@ from rich.text import Text
 from textual import events
 from textual.message import Message
 from textual.reactive import reactive
-from textual.suggester import Suggester
 from textual.widget import Widget
 
-from tracker.app.widgets.keyorder import OrderedInput, forward_if_stale
+from tracker.app.widgets.keyorder import forward_if_stale
 
 SKIP_KEY = "-"
 
@@ -200,54 +195,3 @@ class KeyPick(Widget, can_focus=True):
             piece.append(key, style="bold")
             piece.append(f" {label} ")
         return piece
-
-
-class NameListSuggester(Suggester):
-    """Completes the last name of a comma-separated list ("partner, mo" -> "mother")."""
-
-    def __init__(self, names: Iterable[str]) -> None:
-        super().__init__(use_cache=False, case_sensitive=True)
-        self.names = sorted(set(names), key=str.casefold)
-
-    def complete(self, value: str) -> str | None:
-        """``value`` with its last name completed, or None if nothing to add."""
-        head, sep, last = value.rpartition(",")
-        stem = last.lstrip()
-        if not stem:
-            return None
-        already = {part.strip().casefold() for part in head.split(",")} if sep else set()
-        for name in self.names:
-            if name.casefold().startswith(stem.casefold()) and name.casefold() not in already:
-                if len(name) == len(stem):
-                    return None
-                return value + name[len(stem):]
-        return None
-
-    async def get_suggestion(self, value: str) -> str | None:
-        return self.complete(value)
-
-
-class NameListInput(OrderedInput):
-    """Comma-separated names; ``tab`` or ``enter`` takes the greyed completion (``→``
-    too), or moves to the next field when there is nothing to complete.
-
-    Both are handled as the key arrives, so names typed fast stay in order.
-    """
-
-    def handle_tab(self, key: str) -> bool:
-        if key in ("tab", "enter") and self._take_completion():
-            return True
-        if key == "enter":
-            self.screen.focus_next()
-            return True
-        return super().handle_tab(key)
-
-    def _take_completion(self) -> bool:
-        if not self.cursor_at_end or not isinstance(self.suggester, NameListSuggester):
-            return False
-        completed = self.suggester.complete(self.value)
-        if completed is None:
-            return False
-        self.value = completed + ", "
-        self.cursor_position = len(self.value)
-        return True

@@ -1,14 +1,17 @@
-"""A field for several short names (emotions, people, tags) with completion.
+"""Fields for several short names (emotions, people, tags) with completion.
 
 The names are typed into one line, separated by commas. The word being typed is
 completed from the known names (shown greyed; ``tab`` or ``enter`` takes it); a
-new word is simply typed out. The widget receives the known names as a plain list
-and never looks anything up itself.
+new word is simply typed out. :class:`NamesInput` is the one input for such lists
+(the check-in card, the rupture form); :class:`NamesField` gives it a label and a
+line of the known names. They receive the known names as a plain list and never
+look anything up themselves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -45,57 +48,76 @@ class NameSuggester(Suggester):
 
     def __init__(self, names: Sequence[str]):
         super().__init__(use_cache=False, case_sensitive=True)
-        self.names = list(names)
+        self.names = list(dict.fromkeys(names))
 
     def matches(self, value: str) -> list[str]:
+        """Known names, not chosen yet, that begin with the word being typed."""
         before, word = _current_word(value)
         chosen = {n.casefold() for n in split_names(before)}
         key = word.casefold()
         return [n for n in self.names
                 if n.casefold().startswith(key) and n.casefold() not in chosen]
 
-    async def get_suggestion(self, value: str) -> str | None:
+    def completion(self, value: str) -> str | None:
+        """``value`` with the word being typed completed to a known name, or None when
+        there is nothing to add (no word, no match, or the word already is a name)."""
         before, word = _current_word(value)
         if not word:
             return None
         found = self.matches(value)
-        return before + found[0] if found else None
+        if not found or any(n.casefold() == word.casefold() for n in found):
+            return None
+        return before + found[0]
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return self.completion(value)
 
 
 class NamesInput(OrderedInput):
-    """An Input for comma-separated names: tab or enter takes the greyed completion."""
+    """Comma-separated names, completed from the known ones.
 
-    def _take_suggestion(self) -> bool:
-        """Complete the word being typed (worked out now, not left to the async
-        suggestion, so a fast ``a n tab`` completes too)."""
-        if not self.cursor_at_end or not isinstance(self.suggester, NameSuggester):
-            return False
-        before, word = _current_word(self.value)
-        if not word:
-            return False
-        found = self.suggester.matches(self.value)
-        if not found:
-            return False
-        self.value = before + found[0] + SEPARATOR
-        self.cursor_position = len(self.value)
-        return True
+    ``tab`` or ``enter`` takes the greyed completion (``→`` too). With nothing to
+    complete, ``tab`` moves to the next field; so does ``enter``, unless
+    ``enter_adds_comma``: then ``enter`` after a name typed out ends it with a comma,
+    and ``enter`` on an empty name moves on. Both keys are handled as they arrive,
+    so names typed fast stay in order.
+    """
+
+    def __init__(self, value: str = "", *, names: Sequence[str] = (),
+                 enter_adds_comma: bool = False, **kwargs: Any) -> None:
+        super().__init__(value, suggester=NameSuggester(names), **kwargs)
+        self.enter_adds_comma = enter_adds_comma
+
+    @property
+    def name_suggester(self) -> NameSuggester:
+        assert isinstance(self.suggester, NameSuggester)
+        return self.suggester
 
     def handle_tab(self, key: str) -> bool:
-        """tab takes the completion if there is one, else moves on."""
-        if key == "tab" and self._take_suggestion():
+        if key in ("tab", "enter") and self._take_completion():
+            return True
+        if key == "enter":
+            if self.enter_adds_comma and _current_word(self.value)[1].strip():
+                self._set_value(self.value.rstrip() + SEPARATOR)
+            else:
+                self.screen.focus_next()
             return True
         return super().handle_tab(key)
 
-    async def action_submit(self) -> None:
-        """Enter: take the completion, or finish the word; on an empty word, move on."""
-        if self._take_suggestion():
-            return
-        _, word = _current_word(self.value)
-        if word.strip():
-            self.value = self.value.rstrip() + SEPARATOR
-            self.cursor_position = len(self.value)
-        else:
-            self.screen.focus_next()
+    def _take_completion(self) -> bool:
+        """Complete the word being typed (worked out now, not left to the async
+        suggestion, so a fast ``a n tab`` completes too)."""
+        if not self.cursor_at_end:
+            return False
+        completed = self.name_suggester.completion(self.value)
+        if completed is None:
+            return False
+        self._set_value(completed + SEPARATOR)
+        return True
+
+    def _set_value(self, value: str) -> None:
+        self.value = value
+        self.cursor_position = len(value)
 
 
 class NamesField(Widget):
@@ -131,7 +153,6 @@ class NamesField(Widget):
         super().__init__(id=id)
         self.label = label
         self.known = list(known)
-        self.suggester = NameSuggester(self.known)
         self._initial = join_names(value)
         self.placeholder = placeholder
 
@@ -139,8 +160,8 @@ class NamesField(Widget):
         with Horizontal():
             yield Static(self.label, classes="names-label")
             with Vertical():
-                yield NamesInput(self._initial, placeholder=self.placeholder,
-                                 suggester=self.suggester, id=f"{self.id}-input",
+                yield NamesInput(self._initial, names=self.known, enter_adds_comma=True,
+                                 placeholder=self.placeholder, id=f"{self.id}-input",
                                  select_on_focus=False)
                 yield Static(classes="names-known")
 
@@ -173,11 +194,12 @@ class NamesField(Widget):
         self._show_known(self.input.value)
 
     def _show_known(self, value: str) -> None:
-        found = self.suggester.matches(value)
+        suggester = self.input.name_suggester
+        found = suggester.matches(value)
         _, word = _current_word(value)
         line = Text(no_wrap=True, overflow="ellipsis")
         if found:
-            prefix = "known: " if not word else "tab takes: "
+            prefix = "tab takes: " if suggester.completion(value) else "known: "
             line.append(prefix)
             room = self.content_size.width - LABEL_WIDTH - 2 - len(prefix)
             line.append(_fit_names(found, room))

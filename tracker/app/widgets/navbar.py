@@ -5,13 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-SECTIONS: tuple[tuple[str, str, str], ...] = (
-    ("t", "Today", "today"),
-    ("h", "History", "history"),
-    ("e", "Experiments", "experiments"),
-    ("r", "Ruptures", "ruptures"),
-    ("g", "Trends", "trends"),
-)
+from tracker.app.sections import SECTIONS
 
 
 class NavBar(Static):
@@ -27,12 +21,12 @@ class NavBar(Static):
 
     def section_line(self) -> Text:
         text = Text(" ")
-        for key, label, name in SECTIONS:
-            if name == self.current:
-                text.append(f" {key} {label} ", style="bold reverse")
+        for section in SECTIONS:
+            if section.name == self.current:
+                text.append(f" {section.key} {section.label} ", style="bold reverse")
             else:
-                text.append(f" {key}", style="bold")
-                text.append(f" {label} ")
+                text.append(f" {section.key}", style="bold")
+                text.append(f" {section.label} ")
             text.append(" ")
         text.append(" ^p", style="bold")
         text.append(" all commands")

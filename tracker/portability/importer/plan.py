@@ -139,9 +139,10 @@ def apply_plan(store: Store, plan: ImportPlan) -> None:
             if table == "emotions":
                 store.add_emotion_words(rows)
             elif table == "checkins":
-                store.save_checkin_rows(rows)
+                store.save_checkins(rows)
             else:
-                store.save_many(table, rows)
+                {"experiments": store.save_experiments, "practice_logs": store.save_practice_logs,
+                 "ruptures": store.save_ruptures, "supports": store.save_supports}[table](rows)
 
 
 

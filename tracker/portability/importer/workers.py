@@ -230,6 +230,6 @@ class CheckinStream:
                 self.counts.unchanged += 1
                 continue
             seen[row[0]] = row[3]
-        store.save_checkin_rows(new, new=True)
-        store.save_checkin_rows(newer)
+        store.save_checkins(new, new=True)
+        store.save_checkins(newer)
 

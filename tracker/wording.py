@@ -1,18 +1,16 @@
-"""Words and small bars for experiments and ruptures (plain records in, text out).
+"""Words for experiments and ruptures: plain records in, plain text out.
 
-Everything here is pure formatting: the screens pass records and counts, these
-functions return Rich ``Text``. Progress is shown as what was done ("3 of 5"),
-never as a verdict.
+Pure formatting, used by the app's screens (:mod:`tracker.app.styled` adds the
+styles). Progress is shown as what was done ("3 of 5"), never as a verdict. No
+Textual, no Rich: this is below the app.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from rich.text import Text
-
 from tracker import clock
-from tracker.models import MY_MOVES, REPAIR_STEPS, Experiment, PracticeLog, Rupture
+from tracker.models import MY_MOVES, Experiment, PracticeLog, Rupture
 
 MOVE_WORDS = {
     "pursued": "pursued (pushed for contact)",
@@ -34,7 +32,6 @@ def day_label(day: str | dt.date, today: dt.date | None = None) -> str:
     return label if d.year == (today or clock.today()).year else f"{label} {d.year}"
 
 
-
 def span_label(first: str | dt.date, last: str | dt.date, today: dt.date | None = None) -> str:
     """``Sun 8 Nov to Sat 21 Nov 2025``: the year once, when both days share it."""
     start = dt.date.fromisoformat(first) if isinstance(first, str) else first
@@ -43,7 +40,9 @@ def span_label(first: str | dt.date, last: str | dt.date, today: dt.date | None 
             else day_label(start, today))
     return f"{head} to {day_label(end, today)}"
 
+
 def days_between(first: str, last: str | dt.date) -> int:
+    """Whole days from ``first`` to ``last`` (negative when ``last`` comes first)."""
     end = dt.date.fromisoformat(last) if isinstance(last, str) else last
     return (end - dt.date.fromisoformat(first)).days
 
@@ -90,18 +89,10 @@ def count_words(done: int, target: int) -> str:
     return f"{done} of {target}" if done <= target else f"{done} (aim: {target})"
 
 
-def progress_bar(done: int, target: int, width: int = 10) -> Text:
-    """``████░░░░░░``: filled share of the target; the glyphs read without colour."""
+def filled_cells(done: int, target: int, width: int = 10) -> int:
+    """How many of ``width`` cells a bar of ``done`` out of ``target`` fills."""
     target = max(target, 1)
-    filled = min(width, round(width * min(done, target) / target))
-    bar = Text()
-    bar.append("█" * filled, style="green")
-    bar.append("░" * (width - filled), style="dim")
-    return bar
-
-
-def percent(value: int | None) -> str:
-    return "…" if value is None else f"{value}%"
+    return min(width, round(width * min(done, target) / target))
 
 
 def belief_words(exp: Experiment) -> str:
@@ -133,69 +124,11 @@ def period_words(exp: Experiment, today: dt.date) -> str:
 STATUS_MARK = {"active": "●", "completed": "✓", "dropped": "○"}
 
 
-def experiment_prompt(exp: Experiment, done: int, today_log: PracticeLog | None,
-                      today: dt.date) -> Text:
-    """Three short lines for the experiment list: title, progress, where it stands."""
-    text = Text()
-    text.append(f"{STATUS_MARK.get(exp.status, ' ')} ", style="bold")
-    text.append(exp.title, style="bold")
-    text.append("\n  ")
-    text.append_text(progress_bar(done, exp.target_count))
-    text.append(f" {count_words(done, exp.target_count)} · {belief_words(exp)}")
-    text.append("\n  ")
-    if exp.status == "active":
-        text.append(period_words(exp, today))
-        if today_log is None:
-            text.append(" · today: not logged yet", style="dim")
-        else:
-            text.append(" · today: " + ("practised" if today_log.done else "logged"))
-    elif exp.status == "completed":
-        text.append(f"completed {day_label(exp.ended_on or exp.ends_on, today)}", style="dim")
-    else:
-        text.append(f"set aside {day_label(exp.ended_on or exp.ends_on, today)}", style="dim")
-    return text
-
-
 def distress_words(log: PracticeLog) -> str:
+    """"distress 3 → 1"; a side not rated shows as "–"."""
     def one(v: int | None) -> str:
         return "–" if v is None else str(v)
 
     if log.distress_before is None and log.distress_after is None:
         return "distress not rated"
     return f"distress {one(log.distress_before)} → {one(log.distress_after)}"
-
-
-def log_line(log: PracticeLog) -> Text:
-    text = Text()
-    label = day_label(log.day)
-    text.append(f"{label:<11}" if len(label) < 11 else f"{label:<16}", style="bold")
-    text.append(f"{'done' if log.done else 'not this time':<14}")
-    text.append(distress_words(log))
-    if log.note:
-        text.append("\n" + " " * (11 if len(label) < 11 else 16))
-        text.append(log.note, style="italic")
-    return text
-
-
-def rupture_prompt(rupture: Rupture, today: dt.date) -> Text:
-    """Three lines for the rupture list: with whom and when, my move and the repair
-    so far, what happened (on one line: the list cuts it at its real width)."""
-    text = Text()
-    who = ", ".join(rupture.people) or "someone"
-    if rupture.repaired_on is None:
-        text.append("○ ", style="bold")
-        text.append(f"With {who}", style="bold")
-        text.append(f" · {ago_words(rupture.day, today)}")
-    else:
-        text.append("✓ ", style="bold")
-        text.append(f"With {who}", style="bold")
-        text.append(f" · {day_label(rupture.day, today)} · {repair_time_words(rupture)}")
-    text.append("\n  ")
-    text.append(f"I {rupture.my_move}")
-    if rupture.intensity is not None:
-        text.append(f" · intensity {rupture.intensity}")
-    steps = len(rupture.steps_taken)
-    text.append(f" · repair steps: {steps} of {len(REPAIR_STEPS)}")
-    if rupture.what_happened:
-        text.append("\n  " + " ".join(rupture.what_happened.split()), style="italic")
-    return text

@@ -1,0 +1,96 @@
+"""Storage: the only code that speaks SQL.
+
+One SQLite file. :class:`Store` is the front door: open one with :meth:`Store.open`,
+and every read and write goes through its methods. It is put together from one part
+per concern, each in its own module:
+
+- :mod:`~tracker.store.connection`: the connection and one transaction per user action
+  (:meth:`Store.write`);
+- :mod:`~tracker.store.schema`: the SQL of each migration, numbered by
+  ``PRAGMA user_version``; :mod:`~tracker.store.opening` vets a file before use
+  (:meth:`Store.open` then migrates it);
+- :mod:`~tracker.store.files`: whole files (header checks, integrity checks, copies,
+  WAL), which :mod:`tracker.backup` uses;
+- the record tables: :mod:`~tracker.store.checkins`, :mod:`~tracker.store.experiments`
+  (and practice logs), :mod:`~tracker.store.ruptures`, :mod:`~tracker.store.supports`
+  (and settings), :mod:`~tracker.store.names` (emotions, people, tags), with
+  :mod:`~tracker.store.tables` (their columns) and :mod:`~tracker.store.rows` (upserts);
+- :mod:`~tracker.store.search`: full-text search (FTS5, kept by triggers);
+- :mod:`~tracker.store.bulk`: the import's transaction and fast path;
+- :mod:`~tracker.store.exports`: rows for export.
+
+The schema is a public interface: people query it with ``sqlite-utils`` or Datasette.
+The README documents it; change it only through a new migration.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from tracker.store import schema
+from tracker.store.bulk import BulkMixin, CheckinBatch
+from tracker.store.checkins import CheckinsMixin
+from tracker.store.connection import BUSY_TIMEOUT_MS, StoreBase, connect
+from tracker.store.errors import StoreError
+from tracker.store.experiments import ExperimentsMixin
+from tracker.store.exports import ExportsMixin
+from tracker.store.files import (
+    SQLITE_MAGIC,
+    check_sqlite_header,
+    checkin_span,
+    copy_database,
+    file_identity,
+    integrity_check,
+    leave_wal,
+    quick_check,
+)
+from tracker.store.names import NamesMixin, nocase_key
+from tracker.store.opening import OpenResult, open_connection
+from tracker.store.ruptures import RupturesMixin
+from tracker.store.schema import APPLICATION_ID, FTS_COLUMNS, MIGRATIONS, SCHEMA_VERSION
+from tracker.store.search import SearchHit, SearchMixin
+from tracker.store.supports import SupportsMixin
+from tracker.store.tables import checkin_row
+
+__all__ = [
+    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "FTS_COLUMNS", "MIGRATIONS", "SCHEMA_VERSION", "SQLITE_MAGIC",
+    "CheckinBatch", "OpenResult", "SearchHit", "Store", "StoreError",
+    "check_sqlite_header", "checkin_row", "checkin_span", "connect", "copy_database",
+    "file_identity", "integrity_check", "leave_wal", "nocase_key", "quick_check",
+]
+
+
+class Store(CheckinsMixin, ExperimentsMixin, RupturesMixin, SupportsMixin, NamesMixin,
+            SearchMixin, BulkMixin, ExportsMixin, StoreBase):
+    """The database of one user. Open with :meth:`open`; close when done."""
+
+    open_result: OpenResult
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        before_migrate: Callable[[Path, int], None] | None = None,
+    ) -> Store:
+        """Open (creating and migrating as needed) the database at ``path``.
+
+        ``before_migrate(path, from_version)`` runs before migrations on an existing
+        database (the backup module uses it to take a copy first).
+        """
+        path = Path(path)
+        conn, result = open_connection(path)
+        store = cls(conn, path)
+        store.open_result = result
+        try:
+            if result.migrated_from < schema.SCHEMA_VERSION:
+                if result.migrated_from > 0 and before_migrate is not None:
+                    before_migrate(path, result.migrated_from)
+                schema.migrate(store.db, result.migrated_from)
+        except BaseException:
+            store.close()
+            raise
+        return store
+

@@ -1,0 +1,94 @@
+"""Experiments and their practice logs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from tracker.models import Experiment, PracticeLog
+from tracker.store.connection import StoreBase
+from tracker.store.rows import upsert
+
+
+class ExperimentsMixin(StoreBase):
+    """The ``experiments`` and ``practice_logs`` tables."""
+
+    # -- experiments --
+
+    def save_experiment(self, experiment: Experiment) -> Experiment:
+        self.save_experiments([experiment])
+        return experiment
+
+    def save_experiments(self, experiments: Iterable[Experiment]) -> int:
+        """Insert or update experiments, in one transaction; returns how many."""
+        rows = [e.to_row() for e in experiments]
+        with self.write():
+            upsert(self.conn, "experiments", rows)
+        return len(rows)
+
+    def delete_experiment(self, experiment_id: str) -> None:
+        with self.write():
+            self.conn.execute("DELETE FROM experiments WHERE id = ?", [experiment_id])
+
+    def experiments(self, status: str | None = None) -> list[Experiment]:
+        """Experiments, active first, then by start date, newest first."""
+        sql = "SELECT * FROM experiments"
+        params: list[Any] = []
+        if status:
+            sql += " WHERE status = ?"
+            params.append(status)
+        sql += (" ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'completed' THEN 1 ELSE 2 END, "
+                "started_on DESC, created_at DESC")
+        return [Experiment(**r) for r in self._query(sql, params)]
+
+    def get_experiment(self, experiment_id: str) -> Experiment | None:
+        rows = list(self._query("SELECT * FROM experiments WHERE id = ?", [experiment_id]))
+        return Experiment(**rows[0]) if rows else None
+
+    # -- practice logs --
+
+    def save_practice_log(self, log: PracticeLog) -> PracticeLog:
+        self.save_practice_logs([log])
+        return log
+
+    def save_practice_logs(self, logs: Iterable[PracticeLog]) -> int:
+        """Insert or update practice logs, in one transaction; returns how many."""
+        rows = [log.to_row() for log in logs]
+        with self.write():
+            upsert(self.conn, "practice_logs", rows)
+        return len(rows)
+
+    def delete_practice_log(self, log_id: str) -> None:
+        with self.write():
+            self.conn.execute("DELETE FROM practice_logs WHERE id = ?", [log_id])
+
+    def practice_logs(self, experiment_id: str | None = None, *, since: str | None = None,
+                      until: str | None = None) -> list[PracticeLog]:
+        where, params = [], []
+        if experiment_id:
+            where.append("experiment_id = ?")
+            params.append(experiment_id)
+        if since:
+            where.append("day >= ?")
+            params.append(since)
+        if until:
+            where.append("day <= ?")
+            params.append(until)
+        sql = "SELECT * FROM practice_logs"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY day, created_at"
+        return [PracticeLog(**r) for r in self._query(sql, params)]
+
+    def practice_counts(self) -> dict[str, tuple[int, int]]:
+        """Per experiment: (times done, times logged)."""
+        return {r[0]: (r[1] or 0, r[2]) for r in self.conn.execute(
+            "SELECT experiment_id, sum(done), count(*) FROM practice_logs GROUP BY experiment_id")}
+
+    def practised_days(self) -> dict[str, set[str]]:
+        """Per experiment: the days with a practice log marked done (``done = 1``)."""
+        out: dict[str, set[str]] = {}
+        for experiment_id, day in self.conn.execute(
+                "SELECT DISTINCT experiment_id, day FROM practice_logs WHERE done = 1"):
+            out.setdefault(experiment_id, set()).add(day)
+        return out

@@ -1,0 +1,208 @@
+"""The schema: the SQL of each migration, in order, and how they are run.
+
+The schema is a public interface (people query it with ``sqlite-utils`` or
+Datasette; the README documents it), numbered by ``PRAGMA user_version``: a database
+at version N has had the first N migrations. Never edit a migration that has
+shipped; add one.
+
+The pattern is llm's: an ordered list of small functions, each given the
+``sqlite_utils.Database`` and run in its own transaction. (sqlite-utils'
+``Migrations`` records migrations by name in a ``_sqlite_migrations`` table instead:
+that would add a table to the public schema, and databases of schema 1 and 2, which
+exist and know only ``user_version``, would first need that table written for them.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from tracker.store.connection import transaction
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+APPLICATION_ID = 0x54524B52  # "TRKR": marks a file as a tracker database
+
+SCHEMA_V1 = """
+CREATE TABLE checkins (
+    id TEXT PRIMARY KEY,
+    day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    mood INTEGER NOT NULL CHECK (mood BETWEEN 1 AND 5),
+    intensity INTEGER CHECK (intensity BETWEEN 0 AND 5),
+    regulation INTEGER CHECK (regulation BETWEEN 0 AND 5),
+    pursue INTEGER CHECK (pursue BETWEEN 0 AND 5),
+    withdraw INTEGER CHECK (withdraw BETWEEN 0 AND 5),
+    pursue_acted INTEGER CHECK (pursue_acted IN (0, 1)),
+    withdraw_acted INTEGER CHECK (withdraw_acted IN (0, 1)),
+    paused INTEGER CHECK (paused IN (0, 1)),
+    need TEXT,
+    note TEXT
+) STRICT;
+CREATE INDEX checkins_day ON checkins (day);
+
+CREATE TABLE emotions (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    shipped INTEGER NOT NULL DEFAULT 0 CHECK (shipped IN (0, 1))
+) STRICT;
+CREATE TABLE checkin_emotions (
+    checkin_id TEXT NOT NULL REFERENCES checkins (id) ON DELETE CASCADE,
+    emotion_id INTEGER NOT NULL REFERENCES emotions (id),
+    PRIMARY KEY (checkin_id, emotion_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX checkin_emotions_emotion ON checkin_emotions (emotion_id);
+
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+) STRICT;
+CREATE TABLE checkin_people (
+    checkin_id TEXT NOT NULL REFERENCES checkins (id) ON DELETE CASCADE,
+    person_id INTEGER NOT NULL REFERENCES people (id),
+    PRIMARY KEY (checkin_id, person_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX checkin_people_person ON checkin_people (person_id);
+
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+) STRICT;
+CREATE TABLE checkin_tags (
+    checkin_id TEXT NOT NULL REFERENCES checkins (id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags (id),
+    PRIMARY KEY (checkin_id, tag_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX checkin_tags_tag ON checkin_tags (tag_id);
+
+CREATE TABLE experiments (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    practice TEXT NOT NULL,
+    prediction TEXT,
+    belief_before INTEGER CHECK (belief_before BETWEEN 0 AND 100),
+    started_on TEXT NOT NULL,
+    ends_on TEXT NOT NULL,
+    target_count INTEGER NOT NULL CHECK (target_count >= 1),
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'completed', 'dropped')),
+    outcome TEXT,
+    belief_after INTEGER CHECK (belief_after BETWEEN 0 AND 100),
+    learned TEXT,
+    ended_on TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX experiments_started_on ON experiments (started_on);
+
+CREATE TABLE practice_logs (
+    id TEXT PRIMARY KEY,
+    experiment_id TEXT NOT NULL REFERENCES experiments (id) ON DELETE CASCADE,
+    day TEXT NOT NULL,
+    done INTEGER NOT NULL CHECK (done IN (0, 1)),
+    distress_before INTEGER CHECK (distress_before BETWEEN 0 AND 5),
+    distress_after INTEGER CHECK (distress_after BETWEEN 0 AND 5),
+    note TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX practice_logs_day ON practice_logs (day);
+CREATE INDEX practice_logs_experiment ON practice_logs (experiment_id, day);
+
+CREATE TABLE ruptures (
+    id TEXT PRIMARY KEY,
+    happened_at TEXT NOT NULL,
+    day TEXT NOT NULL,
+    what_happened TEXT,
+    my_move TEXT NOT NULL CHECK (my_move IN ('pursued', 'withdrew', 'attacked', 'froze', 'other')),
+    intensity INTEGER CHECK (intensity BETWEEN 0 AND 5),
+    acknowledged INTEGER NOT NULL DEFAULT 0 CHECK (acknowledged IN (0, 1)),
+    apologised INTEGER NOT NULL DEFAULT 0 CHECK (apologised IN (0, 1)),
+    took_accountability INTEGER NOT NULL DEFAULT 0 CHECK (took_accountability IN (0, 1)),
+    repair_attempt INTEGER NOT NULL DEFAULT 0 CHECK (repair_attempt IN (0, 1)),
+    talked_needs INTEGER NOT NULL DEFAULT 0 CHECK (talked_needs IN (0, 1)),
+    repaired_on TEXT,
+    note TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX ruptures_day ON ruptures (day);
+CREATE TABLE rupture_people (
+    rupture_id TEXT NOT NULL REFERENCES ruptures (id) ON DELETE CASCADE,
+    person_id INTEGER NOT NULL REFERENCES people (id),
+    PRIMARY KEY (rupture_id, person_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE supports (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'person',
+    how_to_reach TEXT,
+    note TEXT,
+    position INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+"""
+
+
+def _split_sql(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";\n") if s.strip()]
+
+
+def _migration_1(db: Database) -> None:
+    """The first schema, and the shipped emotion vocabulary."""
+    for statement in _split_sql(SCHEMA_V1):
+        db.execute(statement)
+    from tracker.shipped import emotion_vocabulary
+
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO emotions (name, shipped) VALUES (?, 1)",
+        [(name,) for name in emotion_vocabulary()],
+    )
+
+
+def _migration_2(db: Database) -> None:
+    """Preferences the app remembers between runs (theme, last chart range...)."""
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT")
+
+
+FTS_COLUMNS = {
+    "checkins": ("need", "note"),
+    "ruptures": ("what_happened", "note"),
+    "experiments": ("learned", "outcome"),
+}
+"""The text each search index holds: ``<table>_fts`` over these columns of ``<table>``."""
+
+
+def _migration_3(db: Database) -> None:
+    """Full-text search of needs, notes, what happened and what was learned.
+
+    sqlite-utils makes, per table, an FTS5 index that reads its text from the table
+    (``content=``) and triggers that keep it up to date on every insert, update and
+    delete, whoever writes (``<table>_ai``, ``_ad``, ``_au``); then fills it.
+    """
+    for table, columns in FTS_COLUMNS.items():
+        db.table(table).enable_fts(columns, create_triggers=True)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _migration_3]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: Database, version: int) -> None:
+    """Run the migrations after ``version``, each in its own transaction.
+
+    Reads :data:`MIGRATIONS` when called (tests add one to see what a next version
+    would do). Another process may be migrating the same file: each step re-reads
+    the version under the write lock and skips what is done.
+    """
+    for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+        with transaction(db.conn):
+            current = db.execute("PRAGMA user_version").fetchone()[0]
+            if current >= number:  # another process got here first
+                continue
+            migration(db)
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute(f"PRAGMA user_version = {number}")

@@ -1,0 +1,42 @@
+"""The Support screen's people and lines, and the app's settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tracker.models import Support
+from tracker.store.connection import StoreBase
+from tracker.store.rows import upsert
+
+
+class SupportsMixin(StoreBase):
+    """The ``supports`` and ``settings`` tables."""
+
+    def supports(self) -> list[Support]:
+        return [Support(**r) for r in self._query(
+            "SELECT * FROM supports ORDER BY position, created_at")]
+
+    def save_support(self, support: Support) -> Support:
+        self.save_supports([support])
+        return support
+
+    def save_supports(self, supports: Iterable[Support]) -> int:
+        """Insert or update supports, in one transaction; returns how many."""
+        rows = [s.to_row() for s in supports]
+        with self.write():
+            upsert(self.conn, "supports", rows)
+        return len(rows)
+
+    def delete_support(self, support_id: str) -> None:
+        with self.write():
+            self.conn.execute("DELETE FROM supports WHERE id = ?", [support_id])
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.write():
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
