@@ -8,6 +8,7 @@ in one transaction.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -141,8 +142,11 @@ def apply_plan(store: Store, plan: ImportPlan) -> None:
             elif table == "checkins":
                 store.save_checkins(rows)
             else:
-                {"experiments": store.save_experiments, "practice_logs": store.save_practice_logs,
-                 "ruptures": store.save_ruptures, "supports": store.save_supports}[table](rows)
+                savers: dict[str, Callable[[list[Any]], object]] = {
+                    "experiments": store.save_experiments,
+                    "practice_logs": store.save_practice_logs,
+                    "ruptures": store.save_ruptures, "supports": store.save_supports}
+                savers[table](rows)
 
 
 
