@@ -83,13 +83,16 @@ CASES: dict[str, tuple[int, Setup]] = {
     "import: a blank required day": (
         2, lambda db, w: ["import", str(with_row(export_csv(db, w), day=""))]),
     "import: not UTF-8": (2, lambda db, w: ["import", str(_bytes(w, b"\xff\xfe\x00"))]),
-    "import: a FIFO": (2, lambda db, w: ["import", str(fifo(w))]),
-    "import: a device": (2, lambda db, w: ["import", "/dev/zero"]),
+    "import: a FIFO": (3, lambda db, w: ["import", str(fifo(w))]),
+    "import: a device": (3, lambda db, w: ["import", "/dev/zero"]),
+    "import: a file not named .csv or .json": (2, lambda db, w: ["import",
+                                                                 str(existing(w, "n.txt"))]),
+    "import: too large": (2, lambda db, w: ["import", str(_sparse(w, 129 * 1024 * 1024))]),
     "import: --map-mood without daylio": (2, lambda db, w: ["import", "--map-mood", "a=1",
                                                             str(export_csv(db, w))]),
     "import: a bad --map-mood": (2, lambda db, w: ["import", "--from", "daylio",
                                                    "--map-mood", "x", "/dev/zero"]),
-    "import: daylio, a FIFO": (2, lambda db, w: ["import", "--from", "daylio", str(fifo(w))]),
+    "import: daylio, a FIFO": (3, lambda db, w: ["import", "--from", "daylio", str(fifo(w))]),
     "import: a missing file": (3, lambda db, w: ["import", str(w / "nope.csv")]),
     "import: daylio, a missing file": (3, lambda db, w: ["import", "--from", "daylio",
                                                          str(w / "nope.csv")]),
@@ -143,6 +146,13 @@ CASES: dict[str, tuple[int, Setup]] = {
 def _bytes(work: Path, data: bytes) -> Path:
     path = work / "checkins.csv"
     path.write_bytes(data)
+    return path
+
+
+def _sparse(work: Path, size: int) -> Path:
+    path = work / "checkins.csv"
+    with open(path, "wb") as handle:
+        handle.truncate(size)
     return path
 
 

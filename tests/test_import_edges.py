@@ -1,6 +1,7 @@
 """Hostile input to ``tracker import`` (its own exports and Daylio's): every one ends
 with one line per problem naming the file (and line and field where there is one),
-the documented exit code, and the database as it was. Nothing hangs, nothing reads
+the documented exit code (3 for a path that cannot be used as it is: missing, a
+FIFO, a device; 2 for what a file holds), and the database as it was. Nothing hangs, nothing reads
 without bound, nothing ends in a traceback.
 
 Three layers: the real command in a subprocess for the paths that are not regular
@@ -100,7 +101,7 @@ def listening_socket(path: Path):
 def test_a_fifo_is_refused_without_waiting_for_a_writer(db, tmp_path, source):
     fifo = tmp_path / "checkins.csv"
     os.mkfifo(fifo)
-    assert "named pipe (FIFO)" in refused_by_command(db, source, fifo)
+    assert "named pipe (FIFO)" in refused_by_command(db, source, fifo, code=3)
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -108,24 +109,24 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(db, tmp_path, source):
 def test_a_link_to_a_device_is_refused_unread(db, tmp_path, source, device):
     link = tmp_path / "checkins.csv"
     link.symlink_to(device)
-    line = refused_by_command(db, source, link)
+    line = refused_by_command(db, source, link, code=3)
     assert "character device" in line and device in line
 
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_a_device_itself_is_refused(db, source):
-    assert "character device" in refused_by_command(db, source, Path("/dev/zero"))
+    assert "character device" in refused_by_command(db, source, Path("/dev/zero"), code=3)
 
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_a_socket_is_refused(db, tmp_path, source):
     path = tmp_path / "s.csv"
     with listening_socket(path):
-        assert "socket" in refused_by_command(db, source, path)
+        assert "socket" in refused_by_command(db, source, path, code=3)
 
 
 def test_daylio_refuses_a_folder(db, tmp_path):
-    assert "is a folder" in refused_by_command(db, "daylio", tmp_path)
+    assert "is a folder" in refused_by_command(db, "daylio", tmp_path, code=3)
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -150,7 +151,7 @@ def test_a_folder_entry_that_is_not_a_regular_file_is_named_not_skipped(db, tmp_
         entry.symlink_to(folder / "nothing.csv")
     before = db_digest(db)
     result = run(db, "import", str(folder))
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == 3, result.stderr
     (line,) = error_lines(result.stderr)
     assert str(entry) in line
     assert db_digest(db) == before
@@ -347,7 +348,7 @@ def test_a_refused_import_into_no_database_leaves_none(tmp_path):
     assert not db.exists() and not list(db.parent.glob("tracker.db*"))
     fifo = tmp_path / "p.csv"
     os.mkfifo(fifo)
-    assert cli("--db", str(db), "import", str(fifo)).exit_code == 2
+    assert cli("--db", str(db), "import", str(fifo)).exit_code == 3
     assert not db.exists()
 
 

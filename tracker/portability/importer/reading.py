@@ -11,8 +11,9 @@ An import reads only regular files (or a folder of them), and only so much:
   The path is looked at with ``stat`` first; the file is then opened without
   waiting (``O_NONBLOCK``) and checked again on the open descriptor, so a file
   swapped in between is refused too.
-- A missing or unreadable file cannot be used at all (``unusable``: exit code 3);
-  anything else refused here is bad input (exit code 2).
+- A file that cannot be used as it is (missing, a dangling link, unreadable, not a
+  regular file) is ``unusable``: exit code 3, as for the database. What a file
+  holds (its name's ending, its size, its text) is bad input: exit code 2.
 
 Every refusal is one line naming the file and saying what is allowed.
 """
@@ -104,7 +105,7 @@ def regular_file(path: Path, expected: str) -> None:
     info = stat_input(path)
     if not stat.S_ISREG(info.st_mode):
         raise ImportProblem([f"{path}: is {kind_of(info.st_mode)}{_link_note(path)}; "
-                             f"expected {expected}, a regular file."])
+                             f"expected {expected}, a regular file."], unusable=True)
 
 
 def find_files(path: Path) -> list[Path]:
@@ -123,7 +124,7 @@ def find_files(path: Path) -> list[Path]:
     if not stat.S_ISREG(info.st_mode):
         raise ImportProblem([f"{path}: is {kind_of(info.st_mode)}{_link_note(path)}; expected "
                              "a .csv or .json file written by 'tracker export' (a regular "
-                             "file), or a folder of them."])
+                             "file), or a folder of them."], unusable=True)
     if path.suffix.lower() not in SUFFIXES:
         raise ImportProblem([f"{path}: expected a .csv or .json file written by "
                              "'tracker export' (or a folder of them)."])
@@ -158,7 +159,7 @@ def _folder_files(path: Path) -> list[Path]:
             refused.append(f"{entry}: is {kind_of(mode)}{_link_note(entry)}; expected a file "
                            "written by 'tracker export' (a regular file).")
     if refused:
-        raise ImportProblem(refused[:20], len(refused) > 20)
+        raise ImportProblem(refused[:20], len(refused) > 20, unusable=True)
     if not files:
         raise ImportProblem([f"{path}: holds no .csv or .json files; expected the folder "
                              "'tracker export' writes (checkins.csv, experiments.csv, ...)."])
@@ -183,7 +184,7 @@ def read_bytes(path: Path, problems: Problems, budget: ReadBudget | None = None)
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             problems.add(f"{path}: is {kind_of(info.st_mode)}{_link_note(path)}; expected a "
-                         "regular file.")
+                         "regular file.", unusable=True)
             return None
         limit = min(budget.per_file, budget.left)
         # Too large by its size: refused unread. (A file can still grow while it is
