@@ -192,7 +192,7 @@ def test_backup_command_never_overwrites(db, tmp_path):
     existing = tmp_path / "mine.db"
     existing.write_bytes(b"precious")
     result = cli("--db", str(db), "backup", str(existing))
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "already exists; it has not been touched" in result.output
     assert existing.read_bytes() == b"precious"
     missing = cli("--db", str(db), "backup", str(tmp_path / "nope" / "x.db"))
@@ -296,7 +296,7 @@ def test_restore_command_asks_first(db):
     add(db, "newest")
     before = db_digest(db)
     no = cli("--db", str(db), "restore", str(made), input="n\n")
-    assert no.exit_code == 1 and "Aborted" in no.output
+    assert no.exit_code == 2 and "Aborted" in no.output
     assert db_digest(db) == before
     listing = cli("--db", str(db), "restore")
     assert made.name in listing.output
@@ -306,7 +306,7 @@ def test_restore_command_asks_first(db):
     assert "The database it replaced is kept at" in yes.output
     assert "newest" not in notes(db)
     refused = cli("--db", str(db), "restore", "--yes", str(db.parent / "nope.db"))
-    assert refused.exit_code == 1 and "Nothing was changed" in refused.output
+    assert refused.exit_code == 3 and "Nothing was changed" in refused.output
 
 
 def test_backup_files_never_replace_the_database_by_accident(db):

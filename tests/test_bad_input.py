@@ -245,7 +245,7 @@ def test_cli_refusal_says_nothing_was_written(store, tmp_path):
     store.close()
     before = db_digest(tmp_path / "db" / "tracker.db")
     result = cli("--db", str(tmp_path / "db" / "tracker.db"), "import", str(path))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "line 2, column 5 (mood): 11 is not allowed" in result.output
     assert "Nothing was imported; the database is unchanged." in result.output
     assert db_digest(tmp_path / "db" / "tracker.db") == before
@@ -258,7 +258,7 @@ def test_cli_refusal_into_an_empty_database(tmp_path):
     path = put(tmp_path, "checkins.csv", csv_text(CHECKIN_HEADER, *rows))
     db = tmp_path / "fresh" / "tracker.db"
     result = cli("--db", str(db), "import", str(path))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "line 8502, column 2 (day): '2026-13-01' is not allowed" in result.output
     assert "Nothing was imported; the database is unchanged." in result.output
     with Store.open(db) as s:

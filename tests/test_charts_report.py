@@ -404,7 +404,7 @@ def test_report_command_writes_a_new_file_and_never_replaces_one(run_tracker, de
     assert "report.md" in first.stderr
     out.write_text("my own notes", encoding="utf-8")
     again = run_tracker("report", "--out", str(out), db=demo_db)
-    assert again.returncode == 1 and "already exists" in again.stderr
+    assert again.returncode == 3 and "already exists" in again.stderr
     assert out.read_text(encoding="utf-8") == "my own notes"
 
 

@@ -240,7 +240,7 @@ def test_cli_end_to_end(tmp_path):
         '2026-11-26,x,y,9:00 pm,good,"","",""'])
     db = tmp_path / "data" / "t.db"
     refused = cli("--db", str(db), "import", "--from", "daylio", str(path))
-    assert refused.exit_code == 1
+    assert refused.exit_code == 2
     assert "'so-so' (1 entry)" in refused.output
     assert "Nothing was imported" in refused.output
     done = cli("--db", str(db), "import", "--from", "daylio", str(path),

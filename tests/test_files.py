@@ -112,6 +112,83 @@ def test_every_file_tracker_writes_is_0600_in_a_0700_folder(place, tmp_path, mas
     assert mode(work / EXISTING) == 0o755  # a folder tracker did not make keeps its mode
 
 
+PRINTERS = {
+    "report to the screen": (["report"], "# Practice record"),
+    "one table to the screen": (["export", "--table", "checkins"], "id,day,created_at"),
+    "one table as JSON to the screen": (["export", "--table", "supports", "--format", "json"],
+                                        "["),
+    "a chart": (["chart", "mood"], "Mood"),
+    "the list of backups": (["restore"], "Backups of tracker.db"),
+}
+
+
+@pytest.mark.parametrize("mask", UMASKS, ids=lambda m: f"umask-{m:03o}")
+@pytest.mark.parametrize("printer", list(PRINTERS))
+def test_what_goes_to_the_screen_writes_no_file(place, tmp_path, mask, printer):
+    """Printing writes nothing anywhere: no temporary file, no report, no side file."""
+    db, work = place
+    before = {p: p.stat().st_mtime_ns for p in everything_under(tmp_path) if p.is_file()}
+    args, expected = PRINTERS[printer]
+    result = run(work, mask, *args, db=db)
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout
+    after = {p: p.stat().st_mtime_ns for p in everything_under(tmp_path) if p.is_file()}
+    assert set(after) - set(before) == set(), set(after) - set(before)
+
+
+@pytest.fixture
+def users_folder(place) -> Path:
+    """A folder the person made themselves at umask 000 (0777), with their own files."""
+    _, work = place
+    folder = work / "shared"
+    folder.mkdir()
+    folder.chmod(0o777)
+    (folder / "notes.txt").write_text("mine\n")
+    return folder
+
+
+@pytest.mark.parametrize("mask", UMASKS, ids=lambda m: f"umask-{m:03o}")
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_export_into_a_folder_tracker_did_not_make(place, users_folder, mask, fmt):
+    """The decision: tracker writes its files 0600 there and never changes the folder's
+    mode (it is the person's folder); it never writes over a file it did not write,
+    and replaces only those its own list (.tracker-export) names."""
+    db, work = place
+    first = run(work, mask, "export", "--out", "shared", "--format", fmt, db=db)
+    assert first.returncode == 0, first.stderr
+    made = sorted(p.name for p in users_folder.iterdir())
+    assert ".tracker-export" in made and f"checkins.{fmt}" in made
+    for name in made:
+        if name != "notes.txt":
+            assert mode(users_folder / name) == 0o600, name
+    assert mode(users_folder) == 0o777
+    assert (users_folder / "notes.txt").read_text() == "mine\n"
+    again = run(work, mask, "export", "--out", "shared", "--format", fmt, db=db)
+    assert again.returncode == 0, again.stderr  # its own files: replaced, still 0600
+    assert all(mode(users_folder / n) == 0o600 for n in made if n != "notes.txt")
+    other = "json" if fmt == "csv" else "csv"
+    (users_folder / f"checkins.{other}").write_text("the person's own file\n")
+    refused = run(work, mask, "export", "--out", "shared", "--format", other, db=db)
+    assert refused.returncode == 3, refused.stderr
+    assert "was not written by tracker" in refused.stderr
+    assert (users_folder / f"checkins.{other}").read_text() == "the person's own file\n"
+    assert mode(users_folder) == 0o777
+    assert not [p for p in users_folder.iterdir() if ".tmp-" in p.name]
+
+
+@pytest.mark.parametrize("mask", UMASKS, ids=lambda m: f"umask-{m:03o}")
+def test_a_backup_and_a_report_into_a_folder_tracker_did_not_make(place, users_folder, mask):
+    db, work = place
+    assert run(work, mask, "backup", "shared", db=db).returncode == 0
+    assert run(work, mask, "report", "--out", "shared/r.md", db=db).returncode == 0
+    assert run(work, mask, "export", "--table", "checkins", "--out", "shared/c.csv",
+               db=db).returncode == 0
+    for path in users_folder.iterdir():
+        if path.name != "notes.txt":
+            assert mode(path) == 0o600, path
+    assert mode(users_folder) == 0o777
+
+
 @pytest.mark.parametrize("mask", UMASKS, ids=lambda m: f"umask-{m:03o}")
 def test_restore_leaves_a_0600_database_and_0600_backups(place, tmp_path, mask):
     db, work = place

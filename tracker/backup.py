@@ -18,6 +18,15 @@ Kinds, named ``<db stem>-<kind>-<when>.db``:
   kind are kept.
 - ``manual-<stamp>``: ``tracker backup`` with no path. Never deleted by tracker.
 
+Rotation never deletes the backup it has just made, and a backup dated after today
+(made while the clock ran ahead) is kept but never counted among the newest: it
+cannot push today's out. A name belongs to this database only when it is exactly
+``<db stem>-<kind>-<when>[-N].db`` (:func:`backup_kind`), so the backups of
+``tracker-old.db`` in the same folder are neither listed nor rotated as ours.
+
+A backup, restore or migration killed part-way leaves its temporary copy (a hidden
+full copy of the data); the next run removes it (:func:`remove_leftovers`).
+
 This module is imported on every ``tracker status`` (for :func:`daily_backup`), so it
 imports nothing heavy, and the daily check costs one ``stat`` once today's exists.
 """
@@ -29,17 +38,30 @@ import datetime as dt
 import os
 import re
 import sqlite3
+import stat
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tracker import clock, paths
-from tracker.files import FileRefused, private_dir, private_file, private_path
+from tracker.files import (
+    FileRefused,
+    private_dir,
+    private_file,
+    private_path,
+    remove_stale_temporaries,
+)
 
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 KEEP_EACH_EVENT = 5
 EVENT_KINDS = ("pre-migration", "pre-import", "pre-restore")
 _DAILY = re.compile(r"-daily-(\d{4}-\d{2}-\d{2})\.db$")
+_STAMP = r"\d{8}-\d{6}"
+#: What follows ``<db stem>-`` in the name of one of its backups; group 1 is the kind.
+_KIND = re.compile(r"(daily)-\d{4}-\d{2}-\d{2}\.db"
+                   rf"|(manual|backup|pre-import|pre-restore|pre-migration-v\d+)-{_STAMP}"
+                   r"(?:-as-found)?(?:-\d+)?\.db")
 _REQUIRED_TABLES = {"checkins", "emotions", "experiments", "practice_logs", "ruptures",
                     "supports"}
 
@@ -78,6 +100,51 @@ def backups_folder(db_path: Path, *, create: bool = True) -> Path:
         with _refusals():
             private_dir(folder)
     return folder
+
+
+def backup_kind(db_path: Path, name: str) -> str | None:
+    """The kind of backup of ``db_path`` a file name is ("daily", "pre-import", ...),
+    or None when it is not the name of one of this database's backups."""
+    prefix = f"{Path(db_path).stem}-"
+    if not name.startswith(prefix):
+        return None
+    match = _KIND.fullmatch(name, len(prefix))
+    if match is None:
+        return None
+    kind = match.group(1) or match.group(2)
+    return "pre-migration" if kind.startswith("pre-migration") else kind
+
+
+def list_backups(db_path: Path) -> list[Path]:
+    """This database's backups in its backups folder, newest first (regular files only)."""
+    folder = paths.backups_dir(db_path)
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    found = []
+    for entry in entries:
+        if backup_kind(db_path, entry.name) is None:
+            continue
+        with contextlib.suppress(OSError):
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode):
+                found.append((info.st_mtime, entry.name, Path(entry.path)))
+    return [path for _, _, path in sorted(found, reverse=True)]
+
+
+def remove_leftovers(db_path: Path) -> list[Path]:
+    """Remove the temporary copies a killed backup, restore or migration left behind.
+
+    They are hidden full copies of the data (``.NAME.tmp-PID-N`` and SQLite's journal
+    of one): in the backups folder, any of them; beside the database, those of the
+    database's own name (a restore's). Only files of processes that have ended are
+    removed (see :func:`tracker.files.remove_stale_temporaries`). Returns them.
+    """
+    db_path = Path(db_path)
+    gone = remove_stale_temporaries(db_path.parent, lambda name: name == db_path.name)
+    gone += remove_stale_temporaries(paths.backups_dir(db_path))
+    return gone
 
 
 @contextlib.contextmanager
@@ -154,6 +221,9 @@ def make_backup(db_path: Path, target: Path | None = None, *, kind: str = "manua
                           "file name or a folder.")
     elif not target.parent.is_dir():
         raise BackupError(f"{target.parent} does not exist.")
+    chosen = target.name
+    remove_stale_temporaries(  # an earlier backup here that was killed part-way
+        target.parent, lambda name: name == chosen or backup_kind(db_path, name) is not None)
     if source is None:
         from tracker.store import StoreError, check_sqlite_header
 
@@ -175,14 +245,14 @@ def backup_before_migration(path: Path, from_version: int) -> Path:
     """A checked copy before migrating from schema ``from_version`` (keeps the newest 5)."""
     path = Path(path)
     made = make_backup(path, kind=f"pre-migration-v{from_version}", check=True)
-    prune_events(path, "pre-migration")
+    prune_events(path, "pre-migration", keep=made)
     return made
 
 
 def backup_before(path: Path, event: str, source: sqlite3.Connection | None = None) -> Path:
     """A copy before ``event`` ("import" or "restore"); keeps the newest 5 of that kind."""
     made = make_backup(Path(path), kind=f"pre-{event}", source=source)
-    prune_events(Path(path), f"pre-{event}")
+    prune_events(Path(path), f"pre-{event}", keep=made)
     return made
 
 
@@ -216,7 +286,7 @@ def daily_backup(path: Path, *, source: sqlite3.Connection | None = None) -> Pat
     finally:
         if source is None:
             conn.close()
-    rotate(path)
+    rotate(path, keep=target)
     return target
 
 
@@ -245,10 +315,17 @@ def daily_backups(db_path: Path) -> list[tuple[dt.date, Path]]:
     return sorted(found)
 
 
-def kept_dailies(days: list[dt.date]) -> set[dt.date]:
-    """Which daily backups rotation keeps: the newest 7, and 4 weekly ones before them."""
-    ordered = sorted(days)
-    keep = set(ordered[-KEEP_DAILY:])
+def kept_dailies(days: list[dt.date], today: dt.date | None = None) -> set[dt.date]:
+    """Which daily backups rotation keeps: the newest 7, and 4 weekly ones before them.
+
+    Days after ``today`` (default: the clock's today) are kept and not counted: a
+    backup dated in the future is what a clock that ran ahead made, and it must not
+    push out today's.
+    """
+    today = today or clock.today()
+    future = {day for day in days if day > today}
+    ordered = sorted(set(days) - future)
+    keep = set(ordered[-KEEP_DAILY:]) | future
     older = ordered[:-KEEP_DAILY] if len(ordered) > KEEP_DAILY else []
     first_of_week: dict[tuple[int, int], dt.date] = {}
     for day in older:
@@ -257,29 +334,43 @@ def kept_dailies(days: list[dt.date]) -> set[dt.date]:
     return keep
 
 
-def rotate(db_path: Path) -> list[Path]:
-    """Delete daily backups that rotation does not keep; returns those deleted."""
+def rotate(db_path: Path, *, keep: Path | None = None) -> list[Path]:
+    """Delete daily backups that rotation does not keep; returns those deleted.
+
+    ``keep``: the backup just made, which is never deleted whatever its date.
+    """
     backups = daily_backups(db_path)
-    keep = kept_dailies([day for day, _ in backups])
+    kept = kept_dailies([day for day, _ in backups])
     gone = []
     for day, file in backups:
-        if day not in keep:
+        if day not in kept and file != keep:
             file.unlink(missing_ok=True)
             gone.append(file)
     return gone
 
 
-def prune_events(db_path: Path, kind: str) -> None:
-    folder = paths.backups_dir(db_path)
-    prefix = f"{db_path.stem}-{kind}"
-    try:
-        files = sorted((p for p in folder.iterdir()
-                        if p.name.startswith(prefix) and p.suffix == ".db"),
-                       key=lambda p: p.stat().st_mtime)
-    except FileNotFoundError:
-        return
-    for old in files[:-KEEP_EACH_EVENT]:
-        old.unlink(missing_ok=True)
+def prune_events(db_path: Path, kind: str, *, keep: Path | None = None) -> list[Path]:
+    """Keep the newest 5 backups of ``kind`` (by time written); delete the others.
+
+    ``keep``, the backup just made, is always one of the 5. A file written "in the
+    future" (its time after now: a clock that ran ahead) is kept and not counted.
+    Returns the files deleted.
+    """
+    now = time.time()
+    dated: list[tuple[float, str, Path]] = []
+    for file in list_backups(db_path):
+        if backup_kind(db_path, file.name) != kind or file == keep:
+            continue
+        with contextlib.suppress(OSError):
+            written = file.stat().st_mtime
+            if written <= now:
+                dated.append((written, file.name, file))
+    room = KEEP_EACH_EVENT - (1 if keep is not None else 0)
+    old = [file for _, _, file in sorted(dated, reverse=True)[room:]]
+    for file in old:
+        for suffix in ("", "-wal", "-journal"):  # an as-found copy keeps its side files
+            Path(f"{file}{suffix}").unlink(missing_ok=True)
+    return old
 
 
 # --- Checking a file, and restoring it ------------------------------------------------
@@ -315,8 +406,13 @@ def inspect(path: Path, *, full_check: bool = True) -> BackupInfo:
     version knows), plus ``PRAGMA integrity_check``. Only reads the file.
     """
     from tracker.store import (
-        APPLICATION_ID, SCHEMA_VERSION, StoreError, check_sqlite_header, checkin_span,
-        file_identity, integrity_check,
+        APPLICATION_ID,
+        SCHEMA_VERSION,
+        StoreError,
+        check_sqlite_header,
+        checkin_span,
+        file_identity,
+        integrity_check,
     )
 
     path = Path(path)
@@ -442,6 +538,7 @@ def restore(file: Path, db_path: Path,
 
     with _refusals():
         private_dir(db_path.parent)
+    remove_leftovers(db_path)
     with _refusals(), private_path(db_path, replace_ours=True) as tmp:
         source = _read_only(file)
         try:

@@ -365,8 +365,13 @@ def export(ctx: click.Context, out: Path | None, table: str | None, fmt: str) ->
     with open_store_or_exit(ctx, create=False) as store:
         try:
             written = export_data(store, out=out, table=table, fmt=fmt, stdout=sys.stdout)
-        except ExportError as exc:
-            raise click.ClickException(str(exc)) from exc
+        except ExportError as exc:  # a target tracker may not write: exit 3
+            raise CannotUse(visible(str(exc), newlines=False)) from exc
+        except OSError as exc:
+            if out is None and table is not None:  # the screen or a pipe (closed early?)
+                raise
+            raise CannotUse(f"The export could not be written to {out or Path.cwd()} "
+                            f"({exc.strerror or exc}).") from exc
     if written:
         click.echo(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''}:", err=True)
         for path, rows in written:

@@ -18,6 +18,8 @@ all follow the same rules:
   daily backup, the database being restored); then ``os.replace`` swaps it, and only
   if it is a plain file of this user's.
 - The folder is synced after the rename, so the new name survives a power cut.
+- A temporary file left by a process that was killed is removed by the next run
+  (:func:`remove_stale_temporaries`): it is a hidden copy of what was being written.
 
 Nothing here knows about SQLite, CSV or reports: callers pass bytes or text, or (for
 SQLite's backup API) a fresh empty file that SQLite then fills (:func:`private_path`).
@@ -28,8 +30,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, Literal, overload
 
@@ -227,6 +231,63 @@ def _install(folder_fd: int, tmp_name: str, path: Path, replace_ours: bool) -> N
             raise
         _check_target(folder_fd, path, replace_ours=False)  # no hard links: check, rename
         os.rename(tmp_name, path.name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+
+
+#: A temporary file of :func:`_new_temp` (and the journal SQLite may keep beside one).
+_TEMPORARY = re.compile(r"\.(?P<name>.+)\.tmp-(?P<pid>\d+)-\d+(?:-journal|-wal|-shm)?")
+STALE_AFTER = 24 * 3600
+"""Seconds unchanged after which a temporary file whose process id is in use again
+(after a restart, say) is taken as left behind as well."""
+
+
+def remove_stale_temporaries(folder: Path,
+                             accept: Callable[[str], bool] | None = None) -> list[Path]:
+    """Remove the temporary files that a killed tracker left in ``folder``.
+
+    A temporary file is named ``.NAME.tmp-PID-N``; it is left behind when the
+    process is killed before it gives the file its name. Removed: those whose
+    process has ended (or that have not changed for :data:`STALE_AFTER`), that are
+    regular files of this user's, and (with ``accept``) only those whose NAME it
+    accepts: in a folder that is not tracker's own, only the names tracker writes
+    there. A missing folder is fine. Returns the files removed.
+    """
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    gone = []
+    now = time.time()
+    for entry in entries:
+        match = _TEMPORARY.fullmatch(entry.name)
+        if match is None or (accept is not None and not accept(match["name"])):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+            continue
+        if _running(int(match["pid"])) and now - info.st_mtime < STALE_AFTER:
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(entry.path)
+            gone.append(Path(entry.path))
+    return gone
+
+
+def _running(pid: int) -> bool:
+    """Is there a process with this id (this one included)?"""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    except OverflowError:
+        return False
+    return True
 
 
 def _fsync(fd: int) -> None:

@@ -129,12 +129,19 @@ _FALSE = {"0", "n", "no", "false", "f"}
 _NONE = {"", "-", "none", "null", "n/a", "na"}
 
 
+_MAX_DIGITS = 18
+"""A rating of more digits is refused before ``int()``, which refuses thousands of them
+with an error of its own."""
+_WHOLE_NUMBER = re.compile(r"[+-]?\d{1,18}")  # at most _MAX_DIGITS
+
+
 def parse_rating(name: str, value: Any, scale: Scale | None = None, *, low: int = 0,
                  high: int = 5, required: bool = False) -> int | None:
     """A whole number within a scale, or ``None`` when not rated."""
     # Fast path (imports validate hundreds of thousands of these): a plain whole
     # number in range, or nothing. Anything else takes the full path below.
-    if value.__class__ is int or (value.__class__ is str and value.isdecimal()):
+    if value.__class__ is int or (value.__class__ is str and value.isdecimal()
+                                  and len(value) <= _MAX_DIGITS):
         number = int(value)
         if (scale.low if scale else low) <= number <= (scale.high if scale else high):
             return number
@@ -155,7 +162,7 @@ def parse_rating(name: str, value: Any, scale: Scale | None = None, *, low: int 
         value = int(value)
     if isinstance(value, str):
         text = value.strip()
-        if not re.fullmatch(r"[+-]?\d+", text):
+        if not _WHOLE_NUMBER.fullmatch(text):  # (int() refuses thousands of digits)
             raise ValidationError(name, value, allowed)
         value = int(text)
     if not isinstance(value, int) or not low <= value <= high:

@@ -8,6 +8,8 @@ written once:
   or one from a newer tracker is refused and left as it is);
 - a database that needs a schema migration gets a checked backup first, and is not
   migrated if that backup cannot be made;
+- temporary copies that a killed backup, restore or migration left behind are
+  removed (they are hidden full copies of the data);
 - the first use of each day takes the day's backup, after a quick integrity check:
   a damaged database is refused, never copied over a good backup; a backup that
   cannot be made for another reason is only a warning, so it never keeps anyone
@@ -68,6 +70,7 @@ def open_database(path: Path, warn: Callable[[str], object], *,
     from tracker.store import Store, StoreError
 
     vet_path(path, create=create)
+    backup.remove_leftovers(path)  # hidden copies a killed backup or restore left
     try:
         store = Store.open(path, before_migrate=_backup_before_migrate)
     except StoreError as exc:

@@ -5,19 +5,46 @@ from __future__ import annotations
 import sqlite3
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from tracker.cli import db_option, db_path, open_store_or_exit
+from tracker.cli import CannotUse, db_option, db_path, open_store_or_exit
+from tracker.files import FileRefused
+from tracker.portability.importer.problems import ImportProblem
+
+if TYPE_CHECKING:
+    from tracker.store import Store
 
 
-def _refuse(lines: list[str], more: bool = False) -> None:
-    for line in lines:
-        click.echo(f"Error: {line}", err=True)
-    if more:
+def shown(text: str) -> str:
+    """Text for one line of the terminal: control characters shown visibly, and
+    anything that is not a character (half a surrogate pair) escaped."""
+    from tracker.text import visible
+
+    safe = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return visible(safe, newlines=False, tabs=False)
+
+
+def _refuse(exc: ImportProblem, new_database: Path | None = None) -> NoReturn:
+    """Say what is wrong, one line each; exit 2 (bad input) or 3 (a file cannot be used).
+
+    ``new_database``: a database this import made and nothing else has written to;
+    it is removed, so a refused import leaves nothing behind.
+    """
+    if new_database is not None:
+        _remove_new_database(new_database)
+    for line in exc.problems:
+        click.echo(f"Error: {shown(line)}", err=True)
+    if exc.more:
         click.echo("(Stopped after these; there may be more.)", err=True)
     click.echo("Nothing was imported; the database is unchanged.", err=True)
-    sys.exit(1)
+    sys.exit(3 if exc.unusable else 2)
+
+
+def _remove_new_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 @click.command(name="import")
@@ -40,61 +67,86 @@ def import_command(ctx: click.Context, path: Path, source: str, map_mood: tuple[
     All or nothing: everything is checked first; if anything is wrong, the problems
     are listed (file, line, column) and nothing is written. Importing the same data
     again adds nothing; a record that changed since comes in if it is newer.
+    Only regular files are read, at most 128 MiB each and 256 MiB in all.
     """
-    from tracker.portability.importer import ImportProblem, apply_plan, describe_plan
+    from tracker.portability.importer.reading import find_files, regular_file
 
     if map_mood and source != "daylio":
         raise click.UsageError("--map-mood is for --from daylio.")
+    mood_map: dict[str, int] = {}
+    try:  # what can be refused without the database comes first: nothing is opened
+        if source == "daylio":
+            from tracker.portability.daylio import parse_mood_map
+
+            mood_map = parse_mood_map(map_mood)
+            regular_file(path, "Daylio's CSV export")
+        else:
+            find_files(path)
+    except ImportProblem as exc:
+        _refuse(exc)
     store = open_store_or_exit(ctx)
+    new_database = store.path if store.open_result.created else None
     try:
-        try:
-            if source == "daylio":
-                from tracker.portability.daylio import parse_mood_map, prepare_daylio
-
-                daylio = prepare_daylio(store, path, parse_mood_map(map_mood))
-                plan = daylio.plan
-                summary = lambda done: daylio.summary(done=done)  # noqa: E731
-            else:
-                from tracker.portability.importer import prepare_import
-
-                plan = prepare_import(store, path, stream=not dry_run)
-                summary = lambda done: _summary(path, plan, describe_plan(plan, done=done),  # noqa: E731
-                                                done)
-        except ImportProblem as exc:
-            _refuse(exc.problems, exc.more)
-            return
-        for note in plan.notes:
-            click.echo(note)
-        if dry_run:
-            click.echo("Dry run: nothing was written.")
-            for line in summary(False):
-                click.echo(line)
-            return
-        if plan.changes and plan.updates:
-            from tracker.backup import BackupError, backup_before
-
-            try:
-                kept = backup_before(store.path, "import", source=store.conn)
-                click.echo(f"Kept a backup first (some records will be replaced): {kept}")
-            except (BackupError, OSError) as exc:
-                raise click.ClickException(f"Could not back up before importing ({exc}); "
-                                           "nothing was imported.") from exc
-        if plan.changes:
-            try:
-                apply_plan(store, plan)
-            except ImportProblem as exc:  # check-ins checked while written: rolled back
-                _refuse(exc.problems, exc.more)
-            except sqlite3.Error as exc:
-                from tracker.backup import looks_damaged
-
-                if looks_damaged(exc):
-                    raise
-                raise click.ClickException(f"The import could not be written ({exc}). "
-                                           "Nothing was imported.") from exc
-        for line in summary(True):
-            click.echo(line)
+        _import(store, path, source, mood_map, dry_run, new_database)
     finally:
         store.close()
+
+
+def _import(store: Store, path: Path, source: str, mood_map: dict[str, int], dry_run: bool,
+            new_database: Path | None) -> None:
+    from tracker.portability.importer import apply_plan, describe_plan
+
+    def refuse(exc: ImportProblem) -> NoReturn:
+        if new_database is not None and store.checkin_count() == 0:
+            store.close()
+            _refuse(exc, new_database)
+        _refuse(exc)
+
+    try:
+        if source == "daylio":
+            from tracker.portability.daylio import prepare_daylio
+
+            daylio = prepare_daylio(store, path, mood_map)
+            plan = daylio.plan
+            summary = lambda done: daylio.summary(done=done)  # noqa: E731
+        else:
+            from tracker.portability.importer import prepare_import
+
+            plan = prepare_import(store, path, stream=not dry_run)
+            summary = lambda done: _summary(path, plan, describe_plan(plan, done=done),  # noqa: E731
+                                            done)
+    except ImportProblem as exc:
+        refuse(exc)
+    for note in plan.notes:
+        click.echo(shown(note))
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+        for line in summary(False):
+            click.echo(shown(line))
+        return
+    if plan.changes and plan.updates:
+        from tracker.backup import BackupError, backup_before
+
+        try:
+            kept = backup_before(store.path, "import", source=store.conn)
+            click.echo(f"Kept a backup first (some records will be replaced): {shown(str(kept))}")
+        except (BackupError, OSError) as exc:
+            raise CannotUse(f"Could not back up before importing ({exc}); "
+                            "nothing was imported.") from exc
+    if plan.changes:
+        try:
+            apply_plan(store, plan)
+        except ImportProblem as exc:  # check-ins checked while written: rolled back
+            refuse(exc)
+        except sqlite3.Error as exc:
+            from tracker.opening import database_error_message
+
+            if database_error_message(store.path, exc) is not None:
+                raise  # damaged or busy: said by the command group, exit 3
+            raise CannotUse(f"The import could not be written to {store.path} ({exc}). "
+                            "Nothing was imported.") from exc
+    for line in summary(True):
+        click.echo(shown(line))
 
 
 def _summary(path: Path, plan, lines: list[str], done: bool) -> list[str]:
@@ -114,20 +166,25 @@ def backup_command(ctx: click.Context, path: Path | None) -> None:
     The copy is consistent even while tracker is open elsewhere, and is checked after
     it is written. An existing file is never overwritten.
     """
-    from tracker.backup import BackupError, inspect, make_backup
+    from tracker.backup import BackupError, inspect, make_backup, remove_leftovers
 
     db = db_path(ctx)
+    remove_leftovers(db)
     try:
         made = make_backup(db, path)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except (BackupError, FileRefused) as exc:
+        raise CannotUse(str(exc)) from exc
+    except OSError as exc:
+        raise CannotUse(f"Could not back up {db} to {path or 'the backups folder'} "
+                        f"({exc.strerror or exc}). Nothing was written.") from exc
     try:
         info = inspect(made)
     except BackupError as exc:
-        click.echo(f"Backed up {db} to {made}, but the copy does not pass the check: {exc} "
-                   "The database itself may be damaged; see 'tracker restore'.", err=True)
-        sys.exit(1)
-    click.echo(f"Backed up {db} to {made} ({info.describe()}; checked: sound).")
+        raise CannotUse(f"Backed up {db} to {made}, but the copy does not pass the check: "
+                        f"{exc} The database itself may be damaged; see 'tracker restore'."
+                        ) from exc
+    click.echo(f"Backed up {shown(str(db))} to {shown(str(made))} ({info.describe()}; "
+               "checked: sound).")
 
 
 @click.command(name="restore")
@@ -140,6 +197,8 @@ def restore_command(ctx: click.Context, file: Path | None, yes: bool) -> None:
 
     FILE is checked first (a sound tracker database, integrity check); nothing changes
     if it is not. The current database is kept as a backup before it is replaced.
+    Without --yes it asks first; not confirming (or no answer) changes nothing and
+    exits with 2.
     """
     from tracker.backup import BackupError, current_info, inspect, restore
 
@@ -150,38 +209,55 @@ def restore_command(ctx: click.Context, file: Path | None, yes: bool) -> None:
     try:
         info = inspect(file)
     except BackupError as exc:
-        raise click.ClickException(f"{exc} Nothing was changed.") from exc
-    click.echo(f"Backup:   {file} ({info.describe()}).")
+        raise CannotUse(f"{exc} Nothing was changed.") from exc
+    click.echo(f"Backup:   {shown(str(file))} ({info.describe()}).")
     current = current_info(db)
     if current is not None:
-        click.echo(f"Replaces: {db} ({current.describe()}).")
+        click.echo(f"Replaces: {shown(str(db))} ({current.describe()}).")
     elif db.exists():
-        click.echo(f"Replaces: {db} (it cannot be read as it is).")
+        click.echo(f"Replaces: {shown(str(db))} (it cannot be read as it is).")
     else:
-        click.echo(f"Into:     {db} (there is no database there yet).")
-    if not yes:
-        click.confirm("Restore this backup? The current database is kept as a backup first",
-                      abort=True)
+        click.echo(f"Into:     {shown(str(db))} (there is no database there yet).")
+    if not yes and not _confirmed():
+        click.echo("Aborted: the backup was not restored; nothing was changed.", err=True)
+        sys.exit(2)
     try:
         result = restore(file, db)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"Restored {file} into {db}.")
+    except (BackupError, FileRefused) as exc:
+        raise CannotUse(str(exc)) from exc
+    except OSError as exc:
+        raise CannotUse(f"Could not restore into {db} ({exc.strerror or exc}).") from exc
+    click.echo(f"Restored {shown(str(file))} into {shown(str(db))}.")
     if result.kept:
-        click.echo(f"The database it replaced is kept at {result.kept}.")
+        click.echo(f"The database it replaced is kept at {shown(str(result.kept))}.")
+
+
+def _confirmed() -> bool:
+    try:
+        return click.confirm("Restore this backup? The current database is kept as a "
+                             "backup first", default=False)
+    except click.Abort:  # no answer: the input ended, or ctrl+c
+        click.echo(err=True)
+        return False
 
 
 def _list_backups(db: Path) -> None:
+    """This database's backups, newest first: never those of another database that
+    shares the folder."""
     from tracker import paths
+    from tracker.backup import list_backups
 
     folder = paths.backups_dir(db)
-    files = sorted(folder.glob("*.db"), key=lambda p: p.stat().st_mtime, reverse=True) \
-        if folder.is_dir() else []
+    files = list_backups(db)
     if not files:
-        click.echo(f"No backups in {folder} yet. 'tracker backup' makes one now.")
+        click.echo(f"No backups of {shown(db.name)} in {shown(str(folder))} yet. "
+                   "'tracker backup' makes one now.")
         return
-    click.echo(f"Backups in {folder}, newest first:")
+    click.echo(f"Backups of {shown(db.name)} in {shown(str(folder))}, newest first:")
     for f in files:
-        size = f.stat().st_size
-        click.echo(f"  {f.name}  ({size / 1024:,.0f} KB)")
+        try:
+            size = f.stat().st_size
+        except OSError:
+            continue
+        click.echo(f"  {shown(f.name)}  ({size / 1024:,.0f} KB)")
     click.echo("'tracker restore FILE' brings one back (it is checked first).")

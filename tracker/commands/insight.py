@@ -7,12 +7,14 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from tracker import clock
-from tracker.cli import db_option, open_store_or_exit
+from tracker.cli import CannotUse, db_option, open_store_or_exit
 from tracker.models import ValidationError, parse_day
+from tracker.text import visible
 
 CHART_METRICS = ("regulation", "mood", "intensity", "urges", "emotions", "people", "tags",
                  "names", "calendar", "experiments")
@@ -84,6 +86,7 @@ def chart(ctx: click.Context, metric: str, days: int | None, since: str | None,
         snap = load_snapshot(store, today)
         rows = snap.rows_between(start - dt.timedelta(days=analytics.ROLLING_WINDOW - 1), today)
         title = _range_title(start, today)
+        built: charts.Chart
         if metric in ("regulation", "mood", "intensity"):
             built = charts.metric_chart(rows, metric, start, today, snap.marks())
             heading = f"{metric.capitalize()} · {title}"
@@ -104,7 +107,7 @@ def chart(ctx: click.Context, metric: str, days: int | None, since: str | None,
         else:
             running = sorted((e for e in snap.experiments if analytics.overlaps(e, start, today)),
                              key=lambda e: (e.started_on, e.created_at), reverse=True)
-            logs = {}
+            logs: dict[str, list[Any]] = {}
             for log in snap.logs:
                 logs.setdefault(log.experiment_id, []).append(log)
             progress = [analytics.experiment_progress(e, logs.get(e.id, [])) for e in running]
@@ -147,22 +150,32 @@ def report(ctx: click.Context, since: str | None, until: str | None, out: Path |
         raise click.UsageError(f"--since ({start}) is after --until ({end}).")
     if end > today:
         raise click.UsageError(f"--until ({end}) is after today ({today}).")
-    if out is not None and (out.exists() or out.is_symlink()):
-        raise click.ClickException(
-            f"{out} already exists and was not changed. Choose a new file name, or move "
-            "the old report first.")
+    if out is not None:
+        _check_report_target(out)
     with open_store_or_exit(ctx, create=False) as store:
         text = build_report(store, start, end)
     if out is None:
         click.echo(text, nl=False)
         return
-    if out.parent and not out.parent.exists():
-        raise click.ClickException(f"The folder {out.parent} does not exist.")
-    from tracker.files import FileRefused, private_file
+    from tracker.files import FileRefused, private_file, remove_stale_temporaries
 
+    remove_stale_temporaries(out.parent, lambda name: name == out.name)  # a killed report's
     try:
         with private_file(out) as handle:
             handle.write(text)
     except FileRefused as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"Wrote the report for {start} to {end} to {out}.", err=True)
+        raise CannotUse(str(exc)) from None
+    except OSError as exc:
+        raise CannotUse(f"The report could not be written to {out} ({exc.strerror or exc}). "
+                        "Nothing was written.") from None
+    click.echo(f"Wrote the report for {start} to {end} to {visible(str(out))}.", err=True)
+
+
+def _check_report_target(out: Path) -> None:
+    """``--out`` must be a new file in a folder that exists (exit 3 if it cannot be)."""
+    if out.exists() or out.is_symlink():
+        raise CannotUse(
+            f"{out} already exists and was not changed. Choose a new file name, or move "
+            "the old report first.")
+    if not out.parent.is_dir():
+        raise CannotUse(f"The folder {out.parent} does not exist; nothing was written.")

@@ -37,8 +37,15 @@ from typing import Any
 from tracker import clock
 from tracker.models import MOOD, CheckIn, ValidationError, parse_day, parse_rating
 from tracker.portability.importer.plan import ImportPlan, plan_records
-from tracker.portability.importer.problems import ImportProblem, Problems, TooMany, Where
-from tracker.portability.importer.sources import read_text
+from tracker.portability.importer.problems import (
+    ImportProblem,
+    Problems,
+    TooMany,
+    Where,
+    quoted,
+    short,
+)
+from tracker.portability.importer.reading import read_text, regular_file
 from tracker.store import Store, checkin_row
 
 DEFAULT_MOODS = {"rad": 5, "good": 4, "meh": 3, "bad": 2, "awful": 1}
@@ -70,12 +77,13 @@ def parse_mood_map(pairs: tuple[str, ...] | list[str]) -> dict[str, int]:
     for pair in pairs:
         name, sep, number = pair.rpartition("=")
         if not sep or not name.strip():
-            problems.append(f"--map-mood {pair!r}: expected NAME=N, such as \"so-so=3\".")
+            problems.append(f"--map-mood {quoted(pair)}: expected NAME=N, such as \"so-so=3\".")
             continue
         try:
             value = parse_rating("mood", number, MOOD, required=True)
         except ValidationError as exc:
-            problems.append(f"--map-mood {pair!r}: the number is not allowed; use {exc.allowed}.")
+            problems.append(f"--map-mood {quoted(pair)}: the number is not allowed; "
+                            f"use {exc.allowed}.")
             continue
         out[mood_key(name)] = value  # type: ignore[assignment]
     if problems:
@@ -166,8 +174,7 @@ class DaylioImport:
 def prepare_daylio(store: Store, path: Path, mood_map: dict[str, int] | None = None
                    ) -> DaylioImport:
     """Read and check a Daylio CSV; raises :class:`ImportProblem` when anything is wrong."""
-    if not path.is_file():
-        raise ImportProblem([f"{path}: no such file (expected Daylio's CSV export)."])
+    regular_file(path, "Daylio's CSV export")
     moods = {**DEFAULT_MOODS, **(mood_map or {})}
     problems = Problems()
     text = read_text(path, problems)
@@ -181,23 +188,26 @@ def prepare_daylio(store: Store, path: Path, mood_map: dict[str, int] | None = N
     unmapped: Counter[str] = Counter()
     unmapped_shown: dict[str, str] = {}
     old_limit = csv.field_size_limit(2**31 - 1)
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         with clock.held():
-            reader = csv.reader(io.StringIO(text, newline=""))
             header = next(reader)
             columns = _columns(path, header)
             _read_rows(path, reader, columns, moods, records, result, unmapped,
                        unmapped_shown, problems)
     except csv.Error as exc:
-        problems.items.append(f"{path}: is not a CSV file tracker can read ({exc}).")
+        problems.items.append(f"{path}, line {reader.line_num}: is not a CSV file tracker "
+                              f"can read ({exc}).")
     except TooMany:
         pass
     finally:
         csv.field_size_limit(old_limit)
     if unmapped:
-        listed = ", ".join(f"{unmapped_shown[k]!r} ({n} entr{'y' if n == 1 else 'ies'})"
-                           for k, n in unmapped.most_common())
-        example = next(iter(unmapped_shown.values())).strip()
+        common = unmapped.most_common()
+        listed = ", ".join(f"{quoted(unmapped_shown[k])} ({n} entr{'y' if n == 1 else 'ies'})"
+                           for k, n in common[:10]) + (
+            f", and {len(common) - 10:,} more" if len(common) > 10 else "")
+        example = short(next(iter(unmapped_shown.values())).strip(), 30)
         problems.items.insert(0, (
             f"{path}: these Daylio moods have no number yet: {listed}. Tell tracker which "
             "step each one is, from 1 (awful) to 5 (great), with --map-mood, for example "
@@ -223,7 +233,7 @@ def _columns(path: Path, header: list[str]) -> dict[str, int]:
         positions["full_date"] = -1  # old export: read year + date
     missing = [c for c in REQUIRED if c not in positions]
     if missing:
-        shown = ",".join(header[:10])
+        shown = ",".join(short(h) for h in header[:10])
         raise ImportProblem([
             f"{path}, line 1: this is not a Daylio export tracker can read: the header "
             f"({shown}) lacks {', '.join(missing)}. Expected Daylio's header: "
@@ -257,14 +267,14 @@ def _read_rows(path: Path, reader: Any, columns: dict[str, int], moods: dict[str
         if columns["full_date"] == -1:
             day = _old_style_day(cell(row, "year"), cell(row, "date"))
             if day is None:
-                problems.add(f"{where.at('day')}: {cell(row, 'date')!r} with year "
-                             f"{cell(row, 'year')!r} could not be read as a date. This old "
+                problems.add(f"{where.at('day')}: {quoted(cell(row, 'date'))} with year "
+                             f"{quoted(cell(row, 'year'))} could not be read as a date. This old "
                              "export has no full_date column: export again from a current "
                              "Daylio.")
                 continue
         else:
             try:  # the date first, so a bad one is reported as the date
-                day = parse_day("day", cell(row, "full_date"))  # type: ignore[assignment]
+                day = parse_day("day", cell(row, "full_date"))
             except ValidationError as exc:
                 problems.invalid(where, exc)
                 continue
@@ -272,7 +282,7 @@ def _read_rows(path: Path, reader: Any, columns: dict[str, int], moods: dict[str
         time_text = cell(row, "time")
         clock_time = parse_time(time_text)
         if clock_time is None:
-            problems.add(f"{where.at('created_at')}: {time_text!r} is not a time; expected "
+            problems.add(f"{where.at('created_at')}: {quoted(time_text)} is not a time; expected "
                          "one like 6:50 pm or 18:50.")
             continue
         label = cell(row, "mood")

@@ -15,12 +15,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from tracker import clock
-from tracker.files import FileRefused, private_dir, private_file
+from tracker.files import FileRefused, private_dir, private_file, remove_stale_temporaries
 from tracker.portability.cells import FORMULA_STARTS, neutralise
 from tracker.store import Store
 
@@ -59,7 +61,7 @@ def write_csv(columns: list[str], rows: Iterable[tuple[Any, ...]], handle: IO[st
 def _json_objects(table: str, columns: list[str],
                   rows: Iterable[tuple[Any, ...]]) -> Iterator[dict[str, Any]]:
     for row in rows:
-        obj = dict(zip(columns, row))
+        obj = dict(zip(columns, row, strict=False))
         for key in LIST_COLUMNS & obj.keys():
             if table != "emotions":
                 obj[key] = obj[key].split("|") if obj[key] else []
@@ -86,11 +88,32 @@ def write_table(store: Store, table: str, fmt: str, handle: IO[str]) -> int:
     return write_json(table, columns, rows, handle)
 
 
+_MANIFEST_LIMIT = 1024 * 1024
+
+
 def _manifest(folder: Path) -> set[str]:
+    """The names an earlier export wrote into ``folder`` (none when it has no list).
+
+    The list must be a regular file of this user's, not a link: anything else at
+    its name (a FIFO would make the read wait for ever) is refused, not read.
+    """
+    path = folder / MANIFEST
     try:
-        return set((folder / MANIFEST).read_text(encoding="utf-8").split())
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         return set()
+    except OSError as exc:
+        raise ExportError(f"{path} is not a list tracker wrote ({exc.strerror or exc}); "
+                          "it has not been touched. Choose another --out.") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+            raise ExportError(f"{path} is not a list tracker wrote; it has not been touched. "
+                              "Choose another --out.")
+        data = os.read(fd, _MANIFEST_LIMIT)
+    finally:
+        os.close(fd)
+    return set(data.decode("utf-8", "replace").split())
 
 
 def _check_writable(target: Path, ours: set[str]) -> None:
@@ -135,6 +158,8 @@ def export_data(store: Store, *, out: Path | None, table: str | None, fmt: str,
                                   "Choose a new file name.")
             if not out.parent.exists():
                 raise ExportError(f"{out.parent} does not exist.")
+            chosen = out.name
+            remove_stale_temporaries(out.parent, lambda name: name == chosen)
             return [(out, _write_file(out, store, table, fmt))]
     if out is None:
         base = Path.cwd() / f"tracker-export-{clock.today().isoformat()}"
@@ -149,6 +174,8 @@ def export_data(store: Store, *, out: Path | None, table: str | None, fmt: str,
         private_dir(out)
     ours = _manifest(out)
     targets = [(t, out / f"{t}.{fmt}") for t in tables]
+    ours_to_be = {MANIFEST, *ours, *(p.name for _, p in targets)}
+    remove_stale_temporaries(out, lambda name: name in ours_to_be)  # a killed export's
     for _, target in targets:
         _check_writable(target, ours)
     listed = "\n".join(sorted(ours | {p.name for _, p in targets})) + "\n"

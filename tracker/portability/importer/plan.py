@@ -8,14 +8,21 @@ in one transaction.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from tracker.store import Store
 
-if TYPE_CHECKING:
-    from tracker.portability.importer.workers import CheckinStream
+
+class StreamedCheckins(Protocol):
+    """Check-ins checked while they are written (:class:`.workers.CheckinStream`);
+    named here by what a plan needs of them, so this module needs nothing of that one."""
+
+    done: bool
+
+    def write(self, store: Store) -> None: ...
 
 #: The order tables are written in: names first, experiments before their logs.
 TABLE_ORDER = ("emotions", "checkins", "experiments", "practice_logs", "ruptures", "supports")
@@ -44,7 +51,7 @@ class ImportPlan:
     counts: dict[str, TableCounts] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    stream: CheckinStream | None = None  # check-ins checked while they are written
+    stream: StreamedCheckins | None = None  # check-ins checked while they are written
     rebuild_indexes: bool = False
 
     @property
@@ -135,8 +142,11 @@ def apply_plan(store: Store, plan: ImportPlan) -> None:
             elif table == "checkins":
                 store.save_checkins(rows)
             else:
-                {"experiments": store.save_experiments, "practice_logs": store.save_practice_logs,
-                 "ruptures": store.save_ruptures, "supports": store.save_supports}[table](rows)
+                savers: dict[str, Callable[[list[Any]], object]] = {
+                    "experiments": store.save_experiments,
+                    "practice_logs": store.save_practice_logs,
+                    "ruptures": store.save_ruptures, "supports": store.save_supports}
+                savers[table](rows)
 
 
 

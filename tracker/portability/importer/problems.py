@@ -2,6 +2,10 @@
 
 An import is all or nothing; everything found wrong is collected (up to
 :data:`MAX_PROBLEMS`) and then raised together as one :class:`ImportProblem`.
+
+Two kinds of refusal, told apart for the exit code: what a file holds is not an
+import (bad input, the common case), or a file cannot be used at all (it is
+missing, or cannot be read): ``unusable``.
 """
 
 from __future__ import annotations
@@ -11,15 +15,34 @@ from dataclasses import dataclass
 from tracker.models import ValidationError
 
 MAX_PROBLEMS = 20
+QUOTED = 60
+"""At most this many characters of a value are quoted in a message."""
 
 
 class ImportProblem(Exception):
-    """The import was refused and nothing was written; ``problems`` says where and why."""
+    """The import was refused and nothing was written; ``problems`` says where and why.
 
-    def __init__(self, problems: list[str], more: bool = False):
+    ``unusable``: a file could not be used at all (missing, unreadable), rather than
+    holding something that is not an import.
+    """
+
+    def __init__(self, problems: list[str], more: bool = False, *, unusable: bool = False):
         self.problems = problems
         self.more = more
+        self.unusable = unusable
         super().__init__("\n".join(problems))
+
+
+def quoted(value: object, limit: int = QUOTED) -> str:
+    """``value`` as quoted in a message: ``repr``, cut to about ``limit`` characters.
+
+    A file's text can be anything (a header of megabytes, control characters); the
+    message stays one short line and ``repr`` shows controls as escapes.
+    """
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        return repr(text[:limit - 3]) + f"... ({len(text):,} characters)"
+    return repr(text)
 
 
 @dataclass
@@ -41,6 +64,13 @@ class Where:
         return f"{text}, field {name!r}" if self.columns is None else f"{text} ({name})"
 
 
+def short(text: str, limit: int = QUOTED) -> str:
+    """``text`` cut to about ``limit`` characters, for a message (not quoted)."""
+    if len(text) > limit:
+        return text[:limit - 3] + "..."
+    return text
+
+
 class Problems:
     """Collects problems up to a limit; past it, reading stops."""
 
@@ -48,12 +78,15 @@ class Problems:
         self.items: list[str] = []
         self.limit = limit
         self.more = False
+        self.unusable = False
 
-    def add(self, text: str) -> None:
+    def add(self, text: str, *, unusable: bool = False) -> None:
+        """One problem; ``unusable``: a file that could not be used at all."""
         if len(self.items) >= self.limit:
             self.more = True
             raise TooMany
         self.items.append(text)
+        self.unusable = self.unusable or unusable
 
     def invalid(self, where: Where, exc: ValidationError) -> None:
         prefix = f"{exc.field}: "
@@ -65,7 +98,7 @@ class Problems:
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise ImportProblem(self.items, self.more)
+            raise ImportProblem(self.items, self.more, unusable=self.unusable)
 
 
 class TooMany(Exception):

@@ -11,6 +11,7 @@ import contextlib
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,8 +29,12 @@ from tracker.models import (
     parse_flag,
     parse_names,
 )
-from tracker.portability.importer.problems import ImportProblem, Problems, Where
+from tracker.portability.importer.problems import Problems, Where, quoted, short
+from tracker.portability.importer.reading import ReadBudget, find_files, read_text
 from tracker.store import Store
+
+__all__ = ["LIST_COLUMNS", "MODELS", "Reader", "Source", "find_files", "list_positions",
+           "raw_values", "read_text", "where_in"]
 
 MODELS: dict[str, Any] = {"checkins": CheckIn, "experiments": Experiment,
                           "practice_logs": PracticeLog, "ruptures": Rupture,
@@ -37,27 +42,12 @@ MODELS: dict[str, Any] = {"checkins": CheckIn, "experiments": Experiment,
 LIST_COLUMNS = {"checkins": ("emotions", "people", "tags"), "ruptures": ("people",)}
 _CSV_FIELD_LIMIT = 2**31 - 1  # the models say how long a text may be, with a clearer message
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
-
-
-def read_text(path: Path, problems: Problems) -> str | None:
-    """The file as text (UTF-8, a byte-order mark allowed); None after a problem."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.add(f"{path}: cannot be read ({exc.strerror or exc}).")
-        return None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.add(f"{path}: is UTF-16 text; tracker reads UTF-8. Save it as UTF-8 "
-                     "(in a spreadsheet: 'CSV UTF-8') and import that.")
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        problems.add(f"{path}, line {line}: is not UTF-8 text (byte 0x{data[exc.start]:02x} "
-                     "cannot start or continue a UTF-8 character). Save the file as UTF-8 "
-                     "(in a spreadsheet: 'CSV UTF-8') and import that.")
-        return None
+#: A JSON escape of a UTF-16 surrogate: only then can a decoded text hold a lone one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Records hold numbers of a few digits; this many is already not one of tracker's.
+_MAX_INT = 10**18
+_MAX_DEPTH = 20
 
 
 def _table_for_header(header: list[str], stem: str,
@@ -82,7 +72,9 @@ def _table_for_header(header: list[str], stem: str,
     if missing:
         parts.append("it lacks " + ", ".join(missing))
     if extra:
-        parts.append("it has columns tracker does not know: " + ", ".join(map(repr, extra)))
+        more = ", ..." if len(extra) > 8 else ""
+        parts.append("it has columns tracker does not know: "
+                     + ", ".join(quoted(e) for e in extra[:8]) + more)
     return guess, (f"looks like the {guess} table, but " + "; ".join(parts) +
                    f". Expected every one of: {','.join(expected)} (in any order).")
 
@@ -92,7 +84,7 @@ def _not_ours_message(path: Path, header: list[str], columns: dict[str, list[str
     if {"full_date", "mood"} <= lowered:
         return (f"{path}, line 1: this looks like a Daylio export. Import it with "
                 f"'tracker import --from daylio {path}'.")
-    shown = ",".join(header[:8]) + (",..." if len(header) > 8 else "")
+    shown = ",".join(short(h) for h in header[:8]) + (",..." if len(header) > 8 else "")
     return (f"{path}, line 1: the header ({shown}) is not one that 'tracker export' "
             f"writes. Expected, for check-ins: {','.join(columns['checkins'])} "
             "(other tables: see 'tracker export --table NAME').")
@@ -134,7 +126,7 @@ def raw_values(header: list[str] | None, lists: tuple[int, ...], payload: Any) -
     cells: list[Any] = [c[1:] if c[:1] == "'" else c for c in payload]
     for i in lists:
         cells[i] = cells[i].split(TAG_SEPARATOR) if cells[i] else []
-    return dict(zip(header, cells))
+    return dict(zip(header, cells, strict=False))  # same length: checked when read
 
 
 def where_in(file: str, line: int, header: list[str] | None) -> Where:
@@ -160,12 +152,13 @@ class Reader:
         self.columns = {t: store.export_columns(t) for t in Store.EXPORT_TABLES}
         self.problems = problems
         self.where: dict[str, Where] = {}  # practice log id -> where it was read
+        self.budget = ReadBudget()  # what the whole import may still read
 
     # -- opening files --
 
     def open(self, path: Path) -> Source | None:
         """The file as a :class:`Source`, or None after recording why it cannot be read."""
-        text = read_text(path, self.problems)
+        text = read_text(path, self.problems, self.budget)
         if text is None:
             return None
         if path.suffix.lower() == ".json":
@@ -190,7 +183,8 @@ class Reader:
             return None
         if _duplicate_headers(header):
             self.problems.add(f"{path}, line 1: the header names "
-                              f"{', '.join(_duplicate_headers(header))} more than once.")
+                              f"{', '.join(short(h) for h in _duplicate_headers(header)[:8])} "
+                              "more than once.")
             return None
         return Source(path, table, self._csv_items(path, header, reader), header)
 
@@ -221,6 +215,13 @@ class Reader:
             self.problems.add(f"{path}, line {exc.lineno}, column {exc.colno}: is not valid "
                               f"JSON ({exc.msg}).")
             return None
+        except _TooDeep as exc:
+            line, column = exc.args
+            self.problems.add(
+                f"{path}, line {line}, column {column}: arrays and objects are nested more "
+                f"than {_MAX_DEPTH} deep here; a tracker export is an array of records "
+                "whose fields hold text, numbers, null or a list of names.")
+            return None
         except _NotAnArray as exc:
             self.problems.add(
                 f"{path}: is JSON but not a tracker export: it holds {exc.args[0]}, where "
@@ -237,15 +238,17 @@ class Reader:
             return None
         found, _why = _table_for_header(list(first), stem, self.columns)
         if found is None:
+            fields = ", ".join(short(k) for k in list(first)[:8])
             self.problems.add(
                 f"{path}, line {items[0][0]}: is JSON but not a tracker export: its objects' "
-                f"fields ({', '.join(list(first)[:8])}) are not those of any table. "
+                f"fields ({fields}) are not those of any table. "
                 f"Check-ins have: {', '.join(self.columns['checkins'])}.")
             return None
-        return Source(path, found, self._json_items(path, found, items))
+        surrogates = _SURROGATE_ESCAPE.search(text) is not None
+        return Source(path, found, self._json_items(path, found, items, surrogates))
 
-    def _json_items(self, path: Path, table: str,
-                    items: list[tuple[int, Any]]) -> Iterator[tuple[int, dict[str, Any]]]:
+    def _json_items(self, path: Path, table: str, items: list[tuple[int, Any]],
+                    surrogates: bool) -> Iterator[tuple[int, dict[str, Any]]]:
         expected = self.columns[table]
         wanted = set(expected)
         lists = set(LIST_COLUMNS.get(table, ()))
@@ -256,29 +259,59 @@ class Reader:
                 continue
             if obj.keys() != wanted:
                 missing = [c for c in expected if c not in obj]
-                extra = [c for c in obj if c not in wanted]
+                extra = [short(c) for c in obj if c not in wanted]
                 detail = "; ".join(
                     ([f"lacks {', '.join(missing)}"] if missing else []) +
-                    ([f"has fields tracker does not know: {', '.join(extra)}"] if extra else []))
+                    ([f"has fields tracker does not know: {', '.join(extra[:8])}"
+                      + (", ..." if len(extra) > 8 else "")] if extra else []))
                 self.problems.add(f"{where.at()}: this {table} record {detail}.")
                 continue
-            if self._json_types_ok(obj, lists, where):
+            if self._json_types_ok(obj, lists, where) and (
+                    not surrogates or self._whole_characters(obj, where)):
                 yield line, obj
 
     def _json_types_ok(self, obj: dict[str, Any], lists: set[str], where: Where) -> bool:
         for key, value in obj.items():
+            cls = value.__class__
             if key in lists:
                 if value is None:
                     obj[key] = []
-                elif not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                elif not (cls is list and all(v.__class__ is str for v in value)):
                     self.problems.add(f"{where.at(key)}: expected a list of names, "
                                       f"such as [\"anxious\", \"hopeful\"].")
                     return False
-            elif value is not None and not isinstance(value, (str, int, float)):
-                kind = "a list" if isinstance(value, list) else type(value).__name__
+            elif cls is str or value is None:
+                continue
+            elif cls is int:
+                if not -_MAX_INT < value < _MAX_INT:
+                    self.problems.add(f"{where.at(key)}: a number of "
+                                      f"{len(str(abs(value))):,} digits is not allowed; "
+                                      "the numbers in a tracker export have a few digits.")
+                    return False
+            elif cls is _NotANumber:
+                self.problems.add(f"{where.at(key)}: {value.what} is not allowed; the numbers "
+                                  "in a tracker export are whole numbers of a few digits.")
+                return False
+            elif cls is not float and cls is not bool:
+                kind = "a list" if cls is list else cls.__name__
                 self.problems.add(f"{where.at(key)}: expected text, a number or null, "
                                   f"not {kind}.")
                 return False
+        return True
+
+    def _whole_characters(self, obj: dict[str, Any], where: Where) -> bool:
+        """No text holds half a UTF-16 surrogate pair (``"\\ud800"`` alone): it is no
+        character, and could not be stored or shown."""
+        for key, value in obj.items():
+            texts = value if isinstance(value, list) else [value]
+            for text in texts:
+                if isinstance(text, str) and (found := _SURROGATE.search(text)):
+                    self.problems.add(
+                        f"{where.at(key)}: holds \\u{ord(found.group()):04x}, one half of a "
+                        "UTF-16 surrogate pair without the other, which is not a character. "
+                        "Expected text (an escaped character outside the BMP is a pair, "
+                        "such as \\ud83d\\ude42).")
+                    return False
         return True
 
     # -- checking records --
@@ -345,15 +378,85 @@ class _NotAnArray(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    """Arrays/objects nested past what the decoder can follow; args: line, column."""
+
+
+class _NotANumber:
+    """A JSON number tracker cannot use (too many digits, not finite, NaN), kept in its
+    field's place so that the message can name the field."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+
+def _int(text: str) -> Any:
+    if len(text.lstrip("-")) > 18:
+        return _NotANumber(f"a number of {len(text.lstrip('-')):,} digits")
+    return int(text)
+
+
+def _float(text: str) -> Any:
+    value = float(text)
+    if value != value or value in (math.inf, -math.inf):
+        return _NotANumber(f"{short(text, 20)} (a number too large to hold)")
+    return value
+
+
+def _constant(name: str) -> Any:
+    return _NotANumber(f"{name} (not a JSON number)")
+
+
+#: Reads every number through the checks above. Used for a value the quick decoder
+#: refused (a number of thousands of digits), and for floats and NaN everywhere.
+_CAREFUL = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_constant)
+_QUICK = json.JSONDecoder(parse_float=_float, parse_constant=_constant)
+
+
+def _decode(text: str, pos: int) -> tuple[Any, int]:
+    """One JSON value at ``pos``: quickly, else carefully (its numbers checked)."""
+    try:
+        return _QUICK.raw_decode(text, pos)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise _TooDeep(*_too_deep_at(text, pos)) from None
+    except ValueError:  # int() refused a number of more digits than it converts
+        return _CAREFUL.raw_decode(text, pos)
+
+
+_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep_at(text: str, pos: int) -> tuple[int, int]:
+    """Line and column where nesting first passes :data:`_MAX_DEPTH`, from ``pos``."""
+    depth = 0
+    where = pos
+    for match in _NESTING.finditer(text, pos):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > _MAX_DEPTH:
+                where = match.start()
+                break
+        elif token in "]}":
+            depth -= 1
+            if depth <= 0:
+                break
+    line = text.count("\n", 0, where) + 1
+    return line, where - (text.rfind("\n", 0, where) + 1) + 1
+
+
 def _json_array(text: str) -> Iterator[tuple[int, Any]]:
     """The items of a top-level JSON array, each with the line it starts on."""
-    decoder = json.JSONDecoder()
     pos = _JSON_SPACE.match(text, 0).end()  # type: ignore[union-attr]
     if pos >= len(text):
         raise _NotAnArray("nothing")
     if text[pos] != "[":
-        value, _ = decoder.raw_decode(text, pos)
-        raise _NotAnArray("an object" if isinstance(value, dict) else f"a {type(value).__name__}")
+        value, _ = _decode(text, pos)
+        raise _NotAnArray("an object" if isinstance(value, dict) else (
+            "a number" if isinstance(value, (int, float, _NotANumber)) else
+            f"a {type(value).__name__}"))
     line, counted = 1, 0
     pos = _JSON_SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
     if pos < len(text) and text[pos] == "]":
@@ -362,7 +465,7 @@ def _json_array(text: str) -> Iterator[tuple[int, Any]]:
     while True:
         line += text.count("\n", counted, pos)
         counted = pos
-        value, pos = decoder.raw_decode(text, pos)
+        value, pos = _decode(text, pos)
         yield line, value
         pos = _JSON_SPACE.match(text, pos).end()  # type: ignore[union-attr]
         if pos < len(text) and text[pos] == ",":
@@ -378,23 +481,3 @@ def _json_end(text: str, pos: int) -> None:
     pos = _JSON_SPACE.match(text, pos).end()  # type: ignore[union-attr]
     if pos != len(text):
         raise json.JSONDecodeError("Extra data after the array", text, pos)
-
-
-
-def find_files(path: Path) -> list[Path]:
-    """The files an import of ``path`` reads: the file itself, or a folder's CSV/JSON files."""
-    if not path.exists():
-        raise ImportProblem([f"{path}: no such file or folder."])
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir()
-                       if p.is_file() and not p.name.startswith(".")
-                       and p.suffix.lower() in (".csv", ".json"))
-        if not files:
-            raise ImportProblem([f"{path}: holds no .csv or .json files; expected the folder "
-                                 "'tracker export' writes (checkins.csv, experiments.csv, ...)."])
-        return files
-    if path.suffix.lower() not in (".csv", ".json"):
-        raise ImportProblem([f"{path}: expected a .csv or .json file written by "
-                             "'tracker export' (or a folder of them)."])
-    return [path]
-

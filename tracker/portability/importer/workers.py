@@ -99,10 +99,8 @@ def _worker_count(sources: list[Source]) -> int:
     """How many worker processes check these check-ins: none for a small import."""
     if sum(s.size for s in sources) < PARALLEL_FROM_BYTES:
         return 0
-    try:
-        cpus = len(os.sched_getaffinity(0))  # type: ignore[attr-defined]
-    except AttributeError:
-        cpus = os.cpu_count() or 1
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux: the CPUs this may use
+    cpus = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
     # One more worker than CPUs (up to 3): this process spends its time in SQLite
     # or waiting for the next chunk, and each worker holds one chunk at a time, so
     # a spare one keeps a checked chunk ready (benchmarks/run.py --only import
@@ -209,7 +207,7 @@ class CheckinStream:
                     ids = batch.ids
                     if seen.keys().isdisjoint(ids):  # the usual case: all new
                         store.insert_checkin_batch(batch)
-                        seen.update(zip(ids, batch.versions))
+                        seen.update(zip(ids, batch.versions, strict=False))
                         self.counts.added += len(ids)
                     else:  # ids this import already wrote (the same export twice?)
                         self._write_again(store, batch, seen)
