@@ -47,6 +47,10 @@ class Terminal:
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", "t").stdout
 
+    def title(self) -> str:
+        """The pane's title, which an OSC 0 or 2 sequence written to it would change."""
+        return self._tmux("display-message", "-p", "-t", "t", "#{pane_title}").stdout.strip()
+
     def keys(self, *keys: str) -> None:
         """Type each key (tmux names: ``C-s``, ``Enter``), a moment apart."""
         for key in keys:

@@ -8,6 +8,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from tracker.app.runtime import terminal_text
 from tracker.app.runtime.keys import KeepTypingWhole
 from tracker.app.runtime.longlived import KeepsLongLived
 from tracker.app.sections import CHECKIN, SECTIONS, load
@@ -60,6 +61,7 @@ class TrackerApp(KeepTypingWhole, KeepsLongLived, App):
         closes this one when it ends. ``demo``: the database is throwaway demo data
         (``tracker --demo``), and the app says so."""
         super().__init__(**kwargs)
+        terminal_text.install()  # no control character of user text reaches the terminal
         self.demo = demo
         self.store = store
         self.db_path = store.path
