@@ -164,7 +164,8 @@ def main(ctx: click.Context, db: str | None, demo: bool) -> None:
     store = open_store_or_exit(ctx)  # (tracker.launch opens the app without click)
     from tracker.app.app import run_app
 
-    run_app(store)
+    if run_app(store):
+        sys.exit(70)  # an error the app did not expect (it has said so in one line)
 
 
 def open_demo_app(years: float | None = None, seed: int | None = None,
@@ -182,7 +183,8 @@ def open_demo_app(years: float | None = None, seed: int | None = None,
                               daily_backup=False)
         if run is None:
             from tracker.app.app import run_app as run
-        run(store, demo=True)
+        if run(store, demo=True):
+            sys.exit(70)
 
 
 # --- add ---------------------------------------------------------------------------

@@ -85,7 +85,8 @@ def _main() -> None:
         store = open_database(path, warn=lambda text: print(text, file=sys.stderr))
         from tracker.app.app import run_app
 
-        run_app(store)
+        if run_app(store):
+            sys.exit(UNEXPECTED)  # (the app has said so in one line)
     except OpenProblem as exc:
         _fail(str(exc))
     except sqlite3.DatabaseError as exc:

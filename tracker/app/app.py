@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tracker.app.runtime import terminal_text
+from tracker.app.runtime.crash import PlainCrash
 from tracker.app.runtime.keys import KeepTypingWhole
 from tracker.app.runtime.longlived import KeepsLongLived
 from tracker.app.sections import CHECKIN, SECTIONS, load
@@ -32,7 +33,7 @@ FIRST_SECTION = SECTIONS[0]
 """The section the app opens on (Today)."""
 
 
-class TrackerApp(KeepTypingWhole, KeepsLongLived, App):
+class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
     """tracker's terminal app."""
 
     # One shared stylesheet and one per family of screens.
@@ -165,6 +166,9 @@ class TrackerApp(KeepTypingWhole, KeepsLongLived, App):
         self.push_screen(HelpScreen())
 
 
-def run_app(store: Store, *, demo: bool = False) -> None:
-    """Run the app on an open database (see :func:`tracker.opening.open_database`)."""
-    TrackerApp(store, demo=demo).run()
+def run_app(store: Store, *, demo: bool = False) -> int:
+    """Run the app on an open database (see :func:`tracker.opening.open_database`);
+    returns its return code (0, or 1 after an error it did not expect)."""
+    app = TrackerApp(store, demo=demo)
+    app.run()
+    return app.return_code or 0
