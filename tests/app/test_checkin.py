@@ -387,3 +387,34 @@ def test_a_name_too_long_is_shown_next_to_its_field(db_path):
 
     drive(db_path, scenario)
     assert saved(db_path) == []
+
+
+# --- a busy database ---------------------------------------------------------------------
+
+
+def test_a_busy_database_keeps_the_card_open_and_lets_it_be_saved_again(db_path):
+    """Another program (a sqlite3 shell, Datasette) holds the write lock past the wait:
+    the card stays with everything on it and says why; once free, ctrl+s saves."""
+    import sqlite3
+
+    async def scenario(app, pilot):
+        app.store.conn.execute("PRAGMA busy_timeout = 200")  # (30 s in real use)
+        other = sqlite3.connect(str(db_path), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await open_card(app, pilot)
+            await pilot.press("4", "2", "3", "ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, CheckInScreen)  # still here, nothing lost
+            messages = [n.message for n in app._notifications]
+            assert any("is busy" in m and "ctrl+s saves it" in m for m in messages)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, CheckInScreen)
+
+    drive(db_path, scenario)
+    [checkin] = saved(db_path)
+    assert (checkin.mood, checkin.intensity, checkin.regulation) == (4, 2, 3)

@@ -34,7 +34,7 @@ from tracker.store import schema
 from tracker.store.bulk import BulkMixin, CheckinBatch
 from tracker.store.checkins import CheckinsMixin
 from tracker.store.connection import BUSY_TIMEOUT_MS, StoreBase, connect
-from tracker.store.errors import StoreError
+from tracker.store.errors import DatabaseError, OperationalError, StoreError
 from tracker.store.experiments import ExperimentsMixin
 from tracker.store.exports import ExportsMixin
 from tracker.store.files import (
@@ -57,7 +57,8 @@ from tracker.store.tables import checkin_row
 
 __all__ = [
     "APPLICATION_ID", "BUSY_TIMEOUT_MS", "FTS_COLUMNS", "MIGRATIONS", "SCHEMA_VERSION", "SQLITE_MAGIC",
-    "CheckinBatch", "OpenResult", "SearchHit", "Store", "StoreError",
+    "CheckinBatch", "DatabaseError", "OpenResult", "OperationalError", "SearchHit", "Store",
+    "StoreError",
     "check_sqlite_header", "checkin_row", "checkin_span", "connect", "copy_database",
     "file_identity", "integrity_check", "leave_wal", "nocase_key", "quick_check",
 ]

@@ -18,6 +18,8 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static, TextArea
 
 from tracker import clock
+from tracker.opening import database_error_message
+from tracker.store import DatabaseError
 from tracker.app.runtime.keys import HoldKeysUntilFocused
 from tracker.app.screens.base import FormScreen
 from tracker.app.widgets.keyorder import OrderedInput, OrderedTextArea
@@ -309,7 +311,18 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
         except ValidationError as error:
             self._show_error(error)
             return
-        self.app.store.save_checkin(checkin)  # type: ignore[attr-defined]
+        store = self.app.store  # type: ignore[attr-defined]
+        try:
+            store.save_checkin(checkin)
+        except DatabaseError as exc:
+            message = database_error_message(store.path, exc)
+            if message is None:
+                raise
+            # Another program holds the database (or it broke): the card stays, with
+            # everything on it, so the person can save again once it is free.
+            self.app.notify(f"{message} Your card is still here: ctrl+s saves it.",
+                            title="Not saved yet", severity="error", timeout=12)
+            return
         self.app.notify(self._thanks(checkin), title="Saved", timeout=4)
         self.dismiss(checkin)
 
