@@ -35,7 +35,7 @@ from pathlib import Path
 
 # Keys pressed, in order; each one changes the range or the chart.
 VIEW_KEYS = "1234567"
-RANGE_KEYS = "wqyam"
+RANGE_KEYS = "w9yam"
 
 
 def key_sequence() -> list[str]:

@@ -206,3 +206,30 @@ async def test_the_first_section_is_one_screen_that_a_section_key_comes_back_to(
         await pilot.press("t")
         await _settle(pilot)
         assert app.screen is first and app.current_mode == "today"
+
+
+@pytest.mark.parametrize("section", ["t", "h", "e", "r", "g"])
+@sync
+async def test_q_quits_from_every_section_and_nothing_else(db_path, section):
+    """q does one thing everywhere (on Trends it used to choose 90 days)."""
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await pilot.press(section)
+        await _settle(pilot)
+        range_before = getattr(app.screen, "range_key", None)
+        await pilot.press("q")
+        await _settle(pilot)
+        assert app.return_code == 0  # the app has quit
+        assert getattr(app.screen, "range_key", None) == range_before
+
+
+@sync
+async def test_q_on_the_check_in_card_does_not_quit(db_path):
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await pilot.press("c", "4", "q")
+        await _settle(pilot)
+        assert app.return_code is None
+        assert app.screen.__class__.__name__ == "CheckInScreen"

@@ -86,7 +86,7 @@ def test_g_opens_trends_and_range_keys_change_the_chart(known):
         assert "Regulation" in heading(screen) and "last 30 days" in heading(screen)
         assert "30 Oct" in month and "x rupture" in month
         seen = {"m": month}
-        for key, words in (("w", "last 7 days"), ("q", "last 90 days"), ("y", "last 365 days"),
+        for key, words in (("w", "last 7 days"), ("9", "last 90 days"), ("y", "last 365 days"),
                            ("a", "everything")):
             await pilot.press(key)
             await pilot.pause()
@@ -283,7 +283,7 @@ def test_i_gives_the_insights_the_whole_body_and_brings_the_chart_back(ten_weeks
 def test_wrapped_insight_lines_keep_their_indent(ten_weeks):
     async def scenario(app, pilot):
         screen = await open_trends(app, pilot)
-        await pilot.press("q")
+        await pilot.press("9")
         await pilot.press("i")
         await pilot.pause()
         items = [w for w in screen.query("#trends-insights > .item") if w.display]

@@ -52,6 +52,8 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
         Binding("s", "support", "Support", id="support",
                 tooltip="Your people and crisis lines"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
+        Binding("q", "quit", "Quit", id="quit", show=False,
+                tooltip="Quit tracker, from any screen but a form (ctrl+q works too)"),
     ]
 
     REFRESH_SECONDS = 2.0
@@ -128,7 +130,7 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
         """On a form (check-in card, experiment, rupture, support forms), section keys
         are off, so a stray letter never walks away from a half-written entry; support
         and help stay one key away."""
-        if action in ("section", "checkin") and getattr(self.screen, "BLOCKS_SECTIONS", False):
+        if action in ("section", "checkin", "quit") and getattr(self.screen, "BLOCKS_SECTIONS", False):
             return False
         return True
 

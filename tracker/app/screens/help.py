@@ -151,8 +151,6 @@ class HelpScreen(Screen):
 
     BINDINGS = [
         Binding("escape", "close", "Close", id="help-close", tooltip="Close the help"),
-        Binding("q", "close", "Close", id="help-close-q", show=False,
-                tooltip="Close the help"),
     ]
 
     def __init__(self, groups: Sequence[KeyGroup] | None = None) -> None:

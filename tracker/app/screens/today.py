@@ -59,8 +59,11 @@ class TodayScreen(SectionScreen):
     """The home screen."""
 
     BINDINGS = [
-        Binding("q", "app.quit", "Quit", id="quit"),
+        # q quits from every screen but a form (the app's key); shown here, where the
+        # footer has room for it.
+        Binding("q", "app.quit", "Quit", id="today-quit"),
     ]
+    HELP_EXTRA_KEYS = [("c", "A check-in for today: the card opens on mood")]
 
     def compose(self) -> ComposeResult:
         # Everything is read before the first frame, so the screen is drawn once, whole.

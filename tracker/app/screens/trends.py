@@ -50,8 +50,9 @@ from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.chart import ChartView
 from tracker.app.widgets.navbar import NavBar
 
-RANGES: dict[str, int | None] = {"w": 7, "m": 30, "q": 90, "y": 365, "a": None}
-RANGE_WORDS = {"w": "last 7 days", "m": "last 30 days", "q": "last 90 days",
+# (90 days is 9: q quits, everywhere.)
+RANGES: dict[str, int | None] = {"w": 7, "m": 30, "9": 90, "y": 365, "a": None}
+RANGE_WORDS = {"w": "last 7 days", "m": "last 30 days", "9": "last 90 days",
                "y": "last 365 days", "a": "everything"}
 VIEWS: dict[str, str] = {"1": "regulation", "2": "mood", "3": "intensity", "4": "urges",
                          "5": "names", "6": "calendar", "7": "experiments"}
