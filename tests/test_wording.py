@@ -38,3 +38,19 @@ def test_an_experiment_period_in_words():
     assert wording.period_words(exp, FROZEN_TODAY) == "day 9 of 14"
     assert wording.period_words(exp, dt.date(2026, 11, 19)) == "starts Fri 20 Nov"
     assert wording.belief_words(exp) == "belief 70% at the start"
+
+
+def test_counts_past_the_aim_never_read_as_six_of_five():
+    from tracker.wording import count_words, times_words
+
+    assert times_words(3, 5) == "3 of 5 times"
+    assert times_words(6, 5) == "6 times (the aim was 5)"
+    assert count_words(6, 5) == "6 (aim: 5)"
+
+
+def test_every_move_reads_as_a_sentence():
+    from tracker.models import MY_MOVES as MOVES
+    from tracker.wording import MOVE_SENTENCES
+
+    assert set(MOVE_SENTENCES) == set(MOVES)
+    assert MOVE_SENTENCES["other"] == "I did something else"

@@ -21,6 +21,22 @@ MOVE_WORDS = {
 }
 """How each move is shown: plain, without judgement."""
 
+MOVE_SENTENCES = {
+    "pursued": "I pursued",
+    "withdrew": "I withdrew",
+    "attacked": "I attacked",
+    "froze": "I froze",
+    "other": "I did something else",
+}
+"""Each move as the short sentence a rupture's line starts with."""
+
+
+def times_words(done: int, target: int) -> str:
+    """"3 of 5 times", or "6 times (the aim was 5)" once past the aim: never "6 of 5"."""
+    if done <= target:
+        return f"{done} of {target} times"
+    return f"{done} times (the aim was {target})"
+
 MOVE_KEYS = {"pursued": "p", "withdrew": "w", "attacked": "a", "froze": "f", "other": "o"}
 assert set(MOVE_KEYS) == set(MY_MOVES)
 

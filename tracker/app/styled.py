@@ -12,6 +12,7 @@ from rich.text import Text
 
 from tracker.models import REPAIR_STEPS, Experiment, PracticeLog, Rupture
 from tracker.wording import (
+    MOVE_SENTENCES,
     STATUS_MARK,
     ago_words,
     belief_words,
@@ -83,7 +84,7 @@ def rupture_prompt(rupture: Rupture, today: dt.date) -> Text:
         text.append(f"With {who}", style="bold")
         text.append(f" · {day_label(rupture.day, today)} · {repair_time_words(rupture)}")
     text.append("\n  ")
-    text.append(f"I {rupture.my_move}")
+    text.append(MOVE_SENTENCES.get(rupture.my_move, f"I {rupture.my_move}"))
     if rupture.intensity is not None:
         text.append(f" · intensity {rupture.intensity}")
     steps = len(rupture.steps_taken)

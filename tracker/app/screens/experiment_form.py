@@ -25,7 +25,7 @@ from tracker.app.widgets.keyorder import OrderedInput, OrderedTextArea
 from tracker.app.widgets.keypick import KeyPick, PickOption, scale_options
 from tracker.models import DISTRESS, Experiment, PracticeLog, ValidationError
 from tracker.shipped import experiment_library
-from tracker.wording import day_label, span_label
+from tracker.wording import day_label, span_label, times_words
 
 DEFAULT_DAYS = 14
 DEFAULT_TARGET = 5
@@ -271,7 +271,7 @@ class CompleteForm(RecordForm[Experiment]):
         if exp.prediction:
             context.append("\nYou predicted: ", style="bold")
             context.append(exp.prediction)
-        context.append(f"\nYou practised it {self.done} of {exp.target_count} times. ")
+        context.append(f"\nYou practised it {times_words(self.done, exp.target_count)}. ")
         if exp.belief_before is not None:
             context.append(f"At the start you believed the prediction {exp.belief_before}%.")
         yield Static(context, classes="rf-context")

@@ -16,7 +16,7 @@ from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.daystrip import DayStrip, StripDay
 from tracker.models import MOOD, CheckIn
 from tracker.app.widgets.navbar import NavBar
-from tracker.wording import ago_words
+from tracker.wording import ago_words, count_words
 
 WELCOME = (
     "Welcome. This is a quiet place to practise: a short check-in each day, small "
@@ -164,7 +164,7 @@ class TodayScreen(SectionScreen):
             log = logged_today.get(exp.id)
             state = ("practised today" if log and log.done else
                      "logged today (not this time)" if log else "not logged today")
-            lines.append(f"{exp.title} · {done} of {exp.target_count} · {state}")
+            lines.append(f"{exp.title} · {count_words(done, exp.target_count)} · {state}")
         return "\n".join(lines)
 
     def _ruptures_text(self, today: dt.date) -> str:
