@@ -430,3 +430,13 @@ def test_demo_command_fills_a_new_database_and_refuses_one_with_checkins(run_tra
     assert "already has check-ins, so no demo data was written" in refused.stderr
     with Store.open(path) as s:
         assert s.checkin_count() == count
+
+
+def test_the_calendar_shows_the_same_span_in_the_app_and_the_shell_and_says_which(
+        run_tracker, demo_db):
+    # (The app's Trends heading is made by the same charts.calendar_heading.)
+    shell = run_tracker("chart", "calendar", db=demo_db, env={"NO_COLOR": "1"})
+    assert shell.returncode == 0, shell.stderr
+    first_line = shell.stdout.splitlines()[0]
+    assert first_line == charts.calendar_heading("regulation", FROZEN_TODAY)
+    assert "1 Dec 2025 to 28 Nov 2026" in first_line

@@ -238,6 +238,13 @@ def _calendar_start(end: dt.date) -> dt.date:
     return dt.date(year, month, 1)
 
 
+def calendar_heading(metric: str, end: dt.date) -> str:
+    """The calendar's title with the span it shows, the same in the app and the shell."""
+    first, last = calendar_range(end)
+    return (f"{metric.capitalize()}, a year at a glance · {first.day} {first:%b %Y} "
+            f"to {last.day} {last:%b %Y}")
+
+
 def calendar_range(end: dt.date) -> tuple[dt.date, dt.date]:
     """The days a :func:`calendar_chart` ending ``end`` covers."""
     return _calendar_start(end), end

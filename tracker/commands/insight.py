@@ -103,7 +103,7 @@ def chart(ctx: click.Context, metric: str, days: int | None, since: str | None,
         elif metric == "calendar":
             first, _ = charts.calendar_range(today)
             built = charts.calendar_chart(snap.rows_between(first, today), "regulation", today)
-            heading = "Regulation, the last twelve months"
+            heading = charts.calendar_heading("regulation", today)
         else:
             running = sorted((e for e in snap.experiments if analytics.overlaps(e, start, today)),
                              key=lambda e: (e.started_on, e.created_at), reverse=True)

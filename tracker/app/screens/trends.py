@@ -466,9 +466,9 @@ class TrendsScreen(SectionScreen):
     def _heading(self, snap: analytics.Snapshot, ranged: _RangeData) -> str:
         title = VIEW_TITLES[self.view]
         if self.view == "calendar":
-            first, _ = charts.calendar_range(ranged.until)
-            return (f"[b]{self.calendar_metric.capitalize()}, a year at a glance[/b] · "
-                    f"{_short(first)} to {_short(ranged.until)} · press 6 for "
+            title, _, span = charts.calendar_heading(self.calendar_metric,
+                                                     ranged.until).partition(" · ")
+            return (f"[b]{title}[/b] · {span} · press 6 for "
                     f"{'mood' if self.calendar_metric == 'regulation' else 'regulation'}")
         span = f"{_short(ranged.since)} to {_short(ranged.until)}"
         heading = f"[b]{title}[/b] · {RANGE_WORDS[self.range_key]} · {span}"
