@@ -126,7 +126,7 @@ def test_a_byte_order_mark_is_fine(store, tmp_path):
 
 def test_a_10_mb_field(store, tmp_path):
     big = "x" * (10 * 1024 * 1024)
-    path = put(tmp_path, "checkins.csv", csv_text(CHECKIN_HEADER, row(), row(id="", note=big)))
+    path = put(tmp_path, "checkins.csv", csv_text(CHECKIN_HEADER, row(), row(id="6f1c1b7e-3b8e-4c36-9a55-000000000010", note=big)))
     message = refused(store, path)
     assert ("line 3, column 14 (note): '10,485,760 characters' is not allowed; use at most "
             "100,000 characters.") in message

@@ -428,3 +428,56 @@ def test_any_daylio_cells_are_planned_or_refused(shared_store, tmp_path, cells):
     csv.writer(out).writerows([DAYLIO_HEADER.strip().split(","), cells])
     with contextlib.suppress(UnicodeEncodeError):
         outcome(shared_store, put(tmp_path, "daylio.csv", out.getvalue()), daylio=True)
+
+
+# --- an import never invents an id, a day or a timestamp ---------------------------------
+
+STORED = {
+    "checkins": ("id", "day", "created_at", "updated_at"),
+    "experiments": ("id", "started_on", "ends_on", "created_at", "updated_at"),
+    "practice_logs": ("id", "experiment_id", "day", "created_at", "updated_at"),
+    "ruptures": ("id", "happened_at", "day", "created_at", "updated_at"),
+    "supports": ("id", "created_at", "updated_at"),
+}
+
+
+@pytest.fixture
+def exported(tmp_path):
+    source = tmp_path / "source.db"
+    with Store.open(source) as store:
+        populate(store)
+    out = tmp_path / "export"
+    assert cli("--db", str(source), "export", "--out", str(out)).exit_code == 0
+    json_out = tmp_path / "export-json"
+    assert cli("--db", str(source), "export", "--out", str(json_out),
+               "--format", "json").exit_code == 0
+    return out, json_out
+
+
+@pytest.mark.parametrize("table, field", [(t, f) for t, fields in STORED.items()
+                                          for f in fields])
+@pytest.mark.parametrize("blank", ["", "   ", None])
+def test_a_blank_stored_field_is_named_never_filled_in(tmp_path, exported, table, field,
+                                                       blank):
+    csv_folder, json_folder = exported
+    if blank is None:  # JSON null
+        records = json.loads((json_folder / f"{table}.json").read_text(encoding="utf-8"))
+        records[0][field] = None
+        path = tmp_path / f"{table}.json"
+        path.write_text(json.dumps(records), encoding="utf-8")
+    else:
+        rows = list(csv.reader(io.StringIO(
+            (csv_folder / f"{table}.csv").read_text(encoding="utf-8"), newline="")))
+        rows[1][rows[0].index(field)] = blank
+        path = tmp_path / f"{table}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    target = tmp_path / "target.db"
+    with Store.open(target) as store:
+        populate(store) if table == "practice_logs" else None  # its experiment exists
+    before = db_digest(target)
+    result = cli("--db", str(target), "import", str(path))
+    assert result.exit_code == 2, result.output
+    assert (f"({field})" in result.output or f"field '{field}'" in result.output)
+    assert "required in an import" in result.output
+    assert db_digest(target) == before

@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from tracker import clock
 
@@ -749,3 +749,31 @@ def _refuse_unknown(raw: Mapping[str, Any], cls: type) -> None:
     if unknown:
         raise ValidationError(unknown[0], raw[unknown[0]], "one of the known fields: " +
                               ", ".join(sorted(known - _EXTRA_INPUTS)))
+
+
+T = TypeVar("T")
+
+
+# --- Records read back from an export -------------------------------------------------
+
+#: What an exported record always holds: an import never makes these up (a blank id
+#: would become a new random id, and importing the file again would add the row
+#: twice; a blank day would become today).
+STORED_FIELDS: dict[type, tuple[str, ...]] = {
+    CheckIn: ("id", "day", "created_at", "updated_at"),
+    Experiment: ("id", "started_on", "ends_on", "created_at", "updated_at"),
+    PracticeLog: ("id", "experiment_id", "day", "created_at", "updated_at"),
+    Rupture: ("id", "happened_at", "day", "created_at", "updated_at"),
+    Support: ("id", "created_at", "updated_at"),
+}
+
+
+def from_export(cls: type[T], raw: Mapping[str, Any]) -> T:
+    """``cls.create(raw)`` for a record read from a file, whose stored fields (ids,
+    days, timestamps) must be there: a blank one is refused, never filled in."""
+    for name in STORED_FIELDS.get(cls, ()):
+        value = raw.get(name)
+        if value is None or (value.__class__ is str and not value.strip()):
+            raise ValidationError(name, "" if value is None else value,
+                                  "the value the export wrote (it is required in an import)")
+    return cls.create(raw)  # type: ignore[attr-defined,no-any-return]

@@ -8,6 +8,7 @@ name or the fields of its objects. Check-ins are only read here (as a
 from __future__ import annotations
 
 import contextlib
+import functools
 import csv
 import io
 import json
@@ -26,6 +27,7 @@ from tracker.models import (
     Rupture,
     Support,
     ValidationError,
+    from_export,
     parse_flag,
     parse_names,
 )
@@ -318,7 +320,7 @@ class Reader:
 
     def records(self, source: Source) -> Iterator[Any]:
         """The checked records of a (small) source; problems are collected, not raised."""
-        create = MODELS[source.table].create
+        create = functools.partial(from_export, MODELS[source.table])
         lists = list_positions(source.table, source.header)
         keep_where = source.table == "practice_logs"
         file = str(source.path)

@@ -8,6 +8,7 @@ back a :class:`tracker.store.CheckinBatch` ready to insert.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import os
 import sys
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker import clock
-from tracker.models import CheckIn, ValidationError
+from tracker.models import CheckIn, ValidationError, from_export
 from tracker.portability.importer.plan import TableCounts, is_newer, keep_newest
 from tracker.portability.importer.problems import MAX_PROBLEMS, Problems, TooMany
 from tracker.portability.importer.sources import (
@@ -64,7 +65,7 @@ def check_chunk(chunk: Chunk) -> Checked:
     :func:`tracker.store.checkin_row` tuples, or (``as_batch``) as a
     :class:`CheckinBatch` that the writing process inserts with hardly any work.
     """
-    create = CheckIn.create
+    create = functools.partial(from_export, CheckIn)
     lists = list_positions("checkins", chunk.header)
     rows: list[tuple[Any, ...]] = []
     problems = Problems(limit=MAX_PROBLEMS + 1)  # one more: the caller then knows there are more
