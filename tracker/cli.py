@@ -344,7 +344,8 @@ def status(ctx: click.Context) -> None:
 # --- export --------------------------------------------------------------------------
 
 # The same as Store.EXPORT_TABLES (a test checks); spelled out so --help needs no store.
-EXPORT_TABLES = ("checkins", "experiments", "practice_logs", "ruptures", "supports", "emotions")
+EXPORT_TABLES = ("checkins", "experiments", "practice_logs", "ruptures", "supports", "emotions",
+                 "sessions", "bring_marks")
 
 
 @main.command()
