@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tracker import clock
+from tracker.analytics import status_words
 from tracker.days import plural
 from tracker.models import (
     BRING_WORDS,
@@ -221,7 +222,7 @@ def describe(mark: BringMark, record: Marked, brought_to: Session | None,
                                  ("note", record.note)), brought_to)
     if isinstance(record, Experiment):
         return MarkedItem(mark, record.started_on, "Experiment",
-                          f"{record.title} ({record.status})",
+                          f"{record.title} ({status_words(record.status)})",
                           _texts(("prediction", record.prediction),
                                  ("what happened", record.outcome),
                                  ("learned", record.learned)), brought_to)
