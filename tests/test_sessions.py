@@ -187,3 +187,29 @@ def test_a_schema_3_database_migrates_to_4_and_keeps_its_data(db_path, monkeypat
         assert len(new.waiting_marks()) == 1
         assert new.integrity_problems() == []
         assert new.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+WAITING_SQL = """
+select m.id from bring_marks m
+where not exists (select 1 from sessions s where s.day >= m.marked_on and s.day < ?)
+order by m.id"""
+"""The README's query for what is waiting (with today as a parameter)."""
+
+
+@pytest.mark.parametrize("today", ["2026-11-20", "2026-11-24", "2026-11-25", "2026-11-28",
+                                   "2026-12-03", "2026-12-04"])
+def test_waiting_is_what_the_readmes_plain_sql_says(store, records, today):
+    store.save_sessions([_session("2026-11-19"), _session("2026-11-24"),
+                         _session("2026-12-03")])
+    marks = [BringMark.create(kind=kind, record_id=record.id, marked_on=day)
+             for (kind, record), day in zip(records.items(), ["2026-11-18", "2026-11-24",
+                                                              "2026-11-25", "2026-11-28"],
+                                            strict=True)]
+    store.save_bring_marks(marks)
+    waiting = sorted(m.id for m in store.waiting_marks(dt.date.fromisoformat(today)))
+    assert waiting == [r[0] for r in store.conn.execute(WAITING_SQL, [today])]
+    # and by hand: marked on the 18th -> brought to the 19th, the 24th -> the 24th,
+    # the 25th and the 28th -> wait for Dec 3.
+    expected = {"2026-11-20": 3, "2026-11-24": 3, "2026-11-25": 2, "2026-11-28": 2,
+                "2026-12-03": 2, "2026-12-04": 0}[today]
+    assert len(waiting) == expected

@@ -166,12 +166,12 @@ class TodayScreen(SectionScreen):
     def _session_text(self, today: dt.date) -> str:
         """The next session (with its agenda line) and how many things are marked to
         bring; "" when no session is recorded and nothing is marked."""
-        from tracker import agenda
-
         sessions = self.store.sessions()
         waiting = self.store.waiting_marks(today)
         if not sessions and not waiting:
             return ""
+        from tracker import agenda  # (only then: a new user's first screen never needs it)
+
         upcoming = agenda.next_session(sessions, today)
         lines = []
         if upcoming is None:
