@@ -178,9 +178,8 @@ class TrackerApp(App):
             return
         # Close the overlays (help, support) that were opened on top of this section.
         from tracker.app.screens.help import HelpScreen
-        from tracker.app.screens.support import SupportScreen
-
         from tracker.app.screens.sessions import SessionsScreen
+        from tracker.app.screens.support import SupportScreen
 
         while len(self.screen_stack) > 1 and isinstance(
                 self.screen, (HelpScreen, SupportScreen, SessionsScreen)):
