@@ -22,7 +22,7 @@ from tests.trust_helpers import (
 )
 
 from tracker import clock
-from tracker.models import CheckIn, Experiment, PracticeLog, Rupture, Support
+from tracker.models import BringMark, CheckIn, Experiment, PracticeLog, Rupture, Session, Support
 from tracker.portability.cells import neutralise, restore
 from tracker.portability.export import write_table
 from tracker.portability.importer import ImportProblem, import_path, prepare_import
@@ -44,10 +44,15 @@ def test_export_import_export_is_byte_identical(full_store, tmp_path, fmt):
         plan = import_path(target, tmp_path / "first")
         assert plan.counts["checkins"].added == 2
         assert plan.counts["ruptures"].added == 1
+        assert plan.counts["sessions"].added == 2
+        assert plan.counts["bring_marks"].added == 5
         second = export_folder(target, tmp_path / "second", fmt)
     assert set(first) == set(second)
+    assert {f"sessions.{fmt}", f"bring_marks.{fmt}"} <= set(first)
     for name in first:
         assert first[name] == second[name], name
+    manifest = (tmp_path / "first" / ".tracker-export").read_text(encoding="utf-8").split()
+    assert f"sessions.{fmt}" in manifest and f"bring_marks.{fmt}" in manifest
 
 
 def test_import_gives_back_exactly_what_was_written(full_store, tmp_path):
@@ -70,6 +75,19 @@ def test_import_gives_back_exactly_what_was_written(full_store, tmp_path):
     assert rupture.what_happened == "+went quiet at dinner"
     assert rupture.people == ("Sam",)
     assert "tender" in target_vocabulary(tmp_path / "empty.db")
+    with Store.open(tmp_path / "empty.db") as target:
+        sessions = target.sessions()
+        marks = target.bring_marks()
+        kinds = {m.kind: m for m in marks}
+        assert kinds["rupture"].record_id == target.ruptures()[0].id
+        assert kinds["practice_log"].record_id == target.practice_logs()[0].id
+    assert [(s.day, s.agenda, s.note) for s in sessions] == [
+        ("2026-11-19", None, "-we talked about the texting"),
+        ("2026-12-03", "=the quiet after dinner", None)]
+    assert [m.marked_on for m in marks] == ["2026-11-18", "2026-11-21", "2026-11-21",
+                                            "2026-11-22", "2026-11-22"]
+    assert sorted(m.kind for m in marks) == ["checkin", "checkin", "experiment",
+                                             "practice_log", "rupture"]
 
 
 def target_vocabulary(path: Path) -> list[str]:
@@ -260,18 +278,27 @@ def _build(texts: list[str], names: list[str]):
                             prediction=next(t), outcome=next(t), learned=next(t),
                             started_on="2026-11-01", days=7, target_count=3,
                             created_at="2026-11-01T09:00:00+01:00")
+    checkin = CheckIn.create(day="2026-11-20", created_at="2026-11-20T08:00:00+01:00", mood=3,
+                             need=next(t), note=next(t), emotions=names[:2],
+                             people=names[1:3], tags=names[2:])
+    log = PracticeLog.create(experiment_id=exp.id, day="2026-11-02", note=next(t),
+                             created_at="2026-11-02T08:00:00+01:00")
+    rupture = Rupture.create(happened_at="2026-11-10T19:30:00+01:00", my_move="other",
+                             what_happened=next(t), note=next(t), people=names[:1],
+                             created_at="2026-11-10T19:30:00+01:00")
     return [
-        CheckIn.create(day="2026-11-20", created_at="2026-11-20T08:00:00+01:00", mood=3,
-                       need=next(t), note=next(t), emotions=names[:2], people=names[1:3],
-                       tags=names[2:]),
+        checkin,
         exp,
-        PracticeLog.create(experiment_id=exp.id, day="2026-11-02", note=next(t),
-                           created_at="2026-11-02T08:00:00+01:00"),
-        Rupture.create(happened_at="2026-11-10T19:30:00+01:00", my_move="other",
-                       what_happened=next(t), note=next(t), people=names[:1],
-                       created_at="2026-11-10T19:30:00+01:00"),
+        log,
+        rupture,
         Support.create(name=required(next(t), 120), how_to_reach=next(t), note=next(t),
                        created_at="2026-11-01T09:00:00+01:00"),
+        Session.create(day="2026-12-01", agenda=next(t)[:300], note=next(t),
+                       created_at="2026-11-21T09:00:00+01:00"),
+        *[BringMark.create(kind=kind, record_id=record.id, marked_on="2026-11-21",
+                           created_at="2026-11-21T09:05:00+01:00")
+          for kind, record in (("checkin", checkin), ("experiment", exp),
+                               ("practice_log", log), ("rupture", rupture))],
     ]
 
 
@@ -288,7 +315,8 @@ def test_round_trip_property(texts, names):
             for record in records:
                 {CheckIn: source.save_checkin, Experiment: source.save_experiment,
                  PracticeLog: source.save_practice_log, Rupture: source.save_rupture,
-                 Support: source.save_support}[type(record)](record)
+                 Support: source.save_support, Session: source.save_session,
+                 BringMark: lambda m: source.save_bring_marks([m])}[type(record)](record)
             for fmt in ("csv", "json"):
                 first = export_folder(source, folder / f"first-{fmt}", fmt)
                 with Store.open(folder / f"b-{fmt}.db") as target:
@@ -304,6 +332,11 @@ def test_round_trip_property(texts, names):
                         records[4].name, records[4].how_to_reach, records[4].note)
                     rupture = target.ruptures()[0]
                     assert rupture.what_happened == records[3].what_happened
+                    session = target.sessions()[0]
+                    assert (session.agenda, session.note) == (records[5].agenda,
+                                                              records[5].note)
+                    assert sorted(m.record_id for m in target.bring_marks()) == sorted(
+                        m.record_id for m in records[6:])
 
 
 @given(st.text(_CHARS))
@@ -319,7 +352,7 @@ def test_json_import_reads_what_json_export_writes_for_every_table(full_store, t
         plan = prepare_import(target, tmp_path / "out", stream=False)
     assert {t: c.added for t, c in plan.counts.items()} == {
         "emotions": 1, "checkins": 2, "experiments": 1, "practice_logs": 1, "ruptures": 1,
-        "supports": 1}
+        "supports": 1, "sessions": 2, "bring_marks": 5}
 
 
 # --- The bulk path: worker processes, chunks, repeated ids -------------------------------
@@ -533,3 +566,56 @@ def test_a_nul_in_a_note_written_outside_the_app_is_written_as_it_is(full_store)
     exported = _exported_checkins_csv(full_store)
     assert exported == _reference_checkins_csv(full_store)
     assert len(list(csv.reader(io.StringIO(exported)))) == 3
+
+
+# --- Sessions and bring marks ---------------------------------------------------------------
+
+
+def test_an_export_from_before_sessions_still_imports(full_store, tmp_path):
+    """An export written before migration 4 has no sessions or bring_marks files."""
+    export_folder(full_store, tmp_path / "out")
+    (tmp_path / "out" / "sessions.csv").unlink()
+    (tmp_path / "out" / "bring_marks.csv").unlink()
+    with Store.open(tmp_path / "t.db") as target:
+        plan = import_path(target, tmp_path / "out")
+        assert plan.counts["checkins"].added == 2 and "sessions" not in plan.counts
+        assert target.sessions() == [] and target.bring_marks() == []
+
+
+@pytest.mark.parametrize("stream", [True, False])
+def test_a_mark_on_a_record_that_is_nowhere_is_refused(full_store, tmp_path, stream):
+    """A mark must name a record stored or in the same import: else nothing is written,
+    whether the check-ins are checked before writing or while written (the stream)."""
+    export_folder(full_store, tmp_path / "out")
+    path = tmp_path / "out" / "bring_marks.csv"
+    lines = path.read_bytes().decode("utf-8").split("\r\n")
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    gone = "00000000-0000-4000-8000-000000000000"
+    cells[header.index("checkin_id")] = gone
+    lines[1] = ",".join(cells)
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
+    with Store.open(tmp_path / "t.db") as target:
+        with pytest.raises(ImportProblem) as caught:
+            plan = prepare_import(target, tmp_path / "out", stream=stream)
+            assert (plan.stream is not None) == stream
+            from tracker.portability.importer import apply_plan
+
+            apply_plan(target, plan)
+        assert target.checkin_count() == 0 and target.bring_marks() == []
+        assert target.sessions() == []
+    message = str(caught.value)
+    assert f"bring_marks.csv, line 2, column 2 (checkin_id): {gone} is not a check-in" in message
+
+
+def test_a_mark_may_name_a_record_already_stored(full_store, tmp_path):
+    export_folder(full_store, tmp_path / "out")
+    with Store.open(tmp_path / "t.db") as target:
+        import_path(target, tmp_path / "out" / "ruptures.csv")
+        with pytest.raises(ImportProblem):  # the marks on check-ins: none stored yet
+            import_path(target, tmp_path / "out" / "bring_marks.csv")
+        import_path(target, tmp_path / "out" / "checkins.csv")
+        import_path(target, tmp_path / "out" / "experiments.csv")
+        import_path(target, tmp_path / "out" / "practice_logs.csv")
+        plan = import_path(target, tmp_path / "out" / "bring_marks.csv")
+        assert plan.counts["bring_marks"].added == 5

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.models import CheckIn, Experiment, PracticeLog, Rupture
+from tracker.models import CheckIn, Experiment, PracticeLog, Rupture, Session
 from tracker.store import Store
 from tracker.text import CONTROLS, one_line, visible
 
@@ -54,8 +54,14 @@ def hostile_db(db_path):
             days=14, target_count=3, outcome=f"out {nasty}", learned=f"learned {nasty}"))
         store.save_practice_log(PracticeLog.create(experiment_id=exp.id, done="yes",
                                                    distress_before=3, distress_after=1))
-        store.save_rupture(Rupture.create(my_move="withdrew", what_happened=f"w {nasty}",
-                                          people=[f"Kim{OSC52}"]))
+        rupture = store.save_rupture(Rupture.create(
+            my_move="withdrew", what_happened=f"w {nasty}", people=[f"Kim{OSC52}"]))
+        store.save_sessions([Session.create(day="2026-11-20", note=f"session {nasty}"),
+                             Session.create(day="2026-12-03", agenda=f"agenda {nasty}")])
+        for kind, record_id in (("checkin", store.checkins()[0].id), ("experiment", exp.id),
+                                ("rupture", rupture.id),
+                                ("practice_log", store.practice_logs()[0].id)):
+            store.set_bring(kind, record_id, True)
     return db_path
 
 
@@ -63,6 +69,7 @@ def hostile_db(db_path):
     ["list"], ["list", "--days", "30"], ["report"],
     ["chart", "emotions"], ["chart", "people"], ["chart", "tags"], ["chart", "experiments"],
     ["chart", "mood"], ["chart", "calendar"],
+    ["session", "list"], ["report", "--format", "html"],
 ])
 def test_commands_that_print_user_text_print_no_control_codes(hostile_db, run_tracker, args):
     result = run_tracker(*args, env={"NO_COLOR": "1"})

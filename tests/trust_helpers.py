@@ -13,13 +13,13 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from tracker.cli import main
-from tracker.models import CheckIn, Experiment, PracticeLog, Rupture, Support
+from tracker.models import BringMark, CheckIn, Experiment, PracticeLog, Rupture, Session, Support
 from tracker.portability.export import export_data
 from tracker.store import Store
 
 TABLES = ("checkins", "emotions", "checkin_emotions", "people", "checkin_people", "tags",
           "checkin_tags", "experiments", "practice_logs", "ruptures", "rupture_people",
-          "supports")
+          "supports", "sessions", "bring_marks")
 
 
 def populate(store: Store) -> None:
@@ -48,6 +48,25 @@ def populate(store: Store) -> None:
     store.save_support(Support.create(
         name="@crisis line", kind="crisis line", how_to_reach="'call 116 123",
         note="\tany hour", created_at="2026-11-01T09:00:00+01:00"))
+    store.save_sessions([
+        Session.create(day="2026-11-19", note="-we talked about the texting",
+                       created_at="2026-11-19T18:30:00+01:00"),
+        Session.create(day="2026-12-03", agenda="=the quiet after dinner",
+                       created_at="2026-11-21T09:00:00+01:00")])
+    first, second = store.checkins(oldest_first=True)
+    log = store.practice_logs()[0]
+    rupture = store.ruptures()[0]
+    store.save_bring_marks([
+        BringMark.create(checkin_id=first.id, marked_on="2026-11-18",
+                         created_at="2026-11-18T21:00:00+01:00"),
+        BringMark.create(checkin_id=second.id, marked_on="2026-11-21",
+                         created_at="2026-11-21T21:45:00-05:00"),
+        BringMark.create(rupture_id=rupture.id, marked_on="2026-11-21",
+                         created_at="2026-11-21T22:00:00+01:00"),
+        BringMark.create(experiment_id=exp.id, marked_on="2026-11-22",
+                         created_at="2026-11-22T08:00:00+01:00"),
+        BringMark.create(practice_log_id=log.id, marked_on="2026-11-22",
+                         created_at="2026-11-22T08:01:00+01:00")])
 
 
 def db_digest(path: Path) -> str:

@@ -42,6 +42,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
                 "Bring back a backup (the current database is kept as a backup first)."),
     "search": ("tracker.commands.search:search",
                "Find check-ins, ruptures and experiments by the words in them."),
+    "session": ("tracker.commands.session:session",
+                "Record a therapy session (past or planned) and list them."),
 }
 
 
@@ -221,8 +223,9 @@ def _rating_option(name: str):
 @click.option("--day", metavar="YYYY-MM-DD", help="The day it counts for (default today).")
 @click.option("--time", "time_of_day", metavar="HH:MM",
               help="When it happened (for an earlier day; default: now).")
+@click.option("--bring", is_flag=True, help="Mark it to bring to your next therapy session.")
 @click.pass_context
-def add(ctx: click.Context, time_of_day: str | None, **values: Any) -> None:
+def add(ctx: click.Context, time_of_day: str | None, bring: bool, **values: Any) -> None:
     """Record a check-in."""
     values = {k: (list(v) if isinstance(v, tuple) else v) for k, v in values.items()}
     try:
@@ -235,9 +238,14 @@ def add(ctx: click.Context, time_of_day: str | None, **values: Any) -> None:
         fail_validation(exc)
         return
     with open_store_or_exit(ctx) as store:
-        store.save_checkin(checkin)
+        with store.write():  # one transaction: the check-in and its mark
+            store.save_checkin(checkin)
+            if bring:
+                store.set_bring("checkin", checkin.id, True)
     click.echo(f"Saved a check-in for {_day_words(checkin.day)}:")
     click.echo(describe_checkin(checkin, indent="  "))
+    if bring:
+        click.echo("  marked to bring to your next session")
 
 
 def _day_words(day: str) -> str:
@@ -346,7 +354,8 @@ def status(ctx: click.Context) -> None:
 # --- export --------------------------------------------------------------------------
 
 # The same as Store.EXPORT_TABLES (a test checks); spelled out so --help needs no store.
-EXPORT_TABLES = ("checkins", "experiments", "practice_logs", "ruptures", "supports", "emotions")
+EXPORT_TABLES = ("checkins", "experiments", "practice_logs", "ruptures", "supports", "emotions",
+                 "sessions", "bring_marks")
 
 
 @main.command()

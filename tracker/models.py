@@ -733,6 +733,137 @@ class Support(Record):
         )
 
 
+def parse_optional_id(name: str, value: Any) -> str | None:
+    """A UUID when one is given, ``None`` when the value is empty."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_id(name, value)
+
+
+@dataclass(frozen=True)
+class Session(Record):
+    """A therapy session, past or planned.
+
+    Whether it is past, today or planned is not stored: it follows from its ``day``
+    and today (:meth:`kind`), so it never goes stale.
+    """
+
+    id: str
+    day: str
+    created_at: str
+    updated_at: str
+    agenda: str | None = None
+    note: str | None = None
+
+    @classmethod
+    def create(cls, data: Mapping[str, Any] | None = None, **kwargs: Any) -> Session:
+        """Validate raw values and build a session (any day from 1900 on, future too)."""
+        raw = {**(data or {}), **kwargs}
+        _refuse_unknown(raw, cls)
+        created = parse_timestamp("created_at", raw.get("created_at"))
+        return cls(
+            id=parse_id("id", raw.get("id")),
+            day=parse_day("day", _given_or(raw, "day", clock.today),  # type: ignore[arg-type]
+                          allow_future=True),
+            created_at=created,
+            updated_at=parse_timestamp("updated_at", raw.get("updated_at") or created),
+            agenda=parse_text("agenda", raw.get("agenda"), limit=MAX_AGENDA),
+            note=parse_text("note", raw.get("note"), limit=MAX_LONG_TEXT),
+        )
+
+    def kind(self, today: dt.date | None = None) -> str:
+        """``"past"``, ``"today"`` or ``"planned"``, as of ``today``."""
+        now = (today or clock.today()).isoformat()
+        return "past" if self.day < now else "today" if self.day == now else "planned"
+
+
+MAX_AGENDA = 300
+"""An agenda is one line: "one thing I want to talk about"."""
+
+BRING_KINDS: dict[str, str] = {
+    "checkin": "checkin_id",
+    "rupture": "rupture_id",
+    "experiment": "experiment_id",
+    "practice_log": "practice_log_id",
+}
+"""What can be marked "bring to my next session", and the column naming it."""
+
+BRING_WORDS = {"checkin": "check-in", "rupture": "rupture", "experiment": "experiment",
+               "practice_log": "practice log"}
+
+
+@dataclass(frozen=True)
+class BringMark(Record):
+    """"Bring this to my next session", on one check-in, rupture, experiment or
+    practice log (exactly one of the four ids is set).
+
+    The mark's day matters: it is brought to the first session on or after the day
+    it was made (``marked_on``, today by default), once that session's day has passed
+    (:meth:`brought_to`). Until then it is waiting.
+    """
+
+    id: str
+    marked_on: str
+    created_at: str
+    updated_at: str
+    checkin_id: str | None = None
+    rupture_id: str | None = None
+    experiment_id: str | None = None
+    practice_log_id: str | None = None
+
+    @classmethod
+    def create(cls, data: Mapping[str, Any] | None = None, **kwargs: Any) -> BringMark:
+        """Validate raw values and build a mark; ``kind`` and ``record_id`` may stand
+        for the four id fields (``kind="rupture", record_id=...``)."""
+        raw = {**(data or {}), **kwargs}
+        kind = raw.pop("kind", None)
+        record_id = raw.pop("record_id", None)
+        if kind is not None:
+            column = BRING_KINDS.get(str(kind))
+            if column is None:
+                raise ValidationError("kind", kind, "one of " + ", ".join(BRING_KINDS))
+            raw[column] = record_id
+        _refuse_unknown(raw, cls)
+        created = parse_timestamp("created_at", raw.get("created_at"))
+        targets = {column: parse_optional_id(column, raw.get(column))
+                   for column in BRING_KINDS.values()}
+        given = [column for column, value in targets.items() if value is not None]
+        if len(given) != 1:
+            raise ValidationError(
+                given[1] if given else "checkin_id", raw.get(given[1]) if given else "",
+                "the id of exactly one check-in, rupture, experiment or practice log "
+                "(checkin_id, rupture_id, experiment_id or practice_log_id)")
+        return cls(
+            id=parse_id("id", raw.get("id")),
+            marked_on=parse_day("marked_on",  # type: ignore[arg-type]
+                                _given_or(raw, "marked_on", clock.today)),
+            created_at=created,
+            updated_at=parse_timestamp("updated_at", raw.get("updated_at") or created),
+            **targets,
+        )
+
+    @property
+    def kind(self) -> str:
+        """``"checkin"``, ``"rupture"``, ``"experiment"`` or ``"practice_log"``."""
+        return next(kind for kind, column in BRING_KINDS.items() if getattr(self, column))
+
+    @property
+    def record_id(self) -> str:
+        return getattr(self, BRING_KINDS[self.kind])
+
+    def brought_to(self, sessions: Iterable[Session], today: dt.date | None = None
+                   ) -> Session | None:
+        """The session this was brought to, or ``None`` while it is still waiting.
+
+        That is the first session on or after the day of the mark, if that session's
+        day is before ``today``. A mark made on a session's day counts for it.
+        """
+        now = (today or clock.today()).isoformat()
+        due = [s for s in sessions if s.day >= self.marked_on]
+        first = min(due, key=lambda s: (s.day, s.created_at), default=None)
+        return first if first is not None and first.day < now else None
+
+
 _EXTRA_INPUTS = {"days"}
 
 
@@ -765,6 +896,8 @@ STORED_FIELDS: dict[type, tuple[str, ...]] = {
     PracticeLog: ("id", "experiment_id", "day", "created_at", "updated_at"),
     Rupture: ("id", "happened_at", "day", "created_at", "updated_at"),
     Support: ("id", "created_at", "updated_at"),
+    Session: ("id", "day", "created_at", "updated_at"),
+    BringMark: ("id", "marked_on", "created_at", "updated_at"),
 }
 
 

@@ -7,12 +7,17 @@ says what it is: a record of practice, not an assessment.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import string
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tracker import analytics, charts, clock
+from tracker import agenda, analytics, charts, clock
 from tracker.analytics import RuptureDates, Snapshot, plural
-from tracker.models import INTENSITY, MOOD, PURSUE, REGULATION, WITHDRAW, Rupture
+from tracker.models import INTENSITY, MOOD, PURSUE, REGULATION, WITHDRAW, Rupture, Session
 from tracker.text import one_line, visible
 
 if TYPE_CHECKING:
@@ -60,10 +65,41 @@ def period_words(since: dt.date, until: dt.date) -> str:
     return f"{long_date(since)} to {long_date(until)} ({days} days)"
 
 
+_FOR_HTML: ContextVar[list[charts.Chart] | None] = ContextVar("_FOR_HTML", default=None)
+"""While the HTML report is made: its charts, in the order they are placed."""
+
+_PUNCTUATION = {ord(c): "\\" + c for c in string.punctuation}
+
+
+@contextlib.contextmanager
+def html_mode() -> Iterator[list[charts.Chart]]:
+    """Make the Markdown an HTML report is rendered from (see :mod:`tracker.printable`):
+    user text has every ASCII punctuation mark escaped, so it is read as the words
+    written and never as Markdown (no link, no image, no emphasis), and each chart
+    is a placeholder for its SVG. Gives the list the charts are collected in."""
+    found: list[charts.Chart] = []
+    token = _FOR_HTML.set(found)
+    try:
+        yield found
+    finally:
+        _FOR_HTML.reset(token)
+
+
 def _md_escape(text: str) -> str:
     """Keep free text from breaking a table or starting a heading, and its control
     characters from reaching a terminal (``tracker report`` prints to one)."""
+    if _FOR_HTML.get() is not None:
+        return one_line(text).translate(_PUNCTUATION)
     return one_line(text).replace("|", "\\|")
+
+
+def chart_block(chart: charts.Chart) -> list[str]:
+    """A chart in the report: a text block (or, for the HTML report, its placeholder)."""
+    found = _FOR_HTML.get()
+    if found is not None:
+        found.append(chart)
+        return ["```tracker-chart", str(len(found) - 1), "```", ""]
+    return ["```text", charts.render(chart, CHART_WIDTH, CHART_HEIGHT, color=False), "```", ""]
 
 
 def _short(text: str | None, limit: int = 90) -> str:
@@ -74,8 +110,16 @@ def _short(text: str | None, limit: int = 90) -> str:
 
 
 def build_report(store: Store, since: dt.date | None = None, until: dt.date | None = None,
-                 *, snapshot: Snapshot | None = None) -> str:
-    """The Markdown report for ``since``..``until`` (default: the 30 days ending today)."""
+                 *, snapshot: Snapshot | None = None, notes: bool = True,
+                 session: Session | None = None) -> str:
+    """The Markdown report for ``since``..``until`` (default: the 30 days ending today).
+
+    Args:
+        notes: include what the person wrote in their own words; ``False`` leaves out
+            every free-text field (notes, needs, what happened, the prediction,
+            outcome, what was learned, the agenda and session notes), for sharing.
+        session: the session the period starts from, named in the title.
+    """
     today = clock.today()
     until = until or today
     since = since or until - dt.timedelta(days=DEFAULT_DAYS - 1)
@@ -85,12 +129,19 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
     out: list[str] = []
     add = out.append
 
-    add(f"# Practice record: {period_words(since, until)}")
+    if session is not None:
+        add(f"# Practice record: since your session on {long_date(_day(session.day))}")
+    else:
+        add(f"# Practice record: {period_words(since, until)}")
     add("")
     add("*A record of practice kept with tracker: check-ins, small relational experiments, "
         "ruptures and repairs, in your own ratings and words. It is not an assessment or a "
         "diagnosis, and the figures sit side by side without claiming what caused what.*")
     add("")
+    if not notes:
+        add("*Made without notes: what you wrote in your own words is left out.*")
+        add("")
+    out += session_opening(ReportContext(store, snap, since, until, today, notes))
 
     # -- at a glance --
     add("## At a glance")
@@ -151,17 +202,10 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
             chart = charts.metric_chart(rows, metric, since, until, marks)
             add(f"### {SCALE_TITLES[metric]}")
             add("")
-            add("```text")
-            add(charts.render(chart, CHART_WIDTH, CHART_HEIGHT, color=False))
-            add("```")
-            add("")
+            out += chart_block(chart)
         add("### Urges to pursue and to withdraw")
         add("")
-        add("```text")
-        add(charts.render(charts.urges_chart(rows, since, until, marks), CHART_WIDTH,
-                          CHART_HEIGHT, color=False))
-        add("```")
-        add("")
+        out += chart_block(charts.urges_chart(rows, since, until, marks))
 
     # -- experiments --
     add("## Experiments")
@@ -181,7 +225,7 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
         add(f"- **Status:** {analytics.status_words(e.status)}, {long_date(dt.date.fromisoformat(e.started_on))} to "
             f"{long_date(dt.date.fromisoformat(end))}.")
         add(f"- **Practice:** {_md_escape(e.practice)}")
-        if e.prediction:
+        if e.prediction and notes:
             add(f"- **Prediction:** {_md_escape(e.prediction)}")
         before = f"{e.belief_before}%" if e.belief_before is not None else "not rated"
         after = f"{e.belief_after}%" if e.belief_after is not None else "not rated yet"
@@ -199,9 +243,9 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
         comparison = by_id.get(e.id)
         if comparison is not None:
             add(f"- **Regulation, practised days and other days:** {comparison.words()}")
-        if e.outcome:
+        if e.outcome and notes:
             add(f"- **Outcome:** {_md_escape(e.outcome)}")
-        if e.learned:
+        if e.learned and notes:
             add(f"- **What you learned:** {_md_escape(e.learned)}")
         add("")
     if running:
@@ -236,7 +280,7 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
                 f"{'is' if left == 1 else 'are'} left out of the table; the figures above "
                 "count them all.")
         add("")
-        stories = [r for r in ruptures[-5:] if r.what_happened]
+        stories = [r for r in ruptures[-5:] if r.what_happened] if notes else []
         if stories:
             add("In your words (most recent):")
             add("")
@@ -255,14 +299,15 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
             any_names = True
             add(f"- **{title}:** " + ", ".join(f"{_md_escape(n)} ({c})" for n, c in counts))
     needs = analytics.name_frequency([[n.strip()] for n in store.needs(s_iso, u_iso)
-                                      if n.strip()])
+                                      if n.strip()]) if notes else []
     if needs:
         any_names = True
         add("- **Needs, in your words:** " + "; ".join(
             f"\"{_md_escape(_short(n, 80))}\"" + (f" ({c})" if c > 1 else "")
             for n, c in needs[:TOP_NAMES]))
     if not any_names:
-        add("No emotions, people, context or needs were named in this period.")
+        add("No emotions, people, context or needs were named in this period." if notes else
+            "No emotions, people or context were named in this period.")
     add("")
 
     add("---")
@@ -291,3 +336,164 @@ def _rupture_row(r: Rupture) -> str:
     return (f"| {_short_day(r.day)} | {_md_escape(who)} | {r.my_move} | {intensity} | "
             f"{steps} | {repaired} | {days} |")
 
+
+
+# --- the opening: what the session needs ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What each part of the report's opening reads."""
+
+    store: Store
+    snapshot: Snapshot
+    since: dt.date
+    until: dt.date
+    today: dt.date
+    notes: bool = True
+
+
+def session_opening(ctx: ReportContext) -> list[str]:
+    """The report's first section: what the session needs, part by part
+    (:data:`OPENING`, in order)."""
+    out = ["## For the session", ""]
+    for part in OPENING:
+        out += part(ctx)
+    return out
+
+
+def _day(iso: str) -> dt.date:
+    return dt.date.fromisoformat(iso)
+
+
+def brought_part(ctx: ReportContext) -> list[str]:
+    """The next session and its agenda line, and what was marked to bring."""
+    context = agenda.session_context(ctx.store, ctx.today)
+    out: list[str] = []
+    upcoming, last = context.next, context.last
+    if upcoming is not None:
+        line = f"**Next session:** {_md_escape(agenda.session_when(upcoming, ctx.today))}."
+    else:
+        line = "**Next session:** none planned yet."
+    if last is not None:
+        line += f" The last one was on {long_date(_day(last.day))}."
+    out += [line, ""]
+    if upcoming is not None and upcoming.agenda:
+        out += [f"**Agenda:** {_md_escape(upcoming.agenda)}" if ctx.notes else
+                "**Agenda:** one line (left out: made without notes).", ""]
+    out += ["### Marked to bring", ""]
+    if not context.waiting:
+        out += ["Nothing was marked to bring. (In the app, `b` marks a check-in, a rupture, "
+                "an experiment or a practice log; `tracker add --bring` marks a check-in.)",
+                ""]
+        return out
+    out.append(f"You marked {agenda.count_words(context.waiting_marks)}.")
+    out.append("")
+    out += [f"- {_md_escape(item.line(ctx.today, notes=ctx.notes))}" for item in context.waiting]
+    out.append("")
+    return out
+
+
+def unrepaired_part(ctx: ReportContext) -> list[str]:
+    """Ruptures not yet repaired (all of them up to the end of the period)."""
+    open_ = [r for r in ctx.store.ruptures(unrepaired_only=True)
+             if r.day <= ctx.until.isoformat()]
+    out = ["### Ruptures not yet repaired", ""]
+    if not open_:
+        return out + ["None: every rupture recorded has been repaired.", ""]
+    for r in sorted(open_, key=lambda r: r.happened_at):
+        who = ", ".join(r.people) or "someone"
+        move = "did something else" if r.my_move == "other" else r.my_move
+        steps = ", ".join(r.steps_taken) or "none yet"
+        line = (f"- {long_date(_day(r.day))} ({_days_ago(r.day, ctx.today)}), with "
+                f"{_md_escape(who)}: you {move}")
+        if r.intensity is not None:
+            line += f", intensity {r.intensity}"
+        line += f". Repair steps so far: {steps}."
+        if ctx.notes and r.what_happened:
+            line += f" What happened: {_md_escape(_short(r.what_happened, 200))}"
+        out.append(line)
+    return out + [""]
+
+
+def _days_ago(iso: str, today: dt.date) -> str:
+    days = (today - _day(iso)).days
+    return "today" if days <= 0 else "yesterday" if days == 1 else f"{days:,} days ago"
+
+
+def experiments_due_part(ctx: ReportContext) -> list[str]:
+    """Experiments whose period ended, that end before the next session (due for a
+    review), or that were completed or set aside in the period."""
+    upcoming = agenda.next_session(ctx.store.sessions(), ctx.today)
+    horizon = _day(upcoming.day) if upcoming else ctx.today + dt.timedelta(days=7)
+    lo, hi = ctx.since.isoformat(), ctx.until.isoformat()
+    lines = []
+    for e in sorted(ctx.snapshot.experiments, key=lambda e: (e.ends_on, e.created_at)):
+        title = _md_escape(e.title)
+        ends = _day(e.ends_on)
+        if e.status == "active" and ends < ctx.today:
+            lines.append(f"- **{title}**: its period ended on {long_date(ends)} and it is "
+                         "still open: time to look at what happened, your belief now, and "
+                         "what you learned.")
+        elif e.status == "active" and ends <= horizon:
+            when = "before your next session" if upcoming else "within a week"
+            lines.append(f"- **{title}**: its period ends on {long_date(ends)}, {when}.")
+        elif e.status != "active" and e.ended_on and lo <= e.ended_on <= hi:
+            belief = ""
+            if e.belief_before is not None and e.belief_after is not None:
+                belief = f" Belief in the prediction: {e.belief_before}% -> {e.belief_after}%."
+            lines.append(f"- **{title}**: {analytics.status_words(e.status)} on "
+                         f"{long_date(_day(e.ended_on))}.{belief}")
+    out = ["### Experiments to look at", ""]
+    if not lines:
+        return out + ["None has ended or is due for a review.", ""]
+    return out + lines + [""]
+
+
+def hardest_day_part(ctx: ReportContext) -> list[str]:
+    """The day of the period with the lowest regulation (its daily mean; the latest
+    of equals), with what was noted that day."""
+    rated = [r for r in ctx.snapshot.rows_between(ctx.since, ctx.until)
+             if r.get("regulation") is not None]
+    out = ["### The hardest day", ""]
+    if not rated:
+        return out + ["No check-in in this period rated regulation.", ""]
+    low = min(rated, key=lambda r: (r["regulation"], _reverse_day(str(r["day"]))))
+    day = str(low["day"])
+    n = int(low.get("n") or 0)
+    figures = [f"regulation {analytics.fmt(low['regulation'])} "
+               f"({REGULATION.label(round(low['regulation']))})"]
+    for metric in ("mood", "intensity"):
+        if low.get(metric) is not None:
+            figures.append(f"{metric} {analytics.fmt(low[metric])}")
+    checkins = ctx.store.checkins(since=day, until=day, oldest_first=True)
+    emotions = sorted({e for c in checkins for e in c.emotions})
+    line = (f"{long_date(_day(day))}: {', '.join(figures)} ({plural(n, 'check-in')}"
+            f"{', the mean of them' if n > 1 else ''}); the lowest regulation of the period"
+            f" ({plural(len(rated), 'day')} rated).")
+    out += [line, ""]
+    if emotions:
+        out += [f"Emotions named: {_md_escape(', '.join(emotions))}.", ""]
+    if ctx.notes:
+        words = [(what, text) for c in checkins
+                 for what, text in (("needed", c.need), ("note", c.note)) if text]
+        for what, text in words:
+            out.append(f"- {what.capitalize()}: {_md_escape(_short(text, 400))}")
+        if words:
+            out.append("")
+    return out
+
+
+def _reverse_day(iso: str) -> int:
+    """Sorts later days first (so the latest of equal lows is chosen)."""
+    return -_day(iso).toordinal()
+
+
+OPENING: tuple[Callable[[ReportContext], list[str]], ...] = (
+    brought_part,
+    unrepaired_part,
+    experiments_due_part,
+    hardest_day_part,
+)
+"""The parts of the report's opening, in order. The week grids of the period and the
+hard-moments insight come next (``week_section`` and ``hard_moments_section``)."""

@@ -51,6 +51,10 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
         Binding("c", "checkin", "Check in", id="checkin", tooltip="Today's check-in card"),
         Binding("s", "support", "Support", id="support",
                 tooltip="Your people and crisis lines"),
+        Binding("p", "session", "Record a session", id="session", show=False,
+                tooltip="A therapy session you had, or one that is planned"),
+        Binding("P", "sessions", "Sessions", id="sessions", show=False,
+                tooltip="Every session, and what is marked to bring to the next"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
         Binding("q", "quit", "Quit", id="quit", show=False,
                 tooltip="Quit tracker, from any screen but a form (ctrl+q works too)"),
@@ -130,7 +134,8 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
         """On a form (check-in card, experiment, rupture, support forms), section keys
         are off, so a stray letter never walks away from a half-written entry; support
         and help stay one key away."""
-        if action in ("section", "checkin", "quit") and getattr(self.screen, "BLOCKS_SECTIONS", False):
+        if action in ("section", "checkin", "session", "sessions", "quit") and getattr(
+                self.screen, "BLOCKS_SECTIONS", False):
             return False
         return True
 
@@ -139,9 +144,11 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
             return
         # Close the overlays (help, support) that were opened on top of this section.
         from tracker.app.screens.help import HelpScreen
+        from tracker.app.screens.sessions import SessionsScreen
         from tracker.app.screens.support import SupportScreen
 
-        while len(self.screen_stack) > 1 and isinstance(self.screen, (HelpScreen, SupportScreen)):
+        while len(self.screen_stack) > 1 and isinstance(
+                self.screen, (HelpScreen, SupportScreen, SessionsScreen)):
             self.pop_screen()
         self.switch_mode(name)
 
@@ -152,6 +159,27 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
             return
         existing = self.store.get_checkin(checkin_id) if checkin_id else None
         self.push_screen(screen_cls(existing), callback=lambda _saved: self.refresh_current())
+
+    def action_session(self) -> None:
+        """Record a session (past or planned) from anywhere; saved when the form is."""
+        from tracker.app.screens.session_form import SessionForm
+        from tracker.app.screens.sessions import saved_words
+
+        def saved(session) -> None:
+            if session is None:
+                return
+            self.store.save_session(session)
+            self.notify(saved_words(session))
+            self.refresh_current()
+
+        self.push_screen(SessionForm(), callback=saved)
+
+    def action_sessions(self) -> None:
+        from tracker.app.screens.sessions import SessionsScreen
+
+        if isinstance(self.screen, SessionsScreen):
+            return
+        self.push_screen(SessionsScreen(), callback=lambda _: self.refresh_current())
 
     def action_support(self) -> None:
         from tracker.app.screens.support import SupportScreen

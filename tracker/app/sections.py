@@ -86,6 +86,8 @@ SECTIONS: tuple[Section, ...] = (
 """The main sections, in the order the NavBar and the help show them."""
 
 OVERLAYS: tuple[ScreenEntry, ...] = (
+    ScreenEntry("Sessions", "tracker.app.screens.sessions:SessionsScreen"),
+    ScreenEntry("Sessions: record or edit", "tracker.app.screens.session_form:SessionForm"),
     ScreenEntry("Support", "tracker.app.screens.support:SupportScreen"),
     ScreenEntry("Support: add or edit", "tracker.app.screens.support_form:SupportForm"),
     ScreenEntry("Help (this screen)", "tracker.app.screens.help:HelpScreen"),

@@ -128,32 +128,73 @@ def _range_title(since: dt.date, until: dt.date) -> str:
 
 @click.command()
 @db_option
-@click.option("--since", metavar="YYYY-MM-DD", help="First day (default: 30 days before --until).")
+@click.option("--since", metavar="YYYY-MM-DD",
+              help="First day (default: the day of your last session, else 30 days before "
+                   "--until).")
 @click.option("--until", metavar="YYYY-MM-DD", help="Last day (default: today).")
+@click.option("--since-last-session", "since_session", is_flag=True,
+              help="From the day of your last session (the default when there is one).")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown",
+              show_default=True,
+              help="html: one self-contained page to print or save as PDF, with vector charts.")
+@click.option("--no-notes", "no_notes", is_flag=True,
+              help="Leave out everything you wrote in your own words (notes, needs, what "
+                   "happened, the prediction, outcome, what you learned, the agenda), for "
+                   "sharing.")
 @click.option("--out", "out", metavar="FILE", type=click.Path(path_type=Path),
               help="Write the report to this new file (an existing file is never replaced). "
                    "Without it, the report is printed.")
+@click.option("--open", "open_it", is_flag=True,
+              help="Open the report in your web browser (implies --format html; without "
+                   "--out, it is written to a new file here).")
 @click.pass_context
-def report(ctx: click.Context, since: str | None, until: str | None, out: Path | None) -> None:
-    """Write a Markdown report of a period, for yourself, a therapist or a caregiver.
+def report(ctx: click.Context, since: str | None, until: str | None, since_session: bool,
+           fmt: str, no_notes: bool, out: Path | None, open_it: bool) -> None:
+    """Write a report of a period, for yourself, a therapist or a caregiver.
 
-    Consistency, averages against the period before, text charts, experiments with
-    their prediction, outcome and learning, ruptures and repairs, and the emotions
-    and needs named most. A record of practice, not an assessment.
+    It opens with what the session needs: what you marked to bring and the agenda,
+    ruptures not yet repaired, experiments to look at, and the hardest day. Then
+    consistency, averages against the period before, charts, experiments with their
+    prediction, outcome and learning, ruptures and repairs, and the emotions and
+    needs named most. A record of practice, not an assessment.
+
+    When a session is recorded, the report covers the days since the last one
+    (from its day to today) unless you say otherwise.
     """
+    from tracker.agenda import last_session
     from tracker.report import DEFAULT_DAYS, build_report
 
+    if since_session and since is not None:
+        raise click.UsageError("Use --since or --since-last-session, not both.")
+    if open_it:
+        fmt = "html"
     today = clock.today()
     end = _parse_date("--until", until) or today
-    start = _parse_date("--since", since) or end - dt.timedelta(days=DEFAULT_DAYS - 1)
-    if start > end:
+    start = _parse_date("--since", since)
+    if start is not None and start > end:
         raise click.UsageError(f"--since ({start}) is after --until ({end}).")
     if end > today:
         raise click.UsageError(f"--until ({end}) is after today ({today}).")
     if out is not None:
         _check_report_target(out)
     with open_store_or_exit(ctx, create=False) as store:
-        text = build_report(store, start, end)
+        session = None
+        if start is None:
+            session = last_session(store.sessions(), before=end)
+            if session is None and since_session:
+                raise click.UsageError(
+                    f"There is no session before {end} to start from. 'tracker session add "
+                    "DATE' records one (past or planned), or give --since.")
+            start = (dt.date.fromisoformat(session.day) if session is not None
+                     else end - dt.timedelta(days=DEFAULT_DAYS - 1))
+        if fmt == "html":
+            from tracker.printable import html_report
+
+            text = html_report(store, start, end, notes=not no_notes, session=session)
+        else:
+            text = build_report(store, start, end, notes=not no_notes, session=session)
+    if out is None and open_it:
+        out = _new_report_path(start, end)
     if out is None:
         click.echo(text, nl=False)
         return
@@ -168,7 +209,15 @@ def report(ctx: click.Context, since: str | None, until: str | None, out: Path |
     except OSError as exc:
         raise CannotUse(f"The report could not be written to {out} ({exc.strerror or exc}). "
                         "Nothing was written.") from None
-    click.echo(f"Wrote the report for {start} to {end} to {visible(str(out))}.", err=True)
+    since_words = f" (since your session on {start})" if session is not None else ""
+    click.echo(f"Wrote the report for {start} to {end}{since_words} to {visible(str(out))}.",
+               err=True)
+    if open_it:
+        import webbrowser
+
+        if not webbrowser.open(out.resolve().as_uri()):
+            click.echo(f"Could not open a web browser here; open {visible(str(out))} "
+                       "yourself.", err=True)
 
 
 def _check_report_target(out: Path) -> None:
@@ -179,3 +228,13 @@ def _check_report_target(out: Path) -> None:
             "the old report first.")
     if not out.parent.is_dir():
         raise CannotUse(f"The folder {out.parent} does not exist; nothing was written.")
+
+
+def _new_report_path(since: dt.date, until: dt.date) -> Path:
+    """``tracker-report-<since>-to-<until>.html`` here, or ``-2``, ``-3``... if taken."""
+    base = Path.cwd() / f"tracker-report-{since}-to-{until}"
+    path, n = base.with_suffix(".html"), 1
+    while path.exists() or path.is_symlink():
+        n += 1
+        path = base.with_name(f"{base.name}-{n}.html")
+    return path

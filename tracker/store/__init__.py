@@ -15,6 +15,8 @@ per concern, each in its own module:
   (and practice logs), :mod:`~tracker.store.ruptures`, :mod:`~tracker.store.supports`
   (and settings), :mod:`~tracker.store.names` (emotions, people, tags), with
   :mod:`~tracker.store.tables` (their columns) and :mod:`~tracker.store.rows` (upserts);
+- :mod:`~tracker.store.sessions`: therapy sessions and "bring to my next session"
+  marks;
 - :mod:`~tracker.store.search`: full-text search (FTS5, kept by triggers);
 - :mod:`~tracker.store.bulk`: the import's transaction and fast path;
 - :mod:`~tracker.store.exports`: rows for export.
@@ -52,6 +54,7 @@ from tracker.store.opening import OpenResult, open_connection
 from tracker.store.ruptures import RupturesMixin
 from tracker.store.schema import APPLICATION_ID, FTS_COLUMNS, MIGRATIONS, SCHEMA_VERSION
 from tracker.store.search import SearchHit, SearchMixin
+from tracker.store.sessions import SessionsMixin
 from tracker.store.supports import SupportsMixin
 from tracker.store.tables import checkin_row
 
@@ -65,7 +68,7 @@ __all__ = [
 
 
 class Store(CheckinsMixin, ExperimentsMixin, RupturesMixin, SupportsMixin, NamesMixin,
-            SearchMixin, BulkMixin, ExportsMixin, StoreBase):
+            SessionsMixin, SearchMixin, BulkMixin, ExportsMixin, StoreBase):
     """The database of one user. Open with :meth:`open`; close when done."""
 
     open_result: OpenResult

@@ -18,7 +18,8 @@ from tracker.store.tables import CHECKIN_LINKS
 class ExportsMixin(StoreBase):
     """Every table as rows, for ``tracker export``."""
 
-    EXPORT_TABLES = ("checkins", "experiments", "practice_logs", "ruptures", "supports", "emotions")
+    EXPORT_TABLES = ("checkins", "experiments", "practice_logs", "ruptures", "supports", "emotions",
+                     "sessions", "bring_marks")
 
     def export_columns(self, table: str) -> list[str]:
         cols = [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
@@ -54,6 +55,10 @@ class ExportsMixin(StoreBase):
             sql = "SELECT * FROM practice_logs ORDER BY day, created_at, id"
         elif table == "experiments":
             sql = "SELECT * FROM experiments ORDER BY started_on, created_at, id"
+        elif table == "sessions":
+            sql = "SELECT * FROM sessions ORDER BY day, created_at, id"
+        elif table == "bring_marks":
+            sql = "SELECT * FROM bring_marks ORDER BY marked_on, created_at, id"
         else:
             sql = "SELECT * FROM supports ORDER BY position, created_at, id"
         cursor = self.conn.execute(sql)

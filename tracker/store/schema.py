@@ -187,7 +187,53 @@ def _migration_3(db: Database) -> None:
         db.table(table).enable_fts(columns, create_triggers=True)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _migration_3]
+SCHEMA_V4 = """
+CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    agenda TEXT,
+    note TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX sessions_day ON sessions (day);
+
+CREATE TABLE bring_marks (
+    id TEXT PRIMARY KEY,
+    checkin_id TEXT REFERENCES checkins (id) ON DELETE CASCADE,
+    rupture_id TEXT REFERENCES ruptures (id) ON DELETE CASCADE,
+    experiment_id TEXT REFERENCES experiments (id) ON DELETE CASCADE,
+    practice_log_id TEXT REFERENCES practice_logs (id) ON DELETE CASCADE,
+    marked_on TEXT NOT NULL CHECK (marked_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK ((checkin_id IS NOT NULL) + (rupture_id IS NOT NULL) + (experiment_id IS NOT NULL)
+           + (practice_log_id IS NOT NULL) = 1)
+) STRICT;
+CREATE INDEX bring_marks_checkin ON bring_marks (checkin_id);
+CREATE INDEX bring_marks_rupture ON bring_marks (rupture_id);
+CREATE INDEX bring_marks_experiment ON bring_marks (experiment_id);
+CREATE INDEX bring_marks_practice_log ON bring_marks (practice_log_id);
+"""
+
+
+def _migration_4(db: Database) -> None:
+    """Therapy sessions (past or planned, with an agenda line) and "bring to my next
+    session" marks.
+
+    A mark is a row of its own, naming exactly one check-in, rupture, experiment or
+    practice log (deleting that record deletes its marks), rather than a column on
+    each of those tables: their rows, exports and imports stay as they were, a record
+    can be brought to more than one session, and the mark keeps its own day
+    (``marked_on``), which says which session it was brought to. Whether a session is
+    past or planned is not stored: it follows from its day.
+    """
+    for statement in _split_sql(SCHEMA_V4):
+        db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _migration_3,
+                                                _migration_4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -14,7 +14,8 @@ CHECKIN_LINKS = (("emotions", "checkin_emotions", "emotion_id"),
                  ("tags", "checkin_tags", "tag_id"))
 """Per kind of name: (name table, link table, the link's name column)."""
 
-RECORD_TABLES = ("checkins", "experiments", "practice_logs", "ruptures", "supports")
+RECORD_TABLES = ("checkins", "experiments", "practice_logs", "ruptures", "supports", "sessions",
+                 "bring_marks")
 """Tables whose rows have a text ``id`` and an ``updated_at`` (what imports compare)."""
 
 checkin_row = attrgetter(*CHECKIN_COLUMNS, "emotions", "people", "tags")

@@ -3,7 +3,8 @@
 Focus starts on mood; a digit on a scale sets it and moves on, so ``4 2 3 1 0``
 and ``ctrl+s`` make a whole check-in. After an urge above 0 a small "acted on
 it?" stop appears: ``y`` / ``n`` answer it, a digit skips it and rates the next
-scale. The same card edits an existing check-in, and ``[`` / ``]`` move the day.
+scale. The same card edits an existing check-in, ``[`` / ``]`` move the day and
+``b`` marks it to bring to the next session (outside the text fields).
 """
 
 from __future__ import annotations
@@ -93,6 +94,9 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
                 tooltip="Make this check-in for the day before (on a rating or question)"),
         Binding("right_square_bracket", "change_day(1)", "Day after", id="checkin-day-later",
                 show=False, tooltip="Move the check-in one day later, up to today"),
+        Binding("b", "bring", "Bring", id="checkin-bring",
+                tooltip="Bring this check-in to your next session (again: not); on a "
+                        "rating or question, not in a text field"),
     ]
 
     def __init__(self, existing: CheckIn | None = None, day: str | dt.date | None = None):
@@ -105,6 +109,9 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
         else:
             start = clock.today()
         self.day = start
+        self.bring = False
+        """Bring this check-in to the next session (marked when it is saved)."""
+        self._bring_before = False
         self._initial: dict[str, Any] | None = None
 
     # -- layout --
@@ -159,14 +166,21 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
                 yield OrderedTextArea(c.note or "" if c else "", id="note", soft_wrap=True,
                                show_line_numbers=False, tab_behavior="focus")
             yield Static(classes="field-error", id="error-note")
+            with Horizontal(classes="form-row", id="bring-row"):
+                yield Static("Bring", classes="form-label")
+                yield Static(id="bring-text", classes="form-value")
             yield Static("ctrl+s saves · esc leaves · tab moves on · "
-                         "[ ] change the day (on a rating)", id="checkin-keys")
+                         "[ ] day · b bring (on a rating)", id="checkin-keys")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.title = "Edit check-in" if self.existing else "Check-in"
         self.sub_title = ""
+        if self.existing is not None:
+            store = self.app.store  # type: ignore[attr-defined]
+            self.bring = self._bring_before = store.is_marked("checkin", self.existing.id)
         self._show_day()
+        self._show_bring()
         self._sync_acted()
         self.set_focus(self.query_one("#mood", Scale))
         self._initial = self._snapshot()
@@ -239,6 +253,25 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
         self._clear_error("day")
         self._show_day()
 
+    # -- bring to the session --
+
+    def _show_bring(self) -> None:
+        self.query_one("#bring-text", Static).update(
+            "[b]◆ to bring to your next session[/b] (b: not)" if self.bring else
+            "no (b marks it to bring to your next session)")
+
+    def action_bring(self) -> None:
+        self.bring = not self.bring
+        self._show_bring()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "bring":  # in a text field, b types
+            return not isinstance(self.focused, (Input, TextArea))
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()  # the footer shows b only where it works
+
     # -- reading the card --
 
     def _snapshot(self) -> dict[str, Any]:
@@ -261,6 +294,8 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
         """Something on the card differs from how it opened (spaces aside)."""
         if self._initial is None:
             return False
+        if self.bring != self._bring_before:
+            return True
         now = self._snapshot()
         before = self._initial
         for key in now:
@@ -313,7 +348,10 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
             return
         store = self.app.store  # type: ignore[attr-defined]
         try:
-            store.save_checkin(checkin)
+            with store.write():  # one action: the check-in and its mark
+                store.save_checkin(checkin)
+                if self.bring != self._bring_before:
+                    store.set_bring("checkin", checkin.id, self.bring)
         except DatabaseError as exc:
             message = database_error_message(store.path, exc)
             if message is None:
@@ -323,7 +361,10 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
             self.app.notify(f"{message} Your card is still here: ctrl+s saves it.",
                             title="Not saved yet", severity="error", timeout=12)
             return
-        self.app.notify(self._thanks(checkin), title="Saved", timeout=4)
+        thanks = self._thanks(checkin)
+        if self.bring and not self._bring_before:
+            thanks += " Marked to bring to your next session."
+        self.app.notify(thanks, title="Saved", timeout=4)
         self.dismiss(checkin)
 
     def _thanks(self, checkin: CheckIn) -> str:

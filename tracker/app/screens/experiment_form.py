@@ -395,6 +395,9 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
         Binding("ctrl+s", "save", "Save", id="practice-log-save", tooltip="Save the log"),
         Binding("escape", "cancel", "Cancel", id="practice-log-cancel",
                 tooltip="Close without saving"),
+        Binding("b", "bring", "Bring", id="practice-log-bring",
+                tooltip="Bring this day's practice to your next session (b again: not); "
+                        "not in the note"),
         # A modal hides the app's keys; support and help stay one key away.
         Binding("s", "app.support", "Support", id="practice-log-support",
                 tooltip="Your people and crisis lines"),
@@ -402,10 +405,13 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
                 tooltip="Every key"),
     ]
 
-    def __init__(self, experiment: Experiment, existing: PracticeLog | None = None) -> None:
+    def __init__(self, experiment: Experiment, existing: PracticeLog | None = None, *,
+                 bring: bool = False) -> None:
         super().__init__()
         self.experiment = experiment
         self.existing = existing
+        self.bring = bring
+        """Bring this log to the next session (the screen that saves the log marks it)."""
 
     def compose(self) -> ComposeResult:
         ex = self.existing
@@ -426,6 +432,7 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
             yield Static("Note (optional)", classes="rf-label")
             yield NoteInput((ex.note or "") if ex else "", placeholder="Anything to remember",
                             id="note")
+            yield Static(self._bring_words(), id="log-bring", classes="rf-note")
             yield Static(
                 "[b]y[/b]/[b]n[/b], then two digits, and it's saved. "
                 "[b]tab[/b] for a note first; [b]enter[/b] saves.",
@@ -463,6 +470,22 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
 
     def action_note(self) -> None:
         self.set_focus(self.query_one("#note", Input))
+
+    def _bring_words(self) -> str:
+        return ("[b]◆ To bring to your next session[/b] (b: not)" if self.bring
+                else "Not marked to bring to a session (b marks it)")
+
+    def action_bring(self) -> None:
+        self.bring = not self.bring
+        self.query_one("#log-bring", Static).update(self._bring_words())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "bring":  # in the note, b types
+            return not isinstance(self.focused, Input)
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()  # the footer shows b only where it works
 
     def action_save(self) -> None:
         done, before, after = self.picks

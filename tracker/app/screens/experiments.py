@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Static
 
 from tracker import clock
 from tracker.app.screens.base import ListDetailScreen
+from tracker.app.screens.bring import bring_line, bring_states, with_state
 from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.experiment_form import (
     SET_ASIDE_DONE,
@@ -47,7 +48,7 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
     """The experiments section."""
 
     PREFIX = "exp"
-    NEEDS_SELECTION = frozenset({"edit", "delete"})
+    NEEDS_SELECTION = frozenset({"edit", "delete", "bring"})
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("n", "new", "New", id="experiments-new",
@@ -58,6 +59,9 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
                 tooltip="Finish it: what happened, belief now, what you learned"),
         Binding("a", "drop", "Set aside", id="experiments-drop",
                 tooltip="Stop this experiment for now (it isn't a failure)"),
+        Binding("b", "bring", "Bring", id="experiments-bring", show=False,
+                tooltip="Mark it to bring to your next session (again: take the mark "
+                        "off); a day's practice: b on its log card"),
         Binding("enter", "edit", "Edit", id="experiments-edit",
                 tooltip="Change its words, period or target"),
         Binding("d,delete", "delete", "Delete", id="experiments-delete", show=False,
@@ -67,6 +71,8 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
     def __init__(self) -> None:
         super().__init__()
         self._counts: dict[str, tuple[int, int]] = {}
+        self._bring: dict[str, str] = {}
+        """Experiment and practice log ids -> their bring marks in words."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,6 +92,8 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
         experiments = self.store.experiments()
         self.records = {e.id: e for e in experiments}
         self._counts = self.store.practice_counts()
+        self._bring = {**bring_states(self.store, "experiment"),
+                       **bring_states(self.store, "practice_log")}
         today_logs = {log.experiment_id: log for log in self.store.practice_logs(
             since=today.isoformat(), until=today.isoformat())}
         active = [e for e in experiments if e.status == "active"]
@@ -93,13 +101,15 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
         rows: list[tuple[str | None, Text | str]] = []
         for exp in active:
             done = self._counts.get(exp.id, (0, 0))[0]
-            rows.append((exp.id, experiment_prompt(exp, done, today_logs.get(exp.id), today)))
+            rows.append((exp.id, self._marked(exp.id, experiment_prompt(
+                exp, done, today_logs.get(exp.id), today))))
         finished = [e for e in experiments if e.status != "active"]
         if finished:
             rows.append((None, Text("Completed and set aside", style="bold dim")))
             for exp in finished:
                 done = self._counts.get(exp.id, (0, 0))[0]
-                rows.append((exp.id, experiment_prompt(exp, done, None, today)))
+                rows.append((exp.id, self._marked(exp.id, experiment_prompt(
+                    exp, done, None, today))))
         self.show_rows(rows)
 
     def detail_text(self, exp: Experiment) -> Text:
@@ -145,10 +155,16 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
                         ("Press l after you practise: y or n, then two digits."
                          if exp.status == "active" else ""), style="dim")
         for log in reversed(logs):
-            text.append_text(log_line(log))
+            text.append_text(self._marked(log.id, log_line(log)))
             text.append("\n")
+        state = self._bring.get(exp.id)
+        text.append("\n")
+        text.append(bring_line(state), style="bold" if state else "dim")
         text.rstrip()
         return text
+
+    def _marked(self, record_id: str, text: Text) -> Text:
+        return with_state(text, self._bring.get(record_id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in NEEDS_ACTIVE:
@@ -193,18 +209,31 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
             return
         today = clock.today().isoformat()
         existing = next(iter(self.store.practice_logs(exp.id, since=today, until=today)), None)
+        marked = existing is not None and self.store.is_marked("practice_log", existing.id)
+        card = PracticeLogCard(exp, existing, bring=marked)
 
         def saved(log: PracticeLog | None) -> None:
             if log is None:
                 return
-            self.store.save_practice_log(log)
+            with self.store.write():  # one action: the log and its mark
+                self.store.save_practice_log(log)
+                self.store.set_bring("practice_log", log.id, card.bring)
             self.highlight(exp.id)
             if log.done:
                 self.notify("Logged: practised today. Well noticed.")
             else:
                 self.notify("Logged. Not today is information too.")
 
-        self.app.push_screen(PracticeLogCard(exp, existing), callback=saved)
+        self.app.push_screen(card, callback=saved)
+
+    def action_bring(self) -> None:
+        exp = self.selected
+        if exp is None:
+            return
+        marked = self.store.toggle_bring("experiment", exp.id)
+        self.highlight(exp.id)
+        self.notify("Marked to bring to your next session." if marked else
+                    "No longer marked to bring.")
 
     def action_complete(self) -> None:
         exp = self.selected

@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tracker.app.screens.base import SectionScreen
+from tracker.app.screens.bring import bring_states
 from tracker.app.screens.checkin import CheckInScreen
 from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.models import MOOD, CheckIn
@@ -102,6 +103,10 @@ def _excerpt(checkin: CheckIn) -> str:
     return checkin.note or ""
 
 
+def _with_bring(mark: str | None, excerpt: str) -> str:
+    return f"{mark} · {excerpt}" if mark and excerpt else mark or excerpt
+
+
 def _short_day(day: str) -> str:
     d = dt.date.fromisoformat(day)
     return f"{d:%a} {d.day} {d:%b %Y}"
@@ -138,6 +143,9 @@ class HistoryScreen(SectionScreen):
                 tooltip="Bring back the check-in deleted last"),
         Binding("m", "more", "More", id="history-more",
                 tooltip=f"Show {PAGE} more older check-ins"),
+        Binding("b", "bring", "Bring", id="history-bring",
+                tooltip="Mark the selected check-in to bring to your next session "
+                        "(again: take the mark off)"),
         Binding("escape", "clear_filter", "Clear filter", id="history-clear-filter",
                 tooltip="Clear the filter and go back to the table"),
     ]
@@ -151,6 +159,8 @@ class HistoryScreen(SectionScreen):
         self.deleted: list[CheckIn] = []
         """Deleted check-ins, last one last (``u`` brings them back in turn)."""
         self._rows: list[CheckIn] = []
+        self._bring: dict[str, str] = {}
+        """Check-in id -> its bring mark in words ("◆ to bring", "✓ brought 19 Nov")."""
         self._filter_timer: Timer | None = None
         self._widths: tuple[int, int] | None = None
 
@@ -206,6 +216,7 @@ class HistoryScreen(SectionScreen):
                               limit=self.limit + 1)
         self.has_more = len(rows) > self.limit
         self._rows = rows[: self.limit]
+        self._bring = bring_states(store, "checkin")
         self.total = store.checkin_count()
         self._fill_table()
         self._show_status()
@@ -226,7 +237,7 @@ class HistoryScreen(SectionScreen):
                     _value(c.regulation),
                     _value(c.intensity),
                     _cut(", ".join(c.emotions), emotions_width),
-                    _cut(_excerpt(c), note_width),
+                    _cut(_with_bring(self._bring.get(c.id), _excerpt(c)), note_width),
                 )
                 for c in self._rows
             ],
@@ -313,7 +324,7 @@ class HistoryScreen(SectionScreen):
     # -- actions --
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "delete"):
+        if action in ("edit", "delete", "bring"):
             return self._selected() is not None
         if action == "undo":
             return bool(self.deleted)
@@ -323,6 +334,16 @@ class HistoryScreen(SectionScreen):
             return not self.filter.empty or bool(
                 self.query_one("#history-filter", Input).value)
         return True
+
+    def action_bring(self) -> None:
+        checkin = self._selected()
+        if checkin is None:
+            return
+        marked = self.store.toggle_bring("checkin", checkin.id)
+        self.refresh_data()
+        self.select_checkin(checkin.id)
+        self.notify("Marked to bring to your next session." if marked else
+                    "No longer marked to bring.", timeout=4)
 
     def action_more(self) -> None:
         if self.has_more:

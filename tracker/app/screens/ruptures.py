@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Static
 
 from tracker import clock
 from tracker.app.screens.base import ListDetailScreen
+from tracker.app.screens.bring import bring_line, bring_states, with_state
 from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.rupture_form import RepairedOnDialog, RuptureForm, rupture_data
 from tracker.app.styled import rupture_prompt
@@ -44,7 +45,7 @@ class RupturesScreen(ListDetailScreen[Rupture]):
     """The ruptures and repairs section."""
 
     PREFIX = "rup"
-    NEEDS_SELECTION = frozenset({"step", "repaired", "repaired_on", "edit", "delete"})
+    NEEDS_SELECTION = frozenset({"step", "repaired", "repaired_on", "edit", "delete", "bring"})
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("n", "new", "New", id="ruptures-new", tooltip="Note a rupture"),
@@ -53,6 +54,8 @@ class RupturesScreen(ListDetailScreen[Rupture]):
                 tooltip="Mark it repaired today (press again to undo)"),
         Binding("M", "repaired_on", "Repaired on…", id="ruptures-repaired-on", show=False,
                 tooltip="Mark it repaired on another day"),
+        Binding("b", "bring", "Bring", id="ruptures-bring",
+                tooltip="Mark it to bring to your next session (again: take the mark off)"),
         Binding("enter", "edit", "Edit", id="ruptures-edit", tooltip="Change what was noted"),
         Binding("d,delete", "delete", "Delete", id="ruptures-delete", show=False,
                 tooltip="Delete it (asks first)"),
@@ -69,11 +72,17 @@ class RupturesScreen(ListDetailScreen[Rupture]):
                 yield Static(id="rup-detail-text")
         yield Footer(compact=True, show_command_palette=False)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._bring: dict[str, str] = {}
+        """Rupture id -> its bring mark in words (see :mod:`tracker.app.screens.bring`)."""
+
     def refresh_data(self) -> None:
         today = clock.today()
         self.title = "Ruptures and repairs"
         ruptures = self.store.ruptures()
         self.records = {r.id: r for r in ruptures}
+        self._bring = bring_states(self.store, "rupture")
         open_ = [r for r in ruptures if r.repaired_on is None]
         repaired = [r for r in ruptures if r.repaired_on is not None]
         summary = self.query_one("#rup-summary", Static)
@@ -81,15 +90,31 @@ class RupturesScreen(ListDetailScreen[Rupture]):
         rows: list[tuple[str | None, Text | str]] = []
         if open_:
             rows.append((None, Text("Not yet repaired", style="bold dim")))
-            rows += [(r.id, rupture_prompt(r, today)) for r in open_]
+            rows += [(r.id, self._prompt(r, today)) for r in open_]
         if repaired:
             rows.append((None, Text("Repaired", style="bold dim")))
-            rows += [(r.id, rupture_prompt(r, today)) for r in repaired]
+            rows += [(r.id, self._prompt(r, today)) for r in repaired]
         summary.display = bool(ruptures)
         self.show_rows(rows)
 
+    def _prompt(self, rupture: Rupture, today) -> Text:
+        return with_state(rupture_prompt(rupture, today), self._bring.get(rupture.id))
+
     def detail_text(self, record: Rupture) -> Text:
-        return detail_text(record)
+        text = detail_text(record)
+        state = self._bring.get(record.id)
+        text.append("\n\n")
+        text.append(bring_line(state), style="bold" if state else "dim")
+        return text
+
+    def action_bring(self) -> None:
+        rupture = self.selected
+        if rupture is None:
+            return
+        marked = self.store.toggle_bring("rupture", rupture.id)
+        self.highlight(rupture.id)
+        self.notify("Marked to bring to your next session." if marked else
+                    "No longer marked to bring.")
 
     # -- actions --
 

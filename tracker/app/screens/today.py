@@ -1,11 +1,13 @@
 """Today: the home screen. Today's check-ins, the last 14 days, consistency in words,
-active experiments with today's practice, and ruptures not yet repaired."""
+the next therapy session and what is marked to bring, active experiments with
+today's practice, and ruptures not yet repaired."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -16,6 +18,7 @@ from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.daystrip import DayStrip, StripDay
 from tracker.models import MOOD, CheckIn
 from tracker.app.widgets.navbar import NavBar
+from tracker.text import one_line
 from tracker.wording import ago_words, count_words
 
 WELCOME = (
@@ -53,6 +56,8 @@ class _TodayView:
     checkins: str
     experiments: str
     ruptures: str
+    session: str = ""
+    """The next session and what is marked to bring ("" when there is nothing to say)."""
 
 
 class TodayScreen(SectionScreen):
@@ -87,6 +92,11 @@ class TodayScreen(SectionScreen):
             yield DayStrip(view.strip, id="strip")
             yield Static("Today's check-ins", classes="section-title")
             yield Static(view.checkins, id="today-checkins")
+            title = Static("Your next session", classes="section-title", id="session-title")
+            session = Static(view.session, id="today-session")
+            title.display = session.display = bool(view.session)
+            yield title
+            yield session
             yield Static("Experiments", classes="section-title", id="experiments-title")
             yield Static(view.experiments, id="today-experiments")
             title = Static("Ruptures not yet repaired", classes="section-title",
@@ -124,6 +134,10 @@ class TodayScreen(SectionScreen):
         title = self.query_one("#ruptures-title", Static)
         title.display = box.display = bool(view.ruptures)
         box.update(view.ruptures)
+        box = self.query_one("#today-session", Static)
+        title = self.query_one("#session-title", Static)
+        title.display = box.display = bool(view.session)
+        box.update(view.session)
 
     def _gather(self) -> _TodayView:
         """What the screen shows, read from the store (no widgets touched)."""
@@ -149,7 +163,35 @@ class TodayScreen(SectionScreen):
                       else "No check-in yet today. Press [b]c[/b] when you're ready."),
             experiments=self._experiments_text(today),
             ruptures=self._ruptures_text(today),
+            session=self._session_text(today),
         )
+
+    def _session_text(self, today: dt.date) -> str:
+        """The next session (with its agenda line) and how many things are marked to
+        bring; "" when no session is recorded and nothing is marked."""
+        sessions = self.store.sessions()
+        waiting = self.store.waiting_marks(today)
+        if not sessions and not waiting:
+            return ""
+        from tracker import agenda  # (only then: a new user's first screen never needs it)
+
+        upcoming = agenda.next_session(sessions, today)
+        lines = []
+        if upcoming is None:
+            lines.append("None planned yet. Press [b]p[/b] to record one, past or planned.")
+        else:
+            when = agenda.session_when(upcoming, today)
+            line = when[0].upper() + when[1:]
+            if upcoming.agenda:
+                line += " · agenda: " + escape(one_line(upcoming.agenda))
+            lines.append(line)
+        if waiting:
+            lines.append(f"Marked to bring: {agenda.count_words(waiting)} · "
+                         "[b]P[/b] shows them")
+        else:
+            lines.append("Nothing marked to bring yet: [b]b[/b] marks a check-in in History, "
+                         "a rupture or an experiment.")
+        return "\n".join(lines)
 
     def _experiments_text(self, today: dt.date) -> str:
         active = self.store.experiments(status="active")

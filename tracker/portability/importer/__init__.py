@@ -2,8 +2,9 @@
 
 The rules (the README's "Import and export" section says the same in prose):
 
-- One file per table: ``checkins``, ``experiments``, ``practice_logs``, ``ruptures``,
-  ``supports`` and ``emotions`` (the vocabulary). A folder is read file by file
+- One file per table: ``checkins``, ``experiments``, ``practice_logs``,
+  ``ruptures``, ``supports``, ``emotions`` (the vocabulary), ``sessions`` and
+  ``bring_marks``. A folder is read file by file
   (``*.csv`` and ``*.json``; hidden files are skipped). A single CSV is recognised by
   its header, a single JSON file by its name or by the fields of its objects.
 - CSV: UTF-8 (a byte-order mark is fine), a header row naming every column the
@@ -13,6 +14,8 @@ The rules (the README's "Import and export" section says the same in prose):
   formula, and to text that begins with an apostrophe): see :mod:`cells`.
 - JSON: an array of objects with the same fields; lists as lists, text as written.
 - Every record is built through :mod:`tracker.models`, the one validation path.
+  Practice logs must name an experiment, and bring marks a check-in, rupture,
+  experiment or practice log, stored or in the same import.
 - Idempotent by ``id``: a record already here is left alone unless the incoming
   ``updated_at`` is newer, in which case it replaces the stored one.
 - All or nothing: one transaction. Everything is checked before it is written; a
@@ -80,6 +83,7 @@ def prepare_import(store: Store, path: Path, *, stream: bool = True) -> ImportPl
     records: dict[str, dict[str, Any]] = {t: {} for t in TABLE_ORDER[1:]}
     words: dict[str, int] = {}
     checkin_stream = None
+    pending_marks: list[tuple[str, str]] = []
     with clock.held():
         try:
             for file in files:
@@ -105,12 +109,14 @@ def prepare_import(store: Store, path: Path, *, stream: bool = True) -> ImportPl
                         keep_newest("checkins", records["checkins"], row)
             if not problems:
                 reader.check_relations(store, records["practice_logs"], records["experiments"])
+                pending_marks = reader.check_marks(store, records, checkin_stream is not None)
         except TooMany:
             pass
     problems.raise_if_any()
     plan = plan_records(store, records, words)
     plan.files = files
     plan.stream = checkin_stream
+    plan.pending_marks = pending_marks
     if checkin_stream is not None:
         plan.counts["checkins"] = checkin_stream.counts
         plan.rebuild_indexes = checkin_stream.rebuild_indexes

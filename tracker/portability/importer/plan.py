@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from tracker.portability.importer.problems import ImportProblem
+from tracker.portability.importer.sources import missing_mark_target
 from tracker.store import Store
 
 
@@ -24,8 +26,10 @@ class StreamedCheckins(Protocol):
 
     def write(self, store: Store) -> None: ...
 
-#: The order tables are written in: names first, experiments before their logs.
-TABLE_ORDER = ("emotions", "checkins", "experiments", "practice_logs", "ruptures", "supports")
+#: The order tables are written in: names first, experiments before their logs, marks
+#: after what they mark.
+TABLE_ORDER = ("emotions", "checkins", "experiments", "practice_logs", "ruptures", "supports",
+               "sessions", "bring_marks")
 
 
 @dataclass
@@ -53,6 +57,8 @@ class ImportPlan:
     notes: list[str] = field(default_factory=list)
     stream: StreamedCheckins | None = None  # check-ins checked while they are written
     rebuild_indexes: bool = False
+    pending_marks: list[tuple[str, str]] = field(default_factory=list)
+    """Marks on check-ins of the stream: (where, check-in id), checked once written."""
 
     @property
     def updates(self) -> int:
@@ -145,14 +151,29 @@ def apply_plan(store: Store, plan: ImportPlan) -> None:
                 savers: dict[str, Callable[[list[Any]], object]] = {
                     "experiments": store.save_experiments,
                     "practice_logs": store.save_practice_logs,
-                    "ruptures": store.save_ruptures, "supports": store.save_supports}
+                    "ruptures": store.save_ruptures, "supports": store.save_supports,
+                    "sessions": store.save_sessions, "bring_marks": store.save_bring_marks}
                 savers[table](rows)
+        unwritten_marks(store, plan.pending_marks)
+
+
+def unwritten_marks(store: Store, pending: list[tuple[str, str]]) -> None:
+    """Raise :class:`ImportProblem` (inside the import's transaction, so it rolls
+    back) for marks on check-ins that are not there once the check-ins are written."""
+    if not pending:
+        return
+    there = store.versions("checkins", sorted({record_id for _, record_id in pending}))
+    missing = [missing_mark_target(where, "checkin", record_id)
+               for where, record_id in pending if record_id not in there]
+    if missing:
+        raise ImportProblem(missing[:20], len(missing) > 20)
 
 
 
 _LABELS = {"emotions": "emotion words", "checkins": "check-ins", "experiments": "experiments",
            "practice_logs": "practice logs", "ruptures": "ruptures",
-           "supports": "support entries"}
+           "supports": "support entries", "sessions": "sessions",
+           "bring_marks": "marks to bring to a session"}
 
 
 def describe_plan(plan: ImportPlan, *, done: bool = True) -> list[str]:

@@ -20,11 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from tracker.models import (
+    BRING_KINDS,
+    BRING_WORDS,
     TAG_SEPARATOR,
+    BringMark,
     CheckIn,
     Experiment,
     PracticeLog,
     Rupture,
+    Session,
     Support,
     ValidationError,
     from_export,
@@ -40,7 +44,10 @@ __all__ = ["LIST_COLUMNS", "MODELS", "Reader", "Source", "find_files", "list_pos
 
 MODELS: dict[str, Any] = {"checkins": CheckIn, "experiments": Experiment,
                           "practice_logs": PracticeLog, "ruptures": Rupture,
-                          "supports": Support}
+                          "supports": Support, "sessions": Session, "bring_marks": BringMark}
+MARKED_TABLES = {"checkin": "checkins", "rupture": "ruptures", "experiment": "experiments",
+                 "practice_log": "practice_logs"}
+"""The table of each kind of record a bring mark can name."""
 LIST_COLUMNS = {"checkins": ("emotions", "people", "tags"), "ruptures": ("people",)}
 _CSV_FIELD_LIMIT = 2**31 - 1  # the models say how long a text may be, with a clearer message
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
@@ -153,7 +160,7 @@ class Reader:
     def __init__(self, store: Store, problems: Problems):
         self.columns = {t: store.export_columns(t) for t in Store.EXPORT_TABLES}
         self.problems = problems
-        self.where: dict[str, Where] = {}  # practice log id -> where it was read
+        self.where: dict[str, Where] = {}  # practice log or mark id -> where it was read
         self.budget = ReadBudget()  # what the whole import may still read
 
     # -- opening files --
@@ -322,7 +329,7 @@ class Reader:
         """The checked records of a (small) source; problems are collected, not raised."""
         create = functools.partial(from_export, MODELS[source.table])
         lists = list_positions(source.table, source.header)
-        keep_where = source.table == "practice_logs"
+        keep_where = source.table in ("practice_logs", "bring_marks")
         file = str(source.path)
         for line, payload in source.items:
             source.count += 1
@@ -364,6 +371,39 @@ class Reader:
                     f"{self.where[log.id].at('experiment_id')}: {log.experiment_id} is not an "
                     "experiment in this import or in the database; expected the id of one "
                     "(import experiments.csv with it).")
+
+    def check_marks(self, store: Store, records: dict[str, dict[str, Any]],
+                    streamed: bool) -> list[tuple[str, str]]:
+        """Each bring mark must name a record here or in this import.
+
+        With the import's check-ins ``streamed`` (checked while written, so not known
+        yet), marks on check-ins not stored are returned as ``(where, checkin id)``
+        for :func:`unwritten_marks` to check once the check-ins are written.
+        """
+        marks = records.get("bring_marks") or {}
+        pending: list[tuple[str, str]] = []
+        for kind, table in MARKED_TABLES.items():
+            named = [m for m in marks.values() if m.kind == kind]
+            if not named:
+                continue
+            stored = store.versions(table, sorted({m.record_id for m in named}))
+            for mark in named:
+                if mark.record_id in stored or mark.record_id in records.get(table, {}):
+                    continue
+                column = BRING_KINDS[kind]
+                where = self.where[mark.id].at(column)
+                if streamed and kind == "checkin":
+                    pending.append((where, mark.record_id))
+                    continue
+                self.problems.add(missing_mark_target(where, kind, mark.record_id))
+        return pending
+
+
+def missing_mark_target(where: str, kind: str, record_id: str) -> str:
+    """The problem with a bring mark whose record is neither stored nor imported."""
+    table = MARKED_TABLES[kind]
+    return (f"{where}: {record_id} is not a {BRING_WORDS[kind]} in this import or in the "
+            f"database; expected the id of one (import {table}.csv with it).")
 
 
 @contextlib.contextmanager
