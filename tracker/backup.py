@@ -316,7 +316,7 @@ def inspect(path: Path, *, full_check: bool = True) -> BackupInfo:
     """
     from tracker.store import (
         APPLICATION_ID, SCHEMA_VERSION, StoreError, check_sqlite_header, checkin_span,
-        file_identity, integrity_check,
+        file_identity, integrity_check, restore_problems,
     )
 
     path = Path(path)
@@ -340,6 +340,8 @@ def inspect(path: Path, *, full_check: bool = True) -> BackupInfo:
         if version > SCHEMA_VERSION:
             raise BackupError(f"{path} was written by a newer tracker (schema {version}; this "
                               f"one knows up to {SCHEMA_VERSION}). Upgrade tracker first.")
+        if full_check and (problems := restore_problems(conn)):  # schema, foreign keys
+            raise BackupError(f"{path} is not as tracker makes it: {'; '.join(problems)}.")
         if version < 1 or not _REQUIRED_TABLES <= tables:
             raise BackupError(f"{path} is not a complete tracker database (tables missing).")
         if full_check:
