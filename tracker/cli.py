@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import sqlite3
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from tracker.models import (
     parse_day,
     parse_time_of_day,
 )
-from tracker.text import one_line, visible
+from tracker.text import one_line, terminal_safe_json, visible
 
 # name -> ("module:attribute", one-line help). Imported only when the command runs,
 # so `tracker --help` and `tracker status` never load charts or importers.
@@ -67,9 +67,11 @@ class TrackerGroup(click.Group):
     def invoke(self, ctx: click.Context):
         """A database found damaged part-way through a command ends with a plain
         message (which file, what to do), not a traceback."""
+        from tracker.store import DatabaseError
+
         try:
             return super().invoke(ctx)
-        except sqlite3.DatabaseError as exc:
+        except DatabaseError as exc:
             from tracker.opening import database_error_message
 
             message = database_error_message(db_path(ctx), exc)
@@ -154,6 +156,7 @@ def main(ctx: click.Context, db: str | None, demo: bool) -> None:
     Run without a command to open the app. This is a practice aid, not treatment.
     """
     ctx.ensure_object(dict)
+    _check_busy_timeout()
     if db is not None:
         ctx.obj["db"] = db
     if ctx.invoked_subcommand is not None:
@@ -165,6 +168,19 @@ def main(ctx: click.Context, db: str | None, demo: bool) -> None:
     from tracker.app.app import run_app
 
     run_app(store)
+
+
+def _check_busy_timeout() -> None:
+    """A bad ``TRACKER_BUSY_TIMEOUT_MS`` is one line and exit 2, before anything runs
+    (``tracker`` checks it first too: :mod:`tracker.launch`)."""
+    if "TRACKER_BUSY_TIMEOUT_MS" in os.environ:
+        from tracker.store import BadSetting, busy_timeout_ms
+
+        try:
+            busy_timeout_ms()
+        except BadSetting as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
 
 
 def open_demo_app(years: float | None = None, seed: int | None = None,
@@ -304,7 +320,7 @@ def list_(ctx: click.Context, days: int, as_json: bool) -> None:
                     "tags": list(c.tags)} for c in checkins]
         import json  # here, not at the top: the app and `tracker status` never need it
 
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        click.echo(terminal_safe_json(json.dumps(payload, ensure_ascii=False, indent=2)))
         return
     if not checkins:
         span = "today" if days == 1 else f"the last {days} days"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -42,6 +41,7 @@ def import_command(ctx: click.Context, path: Path, source: str, map_mood: tuple[
     again adds nothing; a record that changed since comes in if it is newer.
     """
     from tracker.portability.importer import ImportProblem, apply_plan, describe_plan
+    from tracker.store import Error
 
     if map_mood and source != "daylio":
         raise click.UsageError("--map-mood is for --from daylio.")
@@ -84,7 +84,7 @@ def import_command(ctx: click.Context, path: Path, source: str, map_mood: tuple[
                 apply_plan(store, plan)
             except ImportProblem as exc:  # check-ins checked while written: rolled back
                 _refuse(exc.problems, exc.more)
-            except sqlite3.Error as exc:
+            except Error as exc:
                 from tracker.backup import looks_damaged
 
                 if looks_damaged(exc):
