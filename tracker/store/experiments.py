@@ -8,6 +8,7 @@ from typing import Any
 from tracker.models import Experiment, PracticeLog
 from tracker.store.connection import StoreBase
 from tracker.store.rows import upsert
+from tracker.store.tables import by_instant
 
 
 class ExperimentsMixin(StoreBase):
@@ -38,7 +39,7 @@ class ExperimentsMixin(StoreBase):
             sql += " WHERE status = ?"
             params.append(status)
         sql += (" ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'completed' THEN 1 ELSE 2 END, "
-                "started_on DESC, created_at DESC")
+                f"started_on DESC, {by_instant('created_at', descending=True)}, id")
         return [Experiment(**r) for r in self._query(sql, params)]
 
     def get_experiment(self, experiment_id: str) -> Experiment | None:
@@ -77,7 +78,7 @@ class ExperimentsMixin(StoreBase):
         sql = "SELECT * FROM practice_logs"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY day, created_at"
+        sql += f" ORDER BY day, {by_instant('created_at')}, id"
         return [PracticeLog(**r) for r in self._query(sql, params)]
 
     def practice_counts(self) -> dict[str, tuple[int, int]]:
