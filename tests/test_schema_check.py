@@ -435,3 +435,26 @@ def test_reading_the_schema_is_one_query_and_one_hash_on_an_open(tmp_path):
     conn.close()
     assert len(statements) == 1 and "sqlite_master" in statements[0]
     assert os.path.exists(db)
+
+
+@pytest.mark.parametrize("sql, words", [
+    ("UPDATE checkins SET created_at = 'yesterday'", "checkins.created_at"),
+    ("UPDATE checkins SET day = '2026-13-45'", "checkins.day"),
+    ("UPDATE checkins SET day = '0999-01-01'", "checkins.day"),
+    ("UPDATE ruptures SET happened_at = '2026-11-10T19:30:00'", "ruptures.happened_at"),
+    ("UPDATE experiments SET ends_on = '2026-02-30'", "experiments.ends_on"),
+    ("UPDATE supports SET id = 'crisis'", "supports.id"),
+    ("UPDATE practice_logs SET updated_at = '2026-11-02T25:00:00+01:00'",
+     "practice_logs.updated_at"),
+], ids=["stamp", "impossible-day", "early-day", "no-offset", "feb-30", "id", "hour-25"])
+def test_restore_refuses_ids_days_and_times_tracker_never_writes(tmp_path, run_tracker, sql,
+                                                                 words):
+    """What would make `list`, a chart or an export stop half-way is refused up front."""
+    db = _sound(tmp_path / "data" / "tracker.db")
+    crafted = tmp_path / "crafted.db"
+    assert run_tracker("backup", str(crafted), db=db).returncode == 0
+    _run_sql(crafted, "PRAGMA foreign_keys = OFF; " + sql)
+    before = _files(db.parent)
+    result = run_tracker("restore", "--yes", str(crafted), db=db)
+    assert result.returncode != 0 and words in result.stderr, result.stderr
+    assert _files(db.parent) == before

@@ -84,7 +84,7 @@ class ExperimentsMixin(StoreBase):
             for experiment_id, *span in self.conn.execute(
                     "SELECT id, started_on, ends_on, ended_on FROM experiments WHERE id IN "
                     f"({', '.join('?' for _ in chunk)})", chunk):
-                found[experiment_id] = tuple(span)  # type: ignore[assignment]
+                found[experiment_id] = tuple(span)
         return found
 
     def delete_practice_log(self, log_id: str) -> None:

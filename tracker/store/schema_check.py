@@ -363,7 +363,7 @@ def drop_command(path: str, extras: Iterable[tuple[str, str]]) -> str:
     return one_line(f"sqlite3 {shlex.quote(path)} {shlex.quote(statements)}")
 
 
-# --- Restore: the schema, and the rows' references --------------------------------------
+# --- Restore: the schema, the rows' references, the forms of ids, days and times ---------
 
 
 def foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
@@ -374,11 +374,75 @@ def foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
             for table, _rowid, parent in rows[:3]]
 
 
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}")
+
+# Per record table: (columns holding an id, a day, a timestamp). What tracker writes
+# there is always in one form, and the rest of tracker reads them so.
+_FORMS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "checkins": (("id",), ("day",), ("created_at", "updated_at")),
+    "experiments": (("id",), ("started_on", "ends_on", "ended_on"), ("created_at", "updated_at")),
+    "practice_logs": (("id", "experiment_id"), ("day",), ("created_at", "updated_at")),
+    "ruptures": (("id",), ("day", "repaired_on"), ("happened_at", "created_at", "updated_at")),
+    "supports": (("id",), (), ("created_at", "updated_at")),
+}
+
+
+def _is_day(text: Any) -> bool:
+    import datetime as dt
+
+    if not isinstance(text, str) or not _DAY.fullmatch(text) or text < "1900":
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_stamp(text: Any) -> bool:
+    import datetime as dt
+
+    if not isinstance(text, str) or not _STAMP.fullmatch(text) or text[19:] == "-00:00":
+        return False
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def value_problems(conn: sqlite3.Connection) -> list[str]:
+    """Ids, days and timestamps that are not in the one form tracker writes them in
+    (a UUID, a real ``YYYY-MM-DD`` from 1900, ``YYYY-MM-DDTHH:MM:SS+HH:MM``): the
+    first few, by table, column and row. Run on a file whose schema is tracker's."""
+    problems: list[str] = []
+    for table, (ids, days, stamps) in _FORMS.items():
+        checks = [(c, lambda v: isinstance(v, str) and bool(_UUID.fullmatch(v)), "a UUID")
+                  for c in ids]
+        checks += [(c, _is_day, "a date as YYYY-MM-DD") for c in days]
+        checks += [(c, _is_stamp, "a date and time as YYYY-MM-DDTHH:MM:SS+HH:MM")
+                   for c in stamps]
+        columns = ", ".join(c for c, _, _ in checks)
+        for row in conn.execute(f"SELECT rowid, {columns} FROM {table}"):
+            for (column, ok, form), value in zip(checks, row[1:], strict=True):
+                if value is None and column in ("ended_on", "repaired_on"):
+                    continue
+                if not ok(value):
+                    shown = one_line(repr(value))[:40]
+                    problems.append(f"{table}.{column} of row {row[0]} is {shown}, not {form}")
+                    if len(problems) >= 3:
+                        return problems
+    return problems
+
+
 def restore_problems(conn: sqlite3.Connection) -> list[str]:
     """Why the file on ``conn`` is not one tracker would make: its schema
-    (:func:`schema_problems`), then rows that refer to missing rows; at most six
+    (:func:`schema_problems`), then rows that refer to missing rows, then ids, days
+    and timestamps not in tracker's form (:func:`value_problems`); at most six
     entries. Empty when sound. (``PRAGMA integrity_check`` is the caller's.)"""
-    problems = schema_problems(conn) or foreign_key_problems(conn)
+    problems = schema_problems(conn) or foreign_key_problems(conn) or value_problems(conn)
     if len(problems) > 6:
         problems = [*problems[:5], f"and {len(problems) - 5} more"]
     return problems
