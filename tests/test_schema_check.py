@@ -338,7 +338,7 @@ def _respell(sql: str, rng: random.Random) -> str:
     if sql.startswith("CREATE VIRTUAL TABLE"):
         return sql
     out = []
-    for match in schema_check._TOKENS.finditer(sql):
+    for match in schema_check._tokens().finditer(sql):
         kind, text = match.lastgroup, match.group()
         if kind == "space":
             out.append(rng.choice([" ", "\n", "\t  ", " /* c */ ", " -- c\n"]))

@@ -45,11 +45,23 @@ _MASTER = ("SELECT type, name, tbl_name, sql FROM sqlite_master "
            "WHERE name NOT GLOB 'sqlite_stat[1-4]' ORDER BY type, name")
 
 
+def _sha256() -> Any:
+    """A SHA-256 hasher; CPython's built-in one where there is one (loading OpenSSL
+    for ``hashlib`` costs ``tracker status`` more than the hashing, as ``random``
+    knows for its SHA-512)."""
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found]  # CPython 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256  # type: ignore[import-not-found, no-redef]  # 3.12+
+        except ImportError:
+            from hashlib import sha256  # type: ignore[assignment]
+    return sha256()
+
+
 def fingerprint(conn: sqlite3.Connection) -> str:
     """SHA-256 of the file's ``sqlite_master`` rows (statistics tables left out)."""
-    import hashlib
-
-    digest = hashlib.sha256()
+    digest = _sha256()
     for row in conn.execute(_MASTER):
         digest.update(repr(row).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
@@ -62,7 +74,11 @@ def matches(conn: sqlite3.Connection, version: int) -> bool:
 
 # --- SQL text as tokens ------------------------------------------------------------------
 
-_TOKENS = re.compile(r"""
+@functools.cache
+def _tokens() -> re.Pattern[str]:
+    """SQL's tokens, as SQLite tells them apart (compiled on first use: the letters
+    beyond ASCII make it slow to compile, and most opens never need it)."""
+    return re.compile(r"""
     (?P<space> \s+ | --[^\n]* | /\*.*?(?:\*/|\Z) )
   | (?P<string> '(?:[^']|'')*'? )
   | (?P<quoted> "(?:[^"]|"")*"? | \[[^\]]*\]? | `(?:[^`]|``)*`? )
@@ -102,7 +118,7 @@ def sql_tokens(sql: str | None) -> tuple[str, ...]:
     if sql is None:
         return ()
     out: list[str] = []
-    for match in _TOKENS.finditer(sql):
+    for match in _tokens().finditer(sql):
         kind, text = match.lastgroup, match.group()
         if kind == "space":
             continue
