@@ -49,14 +49,16 @@ def _sha256() -> Any:
     """A SHA-256 hasher; CPython's built-in one where there is one (loading OpenSSL
     for ``hashlib`` costs ``tracker status`` more than the hashing, as ``random``
     knows for its SHA-512)."""
-    try:
-        from _sha256 import sha256  # type: ignore[import-not-found]  # CPython 3.11
-    except ImportError:
+    import importlib
+
+    for name in ("_sha256", "_sha2"):  # CPython 3.11, 3.12 on
         try:
-            from _sha2 import sha256  # type: ignore[import-not-found, no-redef]  # 3.12+
-        except ImportError:
-            from hashlib import sha256  # type: ignore[assignment]
-    return sha256()
+            return importlib.import_module(name).sha256()
+        except (ImportError, AttributeError):
+            continue
+    import hashlib
+
+    return hashlib.sha256()
 
 
 def fingerprint(conn: sqlite3.Connection) -> str:
