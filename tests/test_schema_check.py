@@ -458,3 +458,30 @@ def test_restore_refuses_ids_days_and_times_tracker_never_writes(tmp_path, run_t
     result = run_tracker("restore", "--yes", str(crafted), db=db)
     assert result.returncode != 0 and words in result.stderr, result.stderr
     assert _files(db.parent) == before
+
+
+def test_the_search_migration_is_all_or_nothing(tmp_path, monkeypatch):
+    """sqlite3's executescript commits any open transaction first; sqlite-utils (whose
+    enable_fts makes the index) runs its scripts statement by statement inside one, and
+    this holds it to that: a migration committed half-way would leave a schema that is
+    neither 2 nor 3, which every later open would refuse."""
+    from tracker.store import schema as schema_module
+
+    db = tmp_path / "data" / "tracker.db"
+    monkeypatch.setattr(schema_module, "MIGRATIONS", schema_module.MIGRATIONS[:2])
+    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", 2)
+    _sound(db)
+    monkeypatch.undo()
+    monkeypatch.setattr(schema_module, "FTS_COLUMNS",
+                        {**schema_module.FTS_COLUMNS, "no_such_table": ("x",)})
+    with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
+        Store.open(db)
+    monkeypatch.undo()
+    conn = sqlite3.connect(str(db))
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert schema_check.schema_problems(conn) == []  # exactly schema 2, nothing of 3
+    conn.close()
+    with Store.open(db) as s:
+        assert s.schema_version == SCHEMA_VERSION
+        assert s.search("Texted")  # the index was made and filled this time
+
