@@ -67,11 +67,13 @@ class TrackerGroup(click.Group):
     def invoke(self, ctx: click.Context):
         """A database found damaged part-way through a command ends with a plain
         message (which file, what to do), not a traceback."""
-        from tracker.store import DatabaseError
-
         try:
             return super().invoke(ctx)
-        except DatabaseError as exc:
+        except Exception as exc:
+            from tracker.store import DatabaseError  # (only now: `tracker locate` needs no store)
+
+            if not isinstance(exc, DatabaseError):
+                raise
             from tracker.opening import database_error_message
 
             message = database_error_message(db_path(ctx), exc)
