@@ -101,7 +101,7 @@ def _names_sql(kind: str, link: str, key: str) -> str:
 #: one statement for the sqlite3 command: the same work done in C, for reference.
 SQLITE3_SAME = ("SELECT c.*, " + ", ".join(_names_sql(*link) for link in (
     ("emotions", "checkin_emotions", "emotion_id"), ("people", "checkin_people", "person_id"),
-    ("tags", "checkin_tags", "tag_id"))) + " FROM checkins c ORDER BY c.day, c.created_at, c.id")
+    ("tags", "checkin_tags", "tag_id"))) + " FROM checkins c ORDER BY c.day, julianday(c.created_at), c.created_at, c.id")
 
 PYTHON_CSV = ("import csv, sqlite3, sys; c = sqlite3.connect(sys.argv[1]).execute("
               "'select * from checkins'); w = csv.writer(open(sys.argv[2], 'w', newline='')); "

@@ -79,6 +79,20 @@ def test_commands_that_print_user_text_print_no_control_codes(hostile_db, run_tr
     assert "^[" in result.stdout or "<U+009B>" in result.stdout or args[0] == "chart"
 
 
+def test_list_json_has_no_control_codes_and_keeps_the_text(hostile_db, run_tracker):
+    """JSON escapes C0 controls itself; DEL and C1 controls are escaped too, so the
+    terminal obeys nothing, and the value read back is the text as stored."""
+    import json
+
+    result = run_tracker("list", "--json")
+    assert result.returncode == 0, result.stderr
+    assert raw_controls(result.stdout) == []
+    (checkin,) = json.loads(result.stdout)
+    with Store.open(hostile_db) as store:
+        assert checkin["note"] == store.checkins()[0].note
+        assert checkin["people"] == list(store.checkins()[0].people)
+
+
 def test_the_echo_of_add_shows_controls_visibly(run_tracker):
     result = run_tracker("add", "--mood", "3", "--note", f"hi {OSC52}", "--tag", "t\x1b[2J")
     assert result.returncode == 0, result.stderr

@@ -37,7 +37,6 @@ import contextlib
 import datetime as dt
 import os
 import re
-import sqlite3
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -51,6 +50,7 @@ from tracker.files import (
     private_path,
     remove_stale_temporaries,
 )
+from tracker.store import Connection, DatabaseError, Error, OperationalError, read_only_connection
 
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
@@ -85,7 +85,7 @@ def damaged_message(path: Path, detail: str) -> str:
 def looks_damaged(exc: BaseException) -> bool:
     """Is this sqlite3 error the kind a damaged file gives?"""
     text = str(exc).lower()
-    return isinstance(exc, sqlite3.DatabaseError) and (
+    return isinstance(exc, DatabaseError) and (
         "malformed" in text or "not a database" in text or "disk image" in text
         or "corrupt" in text)
 
@@ -169,13 +169,13 @@ def _unique(folder: Path, stem: str) -> Path:
     return target
 
 
-def _open_source(path: Path) -> sqlite3.Connection:
+def _open_source(path: Path) -> Connection:
     from tracker.store import connect
 
     return connect(path)
 
 
-def _write_backup(source: sqlite3.Connection, target: Path, *, replace: bool = False) -> Path:
+def _write_backup(source: Connection, target: Path, *, replace: bool = False) -> Path:
     """Back up into ``target`` through a temp file; never over a file unless ``replace``
     (only today's daily backup, which another terminal may have just made)."""
     from tracker.store import copy_database
@@ -185,7 +185,7 @@ def _write_backup(source: sqlite3.Connection, target: Path, *, replace: bool = F
     return target
 
 
-def _checked_source(db_path: Path, source: sqlite3.Connection | None) -> sqlite3.Connection:
+def _checked_source(db_path: Path, source: Connection | None) -> Connection:
     from tracker.store import quick_check
 
     conn = source or _open_source(db_path)
@@ -201,7 +201,7 @@ def _checked_source(db_path: Path, source: sqlite3.Connection | None) -> sqlite3
 
 
 def make_backup(db_path: Path, target: Path | None = None, *, kind: str = "manual",
-                source: sqlite3.Connection | None = None, check: bool = False) -> Path:
+                source: Connection | None = None, check: bool = False) -> Path:
     """Back up the database now; returns the file written.
 
     ``target``: a folder (a new file is named inside it), a new file path, or None for
@@ -234,7 +234,7 @@ def make_backup(db_path: Path, target: Path | None = None, *, kind: str = "manua
     conn = _checked_source(db_path, source) if check else (source or _open_source(db_path))
     try:
         return _write_backup(conn, target)
-    except sqlite3.DatabaseError as exc:
+    except DatabaseError as exc:
         raise BackupError(f"Could not back up {db_path} ({exc}).") from exc
     finally:
         if source is None:
@@ -249,7 +249,7 @@ def backup_before_migration(path: Path, from_version: int) -> Path:
     return made
 
 
-def backup_before(path: Path, event: str, source: sqlite3.Connection | None = None) -> Path:
+def backup_before(path: Path, event: str, source: Connection | None = None) -> Path:
     """A copy before ``event`` ("import" or "restore"); keeps the newest 5 of that kind."""
     made = make_backup(Path(path), kind=f"pre-{event}", source=source)
     prune_events(Path(path), f"pre-{event}", keep=made)
@@ -261,7 +261,7 @@ def daily_path(db_path: Path, day: dt.date | None = None) -> Path:
     return paths.backups_dir(db_path) / f"{db_path.stem}-daily-{day.isoformat()}.db"
 
 
-def daily_backup(path: Path, *, source: sqlite3.Connection | None = None) -> Path | None:
+def daily_backup(path: Path, *, source: Connection | None = None) -> Path | None:
     """Today's backup, if there is none yet; returns it, or None when it already existed.
 
     Cheap when it exists (one ``stat``): it runs on every command. A database that
@@ -281,7 +281,7 @@ def daily_backup(path: Path, *, source: sqlite3.Connection | None = None) -> Pat
     try:
         backups_folder(path)
         _write_backup(conn, target, replace=True)  # a race with another terminal: same day
-    except sqlite3.DatabaseError as exc:
+    except DatabaseError as exc:
         raise BackupError(f"Could not make today's backup of {path} ({exc}).") from exc
     finally:
         if source is None:
@@ -394,9 +394,8 @@ class BackupInfo:
         return f"{n:,} check-in{'s' if n != 1 else ''}, {self.first_day} to {self.last_day}"
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
-    return sqlite3.connect(uri, uri=True)
+def _read_only(path: Path) -> Connection:
+    return read_only_connection(path)
 
 
 def inspect(path: Path, *, full_check: bool = True) -> BackupInfo:
@@ -413,6 +412,7 @@ def inspect(path: Path, *, full_check: bool = True) -> BackupInfo:
         checkin_span,
         file_identity,
         integrity_check,
+        restore_problems,
     )
 
     path = Path(path)
@@ -427,7 +427,7 @@ def inspect(path: Path, *, full_check: bool = True) -> BackupInfo:
                                            "another backup")) from exc
     try:
         conn = _read_only(path)
-    except sqlite3.Error as exc:
+    except Error as exc:
         raise BackupError(f"{path} cannot be opened ({exc}).") from exc
     try:
         app_id, version, tables = file_identity(conn)
@@ -436,6 +436,8 @@ def inspect(path: Path, *, full_check: bool = True) -> BackupInfo:
         if version > SCHEMA_VERSION:
             raise BackupError(f"{path} was written by a newer tracker (schema {version}; this "
                               f"one knows up to {SCHEMA_VERSION}). Upgrade tracker first.")
+        if full_check and (problems := restore_problems(conn)):  # schema, foreign keys
+            raise BackupError(f"{path} is not as tracker makes it: {'; '.join(problems)}.")
         if version < 1 or not _REQUIRED_TABLES <= tables:
             raise BackupError(f"{path} is not a complete tracker database (tables missing).")
         if full_check:
@@ -444,7 +446,7 @@ def inspect(path: Path, *, full_check: bool = True) -> BackupInfo:
                 raise BackupError(f"{path} fails SQLite's integrity check "
                                   f"({'; '.join(problems[:3])}); it cannot be restored.")
         count, first, last = checkin_span(conn)
-    except sqlite3.DatabaseError as exc:
+    except DatabaseError as exc:
         raise BackupError(f"{path} is damaged ({exc}); it cannot be restored.") from exc
     finally:
         conn.close()
@@ -471,7 +473,7 @@ def _keep_current(db_path: Path) -> Path | None:
         return None
     try:
         return backup_before(db_path, "restore")
-    except (BackupError, sqlite3.Error):
+    except (BackupError, Error):
         pass
     # Damaged or not SQLite: copy the bytes as they are, with its -wal if there is one.
     import shutil  # not at the top: this module is imported on every command
@@ -505,13 +507,13 @@ def _retire_journal(db_path: Path) -> None:
     try:
         mode = leave_wal(db_path)
         usable = True
-    except sqlite3.OperationalError as exc:
+    except OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise BackupError(
                 f"{db_path} is in use by another program (is tracker open in another "
                 "terminal?). Close it and try again; nothing was changed.") from exc
         usable, mode = False, ""
-    except sqlite3.DatabaseError:
+    except DatabaseError:
         usable, mode = False, ""
     if usable and mode.lower() != "delete":
         raise BackupError(f"{db_path} is in use by another program (is tracker open in "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import sqlite3
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from tracker.models import (
     parse_day,
     parse_time_of_day,
 )
-from tracker.text import one_line, visible
+from tracker.text import one_line, terminal_safe_json, visible
 
 # name -> ("module:attribute", one-line help). Imported only when the command runs,
 # so `tracker --help` and `tracker status` never load charts or importers.
@@ -71,7 +71,11 @@ class TrackerGroup(click.Group):
         message (which file, what to do), not a traceback."""
         try:
             return super().invoke(ctx)
-        except sqlite3.DatabaseError as exc:
+        except Exception as exc:
+            from tracker.store import DatabaseError  # (only now: `tracker locate` needs no store)
+
+            if not isinstance(exc, DatabaseError):
+                raise
             from tracker.opening import database_error_message
 
             message = database_error_message(db_path(ctx), exc)
@@ -156,6 +160,7 @@ def main(ctx: click.Context, db: str | None, demo: bool) -> None:
     Run without a command to open the app. This is a practice aid, not treatment.
     """
     ctx.ensure_object(dict)
+    _check_busy_timeout()
     if db is not None:
         ctx.obj["db"] = db
     if ctx.invoked_subcommand is not None:
@@ -168,6 +173,19 @@ def main(ctx: click.Context, db: str | None, demo: bool) -> None:
 
     if run_app(store):
         sys.exit(70)  # an error the app did not expect (it has said so in one line)
+
+
+def _check_busy_timeout() -> None:
+    """A bad ``TRACKER_BUSY_TIMEOUT_MS`` is one line and exit 2, before anything runs
+    (``tracker`` checks it first too: :mod:`tracker.launch`)."""
+    if "TRACKER_BUSY_TIMEOUT_MS" in os.environ:
+        from tracker.store import BadSetting, busy_timeout_ms
+
+        try:
+            busy_timeout_ms()
+        except BadSetting as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
 
 
 def open_demo_app(years: float | None = None, seed: int | None = None,
@@ -314,7 +332,7 @@ def list_(ctx: click.Context, days: int, as_json: bool) -> None:
                     "tags": list(c.tags)} for c in checkins]
         import json  # here, not at the top: the app and `tracker status` never need it
 
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        click.echo(terminal_safe_json(json.dumps(payload, ensure_ascii=False, indent=2)))
         return
     if not checkins:
         span = "today" if days == 1 else f"the last {days} days"

@@ -13,7 +13,6 @@ a refusal ends with "Error: ..." and exit code 1, as click shows its errors.
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -62,6 +61,13 @@ def _main() -> None:
         check_environment()
     except ClockError as exc:
         _fail(str(exc), 2)
+    if "TRACKER_BUSY_TIMEOUT_MS" in os.environ:
+        from tracker.store import BadSetting, busy_timeout_ms
+
+        try:
+            busy_timeout_ms()
+        except BadSetting as exc:
+            _fail(str(exc), 2)
     if os.environ.get("TRACKER_DB") is not None and not os.environ["TRACKER_DB"].strip():
         _fail("TRACKER_DB: an empty path is not allowed; give the database file's path, "
               "or unset it to use the default.", 2)
@@ -79,6 +85,7 @@ def _main() -> None:
     collector.hold()
     from tracker import paths
     from tracker.opening import OpenProblem, database_error_message, open_database
+    from tracker.store import DatabaseError
 
     path = paths.resolve_db_path(explicit)
     try:
@@ -89,7 +96,7 @@ def _main() -> None:
             sys.exit(UNEXPECTED)  # (the app has said so in one line)
     except OpenProblem as exc:
         _fail(str(exc))
-    except sqlite3.DatabaseError as exc:
+    except DatabaseError as exc:
         message = database_error_message(path, exc)
         if message is None:
             raise

@@ -648,6 +648,26 @@ class PracticeLog(Record):
         )
 
 
+def practice_span(started_on: str, ends_on: str, ended_on: str | None) -> tuple[str, str]:
+    """The days practice of an experiment can be logged on: ``started_on`` to
+    ``ends_on``, or to ``ended_on`` when it was ended earlier (as
+    :func:`tracker.analytics.experiment_period` counts them)."""
+    end = ended_on if ended_on and ended_on < ends_on else ends_on
+    return started_on, end
+
+
+def check_practice_day(day: str, started_on: str, ends_on: str, ended_on: str | None) -> None:
+    """Refuse a practice log before its experiment starts or after it ends.
+
+    Raises:
+        ValidationError: naming the day and the days allowed.
+    """
+    start, end = practice_span(started_on, ends_on, ended_on)
+    if not start <= day <= end:
+        raise ValidationError("day", day, f"a day from {start} to {end} (when the "
+                                          "experiment runs)")
+
+
 @dataclass(frozen=True)
 class Rupture(Record):
     id: str

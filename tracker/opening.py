@@ -23,14 +23,13 @@ this module returns.
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tracker.store import Store
+    from tracker.store import DatabaseError, Store
 
 
 class OpenProblem(Exception):
@@ -67,7 +66,7 @@ def open_database(path: Path, warn: Callable[[str], object], *,
         OpenProblem: the database cannot be used as it is.
     """
     from tracker import backup
-    from tracker.store import Store, StoreError
+    from tracker.store import DatabaseError, Store, StoreError
 
     vet_path(path, create=create)
     backup.remove_leftovers(path)  # hidden copies a killed backup or restore left
@@ -75,7 +74,7 @@ def open_database(path: Path, warn: Callable[[str], object], *,
         store = Store.open(path, before_migrate=_backup_before_migrate)
     except StoreError as exc:
         raise OpenProblem(str(exc)) from exc
-    except sqlite3.DatabaseError as exc:
+    except DatabaseError as exc:
         raise OpenProblem(database_error_message(path, exc) or _cannot_open(path, exc)) from exc
     except OSError as exc:
         raise OpenProblem(_cannot_open(path, exc)) from exc
@@ -153,7 +152,7 @@ def _cannot_open(path: Path, exc: BaseException) -> str:
             "another file, or free the disk and try again.")
 
 
-def damaged_or_raise(path: Path, exc: sqlite3.DatabaseError) -> str:
+def damaged_or_raise(path: Path, exc: DatabaseError) -> str:
     """The plain message for a database found damaged or busy part-way; re-raises
     anything else."""
     message = database_error_message(path, exc)
@@ -176,10 +175,9 @@ def database_error_message(path: Path, exc: BaseException) -> str | None:
 
 def is_busy(exc: BaseException) -> bool:
     """Did SQLite give up waiting for another program's lock?"""
-    text = str(exc).lower()
-    return isinstance(exc, sqlite3.OperationalError) and (
-        "database is locked" in text or "database is busy" in text
-        or "database table is locked" in text)
+    from tracker.store import is_busy as busy
+
+    return busy(exc)
 
 
 def busy_message(path: Path) -> str:

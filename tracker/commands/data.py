@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -12,6 +11,7 @@ import click
 from tracker.cli import CannotUse, db_option, db_path, open_store_or_exit
 from tracker.files import FileRefused
 from tracker.portability.importer.problems import ImportProblem
+from tracker.store import Error as StoreSQLError
 
 if TYPE_CHECKING:
     from tracker.store import Store
@@ -138,7 +138,7 @@ def _import(store: Store, path: Path, source: str, mood_map: dict[str, int], dry
             apply_plan(store, plan)
         except ImportProblem as exc:  # check-ins checked while written: rolled back
             refuse(exc)
-        except sqlite3.Error as exc:
+        except StoreSQLError as exc:
             from tracker.opening import database_error_message
 
             if database_error_message(store.path, exc) is not None:

@@ -8,7 +8,11 @@ per concern, each in its own module:
   (:meth:`Store.write`);
 - :mod:`~tracker.store.schema`: the SQL of each migration, numbered by
   ``PRAGMA user_version``; :mod:`~tracker.store.opening` vets a file before use
-  (:meth:`Store.open` then migrates it);
+  (:meth:`Store.open` then migrates it), and :mod:`~tracker.store.schema_check`
+  holds its schema to exactly what the migrations make (on open, and on restore);
+- :mod:`~tracker.store.errors`: :class:`StoreError`, and SQLite's own errors by the
+  names callers catch (``DatabaseError``, ``OperationalError``...): no other part
+  of tracker imports :mod:`sqlite3`;
 - :mod:`~tracker.store.files`: whole files (header checks, integrity checks, copies,
   WAL), which :mod:`tracker.backup` uses;
 - the record tables: :mod:`~tracker.store.checkins`, :mod:`~tracker.store.experiments`
@@ -28,15 +32,29 @@ The README documents it; change it only through a new migration.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 from tracker.store import schema
 from tracker.store.bulk import BulkMixin, CheckinBatch
 from tracker.store.checkins import CheckinsMixin
-from tracker.store.connection import BUSY_TIMEOUT_MS, StoreBase, connect
-from tracker.store.errors import DatabaseError, OperationalError, StoreError
+from tracker.store.connection import (
+    BUSY_TIMEOUT_MS,
+    StoreBase,
+    busy_timeout_ms,
+    connect,
+    is_busy,
+    retry_while_busy,
+)
+from tracker.store.errors import (
+    BadSetting,
+    Connection,
+    DatabaseError,
+    Error,
+    IntegrityError,
+    OperationalError,
+    StoreError,
+)
 from tracker.store.experiments import ExperimentsMixin
 from tracker.store.exports import ExportsMixin
 from tracker.store.files import (
@@ -48,22 +66,27 @@ from tracker.store.files import (
     integrity_check,
     leave_wal,
     quick_check,
+    read_only_connection,
 )
 from tracker.store.names import NamesMixin, nocase_key
 from tracker.store.opening import OpenResult, open_connection
 from tracker.store.ruptures import RupturesMixin
 from tracker.store.schema import APPLICATION_ID, FTS_COLUMNS, MIGRATIONS, SCHEMA_VERSION
+from tracker.store.schema_check import restore_problems, schema_problems
 from tracker.store.search import SearchHit, SearchMixin
 from tracker.store.sessions import SessionsMixin
 from tracker.store.supports import SupportsMixin
 from tracker.store.tables import checkin_row
 
 __all__ = [
-    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "FTS_COLUMNS", "MIGRATIONS", "SCHEMA_VERSION", "SQLITE_MAGIC",
-    "CheckinBatch", "DatabaseError", "OpenResult", "OperationalError", "SearchHit", "Store",
-    "StoreError",
-    "check_sqlite_header", "checkin_row", "checkin_span", "connect", "copy_database",
-    "file_identity", "integrity_check", "leave_wal", "nocase_key", "quick_check",
+    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "FTS_COLUMNS", "MIGRATIONS", "SCHEMA_VERSION",
+    "SQLITE_MAGIC",
+    "BadSetting", "CheckinBatch", "Connection", "DatabaseError", "Error", "IntegrityError",
+    "OpenResult", "OperationalError", "SearchHit", "Store", "StoreError",
+    "busy_timeout_ms", "check_sqlite_header", "checkin_row", "checkin_span", "connect",
+    "copy_database", "file_identity", "integrity_check", "is_busy", "leave_wal", "nocase_key",
+    "quick_check", "read_only_connection", "restore_problems", "retry_while_busy",
+    "schema_problems",
 ]
 
 
@@ -93,7 +116,7 @@ class Store(CheckinsMixin, ExperimentsMixin, RupturesMixin, SupportsMixin, Names
             if result.migrated_from < schema.SCHEMA_VERSION:
                 if result.migrated_from > 0 and before_migrate is not None:
                     before_migrate(path, result.migrated_from)
-                schema.migrate(store.db, result.migrated_from)
+                retry_while_busy(lambda: schema.migrate(store.db, result.migrated_from))
         except BaseException:
             store.close()
             raise
@@ -108,12 +131,12 @@ class Store(CheckinsMixin, ExperimentsMixin, RupturesMixin, SupportsMixin, Names
         with this, and closes it there. It only reads: never creates, migrates or
         writes. ``cache_kib``: SQLite's page cache for this connection, small by
         default (such a connection reads once and closes). Raises
-        ``sqlite3.OperationalError`` when the file cannot be opened (it is gone).
+        :class:`OperationalError` when the file cannot be opened (it is gone).
         """
         path = Path(path)
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                               timeout=BUSY_TIMEOUT_MS / 1000)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn = read_only_connection(path)
+        timeout = busy_timeout_ms()
+        conn.execute(f"PRAGMA busy_timeout = {timeout}")
         conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
         return cls(conn, path)
 

@@ -15,7 +15,7 @@ from tracker.store.bulk import insert_many, stored_versions
 from tracker.store.connection import StoreBase
 from tracker.store.names import name_ids
 from tracker.store.search import is_word, match_expression
-from tracker.store.tables import CHECKIN_COLUMNS, CHECKIN_LINKS, checkin_row
+from tracker.store.tables import CHECKIN_COLUMNS, CHECKIN_LINKS, by_instant, checkin_row
 
 _first = itemgetter(0)
 
@@ -94,7 +94,8 @@ class CheckinsMixin(StoreBase):
         limit: int | None = None,
         oldest_first: bool = False,
     ) -> list[CheckIn]:
-        """Check-ins newest first (by day, then time), filtered as asked.
+        """Check-ins newest first (by day, then the moment they were made: see
+        :func:`~tracker.store.tables.by_instant`), filtered as asked.
 
         ``text``: words found in the need or the note (see :meth:`_text_filter`).
         """
@@ -121,7 +122,8 @@ class CheckinsMixin(StoreBase):
         sql = "SELECT c.* FROM checkins c"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY c.day {order}, c.created_at {order}"
+        moment = by_instant("c.created_at", descending=not oldest_first)
+        sql += f" ORDER BY c.day {order}, {moment}, c.id {order}"
         if limit:
             sql += f" LIMIT {int(limit)}"
         rows = list(self._query(sql, params))

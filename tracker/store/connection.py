@@ -1,8 +1,10 @@
 """The connection: how it is made, and one transaction per user action.
 
-WAL, foreign keys on, and a busy timeout so two terminals can write to the same file;
-:func:`transaction` (``Store.write``) makes each user action all-or-nothing, and a
-write inside a write a savepoint.
+WAL, foreign keys on, and a busy timeout so two terminals can write to the same file
+(:func:`busy_timeout_ms`: 30 s, or ``TRACKER_BUSY_TIMEOUT_MS``); :func:`transaction`
+(``Store.write``) makes each user action all-or-nothing, and a write inside a write
+a savepoint. :func:`retry_while_busy` waits for the few steps where SQLite reports
+another connection's lock at once instead of waiting for it.
 """
 
 from __future__ import annotations
@@ -10,24 +12,89 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
+import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from tracker.store.errors import BadSetting
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 30_000
+"""How long a connection waits for another program's lock, unless
+``TRACKER_BUSY_TIMEOUT_MS`` says otherwise."""
+
+BUSY_TIMEOUT_VARIABLE = "TRACKER_BUSY_TIMEOUT_MS"
+MAX_BUSY_TIMEOUT_MS = 3_600_000
 
 _SAVEPOINTS = itertools.count(1)
+_T = TypeVar("_T")
+
+
+def busy_timeout_ms() -> int:
+    """How long to wait for another program's lock, in milliseconds.
+
+    ``TRACKER_BUSY_TIMEOUT_MS`` (a whole number from 0 to 3,600,000) or 30,000.
+
+    Raises:
+        BadSetting: the variable is set to anything else (one line naming it).
+    """
+    text = os.environ.get(BUSY_TIMEOUT_VARIABLE)
+    if text is None:
+        return BUSY_TIMEOUT_MS
+    value = text.strip()
+    if value.isascii() and value.isdigit() and len(value) <= 7 \
+            and int(value) <= MAX_BUSY_TIMEOUT_MS:
+        return int(value)
+    shown = repr(text) if len(text) <= 40 else repr(text[:40]) + "..."
+    raise BadSetting(
+        f"{BUSY_TIMEOUT_VARIABLE}={shown.encode('ascii', 'backslashreplace').decode()} is "
+        f"not allowed: give how long to wait for another program's lock, as a whole number "
+        f"of milliseconds from 0 to {MAX_BUSY_TIMEOUT_MS} (default {BUSY_TIMEOUT_MS}).")
 
 
 def connect(path: Path) -> sqlite3.Connection:
     """A plain connection to ``path`` that waits for another writer (busy timeout)."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    timeout = busy_timeout_ms()
+    conn = sqlite3.connect(str(path), timeout=timeout / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {timeout}")
     return conn
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Did SQLite stop because another connection holds a lock (SQLITE_BUSY/LOCKED)?"""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    text = str(exc).lower()
+    return "database is locked" in text or "is busy" in text or "table is locked" in text
+
+
+def retry_while_busy(step: Callable[[], _T], *, timeout_ms: int | None = None) -> _T:
+    """``step()``, tried again while another connection's lock is in the way, for up to
+    the busy timeout; then its last error is raised.
+
+    For the steps where SQLite reports a lock at once rather than calling the busy
+    handler: switching a file to WAL, or reading a file another process is creating
+    or migrating at that moment. ``step`` must be safe to repeat.
+    """
+    deadline = time.monotonic() + (busy_timeout_ms() if timeout_ms is None else timeout_ms) / 1000
+    pause = 0.002
+    while True:
+        try:
+            return step()
+        except sqlite3.OperationalError as exc:
+            left = deadline - time.monotonic()
+            if not is_busy(exc) or left <= 0:
+                raise
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, 0.05)
 
 
 @contextlib.contextmanager

@@ -1,12 +1,20 @@
-"""The one error the store raises for a database it will not use."""
+"""The errors the store raises, and SQLite's, which callers catch by these names.
+
+Only the store speaks SQL, so the rest of tracker catches ``tracker.store.DatabaseError``
+and the like rather than importing :mod:`sqlite3`.
+"""
 
 from __future__ import annotations
 
-# SQLite's own errors, for callers that catch them: only the store imports sqlite3.
-from sqlite3 import DatabaseError, OperationalError
+from sqlite3 import Connection, DatabaseError, Error, IntegrityError, OperationalError
 
-__all__ = ["DatabaseError", "OperationalError", "StoreError"]
+__all__ = ["BadSetting", "Connection", "DatabaseError", "Error", "IntegrityError",
+           "OperationalError", "StoreError"]
 
 
 class StoreError(Exception):
     """A database that cannot be used as it is; the message says what to do."""
+
+
+class BadSetting(ValueError):
+    """An environment variable the store reads holds a value it cannot use (exit 2)."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from tracker.models import Experiment, PracticeLog
+from tracker.models import Experiment, PracticeLog, ValidationError, check_practice_day
 from tracker.store.connection import StoreBase
 from tracker.store.rows import upsert
+from tracker.store.tables import by_instant
 
 
 class ExperimentsMixin(StoreBase):
@@ -38,7 +39,7 @@ class ExperimentsMixin(StoreBase):
             sql += " WHERE status = ?"
             params.append(status)
         sql += (" ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'completed' THEN 1 ELSE 2 END, "
-                "started_on DESC, created_at DESC")
+                f"started_on DESC, {by_instant('created_at', descending=True)}, id")
         return [Experiment(**r) for r in self._query(sql, params)]
 
     def get_experiment(self, experiment_id: str) -> Experiment | None:
@@ -52,11 +53,39 @@ class ExperimentsMixin(StoreBase):
         return log
 
     def save_practice_logs(self, logs: Iterable[PracticeLog]) -> int:
-        """Insert or update practice logs, in one transaction; returns how many."""
+        """Insert or update practice logs, in one transaction; returns how many.
+
+        The one write path of practice logs (the app's and the import's).
+
+        Raises:
+            ValidationError: a log of an experiment that is not stored, or on a day
+                before its experiment starts or after it ends
+                (:func:`~tracker.models.check_practice_day`); nothing is written.
+        """
+        logs = list(logs)
         rows = [log.to_row() for log in logs]
         with self.write():
+            spans = self._experiment_spans({log.experiment_id for log in logs})
+            for log in logs:
+                span = spans.get(log.experiment_id)
+                if span is None:
+                    raise ValidationError("experiment_id", log.experiment_id,
+                                          "the id of a stored experiment")
+                check_practice_day(log.day, *span)
             upsert(self.conn, "practice_logs", rows)
         return len(rows)
+
+    def _experiment_spans(self, ids: set[str]) -> dict[str, tuple[str, str, str | None]]:
+        """(started_on, ends_on, ended_on) of the experiments with these ids."""
+        found: dict[str, tuple[str, str, str | None]] = {}
+        id_list = sorted(ids)
+        for start in range(0, len(id_list), 900):
+            chunk = id_list[start:start + 900]
+            for experiment_id, *span in self.conn.execute(
+                    "SELECT id, started_on, ends_on, ended_on FROM experiments WHERE id IN "
+                    f"({', '.join('?' for _ in chunk)})", chunk):
+                found[experiment_id] = tuple(span)
+        return found
 
     def delete_practice_log(self, log_id: str) -> None:
         with self.write():
@@ -77,7 +106,7 @@ class ExperimentsMixin(StoreBase):
         sql = "SELECT * FROM practice_logs"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY day, created_at"
+        sql += f" ORDER BY day, {by_instant('created_at')}, id"
         return [PracticeLog(**r) for r in self._query(sql, params)]
 
     def practice_counts(self) -> dict[str, tuple[int, int]]:

@@ -12,7 +12,7 @@ from typing import Any
 from tracker.store.connection import StoreBase
 from tracker.store.errors import StoreError
 from tracker.store.names import nocase_key
-from tracker.store.tables import CHECKIN_LINKS
+from tracker.store.tables import CHECKIN_LINKS, by_instant
 
 
 class ExportsMixin(StoreBase):
@@ -48,19 +48,19 @@ class ExportsMixin(StoreBase):
               (SELECT group_concat(name, {sep}) FROM (SELECT n.name FROM rupture_people l
                  JOIN people n ON n.id = l.person_id WHERE l.rupture_id = r.id
                  ORDER BY n.name COLLATE NOCASE))
-            FROM ruptures r ORDER BY r.happened_at, r.id"""
+            FROM ruptures r ORDER BY {by_instant("r.happened_at")}, r.id"""
         elif table == "emotions":
             sql = "SELECT name, shipped FROM emotions ORDER BY shipped DESC, name COLLATE NOCASE"
         elif table == "practice_logs":
-            sql = "SELECT * FROM practice_logs ORDER BY day, created_at, id"
+            sql = f"SELECT * FROM practice_logs ORDER BY day, {by_instant('created_at')}, id"
         elif table == "experiments":
-            sql = "SELECT * FROM experiments ORDER BY started_on, created_at, id"
+            sql = f"SELECT * FROM experiments ORDER BY started_on, {by_instant('created_at')}, id"
         elif table == "sessions":
-            sql = "SELECT * FROM sessions ORDER BY day, created_at, id"
+            sql = f"SELECT * FROM sessions ORDER BY day, {by_instant('created_at')}, id"
         elif table == "bring_marks":
-            sql = "SELECT * FROM bring_marks ORDER BY marked_on, created_at, id"
+            sql = f"SELECT * FROM bring_marks ORDER BY marked_on, {by_instant('created_at')}, id"
         else:
-            sql = "SELECT * FROM supports ORDER BY position, created_at, id"
+            sql = f"SELECT * FROM supports ORDER BY position, {by_instant('created_at')}, id"
         cursor = self.conn.execute(sql)
         while True:
             batch = cursor.fetchmany(2000)
@@ -69,14 +69,17 @@ class ExportsMixin(StoreBase):
             yield from batch
 
     def _export_checkins(self) -> Iterator[tuple[Any, ...]]:
-        """Check-ins by day and time, each with its emotions, people and tags.
+        """Check-ins by day and the moment they were made (not the text of their
+        timestamp: :func:`~tracker.store.tables.by_instant`), each with its emotions,
+        people and tags.
 
         Each kind of name is read in one pass over its link table, not with a
         subquery per check-in.
         """
         names = [self._joined_names(kind, link, key) for kind, link, key in CHECKIN_LINKS]
         emotions, people, tags = (found.get for found in names)
-        cursor = self.conn.execute("SELECT * FROM checkins ORDER BY day, created_at, id")
+        cursor = self.conn.execute(
+            f"SELECT * FROM checkins ORDER BY day, {by_instant('created_at')}, id")
         while batch := cursor.fetchmany(2000):
             for row in batch:
                 checkin_id = row[0]

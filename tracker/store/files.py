@@ -124,6 +124,12 @@ def copy_database(source: sqlite3.Connection, target: Path) -> None:
         dest.close()
 
 
+def read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection that can only read the database file at ``path`` (never creates it)."""
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    return sqlite3.connect(uri, uri=True)
+
+
 def leave_wal(path: Path, *, timeout: float = 2) -> str:
     """Checkpoint the database at ``path`` and switch it out of WAL (SQLite removes its
     -wal and -shm); returns the journal mode now in force. Raises sqlite3 errors, e.g.

@@ -8,6 +8,7 @@ from tracker.models import Rupture
 from tracker.store.connection import StoreBase
 from tracker.store.names import name_ids
 from tracker.store.rows import upsert
+from tracker.store.tables import by_instant
 
 
 class RupturesMixin(StoreBase):
@@ -51,7 +52,8 @@ class RupturesMixin(StoreBase):
         sql = "SELECT * FROM ruptures"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY repaired_on IS NOT NULL, happened_at DESC"
+        sql += (" ORDER BY repaired_on IS NOT NULL, "
+                f"{by_instant('happened_at', descending=True)}, id")
         rows = list(self._query(sql, params))
         people: dict[str, list[str]] = {r["id"]: [] for r in rows}
         for rupture_id, name in self.conn.execute(

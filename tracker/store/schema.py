@@ -237,14 +237,17 @@ MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _mig
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(db: Database, version: int) -> None:
+def migrate(db: Database, version: int, *,
+            migrations: list[Callable[[Database], None]] | None = None) -> None:
     """Run the migrations after ``version``, each in its own transaction.
 
-    Reads :data:`MIGRATIONS` when called (tests add one to see what a next version
-    would do). Another process may be migrating the same file: each step re-reads
+    ``migrations``: :data:`MIGRATIONS` as it is when called (tests add one to see what
+    a next version would do), or the first few of them (the reference schema of an
+    older version). Another process may be migrating the same file: each step re-reads
     the version under the write lock and skips what is done.
     """
-    for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+    steps = MIGRATIONS if migrations is None else migrations
+    for number, migration in enumerate(steps[version:], start=version + 1):
         with transaction(db.conn):
             current = db.execute("PRAGMA user_version").fetchone()[0]
             if current >= number:  # another process got here first

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from tracker.models import Support
 from tracker.store.connection import StoreBase
 from tracker.store.rows import upsert
+from tracker.store.tables import by_instant
 
 
 class SupportsMixin(StoreBase):
@@ -14,7 +15,7 @@ class SupportsMixin(StoreBase):
 
     def supports(self) -> list[Support]:
         return [Support(**r) for r in self._query(
-            "SELECT * FROM supports ORDER BY position, created_at")]
+            f"SELECT * FROM supports ORDER BY position, {by_instant('created_at')}, id")]
 
     def save_support(self, support: Support) -> Support:
         self.save_supports([support])

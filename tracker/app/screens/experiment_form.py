@@ -23,7 +23,13 @@ from tracker import clock
 from tracker.app.screens.record_form import FieldInput, RecordForm
 from tracker.app.widgets.keyorder import OrderedInput, OrderedTextArea
 from tracker.app.widgets.keypick import KeyPick, PickOption, scale_options
-from tracker.models import DISTRESS, Experiment, PracticeLog, ValidationError
+from tracker.models import (
+    DISTRESS,
+    Experiment,
+    PracticeLog,
+    ValidationError,
+    check_practice_day,
+)
 from tracker.shipped import experiment_library
 from tracker.wording import day_label, span_label, times_words
 
@@ -507,7 +513,9 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
                 created_at=ex.created_at if ex else None,
                 updated_at=clock.now_iso(),
             )
-        except ValidationError as exc:  # pragma: no cover - the keys only allow valid values
+            check_practice_day(log.day, self.experiment.started_on, self.experiment.ends_on,
+                               self.experiment.ended_on)  # (the store refuses it too)
+        except ValidationError as exc:  # a day the experiment does not run
             self.query_one("#log-error", Static).update(str(exc))
             return
         self.dismiss(log)

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 from dataclasses import dataclass
 
 from textual import on, work
@@ -44,6 +43,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
+from tracker.store import Error as StoreSQLError
 from tracker import analytics, charts, clock
 from tracker.app.runtime.longlived import LongLivedDataLoaded
 from tracker.app.screens.base import SectionScreen
@@ -257,7 +257,7 @@ class TrendsScreen(SectionScreen):
         worker = get_current_worker()
         try:
             data = load_trends(path, today)
-        except (sqlite3.Error, OSError) as exc:
+        except (StoreSQLError, OSError) as exc:
             self.post_message(self.DataFailed(" ".join(str(exc).split()) or type(exc).__name__))
             return
         if not worker.is_cancelled:

@@ -34,6 +34,7 @@ from tracker.models import (
     from_export,
     parse_flag,
     parse_names,
+    practice_span,
 )
 from tracker.portability.importer.problems import Problems, Where, quoted, short
 from tracker.portability.importer.reading import ReadBudget, find_files, read_text
@@ -361,16 +362,30 @@ class Reader:
 
     def check_relations(self, store: Store, logs: dict[str, Any],
                         experiments: dict[str, Any]) -> None:
-        """Practice logs must belong to an experiment, here or in this import."""
+        """Practice logs must belong to an experiment, here or in this import, and fall
+        on a day it runs (the newer version of an experiment in both counts, as the
+        import keeps it)."""
         if not logs:
             return
-        known = set(experiments) | {e.id for e in store.experiments()}
+        known = {e.id: e for e in store.experiments()}
+        for experiment_id, incoming in experiments.items():
+            stored = known.get(experiment_id)
+            if stored is None or incoming.updated_at > stored.updated_at:
+                known[experiment_id] = incoming
         for log in logs.values():
-            if log.experiment_id not in known:
+            experiment = known.get(log.experiment_id)
+            if experiment is None:
                 self.problems.add(
                     f"{self.where[log.id].at('experiment_id')}: {log.experiment_id} is not an "
                     "experiment in this import or in the database; expected the id of one "
                     "(import experiments.csv with it).")
+                continue
+            start, end = practice_span(experiment.started_on, experiment.ends_on,
+                                       experiment.ended_on)
+            if not start <= log.day <= end:
+                self.problems.add(
+                    f"{self.where[log.id].at('day')}: {log.day} is outside its experiment's "
+                    f"days; expected a day from {start} to {end} (when it runs).")
 
     def check_marks(self, store: Store, records: dict[str, dict[str, Any]],
                     streamed: bool) -> list[tuple[str, str]]:
