@@ -99,7 +99,9 @@ def test_each_step_of_mood_and_regulation_has_its_own_shade():
 def test_the_strip_the_card_the_calendar_and_the_grid_share_the_palette():
     from rich.text import Text
 
+    from tracker import weekcard
     from tracker.app.widgets.daystrip import DayStrip, StripDay, rating_style
+    from tracker.week import week_grids
 
     for value in range(0, 6):
         expected = palette.shade(value, 0, 5)
@@ -115,6 +117,14 @@ def test_the_strip_the_card_the_calendar_and_the_grid_share_the_palette():
     assert charts.level_style(0, 0, 5) == "deep-orange reverse"
     assert charts.level_style(1, 0, 5) == "orange"
     assert charts.level_style(1, 1, 5) == "deep-orange reverse"
+    # The week grid: the shade's name on the figure.
+    from tracker.models import CheckIn
+
+    (grid,) = week_grids([dt.date(2026, 11, 23)], [CheckIn.create(day="2026-11-23", mood=5,
+                                                                  regulation=0)])
+    pieces = dict((t.strip(), s) for t, s in weekcard.row_line(grid.days[0], TODAY, 11)
+                  if t.strip())
+    assert pieces["5"] == "deep-blue" and pieces["0"] == "deep-orange"
 
 
 def _colours_of(text: str, glyph: str) -> set[str]:

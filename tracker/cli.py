@@ -42,6 +42,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
                 "Bring back a backup (the current database is kept as a backup first)."),
     "search": ("tracker.commands.search:search",
                "Find check-ins, ruptures and experiments by the words in them."),
+    "week": ("tracker.commands.week:week",
+             "Print the week as a diary card, with its hard moments."),
 }
 
 

@@ -91,6 +91,8 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
         "ruptures and repairs, in your own ratings and words. It is not an assessment or a "
         "diagnosis, and the figures sit side by side without claiming what caused what.*")
     add("")
+    out.extend(week_section(store, since, until, today=today))
+    out.extend(hard_moments_section(store, since, until))
 
     # -- at a glance --
     add("## At a glance")
@@ -273,6 +275,45 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
     # User text is shown visibly where it is put in (_md_escape, _short), and once
     # more here for what reaches the report through insights (experiment titles).
     return visible("\n".join(out) + "\n")
+
+
+def week_section(store: Store, since: dt.date, until: dt.date, *,
+                 today: dt.date | None = None) -> list[str]:
+    """Markdown lines: the diary-card grid of each week (Monday to Sunday) that the
+    period touches, oldest first, and what its marks mean."""
+    from tracker import weekcard
+    from tracker.week import week_start
+
+    today = today or clock.today()
+    first, last = week_start(since), week_start(until)
+    starts = [first + dt.timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+    grids = weekcard.load_weeks(store, starts, today)
+    out = ["## The week, as a diary card", ""]
+    if len(grids) == 1:
+        out += ["The week of the period, a row a day.", ""]
+    else:
+        out += [f"The {len(grids)} weeks the period touches, a row a day, oldest first.", ""]
+    for grid in grids:
+        out += [f"### {weekcard.title_words(grid)}", ""]
+        out += weekcard.markdown_table(grid, today)
+        out.append("")
+    out += [" ".join(weekcard.plain(line) for line in
+                     weekcard.legend_lines(weekcard.grid_width(weekcard.WIDE_EMOTION_WIDTH))),
+            ""]
+    return out
+
+
+def hard_moments_section(store: Store, since: dt.date, until: dt.date) -> list[str]:
+    """Markdown lines: the hard moments of the period, beside the period before."""
+    from tracker import weekcard
+    from tracker.week import HARD_MOMENT_DEFINITION
+
+    days = (until - since).days + 1
+    period = ("On " + long_date(since) if days == 1 else
+              f"From {long_date(since)} to {long_date(until)}")
+    before = "the day before" if days == 1 else f"the {days:,} days before"
+    words, _, _ = weekcard.hard_moments_text(store, since, until, period, before)
+    return ["## Hard moments", "", words, "", f"*{HARD_MOMENT_DEFINITION}*", ""]
 
 
 def _short_day(iso: str) -> str:
