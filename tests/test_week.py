@@ -95,8 +95,7 @@ def test_the_hard_moments_match_the_hand_computed_counts(diary):
     words = week.hard_moments_words(current, previous, "In the week of 16 Nov",
                                     "the week before")
     assert words == (
-        "In the week of 16 Nov, 4 of your 7 check-ins had an urge to pursue or to withdraw "
-        "of 3 or more. You paused in 1 of them and said you didn't in 2. One left the "
+        "In the week of 16 Nov, 4 of your 7 check-ins had an urge of 3 or more. You paused in 1 of them and said you didn't in 2. One left the "
         "question open. You acted on the urge to pursue 1 time and on the urge to withdraw "
         "1 time, against 2 and 1 in the week before (3 hard moments then).")
 
@@ -225,9 +224,8 @@ def test_days_after_today_are_future_gaps(store):
 
 
 @pytest.mark.parametrize("moments, expected", [
-    (0, "In May, none of your 5 check-ins had an urge to pursue or to withdraw of 3 or more "
-        "(0 hard moments)."),
-    (2, "In May, 2 of your 5 check-ins had an urge to pursue or to withdraw of 3 or more: "
+    (0, "In May, none of your 5 check-ins had an urge of 3 or more (0 hard moments)."),
+    (2, "In May, 2 of your 5 check-ins had an urge of 3 or more: "
         "too few to say more (that needs at least 3, so that one or two moments are not "
         "made to look like a pattern)."),
 ])
@@ -443,8 +441,8 @@ def test_the_report_opens_with_the_weeks_and_the_hard_moments(diary):
     assert "| Mon 16 | 3.5 | 4 | 2.5 | 4\\* | 1 | yes |  |  | anxious |" in lines
     assert "| Tue 17 |  |  |  |  |  |  | x |  | *no check-in* |" in lines
     assert ("From Sun 15 Nov 2026" not in text)
-    assert ("From Mon 16 Nov 2026 to Sun 22 Nov 2026, 4 of your 7 check-ins had an urge to "
-            "pursue or to withdraw of 3 or more.") in text
+    assert ("From Mon 16 Nov 2026 to Sun 22 Nov 2026, 4 of your 7 check-ins had an urge of "
+            "3 or more.") in text
     assert "against 2 and 1 in the 7 days before (3 hard moments then)." in text
     # A period across two weeks shows both, oldest first.
     two = week_section(diary, dt.date(2026, 11, 12), dt.date(2026, 11, 18))

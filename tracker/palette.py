@@ -66,9 +66,9 @@ XTERM_HEX = {166: "#d75f00", 172: "#d78700", 137: "#af875f", 67: "#5f87af", 32: 
              133: "#af5faf"}
 """What xterm shows for the indexes used here."""
 
-DEEP_ORANGE = Shade("deep-orange", 166, "#ff8a3d", "#a34000", bold=True)
-ORANGE = Shade("orange", 172, "#ffb454", "#8a5000")
-TAN = Shade("tan", 137, "#d9b68c", "#7a5a38")
+DEEP_ORANGE = Shade("deep-orange", 166, "#ff8a3d", "#983000", bold=True)
+ORANGE = Shade("orange", 172, "#ffb454", "#a65500")
+TAN = Shade("tan", 137, "#d4b68e", "#7a6040")
 NEUTRAL = Shade("neutral", None)
 STEEL = Shade("steel", 67, "#9bbbdc", "#44648a")
 BLUE = Shade("blue", 32, "#5cb6ff", "#005cb0")

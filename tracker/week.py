@@ -273,12 +273,12 @@ def hard_moments_words(current: HardMoments, previous: HardMoments | None, perio
     the acted-on counts are set beside that period's (when it has enough too).
     """
     head = (f"{period}, {current.moments:,} of your {plural(current.checkins, 'check-in')} "
-            f"had an urge to pursue or to withdraw of {HARD_URGE} or more")
+            f"had an urge of {HARD_URGE} or more")
     if current.checkins == 0:
         return f"{period}, there are no check-ins, so no hard moments to count."
     if current.moments == 0:
         return (f"{period}, none of your {plural(current.checkins, 'check-in')} had an urge "
-                f"to pursue or to withdraw of {HARD_URGE} or more (0 hard moments).")
+                f"of {HARD_URGE} or more (0 hard moments).")
     if not current.enough:
         return (head + f": too few to say more (that needs at least {MIN_MOMENTS}, so that "
                 "one or two moments are not made to look like a pattern).")
@@ -301,6 +301,9 @@ def hard_moments_words(current: HardMoments, previous: HardMoments | None, perio
             " then).")
 
 
-HARD_MOMENT_DEFINITION = (f"A hard moment is a check-in with an urge to pursue or to withdraw "
-                          f"of {HARD_URGE} (strong) or more. Side by side only: the figures "
-                          "say what went together, not what caused what.")
+HARD_MOMENT_SHORT = (f"Hard moment: a check-in with an urge to pursue or withdraw of "
+                     f"{HARD_URGE} or more.")
+"""The definition in one line (the app, under the insight)."""
+HARD_MOMENT_DEFINITION = (f"A hard moment: a check-in with an urge to pursue or to withdraw "
+                          f"of {HARD_URGE} (strong) or more. The figures sit side by side; "
+                          "they do not say what caused what.")

@@ -201,47 +201,62 @@ def markdown_table(grid: WeekGrid, today: dt.date | None = None) -> list[str]:
 
 
 LEGEND: tuple[Piece, ...] = (
-    ("Mood, Reg: the day's mean. Int, Pur (pursue), Wdr (withdraw): the day's highest. ", ""),
-    (ACTED, palette.ACTED.name), (" acted on the urge. Paused: yes, no, or ", ""),
+    ("Mood, Reg: the day's mean; Int, Pur (pursue), Wdr (withdraw): its highest; ", ""),
+    (ACTED, palette.ACTED.name), (" acted on the urge. Paused: yes, no, ", ""),
     (NO_HARD_MOMENT, "dim"), (" no hard moment (or not answered). Rupt: ", ""),
-    (RUPTURE, palette.RUPTURE.name), (" a rupture, ", ""), (REPAIR, palette.REPAIR.name),
-    (f" a repair. Prac: {PRACTISED} practice done, {LOGGED_NOT_DONE} logged, not done. "
-     "A day without a check-in is a gap (no ratings), never a zero. Weeks start on "
-     "Monday.", ""),
+    (RUPTURE, palette.RUPTURE.name), (" rupture, ", ""), (REPAIR, palette.REPAIR.name),
+    (f" repair. Prac: {PRACTISED} done, {LOGGED_NOT_DONE} logged, not done.", ""),
 )
 """What every mark means, said once under the grids."""
+LEGEND_SHORT: tuple[Piece, ...] = (
+    ("Mood, Reg: mean · Int, Pur, Wdr: highest · ", ""), (ACTED, palette.ACTED.name),
+    (" acted on it · Paused: yes, no, ", ""), (NO_HARD_MOMENT, "dim"),
+    (" no hard moment · ", ""), (RUPTURE, palette.RUPTURE.name), (" rupture, ", ""),
+    (REPAIR, palette.REPAIR.name),
+    (f" repair · Prac: {PRACTISED} done, {LOGGED_NOT_DONE} logged, not done", ""),
+)
+"""The same in two lines at 80 columns, for the app (its help says the rest)."""
+LEGEND_RULES: tuple[Piece, ...] = (
+    (" A day without a check-in is a gap (no ratings), never a zero. Weeks start on "
+     "Monday.", ""),
+)
+"""The two rules the grid follows (the app's help and the README say them too)."""
 
 
-def legend_lines(width: int) -> list[CardLine]:
-    """:data:`LEGEND` wrapped to ``width``, keeping each piece's style."""
-    words: list[Piece] = []
-    for text, style in LEGEND:
-        for index, word in enumerate(text.split(" ")):
-            if index:
-                words.append((" ", ""))
-            if word:
-                words.append((word, style))
+def legend_lines(width: int, *, rules: bool = True, short: bool = False) -> list[CardLine]:
+    """:data:`LEGEND` (:data:`LEGEND_SHORT` with ``short``; and with ``rules``
+    :data:`LEGEND_RULES`) wrapped to ``width``, keeping each piece's style."""
+    # Words, each a list of pieces; a mark (``*``, ``x``, ``✓``...) stays with the
+    # word after it, so a line never ends on a mark cut from its meaning.
+    pieces = (LEGEND_SHORT if short else LEGEND) + (LEGEND_RULES if rules else ())
+    tokens = [(word, style) for text, style in pieces
+              for word in text.split(" ") if word]
+    words: list[list[Piece]] = []
+    for word, style in tokens:
+        if words and _is_mark(words[-1][-1][0]) and len(words[-1]) == 1:
+            words[-1] += [(" ", ""), (word, style)]
+        else:
+            words.append([(word, style)])
     lines: list[CardLine] = []
     current: list[Piece] = []
     used = 0
-    for piece in words:
-        if piece[0] == " ":
-            if current:
-                current.append(piece)
-                used += 1
-            continue
-        if current and used + len(piece[0]) > width:
-            while current and current[-1][0] == " ":
-                current.pop()
+    for word in words:
+        size = sum(len(text) for text, _ in word)
+        if current and used + 1 + size > width:
             lines.append(tuple(current))
             current, used = [], 0
-        current.append(piece)
-        used += len(piece[0])
-    while current and current[-1][0] == " ":
-        current.pop()
+        if current:
+            current.append((" ", ""))
+            used += 1
+        current += word
+        used += size
     if current:
         lines.append(tuple(current))
     return _merge(lines)
+
+
+def _is_mark(word: str) -> bool:
+    return len(word) == 1 and not word.isalnum()
 
 
 def _merge(lines: list[CardLine]) -> list[CardLine]:
