@@ -34,6 +34,7 @@ from tracker import analytics, charts, clock
 from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.chart import ChartView
 from tracker.app.widgets.navbar import NavBar
+from tracker.week import HARD_URGE, hard_moments, hard_moments_words
 
 RANGES: dict[str, int | None] = {"w": 7, "m": 30, "q": 90, "y": 365, "a": None}
 RANGE_WORDS = {"w": "last 7 days", "m": "last 30 days", "q": "last 90 days",
@@ -107,6 +108,8 @@ class TrendsScreen(SectionScreen):
         self.calendar_metric = "regulation"
         self.experiment_index = 0
         self._snapshot: analytics.Snapshot | None = None
+        self._answers: list[dict] | None = None
+        """Every check-in's urges and answers, for the hard moments (read with the snapshot)."""
         self._token: tuple[object, ...] | None = None
         self._ranges: dict[tuple[str, dt.date], _RangeData] = {}
         self._charts: dict[tuple[object, ...], charts.Chart | None] = {}
@@ -145,6 +148,7 @@ class TrendsScreen(SectionScreen):
             from tracker.report import load_snapshot
 
             self._snapshot = load_snapshot(self.store, today)
+            self._answers = None
             self.app.keep_long_lived(collect=True)  # also frees what earlier freezes kept
             self._token = token
             self._ranges.clear()
@@ -185,9 +189,25 @@ class TrendsScreen(SectionScreen):
         insights = analytics.range_insights(snap, since, until, compare=range_key != "a",
                                             max_experiments=MAX_PRACTICE_LINES)
         # Parsed to Content once per range, so a range key only lays it out.
-        data = _RangeData(since, until, rows, self._insights_paragraphs(insights, range_key))
+        data = _RangeData(since, until, rows,
+                          self._insights_paragraphs(insights, range_key,
+                                                    self._hard_moments(since, until, range_key)))
         self._ranges[cache_key] = data
         return data
+
+    def _hard_moments(self, since: dt.date, until: dt.date, range_key: str) -> str:
+        """The hard-moments insight of a range, beside the range before (not for 'a')."""
+        if self._answers is None:
+            self._answers = self.store.urge_answers(until=self.snapshot.today.isoformat())
+        current = hard_moments(self._answers, since, until)
+        if range_key == "a":
+            return hard_moments_words(current, None, "In everything you've recorded")
+        before_since, before_until = analytics.previous_range(since, until)
+        previous = hard_moments(self._answers, before_since, before_until)
+        days = (until - since).days + 1
+        return hard_moments_words(current, previous if previous.checkins else None,
+                                  f"In the {RANGE_WORDS[range_key]}",
+                                  f"the {days:,} days before")
 
     def _chart(self, data: _RangeData, view: str | None = None,
                range_key: str | None = None) -> charts.Chart | None:
@@ -341,8 +361,8 @@ class TrendsScreen(SectionScreen):
             heading += " · [b]n[/b] next"
         return heading
 
-    def _insights_paragraphs(self, ins: analytics.RangeInsights, range_key: str
-                             ) -> Paragraphs:
+    def _insights_paragraphs(self, ins: analytics.RangeInsights, range_key: str,
+                             moments: str = "") -> Paragraphs:
         out: list[tuple[str, Content]] = []
 
         def heading(markup: str) -> None:
@@ -381,6 +401,10 @@ class TrendsScreen(SectionScreen):
                 "None ran in this range. Press [b]e[/b] to choose one.")))
         heading("[b]Ruptures and repairs[/b]")
         item(ins.ruptures.words())
+        if moments:
+            heading(f"[b]Hard moments[/b] (an urge to pursue or to withdraw of {HARD_URGE} "
+                    "or more)")
+            item(moments)
         return tuple(out)
 
     # -- actions --
