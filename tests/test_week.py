@@ -95,9 +95,10 @@ def test_the_hard_moments_match_the_hand_computed_counts(diary):
     words = week.hard_moments_words(current, previous, "In the week of 16 Nov",
                                     "the week before")
     assert words == (
-        "In the week of 16 Nov, 4 of your 7 check-ins had an urge of 3 or more. You paused in 1 of them and said you didn't in 2. One left the "
-        "question open. You acted on the urge to pursue 1 time and on the urge to withdraw "
-        "1 time, against 2 and 1 in the week before (3 hard moments then).")
+        "In the week of 16 Nov, 4 of your 7 check-ins had an urge of 3 or more. You paused "
+        "in 1 of them and said you didn't in 2. One left the question open. You acted on "
+        "the urge to pursue 1 time and on the urge to withdraw 1 time, against 2 and 1 in "
+        "the week before (3 hard moments then).")
 
 
 SQL_DAYS = """

@@ -691,7 +691,7 @@ def _render_calendar(chart: CalendarChart, width: int, color: bool | Ink) -> str
             iso = date.isoformat()
             value = chart.values.get(iso) if date <= chart.end else None
             if value is not None:
-                level = analytics.round_half_up(value)
+                level = int(analytics.round_half_up(value))
                 row += _paint(str(level), level_style(level, chart.low, chart.high), color)
                 row += " " * (cell - 1)
             elif iso in chart.unrated and date <= chart.end:
@@ -803,7 +803,8 @@ def _distress_plot(logs: Sequence[DistressLog], width: int, height: int,
     plt.theme("clear")
     xs = list(range(len(logs)))
     # Orange and blue (tracker.palette), apart for red-green colour blindness too.
-    for values, marker, colour in ((before, "o", DISTRESS_BEFORE), (after, POINT, DISTRESS_AFTER)):
+    for values, marker, colour in ((before, "o", DISTRESS_BEFORE),
+                                   (after, POINT, DISTRESS_AFTER)):
         px = [x for x, y in zip(xs, values) if y is not None]
         py = [y for y in values if y is not None]
         if px:

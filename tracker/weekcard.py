@@ -240,15 +240,15 @@ def legend_lines(width: int, *, rules: bool = True, short: bool = False) -> list
     lines: list[CardLine] = []
     current: list[Piece] = []
     used = 0
-    for word in words:
-        size = sum(len(text) for text, _ in word)
+    for group in words:
+        size = sum(len(text) for text, _ in group)
         if current and used + 1 + size > width:
             lines.append(tuple(current))
             current, used = [], 0
         if current:
             current.append((" ", ""))
             used += 1
-        current += word
+        current += group
         used += size
     if current:
         lines.append(tuple(current))

@@ -7,12 +7,12 @@ import re
 
 import pytest
 
+from tests.app.pilot import drive, keys, screen_lines, settle
 from tracker.app.screens.history import HistoryScreen
 from tracker.app.screens.trends import TrendsScreen
 from tracker.app.screens.week import WeekScreen, weeks_that_fit
 from tracker.app.widgets.weekgrid import WeekGridView
 from tracker.models import CheckIn
-from tests.app.pilot import drive, keys, screen_lines, settle
 
 
 def at(day: str, hour: int, **values) -> CheckIn:

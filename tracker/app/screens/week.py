@@ -119,7 +119,7 @@ class WeekScreen(SectionScreen):
         box = self.query_one("#week-grids", Horizontal)
         views = list(box.query_children(WeekGridView))
         if len(views) == len(grids):
-            for view, grid in zip(views, grids):
+            for view, grid in zip(views, grids, strict=True):
                 view.show(grid, today, emotion_width)
         else:
             box.remove_children()

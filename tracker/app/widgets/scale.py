@@ -127,7 +127,7 @@ class Scale(OneKeyField):
 
     def on_mount(self) -> None:
         if scale_styles(self.spec.name, None) is not None:
-            follow_theme(self, self.refresh)
+            follow_theme(self, lambda: self.refresh())
 
     def watch_value(self, old: int | None, new: int | None) -> None:
         if old != new:
