@@ -22,27 +22,35 @@ digit or glyph is always there as well: colour is never the only carrier (with
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 DARK = "dark"
 LIGHT = "light"
 Background = str | None
 """``"dark"``, ``"light"``, or ``None`` when it is not known (a terminal)."""
 
 
-@dataclass(frozen=True)
 class Shade:
-    """One colour of the palette, for a dark background, a light one, or either."""
+    """One colour of the palette, for a dark background, a light one, or either.
 
-    name: str
-    """What it is called in the style strings of :mod:`tracker.charts`."""
-    xterm: int | None
-    """An xterm 256-colour index; ``None`` for the terminal's own text colour."""
-    on_dark: str | None = None
-    """``#rrggbb`` for a dark background."""
-    on_light: str | None = None
-    """``#rrggbb`` for a light background."""
-    bold: bool = False
+    (A plain class rather than a dataclass: Today's strip imports this module before
+    its first frame, and a dataclass costs a millisecond or two to build.)
+    """
+
+    __slots__ = ("name", "xterm", "on_dark", "on_light", "bold")
+
+    def __init__(self, name: str, xterm: int | None, on_dark: str | None = None,
+                 on_light: str | None = None, *, bold: bool = False) -> None:
+        self.name = name
+        """What it is called in the style strings of :mod:`tracker.charts`."""
+        self.xterm = xterm
+        """An xterm 256-colour index; ``None`` for the terminal's own text colour."""
+        self.on_dark = on_dark
+        """``#rrggbb`` for a dark background."""
+        self.on_light = on_light
+        """``#rrggbb`` for a light background."""
+        self.bold = bold
+
+    def __repr__(self) -> str:
+        return f"Shade({self.name!r})"
 
     def hex(self, background: Background) -> str | None:
         """The colour for ``background`` as ``#rrggbb`` (``None``: plain text colour)."""
