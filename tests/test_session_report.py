@@ -94,7 +94,8 @@ def test_the_opening_comes_first_and_says_what_the_session_needs(prepared, store
             "(1 check-in); the lowest regulation of the period (10 days rated).") in opening
     assert "- Needed: to be heard" in opening and "- Note: NOTE-5" in opening
     assert [part.__name__ for part in OPENING] == [
-        "brought_part", "unrepaired_part", "experiments_due_part", "hardest_day_part"]
+        "brought_part", "unrepaired_part", "experiments_due_part", "hardest_day_part",
+        "week_part", "hard_moments_part"]
 
 
 def test_without_notes_no_free_text_is_left(prepared, store):

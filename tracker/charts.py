@@ -13,7 +13,12 @@ Two steps, so a screen can cache the first and redo only the second on resize:
    or without (``color=False``: plain text to paste in a report or an email).
 
 Every chart stays legible without colour: points, lines and marks use different
-characters, and the calendar prints digits.
+characters, and the calendar prints digits. Colours come from :mod:`tracker.palette`:
+mood and regulation in the calendar use its ramp (the lowest step also drawn as a
+filled cell, so a 0 stands apart from a 1 at a glance), and each mark is drawn in the
+colour its legend shows. ``render(..., background="dark" | "light")`` picks the
+palette's colours for a known background (the app knows its theme); without it they
+are xterm 256-colour indexes that suit either.
 """
 
 from __future__ import annotations
@@ -25,17 +30,25 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tracker import analytics
+from tracker import analytics, palette
 from tracker.models import INTENSITY, MOOD, REGULATION, Scale
 from tracker.text import one_line
 
 SCALE_OF: dict[str, Scale] = {"regulation": REGULATION, "mood": MOOD, "intensity": INTENSITY}
 
-# plotext colour names; the app maps ANSI colours onto its theme, so they follow it.
-SERIES_COLOURS = {"regulation": "cyan", "mood": "green", "intensity": "magenta",
-                  "pursue": "red", "withdraw": "blue"}
+# Palette names (tracker.palette): the daily points of each scale, and the urges.
+SERIES_COLOURS = {"regulation": "points-regulation", "mood": "points-mood",
+                  "intensity": "points-intensity", "pursue": "pursue", "withdraw": "withdraw"}
+MEAN_COLOUR = "mean"
+"""The 7-day rolling mean's line: never the colour of the daily points."""
 MARK_RUPTURE = "x"
 MARK_REPAIR = "+"
+DISTRESS_BEFORE = "orange"
+DISTRESS_AFTER = "blue"
+"""A practice log's distress before and after, on the experiments chart (palette names)."""
+MARK_PURSUE_ACTED = "▲"
+MARK_WITHDRAW_ACTED = "▼"
+"""On the urges chart: a day you acted on the urge to pursue / to withdraw."""
 POINT = "•"
 DOTTED = "·"
 RANGE_MARK = "·"
@@ -58,18 +71,60 @@ def _plot_rows(text: str) -> list[str]:
         rows.append(row)
     return rows
 _ANSI_CODES = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "magenta": "35",
-               "cyan": "36", "dim": "2", "bold": "1"}
+               "cyan": "36", "dim": "2", "bold": "1", "reverse": "7"}
 
 
 def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text)
 
 
-def _paint(text: str, style: str | None, color: bool) -> str:
+@dataclass(frozen=True)
+class Ink:
+    """Whether to colour, and for which background (see :mod:`tracker.palette`).
+
+    Passed where a plain ``color`` flag used to go; it is truthy when colouring.
+    """
+
+    enabled: bool = True
+    background: palette.Background = None
+
+    def __bool__(self) -> bool:
+        return self.enabled
+
+
+def _codes(token: str, background: palette.Background) -> str:
+    # A palette name wins over the ANSI name it shares ("blue").
+    found = palette.SHADES.get(token)
+    if found is not None:
+        return palette.ansi_codes(found, background)
+    return _ANSI_CODES.get(token, "")
+
+
+def _paint(text: str, style: str | None, color: bool | Ink) -> str:
+    """``text`` in ``style`` (ANSI names, ``dim``, ``bold``, ``reverse`` or palette
+    shade names, space-separated); unchanged without colour."""
     if not color or not style or not text:
         return text
-    codes = ";".join(_ANSI_CODES[s] for s in style.split() if s in _ANSI_CODES)
+    background = color.background if isinstance(color, Ink) else None
+    codes = ";".join(c for c in (_codes(s, background) for s in style.split()) if c)
     return f"\x1b[{codes}m{text}\x1b[0m" if codes else text
+
+
+paint = _paint
+"""The same, for the other text renderers (:mod:`tracker.weekcard`)."""
+
+
+def plot_colour(name: str | None, color: bool | Ink) -> str | int | tuple[int, int, int] | None:
+    """A colour as plotext takes it: a palette shade as an RGB triple for a known
+    background, else its xterm index; an ANSI name as it is; ``None`` without colour."""
+    if not color or not name:
+        return None
+    found = palette.SHADES.get(name)
+    if found is None:
+        return name
+    background = color.background if isinstance(color, Ink) else None
+    rgb = found.rgb(background) if background is not None else None
+    return rgb if rgb is not None else found.xterm
 
 
 # --- chart descriptions ----------------------------------------------------------------
@@ -81,8 +136,10 @@ class Line:
 
     label: str
     values: tuple[float | None, ...]
-    kind: str = "line"  # "points" (one mark per value), "line" (braille), "dotted"
+    kind: str = "line"  # "points" (one mark per value), "line" (braille), "dotted",
+    # "marks" (``marker`` where a value is given: the days something happened)
     colour: str = "cyan"
+    marker: str = ""
 
 
 @dataclass(frozen=True)
@@ -180,7 +237,7 @@ def metric_chart(rows: Iterable[Mapping[str, Any]], metric: str, since: dt.date,
         title=metric.capitalize(),
         start=since,
         lines=(Line("daily mean", tuple(daily), "points", colour),
-               Line("7-day mean", tuple(rolled), "line", colour)),
+               Line("7-day mean", tuple(rolled), "line", MEAN_COLOUR)),
         low=scale.low, high=scale.high, scale_note=_scale_note(scale),
         ruptures=_offsets((m[0] for m in marks), since, until),
         repairs=_offsets((m[1] for m in marks), since, until),
@@ -188,18 +245,41 @@ def metric_chart(rows: Iterable[Mapping[str, Any]], metric: str, since: dt.date,
     )
 
 
+def _acted_marks(rows: Sequence[Mapping[str, Any]], urge: str, daily: Sequence[float | None],
+                 since: dt.date) -> tuple[float | None, ...]:
+    """Per day: the day's mean ``urge`` where a check-in of that day said it was acted
+    on (``{urge}_acted`` is 1 in the day's row), else ``None``."""
+    out: list[float | None] = [None] * len(daily)
+    for r in rows:
+        if not r.get(f"{urge}_acted"):
+            continue
+        index = (dt.date.fromisoformat(str(r["day"])) - since).days
+        if 0 <= index < len(out) and daily[index] is not None:
+            out[index] = daily[index]
+    return tuple(out)
+
+
 def urges_chart(rows: Iterable[Mapping[str, Any]], since: dt.date, until: dt.date,
                 marks: Sequence[tuple[str, str | None]] = ()) -> TimeChart:
-    """The urges to pursue and to withdraw together: their 7-day rolling means."""
+    """The urges to pursue and to withdraw together: their 7-day rolling means, and a
+    mark (``▲`` pursue, ``▼`` withdraw) at the day's mean urge on each day a check-in
+    said it was acted on (rows with ``pursue_acted`` / ``withdraw_acted``, as
+    ``Store.daily_means`` gives them)."""
     rows = list(rows)
-    _, pursue = analytics.series_with_rolling(rows, "pursue", since, until)
-    _, withdraw = analytics.series_with_rolling(rows, "withdraw", since, until)
+    pursue_daily, pursue = analytics.series_with_rolling(rows, "pursue", since, until)
+    withdraw_daily, withdraw = analytics.series_with_rolling(rows, "withdraw", since, until)
+    acted = tuple(
+        Line(f"acted on {urge}", _acted_marks(rows, urge, daily, since), "marks",
+             SERIES_COLOURS[urge], marker)
+        for urge, daily, marker in (("pursue", pursue_daily, MARK_PURSUE_ACTED),
+                                    ("withdraw", withdraw_daily, MARK_WITHDRAW_ACTED)))
     return TimeChart(
         title="Urges to pursue and to withdraw",
         start=since,
         lines=(Line("pursue (7-day mean)", tuple(pursue), "line", SERIES_COLOURS["pursue"]),
                Line("withdraw (7-day mean)", tuple(withdraw), "dotted",
-                    SERIES_COLOURS["withdraw"])),
+                    SERIES_COLOURS["withdraw"]),
+               *(line for line in acted if any(v is not None for v in line.values))),
         low=0, high=5, scale_note="0 = none, 5 = overwhelming",
         ruptures=_offsets((m[0] for m in marks), since, until),
         repairs=_offsets((m[1] for m in marks), since, until),
@@ -262,23 +342,27 @@ def experiments_chart(progress: Sequence[analytics.ExperimentProgress],
 # --- rendering -------------------------------------------------------------------------
 
 
-def render(chart: Chart, width: int, height: int, color: bool = True) -> str:
+def render(chart: Chart, width: int, height: int, color: bool = True,
+           background: palette.Background = None) -> str:
     """Draw a chart description as text, ANSI-coloured or plain.
 
     Time charts fit ``width`` x ``height`` exactly (downsampled to the width). The
     text charts (names, calendar, experiments) fit the width and use the height as a
-    guide; they can be taller, and the app scrolls them.
+    guide; they can be taller, and the app scrolls them. ``background`` (``"dark"``
+    or ``"light"``) picks the palette's colours for it (truecolor); without it they
+    are xterm 256-colour indexes.
     """
     width = max(width, 30)
     height = max(height, 6)
+    ink = Ink(color, background)
     if isinstance(chart, TimeChart):
-        text = _render_time(chart, width, height, color)
+        text = _render_time(chart, width, height, ink)
     elif isinstance(chart, NameBars):
-        text = _render_names(chart, width, height, color)
+        text = _render_names(chart, width, height, ink)
     elif isinstance(chart, CalendarChart):
-        text = _render_calendar(chart, width, color)
+        text = _render_calendar(chart, width, ink)
     elif isinstance(chart, ExperimentsChart):
-        text = _render_experiments(chart, width, height, color)
+        text = _render_experiments(chart, width, height, ink)
     else:  # pragma: no cover - a programming error
         raise TypeError(f"not a chart: {chart!r}")
     return text if color else strip_ansi(text)
@@ -325,12 +409,15 @@ def days_per_column_words(bounds: Sequence[tuple[int, int]]) -> str:
     return f"mean of {least}-{most} days"
 
 
-def _legend(chart: TimeChart, bounds: Sequence[tuple[int, int]], color: bool) -> list[str]:
-    """Legend items, only for what the chart shows."""
+def _legend(chart: TimeChart, bounds: Sequence[tuple[int, int]], color: bool | Ink
+            ) -> list[str]:
+    """Legend items, only for what the chart shows, each mark in the colour it is
+    drawn in."""
     items = []
     grouped = any(stop - start > 1 for start, stop in bounds)
     for line in chart.lines:
-        mark = {"points": POINT, "line": "⠤⠤", "dotted": DOTTED * 2}[line.kind]
+        mark = {"points": POINT, "line": "⠤⠤", "dotted": DOTTED * 2,
+                "marks": line.marker}[line.kind]
         label = line.label
         if line.kind == "points":
             label = days_per_column_words(bounds)
@@ -338,9 +425,9 @@ def _legend(chart: TimeChart, bounds: Sequence[tuple[int, int]], color: bool) ->
         if line.kind == "points" and grouped:
             items.append(_paint(RANGE_MARK * 2, "dim", color) + " lowest and highest day")
     if chart.ruptures:
-        items.append(_paint(MARK_RUPTURE, "yellow", color) + " rupture")
+        items.append(_paint(MARK_RUPTURE, palette.RUPTURE.name, color) + " rupture")
     if chart.repairs:
-        items.append(_paint(MARK_REPAIR, "green", color) + " repaired")
+        items.append(_paint(MARK_REPAIR, palette.REPAIR.name, color) + " repaired")
     return items
 
 
@@ -382,7 +469,20 @@ def _column_extremes(values: Sequence[float | None], bounds: Sequence[tuple[int,
     return xs, ys
 
 
-def _render_time(chart: TimeChart, width: int, height: int, color: bool) -> str:
+def _column_marks(values: Sequence[float | None], bounds: Sequence[tuple[int, int]]
+                  ) -> tuple[list[int], list[float]]:
+    """(column, value) for each column holding a day with a mark: the highest value."""
+    xs: list[int] = []
+    ys: list[float] = []
+    for x, (start, stop) in enumerate(bounds):
+        present = [v for v in values[start:stop] if v is not None]
+        if present:
+            xs.append(x)
+            ys.append(max(present))
+    return xs, ys
+
+
+def _render_time(chart: TimeChart, width: int, height: int, color: bool | Ink) -> str:
     n = chart.days
     if not chart.has_data:
         return chart.empty_note or "Nothing to show in this range yet."
@@ -412,10 +512,16 @@ def _render_time(chart: TimeChart, width: int, height: int, color: bool) -> str:
     plt.plotsize(width, rows + 3)
     plt.theme("clear")
     xs = list(range(columns))
-    # Lines first, points on top, so a day's own value is never hidden by the mean.
-    for line in sorted(chart.lines, key=lambda item: item.kind == "points"):
+    # Lines first, points on top, so a day's own value is never hidden by the mean;
+    # marks (days acted on) last of all.
+    for line in sorted(chart.lines, key=lambda item: {"points": 1, "marks": 2}.get(item.kind, 0)):
+        colour = plot_colour(line.colour, color)
+        if line.kind == "marks":
+            mx, my = _column_marks(line.values, bounds)
+            if mx:
+                plt.scatter(mx, my, marker=line.marker, color=colour)
+            continue
         ys = analytics.downsample(line.values, inner_width)
-        colour = line.colour if color else None
         if line.kind == "points":
             if columns < n:
                 # Several days a column: the lowest and the highest day stay visible.
@@ -436,11 +542,13 @@ def _render_time(chart: TimeChart, width: int, height: int, color: bool) -> str:
                     plt.plot(seg_x, seg_y, marker=marker, color=colour)
     column_of = _column_finder(bounds)
     row = top
-    for offsets, marker, colour in ((chart.ruptures, MARK_RUPTURE, "yellow"),
-                                    (chart.repairs, MARK_REPAIR, "green")):
+    for offsets, marker, shade in ((chart.ruptures, MARK_RUPTURE, palette.RUPTURE),
+                                   (chart.repairs, MARK_REPAIR, palette.REPAIR)):
         if offsets:
             cols = sorted({column_of(d) for d in offsets})
-            plt.scatter(cols, [row] * len(cols), marker=marker, color=colour if color else None)
+            plt.scatter(cols, [row] * len(cols), marker=marker,
+                        color=plot_colour(shade.name, color),
+                        style="bold" if color and shade.bold else None)
             row -= 1 / per_step
     plt.ylim(chart.low, top)
     plt.yticks(list(range(chart.low, chart.high + 1)))
@@ -511,7 +619,7 @@ def _bar(count: int, most: int, room: int) -> str:
     return bar
 
 
-def _render_names(chart: NameBars, width: int, height: int, color: bool) -> str:
+def _render_names(chart: NameBars, width: int, height: int, color: bool | Ink) -> str:
     groups = [(title, items) for title, items in chart.groups]
     if not any(items for _, items in groups):
         return "No emotions, people or tags named in this range yet."
@@ -561,21 +669,15 @@ def _render_names(chart: NameBars, width: int, height: int, color: bool) -> str:
 # --- calendar -------------------------------------------------------------------------------
 
 
-def _level_style(value: int, low: int, high: int) -> str:
-    span = high - low
-    share = (value - low) / span if span else 1
-    if share < 0.25:
-        return "red bold"
-    if share < 0.45:
-        return "red"
-    if share < 0.65:
-        return "yellow"
-    if share < 0.85:
-        return "green"
-    return "green bold"
+def level_style(value: int, low: int, high: int) -> str:
+    """The calendar's style for a whole rating: its palette shade, and for the lowest
+    step of the scale (regulation 0, mood 1) a filled (reversed) cell too, so it
+    stands apart from the next step at a glance, with or without colour."""
+    name = palette.shade(value, low, high).name
+    return f"{name} reverse" if value <= low else name
 
 
-def _render_calendar(chart: CalendarChart, width: int, color: bool) -> str:
+def _render_calendar(chart: CalendarChart, width: int, color: bool | Ink) -> str:
     first = _calendar_start(chart.end)
     label_width = 9  # "Nov 2026 "
     cell = 2 if width >= label_width + 31 * 2 else 1
@@ -596,8 +698,8 @@ def _render_calendar(chart: CalendarChart, width: int, color: bool) -> str:
             iso = date.isoformat()
             value = chart.values.get(iso) if date <= chart.end else None
             if value is not None:
-                level = analytics.round_half_up(value)
-                row += _paint(str(level), _level_style(level, chart.low, chart.high), color)
+                level = int(analytics.round_half_up(value))
+                row += _paint(str(level), level_style(level, chart.low, chart.high), color)
                 row += " " * (cell - 1)
             elif iso in chart.unrated and date <= chart.end:
                 row += _paint(UNRATED, "dim", color) + " " * (cell - 1)
@@ -640,7 +742,8 @@ def _short_date(iso: str) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def experiment_lines(p: analytics.ExperimentProgress, width: int, color: bool = False) -> list[str]:
+def experiment_lines(p: analytics.ExperimentProgress, width: int,
+                     color: bool | Ink = False) -> list[str]:
     """Two or three lines on one experiment: period, practice bar, belief and distress."""
     end = p.ended_on or p.ends_on
     head = (f"{one_line(p.title)} · {analytics.status_words(p.status)} · {_short_date(p.started_on)} "
@@ -669,7 +772,8 @@ def experiment_lines(p: analytics.ExperimentProgress, width: int, color: bool = 
     return lines
 
 
-def _render_experiments(chart: ExperimentsChart, width: int, height: int, color: bool) -> str:
+def _render_experiments(chart: ExperimentsChart, width: int, height: int,
+                        color: bool | Ink) -> str:
     if not chart.progress:
         return "No experiments in this range. Press e to choose a small experiment to try."
     lines: list[str] = []
@@ -689,7 +793,8 @@ def _render_experiments(chart: ExperimentsChart, width: int, height: int, color:
     return "\n".join(lines)
 
 
-def _distress_plot(logs: Sequence[DistressLog], width: int, height: int, color: bool) -> str:
+def _distress_plot(logs: Sequence[DistressLog], width: int, height: int,
+                   color: bool | Ink) -> str:
     start = dt.date.fromisoformat(logs[0].day)
     end = dt.date.fromisoformat(logs[-1].day)
     span = (end - start).days + 1
@@ -704,11 +809,13 @@ def _distress_plot(logs: Sequence[DistressLog], width: int, height: int, color: 
     plt.plotsize(width, per_step * 5 + 1 + 3)
     plt.theme("clear")
     xs = list(range(len(logs)))
-    for values, marker, colour in ((before, "o", "red"), (after, POINT, "green")):
+    # Orange and blue (tracker.palette), apart for red-green colour blindness too.
+    for values, marker, colour in ((before, "o", DISTRESS_BEFORE),
+                                   (after, POINT, DISTRESS_AFTER)):
         px = [x for x, y in zip(xs, values) if y is not None]
         py = [y for y in values if y is not None]
         if px:
-            plt.scatter(px, py, marker=marker, color=colour if color else None)
+            plt.scatter(px, py, marker=marker, color=plot_colour(colour, color))
     plt.ylim(0, 5)
     plt.yticks(list(range(0, 6)))
     plt.xlim(-0.5, len(logs) - 0.5)
@@ -719,6 +826,7 @@ def _distress_plot(logs: Sequence[DistressLog], width: int, height: int, color: 
     plt.xticks(positions, [_date_label(dt.date.fromisoformat(logs[p].day), span, years)
                            for p in positions])
     body = _plot_rows(plt.build())
-    legend = (_paint("o", "red", color) + " distress before   " + _paint(POINT, "green", color)
+    legend = (_paint("o", DISTRESS_BEFORE, color) + " distress before   "
+              + _paint(POINT, DISTRESS_AFTER, color)
               + " after   (0 = none, 5 = extreme)")
     return "\n".join(body + [legend])

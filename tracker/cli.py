@@ -44,6 +44,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
                "Find check-ins, ruptures and experiments by the words in them."),
     "session": ("tracker.commands.session:session",
                 "Record a therapy session (past or planned) and list them."),
+    "week": ("tracker.commands.week:week",
+             "Print the week as a diary card, with its hard moments."),
 }
 
 

@@ -320,6 +320,45 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
     return visible("\n".join(out) + "\n")
 
 
+def week_section(store: Store, since: dt.date, until: dt.date, *,
+                 today: dt.date | None = None) -> list[str]:
+    """Markdown lines: the diary-card grid of each week (Monday to Sunday) that the
+    period touches, oldest first, and what its marks mean."""
+    from tracker import weekcard
+    from tracker.week import week_start
+
+    today = today or clock.today()
+    first, last = week_start(since), week_start(until)
+    starts = [first + dt.timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+    grids = weekcard.load_weeks(store, starts, today)
+    out = ["## The week, as a diary card", ""]
+    if len(grids) == 1:
+        out += ["The week of the period, a row a day.", ""]
+    else:
+        out += [f"The {len(grids)} weeks the period touches, a row a day, oldest first.", ""]
+    for grid in grids:
+        out += [f"### {weekcard.title_words(grid)}", ""]
+        out += weekcard.markdown_table(grid, today)
+        out.append("")
+    out += [" ".join(weekcard.plain(line) for line in
+                     weekcard.legend_lines(weekcard.grid_width(weekcard.WIDE_EMOTION_WIDTH))),
+            ""]
+    return out
+
+
+def hard_moments_section(store: Store, since: dt.date, until: dt.date) -> list[str]:
+    """Markdown lines: the hard moments of the period, beside the period before."""
+    from tracker import weekcard
+    from tracker.week import HARD_MOMENT_DEFINITION
+
+    days = (until - since).days + 1
+    period = ("On " + long_date(since) if days == 1 else
+              f"From {long_date(since)} to {long_date(until)}")
+    before = "the day before" if days == 1 else f"the {days:,} days before"
+    words, _, _ = weekcard.hard_moments_text(store, since, until, period, before)
+    return ["## Hard moments", "", words, "", f"*{HARD_MOMENT_DEFINITION}*", ""]
+
+
 def _short_day(iso: str) -> str:
     day = dt.date.fromisoformat(iso)
     return f"{day.day} {day:%b %Y}"
@@ -489,11 +528,23 @@ def _reverse_day(iso: str) -> int:
     return -_day(iso).toordinal()
 
 
+def week_part(ctx: ReportContext) -> list[str]:
+    """The diary-card grid of each week of the period."""
+    return week_section(ctx.store, ctx.since, ctx.until, today=ctx.today)
+
+
+def hard_moments_part(ctx: ReportContext) -> list[str]:
+    """The hard moments of the period, beside the period before."""
+    return hard_moments_section(ctx.store, ctx.since, ctx.until)
+
+
 OPENING: tuple[Callable[[ReportContext], list[str]], ...] = (
     brought_part,
     unrepaired_part,
     experiments_due_part,
     hardest_day_part,
+    week_part,
+    hard_moments_part,
 )
-"""The parts of the report's opening, in order. The week grids of the period and the
-hard-moments insight come next (``week_section`` and ``hard_moments_section``)."""
+"""The parts of the report's opening, in order: what the session needs first, then
+the week grids of the period and the hard moments."""

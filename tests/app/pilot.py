@@ -23,7 +23,7 @@ from textual.keys import KEY_NAME_REPLACEMENTS
 from tracker.app.app import TrackerApp
 from tracker.opening import open_database
 
-GLOBAL_KEYS = {"t", "c", "h", "e", "r", "g", "s", "p", "P", "question_mark"}
+GLOBAL_KEYS = {"t", "c", "h", "e", "r", "g", "k", "s", "p", "P", "question_mark"}
 """The app's keys that work from every section."""
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"

@@ -61,7 +61,8 @@ def test_checkins_are_listed_newest_first(db_path, three):
         assert table.row_count == 3
         first = [str(cell) for cell in table.get_row_at(0)]
         assert first[0] == "2026-11-27" and first[1] == "12:15" and first[2] == "3 meh"
-        assert "anxious" in first[5] and "needed: some quiet" in first[6]
+        emotions, note = [list(table.columns).index(key) for key in ("emotions", "note")]
+        assert "anxious" in first[emotions] and "needed: some quiet" in first[note]
         return shown_ids(screen)
 
     assert drive(db_path, scenario) == [c.id, b.id, a.id]

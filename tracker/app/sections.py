@@ -82,6 +82,8 @@ SECTIONS: tuple[Section, ...] = (
             )),
     Section("trends", "g", "Trends", "Charts and insights",
             "tracker.app.screens.trends:TrendsScreen"),
+    Section("week", "k", "Week", "The week as a diary card, and its hard moments",
+            "tracker.app.screens.week:WeekScreen", help_title="Week, as a diary card"),
 )
 """The main sections, in the order the NavBar and the help show them."""
 

@@ -177,7 +177,9 @@ class CheckinsMixin(StoreBase):
     # -- figures for charts, insights and reports --
 
     def daily_means(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
-        """One row per day that has check-ins: the mean of each scale and the count.
+        """One row per day that has check-ins: the mean of each scale and the count,
+        and ``pursue_acted`` / ``withdraw_acted``: 1 when a check-in of the day acted
+        on that urge, 0 when some said no and none yes, ``None`` when none answered.
 
         Aggregated in SQL over the ``day`` index; days without check-ins are absent
         (gaps, not zeros).
@@ -190,12 +192,23 @@ class CheckinsMixin(StoreBase):
             where.append("day <= ?")
             params.append(until)
         sql = ("SELECT day, count(*) AS n, avg(mood) AS mood, avg(intensity) AS intensity, "
-               "avg(regulation) AS regulation, avg(pursue) AS pursue, avg(withdraw) AS withdraw "
+               "avg(regulation) AS regulation, avg(pursue) AS pursue, avg(withdraw) AS withdraw, "
+               "max(pursue_acted) AS pursue_acted, max(withdraw_acted) AS withdraw_acted "
                "FROM checkins")
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " GROUP BY day ORDER BY day"
         return list(self._query(sql, params))
+
+    def urge_answers(self, since: str | None = None,
+                     until: str | None = None) -> list[dict[str, Any]]:
+        """Every check-in's ``day``, urges (``pursue``, ``withdraw``) and answers
+        (``pursue_acted``, ``withdraw_acted``, ``paused``), oldest first: what the
+        hard-moments figures (:mod:`tracker.week`) count."""
+        return list(self._query(
+            "SELECT day, pursue, withdraw, pursue_acted, withdraw_acted, paused FROM checkins "
+            "WHERE day BETWEEN ? AND ? ORDER BY day, created_at",
+            [since or "0000-00-00", until or "9999-99-99"]))
 
     def name_counts(self, kind: str, since: str | None = None,
                     until: str | None = None) -> list[tuple[str, int]]:

@@ -23,6 +23,7 @@ from tracker.app.screens.bring import bring_states
 from tracker.app.screens.checkin import CheckInScreen
 from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.models import MOOD, CheckIn
+from tracker.text import one_line
 from tracker.app.widgets.navbar import NavBar
 
 PAGE = 500
@@ -37,8 +38,12 @@ _TERMS = {
 }
 
 # Widths of the fixed columns; emotions and need / note share what is left.
-_COLUMNS = (("Day", 10), ("Time", 5), ("Mood", 7), ("Reg", 3), ("Int", 3))
-_MIN_EMOTIONS, _MAX_EMOTIONS = 14, 30
+_COLUMNS = (("Day", 10), ("Time", 5), ("Mood", 7), ("Reg", 3), ("Int", 3), ("Pur", 3),
+            ("Wdr", 3), ("Pau", 3))
+_MIN_EMOTIONS, _MAX_EMOTIONS = 8, 30
+_MIN_NOTE = 11
+ACTED_MARK = "*"
+"""After an urge's rating: the check-in said it was acted on."""
 
 
 @dataclass(frozen=True)
@@ -90,9 +95,10 @@ def parse_filter(line: str) -> Filter:
     return Filter(text=" ".join(words) or None, **found)
 
 
-def _cut(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+def _clipped(text: str) -> Text:
+    """Text for a column of fixed width: the whole text on one line, which the table
+    cuts with "…" where the column ends (so a wider terminal shows more of it)."""
+    return Text(one_line(text), no_wrap=True, overflow="ellipsis")
 
 
 def _excerpt(checkin: CheckIn) -> str:
@@ -115,6 +121,23 @@ def _short_day(day: str) -> str:
 def _value(number: int | None) -> Text:
     return Text("·" if number is None else str(number), justify="center",
                 style="dim" if number is None else "")
+
+
+def _urge(number: int | None, acted: int | None) -> Text:
+    """An urge's rating, with ``*`` when it was acted on (``3*``)."""
+    if number is None:
+        return _value(None)
+    text = Text(f" {number}", justify="left")
+    if acted:
+        text.append(ACTED_MARK, style="bold")
+    return text
+
+
+def _paused(paused: int | None) -> Text:
+    """yes / no, or ``–`` for no hard moment (or not answered)."""
+    if paused is None:
+        return Text("–", justify="center", style="dim")
+    return Text("yes" if paused else "no", style="bold" if paused else "")
 
 
 class HistoryTable(DataTable, inherit_bindings=False):
@@ -189,9 +212,9 @@ class HistoryScreen(SectionScreen):
         """Widths of the emotions and need / note columns at the current size."""
         fixed = sum(width + 2 for _, width in _COLUMNS)  # 1 cell padding on each side
         # the screen, minus the table's margins, the scrollbar and two paddings
-        free = max(26, self.app.size.width - 2 - 2 - fixed - 4)
+        free = max(_MIN_EMOTIONS + _MIN_NOTE, self.app.size.width - 2 - 2 - fixed - 4)
         emotions = max(_MIN_EMOTIONS, min(_MAX_EMOTIONS, free * 35 // 100))
-        return emotions, max(12, free - emotions)
+        return emotions, max(_MIN_NOTE, free - emotions)
 
     def _setup_columns(self) -> None:
         table = self.table
@@ -227,7 +250,6 @@ class HistoryScreen(SectionScreen):
         keep = self._selected_id()
         index = table.cursor_row
         table.clear()
-        emotions_width, note_width = self._widths or self._text_widths()
         table.add_rows(
             [
                 (
@@ -236,8 +258,11 @@ class HistoryScreen(SectionScreen):
                     Text(f"{c.mood} {MOOD.label(c.mood)}"),
                     _value(c.regulation),
                     _value(c.intensity),
-                    _cut(", ".join(c.emotions), emotions_width),
-                    _cut(_with_bring(self._bring.get(c.id), _excerpt(c)), note_width),
+                    _urge(c.pursue, c.pursue_acted),
+                    _urge(c.withdraw, c.withdraw_acted),
+                    _paused(c.paused),
+                    _clipped(", ".join(c.emotions)),
+                    _clipped(_with_bring(self._bring.get(c.id), _excerpt(c))),
                 )
                 for c in self._rows
             ],
@@ -264,7 +289,8 @@ class HistoryScreen(SectionScreen):
             line = (f"{shown}{'+' if self.has_more else ''} matching {self.filter.words()}")
         if self.has_more:
             line += f" · showing the newest {shown:,}, m shows more"
-        line += " · Reg regulation, Int intensity (0-5)"
+        line += (" · Reg regulation, Int intensity, Pur / Wdr urges to pursue / withdraw "
+                 f"({ACTED_MARK} acted on), Pau paused")
         status.update(line)
 
     def _selected(self) -> CheckIn | None:

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Static
 from tracker import clock, days
 from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.daystrip import DayStrip, StripDay
+from tracker.app.widgets.shades import background_of
 from tracker.models import MOOD, CheckIn
 from tracker.app.widgets.navbar import NavBar
 from tracker.text import one_line
@@ -89,7 +90,7 @@ class TodayScreen(SectionScreen):
             consistency.display = not view.first_run
             yield consistency
             yield Static("Last 14 days", classes="section-title")
-            yield DayStrip(view.strip, id="strip")
+            yield DayStrip(view.strip, background=background_of(self.app), id="strip")
             yield Static("Today's check-ins", classes="section-title")
             yield Static(view.checkins, id="today-checkins")
             title = Static("Your next session", classes="section-title", id="session-title")

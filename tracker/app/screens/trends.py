@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import Any
 from dataclasses import dataclass
 
 from textual import on, work
@@ -49,6 +50,7 @@ from tracker.app.runtime.longlived import LongLivedDataLoaded
 from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.chart import ChartView
 from tracker.app.widgets.navbar import NavBar
+from tracker.week import HARD_URGE, hard_moments, hard_moments_words
 
 # (90 days is 9: q quits, everywhere.)
 RANGES: dict[str, int | None] = {"w": 7, "m": 30, "9": 90, "y": 365, "a": None}
@@ -86,6 +88,21 @@ class TrendsData:
     snapshot: analytics.Snapshot
     names: dict[str, NameCounts]
     """Per range key, the names counted in that range (for the names chart)."""
+    answers: list[dict[str, Any]]
+    """Every check-in's urges and answers up to today, for the hard moments."""
+
+
+def _hard_moments(answers: list[dict[str, Any]], since: dt.date, until: dt.date,
+                  range_key: str) -> str:
+    """The hard-moments insight of a range, beside the range before (not for 'a')."""
+    current = hard_moments(answers, since, until)
+    if range_key == "a":
+        return hard_moments_words(current, None, "In everything you've recorded")
+    before_since, before_until = analytics.previous_range(since, until)
+    previous = hard_moments(answers, before_since, before_until)
+    days = (until - since).days + 1
+    return hard_moments_words(current, previous if previous.checkins else None,
+                              f"In the {RANGE_WORDS[range_key]}", f"the {days:,} days before")
 
 
 def range_bounds(snapshot: analytics.Snapshot, range_key: str) -> tuple[dt.date, dt.date]:
@@ -112,7 +129,8 @@ def load_trends(path: str | os.PathLike[str], today: dt.date) -> TrendsData:
             names[range_key] = {kind: store.name_counts(table, s, u)[:TOP_NAMES]
                                 for kind, table in (("Emotions", "emotions"),
                                                     ("People", "people"), ("Tags", "tags"))}
-    return TrendsData(snapshot, names)
+        answers = store.urge_answers(until=today.isoformat())
+    return TrendsData(snapshot, names, answers)
 
 
 def chart_key(view: str, since: dt.date, until: dt.date, calendar_metric: str,
@@ -315,7 +333,8 @@ class TrendsScreen(SectionScreen):
         insights = analytics.range_insights(snap, since, until, compare=range_key != "a",
                                             max_experiments=MAX_PRACTICE_LINES)
         # Parsed to Content once per range, so a range key only lays it out.
-        found = _RangeData(since, until, rows, self._insights_paragraphs(insights, range_key))
+        found = _RangeData(since, until, rows, self._insights_paragraphs(
+            insights, range_key, _hard_moments(data.answers, since, until, range_key)))
         self._ranges[cache_key] = found
         return found
 
@@ -476,8 +495,8 @@ class TrendsScreen(SectionScreen):
             heading += " · [b]n[/b] next"
         return heading
 
-    def _insights_paragraphs(self, ins: analytics.RangeInsights, range_key: str
-                             ) -> Paragraphs:
+    def _insights_paragraphs(self, ins: analytics.RangeInsights, range_key: str,
+                             moments: str = "") -> Paragraphs:
         out: list[tuple[str, Content]] = []
 
         def heading(markup: str) -> None:
@@ -516,6 +535,10 @@ class TrendsScreen(SectionScreen):
                 "None ran in this range. Press [b]e[/b] to choose one.")))
         heading("[b]Ruptures and repairs[/b]")
         item(ins.ruptures.words())
+        if moments:
+            heading(f"[b]Hard moments[/b] (an urge to pursue or to withdraw of {HARD_URGE} "
+                    "or more)")
+            item(moments)
         return tuple(out)
 
     # -- actions (each changes a reactive; its watcher redraws) --

@@ -5,9 +5,10 @@ records) and draws it at its own size with :func:`tracker.charts.render`, which
 uses plotext for time charts. Swapping the backend (textual-plotext, another
 library) means changing this file and ``charts.py`` only.
 
-Colours are ANSI names, which Textual maps onto the current theme's palette, so
-dark and light themes both work; with ``NO_COLOR`` Textual drops them and the
-characters (points, lines, ``x`` and ``+`` marks, digits) carry the meaning.
+Colours come from :mod:`tracker.palette`, drawn for the kind of background the
+current theme has (dark or light; the chart is drawn again when the theme changes);
+with ``NO_COLOR`` Textual drops them and the characters (points, lines, ``x`` and
+``+`` marks, digits) carry the meaning.
 
 Height: by default a chart is drawn at the widget's own size. Given ``room`` (a
 function returning the rows the screen can give the chart), charts are drawn for
@@ -26,6 +27,7 @@ from textual.widgets import Static
 
 from tracker import charts
 from tracker.app.runtime.ansi import ansi_to_text
+from tracker.app.widgets.shades import background_of, follow_theme
 
 
 class ChartView(VerticalScroll):
@@ -52,15 +54,22 @@ class ChartView(VerticalScroll):
         self._chart: charts.Chart | None = None
         self._message = ""
         self._drawn_key: tuple[object, ...] | None = None
-        # (id(chart), width, height) -> (chart, text, renderable); the chart is
-        # kept so a reused id can never return another chart's drawing.
-        self._rendered: dict[tuple[int, int, int], tuple[object, str, Content]] = {}
+        # (id(chart), width, height, background) -> (chart, text, renderable); the
+        # chart is kept so a reused id can never return another chart's drawing.
+        self._rendered: dict[tuple[int, int, int, str], tuple[object, str, Content]] = {}
         self._lines = 0
         self.text = ""
         """The last text drawn, without colour codes (tests and benchmarks read it)."""
 
     def compose(self):
         yield Static(classes="chart-text")
+
+    def on_mount(self) -> None:
+        follow_theme(self, self._theme_changed)
+
+    def _theme_changed(self) -> None:
+        self._drawn_key = None
+        self.draw()
 
     @property
     def chart(self) -> charts.Chart | None:
@@ -84,11 +93,12 @@ class ChartView(VerticalScroll):
         return size.width, size.height
 
     def _rendered_for(self, chart: charts.Chart, width: int, height: int) -> tuple[str, Content]:
-        key = (id(chart), width, height)
+        background = background_of(self.app)
+        key = (id(chart), width, height, background)
         found = self._rendered.get(key)
         if found is not None and found[0] is chart:
             return found[1], found[2]
-        text = charts.render(chart, width, height, color=True)
+        text = charts.render(chart, width, height, color=True, background=background)
         # Converted to Textual's Content once, here, so showing it again is cheap.
         renderable = Content.from_rich_text(ansi_to_text(text), console=self.app.console)
         if len(self._rendered) > 80:
@@ -107,7 +117,7 @@ class ChartView(VerticalScroll):
         width, height = self._content_size()
         if width <= 0 or height <= 0:
             return
-        key = (id(self._chart), self._message, width, height)
+        key = (id(self._chart), self._message, width, height, background_of(self.app))
         if key == self._drawn_key:
             return
         self._drawn_key = key

@@ -24,6 +24,7 @@ from textual.widget import Widget
 
 from tracker.app.runtime.keys import hand_key
 from tracker.app.widgets.keyorder import forward_if_stale, move_focus
+from tracker.app.widgets.shades import background_of, follow_theme, scale_styles
 from tracker.models import Scale as ScaleSpec
 
 LABEL_WIDTH = 16
@@ -100,7 +101,9 @@ class Scale(OneKeyField):
 
     Keys: a digit rates; left/right step; backspace clears; enter or down moves on,
     up moves back. The chosen value and its meaning are always shown; the question
-    and every step's meaning are shown while the scale has focus.
+    and every step's meaning are shown while the scale has focus. Mood and
+    regulation show the chosen step in the one palette's shade for it
+    (:mod:`tracker.palette`), as Today's strip, the calendar and the week grid do.
     """
 
     value: reactive[int | None] = reactive(None, layout=True)
@@ -122,6 +125,10 @@ class Scale(OneKeyField):
         super().__init__(label, id=id, classes=classes)
         self.spec = spec
         self.set_reactive(Scale.value, value)
+
+    def on_mount(self) -> None:
+        if scale_styles(self.spec.name, None) is not None:
+            follow_theme(self, lambda: self.refresh())
 
     def watch_value(self, old: int | None, new: int | None) -> None:
         if old != new:
@@ -170,17 +177,19 @@ class Scale(OneKeyField):
 
     def render(self) -> RenderableType:
         spec = self.spec
+        shades = scale_styles(spec.name, background_of(self.app))
+        shade = (shades or {}).get(self.value, "") if self.value is not None else ""
         steps = Text()
         for number in range(spec.low, spec.high + 1):
             if number == self.value:
-                steps.append(f"[{number}]", style="reverse bold")
+                steps.append(f"[{number}]", style=f"reverse bold {shade}".strip())
             else:
                 steps.append(f" {number} ", style="" if self.has_focus else "dim")
         steps.append("  ")
         if self.value is None:
             steps.append("not rated", style="dim italic")
         else:
-            steps.append(spec.label(self.value), style="bold")
+            steps.append(spec.label(self.value), style=f"bold {shade}".strip())
         if self.hint:
             steps.append(f"  ({self.hint})", style="italic")
         grid = self._grid()
