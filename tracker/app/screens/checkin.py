@@ -1,7 +1,9 @@
 """The check-in card: five one-key ratings, a few optional answers, then ctrl+s.
 
 Focus starts on mood; a digit on a scale sets it and moves on, so ``4 2 3 1 0``
-and ``ctrl+s`` make a whole check-in. After an urge above 0 a small "acted on
+and ``ctrl+s`` make a whole check-in (and so does ``4 tab 2 tab 3 tab 1 tab 0``:
+a tab right after a digit confirms it). Letters typed on a rating stay there
+with a hint; ``tab`` stops at the note. After an urge above 0 a small "acted on
 it?" stop appears: ``y`` / ``n`` answer it, a digit skips it and rates the next
 scale. The same card edits an existing check-in, and ``[`` / ``]`` move the day.
 """
@@ -19,10 +21,10 @@ from textual.widgets import Footer, Header, Input, Static, TextArea
 
 from tracker import clock
 from tracker.app.runtime.keys import HoldKeysUntilFocused
-from tracker.app.screens.base import FormScreen
+from tracker.app.screens.base import FORM_CHORDS, FormScreen
 from tracker.app.widgets.keyorder import OrderedInput, OrderedTextArea
 from tracker.app.widgets.names import NamesField
-from tracker.app.widgets.scale import Choice, Option, Scale
+from tracker.app.widgets.scale import Choice, FieldLabel, MarkedRow, Option, Scale
 from tracker.models import (
     INTENSITY,
     MOOD,
@@ -77,6 +79,7 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
     ]
 
     AUTO_FOCUS = "#mood"
+    CHOICE_KEYS_PASS = frozenset("[]")  # the day keys work on a rating
     # ctrl+s is deliberately not a priority binding: no field here uses ctrl+s, so it
     # reaches the screen from inside the need Input and the note TextArea too, and it
     # travels behind the keys typed before it (a priority binding would run at once,
@@ -91,6 +94,7 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
                 tooltip="Make this check-in for the day before (on a rating or question)"),
         Binding("right_square_bracket", "change_day(1)", "Day after", id="checkin-day-later",
                 show=False, tooltip="Move the check-in one day later, up to today"),
+        *FORM_CHORDS,
     ]
 
     def __init__(self, existing: CheckIn | None = None, day: str | dt.date | None = None):
@@ -147,23 +151,25 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
             yield NamesField("Tags", store.tag_names(), c.tags if c else (),
                              placeholder="work, bad sleep ...", id="tags")
             yield Static(classes="field-error", id="error-tags")
-            with Horizontal(classes="form-row"):
-                yield Static("Need", classes="form-label")
+            with MarkedRow(classes="form-row"):
+                yield FieldLabel("Need", classes="form-label")
                 yield OrderedInput(c.need or "" if c else "", placeholder="what did I need?",
                             id="need", select_on_focus=False)
             yield Static(classes="field-error", id="error-need")
-            with Horizontal(classes="form-row", id="note-row"):
-                yield Static("Note", classes="form-label")
+            with MarkedRow(classes="form-row", id="note-row"):
+                yield FieldLabel("Note", classes="form-label")
                 yield OrderedTextArea(c.note or "" if c else "", id="note", soft_wrap=True,
                                show_line_numbers=False, tab_behavior="focus")
             yield Static(classes="field-error", id="error-note")
             yield Static("ctrl+s saves · esc leaves · tab moves on · "
                          "[ ] change the day (on a rating)", id="checkin-keys")
+        yield Static("", id="form-say", classes="form-say")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.title = "Edit check-in" if self.existing else "Check-in"
         self.sub_title = ""
+        self.query_one("#form-say", Static).display = False
         self._show_day()
         self._sync_acted()
         self.set_focus(self.query_one("#mood", Scale))
@@ -180,29 +186,10 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
             widgets.append(self.query_one("#" + FOCUS_IDS.get(name, name)))
         return widgets
 
-    def _move(self, step: int) -> Widget | None:
+    def form_fields(self) -> list[Widget]:
+        """The fields in card order, skipping "acted?" stops while their urge is 0."""
         self._sync_acted()
-        widgets = self._field_widgets()
-        focused = self.focused
-        index = None
-        if focused is not None:
-            for i, widget in enumerate(widgets):
-                if focused is widget or widget in focused.ancestors:
-                    index = i
-                    break
-        if index is None:
-            target = widgets[0] if step > 0 else widgets[-1]
-        else:
-            target = widgets[(index + step) % len(widgets)]
-        self.set_focus(target)
-        return target
-
-    def focus_next(self, selector: str | type = "*") -> Widget | None:  # type: ignore[override]
-        """Next field in card order (skipping questions that don't apply)."""
-        return self._move(1)
-
-    def focus_previous(self, selector: str | type = "*") -> Widget | None:  # type: ignore[override]
-        return self._move(-1)
+        return self._field_widgets()
 
     def _urge_above_zero(self, scale_id: str) -> bool:
         return (self.query_one("#" + scale_id, Scale).value or 0) > 0
