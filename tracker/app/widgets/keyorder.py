@@ -34,16 +34,24 @@ _CONFIRMING: weakref.WeakKeyDictionary[Screen, Widget] = weakref.WeakKeyDictiona
 
 
 def forward_if_stale(widget: Widget, event: events.Key) -> bool:
-    """If ``widget`` no longer has focus, give ``event`` to the widget that has.
+    """If ``widget`` no longer has focus, give ``event`` to the widget that has; if
+    another screen shows now (support opened by a key typed before this one), to
+    that screen's focused widget, or to the screen itself while nothing there has
+    focus yet.
 
     Returns True when the key was handed on (the caller should do nothing more).
     """
-    focused = widget.app.focused
-    if focused is None or focused is widget:
+    app = widget.app
+    focused = app.focused
+    if widget.screen is not app.screen:
+        target: Widget = focused or app.screen
+    elif focused is None or focused is widget:
         return False
+    else:
+        target = focused
     event.stop()
     event.prevent_default()
-    hand_key(focused, event)
+    hand_key(target, event)
     return True
 
 
@@ -87,6 +95,22 @@ def move_focus(widget: Widget, key: str) -> bool:
         widget.screen.focus_previous()
         return True
     return False
+
+
+async def run_binding_now(widget: Widget, event: events.Key) -> bool:
+    """Run the screen's (or the app's) binding for ``event`` at once, rather than after
+    the key has bubbled up, so the keys typed after it (in the same burst) go where
+    it sends them: ``s`` opens support before the next key is handed out.
+
+    Returns True when a binding ran (the key is then used up).
+    """
+    active = widget.screen.active_bindings.get(event.key)
+    if active is None or not active.enabled:
+        return False
+    event.stop()
+    event.prevent_default()
+    await widget.app.run_action(active.binding.action, active.node)
+    return True
 
 
 def choice_swallows(widget: Widget, character: str | None,

@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tracker.app.widgets.keyorder import answered, choice_swallows, route_key
+from tracker.app.widgets.keyorder import answered, choice_swallows, route_key, run_binding_now
 
 SKIP_KEY = "-"
 
@@ -169,6 +169,8 @@ class KeyPick(Widget, can_focus=True):
             event.stop()
             event.prevent_default()
             self.hint = self.keys_hint
+        elif event.is_printable:
+            await run_binding_now(self, event)
 
     def _picked_by_key(self, value: Any) -> None:
         self.hint = ""

@@ -29,7 +29,13 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tracker.app.runtime.keys import hand_key
-from tracker.app.widgets.keyorder import answered, choice_swallows, move_focus, route_key
+from tracker.app.widgets.keyorder import (
+    answered,
+    choice_swallows,
+    move_focus,
+    route_key,
+    run_binding_now,
+)
 from tracker.models import Scale as ScaleSpec
 
 LABEL_WIDTH = 16
@@ -114,6 +120,8 @@ class OneKeyField(Widget, can_focus=True):
             event.stop()
             event.prevent_default()
             self.hint = self.keys_hint
+        elif event.is_printable:
+            await run_binding_now(self, event)
 
     def handle_one_key(self, key: str, character: str | None) -> bool:  # pragma: no cover
         """Handle a key; return True when it was used."""
@@ -145,6 +153,11 @@ class OneKeyField(Widget, can_focus=True):
         grid.add_column(width=LABEL_WIDTH - 2, no_wrap=True)
         grid.add_column(ratio=1)
         return grid
+
+    def _add_hint_row(self, grid: Table) -> None:
+        """The hint, on a line of its own under the answers (one line, as said)."""
+        if self.hint:
+            grid.add_row("", "", Text(f"({self.hint})", style="italic"))
 
     def _label_cells(self) -> tuple[Text, Text]:
         """The focus marker and the field's name (bold while it has focus)."""
@@ -247,10 +260,9 @@ class Scale(OneKeyField):
             steps.append("not rated", style="dim italic")
         else:
             steps.append(spec.label(self.value), style="bold")
-        if self.hint:
-            steps.append(f"  ({self.hint})", style="italic")
         grid = self._grid()
         grid.add_row(*self._label_cells(), steps)
+        self._add_hint_row(grid)
         if self.has_focus:
             legend = Text(style="dim")
             legend.append(spec.question + " ")
@@ -357,10 +369,9 @@ class Choice(OneKeyField):
                 answers.append(f"[{text}]", style="reverse bold")
             else:
                 answers.append(text, style="" if self.has_focus else "dim")
-        if self.hint:
-            answers.append(f"  ({self.hint})", style="italic")
         grid = self._grid()
         grid.add_row(*self._label_cells(), answers)
+        self._add_hint_row(grid)
         if self.has_focus and self.question:
             grid.add_row("", "", Text(self.question, style="dim"))
         return grid
