@@ -144,11 +144,11 @@ class FormScreen(Screen[T], Generic[T]):
         self.set_focus(target)
         return target
 
-    def focus_next(self, selector: str | type = "*") -> Widget | None:  # type: ignore[override]
+    def focus_next(self, selector: str | type = "*") -> Widget | None:
         """The next field; on the last one, focus stays (and the form says so)."""
         return self._step_focus(1)
 
-    def focus_previous(self, selector: str | type = "*") -> Widget | None:  # type: ignore[override]
+    def focus_previous(self, selector: str | type = "*") -> Widget | None:
         """The previous field; on the first one, focus stays (and the form says so)."""
         return self._step_focus(-1)
 

@@ -55,6 +55,8 @@ class RuptureForm(RecordForm[Rupture]):
         ("p / w / a / f / o", "My move: pursued, withdrew, attacked, froze, other"),
         ("0-5", "Intensity"),
         ("enter", "Next field (in a one-line field)"),
+        ("tab", "Through with whom, what happened, my move, intensity, the note, "
+                "then when (today unless changed)"),
     ]
     FIELD_LABELS = {"day": "When", "happened_at": "When", "people": "With whom",
                     "what_happened": "What happened", "my_move": "My move",
