@@ -513,3 +513,20 @@ def test_a_rupture_on_another_day_is_saved_on_the_day_typed(db_path):
     assert (rupture.day, rupture.my_move) == ("2026-11-27", "froze")
 
 
+
+
+def test_an_enter_to_confirm_an_answer_does_not_skip_the_next_field_either(db_path):
+    async def scenario(app, pilot):
+        await keys(pilot, "s", "n")
+        await type_text(pilot, "Samaritans")
+        await keys(pilot, "enter", "2", "enter")
+        assert app.focused.id == "how_to_reach"
+        await type_text(pilot, "116 123")
+        await keys(pilot, "enter")
+        await type_text(pilot, "call any time")
+        await keys(pilot, "enter")  # enter in the last field saves
+
+    drive(db_path, scenario)
+    [line] = stored(db_path)[0]
+    assert (line.name, line.kind, line.how_to_reach, line.note) == (
+        "Samaritans", "crisis line", "116 123", "call any time")

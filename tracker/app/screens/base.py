@@ -65,8 +65,8 @@ class FormScreen(Screen[T], Generic[T]):
 
     ``tab`` and ``shift+tab`` go through :meth:`form_fields` and stop at either end
     (saying so in the ``#form-say`` line), never wrapping round to a field out of
-    sight. A ``tab`` typed right after a one-key answer moved focus on confirms that
-    answer (:data:`TAB_CONFIRMS_ANSWER`), and choice fields keep stray letters
+    sight. A ``tab`` (or ``enter``) typed right after a one-key answer moved focus on
+    confirms that answer (:data:`TAB_CONFIRMS_ANSWER`), and choice fields keep stray letters
     (:data:`CHOICE_KEYS_PASS`).
     """
 
@@ -74,8 +74,8 @@ class FormScreen(Screen[T], Generic[T]):
     """Section keys are off while this is open (see TrackerApp.check_action)."""
 
     TAB_CONFIRMS_ANSWER: ClassVar[bool] = True
-    """A tab right after a one-key answer moved focus on is swallowed (it confirms;
-    see :func:`tracker.app.widgets.keyorder.answered`)."""
+    """A tab or enter right after a one-key answer moved focus on is swallowed (it
+    confirms; see :func:`tracker.app.widgets.keyorder.answered`)."""
 
     CHOICE_KEYS_PASS: ClassVar[frozenset[str]] = frozenset()
     """The printable keys that still reach the screen from a choice field (a scale,

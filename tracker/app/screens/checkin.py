@@ -75,8 +75,8 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
         ("y / n", "Acted on the urge? Paused before reacting?"),
         ("-", "Paused: no hard moment today"),
         ("tab / enter", "In emotions, people, tags: complete the word"),
-        ("tab / shift+tab", "Next / previous field (a tab right after a rating or an "
-                            "answer confirms it; tab stops at the note)"),
+        ("tab / shift+tab", "Next / previous field (tab or enter right after a rating "
+                            "or an answer confirms it; tab stops at the note)"),
         ("other letters", "On a rating or question: stay there, with the keys that work"),
     ]
 

@@ -34,7 +34,7 @@ INTRO = (
 MOVING_AROUND: list[tuple[str, str]] = [
     ("ctrl+p", "Command palette: search every action by name"),
     ("tab / shift+tab", "Next / previous field or panel; in a form, tab stops at the "
-                        "last field, and a tab right after a one-key answer confirms it"),
+                        "last field, and tab or enter right after a one-key answer confirms it"),
     ("up / down", "Move through a list"),
     ("pageup / pagedown", "A page up or down in a list"),
     ("home / end", "The first / last in a list (in History: newest / oldest shown)"),

@@ -7,10 +7,10 @@ may already have the next keys waiting for it; those belong to the field that
 has focus now. :func:`forward_if_stale` hands them on, in order.
 
 A one-key answer (a digit on a scale, a letter on a choice) moves focus on by
-itself. People then often press ``tab`` out of habit, to confirm: on a form that
-``tab`` must not skip the field focus has just arrived at. :func:`answered` moves
-focus on and remembers where; :func:`route_key` swallows the ``tab`` that comes
-next there. Screens opt in with ``TAB_CONFIRMS_ANSWER = True`` (the forms do; the
+itself. People then often press ``tab`` (or ``enter``) out of habit, to confirm: on
+a form that key must not skip the field focus has just arrived at. :func:`answered`
+moves focus on and remembers where; :func:`route_key` swallows the ``tab`` or
+``enter`` that comes next there. Screens opt in with ``TAB_CONFIRMS_ANSWER = True`` (the forms do; the
 practice log card, whose ``tab`` means "to the note", does not).
 
 Fields never select their text when focus arrives (``select_on_focus=False``), so
@@ -28,6 +28,11 @@ from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 from tracker.app.runtime.keys import hand_key
+
+CONFIRM_KEYS = frozenset({"tab", "enter"})
+"""Keys people press after an answer to confirm it: swallowed on the field focus has
+just moved to, so they never skip it (``enter`` would move on from a one-line field,
+or start the note with an empty line)."""
 
 _CONFIRMING: weakref.WeakKeyDictionary[Screen, Widget] = weakref.WeakKeyDictionary()
 """Screen -> the field a one-key answer just moved focus to (its next tab confirms)."""
@@ -66,11 +71,11 @@ def answered(widget: Widget) -> Widget | None:
 
 
 def _confirming_tab(widget: Widget, event: events.Key) -> bool:
-    """Whether ``event`` is the tab right after an answer moved focus to ``widget``.
-    Any key the focused field receives ends that moment."""
+    """Whether ``event`` is the tab (or enter) right after an answer moved focus to
+    ``widget``. Any key the focused field receives ends that moment."""
     screen = widget.screen
     arrived = _CONFIRMING.pop(screen, None)
-    if arrived is widget and event.key == "tab":
+    if arrived is widget and event.key in CONFIRM_KEYS:
         event.stop()
         event.prevent_default()
         return True
