@@ -57,6 +57,17 @@ class Terminal:
             self._tmux("send-keys", "-t", "t", key)
             time.sleep(0.15)
 
+    def burst(self, *keys: str) -> None:
+        """Send every key in one ``send-keys`` call: the app reads them all at once,
+        as from a hurried typist or a paste (tmux names: ``Tab``, ``C-s``)."""
+        self._tmux("send-keys", "-t", "t", *keys)
+        time.sleep(0.15)
+
+    def type(self, text: str) -> None:
+        """Type ``text`` literally, in one burst (spaces and letters as typed)."""
+        self._tmux("send-keys", "-t", "t", "-l", text)
+        time.sleep(0.15)
+
     def wait_for(self, text: str, timeout: float = 30) -> str:
         """The screen, once ``text`` shows on it."""
         deadline = time.monotonic() + timeout

@@ -95,9 +95,11 @@ def test_start_from_the_library_with_a_typed_belief(db_path):
 def test_library_words_can_be_changed_before_starting(db_path):
     async def scenario(app, pilot):
         await keys(pilot, "e", "n", "down", "enter")
-        # From belief, back through prediction and practice to the name (selected on focus).
+        # From belief, back through prediction and practice to the name; focus never
+        # selects it, so clear it (ctrl+u) before typing the new one.
         await keys(pilot, "shift+tab", "shift+tab", "shift+tab")
         assert app.focused.id == "title"
+        await keys(pilot, "ctrl+u")
         await type_text(pilot, "My own breaths")
         await keys(pilot, "ctrl+s")
 
@@ -122,7 +124,7 @@ def test_start_from_scratch_with_days_or_an_end_day(db_path):
         await keys(pilot, "tab")
         await type_text(pilot, "80")
         await keys(pilot, "tab")
-        await type_text(pilot, "3")  # target, selected on focus
+        await type_text(pilot, "3")  # target: empty, showing the default 5
         await keys(pilot, "tab", "tab")  # keep the start day
         await type_text(pilot, "7")
         hint = str(form.query_one("#period-hint", Static).content)
@@ -363,6 +365,7 @@ def test_edit_and_delete_after_confirmation(db_path, store):
         await keys(pilot, "e", "enter")
         assert isinstance(app.screen, ExperimentForm)
         assert app.focused.id == "title"
+        await keys(pilot, "ctrl+u")  # focus never selects the name: clear it first
         await type_text(pilot, "Three slow breaths")
         await keys(pilot, "ctrl+s")
         edited = experiments(db_path)

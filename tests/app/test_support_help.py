@@ -97,7 +97,9 @@ def test_edit_keeps_the_entry_and_delete_asks_first(db_path, store):
     async def scenario(app, pilot):
         await keys(pilot, "s", "enter")
         assert isinstance(app.screen, SupportForm)
-        await type_text(pilot, "Sam B")  # the name is selected on focus
+        # Focus never selects the name: clear it (ctrl+u), then type the new one.
+        await keys(pilot, "ctrl+u")
+        await type_text(pilot, "Sam B")
         app.screen.query_one("#kind").focus()
         await keys(pilot, "3", "ctrl+s")
         edited = supports(db_path)

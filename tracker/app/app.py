@@ -32,6 +32,15 @@ def _section_bindings() -> list[Binding]:
 FIRST_SECTION = SECTIONS[0]
 """The section the app opens on (Today)."""
 
+QUIT_DIALOG = "quit-question"
+"""The id of the question asked before quitting loses something typed."""
+
+
+def _is_checkin_card(screen: Screen) -> bool:
+    """Whether ``screen`` is the check-in card (without importing its module)."""
+    cls = type(screen)
+    return f"{cls.__module__}:{cls.__qualname__}" == CHECKIN.target
+
 
 class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
     """tracker's terminal app."""
@@ -58,6 +67,11 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
         Binding("q", "quit", "Quit", id="quit", show=False,
                 tooltip="Quit tracker, from any screen but a form (ctrl+q works too)"),
+        # The same from inside a text field, where s and ? type (forms show them).
+        Binding("ctrl+g", "support", "Support", id="support-chord", show=False,
+                tooltip="Your people and crisis lines, from any field"),
+        Binding("f1", "help", "Help", id="help-chord", show=False,
+                tooltip="Every key, from any field"),
     ]
 
     REFRESH_SECONDS = 2.0
@@ -130,17 +144,26 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
         if callable(refresh):
             refresh()
 
+    def open_forms(self) -> list[Screen]:
+        """The forms open in the screen stack (check-in card, record forms), lowest
+        first. Section keys are off while there is one, so they are all in this
+        mode's stack."""
+        return [s for s in self.screen_stack if getattr(s, "BLOCKS_SECTIONS", False)]
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """On a form (check-in card, experiment, rupture, support forms), section keys
-        are off, so a stray letter never walks away from a half-written entry; support
-        and help stay one key away."""
-        if action in ("section", "checkin", "session", "sessions", "quit") and getattr(
-                self.screen, "BLOCKS_SECTIONS", False):
-            return False
-        return True
+        """While a form is open anywhere in the stack (also under Support or Help),
+        section keys are off, so a stray letter never walks away from a half-written
+        entry; ``c`` only brings back a check-in card already open; support and help
+        stay one key (or chord) away. (Quitting is never off: it asks first.)"""
+        if action not in ("section", "checkin", "session", "sessions"):
+            return True
+        forms = self.open_forms()
+        if not forms:
+            return True
+        return action == "checkin" and _is_checkin_card(forms[-1])
 
     def action_section(self, name: str) -> None:
-        if name not in {s.name for s in SECTIONS}:
+        if name not in {s.name for s in SECTIONS} or self.open_forms():
             return
         # Close the overlays (help, support) that were opened on top of this section.
         from tracker.app.screens.help import HelpScreen
@@ -153,10 +176,19 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
         self.switch_mode(name)
 
     def action_checkin(self, checkin_id: str | None = None) -> None:
-        """Open the check-in card: a new one for today, or ``checkin_id`` to edit."""
-        screen_cls = load(CHECKIN.target)
-        if isinstance(self.screen, screen_cls):
+        """Open the check-in card: a new one for today, or ``checkin_id`` to edit.
+
+        There is only ever one card: with one open (under Support or Help), ``c``
+        brings it back; over another form, nothing opens.
+        """
+        forms = self.open_forms()
+        if forms:
+            card = forms[-1]
+            if _is_checkin_card(card):
+                while self.screen is not card:
+                    self.pop_screen()
             return
+        screen_cls = load(CHECKIN.target)
         existing = self.store.get_checkin(checkin_id) if checkin_id else None
         self.push_screen(screen_cls(existing), callback=lambda _saved: self.refresh_current())
 
@@ -180,6 +212,27 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
         if isinstance(self.screen, SessionsScreen):
             return
         self.push_screen(SessionsScreen(), callback=lambda _: self.refresh_current())
+
+    async def action_quit(self) -> None:
+        """Quit (ctrl+q, the command palette, q on Today), asking first when a form
+        holds something not saved, as escape on the form does."""
+        unsaved = [s for s in self.open_forms() if getattr(s, "changed", False)]
+        if not unsaved:
+            self.exit()
+            return
+        from tracker.app.screens.dialogs import ConfirmDialog
+
+        if isinstance(self.screen, ConfirmDialog) and self.screen.id == QUIT_DIALOG:
+            return  # already asking
+        names = " and ".join(f"“{s.title}”" for s in unsaved)
+        question = f"Quit without saving? What you typed in {names} will be lost."
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.exit()
+
+        self.push_screen(ConfirmDialog(question, yes="Quit", no="Keep editing", id=QUIT_DIALOG),
+                         callback=answered)
 
     def action_support(self) -> None:
         from tracker.app.screens.support import SupportScreen

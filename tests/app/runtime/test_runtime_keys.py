@@ -206,3 +206,34 @@ def test_keys_of_the_current_screen_still_reach_the_apps_bindings():
         assert isinstance(app.screen, Holding)
 
     run(app, scenario)
+
+
+def test_a_key_handed_to_a_screen_that_has_gone_goes_on_to_the_one_showing():
+    """A key given to a screen with nothing focused bubbles up to the app; if that
+    screen was closed meanwhile (``c`` took the person back), the key goes to the
+    screen showing now, as a key typed there would."""
+
+    class Overlay(Screen):
+        AUTO_FOCUS = ""
+
+        def compose(self) -> ComposeResult:
+            yield Static("overlay")
+
+    class Base(KeepTypingWhole):
+        def compose(self) -> ComposeResult:
+            yield Field()
+
+    app = Base()
+
+    async def scenario(pilot):
+        field = app.query_one(Field)
+        app.screen.set_focus(field)
+        overlay = Overlay()
+        await app.push_screen(overlay)
+        hand_key(overlay, events.Key("x", "x"))  # queued on the overlay
+        app.pop_screen()  # gone before the overlay handles it
+        for _ in range(3):
+            await pilot.pause()
+        assert field.keys == ["x"]
+
+    run(app, scenario)

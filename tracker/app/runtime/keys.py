@@ -41,8 +41,15 @@ def hand_key(target: Widget, key: events.Key) -> events.Key:
     """Give ``target`` (a widget or a screen) a copy of ``key``, as if typed there now.
 
     Returns the copy (a new event: the original may already be stopped or handled).
+    With :class:`KeepTypingWhole`, the copy is noted as given to ``target``'s screen,
+    so if that screen has gone by the time the key bubbles up unused (``c`` typed
+    after ``s`` took the person back from support), it goes on to the screen
+    showing then.
     """
     fresh = events.Key(key.key, key.character)
+    app = target.app
+    if isinstance(app, KeepTypingWhole):
+        app.note_key_origin(fresh, target if isinstance(target, Screen) else target.screen)
     target._forward_event(fresh)
     return fresh
 
@@ -61,6 +68,11 @@ class KeepTypingWhole(App):
         self._key_origins: weakref.WeakKeyDictionary[events.Key, Screen] = (
             weakref.WeakKeyDictionary())
 
+    def note_key_origin(self, key: events.Key, screen: Screen) -> None:
+        """``key`` is being given to ``screen``: if it bubbles back up here unused
+        after another screen was shown, it goes on to that one."""
+        self._key_origins[key] = screen
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             self._key_origins[event] = self.screen  # the screen it is first given to
@@ -72,8 +84,7 @@ class KeepTypingWhole(App):
         if origin is None or origin is self.screen:
             return  # the app's own key handling (bindings) runs next
         event.prevent_default()  # App._on_key would otherwise run too
-        fresh = hand_key(self.focused or self.screen, event)
-        self._key_origins[fresh] = self.screen
+        hand_key(self.focused or self.screen, event)
 
 
 class HoldKeysUntilFocused(Screen):

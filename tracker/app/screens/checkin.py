@@ -1,7 +1,9 @@
 """The check-in card: five one-key ratings, a few optional answers, then ctrl+s.
 
 Focus starts on mood; a digit on a scale sets it and moves on, so ``4 2 3 1 0``
-and ``ctrl+s`` make a whole check-in. After an urge above 0 a small "acted on
+and ``ctrl+s`` make a whole check-in (and so does ``4 tab 2 tab 3 tab 1 tab 0``:
+a tab right after a digit confirms it). Letters typed on a rating stay there
+with a hint; ``tab`` stops at the note. After an urge above 0 a small "acted on
 it?" stop appears: ``y`` / ``n`` answer it, a digit skips it and rates the next
 scale. The same card edits an existing check-in, ``[`` / ``]`` move the day and
 ``b`` marks it to bring to the next session (outside the text fields).
@@ -22,10 +24,10 @@ from tracker import clock
 from tracker.opening import database_error_message
 from tracker.store import DatabaseError
 from tracker.app.runtime.keys import HoldKeysUntilFocused
-from tracker.app.screens.base import FormScreen
+from tracker.app.screens.base import FORM_CHORDS, FormScreen
 from tracker.app.widgets.keyorder import OrderedInput, OrderedTextArea
 from tracker.app.widgets.names import NamesField
-from tracker.app.widgets.scale import Choice, Option, Scale
+from tracker.app.widgets.scale import Choice, FieldLabel, MarkedRow, Option, Scale
 from tracker.models import (
     INTENSITY,
     MOOD,
@@ -76,10 +78,13 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
         ("y / n", "Acted on the urge? Paused before reacting?"),
         ("-", "Paused: no hard moment today"),
         ("tab / enter", "In emotions, people, tags: complete the word"),
-        ("tab / shift+tab", "Next / previous field"),
+        ("tab / shift+tab", "Next / previous field (tab or enter right after a rating "
+                            "or an answer confirms it; tab stops at the note)"),
+        ("other letters", "On a rating or question: stay there, with the keys that work"),
     ]
 
     AUTO_FOCUS = "#mood"
+    CHOICE_KEYS_PASS = frozenset("[]")  # the day keys work on a rating
     # ctrl+s is deliberately not a priority binding: no field here uses ctrl+s, so it
     # reaches the screen from inside the need Input and the note TextArea too, and it
     # travels behind the keys typed before it (a priority binding would run at once,
@@ -97,6 +102,7 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
         Binding("b", "bring", "Bring", id="checkin-bring",
                 tooltip="Bring this check-in to your next session (again: not); on a "
                         "rating or question, not in a text field"),
+        *FORM_CHORDS,
     ]
 
     def __init__(self, existing: CheckIn | None = None, day: str | dt.date | None = None):
@@ -156,13 +162,13 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
             yield NamesField("Tags", store.tag_names(), c.tags if c else (),
                              placeholder="work, bad sleep ...", id="tags")
             yield Static(classes="field-error", id="error-tags")
-            with Horizontal(classes="form-row"):
-                yield Static("Need", classes="form-label")
+            with MarkedRow(classes="form-row"):
+                yield FieldLabel("Need", classes="form-label")
                 yield OrderedInput(c.need or "" if c else "", placeholder="what did I need?",
                             id="need", select_on_focus=False)
             yield Static(classes="field-error", id="error-need")
-            with Horizontal(classes="form-row", id="note-row"):
-                yield Static("Note", classes="form-label")
+            with MarkedRow(classes="form-row", id="note-row"):
+                yield FieldLabel("Note", classes="form-label")
                 yield OrderedTextArea(c.note or "" if c else "", id="note", soft_wrap=True,
                                show_line_numbers=False, tab_behavior="focus")
             yield Static(classes="field-error", id="error-note")
@@ -171,11 +177,13 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
                 yield Static(id="bring-text", classes="form-value")
             yield Static("ctrl+s saves · esc leaves · tab moves on · "
                          "[ ] day · b bring (on a rating)", id="checkin-keys")
+        yield Static("", id="form-say", classes="form-say")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.title = "Edit check-in" if self.existing else "Check-in"
         self.sub_title = ""
+        self.query_one("#form-say", Static).display = False
         if self.existing is not None:
             store = self.app.store  # type: ignore[attr-defined]
             self.bring = self._bring_before = store.is_marked("checkin", self.existing.id)
@@ -196,29 +204,10 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
             widgets.append(self.query_one("#" + FOCUS_IDS.get(name, name)))
         return widgets
 
-    def _move(self, step: int) -> Widget | None:
+    def form_fields(self) -> list[Widget]:
+        """The fields in card order, skipping "acted?" stops while their urge is 0."""
         self._sync_acted()
-        widgets = self._field_widgets()
-        focused = self.focused
-        index = None
-        if focused is not None:
-            for i, widget in enumerate(widgets):
-                if focused is widget or widget in focused.ancestors:
-                    index = i
-                    break
-        if index is None:
-            target = widgets[0] if step > 0 else widgets[-1]
-        else:
-            target = widgets[(index + step) % len(widgets)]
-        self.set_focus(target)
-        return target
-
-    def focus_next(self, selector: str | type = "*") -> Widget | None:  # type: ignore[override]
-        """Next field in card order (skipping questions that don't apply)."""
-        return self._move(1)
-
-    def focus_previous(self, selector: str | type = "*") -> Widget | None:  # type: ignore[override]
-        return self._move(-1)
+        return self._field_widgets()
 
     def _urge_above_zero(self, scale_id: str) -> bool:
         return (self.query_one("#" + scale_id, Scale).value or 0) > 0

@@ -19,8 +19,9 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("s", "app.support", "Support", id="confirm-support", show=False),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No"):
-        super().__init__()
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No", *,
+                 id: str | None = None):
+        super().__init__(id=id)
         self.question = question
         self.yes_label = yes
         self.no_label = no

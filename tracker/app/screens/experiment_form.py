@@ -142,6 +142,10 @@ class ExperimentForm(RecordForm[Experiment]):
         super().__init__()
         self.template = template or {}
         self.existing = existing
+        self.defaults: dict[str, str] = {}
+        """Field id -> what an empty field stands for (shown as its placeholder):
+        a new experiment's start day, length and aim. Focus never selects a field's
+        text, so a default typed over would otherwise be added to, not replaced."""
 
     @property
     def hint(self) -> str:
@@ -156,8 +160,12 @@ class ExperimentForm(RecordForm[Experiment]):
         if ex is not None:
             start, days = ex.started_on, str(
                 (dt.date.fromisoformat(ex.ends_on) - dt.date.fromisoformat(ex.started_on)).days + 1)
+            target = str(ex.target_count)
         else:
-            start, days = today, str(tpl.get("days") or DEFAULT_DAYS)
+            start = days = target = ""
+            self.defaults = {"started_on": today,
+                             "ends_on": str(tpl.get("days") or DEFAULT_DAYS),
+                             "target_count": str(tpl.get("target_count") or DEFAULT_TARGET)}
 
         def value(name: str, default: Any = "") -> str:
             if ex is not None:
@@ -180,15 +188,17 @@ class ExperimentForm(RecordForm[Experiment]):
                                     id="belief_before", type="integer", max_length=3),
                          classes="rf-field rf-half")
             yield _field("Times to aim for",
-                         FieldInput(value("target_count", DEFAULT_TARGET), id="target_count",
-                                    type="integer", max_length=4), classes="rf-field rf-half")
-        with Horizontal(classes="rf-row"):
-            yield _field("Start day", FieldInput(start, id="started_on",
-                                                 placeholder="YYYY-MM-DD", max_length=10),
+                         FieldInput(target, id="target_count", type="integer", max_length=4,
+                                    placeholder=self.defaults.get("target_count", "")),
                          classes="rf-field rf-half")
-            yield _field("Days, or an end day", FieldInput(days, id="ends_on",
-                                                           placeholder="14 or YYYY-MM-DD",
-                                                           max_length=10),
+        with Horizontal(classes="rf-row"):
+            yield _field("Start day (YYYY-MM-DD)",
+                         FieldInput(start, id="started_on", max_length=10,
+                                    placeholder=self.defaults.get("started_on", "YYYY-MM-DD")),
+                         classes="rf-field rf-half")
+            yield _field("Days, or an end day", FieldInput(
+                days, id="ends_on", max_length=10,
+                placeholder=self.defaults.get("ends_on", "14 or YYYY-MM-DD")),
                          classes="rf-field rf-half")
         yield Static("", id="period-hint", classes="rf-note")
 
@@ -210,9 +220,14 @@ class ExperimentForm(RecordForm[Experiment]):
         if event.input.id in ("started_on", "ends_on"):
             self._update_period_hint()
 
+    def field_value(self, widget_id: str) -> str:
+        """What a one-line field holds, or (when empty) the default it shows."""
+        typed = self.query_one(f"#{widget_id}", Input).value.strip()
+        return typed or self.defaults.get(widget_id, "")
+
     def _update_period_hint(self) -> None:
-        start = self.query_one("#started_on", Input).value
-        found = parse_length(start, self.query_one("#ends_on", Input).value)
+        start = self.field_value("started_on")
+        found = parse_length(start, self.field_value("ends_on"))
         hint = self.query_one("#period-hint", Static)
         if found is None:
             hint.update("Give a number of days (e.g. 14) or an end day (YYYY-MM-DD).")
@@ -226,10 +241,10 @@ class ExperimentForm(RecordForm[Experiment]):
             return self.query_one(f"#{widget_id}", TextArea).text
 
         def field(widget_id: str) -> str:
-            return self.query_one(f"#{widget_id}", Input).value
+            return self.field_value(widget_id)
 
-        start = field("started_on").strip()
-        length = field("ends_on").strip()
+        start = field("started_on")
+        length = field("ends_on")
         data: dict[str, Any] = {
             "title": field("title").strip(),
             "practice": text("practice").strip(),
@@ -332,6 +347,9 @@ class SetAsideDialog(ModalScreen[str | None]):
                 tooltip="Close; the experiment stays active"),
         Binding("ctrl+s", "set_aside", "Set aside", id="set-aside-save",
                 tooltip="Set it aside (enter in the note does the same)"),
+        # A modal hides the app's keys: support stays one chord away.
+        Binding("ctrl+g", "app.support", "Support", id="set-aside-support",
+                tooltip="Your people and crisis lines"),
     ]
 
     def __init__(self, experiment: Experiment) -> None:
@@ -346,7 +364,7 @@ class SetAsideDialog(ModalScreen[str | None]):
                 "It isn't a failure.",
                 id="dialog-question")
             yield Static("Anything you noticed? (optional)", classes="rf-label")
-            yield Input(placeholder="What you noticed", id="noticed")
+            yield Input(placeholder="What you noticed", id="noticed", select_on_focus=False)
             yield Static("[b]enter[/b] sets it aside · [b]escape[/b] keeps going",
                          classes="rf-note")
         yield Footer(compact=True, show_command_palette=False)
@@ -405,8 +423,8 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
                 tooltip="Bring this day's practice to your next session (b again: not); "
                         "not in the note"),
         # A modal hides the app's keys; support and help stay one key away.
-        Binding("s", "app.support", "Support", id="practice-log-support",
-                tooltip="Your people and crisis lines"),
+        Binding("s,ctrl+g", "app.support", "Support", id="practice-log-support",
+                tooltip="Your people and crisis lines (ctrl+g from the note too)"),
         Binding("question_mark", "app.help", "Help", id="practice-log-help", show=False,
                 tooltip="Every key"),
     ]

@@ -25,14 +25,16 @@ from tracker.app.sections import help_screens, load
 
 INTRO = (
     "Every key, screen by screen. A screen's keys work while no text field has the "
-    "cursor; in a text field, letters type. [b]ctrl+p[/b] opens the command palette, "
+    "cursor; in a text field, letters type, and [b]ctrl+g[/b] opens support and "
+    "[b]f1[/b] this help from any field. [b]ctrl+p[/b] opens the command palette, "
     "where you can search every action. [b]q[/b] quits from the Today screen; "
     "[b]ctrl+q[/b] quits from anywhere. Scroll with the arrow keys or page up/down."
 )
 
 MOVING_AROUND: list[tuple[str, str]] = [
     ("ctrl+p", "Command palette: search every action by name"),
-    ("tab / shift+tab", "Next / previous field or panel"),
+    ("tab / shift+tab", "Next / previous field or panel; in a form, tab stops at the "
+                        "last field, and tab or enter right after a one-key answer confirms it"),
     ("up / down", "Move through a list"),
     ("pageup / pagedown", "A page up or down in a list"),
     ("home / end", "The first / last in a list (in History: newest / oldest shown)"),

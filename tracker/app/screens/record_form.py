@@ -10,7 +10,9 @@ record; the screen that pushed it saves it.
 Fields are :class:`FieldInput` and :class:`~tracker.app.widgets.keyorder.OrderedTextArea`:
 ``tab`` and ``enter`` move focus as the key arrives, and keys that arrive after focus
 moved on are handed to the next field, so fast typing (or a paste of keys) lands in
-the right fields.
+the right fields. Focus arriving never selects a field's text, a field with focus has
+a heavy frame (visible without colour), and ``tab`` stops at the last field
+(:class:`~tracker.app.screens.base.FormScreen`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Input, Static, TextArea
 
-from tracker.app.screens.base import FormScreen
+from tracker.app.screens.base import FORM_CHORDS, FormScreen
 from tracker.app.widgets.keyorder import OrderedInput
 from tracker.app.widgets.keypick import KeyPick
 from tracker.models import ValidationError
@@ -83,6 +85,7 @@ class RecordForm(FormScreen[T], Generic[T]):
                 tooltip="Save and close the form"),
         Binding("escape", "leave", "Back", id="record-form-back",
                 tooltip="Close without saving (asks first if you typed something)"),
+        *FORM_CHORDS,
     ]
 
     FIELD_LABELS: ClassVar[dict[str, str]] = {}
@@ -105,6 +108,7 @@ class RecordForm(FormScreen[T], Generic[T]):
             yield from self.compose_fields()
         # Below the scrolling body, so it stays in view while focus goes to the field.
         yield Static("", id="rf-error", classes="rf-error")
+        yield Static("", id="form-say", classes="form-say")
         yield Footer(compact=True, show_command_palette=False)
 
     @property
@@ -120,6 +124,7 @@ class RecordForm(FormScreen[T], Generic[T]):
         # Subclasses' on_mount handlers run first (Textual walks the MRO); they must not
         # call this one again.
         self.query_one("#rf-error", Static).display = False
+        self.query_one("#form-say", Static).display = False
         self._initial = self.snapshot()
         first = self.first_focus()
         if first is not None:

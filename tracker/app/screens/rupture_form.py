@@ -11,19 +11,24 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static, TextArea
 
 from tracker import clock
 from tracker.app.screens.record_form import FieldInput, RecordForm, error_words
-from tracker.app.widgets.keyorder import OrderedTextArea
+from tracker.app.widgets.keyorder import OrderedInput, OrderedTextArea
 from tracker.app.widgets.keypick import KeyPick, PickOption, scale_options
 from tracker.app.widgets.names import NamesInput, join_names
 from tracker.models import MY_MOVES, RUPTURE_INTENSITY, Rupture, ValidationError
 from tracker.wording import MOVE_KEYS, MOVE_WORDS
 
 MOVE_OPTIONS = [PickOption(MOVE_KEYS[m], m, MOVE_WORDS[m]) for m in MY_MOVES]
+
+FOCUS_ORDER = ("people", "what_happened", "my_move", "intensity", "note", "day")
+"""The rupture form's fields in the order tab visits them: "when" (today unless
+changed) comes last."""
 
 
 def parse_when(text: str) -> str:
@@ -50,6 +55,8 @@ class RuptureForm(RecordForm[Rupture]):
         ("p / w / a / f / o", "My move: pursued, withdrew, attacked, froze, other"),
         ("0-5", "Intensity"),
         ("enter", "Next field (in a one-line field)"),
+        ("tab", "Through with whom, what happened, my move, intensity, the note, "
+                "then when (today unless changed)"),
     ]
     FIELD_LABELS = {"day": "When", "happened_at": "When", "people": "With whom",
                     "what_happened": "What happened", "my_move": "My move",
@@ -66,19 +73,24 @@ class RuptureForm(RecordForm[Rupture]):
 
     def compose_fields(self) -> ComposeResult:
         ex = self.existing
-        when = "today"
+        when = ""  # empty is today (its placeholder says so)
         if ex is not None and ex.day != clock.today().isoformat():
             when = ex.day
-        yield Vertical(
-            Static("When: today, yesterday or YYYY-MM-DD", classes="rf-label"),
-            FieldInput(when, id="day", max_length=10),
-            classes="rf-field")
-        yield Vertical(
-            Static("With whom (names, commas between; tab or enter completes)",
-                   classes="rf-label"),
-            NamesInput(join_names(ex.people) if ex else "", names=self.people_names,
-                       id="people", placeholder="e.g. partner, Sam"),
-            classes="rf-field")
+        # With whom first (where focus starts), and beside it when, which is today
+        # unless changed: the last stop of tab, so words typed after "with whom"
+        # never land in it.
+        with Horizontal(classes="rf-row"):
+            yield Vertical(
+                Static("With whom (commas between; tab completes)", classes="rf-label"),
+                NamesInput(join_names(ex.people) if ex else "", names=self.people_names,
+                           id="people", placeholder="e.g. partner, Sam"),
+                classes="rf-field rf-wide")
+            yield Vertical(
+                Static("When", classes="rf-label"),
+                FieldInput(when, id="day", max_length=10, placeholder="today"),
+                classes="rf-field rf-when")
+        yield Static("When: today unless you change it (yesterday, or YYYY-MM-DD); "
+                     "tab reaches it last.", classes="rf-note")
         yield Vertical(
             Static("What happened?", classes="rf-label"),
             OrderedTextArea(ex.what_happened or "" if ex else "", id="what_happened",
@@ -98,6 +110,10 @@ class RuptureForm(RecordForm[Rupture]):
 
     def first_focus(self):
         return self.query_one("#people", Input)
+
+    def form_fields(self) -> list[Widget]:
+        """With whom, what happened, my move, intensity, note, then when."""
+        return [self.query_one(f"#{field_id}") for field_id in FOCUS_ORDER]
 
     def build(self) -> Rupture:
         day = parse_when(self.query_one("#day", Input).value)
@@ -124,10 +140,13 @@ class RuptureForm(RecordForm[Rupture]):
 class RepairedOnDialog(ModalScreen[Rupture | None]):
     """Mark a rupture repaired on a day other than today."""
 
-    HELP_EXTRA_KEYS = [("enter", "Save the day typed")]
+    HELP_EXTRA_KEYS = [("enter", "Save the day typed (empty is today)")]
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="repaired-on-cancel",
                 tooltip="Close without changing anything"),
+        # A modal hides the app's keys: support stays one chord away.
+        Binding("ctrl+g", "app.support", "Support", id="repaired-on-support",
+                tooltip="Your people and crisis lines"),
     ]
 
     def __init__(self, rupture: Rupture) -> None:
@@ -138,7 +157,9 @@ class RepairedOnDialog(ModalScreen[Rupture | None]):
         with Vertical(id="dialog", classes="repaired-on"):
             yield Static("On which day did it feel repaired?", id="dialog-question")
             yield Static("today, yesterday or YYYY-MM-DD", classes="rf-note")
-            yield Input("today", id="repaired_on", max_length=10)
+            # Empty is today (as its placeholder says); focus never selects it, so a
+            # day typed here is the day saved.
+            yield OrderedInput("", id="repaired_on", max_length=10, placeholder="today")
             yield Static("", id="repaired-error", classes="rf-error")
             yield Static("[b]enter[/b] saves · [b]escape[/b] cancels", classes="rf-note")
         yield Footer(compact=True, show_command_palette=False)

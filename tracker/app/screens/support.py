@@ -34,7 +34,8 @@ FIRST_RUN = (
     "country. Press [b]n[/b] to add one: a name, what kind of support it is (one "
     "digit), and how to reach them.\n\n"
     "tracker doesn't come with phone numbers: look up the crisis line for where you "
-    "live and copy its number here, so it is one key away (press [b]s[/b] anywhere)."
+    "live and copy its number here, so it is one key away (press [b]s[/b] anywhere, "
+    "or [b]ctrl+g[/b] while you type in a form)."
 )
 
 

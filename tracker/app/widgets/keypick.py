@@ -3,8 +3,13 @@
 :class:`KeyPick` shows a question and its options, each with the key that picks it
 ("y yes  n not this time", "0 none ... 5 extreme"). Pressing an option's key sets the
 value, moves focus to the next field at once (so keys typed fast land in order) and
-posts :class:`KeyPick.Picked`. Other keys pass through untouched, so footer keys keep
-working.
+posts :class:`KeyPick.Picked`; on a form, a ``tab`` typed right after it confirms the
+answer rather than skipping the next field (:func:`~tracker.app.widgets.keyorder.answered`).
+
+On a form, any other printable key is kept here with a one-line hint of the keys
+that work (:func:`~tracker.app.widgets.keyorder.choice_swallows`): a sentence typed
+in the wrong place never opens another screen. Elsewhere (the practice log card)
+other keys pass through, so its own letter keys keep working.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tracker.app.widgets.keyorder import forward_if_stale
+from tracker.app.widgets.keyorder import answered, choice_swallows, route_key, run_binding_now
 
 SKIP_KEY = "-"
 
@@ -59,6 +64,9 @@ class KeyPick(Widget, can_focus=True):
 
     skipped: reactive[bool] = reactive(False)
     """True when the person pressed ``-`` to leave this one unrated."""
+
+    hint: reactive[str] = reactive("", layout=True)
+    """The keys that work here, shown after a key this field cannot take."""
 
     class Picked(Message):
         """An option was picked with its key."""
@@ -113,9 +121,24 @@ class KeyPick(Widget, can_focus=True):
         self.value = value
         self.post_message(self.Picked(self, value))
 
+    @property
+    def keys_hint(self) -> str:
+        """The keys that answer this question, in words."""
+        keys = [o.key for o in self.options] + ([SKIP_KEY] if self.allow_skip else [])
+        words = ", ".join(keys[:-1]) + f" or {keys[-1]}" if len(keys) > 1 else keys[0]
+        extra = " (enter keeps it)" if self.enter_advances and self.value is not None else ""
+        return f"press {words}{extra}"
+
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        """On a form this field takes every printable key (so the footer does not
+        offer keys that a letter typed here would not reach)."""
+        return (character is not None and character in self._by_key) or choice_swallows(
+            self, character)
+
     async def on_key(self, event: events.Key) -> None:
-        # A key typed after this pick passed focus on belongs to the field focused now.
-        if forward_if_stale(self, event):
+        # A key typed after this pick passed focus on belongs to the field focused now;
+        # a tab right after an answer moved focus here confirms it.
+        if route_key(self, event):
             return
         if event.key == "enter" and self.enter_advances:
             event.stop()
@@ -142,11 +165,18 @@ class KeyPick(Widget, can_focus=True):
             event.stop()
             event.prevent_default()
             self._picked_by_key(None)
+        elif choice_swallows(self, char):
+            event.stop()
+            event.prevent_default()
+            self.hint = self.keys_hint
+        elif event.is_printable:
+            await run_binding_now(self, event)
 
     def _picked_by_key(self, value: Any) -> None:
+        self.hint = ""
         self.pick(value)
         if self.advance:
-            self.screen.focus_next()
+            answered(self)
 
     def on_click(self, event: events.Click) -> None:
         self.focus()
@@ -155,6 +185,7 @@ class KeyPick(Widget, can_focus=True):
         self.refresh()
 
     def on_blur(self) -> None:
+        self.hint = ""
         self.refresh()
 
     def render(self) -> Text:
@@ -182,6 +213,9 @@ class KeyPick(Widget, can_focus=True):
                 line_width = 0
             text.append_text(piece)
             line_width += piece.cell_len
+        if self.hint:
+            text.append("\n")
+            text.append(f"  {self.hint}", style="italic")
         return text
 
     @staticmethod

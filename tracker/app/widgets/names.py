@@ -1,6 +1,7 @@
 """Fields for several short names (emotions, people, tags) with completion.
 
-The names are typed into one line, separated by commas. The word being typed is
+The names are typed into one line, separated by commas (focus arriving never
+selects them, so typing adds to what is there). The word being typed is
 completed from the known names (shown greyed; ``tab`` or ``enter`` takes it); a
 new word is simply typed out. :class:`NamesInput` is the one input for such lists
 (the check-in card, the rupture form); :class:`NamesField` gives it a label and a
@@ -21,7 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from tracker.app.widgets.keyorder import OrderedInput
-from tracker.app.widgets.scale import LABEL_WIDTH
+from tracker.app.widgets.scale import LABEL_WIDTH, FieldLabel
 
 SEPARATOR = ", "
 
@@ -132,7 +133,6 @@ class NamesField(Widget):
     }
     NamesField .names-label {
         width: %d;
-        padding: 0 0 0 2;
     }
     NamesField Vertical {
         height: auto;
@@ -158,7 +158,7 @@ class NamesField(Widget):
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield Static(self.label, classes="names-label")
+            yield FieldLabel(self.label, classes="names-label")
             with Vertical():
                 yield NamesInput(self._initial, names=self.known, enter_adds_comma=True,
                                  placeholder=self.placeholder, id=f"{self.id}-input",
@@ -183,9 +183,11 @@ class NamesField(Widget):
 
     def on_descendant_focus(self) -> None:
         self.add_class("-editing")
+        self.query_one(FieldLabel).marked = True  # "›": focus shows without colour
 
     def on_descendant_blur(self) -> None:
         self.remove_class("-editing")
+        self.query_one(FieldLabel).marked = False
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._show_known(event.value)

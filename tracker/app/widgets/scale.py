@@ -6,7 +6,11 @@ options) and post ``Changed`` messages; they know nothing of the store.
 
 Keys typed faster than the app redraws may reach a field after it has already passed
 focus on; such keys are handed to the field that now has focus, in the order they
-were typed, so ``4 2 3 1 0`` fills five scales even when sent in one burst.
+were typed, so ``4 2 3 1 0`` fills five scales even when sent in one burst. A ``tab``
+typed right after an answer confirms it (``4 tab 2 tab ...`` fills the same card),
+and a letter these fields cannot take stays here with a hint of the keys that work,
+never reaching the screen's or the app's keys
+(:func:`~tracker.app.widgets.keyorder.choice_swallows`).
 """
 
 from __future__ import annotations
@@ -18,17 +22,57 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import events
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
+from textual.widgets import Static
 
 from tracker.app.runtime.keys import hand_key
-from tracker.app.widgets.keyorder import forward_if_stale, move_focus
+from tracker.app.widgets.keyorder import (
+    answered,
+    choice_swallows,
+    move_focus,
+    route_key,
+    run_binding_now,
+)
 from tracker.app.widgets.shades import background_of, follow_theme, scale_styles
 from tracker.models import Scale as ScaleSpec
 
 LABEL_WIDTH = 16
 """Width of the field names on the left, shared with the other rows of a form."""
+
+FOCUS_MARK = "›"
+"""Drawn before the name of the field with focus, so focus shows without colour."""
+
+
+class FieldLabel(Static):
+    """A field's name on the left of a form row: ``› Need`` while the field beside it
+    has focus (set by :class:`MarkedRow`), ``  Need`` otherwise, as the one-key fields
+    mark themselves."""
+
+    marked: reactive[bool] = reactive(False)
+
+    def __init__(self, label: str, *, id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self.label = label
+
+    def render(self) -> Text:
+        if self.marked:
+            return Text.assemble((FOCUS_MARK, "bold"), " ", (self.label, "bold"))
+        return Text("  " + self.label)
+
+
+class MarkedRow(Horizontal):
+    """A form row whose :class:`FieldLabel` is marked while a field in it has focus."""
+
+    def on_descendant_focus(self) -> None:
+        for label in self.query(FieldLabel):
+            label.marked = True
+
+    def on_descendant_blur(self) -> None:
+        for label in self.query(FieldLabel):
+            label.marked = False
 
 
 class OneKeyField(Widget, can_focus=True):
@@ -44,6 +88,10 @@ class OneKeyField(Widget, can_focus=True):
     hint: reactive[str] = reactive("", layout=True)
     """A gentle word after a key this field cannot take (cleared by the next good key)."""
 
+    PASSES: frozenset[str] = frozenset()
+    """Printable keys that reach the screen and the app from here; on a form, any
+    other this field cannot use stays here with :attr:`keys_hint`."""
+
     def __init__(self, label: str, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None, disabled: bool = False):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
@@ -52,24 +100,42 @@ class OneKeyField(Widget, can_focus=True):
     # -- focus and key routing --
 
     def advance(self) -> Widget | None:
-        """Move focus to the next field of the screen."""
-        return self.screen.focus_next()
+        """Move focus to the next field of the screen, after an answer (a ``tab``
+        typed next confirms it rather than moving on again)."""
+        return answered(self)
+
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        """On a form this field takes every printable key but the screen's own
+        (so the footer does not offer keys that a letter typed here would not reach)."""
+        return choice_swallows(self, character, self.PASSES)
 
     async def on_key(self, event: events.Key) -> None:
-        # A key typed after we passed focus on belongs to the field focused now.
-        if forward_if_stale(self, event):
+        # A key typed after we passed focus on belongs to the field focused now; a tab
+        # right after an answer moved focus here confirms it.
+        if route_key(self, event):
             return
         if move_focus(self, event.key) or self.handle_one_key(event.key, event.character):
             event.stop()
             event.prevent_default()
+        elif choice_swallows(self, event.character, self.PASSES):
+            event.stop()
+            event.prevent_default()
+            self.hint = self.keys_hint
+        elif event.is_printable:
+            await run_binding_now(self, event)
 
     def handle_one_key(self, key: str, character: str | None) -> bool:  # pragma: no cover
         """Handle a key; return True when it was used."""
         raise NotImplementedError
 
+    @property
+    def keys_hint(self) -> str:  # pragma: no cover - overridden
+        """The keys that work here, in a few words (after a key that does not)."""
+        raise NotImplementedError
+
     def pass_key_on(self, key: str, character: str | None) -> None:
         """Move on and let the next field take this key (a digit typed past a question)."""
-        target = self.advance()
+        target = self.screen.focus_next()
         if target is not None and target is not self:
             hand_key(target, events.Key(key, character))
 
@@ -89,10 +155,15 @@ class OneKeyField(Widget, can_focus=True):
         grid.add_column(ratio=1)
         return grid
 
+    def _add_hint_row(self, grid: Table) -> None:
+        """The hint, on a line of its own under the answers (one line, as said)."""
+        if self.hint:
+            grid.add_row("", "", Text(f"({self.hint})", style="italic"))
+
     def _label_cells(self) -> tuple[Text, Text]:
         """The focus marker and the field's name (bold while it has focus)."""
         if self.has_focus:
-            return Text("›", style="bold"), Text(self.label, style="bold")
+            return Text(FOCUS_MARK, style="bold"), Text(self.label, style="bold")
         return Text(""), Text(self.label)
 
 
@@ -108,6 +179,10 @@ class Scale(OneKeyField):
 
     value: reactive[int | None] = reactive(None, layout=True)
     """The chosen step, or None when not rated."""
+
+    PASSES = frozenset("s?")
+    """Support and help stay one key away from a rating (the card's promise); any
+    other letter stays here."""
 
     @dataclass
     class Changed(Message):
@@ -134,6 +209,10 @@ class Scale(OneKeyField):
         if old != new:
             self.post_message(self.Changed(self, new))
 
+    @property
+    def keys_hint(self) -> str:
+        return f"a digit, {self.spec.low} to {self.spec.high}"
+
     def handle_one_key(self, key: str, character: str | None) -> bool:
         spec = self.spec
         if character is not None and character.isdigit() and len(character) == 1:
@@ -159,7 +238,7 @@ class Scale(OneKeyField):
             self.hint = ""
             return True
         if key in ("enter", "down"):
-            self.advance()
+            self.screen.focus_next()
             return True
         if key == "up":
             self.screen.focus_previous()
@@ -190,10 +269,9 @@ class Scale(OneKeyField):
             steps.append("not rated", style="dim italic")
         else:
             steps.append(spec.label(self.value), style=f"bold {shade}".strip())
-        if self.hint:
-            steps.append(f"  ({self.hint})", style="italic")
         grid = self._grid()
         grid.add_row(*self._label_cells(), steps)
+        self._add_hint_row(grid)
         if self.has_focus:
             legend = Text(style="dim")
             legend.append(spec.question + " ")
@@ -249,6 +327,10 @@ class Choice(OneKeyField):
         if old != new:
             self.post_message(self.Changed(self, new))
 
+    @property
+    def keys_hint(self) -> str:
+        return "answer with " + " / ".join(o.key for o in self.options)
+
     def handle_one_key(self, key: str, character: str | None) -> bool:
         char = (character or "").lower()
         for option in self.options:
@@ -264,7 +346,7 @@ class Choice(OneKeyField):
                 self.hint = ""
                 self.pass_key_on(key, character)
             else:
-                self.hint = "answer with " + " / ".join(o.key for o in self.options)
+                self.hint = self.keys_hint
             return True
         if key in ("backspace", "delete"):
             self.answered = False
@@ -273,7 +355,7 @@ class Choice(OneKeyField):
             self.refresh(layout=True)
             return True
         if key in ("enter", "down"):
-            self.advance()
+            self.screen.focus_next()
             return True
         if key == "up":
             self.screen.focus_previous()
@@ -296,10 +378,9 @@ class Choice(OneKeyField):
                 answers.append(f"[{text}]", style="reverse bold")
             else:
                 answers.append(text, style="" if self.has_focus else "dim")
-        if self.hint:
-            answers.append(f"  ({self.hint})", style="italic")
         grid = self._grid()
         grid.add_row(*self._label_cells(), answers)
+        self._add_hint_row(grid)
         if self.has_focus and self.question:
             grid.add_row("", "", Text(self.question, style="dim"))
         return grid
