@@ -36,7 +36,8 @@ class BareApp(App):
         table.add_columns("day", "mood", "regulation", "intensity", "note")
         table.add_rows(
             (f"2026-11-{(i % 28) + 1:02d}", i % 5 + 1, i % 6, (i * 7) % 6, f"row {i}")
-            for i in range(ROWS))
+            for i in range(ROWS)
+        )
         table.focus()
         self.title = MARKER
 

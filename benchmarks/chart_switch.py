@@ -53,7 +53,6 @@ def state(screen) -> tuple[object, ...]:
 
 def make_app(db: Path):
     from tracker.app.app import TrackerApp
-
     from tracker.opening import open_database
 
     return TrackerApp(open_database(db, warn=print))
@@ -106,8 +105,11 @@ async def measure(db: Path, rounds: int, think: float, cold_repeats: int) -> dic
                 key_cpu_ms.append((time.process_time() - cpu) * 1000)
                 await asyncio.sleep(think)
             # Cold redraws: caches emptied before each one.
-            combos = [(r, v) for v in ("regulation", "mood", "urges", "names", "calendar",
-                                       "experiments") for r in ("m", "y", "a")]
+            combos = [
+                (r, v)
+                for v in ("regulation", "mood", "urges", "names", "calendar", "experiments")
+                for r in ("m", "y", "a")
+            ]
             for _ in range(cold_repeats):
                 for range_key, view in combos:
                     screen.range_key, screen.view = range_key, view
@@ -120,17 +122,23 @@ async def measure(db: Path, rounds: int, think: float, cold_repeats: int) -> dic
                     await asyncio.sleep(0)
             await pilot.press("t")
             await pilot.pause()
-    return {"key_ms": key_ms, "key_cpu_ms": key_cpu_ms, "redraw_cold_ms": cold_ms,
-            "redraw_cold_cpu_ms": cold_cpu_ms, "think": think,
-            "keys": "".join(key_sequence())}
+    return {
+        "key_ms": key_ms,
+        "key_cpu_ms": key_cpu_ms,
+        "redraw_cold_ms": cold_ms,
+        "redraw_cold_cpu_ms": cold_cpu_ms,
+        "think": think,
+        "keys": "".join(key_sequence()),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=3, help="fresh apps (default 3)")
-    parser.add_argument("--think", type=float, default=0.2,
-                        help="seconds between keys (default 0.2)")
+    parser.add_argument(
+        "--think", type=float, default=0.2, help="seconds between keys (default 0.2)"
+    )
     parser.add_argument("--cold-repeats", type=int, default=2)
     args = parser.parse_args(argv)
     result = asyncio.run(measure(args.db, args.rounds, args.think, args.cold_repeats))

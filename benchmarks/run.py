@@ -90,30 +90,44 @@ BARE_MARKER = "Bare baseline ready"  # bare_app.py shows its first argument as i
 BASELINE_IMPORTS = "import click, sqlite_utils, platformdirs"
 SIZE = (120, 40)
 
+
 # The floor of any Python export: csv.writer over a raw cursor (no names, no checks).
 def _names_sql(kind: str, link: str, key: str) -> str:
-    return (f"(SELECT group_concat(name, '|') FROM (SELECT n.name FROM {link} l "
-            f"JOIN {kind} n ON n.id = l.{key} WHERE l.checkin_id = c.id "
-            f"ORDER BY n.name COLLATE NOCASE)) AS {kind}")
+    return (
+        f"(SELECT group_concat(name, '|') FROM (SELECT n.name FROM {link} l "
+        f"JOIN {kind} n ON n.id = l.{key} WHERE l.checkin_id = c.id "
+        f"ORDER BY n.name COLLATE NOCASE)) AS {kind}"
+    )
 
 
 #: What tracker's export holds (names joined and sorted, rows by day and time), as
 #: one statement for the sqlite3 command: the same work done in C, for reference.
-SQLITE3_SAME = ("SELECT c.*, " + ", ".join(_names_sql(*link) for link in (
-    ("emotions", "checkin_emotions", "emotion_id"), ("people", "checkin_people", "person_id"),
-    ("tags", "checkin_tags", "tag_id"))) + " FROM checkins c ORDER BY c.day, julianday(c.created_at), c.created_at, c.id")
+SQLITE3_SAME = (
+    "SELECT c.*, "
+    + ", ".join(
+        _names_sql(*link)
+        for link in (
+            ("emotions", "checkin_emotions", "emotion_id"),
+            ("people", "checkin_people", "person_id"),
+            ("tags", "checkin_tags", "tag_id"),
+        )
+    )
+    + " FROM checkins c ORDER BY c.day, julianday(c.created_at), c.created_at, c.id"
+)
 
-PYTHON_CSV = ("import csv, sqlite3, sys; c = sqlite3.connect(sys.argv[1]).execute("
-              "'select * from checkins'); w = csv.writer(open(sys.argv[2], 'w', newline='')); "
-              "w.writerow([d[0] for d in c.description]); w.writerows(c)")
+PYTHON_CSV = (
+    "import csv, sqlite3, sys; c = sqlite3.connect(sys.argv[1]).execute("
+    "'select * from checkins'); w = csv.writer(open(sys.argv[2], 'w', newline='')); "
+    "w.writerow([d[0] for d in c.description]); w.writerows(c)"
+)
 
 BUDGETS = {
-    "first_screen": 1.15,   # at most x the bare Textual app
-    "memory": 1.4,          # at most x the bare Textual app, 30 years, trends opened
-    "chart_p95_ms": 33.0,   # at most, 30 years
-    "export": 2.0,          # at most x the sqlite3 command making tracker's columns
+    "first_screen": 1.15,  # at most x the bare Textual app
+    "memory": 1.4,  # at most x the bare Textual app, 30 years, trends opened
+    "chart_p95_ms": 33.0,  # at most, 30 years
+    "export": 2.0,  # at most x the sqlite3 command making tracker's columns
     "import_per_s": 25_000,  # at least
-    "shell": 1.25,          # at most x python -c "import click, sqlite_utils, platformdirs"
+    "shell": 1.25,  # at most x python -c "import click, sqlite_utils, platformdirs"
 }
 
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing, too
@@ -128,8 +142,9 @@ def tracker_command() -> str:
         return str(beside)
     found = shutil.which("tracker")
     if not found:
-        sys.exit("The 'tracker' command is not installed beside this Python "
-                 "(pip install -e . first).")
+        sys.exit(
+            "The 'tracker' command is not installed beside this Python (pip install -e . first)."
+        )
     return found
 
 
@@ -166,14 +181,21 @@ def remove_db(path: Path) -> None:
             os.unlink(f"{path}{suffix}")
 
 
-def timed(cmd: list[str], *, stdout=subprocess.DEVNULL, env: dict | None = None,
-          ok_codes: tuple[int, ...] = (0,)) -> float:
+def timed(
+    cmd: list[str],
+    *,
+    stdout=subprocess.DEVNULL,
+    env: dict | None = None,
+    ok_codes: tuple[int, ...] = (0,),
+) -> float:
     started = time.perf_counter()
     proc = subprocess.run(cmd, stdout=stdout, stderr=subprocess.PIPE, env=env)
     elapsed = time.perf_counter() - started
     if proc.returncode not in ok_codes:
-        raise RuntimeError(f"{shlex.join(cmd)} exited {proc.returncode}:\n"
-                           f"{proc.stderr.decode(errors='replace')[-2000:]}")
+        raise RuntimeError(
+            f"{shlex.join(cmd)} exited {proc.returncode}:\n"
+            f"{proc.stderr.decode(errors='replace')[-2000:]}"
+        )
     return elapsed
 
 
@@ -236,14 +258,16 @@ def _build(path: Path, years: float, seed: int, fill_to: int | None = None) -> d
                 generate(other, years=years, seed=extra_seed)
                 checkins = other.checkins(oldest_first=True)
             remove_db(more)
-            store.save_checkins(checkins[:fill_to - store.checkin_count()])
+            store.save_checkins(checkins[: fill_to - store.checkin_count()])
         summary["checkins"] = store.checkin_count()
         summary["seeds"] = list(range(seed, extra_seed + 1))
     remove_db(Path(f"{path}-wal"))
     return summary
 
 
-def dataset(years: float, label: str | None = None, fill_to: int | None = None) -> tuple[Path, dict]:
+def dataset(
+    years: float, label: str | None = None, fill_to: int | None = None
+) -> tuple[Path, dict]:
     """A seeded demo database of ``years`` ending today, built once and cached."""
     from tracker import clock
 
@@ -262,8 +286,13 @@ def dataset(years: float, label: str | None = None, fill_to: int | None = None) 
     for old in DATA.glob(f"demo-{label}-*"):  # yesterday's, or an older generator's
         old.unlink()
     os.replace(tmp, path)
-    meta = {"years": years, "seed": SEED, "end": today, **summary,
-            "build_s": round(time.perf_counter() - started, 2)}
+    meta = {
+        "years": years,
+        "seed": SEED,
+        "end": today,
+        **summary,
+        "build_s": round(time.perf_counter() - started, 2),
+    }
     meta_path.write_text(json.dumps(meta, indent=1))
     log(f"  {meta['checkins']:,} check-ins in {meta['build_s']} s")
     return path, meta
@@ -291,16 +320,35 @@ class Tmux:
         self.count = 0
         self.at_marker: tuple[float, int] = (float("nan"), 0)
         # A keep-alive session so the server is up before the first timed launch.
-        self._tmux("-f", "/dev/null", "new-session", "-d", "-s", "keep", "-x", str(SIZE[0]),
-                   "-y", str(SIZE[1]), "sleep 86400")
+        self._tmux(
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "keep",
+            "-x",
+            str(SIZE[0]),
+            "-y",
+            str(SIZE[1]),
+            "sleep 86400",
+        )
 
     def _tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
-                              text=True, check=check)
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check
+        )
 
-    def launch(self, command: str, marker: str, *, timeout: float = 60,
-               settle: float = 0.5, quit_key: str = "C-q",
-               then: tuple[str, str] | None = None) -> tuple[float, str]:
+    def launch(
+        self,
+        command: str,
+        marker: str,
+        *,
+        timeout: float = 60,
+        settle: float = 0.5,
+        quit_key: str = "C-q",
+        then: tuple[str, str] | None = None,
+    ) -> tuple[float, str]:
         """Start ``command`` in a new 120x40 session; seconds until ``marker`` shows.
 
         Then, given ``then`` (keys, marker), presses the keys and waits for that
@@ -309,8 +357,9 @@ class Tmux:
         self.count += 1
         session = f"run{self.count}"
         started = time.perf_counter()
-        self._tmux("new-session", "-d", "-s", session, "-x", str(SIZE[0]), "-y", str(SIZE[1]),
-                   command)
+        self._tmux(
+            "new-session", "-d", "-s", session, "-x", str(SIZE[0]), "-y", str(SIZE[1]), command
+        )
         elapsed, screen = self._wait_for(session, command, marker, started, timeout)
         self.at_marker = self._process_figures(session)
         if then is not None:
@@ -329,8 +378,9 @@ class Tmux:
             self._tmux("kill-session", "-t", session, check=False)
         return elapsed, screen
 
-    def _wait_for(self, session: str, command: str, marker: str, started: float,
-                  timeout: float) -> tuple[float, str]:
+    def _wait_for(
+        self, session: str, command: str, marker: str, started: float, timeout: float
+    ) -> tuple[float, str]:
         """Seconds from ``started`` until ``marker`` shows, and the screen then."""
         screen = ""
         while time.perf_counter() - started < timeout:
@@ -342,8 +392,9 @@ class Tmux:
                 return time.perf_counter() - started, screen
             time.sleep(0.004)
         self._tmux("kill-session", "-t", session, check=False)
-        raise RuntimeError(f"{command!r} did not show {marker!r} within {timeout} s; "
-                           f"the screen was:\n{screen}")
+        raise RuntimeError(
+            f"{command!r} did not show {marker!r} within {timeout} s; the screen was:\n{screen}"
+        )
 
     def _process_figures(self, session: str) -> tuple[float, int]:
         """(CPU seconds, peak RSS KiB) so far of the app in ``session`` (Linux /proc).
@@ -359,8 +410,9 @@ class Tmux:
             ticks = os.sysconf("SC_CLK_TCK")
             cpu = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
             status = Path(f"/proc/{app}/status").read_text()
-            hwm = next(int(line.split()[1]) for line in status.splitlines()
-                       if line.startswith("VmHWM:"))
+            hwm = next(
+                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")
+            )
             return cpu, hwm
         except (OSError, ValueError, IndexError, StopIteration):
             return float("nan"), 0
@@ -369,8 +421,9 @@ class Tmux:
         self._tmux("kill-server", check=False)
 
 
-def launch_measured(tmux: Tmux, argv: list[str], marker: str, tag: str,
-                    then: tuple[str, str] | None = None) -> dict[str, float]:
+def launch_measured(
+    tmux: Tmux, argv: list[str], marker: str, tag: str, then: tuple[str, str] | None = None
+) -> dict[str, float]:
     """One launch: seconds to the first screen, and CPU and peak RSS at that moment.
 
     Also the peak RSS and CPU of the whole run (start, first screen, ``then``'s keys
@@ -392,15 +445,21 @@ def launch_measured(tmux: Tmux, argv: list[str], marker: str, tag: str,
         rss, cpu = int(words[-3]), float(words[-2]) + float(words[-1])
     except (IndexError, ValueError):
         rss, cpu = 0, float("nan")
-    return {"first_screen_s": seconds, "cpu_first_s": cpu_first, "rss_first_kib": hwm_first,
-            "rss_kib": rss, "cpu_s": cpu}
+    return {
+        "first_screen_s": seconds,
+        "cpu_first_s": cpu_first,
+        "rss_first_kib": hwm_first,
+        "rss_kib": rss,
+        "cpu_s": cpu,
+    }
 
 
 # --- measurements ------------------------------------------------------------------------
 
 
-def _interleaved_launches(apps: dict[str, tuple[list[str], str, tuple[str, str] | None]],
-                          n: int) -> dict[str, list[dict[str, float]]]:
+def _interleaved_launches(
+    apps: dict[str, tuple[list[str], str, tuple[str, str] | None]], n: int
+) -> dict[str, list[dict[str, float]]]:
     """``n`` rounds of one launch of each app (plus a warm-up round), in turns."""
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in apps}
     tmux = Tmux()
@@ -423,9 +482,13 @@ def measure_first_screen(run: Run) -> None:
     db, meta = dataset(1 if run.quick else 10)
     n = run.runs
     log(f"first screen: {n} interleaved launches of each (plus one warm-up) ...")
-    runs = _interleaved_launches({
-        "bare": _bare_app(),
-        "tracker": ([tracker_command(), "--db", str(db)], TRACKER_MARKER, None)}, n)
+    runs = _interleaved_launches(
+        {
+            "bare": _bare_app(),
+            "tracker": ([tracker_command(), "--db", str(db)], TRACKER_MARKER, None),
+        },
+        n,
+    )
     run.samples["launches"] = runs
 
     def med(name: str, key: str) -> float:
@@ -434,26 +497,42 @@ def measure_first_screen(run: Run) -> None:
     data = f"{years_words(meta['years'])}, {meta['checkins']:,} check-ins"
     t, b = med("tracker", "first_screen_s"), med("bare", "first_screen_s")
     ratio = t / b
-    run.rows.append(Row(
-        f"first screen ({data})", fmt_s(t), f"{fmt_s(b)} bare app", f"{ratio:.2f}x",
-        f"<= {BUDGETS['first_screen']}x", ratio <= BUDGETS["first_screen"],
-        f"launch until the home screen shows; median of {n}, tmux {SIZE[0]}x{SIZE[1]}"))
+    run.rows.append(
+        Row(
+            f"first screen ({data})",
+            fmt_s(t),
+            f"{fmt_s(b)} bare app",
+            f"{ratio:.2f}x",
+            f"<= {BUDGETS['first_screen']}x",
+            ratio <= BUDGETS["first_screen"],
+            f"launch until the home screen shows; median of {n}, tmux {SIZE[0]}x{SIZE[1]}",
+        )
+    )
     tc, bc = med("tracker", "cpu_first_s"), med("bare", "cpu_first_s")
     if tc == tc and bc == bc:  # not NaN
-        run.rows.append(Row(
-            "  CPU time until then", fmt_s(tc), f"{fmt_s(bc)} bare app", f"{tc / bc:.2f}x",
-            note="user + system CPU of the app when its first screen showed (/proc); "
-                 "less sensitive to a busy machine than the wall time"))
+        run.rows.append(
+            Row(
+                "  CPU time until then",
+                fmt_s(tc),
+                f"{fmt_s(bc)} bare app",
+                f"{tc / bc:.2f}x",
+                note="user + system CPU of the app when its first screen showed (/proc); "
+                "less sensitive to a busy machine than the wall time",
+            )
+        )
 
 
 def measure_memory(run: Run) -> None:
     db, meta = dataset(1 if run.quick else 30)
     n = max(3, run.runs // 2)
     log(f"memory: {n} interleaved launches of each (plus one warm-up), trends opened ...")
-    runs = _interleaved_launches({
-        "bare": _bare_app(),
-        "tracker": ([tracker_command(), "--db", str(db)], TRACKER_MARKER,
-                    ("g", TRENDS_MARKER))}, n)
+    runs = _interleaved_launches(
+        {
+            "bare": _bare_app(),
+            "tracker": ([tracker_command(), "--db", str(db)], TRACKER_MARKER, ("g", TRENDS_MARKER)),
+        },
+        n,
+    )
     run.samples["memory_launches"] = runs
 
     def med(name: str, key: str) -> float:
@@ -465,19 +544,30 @@ def measure_memory(run: Run) -> None:
         run.rows.append(Row("peak memory", "not measured", note="/usr/bin/time gave nothing"))
         return
     ratio = t / b
-    run.rows.append(Row(
-        f"peak memory, app with Trends open ({data})", f"{t / 1024:.1f} MiB",
-        f"{b / 1024:.1f} MiB bare app", f"{ratio:.2f}x", f"<= {BUDGETS['memory']}x",
-        ratio <= BUDGETS["memory"],
-        f"peak RSS of the whole run (/usr/bin/time %M): Today, then g until Trends shows "
-        f"its insights, {THEN_SETTLE:g} s, quit; bare app: first screen, 0.5 s, quit; "
-        f"median of {n}"))
+    run.rows.append(
+        Row(
+            f"peak memory, app with Trends open ({data})",
+            f"{t / 1024:.1f} MiB",
+            f"{b / 1024:.1f} MiB bare app",
+            f"{ratio:.2f}x",
+            f"<= {BUDGETS['memory']}x",
+            ratio <= BUDGETS["memory"],
+            f"peak RSS of the whole run (/usr/bin/time %M): Today, then g until Trends shows "
+            f"its insights, {THEN_SETTLE:g} s, quit; bare app: first screen, 0.5 s, quit; "
+            f"median of {n}",
+        )
+    )
     tf, bf = med("tracker", "rss_first_kib"), med("bare", "rss_first_kib")
     if tf and bf:
-        run.rows.append(Row(
-            "  peak memory at first screen", f"{tf / 1024:.1f} MiB",
-            f"{bf / 1024:.1f} MiB bare app", f"{tf / bf:.2f}x",
-            note="VmHWM from /proc when the first screen (Today) showed"))
+        run.rows.append(
+            Row(
+                "  peak memory at first screen",
+                f"{tf / 1024:.1f} MiB",
+                f"{bf / 1024:.1f} MiB bare app",
+                f"{tf / bf:.2f}x",
+                note="VmHWM from /proc when the first screen (Today) showed",
+            )
+        )
 
 
 def measure_chart(run: Run) -> None:
@@ -497,17 +587,23 @@ def measure_chart(run: Run) -> None:
         key, cpu, cold = result["key_ms"], result["key_cpu_ms"], result["redraw_cold_ms"]
         p95 = percentile(key, 95)
         budgeted = years == (1 if run.quick else 30)
-        run.rows.append(Row(
-            f"chart switch, key -> frame ({years_words(years)})",
-            f"p50 {percentile(key, 50):.0f} ms, p95 {p95:.0f} ms",
-            ratio=f"cpu p95 {percentile(cpu, 95):.0f} ms",
-            budget=f"p95 <= {BUDGETS['chart_p95_ms']:.0f} ms" if budgeted else "",
-            ok=(p95 <= BUDGETS["chart_p95_ms"]) if budgeted else None,
-            note=f"{len(key)} keys ({result['keys']}), {result['think']} s apart"))
-        run.rows.append(Row(
-            f"chart redraw(), caches emptied ({years_words(years)})",
-            f"p50 {percentile(cold, 50):.0f} ms, p95 {percentile(cold, 95):.0f} ms",
-            note=f"{len(cold)} calls of TrendsScreen.redraw(), range and chart caches cleared"))
+        run.rows.append(
+            Row(
+                f"chart switch, key -> frame ({years_words(years)})",
+                f"p50 {percentile(key, 50):.0f} ms, p95 {p95:.0f} ms",
+                ratio=f"cpu p95 {percentile(cpu, 95):.0f} ms",
+                budget=f"p95 <= {BUDGETS['chart_p95_ms']:.0f} ms" if budgeted else "",
+                ok=(p95 <= BUDGETS["chart_p95_ms"]) if budgeted else None,
+                note=f"{len(key)} keys ({result['keys']}), {result['think']} s apart",
+            )
+        )
+        run.rows.append(
+            Row(
+                f"chart redraw(), caches emptied ({years_words(years)})",
+                f"p50 {percentile(cold, 50):.0f} ms, p95 {percentile(cold, 95):.0f} ms",
+                note=f"{len(cold)} calls of TrendsScreen.redraw(), range and chart caches cleared",
+            )
+        )
 
 
 def measure_export(run: Run) -> Path:
@@ -520,16 +616,21 @@ def measure_export(run: Run) -> Path:
     base_out = WORK / "export-sqlite3.csv"
     if not shutil.which("sqlite3"):
         raise RuntimeError("the sqlite3 command is not installed (apt-get install sqlite3)")
-    times: dict[str, list[float]] = {"sqlite3": [], "tracker": [], "python_csv": [],
-                                     "sqlite3_same": []}
+    times: dict[str, list[float]] = {
+        "sqlite3": [],
+        "tracker": [],
+        "python_csv": [],
+        "sqlite3_same": [],
+    }
     same_out = WORK / "export-sqlite3-same.csv"
     n = run.runs if not run.quick else 3
     raw_out = WORK / "export-python-csv.csv"
     log(f"export: {n} interleaved runs of each over {meta['checkins']:,} check-ins ...")
     for i in range(n + 1):
         with open(base_out, "wb") as handle:
-            b = timed(["sqlite3", "-header", "-csv", str(db), "select * from checkins"],
-                      stdout=handle)
+            b = timed(
+                ["sqlite3", "-header", "-csv", str(db), "select * from checkins"], stdout=handle
+            )
         out.unlink(missing_ok=True)
         t = timed([tracker, "--db", str(db), "export", "--table", "checkins", "--out", str(out)])
         p = timed([PY, "-c", PYTHON_CSV, str(db), str(raw_out)])
@@ -549,29 +650,49 @@ def measure_export(run: Run) -> Path:
     b, p = median(times["sqlite3"]), median(times["python_csv"])
     same = f"{fmt_s(s)} sqlite3 same columns"
     ratio = t / s
-    run.rows.append(Row(
-        f"export check-ins ({rows:,} rows)", fmt_s(t), same,
-        f"{ratio:.2f}x", f"<= {BUDGETS['export']}x", ratio <= BUDGETS["export"],
-        f"whole commands, median of {n}; the baseline is the sqlite3 command running one "
-        "SELECT that gives the same columns as tracker (names joined, sorted by NOCASE) in "
-        "the same order (day, time, id): the same content made in C, without neutralising"))
-    run.rows.append(Row(
-        "  for reference: sqlite3 -csv of the bare table", fmt_s(b), same,
-        f"{b / s:.2f}x", note=f"sqlite3 -header -csv 'select * from checkins': no names, no "
-                              f"order, the old baseline; tracker took {t / b:.2f}x this"))
-    run.rows.append(Row(
-        "  for reference: Python csv over a raw cursor", fmt_s(p), same,
-        f"{p / s:.2f}x", note="python -c: sqlite3 + csv.writer.writerows of "
-                              "'select * from checkins', no names: the floor of a Python export"))
+    run.rows.append(
+        Row(
+            f"export check-ins ({rows:,} rows)",
+            fmt_s(t),
+            same,
+            f"{ratio:.2f}x",
+            f"<= {BUDGETS['export']}x",
+            ratio <= BUDGETS["export"],
+            f"whole commands, median of {n}; the baseline is the sqlite3 command running one "
+            "SELECT that gives the same columns as tracker (names joined, sorted by NOCASE) in "
+            "the same order (day, time, id): the same content made in C, without neutralising",
+        )
+    )
+    run.rows.append(
+        Row(
+            "  for reference: sqlite3 -csv of the bare table",
+            fmt_s(b),
+            same,
+            f"{b / s:.2f}x",
+            note=f"sqlite3 -header -csv 'select * from checkins': no names, no "
+            f"order, the old baseline; tracker took {t / b:.2f}x this",
+        )
+    )
+    run.rows.append(
+        Row(
+            "  for reference: Python csv over a raw cursor",
+            fmt_s(p),
+            same,
+            f"{p / s:.2f}x",
+            note="python -c: sqlite3 + csv.writer.writerows of "
+            "'select * from checkins', no names: the floor of a Python export",
+        )
+    )
     return out
 
 
 def _link_counts(db: Path) -> tuple[int, int, int, int]:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return tuple(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore
-                     for t in ("checkins", "checkin_emotions", "checkin_people",
-                               "checkin_tags"))
+        return tuple(
+            conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore
+            for t in ("checkins", "checkin_emotions", "checkin_people", "checkin_tags")
+        )
     finally:
         conn.close()
 
@@ -584,13 +705,17 @@ def measure_import(run: Run, source_csv: Path | None) -> None:
         source_csv = WORK / "export-tracker.csv"
         source_csv.unlink(missing_ok=True)
         WORK.mkdir(parents=True, exist_ok=True)
-        timed([tracker, "--db", str(db), "export", "--table", "checkins", "--out",
-               str(source_csv)])
+        timed([tracker, "--db", str(db), "export", "--table", "checkins", "--out", str(source_csv)])
     help_run = subprocess.run([tracker, "import", "--help"], capture_output=True, text=True)
     if help_run.returncode != 0:
-        run.rows.append(Row("import check-ins", "not available yet",
-                            note="'tracker import' failed: "
-                                 + (help_run.stderr.strip().splitlines() or ["?"])[-1]))
+        run.rows.append(
+            Row(
+                "import check-ins",
+                "not available yet",
+                note="'tracker import' failed: "
+                + (help_run.stderr.strip().splitlines() or ["?"])[-1],
+            )
+        )
         return
     expected = _link_counts(db)
     n = max(3, run.runs // 2) if not run.quick else 2
@@ -602,19 +727,25 @@ def measure_import(run: Run, source_csv: Path | None) -> None:
         seconds = timed([tracker, "--db", str(target_db), "import", str(source_csv)])
         got = _link_counts(target_db)
         if got != expected:
-            raise RuntimeError(f"import gave (check-ins, emotion, people, tag links) {got}, "
-                               f"expected {expected}")
+            raise RuntimeError(
+                f"import gave (check-ins, emotion, people, tag links) {got}, expected {expected}"
+            )
         if i:
             times.append(seconds)
     remove_db(target_db)
     run.samples["import_s"] = times
     t = median(times)
     rate = expected[0] / t
-    run.rows.append(Row(
-        f"import check-ins ({expected[0]:,}, with {sum(expected[1:]):,} name links)",
-        f"{rate:,.0f} /s", ratio=fmt_s(t), budget=f">= {BUDGETS['import_per_s']:,}/s",
-        ok=rate >= BUDGETS["import_per_s"],
-        note=f"whole command into a new database, median of {n}"))
+    run.rows.append(
+        Row(
+            f"import check-ins ({expected[0]:,}, with {sum(expected[1:]):,} name links)",
+            f"{rate:,.0f} /s",
+            ratio=fmt_s(t),
+            budget=f">= {BUDGETS['import_per_s']:,}/s",
+            ok=rate >= BUDGETS["import_per_s"],
+            note=f"whole command into a new database, median of {n}",
+        )
+    )
 
 
 def measure_shell(run: Run) -> None:
@@ -634,7 +765,7 @@ def measure_shell(run: Run) -> None:
     names = list(commands)
     log(f"shell commands: {n} interleaved runs of each ...")
     for i in range(n + 2):
-        order = names[i % 3:] + names[:i % 3]  # rotate, so no command always goes first
+        order = names[i % 3 :] + names[: i % 3]  # rotate, so no command always goes first
         for name in order:
             seconds = timed(commands[name], ok_codes=(0, 1))
             if i >= 2:  # two warm-up rounds
@@ -645,11 +776,17 @@ def measure_shell(run: Run) -> None:
     for name, words in (("status", "tracker status"), ("add", "tracker add --mood 3")):
         t = median(times[name])
         ratio = t / base
-        run.rows.append(Row(
-            f"{words} ({years_words(meta['years'])})", fmt_s(t),
-            f"{fmt_s(base)} python -c 'import ...'",
-            f"{ratio:.2f}x", f"<= {BUDGETS['shell']}x", ratio <= BUDGETS["shell"],
-            f"whole process, median of {n}; baseline: python -c '{BASELINE_IMPORTS}'"))
+        run.rows.append(
+            Row(
+                f"{words} ({years_words(meta['years'])})",
+                fmt_s(t),
+                f"{fmt_s(base)} python -c 'import ...'",
+                f"{ratio:.2f}x",
+                f"<= {BUDGETS['shell']}x",
+                ratio <= BUDGETS["shell"],
+                f"whole process, median of {n}; baseline: python -c '{BASELINE_IMPORTS}'",
+            )
+        )
 
 
 def precompile() -> None:
@@ -660,8 +797,11 @@ def precompile() -> None:
     (about 30 ms for ``tracker status``, more for the app), which no installed
     copy does. Python still reads these files when it may not write them.
     """
-    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "tracker")],
-                   stdout=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        [PY, "-m", "compileall", "-q", str(ROOT / "tracker")],
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
 
 
 # --- output ------------------------------------------------------------------------------
@@ -676,10 +816,17 @@ def environment() -> list[str]:
         except md.PackageNotFoundError:
             return "?"
 
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip() or "?"
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True).stdout.strip()
+    commit = (
+        subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
+        or "?"
+    )
+    dirty = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return [
         f"{dt.datetime.now():%Y-%m-%d %H:%M}, commit {commit}{' + changes' if dirty else ''}",
@@ -688,8 +835,11 @@ def environment() -> list[str]:
         f"plotext {version('plotext')}",
         f"{platform.machine()}, {os.cpu_count()} CPUs, load average {load} (1, 5, 15 min)",
         "tracker byte-compiled first (python -m compileall tracker), as pip install does"
-        + ("; PYTHONDONTWRITEBYTECODE is set here" if os.environ.get("PYTHONDONTWRITEBYTECODE")
-           else ""),
+        + (
+            "; PYTHONDONTWRITEBYTECODE is set here"
+            if os.environ.get("PYTHONDONTWRITEBYTECODE")
+            else ""
+        ),
     ]
 
 
@@ -731,26 +881,38 @@ def markdown(run: Run, command: str, env: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="tracker's benchmarks: medians and ratios against same-run baselines.")
-    parser.add_argument("--quick", action="store_true",
-                        help="tiny data and few runs: checks that the harness works; "
-                             "the figures are not the budget's")
-    parser.add_argument("--only", metavar="NAMES",
-                        help=f"comma-separated subset of: {', '.join(MEASUREMENTS)}")
-    parser.add_argument("--runs", type=int, default=None,
-                        help="repetitions per measurement (default 15; --quick 3)")
+        description="tracker's benchmarks: medians and ratios against same-run baselines."
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny data and few runs: checks that the harness works; "
+        "the figures are not the budget's",
+    )
+    parser.add_argument(
+        "--only", metavar="NAMES", help=f"comma-separated subset of: {', '.join(MEASUREMENTS)}"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=None, help="repetitions per measurement (default 15; --quick 3)"
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 if a budget fails")
-    parser.add_argument("--results", type=Path, default=RESULTS, metavar="DIR",
-                        help="where to write latest.md and latest.json "
-                             "(default benchmarks/results)")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=RESULTS,
+        metavar="DIR",
+        help="where to write latest.md and latest.json (default benchmarks/results)",
+    )
     args = parser.parse_args(argv)
     chosen = list(MEASUREMENTS)
     if args.only:
         chosen = [n.strip() for n in args.only.split(",") if n.strip()]
         unknown = set(chosen) - set(MEASUREMENTS)
         if unknown:
-            parser.error(f"unknown measurement(s) {', '.join(sorted(unknown))}; "
-                         f"choose from {', '.join(MEASUREMENTS)}")
+            parser.error(
+                f"unknown measurement(s) {', '.join(sorted(unknown))}; "
+                f"choose from {', '.join(MEASUREMENTS)}"
+            )
     run = Run(quick=args.quick, runs=args.runs or (3 if args.quick else 15))
     WORK.mkdir(parents=True, exist_ok=True)
     command = "python benchmarks/run.py" + ("".join(f" {a}" for a in (argv or sys.argv[1:])))
@@ -779,9 +941,11 @@ def main(argv: list[str] | None = None) -> int:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             print(f"\n{label} could not be measured:\n{exc}\n", file=sys.stderr)
             run.rows.append(Row(label, "ERROR", ok=False, note=first[:300]))
-    env = env_before + ["load average after: "
-                        + ", ".join(f"{x:.1f}" for x in os.getloadavg())
-                        + f"; harness took {time.perf_counter() - started:.0f} s"]
+    env = env_before + [
+        "load average after: "
+        + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        + f"; harness took {time.perf_counter() - started:.0f} s"
+    ]
     if run.quick:
         run.notes.append("--quick: tiny data and few runs; these figures do not judge the budgets.")
     print()
@@ -795,9 +959,18 @@ def main(argv: list[str] | None = None) -> int:
     results = args.results
     results.mkdir(parents=True, exist_ok=True)
     (results / "latest.md").write_text(markdown(run, command, env), encoding="utf-8")
-    (results / "latest.json").write_text(json.dumps(
-        {"command": command, "environment": env, "rows": [asdict(r) for r in run.rows],
-         "samples": run.samples}, indent=1), encoding="utf-8")
+    (results / "latest.json").write_text(
+        json.dumps(
+            {
+                "command": command,
+                "environment": env,
+                "rows": [asdict(r) for r in run.rows],
+                "samples": run.samples,
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
     print(f"\nWrote {results / 'latest.md'}")
     failed = [r for r in run.rows if r.ok is False]
     return 1 if (args.check and failed) else 0

@@ -55,15 +55,21 @@ def tracker_executable() -> str:
 def run_tracker(db_path):
     """Run the installed ``tracker`` in a subprocess against the test database."""
 
-    def run(*args: str, db: Path | None = db_path, input: str | None = None,
-            env: dict[str, str] | None = None, check: bool = False):
+    def run(
+        *args: str,
+        db: Path | None = db_path,
+        input: str | None = None,
+        env: dict[str, str] | None = None,
+        check: bool = False,
+    ):
         cmd = [tracker_executable()]
         if db is not None:
             cmd += ["--db", str(db)]
         cmd += list(args)
         full_env = {**os.environ, "TRACKER_TODAY": FROZEN_TODAY.isoformat(), **(env or {})}
-        result = subprocess.run(cmd, capture_output=True, text=True, input=input,
-                                env=full_env, timeout=120)
+        result = subprocess.run(
+            cmd, capture_output=True, text=True, input=input, env=full_env, timeout=120
+        )
         if check and result.returncode != 0:
             raise AssertionError(f"{cmd} exited {result.returncode}:\n{result.stderr}")
         return result
@@ -83,11 +89,16 @@ def terminal():
     require_tmux()
     opened: list[Terminal] = []
 
-    def open_terminal(width: int, height: int, *args: str,
-                      env: dict[str, str] | None = None, linger: float = 0) -> Terminal:
-        term = Terminal(width, height, [tracker_executable(), *args],
-                        env={"TRACKER_TODAY": FROZEN_TODAY.isoformat(), **(env or {})},
-                        linger=linger)
+    def open_terminal(
+        width: int, height: int, *args: str, env: dict[str, str] | None = None, linger: float = 0
+    ) -> Terminal:
+        term = Terminal(
+            width,
+            height,
+            [tracker_executable(), *args],
+            env={"TRACKER_TODAY": FROZEN_TODAY.isoformat(), **(env or {})},
+            linger=linger,
+        )
         opened.append(term)
         return term
 

@@ -13,7 +13,6 @@ from tracker.models import CheckIn, Experiment, PracticeLog, Rupture
 from tracker.report import load_snapshot
 
 
-
 def day(n: int) -> str:
     """The ISO day ``n`` days before the frozen today (0 = today)."""
     return (FROZEN_TODAY - dt.timedelta(days=n)).isoformat()
@@ -78,16 +77,16 @@ def test_several_checkins_on_one_day_are_averaged_in_sql_and_in_python(store):
     assert in_python[today]["regulation"] == pytest.approx(2.5)
     assert in_python[today]["mood"] == pytest.approx(10 / 3)
     # The average over the range counts each day once: (2.5 + 3) / 2, not (1+4+3) / 3.
-    assert analytics.range_average(list(by_day.values()), "regulation", FROZEN_TODAY
-                                   - dt.timedelta(days=1), FROZEN_TODAY) == (2.75, 2)
+    assert analytics.range_average(
+        list(by_day.values()), "regulation", FROZEN_TODAY - dt.timedelta(days=1), FROZEN_TODAY
+    ) == (2.75, 2)
 
 
 # --- empty range and one-day range -------------------------------------------------------
 
 
 def empty_snapshot() -> Snapshot:
-    return Snapshot(today=FROZEN_TODAY, rows=[], ruptures=[], experiments=[], logs=[],
-                    practised={})
+    return Snapshot(today=FROZEN_TODAY, rows=[], ruptures=[], experiments=[], logs=[], practised={})
 
 
 def test_an_empty_range_has_gaps_and_no_averages():
@@ -104,14 +103,18 @@ def test_an_empty_range_has_gaps_and_no_averages():
 
 
 def test_a_one_day_range():
-    data = [{"day": day(0), "n": 2, "regulation": 3.5, "mood": 4.0},
-            {"day": day(1), "n": 1, "regulation": 2.0, "mood": 3.0}]
-    snap = Snapshot(today=FROZEN_TODAY, rows=data, ruptures=[], experiments=[], logs=[],
-                    practised={})
+    data = [
+        {"day": day(0), "n": 2, "regulation": 3.5, "mood": 4.0},
+        {"day": day(1), "n": 1, "regulation": 2.0, "mood": 3.0},
+    ]
+    snap = Snapshot(
+        today=FROZEN_TODAY, rows=data, ruptures=[], experiments=[], logs=[], practised={}
+    )
     assert analytics.previous_range(FROZEN_TODAY, FROZEN_TODAY) == (
-        FROZEN_TODAY - dt.timedelta(days=1), FROZEN_TODAY - dt.timedelta(days=1))
-    daily, rolled = analytics.series_with_rolling(data, "regulation", FROZEN_TODAY,
-                                                  FROZEN_TODAY)
+        FROZEN_TODAY - dt.timedelta(days=1),
+        FROZEN_TODAY - dt.timedelta(days=1),
+    )
+    daily, rolled = analytics.series_with_rolling(data, "regulation", FROZEN_TODAY, FROZEN_TODAY)
     assert daily == [3.5]
     assert rolled == [pytest.approx(2.75)]  # yesterday is inside today's 7-day window
     insights = analytics.range_insights(snap, FROZEN_TODAY, FROZEN_TODAY)
@@ -119,14 +122,16 @@ def test_a_one_day_range():
     regulation = insights.averages[0]
     assert (regulation.current, regulation.previous) == (3.5, 2.0)
     assert regulation.words("the day before") == (
-        "Regulation averaged 3.5, up from 2.0 in the day before.")
+        "Regulation averaged 3.5, up from 2.0 in the day before."
+    )
     assert insights.consistency_words() == "You checked in on this day (2 check-ins)."
 
 
 def test_comparison_with_the_range_before_is_plain_and_neutral():
     data = rows(d0=2.0, d1=3.0, d2=None, d3=4.0, d5=5.0)
-    snap = Snapshot(today=FROZEN_TODAY, rows=data, ruptures=[], experiments=[], logs=[],
-                    practised={})
+    snap = Snapshot(
+        today=FROZEN_TODAY, rows=data, ruptures=[], experiments=[], logs=[], practised={}
+    )
     since = FROZEN_TODAY - dt.timedelta(days=2)
     insights = analytics.range_insights(snap, since, FROZEN_TODAY)
     regulation = insights.averages[0]
@@ -134,7 +139,8 @@ def test_comparison_with_the_range_before_is_plain_and_neutral():
     assert (regulation.current, regulation.current_days) == (2.5, 2)
     assert (regulation.previous, regulation.previous_days) == (4.5, 2)
     assert insights.comparison_words()[0] == (
-        "Regulation averaged 2.5, down from 4.5 in the 3 days before.")
+        "Regulation averaged 2.5, down from 4.5 in the 3 days before."
+    )
 
 
 # --- downsampling ----------------------------------------------------------------------------
@@ -153,15 +159,29 @@ def test_downsampling_takes_bucket_means_of_the_days_with_data():
 
 
 def experiment(started: str, ends: str, **extra) -> Experiment:
-    return Experiment.create(title="Three breaths", practice="Breathe before replying",
-                             started_on=started, ends_on=ends, target_count=5, **extra)
+    return Experiment.create(
+        title="Three breaths",
+        practice="Breathe before replying",
+        started_on=started,
+        ends_on=ends,
+        target_count=5,
+        **extra,
+    )
 
 
 def test_practised_versus_not_by_hand():
     exp = experiment(day(9), day(0))
-    regulation = {day(12): 5.0,  # before the experiment: ignored
-                  day(9): 4.0, day(8): 3.0, day(7): 5.0, day(6): None,
-                  day(5): 2.0, day(4): 1.0, day(3): 3.0, day(1): 2.5}
+    regulation = {
+        day(12): 5.0,  # before the experiment: ignored
+        day(9): 4.0,
+        day(8): 3.0,
+        day(7): 5.0,
+        day(6): None,
+        day(5): 2.0,
+        day(4): 1.0,
+        day(3): 3.0,
+        day(1): 2.5,
+    }
     practised = {day(9), day(8), day(7), day(6), day(12)}
     result = analytics.practice_comparison(exp, practised, regulation, FROZEN_TODAY)
     # Practised with regulation: -9, -8, -7 (-6 has none, -12 is outside) -> 4.0
@@ -170,9 +190,11 @@ def test_practised_versus_not_by_hand():
     assert (result.other_days, result.other_mean) == (4, 2.125)
     assert result.enough
     assert result.practised_unrated == 1  # day -6: practised, but regulation not rated
-    assert result.words() == ('On the 3 days you practised "Three breaths", regulation '
-                              "averaged 4.0; on the 4 days you didn't, 2.1. (1 more "
-                              "practised day had no regulation rating.)")
+    assert result.words() == (
+        'On the 3 days you practised "Three breaths", regulation '
+        "averaged 4.0; on the 4 days you didn't, 2.1. (1 more "
+        "practised day had no regulation rating.)"
+    )
 
 
 def test_practised_versus_not_needs_three_days_on_each_side():
@@ -188,7 +210,9 @@ def test_practised_versus_not_needs_three_days_on_each_side():
 def test_the_period_ends_when_the_experiment_was_ended_early_and_never_after_today():
     exp = experiment(day(10), day(-20), status="dropped", ended_on=day(6))
     assert analytics.experiment_period(exp, FROZEN_TODAY) == (
-        FROZEN_TODAY - dt.timedelta(days=10), FROZEN_TODAY - dt.timedelta(days=6))
+        FROZEN_TODAY - dt.timedelta(days=10),
+        FROZEN_TODAY - dt.timedelta(days=6),
+    )
     running = experiment(day(3), day(-10))
     assert analytics.experiment_period(running, FROZEN_TODAY)[1] == FROZEN_TODAY
     future = experiment(day(-2), day(-10))
@@ -214,15 +238,16 @@ def test_practice_figures_match_the_database_queried_independently(store):
     # 15 is before the period: not counted. The store no longer takes such a log; a
     # database from before that rule may hold one, written here as it would be.
     early = PracticeLog.create(experiment_id=exp.id, day=day(15), done=1).to_row()
-    store.conn.execute(f"INSERT INTO practice_logs ({', '.join(early)}) "
-                       f"VALUES ({', '.join('?' for _ in early)})", list(early.values()))
+    store.conn.execute(
+        f"INSERT INTO practice_logs ({', '.join(early)}) VALUES ({', '.join('?' for _ in early)})",
+        list(early.values()),
+    )
     store.conn.commit()
     store.save_practice_log(PracticeLog.create(experiment_id=exp.id, day=day(7), done=0))
     store.save_practice_log(PracticeLog.create(experiment_id=other.id, day=day(1), done=1))
 
     snap = load_snapshot(store)
-    insights = analytics.range_insights(snap, FROZEN_TODAY - dt.timedelta(days=29),
-                                        FROZEN_TODAY)
+    insights = analytics.range_insights(snap, FROZEN_TODAY - dt.timedelta(days=29), FROZEN_TODAY)
     result = next(p for p in insights.practice if p.experiment_id == exp.id)
 
     sql = """
@@ -250,45 +275,53 @@ def test_practice_figures_match_the_database_queried_independently(store):
 
 
 def test_median_time_to_repair():
-    ruptures = [RuptureDates(day(10), day(10)),  # same day: 0
-                RuptureDates(day(10), day(8)),   # 2
-                RuptureDates(day(9), day(4)),    # 5
-                RuptureDates(day(2), None)]      # not repaired: left out
+    ruptures = [
+        RuptureDates(day(10), day(10)),  # same day: 0
+        RuptureDates(day(10), day(8)),  # 2
+        RuptureDates(day(9), day(4)),  # 5
+        RuptureDates(day(2), None),
+    ]  # not repaired: left out
     assert analytics.repair_days(ruptures) == [0, 2, 5]
     assert analytics.median_time_to_repair(ruptures) == 2
     assert analytics.median_time_to_repair(ruptures[1:3]) == 3.5
     assert analytics.median_time_to_repair([RuptureDates(day(1), None)]) is None
     summary = analytics.rupture_summary(ruptures)
     assert (summary.count, summary.repaired) == (4, 3)
-    assert summary.words() == ("4 ruptures recorded; 3 repaired, a median of 2 days from "
-                               "rupture to repair.")
+    assert summary.words() == (
+        "4 ruptures recorded; 3 repaired, a median of 2 days from rupture to repair."
+    )
     same_day = analytics.rupture_summary(ruptures[:1])
-    assert same_day.words() == ("1 rupture recorded; 1 repaired, a median of 0 days (the same "
-                                "day) from rupture to repair.")
+    assert same_day.words() == (
+        "1 rupture recorded; 1 repaired, a median of 0 days (the same day) from rupture to repair."
+    )
 
 
 def test_ruptures_from_the_store_are_counted_by_the_day_they_happened(store):
-    for happened, repaired in ((day(40), day(38)), (day(20), day(19)), (day(5), day(2)),
-                               (day(3), None)):
-        store.save_rupture(Rupture.create(day=happened, my_move="pursued",
-                                          repaired_on=repaired, people=["Sam"]))
+    for happened, repaired in (
+        (day(40), day(38)),
+        (day(20), day(19)),
+        (day(5), day(2)),
+        (day(3), None),
+    ):
+        store.save_rupture(
+            Rupture.create(day=happened, my_move="pursued", repaired_on=repaired, people=["Sam"])
+        )
     snap = load_snapshot(store)
-    insights = analytics.range_insights(snap, FROZEN_TODAY - dt.timedelta(days=29),
-                                        FROZEN_TODAY)
+    insights = analytics.range_insights(snap, FROZEN_TODAY - dt.timedelta(days=29), FROZEN_TODAY)
     # In the last 30 days: the ruptures of day -20 (1 day), -5 (3 days) and -3 (open).
     assert (insights.ruptures.count, insights.ruptures.repaired) == (3, 2)
     assert insights.ruptures.median_days == 2
 
 
 def test_name_frequency_counts_case_insensitively_most_often_first():
-    counts = analytics.name_frequency([["anxious", "Calm"], ["calm"], ["Sad", "anxious"],
-                                       ["calm"]])
+    counts = analytics.name_frequency([["anxious", "Calm"], ["calm"], ["Sad", "anxious"], ["calm"]])
     assert counts == [("Calm", 3), ("anxious", 2), ("Sad", 1)]
 
 
 def test_consistency_words_never_mention_a_streak():
     assert analytics.consistency([day(0), day(2), day(40)], FROZEN_TODAY).words() == (
-        "You checked in on 2 of the last 30 days.")
+        "You checked in on 2 of the last 30 days."
+    )
 
 
 # --- rounding and words ------------------------------------------------------------------
@@ -339,28 +372,34 @@ def test_about_the_same_exactly_when_the_shown_figures_are_equal():
                 assert "about the same" in words, (current, previous)
             else:
                 assert "about the same" not in words and (
-                    ("up from" in words) == (float(shown[0]) > float(shown[1]))), (
-                    current, previous)
+                    ("up from" in words) == (float(shown[0]) > float(shown[1]))
+                ), (current, previous)
 
 
 def test_long_ranges_have_thousands_separators_and_one_day_is_singular():
-    data = [{"day": (FROZEN_TODAY - dt.timedelta(days=n)).isoformat(), "n": 2,
-             "regulation": 3.0} for n in range(0, 3645, 2)]
-    snap = Snapshot(today=FROZEN_TODAY, rows=data, ruptures=[], experiments=[], logs=[],
-                    practised={})
+    data = [
+        {"day": (FROZEN_TODAY - dt.timedelta(days=n)).isoformat(), "n": 2, "regulation": 3.0}
+        for n in range(0, 3645, 2)
+    ]
+    snap = Snapshot(
+        today=FROZEN_TODAY, rows=data, ruptures=[], experiments=[], logs=[], practised={}
+    )
     since = FROZEN_TODAY - dt.timedelta(days=3644)
     insights = analytics.range_insights(snap, since, FROZEN_TODAY, compare=False)
     assert insights.consistency_words() == (
-        "You checked in on 1,823 of these 3,645 days (3,646 check-ins).")
+        "You checked in on 1,823 of these 3,645 days (3,646 check-ins)."
+    )
     one = analytics.range_insights(snap, FROZEN_TODAY, FROZEN_TODAY)
     assert one.consistency_words() == "You checked in on this day (2 check-ins)."
     assert analytics.consistency([day(0)], FROZEN_TODAY, window=1).words() == (
-        "You've checked in today.")
+        "You've checked in today."
+    )
 
 
 def test_one_practised_day_is_singular():
-    exp = Experiment.create(title="Pause", practice="Pause.", started_on=day(9), ends_on=day(0),
-                            target_count=3)
+    exp = Experiment.create(
+        title="Pause", practice="Pause.", started_on=day(9), ends_on=day(0), target_count=3
+    )
     daily = {day(n): 3.0 for n in range(0, 10)}
     daily[day(5)] = None
     result = analytics.practice_comparison(exp, [day(5), day(4)], daily, FROZEN_TODAY)

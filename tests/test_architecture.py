@@ -16,8 +16,7 @@ RUNTIME = PACKAGE / "app" / "runtime"
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
     """Strongly connected groups of modules (more than one) over direct imports."""
     modules = sorted(graph.modules)
-    edges = {m: sorted(graph.find_modules_directly_imported_by(m) & set(modules))
-             for m in modules}
+    edges = {m: sorted(graph.find_modules_directly_imported_by(m) & set(modules)) for m in modules}
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -85,16 +84,24 @@ def _private_reads(tree: ast.AST) -> list[tuple[int, str]]:
             continue
         if isinstance(owner, ast.Name) and (owner.id, name) in DOCUMENTED:
             continue
-        if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) \
-                and owner.func.id == "super":
+        if (
+            isinstance(owner, ast.Call)
+            and isinstance(owner.func, ast.Name)
+            and owner.func.id == "super"
+        ):
             continue
         found.append((node.lineno, name))
     for node in ast.walk(tree):  # getattr(x, "_name", ...) is the same read
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id in ("getattr", "setattr", "hasattr") and len(node.args) >= 2
-                and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)
-                and node.args[1].value.startswith("_")
-                and not node.args[1].value.startswith("__")):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("getattr", "setattr", "hasattr")
+            and len(node.args) >= 2
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+            and node.args[1].value.startswith("_")
+            and not node.args[1].value.startswith("__")
+        ):
             found.append((node.lineno, node.args[1].value))
     return found
 
@@ -107,8 +114,10 @@ def test_framework_internals_live_only_in_the_runtime_folder():
         if RUNTIME in path.parents:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        offenders += [f"{path.relative_to(PACKAGE.parent)}:{line} .{name}"
-                      for line, name in _private_reads(tree)]
+        offenders += [
+            f"{path.relative_to(PACKAGE.parent)}:{line} .{name}"
+            for line, name in _private_reads(tree)
+        ]
     assert offenders == []
 
 
@@ -124,8 +133,11 @@ def _app_classes() -> list[type]:
         if info.name.startswith("tracker.app.runtime"):
             continue
         module = importlib.import_module(info.name)
-        classes += [c for _, c in inspect.getmembers(module, inspect.isclass)
-                    if c.__module__ == module.__name__]
+        classes += [
+            c
+            for _, c in inspect.getmembers(module, inspect.isclass)
+            if c.__module__ == module.__name__
+        ]
     return classes
 
 
@@ -135,8 +147,9 @@ def test_no_private_framework_method_is_overridden_outside_the_runtime_folder():
     or patched framework internal, and it belongs in ``tracker/app/runtime/``."""
     offenders = []
     for cls in _app_classes():
-        framework = [base for base in cls.__mro__[1:]
-                     if base.__module__.split(".")[0] in ("textual", "rich")]
+        framework = [
+            base for base in cls.__mro__[1:] if base.__module__.split(".")[0] in ("textual", "rich")
+        ]
         for name, value in vars(cls).items():
             if not name.startswith("_") or name.startswith("__") or not callable(value):
                 continue

@@ -14,10 +14,10 @@ import pytest
 
 from tests.trust_helpers import cli, db_digest, file_hash, populate
 from tracker import backup, clock
-from tracker.store import schema as store_module
 from tracker.backup import BackupError, inspect, kept_dailies, restore
 from tracker.models import CheckIn
 from tracker.store import Store
+from tracker.store import schema as store_module
 
 
 def mode(path: Path) -> int:
@@ -93,13 +93,18 @@ def test_rotation_keeps_7_daily_and_4_weekly(db):
 
 
 def test_rotation_with_gaps_counts_backups_not_calendar_days():
-    used = [dt.date(2026, 10, d) for d in (1, 2, 9, 14, 15, 20, 27, 28, 29)] + \
-           [dt.date(2026, 11, d) for d in (3, 10, 11, 12, 25)]
+    used = [dt.date(2026, 10, d) for d in (1, 2, 9, 14, 15, 20, 27, 28, 29)] + [
+        dt.date(2026, 11, d) for d in (3, 10, 11, 12, 25)
+    ]
     keep = kept_dailies(used)
     assert sorted(keep)[-7:] == sorted(used)[-7:]
     # Before those: first backup of each ISO week, the 4 most recent such weeks.
-    assert sorted(keep)[:-7] == [dt.date(2026, 10, 9), dt.date(2026, 10, 14),
-                                 dt.date(2026, 10, 20), dt.date(2026, 10, 27)]
+    assert sorted(keep)[:-7] == [
+        dt.date(2026, 10, 9),
+        dt.date(2026, 10, 14),
+        dt.date(2026, 10, 20),
+        dt.date(2026, 10, 27),
+    ]
     assert kept_dailies(used[:3]) == set(used[:3])
 
 
@@ -224,7 +229,8 @@ def test_restore_ignores_a_stale_wal_of_the_replaced_database(db, tmp_path):
         "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
         "c.execute('PRAGMA wal_autocheckpoint = 0')\n"
         "c.execute(\"UPDATE checkins SET note = 'only in the wal'\")\n"
-        "os._exit(0)\n")
+        "os._exit(0)\n"
+    )
     subprocess.run([sys.executable, "-c", script, str(db)], check=True)
     assert Path(f"{db}-wal").stat().st_size > 0
     result = restore(made, db)
@@ -234,8 +240,9 @@ def test_restore_ignores_a_stale_wal_of_the_replaced_database(db, tmp_path):
     assert notes(result.kept) == {"only in the wal"}  # kept, with what was in its WAL
 
 
-@pytest.mark.parametrize("kind", ["garbage", "truncated", "other-sqlite", "newer", "damaged",
-                                  "empty", "live"])
+@pytest.mark.parametrize(
+    "kind", ["garbage", "truncated", "other-sqlite", "newer", "damaged", "empty", "live"]
+)
 def test_restore_refuses_an_unsound_file_and_changes_nothing(db, tmp_path, kind):
     bad = tmp_path / "bad.db"
     good = backup.make_backup(db)
@@ -316,7 +323,11 @@ def test_backup_files_never_replace_the_database_by_accident(db):
     backup.make_backup(db)
     assert file_hash(db) == before
     assert os.listdir(db.parent) == ["tracker.db", "backups"] or set(os.listdir(db.parent)) <= {
-        "tracker.db", "backups", "tracker.db-wal", "tracker.db-shm"}
+        "tracker.db",
+        "backups",
+        "tracker.db-wal",
+        "tracker.db-shm",
+    }
 
 
 def test_restore_into_a_place_with_no_database_yet(db, tmp_path):

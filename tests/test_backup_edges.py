@@ -42,11 +42,23 @@ def db(tmp_path) -> Path:
     return path
 
 
-def run(db: Path, *args: str, today: dt.date = FROZEN_TODAY, cwd: Path | None = None,
-        input: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    db: Path,
+    *args: str,
+    today: dt.date = FROZEN_TODAY,
+    cwd: Path | None = None,
+    input: str | None = None,
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "TRACKER_TODAY": today.isoformat()}
-    return subprocess.run([tracker_executable(), "--db", str(db), *args], capture_output=True,
-                          text=True, env=env, timeout=120, cwd=cwd, input=input)
+    return subprocess.run(
+        [tracker_executable(), "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=cwd,
+        input=input,
+    )
 
 
 def dailies(db: Path) -> list[dt.date]:
@@ -74,15 +86,19 @@ def test_backups_dated_in_the_future_never_push_out_todays(db):
 
 def test_the_same_through_the_command(db):
     for n in range(1, 9):
-        assert run(db, "status", today=FROZEN_TODAY + dt.timedelta(days=400 + n)).returncode \
-            in (0, 1)
+        assert run(db, "status", today=FROZEN_TODAY + dt.timedelta(days=400 + n)).returncode in (
+            0,
+            1,
+        )
     result = run(db, "status")
     assert result.returncode in (0, 1), result.stderr
     assert (db.parent / "backups" / "tracker-daily-2026-11-28.db").exists()
 
 
-@given(days=st.sets(st.dates(dt.date(2020, 1, 1), dt.date(2035, 1, 1)), max_size=40),
-       today=st.dates(dt.date(2024, 1, 1), dt.date(2030, 1, 1)))
+@given(
+    days=st.sets(st.dates(dt.date(2020, 1, 1), dt.date(2035, 1, 1)), max_size=40),
+    today=st.dates(dt.date(2024, 1, 1), dt.date(2030, 1, 1)),
+)
 def test_rotation_keeps_today_every_future_day_and_the_newest_seven(days, today):
     used = sorted(days | {today})
     keep = kept_dailies(used, today)
@@ -139,13 +155,17 @@ def plant(folder: Path, name: str, pid: int, suffix: str = "") -> Path:
 def test_leftovers_of_an_ended_process_are_removed_on_the_next_run(db):
     pid = dead_pid()
     backups = db.parent / "backups"
-    left = [plant(backups, "tracker-manual-20261128-101010.db", pid),
-            plant(backups, "tracker-manual-20261128-101010.db", pid, "-journal"),
-            plant(backups, "tracker-pre-migration-v1-20261128-101010.db", pid),
-            plant(db.parent, "tracker.db", pid),  # a killed restore's copy
-            plant(db.parent, "tracker.db", pid, "-journal")]
-    alive = [plant(backups, "tracker-manual-20261128-111111.db", os.getpid()),
-             plant(db.parent, "tracker.db", os.getpid())]
+    left = [
+        plant(backups, "tracker-manual-20261128-101010.db", pid),
+        plant(backups, "tracker-manual-20261128-101010.db", pid, "-journal"),
+        plant(backups, "tracker-pre-migration-v1-20261128-101010.db", pid),
+        plant(db.parent, "tracker.db", pid),  # a killed restore's copy
+        plant(db.parent, "tracker.db", pid, "-journal"),
+    ]
+    alive = [
+        plant(backups, "tracker-manual-20261128-111111.db", os.getpid()),
+        plant(db.parent, "tracker.db", os.getpid()),
+    ]
     others = [plant(db.parent, "notes.txt", pid)]  # beside the database: not tracker's name
     link = db.parent / f".tracker.db.tmp-{pid}-7"
     link.symlink_to(db.parent / "elsewhere")
@@ -181,15 +201,21 @@ def temporaries(*folders: Path) -> list[Path]:
     return found
 
 
-def kill_while_writing(args: list[str], watch: list[Path], db: Path,
-                       cwd: Path | None = None, tries: int = 6) -> bool:
+def kill_while_writing(
+    args: list[str], watch: list[Path], db: Path, cwd: Path | None = None, tries: int = 6
+) -> bool:
     """Run ``tracker ARGS`` and SIGKILL it as soon as a temporary file appears in one of
     ``watch``; True if it was killed with one left behind."""
     env = {**os.environ, "TRACKER_TODAY": FROZEN_TODAY.isoformat()}
     for _ in range(tries):
-        proc = subprocess.Popen([tracker_executable(), "--db", str(db), *args], env=env,
-                                cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [tracker_executable(), "--db", str(db), *args],
+            env=env,
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 60
         while proc.poll() is None and time.monotonic() < deadline:
             if temporaries(*watch):
@@ -252,16 +278,20 @@ def neighbours(db) -> list[Path]:
 def test_the_listing_shows_only_this_databases_backups(db, neighbours):
     theirs = []
     for path in neighbours:
-        theirs += [backup.make_backup(path), backup.daily_backup(path),
-                   backup.backup_before(path, "import")]
+        theirs += [
+            backup.make_backup(path),
+            backup.daily_backup(path),
+            backup.backup_before(path, "import"),
+        ]
     mine = [backup.make_backup(db), backup.backup_before(db, "restore")]
     (db.parent / "backups" / "tracker-notes.db").write_bytes(b"x")  # not a backup name
     result = cli("--db", str(db), "restore")
     assert result.exit_code == 0, result.output
     listed = {line.split()[0] for line in result.output.splitlines() if line.startswith("  ")}
     assert listed == {p.name for p in mine}
-    assert [p for p in list_backups(db)] == sorted(mine, key=lambda p: p.stat().st_mtime,
-                                                   reverse=True)
+    assert [p for p in list_backups(db)] == sorted(
+        mine, key=lambda p: p.stat().st_mtime, reverse=True
+    )
     for path in neighbours:
         assert all(backup_kind(path, p.name) for p in list_backups(path))
         assert not set(list_backups(path)) & set(mine)
@@ -277,24 +307,28 @@ def test_rotation_of_one_database_never_deletes_anothers(db, neighbours):
         backup.daily_backup(db)
     assert all(p.exists() for p in survivors)
     for path in neighbours:
-        assert len([p for p in list_backups(path) if backup_kind(path, p.name) == "pre-import"
-                    ]) == 5
+        assert (
+            len([p for p in list_backups(path) if backup_kind(path, p.name) == "pre-import"]) == 5
+        )
 
 
-@pytest.mark.parametrize("name, kind", [
-    ("tracker-daily-2026-11-28.db", "daily"),
-    ("tracker-manual-20261128-101010.db", "manual"),
-    ("tracker-manual-20261128-101010-3.db", "manual"),
-    ("tracker-backup-20261128-101010.db", "backup"),
-    ("tracker-pre-import-20261128-101010.db", "pre-import"),
-    ("tracker-pre-restore-20261128-101010-as-found.db", "pre-restore"),
-    ("tracker-pre-migration-v2-20261128-101010.db", "pre-migration"),
-    ("tracker-old-daily-2026-11-28.db", None),
-    ("tracker-daily-daily-2026-11-28.db", None),
-    ("tracker-manual-20261128-101010-daily-2026-11-28.db", None),
-    ("tracker-daily-2026-11-28.db-journal", None),
-    (".tracker-daily-2026-11-28.db.tmp-1-0", None),
-    ("tracker.db", None),
-])
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("tracker-daily-2026-11-28.db", "daily"),
+        ("tracker-manual-20261128-101010.db", "manual"),
+        ("tracker-manual-20261128-101010-3.db", "manual"),
+        ("tracker-backup-20261128-101010.db", "backup"),
+        ("tracker-pre-import-20261128-101010.db", "pre-import"),
+        ("tracker-pre-restore-20261128-101010-as-found.db", "pre-restore"),
+        ("tracker-pre-migration-v2-20261128-101010.db", "pre-migration"),
+        ("tracker-old-daily-2026-11-28.db", None),
+        ("tracker-daily-daily-2026-11-28.db", None),
+        ("tracker-manual-20261128-101010-daily-2026-11-28.db", None),
+        ("tracker-daily-2026-11-28.db-journal", None),
+        (".tracker-daily-2026-11-28.db.tmp-1-0", None),
+        ("tracker.db", None),
+    ],
+)
 def test_which_names_are_this_databases_backups(name, kind):
     assert backup_kind(Path("/x/tracker.db"), name) == kind

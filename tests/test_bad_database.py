@@ -35,7 +35,7 @@ def make_bad(kind: str, good: Path, tmp_path: Path) -> Path:
     if kind == "garbage":
         path.write_bytes(b"My diary, day one. " * 500)
     elif kind == "truncated":
-        path.write_bytes(data[:len(data) // 2])
+        path.write_bytes(data[: len(data) // 2])
     elif kind == "header-only":
         path.write_bytes(data[:60])
     elif kind == "odd-size":
@@ -57,8 +57,7 @@ KINDS = ["garbage", "truncated", "header-only", "odd-size", "damaged"]
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("command", [["status"], ["add", "--mood", "3"], ["list"]])
-def test_commands_refuse_a_bad_file_and_leave_it_alone(good, tmp_path, run_tracker, kind,
-                                                       command):
+def test_commands_refuse_a_bad_file_and_leave_it_alone(good, tmp_path, run_tracker, kind, command):
     bad = make_bad(kind, good, tmp_path)
     before = file_hash(bad)
     result = run_tracker(*command, db=bad)
@@ -78,7 +77,8 @@ def test_damage_found_after_todays_backup_is_reported_plainly(good, tmp_path, ru
     folder = bad.parent / "backups"
     folder.mkdir(mode=0o700)
     (folder / "tracker-daily-2026-11-28.db").write_bytes(
-        (good.parent / "backups" / "tracker-daily-2026-11-28.db").read_bytes())
+        (good.parent / "backups" / "tracker-daily-2026-11-28.db").read_bytes()
+    )
     before = file_hash(bad)
     result = run_tracker("list", "--days", "30", db=bad)
     assert result.returncode == 3

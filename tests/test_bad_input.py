@@ -22,9 +22,25 @@ from tests.trust_helpers import (
 from tracker.portability.importer import ImportProblem, import_path
 from tracker.store import Store
 
-GOOD_ROW = ["6f1c1b7e-3b8e-4c36-9a55-6f0e2f2f8a11", "2026-11-20", "2026-11-20T08:00:00+01:00",
-            "2026-11-20T08:00:00+01:00", "3", "", "", "", "", "", "", "", "", "a note",
-            "calm", "", ""]
+GOOD_ROW = [
+    "6f1c1b7e-3b8e-4c36-9a55-6f0e2f2f8a11",
+    "2026-11-20",
+    "2026-11-20T08:00:00+01:00",
+    "2026-11-20T08:00:00+01:00",
+    "3",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "a note",
+    "calm",
+    "",
+    "",
+]
 
 
 def row(**changes: str) -> list[str]:
@@ -126,35 +142,74 @@ def test_a_byte_order_mark_is_fine(store, tmp_path):
 
 def test_a_10_mb_field(store, tmp_path):
     big = "x" * (10 * 1024 * 1024)
-    path = put(tmp_path, "checkins.csv", csv_text(CHECKIN_HEADER, row(), row(id="6f1c1b7e-3b8e-4c36-9a55-000000000010", note=big)))
+    path = put(
+        tmp_path,
+        "checkins.csv",
+        csv_text(CHECKIN_HEADER, row(), row(id="6f1c1b7e-3b8e-4c36-9a55-000000000010", note=big)),
+    )
     message = refused(store, path)
-    assert ("line 3, column 14 (note): '10,485,760 characters' is not allowed; use at most "
-            "100,000 characters.") in message
+    assert (
+        "line 3, column 14 (note): '10,485,760 characters' is not allowed; use at most "
+        "100,000 characters."
+    ) in message
 
 
-@pytest.mark.parametrize("column, value, expected", [
-    ("mood", "7", "column 5 (mood): 7 is not allowed; use a whole number from 1 (awful) to 5 "
-                  "(great)."),
-    ("mood", "0", "column 5 (mood): 0 is not allowed"),
-    ("mood", "", "column 5 (mood): '' is not allowed; use a whole number from 1 (awful) to 5 "
-                 "(great) (required)."),
-    ("mood", "3.5", "column 5 (mood): '3.5' is not allowed"),
-    ("intensity", "-1", "column 6 (intensity): -1 is not allowed; use a whole number from 0"),
-    ("regulation", "six", "column 7 (regulation): 'six' is not allowed"),
-    ("paused", "maybe", "column 12 (paused): 'maybe' is not allowed; use yes or no"),
-    ("pursue_acted", "1", "column 10 (pursue_acted): 'yes' is not allowed; use 'yes' only when "
-                          "pursue is above 0."),
-    ("day", "2027-01-01", "column 2 (day): '2027-01-01' is not allowed; use today (2026-11-28) "
-                          "or an earlier day."),
-    ("day", "yesterday", "column 2 (day): 'yesterday' is not allowed; use a date as YYYY-MM-DD."),
-    ("day", "2026-02-30", "column 2 (day): '2026-02-30' is not allowed; use a real calendar "
-                          "date"),
-    ("created_at", "last tuesday", "column 3 (created_at): 'last tuesday' is not allowed; use a "
-                                   "date and time as YYYY-MM-DDTHH:MM:SS+HH:MM."),
-    ("id", "not-a-uuid", "column 1 (id): 'not-a-uuid' is not allowed; use a UUID"),
-    ("emotions", "a" * 61, "column 15 (emotions): '" + "a" * 56 + "...' is not allowed; "
-                           "use names of at most 60 characters."),
-])
+@pytest.mark.parametrize(
+    "column, value, expected",
+    [
+        (
+            "mood",
+            "7",
+            "column 5 (mood): 7 is not allowed; use a whole number from 1 (awful) to 5 (great).",
+        ),
+        ("mood", "0", "column 5 (mood): 0 is not allowed"),
+        (
+            "mood",
+            "",
+            "column 5 (mood): '' is not allowed; use a whole number from 1 (awful) to 5 "
+            "(great) (required).",
+        ),
+        ("mood", "3.5", "column 5 (mood): '3.5' is not allowed"),
+        ("intensity", "-1", "column 6 (intensity): -1 is not allowed; use a whole number from 0"),
+        ("regulation", "six", "column 7 (regulation): 'six' is not allowed"),
+        ("paused", "maybe", "column 12 (paused): 'maybe' is not allowed; use yes or no"),
+        (
+            "pursue_acted",
+            "1",
+            "column 10 (pursue_acted): 'yes' is not allowed; use 'yes' only when "
+            "pursue is above 0.",
+        ),
+        (
+            "day",
+            "2027-01-01",
+            "column 2 (day): '2027-01-01' is not allowed; use today (2026-11-28) "
+            "or an earlier day.",
+        ),
+        (
+            "day",
+            "yesterday",
+            "column 2 (day): 'yesterday' is not allowed; use a date as YYYY-MM-DD.",
+        ),
+        (
+            "day",
+            "2026-02-30",
+            "column 2 (day): '2026-02-30' is not allowed; use a real calendar date",
+        ),
+        (
+            "created_at",
+            "last tuesday",
+            "column 3 (created_at): 'last tuesday' is not allowed; use a "
+            "date and time as YYYY-MM-DDTHH:MM:SS+HH:MM.",
+        ),
+        ("id", "not-a-uuid", "column 1 (id): 'not-a-uuid' is not allowed; use a UUID"),
+        (
+            "emotions",
+            "a" * 61,
+            "column 15 (emotions): '" + "a" * 56 + "...' is not allowed; "
+            "use names of at most 60 characters.",
+        ),
+    ],
+)
 def test_values_out_of_range_or_not_what_they_say(store, tmp_path, column, value, expected):
     path = put(tmp_path, "checkins.csv", csv_text(CHECKIN_HEADER, row(), row(**{column: value})))
     message = refused(store, path)
@@ -181,15 +236,21 @@ def test_binary_garbage_named_csv(store, tmp_path):
     assert "is not UTF-8 text" in refused(store, path)
 
 
-@pytest.mark.parametrize("content, expected", [
-    ('{"foo": 1}', "is JSON but not a tracker export: it holds an object"),
-    ("[1, 2, 3]", "the array holds something other than objects"),
-    ('[{"a": 1, "b": 2}]', "line 1: is JSON but not a tracker export: its objects' fields (a, b)"),
-    ('"just text"', "it holds a str"),
-    ("[{\"id\": 1,\n  ", "line 2, column 3: is not valid JSON"),
-    ("[] []", "line 1, column 4: is not valid JSON (Extra data after the array)"),
-    ("", "is JSON but not a tracker export: it holds nothing"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ('{"foo": 1}', "is JSON but not a tracker export: it holds an object"),
+        ("[1, 2, 3]", "the array holds something other than objects"),
+        (
+            '[{"a": 1, "b": 2}]',
+            "line 1: is JSON but not a tracker export: its objects' fields (a, b)",
+        ),
+        ('"just text"', "it holds a str"),
+        ('[{"id": 1,\n  ', "line 2, column 3: is not valid JSON"),
+        ("[] []", "line 1, column 4: is not valid JSON (Extra data after the array)"),
+        ("", "is JSON but not a tracker export: it holds nothing"),
+    ],
+)
 def test_json_that_is_not_ours(store, tmp_path, content, expected):
     assert expected in refused(store, put(tmp_path, "data.json", content))
 
@@ -211,8 +272,14 @@ def test_json_records_with_wrong_fields_or_types(store, tmp_path):
     message = refused(store, put(tmp_path, "checkins.json", "[\n" + json.dumps(names) + "\n]"))
     assert "line 2, field 'emotions': expected a list of names" in message
     bad = dict(objs[1], mood=9)
-    message = refused(store, put(tmp_path, "checkins.json",
-                                 "[\n  " + json.dumps(objs[0]) + ",\n  " + json.dumps(bad) + "\n]"))
+    message = refused(
+        store,
+        put(
+            tmp_path,
+            "checkins.json",
+            "[\n  " + json.dumps(objs[0]) + ",\n  " + json.dumps(bad) + "\n]",
+        ),
+    )
     assert "checkins.json, line 3, field 'mood': 9 is not allowed" in message
 
 
@@ -223,12 +290,15 @@ def test_all_or_nothing_across_files(store, tmp_path):
     with Store.open(fresh) as target:
         before = db_digest(fresh)
         supports = tmp_path / "out" / "supports.csv"
-        supports.write_text(supports.read_text(encoding="utf-8").replace(
-            "crisis line", "helicopter"), encoding="utf-8")
+        supports.write_text(
+            supports.read_text(encoding="utf-8").replace("crisis line", "helicopter"),
+            encoding="utf-8",
+        )
         with pytest.raises(ImportProblem) as caught:
             import_path(target, tmp_path / "out")
         assert "supports.csv, line 2, column 3 (kind): 'helicopter' is not allowed" in str(
-            caught.value)
+            caught.value
+        )
         assert db_digest(fresh) == before
         assert target.checkin_count() == 0
 

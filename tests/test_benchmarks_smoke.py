@@ -18,9 +18,14 @@ RUN = ROOT / "benchmarks" / "run.py"
 
 def test_quick_shell_benchmark_prints_and_writes_its_table(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "TRACKER_DB"}
-    result = subprocess.run([sys.executable, str(RUN), "--quick", "--only", "shell",
-                             "--results", str(tmp_path)],
-                            capture_output=True, text=True, env=env, timeout=120, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, str(RUN), "--quick", "--only", "shell", "--results", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
     assert "measurement" in out and "budget" in out
@@ -50,7 +55,12 @@ def test_chart_switch_key_sequence_changes_something_on_every_key():
 
 
 def test_unknown_measurement_is_refused():
-    result = subprocess.run([sys.executable, str(RUN), "--only", "speed"],
-                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, str(RUN), "--only", "speed"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert result.returncode == 2
     assert "unknown measurement" in result.stderr

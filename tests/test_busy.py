@@ -71,9 +71,13 @@ def test_the_lock_released_in_time_lets_the_add_through(used_today, tracker_env)
     db = used_today
     holder = sqlite3.connect(str(db), isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
-    process = subprocess.Popen(tracker_env["cmd"] + ["--db", str(db), "add", "--mood", "4"],
-                               env={**tracker_env["env"], "TRACKER_BUSY_TIMEOUT_MS": "20000"},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        tracker_env["cmd"] + ["--db", str(db), "add", "--mood", "4"],
+        env={**tracker_env["env"], "TRACKER_BUSY_TIMEOUT_MS": "20000"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(0.5)
     holder.rollback()
     holder.close()
@@ -86,29 +90,52 @@ def test_the_lock_released_in_time_lets_the_add_through(used_today, tracker_env)
 def tracker_env():
     from tests.conftest import tracker_executable
 
-    return {"cmd": [tracker_executable()],
-            "env": {**os.environ, "TRACKER_TODAY": FROZEN_TODAY.isoformat()}}
+    return {
+        "cmd": [tracker_executable()],
+        "env": {**os.environ, "TRACKER_TODAY": FROZEN_TODAY.isoformat()},
+    }
 
 
-@pytest.mark.parametrize("value", ["abc", "-1", "1.5", "", " ", "1e3", "3600001",
-                                   "99999999999999999999", "\u0661\u0662", "30 000", "0x10",
-                                   "\udcff"])
-@pytest.mark.parametrize("command", [["add", "--mood", "3"], ["status"], []],
-                         ids=["add", "status", "app"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "abc",
+        "-1",
+        "1.5",
+        "",
+        " ",
+        "1e3",
+        "3600001",
+        "99999999999999999999",
+        "\u0661\u0662",
+        "30 000",
+        "0x10",
+        "\udcff",
+    ],
+)
+@pytest.mark.parametrize(
+    "command", [["add", "--mood", "3"], ["status"], []], ids=["add", "status", "app"]
+)
 def test_a_bad_busy_timeout_is_one_line_and_exit_2(db_path, tracker_env, value, command):
     env = {**tracker_env["env"]}
     env_bytes = {k.encode(): v.encode() for k, v in env.items()}
     env_bytes[b"TRACKER_BUSY_TIMEOUT_MS"] = os.fsencode(value)
-    result = subprocess.run(tracker_env["cmd"] + ["--db", str(db_path), *command],
-                            env=env_bytes, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        tracker_env["cmd"] + ["--db", str(db_path), *command],
+        env=env_bytes,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "TRACKER_BUSY_TIMEOUT_MS" in result.stderr
     assert "milliseconds" in result.stderr and "\x1b" not in result.stderr
     assert not db_path.exists()  # nothing was created
 
 
-@pytest.mark.parametrize("value, expected", [("0", 0), ("250", 250), (" 300 ", 300),
-                                             ("3600000", 3_600_000)])
+@pytest.mark.parametrize(
+    "value, expected", [("0", 0), ("250", 250), (" 300 ", 300), ("3600000", 3_600_000)]
+)
 def test_good_busy_timeouts(monkeypatch, db_path, value, expected):
     monkeypatch.setenv("TRACKER_BUSY_TIMEOUT_MS", value)
     assert busy_timeout_ms() == expected
@@ -148,9 +175,15 @@ def test_processes_opening_one_new_database_at_once_all_get_in(tmp_path):
         folder = tmp_path / f"r{round_}"
         db, go = folder / "data" / "tracker.db", folder / "go"
         folder.mkdir()
-        processes = [subprocess.Popen([sys.executable, "-c", OPENER, str(db), str(go), str(n)],
-                                      stderr=subprocess.PIPE, text=True, env=env)
-                     for n in range(4)]
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPENER, str(db), str(go), str(n)],
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+            for n in range(4)
+        ]
         time.sleep(0.6)
         go.touch()
         errors = [p.communicate(timeout=120)[1] for p in processes]

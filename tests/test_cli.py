@@ -26,20 +26,54 @@ def rows(db_path, sql="SELECT * FROM checkins"):
 
 
 def test_add_prints_what_was_saved_and_stores_it(run_tracker, db_path):
-    result = run_tracker("add", "--mood", "4", "--intensity", "2", "--regulation", "3",
-                         "--pursue", "1", "--withdraw", "0", "--pursue-acted", "no",
-                         "--paused", "yes", "--emotion", "anxious", "--emotion", "hopeful",
-                         "--person", "partner", "--tag", "work", "--need", "a hug",
-                         "--note", "hard morning")
+    result = run_tracker(
+        "add",
+        "--mood",
+        "4",
+        "--intensity",
+        "2",
+        "--regulation",
+        "3",
+        "--pursue",
+        "1",
+        "--withdraw",
+        "0",
+        "--pursue-acted",
+        "no",
+        "--paused",
+        "yes",
+        "--emotion",
+        "anxious",
+        "--emotion",
+        "hopeful",
+        "--person",
+        "partner",
+        "--tag",
+        "work",
+        "--need",
+        "a hug",
+        "--note",
+        "hard morning",
+    )
     assert result.returncode == 0, result.stderr
     assert "Saved a check-in for today" in result.stdout
     assert "mood 4 (good)" in result.stdout and "regulation 3" in result.stdout
     [row] = rows(db_path)
     assert row["day"] == "2026-11-28"
-    assert (row["mood"], row["intensity"], row["regulation"], row["pursue"],
-            row["withdraw"], row["pursue_acted"], row["paused"]) == (4, 2, 3, 1, 0, 0, 1)
-    emotions = rows(db_path, "SELECT e.name FROM checkin_emotions ce JOIN emotions e "
-                             "ON e.id = ce.emotion_id ORDER BY e.name")
+    assert (
+        row["mood"],
+        row["intensity"],
+        row["regulation"],
+        row["pursue"],
+        row["withdraw"],
+        row["pursue_acted"],
+        row["paused"],
+    ) == (4, 2, 3, 1, 0, 0, 1)
+    emotions = rows(
+        db_path,
+        "SELECT e.name FROM checkin_emotions ce JOIN emotions e "
+        "ON e.id = ce.emotion_id ORDER BY e.name",
+    )
     assert [e["name"] for e in emotions] == ["anxious", "hopeful"]
     assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
 
@@ -96,8 +130,20 @@ def test_list_plain_and_json(run_tracker):
 
 
 def test_export_table_to_stdout_neutralises_formulas(run_tracker):
-    run_tracker("add", "--mood", "4", "--regulation", "3", "--emotion", "anxious",
-                "--note", "=1+1", "--need", "'quoted", check=True)
+    run_tracker(
+        "add",
+        "--mood",
+        "4",
+        "--regulation",
+        "3",
+        "--emotion",
+        "anxious",
+        "--note",
+        "=1+1",
+        "--need",
+        "'quoted",
+        check=True,
+    )
     out = run_tracker("export", "--table", "checkins", "--format", "csv")
     assert out.returncode == 0, out.stderr
     [row] = list(csv.DictReader(io.StringIO(out.stdout)))
@@ -170,10 +216,15 @@ def test_concurrent_adds_from_two_processes(db_path):
         "from tracker.models import CheckIn\n"
         "s = Store.open(sys.argv[1])\n"
         "for i in range(100):\n"
-        "    s.save_checkin(CheckIn.create(mood=1 + i % 5, emotions=['calm'], tags=[sys.argv[2]]))\n"
+        "    s.save_checkin(CheckIn.create(mood=1 + i % 5, emotions=['calm'],\n"
+        "                                  tags=[sys.argv[2]]))\n"
     )
-    procs = [subprocess.Popen([sys.executable, "-c", script, str(db_path), tag],
-                              stderr=subprocess.PIPE, text=True) for tag in ("a", "b")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(db_path), tag], stderr=subprocess.PIPE, text=True
+        )
+        for tag in ("a", "b")
+    ]
     errors = [p.communicate(timeout=120)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], errors
     assert len(rows(db_path)) == 200
@@ -192,19 +243,22 @@ def test_unknown_export_table_is_a_usage_error(run_tracker):
 # --- tracker alone opens the app without the command-line library ---------------------
 
 
-@pytest.mark.parametrize("args, expected", [
-    ([], (True, None)),
-    (["--db", "my.db"], (True, "my.db")),
-    (["--db=my.db"], (True, "my.db")),
-    (["--db", "my.db", "status"], (False, None)),
-    (["status"], (False, None)),
-    (["--demo"], (False, None)),
-    (["--help"], (False, None)),
-    (["--db"], (False, None)),
-    (["--db", ""], (False, None)),
-    (["--db", "--help"], (False, None)),
-    (["--db="], (False, None)),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ([], (True, None)),
+        (["--db", "my.db"], (True, "my.db")),
+        (["--db=my.db"], (True, "my.db")),
+        (["--db", "my.db", "status"], (False, None)),
+        (["status"], (False, None)),
+        (["--demo"], (False, None)),
+        (["--help"], (False, None)),
+        (["--db"], (False, None)),
+        (["--db", ""], (False, None)),
+        (["--db", "--help"], (False, None)),
+        (["--db="], (False, None)),
+    ],
+)
 def test_only_a_bare_launch_skips_the_command_line(args, expected):
     from tracker.launch import app_database
 

@@ -30,10 +30,16 @@ print("done", tag)
 
 def _adders(db: Path, count: int) -> list[subprocess.CompletedProcess]:
     env = {**os.environ, "TRACKER_TODAY": FROZEN_TODAY.isoformat()}
-    processes = [subprocess.Popen([sys.executable, "-c", ADDER, str(db), tag, str(count)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                  env=env)
-                 for tag in ("left", "right")]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", ADDER, str(db), tag, str(count)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for tag in ("left", "right")
+    ]
     results = []
     for process in processes:
         out, err = process.communicate(timeout=600)
@@ -70,10 +76,12 @@ def test_the_app_sees_a_row_added_by_another_process(tmp_path, monkeypatch):
         box = app.screen.query_one("#today-checkins", Static)
         assert "No check-in yet today" in str(box.content)
         added = subprocess.run(
-            [tracker_executable(), "--db", str(db), "add", "--mood", "4",
-             "--emotion", "hopeful"],
-            capture_output=True, text=True,
-            env={**os.environ, "TRACKER_TODAY": FROZEN_TODAY.isoformat()}, timeout=120)
+            [tracker_executable(), "--db", str(db), "add", "--mood", "4", "--emotion", "hopeful"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "TRACKER_TODAY": FROZEN_TODAY.isoformat()},
+            timeout=120,
+        )
         assert added.returncode == 0, added.stderr
         for _ in range(100):  # wait for the poll, however slow this machine is
             await pilot.pause(0.1)

@@ -40,8 +40,14 @@ def count(db: Path, sql: str = "SELECT count(*) FROM checkins") -> int:
 
 
 def start(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([tracker_executable(), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=ENV, start_new_session=True)
+    return subprocess.Popen(
+        [tracker_executable(), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+        start_new_session=True,
+    )
 
 
 def kill_after(process: subprocess.Popen, delay: float) -> tuple[str, bool]:
@@ -58,8 +64,9 @@ def kill_after(process: subprocess.Popen, delay: float) -> tuple[str, bool]:
 
 def timed_run(*args: str) -> float:
     started = time.perf_counter()
-    result = subprocess.run([tracker_executable(), *args], capture_output=True, text=True,
-                            env=ENV, timeout=300)
+    result = subprocess.run(
+        [tracker_executable(), *args], capture_output=True, text=True, env=ENV, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     return time.perf_counter() - started
 
@@ -73,8 +80,21 @@ def test_killing_tracker_add_loses_no_confirmed_check_in(tmp_path):
     confirmed, killed_count = [], 0
     for i in range(30):
         note = f"kill-test-{i}"
-        process = start("--db", str(db), "add", "--mood", "4", "--emotion", "calm",
-                        "--person", "Sam", "--tag", "work", "--note", note)
+        process = start(
+            "--db",
+            str(db),
+            "add",
+            "--mood",
+            "4",
+            "--emotion",
+            "calm",
+            "--person",
+            "Sam",
+            "--tag",
+            "work",
+            "--note",
+            note,
+        )
         out, killed = kill_after(process, rnd.uniform(0.3, 1.2) * took)
         killed_count += killed
         if "Saved a check-in" in out:

@@ -15,7 +15,6 @@ from tracker import analytics, demo
 from tracker.models import CheckIn, Rupture
 from tracker.store import Store
 
-
 NOW = dt.time(10, 24)
 """The time of day the demo is generated at, on the frozen today."""
 
@@ -55,14 +54,17 @@ def test_demo_data_tells_a_realistic_story(two_years):
     # ...with bad weeks: some 7-day stretches late on still dip well below the trend.
     series = analytics.daily_series(rows, "regulation", first, FROZEN_TODAY)
     weekly = [w for w in analytics.rolling_mean(series, 7) if w is not None]
-    assert min(weekly[len(weekly) // 2:]) < late - 0.7
+    assert min(weekly[len(weekly) // 2 :]) < late - 0.7
     # Experiments start and end, each with practice logs inside its period.
     assert len(experiments) >= 5
     assert "completed" in {e.status for e in experiments}
     by_id = {e.id: e for e in experiments}
-    assert logs and all(by_id[log.experiment_id].started_on <= log.day
-                        <= (by_id[log.experiment_id].ended_on or FROZEN_TODAY.isoformat())
-                        for log in logs)
+    assert logs and all(
+        by_id[log.experiment_id].started_on
+        <= log.day
+        <= (by_id[log.experiment_id].ended_on or FROZEN_TODAY.isoformat())
+        for log in logs
+    )
     finished = [e for e in experiments if e.status == "completed"]
     assert all(e.outcome and e.belief_after is not None and e.learned for e in finished)
     # Ruptures, mostly repaired, never before they happened.
@@ -94,16 +96,20 @@ def test_nothing_is_dated_at_or_after_now_and_an_experiment_runs_today(two_years
     path, _ = two_years
     now = f"{FROZEN_TODAY.isoformat()}T{NOW:%H:%M}"
     with Store.open(path) as s:
-        stamps = ([c.created_at for c in s.checkins()]
-                  + [log.created_at for log in s.practice_logs()]
-                  + [r.happened_at for r in s.ruptures()] + [r.created_at for r in s.ruptures()]
-                  + [e.created_at for e in s.experiments()]
-                  + [e.updated_at for e in s.experiments()])
+        stamps = (
+            [c.created_at for c in s.checkins()]
+            + [log.created_at for log in s.practice_logs()]
+            + [r.happened_at for r in s.ruptures()]
+            + [r.created_at for r in s.ruptures()]
+            + [e.created_at for e in s.experiments()]
+            + [e.updated_at for e in s.experiments()]
+        )
         experiments = s.experiments()
     assert stamps and max(stamp[:16] for stamp in stamps) < now
     today = FROZEN_TODAY.isoformat()
-    running = [e for e in experiments if e.status == "active" and e.started_on <= today
-               <= e.ends_on]
+    running = [
+        e for e in experiments if e.status == "active" and e.started_on <= today <= e.ends_on
+    ]
     assert running
 
 
@@ -112,8 +118,9 @@ def test_an_experiment_always_runs_on_the_last_day(tmp_path, seed):
     with Store.open(tmp_path / f"{seed}.db") as s:
         demo.generate(s, years=0.5, seed=seed, now=NOW)
         today = FROZEN_TODAY.isoformat()
-        assert any(e.status == "active" and e.started_on <= today <= e.ends_on
-                   for e in s.experiments())
+        assert any(
+            e.status == "active" and e.started_on <= today <= e.ends_on for e in s.experiments()
+        )
 
 
 def test_stories_and_notes_name_the_people_they_are_about(two_years):
@@ -137,8 +144,7 @@ def test_practice_is_near_its_target_sometimes_reached_rarely_far_beyond(two_yea
     with Store.open(path) as s:
         experiments = s.experiments()
         logs = s.practice_logs()
-    done = {e.id: sum(log.done for log in logs if log.experiment_id == e.id)
-            for e in experiments}
+    done = {e.id: sum(log.done for log in logs if log.experiment_id == e.id) for e in experiments}
     completed = [e for e in experiments if e.status == "completed"]
     ratios = [done[e.id] / e.target_count for e in completed]
     assert all(done[e.id] <= 2 * e.target_count for e in experiments)
@@ -176,8 +182,12 @@ def test_demo_records_pass_the_models_validation(two_years):
     path, _ = two_years
     with Store.open(path) as s:
         for c in s.checkins(since=(FROZEN_TODAY - dt.timedelta(days=60)).isoformat()):
-            assert CheckIn.create(c.to_row() | {"emotions": c.emotions, "people": c.people,
-                                                "tags": c.tags}) == c
+            assert (
+                CheckIn.create(
+                    c.to_row() | {"emotions": c.emotions, "people": c.people, "tags": c.tags}
+                )
+                == c
+            )
 
 
 @pytest.mark.e2e
@@ -187,8 +197,7 @@ def test_tracker_demo_opens_a_throwaway_database_and_removes_it(tmp_path, termin
     own = tmp_path / "own" / "tracker.db"
     temp = tmp_path / "tmp"
     temp.mkdir()
-    term = terminal(80, 24, "--demo", env={"TRACKER_DB": str(own), "TMPDIR": str(temp)},
-                    linger=5)
+    term = terminal(80, 24, "--demo", env={"TRACKER_DB": str(own), "TMPDIR": str(temp)}, linger=5)
     term.wait_for("Today")
     assert [p.name for p in temp.iterdir() if p.name.startswith("tracker-demo-")]
     term.keys("g")

@@ -50,7 +50,8 @@ def test_the_crisis_line_from_the_review_lands_in_its_fields(terminal, db_path, 
     assert "116 123" in screen and "call any time" in screen
     quit_app(term)
     assert rows(db_path, "SELECT name, kind, how_to_reach, note FROM supports") == [
-        ("Samaritans", "crisis line", "116 123", "call any time")]
+        ("Samaritans", "crisis line", "116 123", "call any time")
+    ]
 
 
 def test_the_whole_crisis_line_in_one_burst(terminal, db_path):
@@ -58,25 +59,46 @@ def test_the_whole_crisis_line_in_one_burst(terminal, db_path):
     term.wait_for("Today")
     term.keys("s", "n")
     term.wait_for("Add support")
-    term.burst("S", "a", "m", "Tab", "2", "Tab", "1", "1", "6", "Space", "1", "2", "3",
-               "Tab", "l", "a", "t", "e", "C-s")
+    term.burst(
+        "S",
+        "a",
+        "m",
+        "Tab",
+        "2",
+        "Tab",
+        "1",
+        "1",
+        "6",
+        "Space",
+        "1",
+        "2",
+        "3",
+        "Tab",
+        "l",
+        "a",
+        "t",
+        "e",
+        "C-s",
+    )
     term.wait_for("Saved Sam.")
     quit_app(term)
     assert rows(db_path, "SELECT name, kind, how_to_reach, note FROM supports") == [
-        ("Sam", "crisis line", "116 123", "late")]
+        ("Sam", "crisis line", "116 123", "late")
+    ]
 
 
 @SIZES
-def test_the_card_with_a_tab_after_each_rating_is_the_seven_key_card(terminal, db_path,
-                                                                      size):
+def test_the_card_with_a_tab_after_each_rating_is_the_seven_key_card(terminal, db_path, size):
     term = terminal(*size, "--db", str(db_path))
     term.wait_for("Today")
     term.burst("c", "4", "Tab", "2", "Tab", "3", "Tab", "1", "Tab", "0", "Tab", "C-s")
     term.wait_for("mood 4 (good)")
     quit_app(term)
-    assert rows(db_path, "SELECT day, mood, intensity, regulation, pursue, withdraw, "
-                         "pursue_acted, paused FROM checkins") == [
-        (TODAY, 4, 2, 3, 1, 0, None, None)]
+    assert rows(
+        db_path,
+        "SELECT day, mood, intensity, regulation, pursue, withdraw, "
+        "pursue_acted, paused FROM checkins",
+    ) == [(TODAY, 4, 2, 3, 1, 0, None, None)]
 
 
 def test_c_4_s_h_leaves_no_card_behind_and_c_brings_it_back(terminal, db_path):
@@ -120,9 +142,9 @@ def test_a_rupture_typed_in_a_hurry_with_stray_letters(terminal, db_path, size):
     term.keys("C-s")
     term.wait_for("Noted.")
     quit_app(term)
-    assert rows(db_path, "SELECT day, what_happened, my_move, intensity, note "
-                         "FROM ruptures") == [
-        (TODAY, "I went quiet", "withdrew", 3, "we talked later")]
+    assert rows(db_path, "SELECT day, what_happened, my_move, intensity, note FROM ruptures") == [
+        (TODAY, "I went quiet", "withdrew", 3, "we talked later")
+    ]
     assert rows(db_path, "SELECT count(*) FROM supports") == [(0,)]
 
 

@@ -18,8 +18,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 def only_checkin(db_path):
     conn = sqlite3.connect(db_path)
     try:
-        rows = conn.execute("SELECT day, mood, intensity, regulation, pursue, withdraw, "
-                            "pursue_acted FROM checkins").fetchall()
+        rows = conn.execute(
+            "SELECT day, mood, intensity, regulation, pursue, withdraw, pursue_acted FROM checkins"
+        ).fetchall()
     finally:
         conn.close()
     assert len(rows) == 1, rows
@@ -42,8 +43,18 @@ def test_seven_key_checkin_in_a_real_terminal(terminal, db_path, size):
 
 
 def test_nothing_is_cut_off_on_the_home_screen_at_80x24(terminal, db_path, run_tracker):
-    run_tracker("add", "--mood", "3", "--regulation", "2", "--emotion", "anxious",
-                "--need", "to hear from them", check=True)
+    run_tracker(
+        "add",
+        "--mood",
+        "3",
+        "--regulation",
+        "2",
+        "--emotion",
+        "anxious",
+        "--need",
+        "to hear from them",
+        check=True,
+    )
     term = terminal(80, 24, "--db", str(db_path))
     term.wait_for("Today")
     screen = term.wait_for("needed: to hear from them")

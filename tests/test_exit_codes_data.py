@@ -35,8 +35,15 @@ def db(tmp_path) -> Path:
 
 def run(db: Path, args: list[str], cwd: Path, input: str | None = None):
     env = {**os.environ, "TRACKER_TODAY": FROZEN_TODAY.isoformat()}
-    return subprocess.run([tracker_executable(), "--db", str(db), *args], capture_output=True,
-                          text=True, env=env, timeout=120, cwd=cwd, input=input)
+    return subprocess.run(
+        [tracker_executable(), "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=cwd,
+        input=input,
+    )
 
 
 def export_csv(db: Path, work: Path) -> Path:
@@ -50,13 +57,18 @@ def with_row(path: Path, **changes: str) -> Path:
     header = lines[0].split(",")
     assert header == CHECKIN_HEADER
     cells = dict(zip(header, [""] * len(header), strict=True))
-    cells.update(id="6f1c1b7e-3b8e-4c36-9a55-000000000042", day="2026-11-22",
-                 created_at="2026-11-22T08:00:00+01:00", updated_at="2026-11-22T08:00:00+01:00",
-                 mood="3")
+    cells.update(
+        id="6f1c1b7e-3b8e-4c36-9a55-000000000042",
+        day="2026-11-22",
+        created_at="2026-11-22T08:00:00+01:00",
+        updated_at="2026-11-22T08:00:00+01:00",
+        mood="3",
+    )
     cells.update(changes)
     target = path.parent.parent / "one.csv"
-    target.write_text(lines[0] + "\r\n" + ",".join(cells[c] for c in header) + "\r\n",
-                      encoding="utf-8")
+    target.write_text(
+        lines[0] + "\r\n" + ",".join(cells[c] for c in header) + "\r\n", encoding="utf-8"
+    )
     return target
 
 
@@ -75,71 +87,91 @@ def existing(work: Path, name: str) -> Path:
 CASES: dict[str, tuple[int, Setup]] = {
     # import
     "import: an export": (0, lambda db, w: ["import", str(with_row(export_csv(db, w)))]),
-    "import: dry run": (0, lambda db, w: ["import", "--dry-run",
-                                          str(with_row(export_csv(db, w)))]),
+    "import: dry run": (0, lambda db, w: ["import", "--dry-run", str(with_row(export_csv(db, w)))]),
     "import: nothing new": (0, lambda db, w: ["import", str(export_csv(db, w))]),
     "import: a record fails validation": (
-        2, lambda db, w: ["import", str(with_row(export_csv(db, w), mood="9"))]),
+        2,
+        lambda db, w: ["import", str(with_row(export_csv(db, w), mood="9"))],
+    ),
     "import: a blank required day": (
-        2, lambda db, w: ["import", str(with_row(export_csv(db, w), day=""))]),
+        2,
+        lambda db, w: ["import", str(with_row(export_csv(db, w), day=""))],
+    ),
     "import: not UTF-8": (2, lambda db, w: ["import", str(_bytes(w, b"\xff\xfe\x00"))]),
     "import: a FIFO": (3, lambda db, w: ["import", str(fifo(w))]),
     "import: a device": (3, lambda db, w: ["import", "/dev/zero"]),
-    "import: a file not named .csv or .json": (2, lambda db, w: ["import",
-                                                                 str(existing(w, "n.txt"))]),
+    "import: a file not named .csv or .json": (
+        2,
+        lambda db, w: ["import", str(existing(w, "n.txt"))],
+    ),
     "import: too large": (2, lambda db, w: ["import", str(_sparse(w, 129 * 1024 * 1024))]),
-    "import: --map-mood without daylio": (2, lambda db, w: ["import", "--map-mood", "a=1",
-                                                            str(export_csv(db, w))]),
-    "import: a bad --map-mood": (2, lambda db, w: ["import", "--from", "daylio",
-                                                   "--map-mood", "x", "/dev/zero"]),
+    "import: --map-mood without daylio": (
+        2,
+        lambda db, w: ["import", "--map-mood", "a=1", str(export_csv(db, w))],
+    ),
+    "import: a bad --map-mood": (
+        2,
+        lambda db, w: ["import", "--from", "daylio", "--map-mood", "x", "/dev/zero"],
+    ),
     "import: daylio, a FIFO": (3, lambda db, w: ["import", "--from", "daylio", str(fifo(w))]),
     "import: a missing file": (3, lambda db, w: ["import", str(w / "nope.csv")]),
-    "import: daylio, a missing file": (3, lambda db, w: ["import", "--from", "daylio",
-                                                         str(w / "nope.csv")]),
+    "import: daylio, a missing file": (
+        3,
+        lambda db, w: ["import", "--from", "daylio", str(w / "nope.csv")],
+    ),
     # backup
     "backup: to the backups folder": (0, lambda db, w: ["backup"]),
     "backup: into a folder": (0, lambda db, w: ["backup", str(w)]),
     "backup: a target that exists": (3, lambda db, w: ["backup", str(existing(w, "b.db"))]),
-    "backup: a target folder that is missing": (3, lambda db, w: ["backup",
-                                                                  str(w / "no" / "b.db")]),
+    "backup: a target folder that is missing": (
+        3,
+        lambda db, w: ["backup", str(w / "no" / "b.db")],
+    ),
     "backup: too many arguments": (2, lambda db, w: ["backup", "a", "b"]),
     # restore
     "restore: the listing": (0, lambda db, w: ["restore"]),
     "restore: --yes": (0, lambda db, w: ["restore", "--yes", str(backup.make_backup(db))]),
     "restore: a missing file": (3, lambda db, w: ["restore", "--yes", str(w / "no.db")]),
-    "restore: not a database": (3, lambda db, w: ["restore", "--yes",
-                                                  str(existing(w, "x.db"))]),
+    "restore: not a database": (3, lambda db, w: ["restore", "--yes", str(existing(w, "x.db"))]),
     "restore: not confirmed": (2, lambda db, w: ["restore", str(backup.make_backup(db))]),
     # export
     "export: a folder": (0, lambda db, w: ["export", "--out", str(w / "new")]),
     "export: a table to the screen": (0, lambda db, w: ["export", "--table", "checkins"]),
     "export: a table to a file that exists": (
-        3, lambda db, w: ["export", "--table", "checkins", "--out",
-                          str(existing(w, "c.csv"))]),
+        3,
+        lambda db, w: ["export", "--table", "checkins", "--out", str(existing(w, "c.csv"))],
+    ),
     "export: a file not written by tracker in the folder": (
-        3, lambda db, w: ["export", "--out", str(existing(_folder(w / "f"), "checkins.csv")
-                                                 .parent)]),
+        3,
+        lambda db, w: ["export", "--out", str(existing(_folder(w / "f"), "checkins.csv").parent)],
+    ),
     "export: a FIFO as the folder's list": (
-        3, lambda db, w: ["export", "--out", str(fifo(_folder(w / "g"), ".tracker-export")
-                                                 .parent)]),
+        3,
+        lambda db, w: ["export", "--out", str(fifo(_folder(w / "g"), ".tracker-export").parent)],
+    ),
     "export: a table that is not one": (2, lambda db, w: ["export", "--table", "nope"]),
     # chart
     "chart: mood": (0, lambda db, w: ["chart", "mood"]),
     "chart: a metric that is not one": (2, lambda db, w: ["chart", "weather"]),
     "chart: a bad --since": (2, lambda db, w: ["chart", "mood", "--since", "2026-13-01"]),
-    "chart: --days and --since": (2, lambda db, w: ["chart", "mood", "--days", "3",
-                                                    "--since", "2026-11-01"]),
+    "chart: --days and --since": (
+        2,
+        lambda db, w: ["chart", "mood", "--days", "3", "--since", "2026-11-01"],
+    ),
     # report
     "report: to the screen": (0, lambda db, w: ["report"]),
     "report: to a new file": (0, lambda db, w: ["report", "--out", str(w / "r.md")]),
     "report: a bad --until": (2, lambda db, w: ["report", "--until", "tomorrow"]),
-    "report: backwards": (2, lambda db, w: ["report", "--since", "2026-11-20",
-                                            "--until", "2026-11-01"]),
-    "report: a file that exists": (3, lambda db, w: ["report", "--out",
-                                                     str(existing(w, "r.md"))]),
+    "report: backwards": (
+        2,
+        lambda db, w: ["report", "--since", "2026-11-20", "--until", "2026-11-01"],
+    ),
+    "report: a file that exists": (3, lambda db, w: ["report", "--out", str(existing(w, "r.md"))]),
     "report: a link": (3, lambda db, w: ["report", "--out", str(_link(w))]),
-    "report: a folder that is missing": (3, lambda db, w: ["report", "--out",
-                                                           str(w / "no" / "r.md")]),
+    "report: a folder that is missing": (
+        3,
+        lambda db, w: ["report", "--out", str(w / "no" / "r.md")],
+    ),
 }
 
 
@@ -184,8 +216,9 @@ def test_exit_code(db, tmp_path, case):
         assert db_digest(db) == before
 
 
-@pytest.mark.parametrize("command", [["import", "x.csv"], ["backup"], ["export"],
-                                     ["chart", "mood"], ["report"]])
+@pytest.mark.parametrize(
+    "command", [["import", "x.csv"], ["backup"], ["export"], ["chart", "mood"], ["report"]]
+)
 @pytest.mark.parametrize("kind", ["missing", "damaged", "foreign"])
 def test_a_database_that_cannot_be_used_is_3(tmp_path, db, command, kind):
     work = tmp_path / "work"

@@ -29,16 +29,18 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(os.lstat(path).st_mode)
 
 
-def run(work: Path, umask: int, *args: str, db: Path | None = None,
-        input: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    work: Path, umask: int, *args: str, db: Path | None = None, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """The real ``tracker`` command, run in ``work`` under ``umask``."""
     cmd = ["sh", "-c", f'umask {umask:03o} && exec "$@"', "sh", tracker_executable()]
     if db is not None:
         cmd += ["--db", str(db)]
     env = {**os.environ, "TRACKER_TODAY": FROZEN_TODAY.isoformat()}
     env.pop("TRACKER_DB", None)
-    return subprocess.run([*cmd, *args], capture_output=True, text=True, cwd=work, env=env,
-                          input=input, timeout=120)
+    return subprocess.run(
+        [*cmd, *args], capture_output=True, text=True, cwd=work, env=env, input=input, timeout=120
+    )
 
 
 def everything_under(root: Path) -> set[Path]:
@@ -75,12 +77,18 @@ EXISTING = "existing"  # a folder the test makes (0755) before the export writes
 WRITERS = {
     "export to a new folder": (["export", "--out", "new/deeper"], ["new/deeper/checkins.csv"]),
     "export to an existing folder": (["export", "--out", EXISTING], [f"{EXISTING}/checkins.csv"]),
-    "export to a folder named for today": (["export"], [
-        f"tracker-export-{FROZEN_TODAY.isoformat()}/.tracker-export"]),
-    "export one table to one file": (["export", "--table", "checkins", "--out", "one.csv"],
-                                     ["one.csv"]),
-    "export one table as JSON": (["export", "--table", "supports", "--format", "json",
-                                  "--out", "s.json"], ["s.json"]),
+    "export to a folder named for today": (
+        ["export"],
+        [f"tracker-export-{FROZEN_TODAY.isoformat()}/.tracker-export"],
+    ),
+    "export one table to one file": (
+        ["export", "--table", "checkins", "--out", "one.csv"],
+        ["one.csv"],
+    ),
+    "export one table as JSON": (
+        ["export", "--table", "supports", "--format", "json", "--out", "s.json"],
+        ["s.json"],
+    ),
     "report --out": (["report", "--out", "r.md"], ["r.md"]),
     "backup into the backups folder": (["backup"], []),
     "backup into a folder": (["backup", "kept"], []),
@@ -115,8 +123,7 @@ def test_every_file_tracker_writes_is_0600_in_a_0700_folder(place, tmp_path, mas
 PRINTERS = {
     "report to the screen": (["report"], "# Practice record"),
     "one table to the screen": (["export", "--table", "checkins"], "id,day,created_at"),
-    "one table as JSON to the screen": (["export", "--table", "supports", "--format", "json"],
-                                        "["),
+    "one table as JSON to the screen": (["export", "--table", "supports", "--format", "json"], "["),
     "a chart": (["chart", "mood"], "Mood"),
     "the list of backups": (["restore"], "Backups of tracker.db"),
 }
@@ -181,8 +188,10 @@ def test_a_backup_and_a_report_into_a_folder_tracker_did_not_make(place, users_f
     db, work = place
     assert run(work, mask, "backup", "shared", db=db).returncode == 0
     assert run(work, mask, "report", "--out", "shared/r.md", db=db).returncode == 0
-    assert run(work, mask, "export", "--table", "checkins", "--out", "shared/c.csv",
-               db=db).returncode == 0
+    assert (
+        run(work, mask, "export", "--table", "checkins", "--out", "shared/c.csv", db=db).returncode
+        == 0
+    )
     for path in users_folder.iterdir():
         if path.name != "notes.txt":
             assert mode(path) == 0o600, path
@@ -234,8 +243,7 @@ def assert_refused_plainly(result: subprocess.CompletedProcess[str]) -> None:
 
 @pytest.mark.parametrize("dangling", [False, True], ids=["to a file", "dangling"])
 @pytest.mark.parametrize("writer", list(LINKED))
-def test_a_link_at_the_target_is_refused_and_its_target_unchanged(place, victim, writer,
-                                                                  dangling):
+def test_a_link_at_the_target_is_refused_and_its_target_unchanged(place, victim, writer, dangling):
     db, work = place
     pointed = victim.with_name("not-yet.txt") if dangling else victim
     name = LINKED[writer][-1]
@@ -260,8 +268,9 @@ def test_a_link_listed_in_the_export_manifest_is_still_refused(place, victim):
     assert victim.read_text(encoding="utf-8") == "not tracker's\n"
 
 
-@pytest.mark.parametrize("args", [["export", "--out", "linked"], ["backup", "linked"]],
-                         ids=["export", "backup"])
+@pytest.mark.parametrize(
+    "args", [["export", "--out", "linked"], ["backup", "linked"]], ids=["export", "backup"]
+)
 def test_a_link_as_the_folder_is_refused(place, victim, args):
     db, work = place
     (work / "linked").symlink_to(victim.parent, target_is_directory=True)
@@ -275,12 +284,16 @@ def test_a_link_as_the_folder_is_refused(place, victim, args):
 # --- A file tracker did not write is never overwritten ---------------------------------
 
 
-@pytest.mark.parametrize("args, name", [
-    (["export", "--out", "out"], "out/checkins.csv"),
-    (["export", "--table", "checkins", "--out", "mine.csv"], "mine.csv"),
-    (["report", "--out", "mine.md"], "mine.md"),
-    (["backup", "mine.db"], "mine.db"),
-], ids=["export folder", "export one file", "report", "backup"])
+@pytest.mark.parametrize(
+    "args, name",
+    [
+        (["export", "--out", "out"], "out/checkins.csv"),
+        (["export", "--table", "checkins", "--out", "mine.csv"], "mine.csv"),
+        (["report", "--out", "mine.md"], "mine.md"),
+        (["backup", "mine.db"], "mine.db"),
+    ],
+    ids=["export folder", "export one file", "report", "backup"],
+)
 def test_a_file_tracker_did_not_write_is_never_overwritten(place, args, name):
     db, work = place
     theirs = work / name
@@ -307,12 +320,14 @@ def test_an_export_replaces_only_the_files_its_manifest_lists(place):
 # --- The writer itself ------------------------------------------------------------------
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.one_of(st.binary(max_size=3000), st.text(max_size=300)),
-       mask=st.sampled_from([0o000, 0o002, 0o022, 0o077, 0o277]))
-def test_a_private_file_holds_exactly_what_was_written_and_is_0600(tmp_path_factory, data,
-                                                                     mask):
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.one_of(st.binary(max_size=3000), st.text(max_size=300)),
+    mask=st.sampled_from([0o000, 0o002, 0o022, 0o077, 0o277]),
+)
+def test_a_private_file_holds_exactly_what_was_written_and_is_0600(tmp_path_factory, data, mask):
     folder = tmp_path_factory.mktemp("w")
     target = folder / "sub" / "f"
     with umask(mask):

@@ -31,8 +31,7 @@ def spreadsheet_may_run(text: str) -> bool:
     """The oracle: skip white space, control and format characters; then a formula
     character, in any of its compatibility forms, or the minus sign."""
     i = 0
-    while i < len(text) and (text[i].isspace()
-                             or unicodedata.category(text[i]) in ("Cc", "Cf")):
+    while i < len(text) and (text[i].isspace() or unicodedata.category(text[i]) in ("Cc", "Cf")):
         i += 1
     if i == len(text):
         return False
@@ -44,23 +43,74 @@ def starts_risky(text: str) -> bool:
     return text[:1] in ("'", "\t", "\r") or spreadsheet_may_run(text)
 
 
-SKIPPED = ["", " ", "  ", "\xa0", "\n", "\r\n", "\t", "\u3000", "\u2003", "\u202f",
-           "\u200b", "\ufeff", "\u2060", "\x1b", "\x85", "\u2028", " \xa0\n\u3000"]
-FORMULA = ["=", "+", "-", "@", "＝", "＋", "－", "＠", "﹦", "﹢", "﹣", "﹫", "⁼", "⁺",
-           "₌", "₊", "⩵", "\u2212"]
+SKIPPED = [
+    "",
+    " ",
+    "  ",
+    "\xa0",
+    "\n",
+    "\r\n",
+    "\t",
+    "\u3000",
+    "\u2003",
+    "\u202f",
+    "\u200b",
+    "\ufeff",
+    "\u2060",
+    "\x1b",
+    "\x85",
+    "\u2028",
+    " \xa0\n\u3000",
+]
+FORMULA = [
+    "=",
+    "+",
+    "-",
+    "@",
+    "＝",
+    "＋",
+    "－",
+    "＠",
+    "﹦",
+    "﹢",
+    "﹣",
+    "﹫",
+    "⁼",
+    "⁺",
+    "₌",
+    "₊",
+    "⩵",
+    "\u2212",
+]
 
 
 @pytest.mark.parametrize("prefix", SKIPPED)
 @pytest.mark.parametrize("formula", FORMULA)
 def test_every_formula_start_after_any_white_space_gets_the_apostrophe(prefix, formula):
-    text = f"{prefix}{formula}HYPERLINK(\"http://x\")"
+    text = f'{prefix}{formula}HYPERLINK("http://x")'
     assert neutralise(text) == "'" + text
     assert restore(neutralise(text)) == text
 
 
-@pytest.mark.parametrize("text", ["hello", " hello", "\xa0note", "\n\nnew paragraph",
-                                  "1-2", "a=b", "e-mail", "x@y", "", "   ", "\u200b",
-                                  "3 + 4", "—dash", "‐hyphen"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello",
+        " hello",
+        "\xa0note",
+        "\n\nnew paragraph",
+        "1-2",
+        "a=b",
+        "e-mail",
+        "x@y",
+        "",
+        "   ",
+        "\u200b",
+        "3 + 4",
+        "—dash",
+        "‐hyphen",
+    ],
+)
 def test_ordinary_text_is_left_as_it_is(text):
     if text[:1] in ("\t", "\r"):
         pytest.skip("always neutralised")
@@ -78,8 +128,9 @@ def test_every_character_the_rule_can_change_is_a_quick_start():
             assert char in FORMULA_STARTS, hex(code)
 
 
-any_text = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
-                   max_size=12)
+any_text = st.text(
+    st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=12
+)
 risky_prefix = st.lists(st.sampled_from(SKIPPED), max_size=3).map("".join)
 
 
@@ -96,8 +147,9 @@ def test_the_rule_matches_the_oracle_on_any_text(text):
     assert is_risky(text) == starts_risky(text)
 
 
-text_with_risky_starts = st.builds(lambda p, f, r: p + f + r, risky_prefix,
-                                   st.sampled_from(FORMULA) | st.just(""), any_text)
+text_with_risky_starts = st.builds(
+    lambda p, f, r: p + f + r, risky_prefix, st.sampled_from(FORMULA) | st.just(""), any_text
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -106,11 +158,15 @@ def test_export_import_round_trip_stays_byte_identical(texts):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         with Store.open(folder / "a.db") as source:
-            source.save_checkin(CheckIn.create(day="2026-11-20", mood=3, need=texts[0] or None,
-                                               note=texts[1] or None))
+            source.save_checkin(
+                CheckIn.create(
+                    day="2026-11-20", mood=3, need=texts[0] or None, note=texts[1] or None
+                )
+            )
             (written,) = source.checkins()
-            source.save_support(Support.create(name=texts[2].strip() or "someone",
-                                               how_to_reach=texts[3] or None))
+            source.save_support(
+                Support.create(name=texts[2].strip() or "someone", how_to_reach=texts[3] or None)
+            )
             first = export_folder(source, folder / "first")
             with Store.open(folder / "b.db") as target:
                 import_path(target, folder / "first")

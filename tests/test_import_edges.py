@@ -37,11 +37,25 @@ from tracker.portability.importer.reading import (
 )
 from tracker.store import Store
 
-GOOD = {"id": "6f1c1b7e-3b8e-4c36-9a55-6f0e2f2f8a11", "day": "2026-11-20",
-        "created_at": "2026-11-20T08:00:00+01:00", "updated_at": "2026-11-20T08:00:00+01:00",
-        "mood": 3, "intensity": None, "regulation": None, "pursue": None, "withdraw": None,
-        "pursue_acted": None, "withdraw_acted": None, "paused": None, "need": None,
-        "note": "a note", "emotions": ["calm"], "people": [], "tags": []}
+GOOD = {
+    "id": "6f1c1b7e-3b8e-4c36-9a55-6f0e2f2f8a11",
+    "day": "2026-11-20",
+    "created_at": "2026-11-20T08:00:00+01:00",
+    "updated_at": "2026-11-20T08:00:00+01:00",
+    "mood": 3,
+    "intensity": None,
+    "regulation": None,
+    "pursue": None,
+    "withdraw": None,
+    "pursue_acted": None,
+    "withdraw_acted": None,
+    "paused": None,
+    "need": None,
+    "note": "a note",
+    "emotions": ["calm"],
+    "people": [],
+    "tags": [],
+}
 DAYLIO_HEADER = "full_date,date,weekday,time,mood,activities,note_title,note\n"
 SOURCES = ["tracker", "daylio"]
 
@@ -57,8 +71,14 @@ def db(tmp_path) -> Path:
 def run(db: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """The real command; a hang fails the test (the timeout) instead of stalling it."""
     env = {**os.environ, "TRACKER_TODAY": FROZEN_TODAY.isoformat()}
-    return subprocess.run([tracker_executable(), "--db", str(db), *args], capture_output=True,
-                          text=True, env=env, timeout=60, cwd=cwd)
+    return subprocess.run(
+        [tracker_executable(), "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=cwd,
+    )
 
 
 def error_lines(stderr: str) -> list[str]:
@@ -231,32 +251,44 @@ def raw_field(field: str, raw: str) -> str:
 DEEP = 100_000
 
 
-@pytest.mark.parametrize("name, text, expected", [
-    ("deep array", "[" * DEEP + "]" * DEEP, "nested more than 20 deep"),
-    ("deep object", '{"a":' * DEEP + "1" + "}" * DEEP, "nested more than 20 deep"),
-    ("deep in a record", raw_field("note", "[" * DEEP + "]" * DEEP), "nested more than 20"),
-    ("deep in a list", raw_field("emotions", "[" * DEEP + "]" * DEEP), "nested more than 20"),
-    ("deep, unclosed", "[" * DEEP, "line 1"),
-    ("long number alone", "9" * 5000, "a number"),
-    ("long number in the array", "[" + "9" * 5000 + "]", "something other than objects"),
-    ("long number in a field", raw_field("mood", "9" * 5000),
-     "field 'mood': a number of 5,000 digits is not allowed"),
-    ("long negative number", raw_field("mood", "-" + "9" * 5000), "field 'mood'"),
-    ("long number, under int()'s limit", raw_field("mood", "9" * 400),
-     "field 'mood': a number of 400 digits"),
-    ("long number in a list", raw_field("tags", "[" + "9" * 5000 + "]"),
-     "field 'tags': expected a list of names"),
-    ("long float", raw_field("mood", "1" * 5000 + ".5"), "field 'mood'"),
-    ("huge exponent", raw_field("mood", "1e999"), "field 'mood'"),
-    ("NaN", raw_field("mood", "NaN"), "field 'mood': NaN (not a JSON number)"),
-    ("Infinity", raw_field("intensity", "Infinity"), "field 'intensity'"),
-    ("-Infinity in a note", raw_field("note", "-Infinity"), "field 'note'"),
-    ("lone high surrogate", raw_field("note", '"\\ud800"'), "field 'note': holds \\ud800"),
-    ("lone low surrogate", raw_field("need", '"x\\udfff"'), "field 'need': holds \\udfff"),
-    ("reversed pair", raw_field("note", '"\\ude42\\ud83d"'), "field 'note'"),
-    ("surrogate in a list", raw_field("people", '["\\ud800"]'), "field 'people'"),
-    ("surrogate in a key", checkins_json()[:-2] + ', "\\ud800": 1}]', "does not know"),
-])
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        ("deep array", "[" * DEEP + "]" * DEEP, "nested more than 20 deep"),
+        ("deep object", '{"a":' * DEEP + "1" + "}" * DEEP, "nested more than 20 deep"),
+        ("deep in a record", raw_field("note", "[" * DEEP + "]" * DEEP), "nested more than 20"),
+        ("deep in a list", raw_field("emotions", "[" * DEEP + "]" * DEEP), "nested more than 20"),
+        ("deep, unclosed", "[" * DEEP, "line 1"),
+        ("long number alone", "9" * 5000, "a number"),
+        ("long number in the array", "[" + "9" * 5000 + "]", "something other than objects"),
+        (
+            "long number in a field",
+            raw_field("mood", "9" * 5000),
+            "field 'mood': a number of 5,000 digits is not allowed",
+        ),
+        ("long negative number", raw_field("mood", "-" + "9" * 5000), "field 'mood'"),
+        (
+            "long number, under int()'s limit",
+            raw_field("mood", "9" * 400),
+            "field 'mood': a number of 400 digits",
+        ),
+        (
+            "long number in a list",
+            raw_field("tags", "[" + "9" * 5000 + "]"),
+            "field 'tags': expected a list of names",
+        ),
+        ("long float", raw_field("mood", "1" * 5000 + ".5"), "field 'mood'"),
+        ("huge exponent", raw_field("mood", "1e999"), "field 'mood'"),
+        ("NaN", raw_field("mood", "NaN"), "field 'mood': NaN (not a JSON number)"),
+        ("Infinity", raw_field("intensity", "Infinity"), "field 'intensity'"),
+        ("-Infinity in a note", raw_field("note", "-Infinity"), "field 'note'"),
+        ("lone high surrogate", raw_field("note", '"\\ud800"'), "field 'note': holds \\ud800"),
+        ("lone low surrogate", raw_field("need", '"x\\udfff"'), "field 'need': holds \\udfff"),
+        ("reversed pair", raw_field("note", '"\\ude42\\ud83d"'), "field 'note'"),
+        ("surrogate in a list", raw_field("people", '["\\ud800"]'), "field 'people'"),
+        ("surrogate in a key", checkins_json()[:-2] + ', "\\ud800": 1}]', "does not know"),
+    ],
+)
 def test_hostile_json_is_refused_with_where(db, tmp_path, name, text, expected):
     path = put(tmp_path, "checkins.json", text)
     message = in_process(db, "tracker", path)
@@ -272,13 +304,25 @@ def test_a_whole_surrogate_pair_is_one_character_and_comes_in(db, tmp_path):
 
 
 CSV_HEADER = ",".join(CHECKIN_HEADER) + "\r\n"
-CSV_ROW = ("6f1c1b7e-3b8e-4c36-9a55-6f0e2f2f8a11,2026-11-20,2026-11-20T08:00:00+01:00,"
-           "2026-11-20T08:00:00+01:00,3,,,,,,,,,NOTE,calm,,\r\n")
+CSV_ROW = (
+    "6f1c1b7e-3b8e-4c36-9a55-6f0e2f2f8a11,2026-11-20,2026-11-20T08:00:00+01:00,"
+    "2026-11-20T08:00:00+01:00,3,,,,,,,,,NOTE,calm,,\r\n"
+)
 
 
 @pytest.mark.parametrize("source", SOURCES)
-@pytest.mark.parametrize("bad", [b"\xed\xa0\x80", b"\xed\xbf\xbf", b"\x80", b"\xc0\xaf",
-                                 b"\xff", b"\xf4\x90\x80\x80", b"ok\xe2\x82"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        b"\xed\xa0\x80",
+        b"\xed\xbf\xbf",
+        b"\x80",
+        b"\xc0\xaf",
+        b"\xff",
+        b"\xf4\x90\x80\x80",
+        b"ok\xe2\x82",
+    ],
+)
 def test_bytes_that_are_not_utf8_name_their_line(db, tmp_path, source, bad):
     """A surrogate written as raw bytes (ED A0 80) is not UTF-8 either."""
     if source == "daylio":
@@ -289,8 +333,9 @@ def test_bytes_that_are_not_utf8_name_their_line(db, tmp_path, source, bad):
     assert "line 2: is not UTF-8 text" in in_process(db, source, path)
 
 
-@pytest.mark.parametrize("cell", ["mood", "intensity", "pursue_acted", "day", "id",
-                                  "created_at", "emotions"])
+@pytest.mark.parametrize(
+    "cell", ["mood", "intensity", "pursue_acted", "day", "id", "created_at", "emotions"]
+)
 def test_a_five_thousand_digit_cell_is_named(db, tmp_path, cell):
     values = dict(zip(CHECKIN_HEADER, next(csv.reader([CSV_ROW.strip()])), strict=True))
     values[cell] = "9" * 5000
@@ -301,12 +346,15 @@ def test_a_five_thousand_digit_cell_is_named(db, tmp_path, cell):
     assert f"({cell})" in message and len(message) < 1000
 
 
-@pytest.mark.parametrize("row, expected", [
-    ("9" * 5000 + ",x,y,9:00 pm,good,,,", "(full_date)"),
-    ("2026-11-20,x,y," + "1" * 5000 + ":00 pm,good,,,", "(time)"),
-    ("2026-11-20,x,y,9:00 pm," + "9" * 5000 + ",,,", "(5,000 characters)"),
-    ("2026-11-20,x,y,9:00 pm,good,,," + "\\ud800", None),
-])
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        ("9" * 5000 + ",x,y,9:00 pm,good,,,", "(full_date)"),
+        ("2026-11-20,x,y," + "1" * 5000 + ":00 pm,good,,,", "(time)"),
+        ("2026-11-20,x,y,9:00 pm," + "9" * 5000 + ",,,", "(5,000 characters)"),
+        ("2026-11-20,x,y,9:00 pm,good,,," + "\\ud800", None),
+    ],
+)
 def test_daylio_with_long_or_odd_cells(db, tmp_path, row, expected):
     path = put(tmp_path, "daylio.csv", DAYLIO_HEADER + row + "\n")
     result = cli("--db", str(db), "import", "--from", "daylio", str(path))
@@ -320,8 +368,9 @@ def test_daylio_with_long_or_odd_cells(db, tmp_path, row, expected):
 
 def test_a_daylio_mood_map_with_a_huge_number(db, tmp_path):
     path = put(tmp_path, "daylio.csv", DAYLIO_HEADER + "2026-11-20,x,y,9:00 pm,good,,,\n")
-    result = cli("--db", str(db), "import", "--from", "daylio", str(path),
-                 "--map-mood", "x=" + "9" * 5000)
+    result = cli(
+        "--db", str(db), "import", "--from", "daylio", str(path), "--map-mood", "x=" + "9" * 5000
+    )
     assert result.exit_code == 2 and "--map-mood" in result.output
     assert len(result.output) < 1000
 
@@ -334,8 +383,7 @@ def test_control_characters_in_a_file_are_shown_not_sent(db, tmp_path):
     named = put(tmp_path, "checkins.csv", f"when{osc52},how\r\nx,y\r\n")
     assert "\\x1b]52" in in_process(db, "tracker", named)  # quoted: as an escape
     fname = put(tmp_path, f"odd{osc52}.csv", "a,b\r\n")
-    assert "odd^[]52" in "\n".join(error_lines(cli("--db", str(db), "import",
-                                                    str(fname)).output))
+    assert "odd^[]52" in "\n".join(error_lines(cli("--db", str(db), "import", str(fname)).output))
     daylio = put(tmp_path, "d.csv", DAYLIO_HEADER + f"2026-11-20,x,y,9:00 pm,{osc52}\x9b,,,\n")
     assert "^[]52" in in_process(db, "daylio", daylio)
 
@@ -377,20 +425,28 @@ def shared_store(tmp_path_factory):
     store.close()
 
 
-PROPERTY = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 #: Any character, lone surrogates included (JSON can carry them as escapes).
 any_text = st.text(st.characters(exclude_categories=()), max_size=20)
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.integers(min_value=10**30)
-    | st.floats() | any_text,
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=10**30)
+    | st.floats()
+    | any_text,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(any_text, inner, max_size=4),
-    max_leaves=20)
+    max_leaves=20,
+)
 
 
 @PROPERTY
-@given(data=st.binary(max_size=400), name=st.sampled_from(["checkins.csv", "checkins.json",
-                                                           "x.csv", "supports.json"]))
+@given(
+    data=st.binary(max_size=400),
+    name=st.sampled_from(["checkins.csv", "checkins.json", "x.csv", "supports.json"]),
+)
 def test_any_bytes_are_planned_or_refused(shared_store, tmp_path, data, name):
     path = put(tmp_path, name, data)
     outcome(shared_store, path)
@@ -399,8 +455,7 @@ def test_any_bytes_are_planned_or_refused(shared_store, tmp_path, data, name):
 
 @PROPERTY
 @given(value=json_values, field=st.sampled_from(sorted(GOOD)))
-def test_any_json_value_in_any_field_is_planned_or_refused(shared_store, tmp_path, value,
-                                                           field):
+def test_any_json_value_in_any_field_is_planned_or_refused(shared_store, tmp_path, value, field):
     text = json.dumps([dict(GOOD, **{field: value})], allow_nan=True)
     outcome(shared_store, put(tmp_path, "checkins.json", text))
 
@@ -412,8 +467,7 @@ def test_any_json_document_is_planned_or_refused(shared_store, tmp_path, documen
 
 
 @PROPERTY
-@given(cells=st.lists(any_text, min_size=len(CHECKIN_HEADER),
-                      max_size=len(CHECKIN_HEADER)))
+@given(cells=st.lists(any_text, min_size=len(CHECKIN_HEADER), max_size=len(CHECKIN_HEADER)))
 def test_any_csv_cells_are_planned_or_refused(shared_store, tmp_path, cells):
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows([CHECKIN_HEADER, cells])
@@ -449,16 +503,16 @@ def exported(tmp_path):
     out = tmp_path / "export"
     assert cli("--db", str(source), "export", "--out", str(out)).exit_code == 0
     json_out = tmp_path / "export-json"
-    assert cli("--db", str(source), "export", "--out", str(json_out),
-               "--format", "json").exit_code == 0
+    assert (
+        cli("--db", str(source), "export", "--out", str(json_out), "--format", "json").exit_code
+        == 0
+    )
     return out, json_out
 
 
-@pytest.mark.parametrize("table, field", [(t, f) for t, fields in STORED.items()
-                                          for f in fields])
+@pytest.mark.parametrize("table, field", [(t, f) for t, fields in STORED.items() for f in fields])
 @pytest.mark.parametrize("blank", ["", "   ", None])
-def test_a_blank_stored_field_is_named_never_filled_in(tmp_path, exported, table, field,
-                                                       blank):
+def test_a_blank_stored_field_is_named_never_filled_in(tmp_path, exported, table, field, blank):
     csv_folder, json_folder = exported
     if blank is None:  # JSON null
         records = json.loads((json_folder / f"{table}.json").read_text(encoding="utf-8"))
@@ -466,8 +520,11 @@ def test_a_blank_stored_field_is_named_never_filled_in(tmp_path, exported, table
         path = tmp_path / f"{table}.json"
         path.write_text(json.dumps(records), encoding="utf-8")
     else:
-        rows = list(csv.reader(io.StringIO(
-            (csv_folder / f"{table}.csv").read_text(encoding="utf-8"), newline="")))
+        rows = list(
+            csv.reader(
+                io.StringIO((csv_folder / f"{table}.csv").read_text(encoding="utf-8"), newline="")
+            )
+        )
         rows[1][rows[0].index(field)] = blank
         path = tmp_path / f"{table}.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
@@ -478,6 +535,6 @@ def test_a_blank_stored_field_is_named_never_filled_in(tmp_path, exported, table
     before = db_digest(target)
     result = cli("--db", str(target), "import", str(path))
     assert result.exit_code == 2, result.output
-    assert (f"({field})" in result.output or f"field '{field}'" in result.output)
+    assert f"({field})" in result.output or f"field '{field}'" in result.output
     assert "required in an import" in result.output
     assert db_digest(target) == before

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from tests.trust_helpers import (
     cli,
     db_digest,
@@ -20,7 +21,6 @@ from tests.trust_helpers import (
     populate,
     write_checkins_csv,
 )
-
 from tracker import clock
 from tracker.models import BringMark, CheckIn, Experiment, PracticeLog, Rupture, Session, Support
 from tracker.portability.cells import neutralise, restore
@@ -83,11 +83,22 @@ def test_import_gives_back_exactly_what_was_written(full_store, tmp_path):
         assert kinds["practice_log"].record_id == target.practice_logs()[0].id
     assert [(s.day, s.agenda, s.note) for s in sessions] == [
         ("2026-11-19", None, "-we talked about the texting"),
-        ("2026-12-03", "=the quiet after dinner", None)]
-    assert [m.marked_on for m in marks] == ["2026-11-18", "2026-11-21", "2026-11-21",
-                                            "2026-11-22", "2026-11-22"]
-    assert sorted(m.kind for m in marks) == ["checkin", "checkin", "experiment",
-                                             "practice_log", "rupture"]
+        ("2026-12-03", "=the quiet after dinner", None),
+    ]
+    assert [m.marked_on for m in marks] == [
+        "2026-11-18",
+        "2026-11-21",
+        "2026-11-21",
+        "2026-11-22",
+        "2026-11-22",
+    ]
+    assert sorted(m.kind for m in marks) == [
+        "checkin",
+        "checkin",
+        "experiment",
+        "practice_log",
+        "rupture",
+    ]
 
 
 def target_vocabulary(path: Path) -> list[str]:
@@ -255,68 +266,132 @@ def test_the_fast_path_counts_what_the_slow_path_would(tmp_path):
 
 # --- The property: arbitrary text in every text field survives the round trip ---------
 
-_SPECIALS = ["=", "+", "-", "@", "\t", "\r", "'", "''", "\"", ",", "\n", "\r\n", "|"]
-_SAMPLES = ["שלום, עולם", "مرحبا \"بك\"", "😀👩‍👩‍👧 ok", "a,b;c", 'say "hi"', "line1\nline2",
-            "cr\ronly", "\u2028sep", "\x85next", "\x1cfs", "=1+1", "@SUM(A1)", "'quoted"]
+_SPECIALS = ["=", "+", "-", "@", "\t", "\r", "'", "''", '"', ",", "\n", "\r\n", "|"]
+_SAMPLES = [
+    "שלום, עולם",
+    'مرحبا "بك"',
+    "😀👩‍👩‍👧 ok",
+    "a,b;c",
+    'say "hi"',
+    "line1\nline2",
+    "cr\ronly",
+    "\u2028sep",
+    "\x85next",
+    "\x1cfs",
+    "=1+1",
+    "@SUM(A1)",
+    "'quoted",
+]
 _CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
 free_text = st.one_of(
     st.text(_CHARS, max_size=40),
     st.builds(lambda a, b: a + b, st.sampled_from(_SPECIALS), st.text(_CHARS, max_size=20)),
     st.sampled_from(_SAMPLES),
 )
-name_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00|"),
-                    min_size=1, max_size=20).filter(lambda s: s.strip())
+name_text = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00|"),
+    min_size=1,
+    max_size=20,
+).filter(lambda s: s.strip())
 
 
 def _build(texts: list[str], names: list[str]):
     t = itertools.cycle(texts)
 
     def required(text: str, limit: int = 2000) -> str:
-        return text[:limit] if text[:limit].strip() else "x" + text[:limit - 1]
+        return text[:limit] if text[:limit].strip() else "x" + text[: limit - 1]
 
-    exp = Experiment.create(title=required(next(t), 120), practice=required(next(t)),
-                            prediction=next(t), outcome=next(t), learned=next(t),
-                            started_on="2026-11-01", days=7, target_count=3,
-                            created_at="2026-11-01T09:00:00+01:00")
-    checkin = CheckIn.create(day="2026-11-20", created_at="2026-11-20T08:00:00+01:00", mood=3,
-                             need=next(t), note=next(t), emotions=names[:2],
-                             people=names[1:3], tags=names[2:])
-    log = PracticeLog.create(experiment_id=exp.id, day="2026-11-02", note=next(t),
-                             created_at="2026-11-02T08:00:00+01:00")
-    rupture = Rupture.create(happened_at="2026-11-10T19:30:00+01:00", my_move="other",
-                             what_happened=next(t), note=next(t), people=names[:1],
-                             created_at="2026-11-10T19:30:00+01:00")
+    exp = Experiment.create(
+        title=required(next(t), 120),
+        practice=required(next(t)),
+        prediction=next(t),
+        outcome=next(t),
+        learned=next(t),
+        started_on="2026-11-01",
+        days=7,
+        target_count=3,
+        created_at="2026-11-01T09:00:00+01:00",
+    )
+    checkin = CheckIn.create(
+        day="2026-11-20",
+        created_at="2026-11-20T08:00:00+01:00",
+        mood=3,
+        need=next(t),
+        note=next(t),
+        emotions=names[:2],
+        people=names[1:3],
+        tags=names[2:],
+    )
+    log = PracticeLog.create(
+        experiment_id=exp.id, day="2026-11-02", note=next(t), created_at="2026-11-02T08:00:00+01:00"
+    )
+    rupture = Rupture.create(
+        happened_at="2026-11-10T19:30:00+01:00",
+        my_move="other",
+        what_happened=next(t),
+        note=next(t),
+        people=names[:1],
+        created_at="2026-11-10T19:30:00+01:00",
+    )
     return [
         checkin,
         exp,
         log,
         rupture,
-        Support.create(name=required(next(t), 120), how_to_reach=next(t), note=next(t),
-                       created_at="2026-11-01T09:00:00+01:00"),
-        Session.create(day="2026-12-01", agenda=next(t)[:300], note=next(t),
-                       created_at="2026-11-21T09:00:00+01:00"),
-        *[BringMark.create(kind=kind, record_id=record.id, marked_on="2026-11-21",
-                           created_at="2026-11-21T09:05:00+01:00")
-          for kind, record in (("checkin", checkin), ("experiment", exp),
-                               ("practice_log", log), ("rupture", rupture))],
+        Support.create(
+            name=required(next(t), 120),
+            how_to_reach=next(t),
+            note=next(t),
+            created_at="2026-11-01T09:00:00+01:00",
+        ),
+        Session.create(
+            day="2026-12-01",
+            agenda=next(t)[:300],
+            note=next(t),
+            created_at="2026-11-21T09:00:00+01:00",
+        ),
+        *[
+            BringMark.create(
+                kind=kind,
+                record_id=record.id,
+                marked_on="2026-11-21",
+                created_at="2026-11-21T09:05:00+01:00",
+            )
+            for kind, record in (
+                ("checkin", checkin),
+                ("experiment", exp),
+                ("practice_log", log),
+                ("rupture", rupture),
+            )
+        ],
     ]
 
 
 @pytest.mark.slow
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(texts=st.lists(free_text, min_size=6, max_size=6),
-       names=st.lists(name_text, min_size=1, max_size=4))
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    texts=st.lists(free_text, min_size=6, max_size=6),
+    names=st.lists(name_text, min_size=1, max_size=4),
+)
 def test_round_trip_property(texts, names):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         records = _build(texts, names)
         with Store.open(folder / "a.db") as source:
             for record in records:
-                {CheckIn: source.save_checkin, Experiment: source.save_experiment,
-                 PracticeLog: source.save_practice_log, Rupture: source.save_rupture,
-                 Support: source.save_support, Session: source.save_session,
-                 BringMark: lambda m: source.save_bring_marks([m])}[type(record)](record)
+                {
+                    CheckIn: source.save_checkin,
+                    Experiment: source.save_experiment,
+                    PracticeLog: source.save_practice_log,
+                    Rupture: source.save_rupture,
+                    Support: source.save_support,
+                    Session: source.save_session,
+                    BringMark: lambda m: source.save_bring_marks([m]),
+                }[type(record)](record)
             for fmt in ("csv", "json"):
                 first = export_folder(source, folder / f"first-{fmt}", fmt)
                 with Store.open(folder / f"b-{fmt}.db") as target:
@@ -329,14 +404,17 @@ def test_round_trip_property(texts, names):
                     assert checkin.need == records[0].need
                     support = target.supports()[0]
                     assert (support.name, support.how_to_reach, support.note) == (
-                        records[4].name, records[4].how_to_reach, records[4].note)
+                        records[4].name,
+                        records[4].how_to_reach,
+                        records[4].note,
+                    )
                     rupture = target.ruptures()[0]
                     assert rupture.what_happened == records[3].what_happened
                     session = target.sessions()[0]
-                    assert (session.agenda, session.note) == (records[5].agenda,
-                                                              records[5].note)
+                    assert (session.agenda, session.note) == (records[5].agenda, records[5].note)
                     assert sorted(m.record_id for m in target.bring_marks()) == sorted(
-                        m.record_id for m in records[6:])
+                        m.record_id for m in records[6:]
+                    )
 
 
 @given(st.text(_CHARS))
@@ -351,8 +429,15 @@ def test_json_import_reads_what_json_export_writes_for_every_table(full_store, t
     with Store.open(tmp_path / "t.db") as target:
         plan = prepare_import(target, tmp_path / "out", stream=False)
     assert {t: c.added for t, c in plan.counts.items()} == {
-        "emotions": 1, "checkins": 2, "experiments": 1, "practice_logs": 1, "ruptures": 1,
-        "supports": 1, "sessions": 2, "bring_marks": 5}
+        "emotions": 1,
+        "checkins": 2,
+        "experiments": 1,
+        "practice_logs": 1,
+        "ruptures": 1,
+        "supports": 1,
+        "sessions": 2,
+        "bring_marks": 5,
+    }
 
 
 # --- The bulk path: worker processes, chunks, repeated ids -------------------------------
@@ -387,8 +472,10 @@ def test_worker_processes_and_one_process_give_the_same_database(tmp_path, paral
 def test_a_problem_in_a_late_chunk_rolls_everything_back(tmp_path, parallel):
     write_checkins_csv(tmp_path / "checkins.csv", 5000)
     with open(tmp_path / "checkins.csv", "a", encoding="utf-8", newline="") as handle:
-        handle.write("9e7b5a39-3f63-4f0e-9a39-8d2b1c0c0c0c,2026-11-01,2026-11-01T08:00:00+01:00,"
-                     "2026-11-01T08:00:00+01:00,6,,,,,,,,,,,,\r\n")
+        handle.write(
+            "9e7b5a39-3f63-4f0e-9a39-8d2b1c0c0c0c,2026-11-01,2026-11-01T08:00:00+01:00,"
+            "2026-11-01T08:00:00+01:00,6,,,,,,,,,,,,\r\n"
+        )
     with Store.open(tmp_path / "a.db") as a:
         before = db_digest(a.path)
         with pytest.raises(ImportProblem) as caught:
@@ -401,12 +488,14 @@ def test_a_problem_in_a_late_chunk_rolls_everything_back(tmp_path, parallel):
     last_line = (tmp_path / "checkins.csv").read_bytes().count(b"\n")  # notes span lines
     assert caught.value.problems == [
         f"{tmp_path / 'checkins.csv'}, line {last_line}, column 5 (mood): 6 is not allowed; use "
-        "a whole number from 1 (awful) to 5 (great)."]
+        "a whole number from 1 (awful) to 5 (great)."
+    ]
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn"])
-def test_workers_started_either_way_give_what_one_process_gives(tmp_path, parallel,
-                                                                monkeypatch, method):
+def test_workers_started_either_way_give_what_one_process_gives(
+    tmp_path, parallel, monkeypatch, method
+):
     from tracker.portability.importer import workers
 
     monkeypatch.setattr(workers, "START_METHOD", method)
@@ -422,8 +511,7 @@ def test_workers_started_either_way_give_what_one_process_gives(tmp_path, parall
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn"])
-def test_workers_judge_days_by_the_importing_process_today(tmp_path, parallel, monkeypatch,
-                                                           method):
+def test_workers_judge_days_by_the_importing_process_today(tmp_path, parallel, monkeypatch, method):
     """The frozen clock reaches the workers, not the environment's (or the real) day."""
     from tracker.portability.importer import workers
 
@@ -433,8 +521,10 @@ def test_workers_judge_days_by_the_importing_process_today(tmp_path, parallel, m
     path = tmp_path / "checkins.csv"
     write_checkins_csv(path, 3000)
     with open(path, "a", encoding="utf-8", newline="") as handle:
-        handle.write("9e7b5a39-3f63-4f0e-9a39-8d2b1c0c0c0c,2026-11-29,2026-11-29T08:00:00+01:00,"
-                     "2026-11-29T08:00:00+01:00,3,,,,,,,,,,,,\r\n")
+        handle.write(
+            "9e7b5a39-3f63-4f0e-9a39-8d2b1c0c0c0c,2026-11-29,2026-11-29T08:00:00+01:00,"
+            "2026-11-29T08:00:00+01:00,3,,,,,,,,,,,,\r\n"
+        )
     with Store.open(tmp_path / "a.db") as a:
         with pytest.raises(ImportProblem) as caught:
             import_path(a, path)
@@ -442,7 +532,8 @@ def test_workers_judge_days_by_the_importing_process_today(tmp_path, parallel, m
     last_line = path.read_bytes().count(b"\n")
     assert caught.value.problems == [
         f"{path}, line {last_line}, column 2 (day): '2026-11-29' is not allowed; use today "
-        "(2026-11-28) or an earlier day."]
+        "(2026-11-28) or an earlier day."
+    ]
 
 
 def _children(pid: int) -> set[int]:
@@ -476,9 +567,18 @@ def test_workers_stop_when_the_importing_process_is_killed(tmp_path):
     write_checkins_csv(tmp_path / "checkins.csv", 40_000)
     env = {**os.environ, "TRACKER_TODAY": FROZEN_TODAY.isoformat()}
     process = subprocess.Popen(
-        [tracker_executable(), "--db", str(tmp_path / "t.db"), "import",
-         str(tmp_path / "checkins.csv")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env=env, start_new_session=True)
+        [
+            tracker_executable(),
+            "--db",
+            str(tmp_path / "t.db"),
+            "import",
+            str(tmp_path / "checkins.csv"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
+    )
     workers: set[int] = set()
     deadline = time.monotonic() + 60
     while not workers and process.poll() is None and time.monotonic() < deadline:
@@ -517,8 +617,10 @@ def _reference_checkins_csv(store: Store) -> str:
     handle = io.StringIO(newline="")
     writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow(store.export_columns("checkins"))
-    writer.writerows([neutralise(v) if isinstance(v, str) else v for v in row]
-                     for row in store.export_rows("checkins"))
+    writer.writerows(
+        [neutralise(v) if isinstance(v, str) else v for v in row]
+        for row in store.export_rows("checkins")
+    )
     return handle.getvalue()
 
 
@@ -528,18 +630,33 @@ def _exported_checkins_csv(store: Store) -> str:
     return handle.getvalue()
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(texts=st.lists(free_text, min_size=4, max_size=4),
-       names=st.lists(name_text, min_size=1, max_size=5))
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    texts=st.lists(free_text, min_size=4, max_size=4),
+    names=st.lists(name_text, min_size=1, max_size=5),
+)
 def test_the_checkins_csv_is_the_csv_modules_byte_for_byte(texts, names):
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "a.db") as store:
-        for n, (need, note) in enumerate([(texts[0], texts[1]), (texts[2], texts[3]),
-                                          (None, None)]):
-            store.save_checkin(CheckIn.create(
-                day=f"2026-11-{20 - n}", created_at=f"2026-11-{20 - n}T08:00:00+01:00",
-                mood=3, intensity=n or None, need=need, note=note,
-                emotions=names[n:], people=names[:n + 1], tags=names[::-1]))
+        for n, (need, note) in enumerate(
+            [(texts[0], texts[1]), (texts[2], texts[3]), (None, None)]
+        ):
+            store.save_checkin(
+                CheckIn.create(
+                    day=f"2026-11-{20 - n}",
+                    created_at=f"2026-11-{20 - n}T08:00:00+01:00",
+                    mood=3,
+                    intensity=n or None,
+                    need=need,
+                    note=note,
+                    emotions=names[n:],
+                    people=names[: n + 1],
+                    tags=names[::-1],
+                )
+            )
         exported = _exported_checkins_csv(store)
         assert exported == _reference_checkins_csv(store)
         assert exported.count("\r\n") >= 4
@@ -551,7 +668,8 @@ def test_ids_and_times_written_outside_the_app_are_quoted_and_neutralised(full_s
     with full_store.write():
         full_store.db.execute(
             "INSERT INTO checkins (id, day, created_at, updated_at, mood) "
-            "VALUES ('a,b', '2026-11-22', '2026-11-22T08:00:00+01:00', '@noon', 3)")
+            "VALUES ('a,b', '2026-11-22', '2026-11-22T08:00:00+01:00', '@noon', 3)"
+        )
         full_store.db.execute("UPDATE checkins SET updated_at = '=1+1' WHERE day = '2026-11-21'")
     exported = _exported_checkins_csv(full_store)
     assert '"a,b"' in exported and "'=1+1" in exported
@@ -561,8 +679,9 @@ def test_ids_and_times_written_outside_the_app_are_quoted_and_neutralised(full_s
 
 def test_a_nul_in_a_note_written_outside_the_app_is_written_as_it_is(full_store):
     with full_store.write():
-        full_store.db.execute("UPDATE checkins SET note = 'x' || char(0) || 'y, z' "
-                              "WHERE day = '2026-11-20'")
+        full_store.db.execute(
+            "UPDATE checkins SET note = 'x' || char(0) || 'y, z' WHERE day = '2026-11-20'"
+        )
     exported = _exported_checkins_csv(full_store)
     assert exported == _reference_checkins_csv(full_store)
     assert len(list(csv.reader(io.StringIO(exported)))) == 3

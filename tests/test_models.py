@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tracker.models import (
-    MOOD, REGULATION, CheckIn, Experiment, PracticeLog, Rupture, Support, ValidationError,
+    MOOD,
+    REGULATION,
+    CheckIn,
+    Experiment,
+    PracticeLog,
+    Rupture,
+    Support,
+    ValidationError,
     parse_names,
 )
 
@@ -20,8 +27,15 @@ def test_checkin_minimal_defaults_to_today():
 
 
 def test_checkin_coerces_strings_from_the_command_line():
-    c = CheckIn.create(mood="5", intensity="0", regulation=" 3 ", pursue="2",
-                       pursue_acted="yes", paused="-", emotions=["Anxious", " hopeful "])
+    c = CheckIn.create(
+        mood="5",
+        intensity="0",
+        regulation=" 3 ",
+        pursue="2",
+        pursue_acted="yes",
+        paused="-",
+        emotions=["Anxious", " hopeful "],
+    )
     assert (c.mood, c.intensity, c.regulation, c.pursue) == (5, 0, 3, 2)
     assert c.pursue_acted == 1
     assert c.paused is None
@@ -78,7 +92,7 @@ def test_paused_accepts_yes_no_and_no_hard_moment():
 
 
 def test_text_kept_exactly_but_bounded():
-    weird = "=1+1, \"quoted\"\nנעים 😀"
+    weird = '=1+1, "quoted"\nנעים 😀'
     assert CheckIn.create(mood=3, note=weird).note == weird
     with pytest.raises(ValidationError, match="note: '100,001 characters'"):
         CheckIn.create(mood=3, note="x" * 100_001)
@@ -109,29 +123,42 @@ def test_scale_labels():
 
 
 def test_experiment_period_and_beliefs():
-    e = Experiment.create(title="Pause", practice="When X, I will Y", belief_before="70%",
-                          started_on="2026-11-20", days=14, target_count=5)
+    e = Experiment.create(
+        title="Pause",
+        practice="When X, I will Y",
+        belief_before="70%",
+        started_on="2026-11-20",
+        days=14,
+        target_count=5,
+    )
     assert e.ends_on == "2026-12-03"  # 14 days including the first
     assert e.belief_before == 70 and e.status == "active"
     with pytest.raises(ValidationError, match="belief_after: 101"):
         Experiment.create(
-            title="t", practice="p", ends_on="2026-12-01", target_count=1, belief_after=101)
+            title="t", practice="p", ends_on="2026-12-01", target_count=1, belief_after=101
+        )
     with pytest.raises(ValidationError, match="ends_on"):
-        Experiment.create(title="t", practice="p", started_on="2026-11-20",
-                          ends_on="2026-11-19", target_count=1)
+        Experiment.create(
+            title="t", practice="p", started_on="2026-11-20", ends_on="2026-11-19", target_count=1
+        )
     with pytest.raises(ValidationError, match="target_count"):
         Experiment.create(title="t", practice="p", ends_on="2026-12-01", target_count=0)
 
 
 def test_practice_log_and_rupture_and_support():
-    log = PracticeLog.create(experiment_id="6f1c2d5e-0000-4000-8000-000000000001",
-                             done="y", distress_before=4, distress_after=2)
+    log = PracticeLog.create(
+        experiment_id="6f1c2d5e-0000-4000-8000-000000000001",
+        done="y",
+        distress_before=4,
+        distress_after=2,
+    )
     assert (log.done, log.distress_before, log.distress_after) == (1, 4, 2)
     with pytest.raises(ValidationError, match="distress_after: 6"):
         PracticeLog.create(experiment_id=log.experiment_id, distress_after=6)
 
-    r = Rupture.create(my_move="Withdrew", people=["partner"], intensity=3,
-                       acknowledged=True, day="2026-11-27")
+    r = Rupture.create(
+        my_move="Withdrew", people=["partner"], intensity=3, acknowledged=True, day="2026-11-27"
+    )
     assert r.my_move == "withdrew" and r.steps_taken == ("acknowledged it",)
     with pytest.raises(ValidationError, match="my_move: 'sulked'.*pursued"):
         Rupture.create(my_move="sulked")

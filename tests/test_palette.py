@@ -105,8 +105,9 @@ def test_the_strip_the_card_the_calendar_and_the_grid_share_the_palette():
 
     for value in range(0, 6):
         expected = palette.shade(value, 0, 5)
-        assert rating_style("regulation", value, palette.DARK) == \
-            palette.rich_style(expected, palette.DARK)
+        assert rating_style("regulation", value, palette.DARK) == palette.rich_style(
+            expected, palette.DARK
+        )
     strip = DayStrip([StripDay(TODAY, 1.0, 0.0)], background=palette.DARK)
     text = strip.render_text()
     assert isinstance(text, Text)
@@ -120,10 +121,12 @@ def test_the_strip_the_card_the_calendar_and_the_grid_share_the_palette():
     # The week grid: the shade's name on the figure.
     from tracker.models import CheckIn
 
-    (grid,) = week_grids([dt.date(2026, 11, 23)], [CheckIn.create(day="2026-11-23", mood=5,
-                                                                  regulation=0)])
-    pieces = dict((t.strip(), s) for t, s in weekcard.row_line(grid.days[0], TODAY, 11)
-                  if t.strip())
+    (grid,) = week_grids(
+        [dt.date(2026, 11, 23)], [CheckIn.create(day="2026-11-23", mood=5, regulation=0)]
+    )
+    pieces = dict(
+        (t.strip(), s) for t, s in weekcard.row_line(grid.days[0], TODAY, 11) if t.strip()
+    )
     assert pieces["5"] == "deep-blue" and pieces["0"] == "deep-orange"
 
 
@@ -137,18 +140,27 @@ def _colours_of(text: str, glyph: str) -> set[str]:
 
 
 def test_rupture_marks_are_drawn_in_the_colour_their_legend_shows():
-    rows = [{"day": (TODAY - dt.timedelta(days=n)).isoformat(), "regulation": 3, "n": 1}
-            for n in range(10)]
+    rows = [
+        {"day": (TODAY - dt.timedelta(days=n)).isoformat(), "regulation": 3, "n": 1}
+        for n in range(10)
+    ]
     since = TODAY - dt.timedelta(days=9)
-    chart = charts.metric_chart(rows, "regulation", since, TODAY,
-                                [((TODAY - dt.timedelta(days=5)).isoformat(), TODAY.isoformat())])
+    chart = charts.metric_chart(
+        rows,
+        "regulation",
+        since,
+        TODAY,
+        [((TODAY - dt.timedelta(days=5)).isoformat(), TODAY.isoformat())],
+    )
     for background in (None, palette.DARK, palette.LIGHT):
         text = charts.render(chart, 80, 18, background=background)
         lines = text.splitlines()
         split = next(i for i, line in enumerate(lines) if "rupture" in line)
         body, legend = "\n".join(lines[:split]), lines[split:]
-        for glyph, shade in ((charts.MARK_RUPTURE, palette.RUPTURE),
-                             (charts.MARK_REPAIR, palette.REPAIR)):
+        for glyph, shade in (
+            (charts.MARK_RUPTURE, palette.RUPTURE),
+            (charts.MARK_REPAIR, palette.REPAIR),
+        ):
             drawn = _colours_of(body, glyph)
             shown = _colours_of("\n".join(legend), glyph)
             codes = palette.ansi_codes(shade, background).split(";", 1)[-1]
@@ -157,8 +169,10 @@ def test_rupture_marks_are_drawn_in_the_colour_their_legend_shows():
 
 
 def test_daily_points_and_the_rolling_mean_have_different_colours():
-    rows = [{"day": (TODAY - dt.timedelta(days=n)).isoformat(), "mood": 1 + n % 5, "n": 1}
-            for n in range(20)]
+    rows = [
+        {"day": (TODAY - dt.timedelta(days=n)).isoformat(), "mood": 1 + n % 5, "n": 1}
+        for n in range(20)
+    ]
     chart = charts.metric_chart(rows, "mood", TODAY - dt.timedelta(days=19), TODAY)
     points, mean = chart.lines
     assert points.colour != mean.colour

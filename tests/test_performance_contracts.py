@@ -29,8 +29,12 @@ def test_shell_commands_do_not_import_textual_or_plotext(db_path):
         "print('HEAVY', heavy, file=sys.stderr)\n"
         "sys.exit(1 if heavy else 0)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={**os.environ, "TRACKER_TODAY": "2026-11-28"})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TRACKER_TODAY": "2026-11-28"},
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -60,8 +64,12 @@ def _launch_probe(db_path) -> list[str]:
         "from tracker.launch import main\n"
         "main()\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={**os.environ, "TRACKER_TODAY": "2026-11-28"})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TRACKER_TODAY": "2026-11-28"},
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.split()
 
@@ -80,8 +88,10 @@ def test_the_first_app_launch_makes_the_database(db_path):
 
 
 def test_charts_and_analytics_do_not_load_textual_or_plotext_on_import():
-    code = ("import sys; import tracker.charts, tracker.analytics, tracker.report, "
-            "tracker.demo; bad = [m for m in ('textual', 'plotext') if m in sys.modules]; "
-            "print(bad); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys; import tracker.charts, tracker.analytics, tracker.report, "
+        "tracker.demo; bad = [m for m in ('textual', 'plotext') if m in sys.modules]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -23,8 +23,11 @@ START, END = "2026-11-01", "2026-11-14"
 
 @pytest.fixture
 def experiment(store) -> Experiment:
-    return store.save_experiment(Experiment.create(
-        title="Three breaths", practice="p", started_on=START, ends_on=END, target_count=3))
+    return store.save_experiment(
+        Experiment.create(
+            title="Three breaths", practice="p", started_on=START, ends_on=END, target_count=3
+        )
+    )
 
 
 def _log(experiment: Experiment, day: str) -> PracticeLog:
@@ -63,17 +66,31 @@ def test_a_log_of_no_stored_experiment_is_refused_by_name(store):
 _DAYS = st.dates(dt.date(2026, 1, 1), FROZEN_TODAY)
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(start=_DAYS, length=st.integers(0, 60), ended=st.one_of(st.none(), st.integers(0, 60)),
-       day=_DAYS)
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    start=_DAYS,
+    length=st.integers(0, 60),
+    ended=st.one_of(st.none(), st.integers(0, 60)),
+    day=_DAYS,
+)
 def test_any_day_is_taken_exactly_when_the_experiment_runs(store, start, length, ended, day):
     ends = start + dt.timedelta(days=length)
-    ended_on = None if ended is None else \
-        min(start + dt.timedelta(days=ended), FROZEN_TODAY).isoformat()
-    exp = store.save_experiment(Experiment.create(
-        title="t", practice="p", started_on=start.isoformat(), ends_on=ends.isoformat(),
-        target_count=1, ended_on=ended_on, status="active" if ended is None else "dropped"))
+    ended_on = (
+        None if ended is None else min(start + dt.timedelta(days=ended), FROZEN_TODAY).isoformat()
+    )
+    exp = store.save_experiment(
+        Experiment.create(
+            title="t",
+            practice="p",
+            started_on=start.isoformat(),
+            ends_on=ends.isoformat(),
+            target_count=1,
+            ended_on=ended_on,
+            status="active" if ended is None else "dropped",
+        )
+    )
     last = min(ends.isoformat(), ended_on or ends.isoformat())
     runs = start.isoformat() <= day.isoformat() <= last
     try:
@@ -117,9 +134,15 @@ def test_the_app_keeps_the_card_open_with_the_reason(db_path):
     """An active experiment whose last day has passed: logging today is refused on the
     card, which stays open; nothing is written."""
     with Store.open(db_path) as store:
-        exp = store.save_experiment(Experiment.create(
-            title="Overdue", practice="p", started_on="2026-11-01", ends_on="2026-11-20",
-            target_count=1))
+        exp = store.save_experiment(
+            Experiment.create(
+                title="Overdue",
+                practice="p",
+                started_on="2026-11-01",
+                ends_on="2026-11-20",
+                target_count=1,
+            )
+        )
 
     async def scenario(app, pilot):
         await keys(pilot, "e", "l", "y", "3", "1")

@@ -27,9 +27,11 @@ from tracker.printable import html_report
 from tracker.svgchart import render_time_chart
 
 PLANTED = "PLANTED-NOTE-5b1e"
-HOSTILE = ('<script>alert(1)</script> ![seen](http://tracker-canary.test/md.png) '
-           '<img src="https://tracker-canary.test/img.png"> [a link](https://tracker-canary.test)'
-           ' <style>@import url(http://tracker-canary.test/css)</style> &amp; \x1b[31m')
+HOSTILE = (
+    "<script>alert(1)</script> ![seen](http://tracker-canary.test/md.png) "
+    '<img src="https://tracker-canary.test/img.png"> [a link](https://tracker-canary.test)'
+    " <style>@import url(http://tracker-canary.test/css)</style> &amp; \x1b[31m"
+)
 
 
 def day(n: int) -> str:
@@ -43,32 +45,82 @@ def filled(store):
     for n in range(27, -1, -1):
         if n in (9, 10):
             continue  # two days without a check-in: gaps
-        store.save_checkin(CheckIn.create(
-            day=day(n), created_at=f"{day(n)}T20:00:00+01:00", mood=2 + n % 3,
-            regulation=1 + n % 4, intensity=n % 6, pursue=(n * 2) % 6, withdraw=(n + 3) % 6,
-            emotions=["anxious", "hopeful"][: 1 + n % 2], people=["Sam"],
-            need=f"{PLANTED}-need" if n == 3 else None,
-            note=f"{PLANTED} {HOSTILE}" if n == 3 else f"day {n}"))
-    exp = store.save_experiment(Experiment.create(
-        title="Three <b>breaths</b>", practice="Breathe first.", prediction=f"{PLANTED}-pred",
-        started_on=day(20), days=14, target_count=5, learned=f"{PLANTED}-learned"))
-    log = store.save_practice_log(PracticeLog.create(experiment_id=exp.id, day=day(7),
-                                                     distress_before=4, distress_after=2,
-                                                     note=f"{PLANTED}-log"))
-    store.save_rupture(Rupture.create(day=day(15), my_move="withdrew", people=["Sam"],
-                                      repaired_on=day(13), what_happened=f"{PLANTED}-what"))
+        store.save_checkin(
+            CheckIn.create(
+                day=day(n),
+                created_at=f"{day(n)}T20:00:00+01:00",
+                mood=2 + n % 3,
+                regulation=1 + n % 4,
+                intensity=n % 6,
+                pursue=(n * 2) % 6,
+                withdraw=(n + 3) % 6,
+                emotions=["anxious", "hopeful"][: 1 + n % 2],
+                people=["Sam"],
+                need=f"{PLANTED}-need" if n == 3 else None,
+                note=f"{PLANTED} {HOSTILE}" if n == 3 else f"day {n}",
+            )
+        )
+    exp = store.save_experiment(
+        Experiment.create(
+            title="Three <b>breaths</b>",
+            practice="Breathe first.",
+            prediction=f"{PLANTED}-pred",
+            started_on=day(20),
+            days=14,
+            target_count=5,
+            learned=f"{PLANTED}-learned",
+        )
+    )
+    log = store.save_practice_log(
+        PracticeLog.create(
+            experiment_id=exp.id,
+            day=day(7),
+            distress_before=4,
+            distress_after=2,
+            note=f"{PLANTED}-log",
+        )
+    )
+    store.save_rupture(
+        Rupture.create(
+            day=day(15),
+            my_move="withdrew",
+            people=["Sam"],
+            repaired_on=day(13),
+            what_happened=f"{PLANTED}-what",
+        )
+    )
     rupture = store.save_rupture(Rupture.create(day=day(4), my_move="pursued", people=["Sam"]))
-    store.save_sessions([Session.create(day=day(24), note=f"{PLANTED}-session"),
-                         Session.create(day="2026-12-03", agenda=f"{PLANTED}-agenda")])
+    store.save_sessions(
+        [
+            Session.create(day=day(24), note=f"{PLANTED}-session"),
+            Session.create(day="2026-12-03", agenda=f"{PLANTED}-agenda"),
+        ]
+    )
     three = next(c for c in store.checkins() if c.day == day(3))
-    store.save_bring_marks([BringMark.create(checkin_id=three.id),
-                            BringMark.create(rupture_id=rupture.id),
-                            BringMark.create(practice_log_id=log.id)])
+    store.save_bring_marks(
+        [
+            BringMark.create(checkin_id=three.id),
+            BringMark.create(rupture_id=rupture.id),
+            BringMark.create(practice_log_id=log.id),
+        ]
+    )
     return store
 
 
-REACHING = {"src", "href", "xlink:href", "action", "formaction", "srcset", "poster", "data",
-            "background", "ping", "manifest", "codebase"}
+REACHING = {
+    "src",
+    "href",
+    "xlink:href",
+    "action",
+    "formaction",
+    "srcset",
+    "poster",
+    "data",
+    "background",
+    "ping",
+    "manifest",
+    "codebase",
+}
 """Attributes through which a page can ask for something."""
 
 
@@ -100,10 +152,30 @@ def _outside_references(page: str) -> list[str]:
     a tag that loads, an attribute that names a place, a style that imports or fetches."""
     markup = _Markup()
     markup.feed(page)
-    found = sorted(markup.tags & {"script", "link", "img", "iframe", "object", "embed", "a",
-                                  "base", "form", "audio", "video", "source", "image", "use"})
-    found += [f"{name}={value}" for name, value in markup.attributes
-              if name in REACHING or "url(" in value]
+    found = sorted(
+        markup.tags
+        & {
+            "script",
+            "link",
+            "img",
+            "iframe",
+            "object",
+            "embed",
+            "a",
+            "base",
+            "form",
+            "audio",
+            "video",
+            "source",
+            "image",
+            "use",
+        }
+    )
+    found += [
+        f"{name}={value}"
+        for name, value in markup.attributes
+        if name in REACHING or "url(" in value
+    ]
     found += [css for css in markup.styles if "url(" in css or "@import" in css]
     return found
 
@@ -134,10 +206,16 @@ def test_the_charts_read_in_black_and_white():
     """Each series its own shape or stroke, named in the legend; gaps break the line;
     ruptures and repairs marked with glyphs."""
     since, until = dt.date(2026, 11, 1), dt.date(2026, 11, 16)
-    rows = [{"day": f"2026-11-{d:02d}", "regulation": float(d % 5), "pursue": float(d % 4),
-             "withdraw": float(d % 3)} for d in (1, 2, 3, 14, 15)]
-    chart = charts.metric_chart(rows, "regulation", since, until,
-                                [("2026-11-02", "2026-11-15")])
+    rows = [
+        {
+            "day": f"2026-11-{d:02d}",
+            "regulation": float(d % 5),
+            "pursue": float(d % 4),
+            "withdraw": float(d % 3),
+        }
+        for d in (1, 2, 3, 14, 15)
+    ]
+    chart = charts.metric_chart(rows, "regulation", since, until, [("2026-11-02", "2026-11-15")])
     svg = render_time_chart(chart)
     assert svg.count("<circle") == 5 + 1  # five daily points and the legend's
     # The 7-day mean bridges short gaps; after a week without a value it breaks.
@@ -152,8 +230,7 @@ def test_the_charts_read_in_black_and_white():
     assert "No mood ratings in this range yet." in empty and "<polyline" not in empty
 
 
-def test_the_command_writes_a_private_file_and_opens_it(filled, db_path, run_tracker,
-                                                         tmp_path):
+def test_the_command_writes_a_private_file_and_opens_it(filled, db_path, run_tracker, tmp_path):
     out = tmp_path / "for-my-therapist.html"
     result = run_tracker("report", "--format", "html", "--no-notes", "--out", str(out))
     assert result.returncode == 0, result.stderr
@@ -172,10 +249,13 @@ def test_the_command_writes_a_private_file_and_opens_it(filled, db_path, run_tra
     work = tmp_path / "here"
     work.mkdir()
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "tracker"), "--db", str(db_path), "report",
-         "--open"], cwd=work, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "TRACKER_TODAY": FROZEN_TODAY.isoformat(),
-             "BROWSER": f"{browser} %s"})
+        [str(Path(sys.executable).parent / "tracker"), "--db", str(db_path), "report", "--open"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "TRACKER_TODAY": FROZEN_TODAY.isoformat(), "BROWSER": f"{browser} %s"},
+    )
     assert result.returncode == 0, result.stderr
     written = list(work.glob("tracker-report-*.html"))
     assert [p.name for p in written] == ["tracker-report-2026-11-04-to-2026-11-28.html"]
@@ -195,12 +275,23 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 BROWSER_HOSTS = re.compile(r"^(?:[\w-]+\.)*(?:google\.com|googleapis\.com|gstatic\.com)(?::\d+)?$")
 """Hosts Chromium itself calls in the background (time, accounts): not the page's."""
 
-QUIET = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--disable-default-apps", "--disable-extensions", "--no-default-browser-check",
-         "--disable-domain-reliability", "--disable-client-side-phishing-detection",
-         "--disable-features=NetworkTimeServiceQuerying,OptimizationHints,MediaRouter,"
-         "Translate,AutofillServerCommunication", "--hide-scrollbars"]
+QUIET = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--no-default-browser-check",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-features=NetworkTimeServiceQuerying,OptimizationHints,MediaRouter,"
+    "Translate,AutofillServerCommunication",
+    "--hide-scrollbars",
+]
 
 
 class Canary:
@@ -237,16 +328,22 @@ class Canary:
 
 def _chromium(*args: str) -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory() as profile:
-        return subprocess.run([CHROMIUM, *QUIET, f"--user-data-dir={profile}", *args],
-                              capture_output=True, text=True, timeout=180)
+        return subprocess.run(
+            [CHROMIUM, *QUIET, f"--user-data-dir={profile}", *args],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
 
 
 def _pdf_pages(path: Path) -> tuple[int, set[tuple[int, int]]]:
     data = path.read_bytes()
     assert data.startswith(b"%PDF-")
     pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
-    boxes = {(round(float(w)), round(float(h))) for w, h in
-             re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)}
+    boxes = {
+        (round(float(w)), round(float(h)))
+        for w, h in re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
+    }
     return pages, boxes
 
 
@@ -258,36 +355,47 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 @pytest.mark.slow
 @pytest.mark.e2e
-@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed here "
-                    "(Debian: apt-get install -y chromium); .ci/run installs it")
+@pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="headless Chromium is not installed here "
+    "(Debian: apt-get install -y chromium); .ci/run installs it",
+)
 def test_chromium_prints_the_report_without_a_network_request(filled, run_tracker, tmp_path):
     full, shared = tmp_path / "full.html", tmp_path / "shared.html"
-    assert run_tracker("report", "--since", day(27), "--format", "html", "--out",
-                       str(full)).returncode == 0
-    assert run_tracker("report", "--since", day(27), "--format", "html", "--no-notes",
-                       "--out", str(shared)).returncode == 0
+    assert (
+        run_tracker("report", "--since", day(27), "--format", "html", "--out", str(full)).returncode
+        == 0
+    )
+    assert (
+        run_tracker(
+            "report", "--since", day(27), "--format", "html", "--no-notes", "--out", str(shared)
+        ).returncode
+        == 0
+    )
     assert PLANTED in full.read_text(encoding="utf-8")
     assert PLANTED not in shared.read_text(encoding="utf-8")
     # The detector detects: a page that does ask for something is seen asking.
     control = tmp_path / "control.html"
-    control.write_text('<p>x<img src="http://tracker-canary.test/control.png"></p>',
-                       encoding="utf-8")
+    control.write_text(
+        '<p>x<img src="http://tracker-canary.test/control.png"></p>', encoding="utf-8"
+    )
     canary = Canary()
     try:
         proxy = f"--proxy-server=http://127.0.0.1:{canary.port}"
-        seen = _chromium(proxy, f"--print-to-pdf={tmp_path / 'control.pdf'}",
-                         control.as_uri())
+        seen = _chromium(proxy, f"--print-to-pdf={tmp_path / 'control.pdf'}", control.as_uri())
         assert seen.returncode == 0, seen.stderr
         assert canary.page_requests() == ["http://tracker-canary.test/control.png"]
         canary.targets.clear()
         for page in (full, shared):
             pdf = page.with_suffix(".pdf")
-            printed = _chromium(proxy, "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
-                                page.as_uri())
+            printed = _chromium(
+                proxy, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()
+            )
             assert printed.returncode == 0, printed.stderr
             shot = page.with_suffix(".png")
-            taken = _chromium(proxy, "--window-size=900,1800", f"--screenshot={shot}",
-                              page.as_uri())
+            taken = _chromium(
+                proxy, "--window-size=900,1800", f"--screenshot={shot}", page.as_uri()
+            )
             assert taken.returncode == 0, taken.stderr
         assert canary.page_requests() == []
     finally:
@@ -298,20 +406,28 @@ def test_chromium_prints_the_report_without_a_network_request(filled, run_tracke
         assert _png_size(page.with_suffix(".png")) == (900, 1800)
         assert page.with_suffix(".png").stat().st_size > 40_000  # drawn, not a blank page
     if shutil.which("pdftotext"):  # (poppler-utils) the printed words themselves
-        words = subprocess.run(["pdftotext", str(full.with_suffix(".pdf")), "-"],
-                               capture_output=True, text=True).stdout
+        words = subprocess.run(
+            ["pdftotext", str(full.with_suffix(".pdf")), "-"], capture_output=True, text=True
+        ).stdout
         assert PLANTED in words and "For the session" in words and "Page 1 of" in words
-        shared_words = subprocess.run(["pdftotext", str(shared.with_suffix(".pdf")), "-"],
-                                      capture_output=True, text=True).stdout
+        shared_words = subprocess.run(
+            ["pdftotext", str(shared.with_suffix(".pdf")), "-"], capture_output=True, text=True
+        ).stdout
         assert PLANTED not in shared_words and "Marked to bring" in shared_words
     # A4 as well, and with every name unresolvable and the proxy pointing nowhere: it
     # still renders (nothing is waited for).
     a4 = tmp_path / "a4.html"
-    a4.write_text(full.read_text(encoding="utf-8").replace(
-        "</style>", "@page { size: A4; }</style>", 1), encoding="utf-8")
-    offline = _chromium("--proxy-server=http://127.0.0.1:9",
-                        "--host-resolver-rules=MAP * ~NOTFOUND", "--no-pdf-header-footer",
-                        f"--print-to-pdf={tmp_path / 'a4.pdf'}", a4.as_uri())
+    a4.write_text(
+        full.read_text(encoding="utf-8").replace("</style>", "@page { size: A4; }</style>", 1),
+        encoding="utf-8",
+    )
+    offline = _chromium(
+        "--proxy-server=http://127.0.0.1:9",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={tmp_path / 'a4.pdf'}",
+        a4.as_uri(),
+    )
     assert offline.returncode == 0, offline.stderr
     pages, boxes = _pdf_pages(tmp_path / "a4.pdf")
     assert pages >= 3 and boxes == {(595, 842)}

@@ -24,59 +24,101 @@ from tracker.store import SCHEMA_VERSION, Store, StoreError, schema_check
 
 # (name, SQL run on a sound tracker database, words the refusal must hold)
 HOSTILE = [
-    ("the issue's wipe trigger",
-     "CREATE TRIGGER wipe AFTER INSERT ON checkins BEGIN DELETE FROM checkins WHERE "
-     "id != new.id; DELETE FROM supports; END", ["trigger wipe", "not one of tracker's"]),
-    ("a trigger before update", "CREATE TRIGGER spy BEFORE UPDATE ON supports BEGIN "
-     "SELECT 1; END", ["trigger spy (on supports)"]),
-    ("a trigger on a link table", "CREATE TRIGGER keep AFTER DELETE ON checkin_tags "
-     "BEGIN INSERT INTO checkin_tags VALUES (old.checkin_id, old.tag_id); END",
-     ["trigger keep"]),
+    (
+        "the issue's wipe trigger",
+        "CREATE TRIGGER wipe AFTER INSERT ON checkins BEGIN DELETE FROM checkins WHERE "
+        "id != new.id; DELETE FROM supports; END",
+        ["trigger wipe", "not one of tracker's"],
+    ),
+    (
+        "a trigger before update",
+        "CREATE TRIGGER spy BEFORE UPDATE ON supports BEGIN SELECT 1; END",
+        ["trigger spy (on supports)"],
+    ),
+    (
+        "a trigger on a link table",
+        "CREATE TRIGGER keep AFTER DELETE ON checkin_tags "
+        "BEGIN INSERT INTO checkin_tags VALUES (old.checkin_id, old.tag_id); END",
+        ["trigger keep"],
+    ),
     ("a view", "CREATE VIEW everything AS SELECT * FROM checkins", ["view everything"]),
     ("another table", "CREATE TABLE mine (x)", ["table mine"]),
-    ("a table that holds check-ins back",
-     "CREATE TABLE holds (c TEXT REFERENCES checkins (id) ON DELETE RESTRICT)",
-     ["table holds"]),
-    ("a unique index", "CREATE UNIQUE INDEX one_a_day ON checkins (day)",
-     ["index one_a_day (on checkins)"]),
+    (
+        "a table that holds check-ins back",
+        "CREATE TABLE holds (c TEXT REFERENCES checkins (id) ON DELETE RESTRICT)",
+        ["table holds"],
+    ),
+    (
+        "a unique index",
+        "CREATE UNIQUE INDEX one_a_day ON checkins (day)",
+        ["index one_a_day (on checkins)"],
+    ),
     ("a partial index", "CREATE INDEX sad ON checkins (mood) WHERE mood < 3", ["index sad"]),
-    ("a dropped column", "ALTER TABLE supports DROP COLUMN note",
-     ["table supports has no column note"]),
-    ("an added column", "ALTER TABLE checkins ADD COLUMN secret TEXT",
-     ["table checkins has a column secret"]),
-    ("a renamed column", "ALTER TABLE checkins RENAME COLUMN note TO notes",
-     ["table checkins has no column note"]),
-    ("a renamed table", "ALTER TABLE settings RENAME TO prefs",
-     ["table prefs", "table settings is missing"]),
+    (
+        "a dropped column",
+        "ALTER TABLE supports DROP COLUMN note",
+        ["table supports has no column note"],
+    ),
+    (
+        "an added column",
+        "ALTER TABLE checkins ADD COLUMN secret TEXT",
+        ["table checkins has a column secret"],
+    ),
+    (
+        "a renamed column",
+        "ALTER TABLE checkins RENAME COLUMN note TO notes",
+        ["table checkins has no column note"],
+    ),
+    (
+        "a renamed table",
+        "ALTER TABLE settings RENAME TO prefs",
+        ["table prefs", "table settings is missing"],
+    ),
     ("a dropped index", "DROP INDEX checkins_day", ["index checkins_day is missing"]),
     ("a dropped table", "DROP TABLE settings", ["table settings is missing"]),
-    ("a dropped search trigger", "DROP TRIGGER checkins_ai",
-     ["trigger checkins_ai is missing"]),
-    ("a search trigger made to delete",
-     "DROP TRIGGER checkins_ai; CREATE TRIGGER checkins_ai AFTER INSERT ON checkins "
-     "BEGIN DELETE FROM supports; END", ["trigger checkins_ai", "definition"]),
-    ("a search trigger moved to another table",
-     "DROP TRIGGER ruptures_ai; CREATE TRIGGER ruptures_ai AFTER INSERT ON supports "
-     "BEGIN SELECT 1; END", ["trigger ruptures_ai is on table supports"]),
+    ("a dropped search trigger", "DROP TRIGGER checkins_ai", ["trigger checkins_ai is missing"]),
+    (
+        "a search trigger made to delete",
+        "DROP TRIGGER checkins_ai; CREATE TRIGGER checkins_ai AFTER INSERT ON checkins "
+        "BEGIN DELETE FROM supports; END",
+        ["trigger checkins_ai", "definition"],
+    ),
+    (
+        "a search trigger moved to another table",
+        "DROP TRIGGER ruptures_ai; CREATE TRIGGER ruptures_ai AFTER INSERT ON supports "
+        "BEGIN SELECT 1; END",
+        ["trigger ruptures_ai is on table supports"],
+    ),
     ("a dropped search index", "DROP TABLE checkins_fts", ["table checkins_fts is missing"]),
 ]
 
 # Changes only writable_schema can make: what PRAGMA table_xinfo does not show.
 REWRITTEN = [
-    ("a loosened CHECK", "checkins", "mood BETWEEN 1 AND 5", "mood BETWEEN 1 AND 50",
-     ["table checkins", "constraints"]),
-    ("a cascade that deletes names", "checkin_tags",
-     "tag_id INTEGER NOT NULL REFERENCES tags (id)",
-     "tag_id INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE",
-     ["table checkin_tags", "foreign keys"]),
+    (
+        "a loosened CHECK",
+        "checkins",
+        "mood BETWEEN 1 AND 5",
+        "mood BETWEEN 1 AND 50",
+        ["table checkins", "constraints"],
+    ),
+    (
+        "a cascade that deletes names",
+        "checkin_tags",
+        "tag_id INTEGER NOT NULL REFERENCES tags (id)",
+        "tag_id INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE",
+        ["table checkin_tags", "foreign keys"],
+    ),
     ("not STRICT", "settings", ") STRICT", ")", ["table settings is not STRICT"]),
-    ("another default", "supports", "DEFAULT 'person'", "DEFAULT 'stranger'",
-     ["column kind"]),
+    ("another default", "supports", "DEFAULT 'person'", "DEFAULT 'stranger'", ["column kind"]),
     ("another type", "supports", "position INTEGER", "position TEXT", ["column position"]),
-    ("no NOT NULL", "checkins", "mood INTEGER NOT NULL", "mood INTEGER",
-     ["column mood"]),
-    ("a trigger with a condition", "checkins_ad", "AFTER DELETE ON \"checkins\" BEGIN",
-     "AFTER DELETE ON \"checkins\" WHEN old.mood > 9 BEGIN", ["trigger checkins_ad"]),
+    ("no NOT NULL", "checkins", "mood INTEGER NOT NULL", "mood INTEGER", ["column mood"]),
+    (
+        "a trigger with a condition",
+        "checkins_ad",
+        'AFTER DELETE ON "checkins" BEGIN',
+        'AFTER DELETE ON "checkins" WHEN old.mood > 9 BEGIN',
+        ["trigger checkins_ad"],
+    ),
 ]
 
 
@@ -101,8 +143,9 @@ def _rewrite(path: Path, name: str, old: str, new: str) -> None:
         (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", [name]).fetchone()
         assert old in sql, (name, sql)
         conn.execute("PRAGMA writable_schema = ON")
-        conn.execute("UPDATE sqlite_master SET sql = ? WHERE name = ?",
-                     [sql.replace(old, new, 1), name])
+        conn.execute(
+            "UPDATE sqlite_master SET sql = ? WHERE name = ?", [sql.replace(old, new, 1), name]
+        )
         conn.commit()
     finally:
         conn.close()
@@ -171,8 +214,9 @@ def test_the_message_says_how_to_remove_what_tracker_did_not_make(tmp_path):
 
 def test_a_hostile_name_is_shown_without_its_control_characters(tmp_path):
     db = _sound(tmp_path / "data" / "tracker.db")
-    _run_sql(db, 'CREATE TRIGGER "x\x1b]52;c;aGk=\x07" AFTER INSERT ON checkins BEGIN '
-                 "SELECT 1; END")
+    _run_sql(
+        db, 'CREATE TRIGGER "x\x1b]52;c;aGk=\x07" AFTER INSERT ON checkins BEGIN SELECT 1; END'
+    )
     with pytest.raises(StoreError) as refused:
         Store.open(db)
     assert "\x1b" not in str(refused.value) and "\x07" not in str(refused.value)
@@ -180,7 +224,8 @@ def test_a_hostile_name_is_shown_without_its_control_characters(tmp_path):
 
 
 def test_an_older_schema_with_a_foreign_trigger_is_refused_before_it_is_migrated(
-        tmp_path, monkeypatch):
+    tmp_path, monkeypatch
+):
     from tracker.store import schema as schema_module
 
     db = tmp_path / "data" / "tracker.db"
@@ -206,8 +251,10 @@ def test_statistics_tables_are_not_schema(tmp_path):
 
 def test_the_fingerprints_are_those_of_the_migrations():
     for version in range(SCHEMA_VERSION + 1):
-        assert schema_check.fingerprint(schema_check.reference(version)) == \
-            schema_check.FINGERPRINTS[version], version
+        assert (
+            schema_check.fingerprint(schema_check.reference(version))
+            == schema_check.FINGERPRINTS[version]
+        ), version
 
 
 def test_a_file_made_by_tracker_matches_its_fingerprint(tmp_path):
@@ -221,14 +268,17 @@ def test_a_file_made_by_tracker_matches_its_fingerprint(tmp_path):
 # --- another application's file ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("setup, words", [
-    ("PRAGMA application_id = 1234", ["another application", "0x000004d2"]),
-    ("PRAGMA application_id = 1234; PRAGMA user_version = 3", ["another application"]),
-    ("PRAGMA user_version = 7", ["not one of tracker's"]),
-    ("CREATE VIEW v AS SELECT 1", ["not one of tracker's"]),
-], ids=["foreign-id-empty", "foreign-id-version", "no-id-a-version", "no-id-a-view"])
-def test_another_applications_sqlite_file_is_refused_untouched(tmp_path, run_tracker, setup,
-                                                                words):
+@pytest.mark.parametrize(
+    "setup, words",
+    [
+        ("PRAGMA application_id = 1234", ["another application", "0x000004d2"]),
+        ("PRAGMA application_id = 1234; PRAGMA user_version = 3", ["another application"]),
+        ("PRAGMA user_version = 7", ["not one of tracker's"]),
+        ("CREATE VIEW v AS SELECT 1", ["not one of tracker's"]),
+    ],
+    ids=["foreign-id-empty", "foreign-id-version", "no-id-a-version", "no-id-a-view"],
+)
+def test_another_applications_sqlite_file_is_refused_untouched(tmp_path, run_tracker, setup, words):
     db = tmp_path / "theirs.db"
     _run_sql(db, setup)
     before = _files(tmp_path)
@@ -302,8 +352,7 @@ def test_restore_takes_a_sound_backup_of_an_older_schema(tmp_path, run_tracker, 
         assert s.schema_version == SCHEMA_VERSION and s.checkin_count() == 2
 
 
-def test_restore_refuses_an_older_schema_with_a_foreign_trigger(tmp_path, run_tracker,
-                                                                 monkeypatch):
+def test_restore_refuses_an_older_schema_with_a_foreign_trigger(tmp_path, run_tracker, monkeypatch):
     from tracker.store import schema as schema_module
 
     old = tmp_path / "old" / "tracker.db"
@@ -320,12 +369,17 @@ def test_restore_refuses_an_older_schema_with_a_foreign_trigger(tmp_path, run_tr
 # --- the SQL text, read as SQLite reads it ---------------------------------------------------
 
 _REFERENCE = schema_check.reference(SCHEMA_VERSION)
-_STATEMENTS = [sql for (sql,) in _REFERENCE.execute(
-    "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT GLOB '*_fts_*' "
-    "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, name")]
+_STATEMENTS = [
+    sql
+    for (sql,) in _REFERENCE.execute(
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT GLOB '*_fts_*' "
+        "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, name"
+    )
+]
 
 _NAMES = {name for (name,) in _REFERENCE.execute("SELECT name FROM sqlite_master")} | {
-    column for (table,) in _REFERENCE.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    column
+    for (table,) in _REFERENCE.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
     for (column,) in _REFERENCE.execute("SELECT name FROM pragma_table_info(?)", [table])
 } - schema_check._KEYWORDS
 """Identifiers of tracker's schema that may be quoted or bare (not ``key``, a keyword:
@@ -366,8 +420,9 @@ def _build(path: Path, statements: list[str]) -> sqlite3.Connection:
     return conn
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(seed=st.integers(0, 2**32))
 def test_the_same_schema_written_another_way_is_accepted(tmp_path, seed):
     rng = random.Random(seed)
@@ -379,27 +434,47 @@ def test_the_same_schema_written_another_way_is_accepted(tmp_path, seed):
         conn.close()
 
 
-_SWAPS = [("5", "6"), ("1", "0"), ("AFTER", "BEFORE"), ("DELETE", "UPDATE"), ("new", "old"),
-          ("need", "note"), ("NOT NULL", ""), ("CASCADE", "SET NULL"), ("'delete'", "'x'"),
-          ("DESC", "ASC"), ("(day)", "(day DESC)"), ("IN (0, 1)", "IN (0, 1, 2)"),
-          ("TEXT", "BLOB"), ("NOCASE", "RTRIM"), ("INTEGER PRIMARY KEY", "INTEGER"),
-          ("WITHOUT ROWID", ""), ("UNIQUE", ""), ("PRIMARY KEY", "UNIQUE")]
+_SWAPS = [
+    ("5", "6"),
+    ("1", "0"),
+    ("AFTER", "BEFORE"),
+    ("DELETE", "UPDATE"),
+    ("new", "old"),
+    ("need", "note"),
+    ("NOT NULL", ""),
+    ("CASCADE", "SET NULL"),
+    ("'delete'", "'x'"),
+    ("DESC", "ASC"),
+    ("(day)", "(day DESC)"),
+    ("IN (0, 1)", "IN (0, 1, 2)"),
+    ("TEXT", "BLOB"),
+    ("NOCASE", "RTRIM"),
+    ("INTEGER PRIMARY KEY", "INTEGER"),
+    ("WITHOUT ROWID", ""),
+    ("UNIQUE", ""),
+    ("PRIMARY KEY", "UNIQUE"),
+]
 
 
-_CHANGES = [(which, at, old, new) for which, sql in enumerate(_STATEMENTS)
-            for old, new in _SWAPS
-            for at in (m.start() for m in re.finditer(
-                rf"(?<![\w'\"]){re.escape(old)}(?![\w'\"])", sql))]
+_CHANGES = [
+    (which, at, old, new)
+    for which, sql in enumerate(_STATEMENTS)
+    for old, new in _SWAPS
+    for at in (m.start() for m in re.finditer(rf"(?<![\w'\"]){re.escape(old)}(?![\w'\"])", sql))
+]
 """Every place of every swap in tracker's schema: (statement, offset, old, new)."""
 
 
-@settings(max_examples=80, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much])
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
+)
 @given(change=st.sampled_from(_CHANGES), seed=st.integers(0, 2**32))
 def test_any_change_sqlite_reads_differently_is_refused(tmp_path, change, seed):
     which, at, old, new = change
     sql = _STATEMENTS[which]
-    changed = sql[:at] + new + sql[at + len(old):]
+    changed = sql[:at] + new + sql[at + len(old) :]
     rng = random.Random(seed)
     statements = [_respell(s, rng) for s in _STATEMENTS]
     statements[which] = changed
@@ -416,8 +491,11 @@ def test_any_change_sqlite_reads_differently_is_refused(tmp_path, change, seed):
 
 def test_tokens_keep_strings_and_quoted_keywords_apart():
     tokens = schema_check.sql_tokens
-    assert tokens("CREATE  TABLE [x] (a)") == tokens('create table "x"(a)') == \
-        tokens("create table x ( a ) -- note")
+    assert (
+        tokens("CREATE  TABLE [x] (a)")
+        == tokens('create table "x"(a)')
+        == tokens("create table x ( a ) -- note")
+    )
     assert tokens("SELECT 'a'") != tokens("SELECT 'A'")
     assert tokens('SELECT "null"') != tokens("SELECT null")
     assert tokens('SELECT "new.need"') != tokens("SELECT new.need")
@@ -437,18 +515,23 @@ def test_reading_the_schema_is_one_query_and_one_hash_on_an_open(tmp_path):
     assert os.path.exists(db)
 
 
-@pytest.mark.parametrize("sql, words", [
-    ("UPDATE checkins SET created_at = 'yesterday'", "checkins.created_at"),
-    ("UPDATE checkins SET day = '2026-13-45'", "checkins.day"),
-    ("UPDATE checkins SET day = '0999-01-01'", "checkins.day"),
-    ("UPDATE ruptures SET happened_at = '2026-11-10T19:30:00'", "ruptures.happened_at"),
-    ("UPDATE experiments SET ends_on = '2026-02-30'", "experiments.ends_on"),
-    ("UPDATE supports SET id = 'crisis'", "supports.id"),
-    ("UPDATE practice_logs SET updated_at = '2026-11-02T25:00:00+01:00'",
-     "practice_logs.updated_at"),
-], ids=["stamp", "impossible-day", "early-day", "no-offset", "feb-30", "id", "hour-25"])
-def test_restore_refuses_ids_days_and_times_tracker_never_writes(tmp_path, run_tracker, sql,
-                                                                 words):
+@pytest.mark.parametrize(
+    "sql, words",
+    [
+        ("UPDATE checkins SET created_at = 'yesterday'", "checkins.created_at"),
+        ("UPDATE checkins SET day = '2026-13-45'", "checkins.day"),
+        ("UPDATE checkins SET day = '0999-01-01'", "checkins.day"),
+        ("UPDATE ruptures SET happened_at = '2026-11-10T19:30:00'", "ruptures.happened_at"),
+        ("UPDATE experiments SET ends_on = '2026-02-30'", "experiments.ends_on"),
+        ("UPDATE supports SET id = 'crisis'", "supports.id"),
+        (
+            "UPDATE practice_logs SET updated_at = '2026-11-02T25:00:00+01:00'",
+            "practice_logs.updated_at",
+        ),
+    ],
+    ids=["stamp", "impossible-day", "early-day", "no-offset", "feb-30", "id", "hour-25"],
+)
+def test_restore_refuses_ids_days_and_times_tracker_never_writes(tmp_path, run_tracker, sql, words):
     """What would make `list`, a chart or an export stop half-way is refused up front."""
     db = _sound(tmp_path / "data" / "tracker.db")
     crafted = tmp_path / "crafted.db"
@@ -472,8 +555,9 @@ def test_the_search_migration_is_all_or_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(schema_module, "SCHEMA_VERSION", 2)
     _sound(db)
     monkeypatch.undo()
-    monkeypatch.setattr(schema_module, "FTS_COLUMNS",
-                        {**schema_module.FTS_COLUMNS, "no_such_table": ("x",)})
+    monkeypatch.setattr(
+        schema_module, "FTS_COLUMNS", {**schema_module.FTS_COLUMNS, "no_such_table": ("x",)}
+    )
     with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
         Store.open(db)
     monkeypatch.undo()
@@ -484,4 +568,3 @@ def test_the_search_migration_is_all_or_nothing(tmp_path, monkeypatch):
     with Store.open(db) as s:
         assert s.schema_version == SCHEMA_VERSION
         assert s.search("Texted")  # the index was made and filled this time
-

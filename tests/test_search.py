@@ -9,8 +9,8 @@ import pytest
 
 from tests.trust_helpers import write_checkins_csv
 from tracker.models import CheckIn, Experiment, Rupture
-from tracker.portability.importer import workers as importer
 from tracker.portability.importer import import_path
+from tracker.portability.importer import workers as importer
 from tracker.store import FTS_COLUMNS, Store, checkin_row
 from tracker.store.search import match_expression
 from tracker.text import terminal_safe_json, visible
@@ -20,7 +20,8 @@ def assert_index_in_sync(store: Store) -> None:
     """FTS5's own check of each index against its table's text (raises if they differ)."""
     for table in FTS_COLUMNS:
         store.conn.execute(
-            f"INSERT INTO {table}_fts ({table}_fts, rank) VALUES ('integrity-check', 1)")
+            f"INSERT INTO {table}_fts ({table}_fts, rank) VALUES ('integrity-check', 1)"
+        )
 
 
 def ids(hits) -> list[str]:
@@ -30,16 +31,30 @@ def ids(hits) -> list[str]:
 @pytest.fixture
 def records(store):
     """A check-in, a rupture and an experiment, each with words of its own."""
-    checkin = store.save_checkin(CheckIn.create(
-        day="2026-11-20", mood=2, need="to hear back", note="Waited all day for a reply."))
-    rupture = store.save_rupture(Rupture.create(
-        happened_at="2026-11-22T19:00:00+01:00", my_move="withdrew",
-        what_happened="Went quiet after the reply came late.", note="tired"))
-    experiment = Experiment.create(title="Pause", practice="Breathe first", days=14,
-                                   target_count=5, started_on="2026-11-01")
-    experiment = store.save_experiment(experiment.with_changes(
-        status="completed", ended_on="2026-11-15", outcome="Better than predicted",
-        learned="A late reply is not a verdict."))
+    checkin = store.save_checkin(
+        CheckIn.create(
+            day="2026-11-20", mood=2, need="to hear back", note="Waited all day for a reply."
+        )
+    )
+    rupture = store.save_rupture(
+        Rupture.create(
+            happened_at="2026-11-22T19:00:00+01:00",
+            my_move="withdrew",
+            what_happened="Went quiet after the reply came late.",
+            note="tired",
+        )
+    )
+    experiment = Experiment.create(
+        title="Pause", practice="Breathe first", days=14, target_count=5, started_on="2026-11-01"
+    )
+    experiment = store.save_experiment(
+        experiment.with_changes(
+            status="completed",
+            ended_on="2026-11-15",
+            outcome="Better than predicted",
+            learned="A late reply is not a verdict.",
+        )
+    )
     return checkin, rupture, experiment
 
 
@@ -50,8 +65,10 @@ def test_search_finds_every_kind_with_its_day_and_a_snippet(store, records):
     checkin, rupture, experiment = records
     hits = store.search("reply", marks=("[", "]"))
     assert {(h.kind, h.id, h.day) for h in hits} == {
-        ("checkin", checkin.id, "2026-11-20"), ("rupture", rupture.id, "2026-11-22"),
-        ("experiment", experiment.id, "2026-11-15")}
+        ("checkin", checkin.id, "2026-11-20"),
+        ("rupture", rupture.id, "2026-11-22"),
+        ("experiment", experiment.id, "2026-11-15"),
+    }
     snippets = {h.kind: h.snippet for h in hits}
     assert snippets["checkin"] == "Waited all day for a [reply]."
     assert "[reply]" in snippets["rupture"] and "[reply]" in snippets["experiment"]
@@ -76,21 +93,54 @@ def test_since_leaves_out_earlier_records(store, records):
 
 
 def test_the_best_match_comes_first(store):
-    once = store.save_checkin(CheckIn.create(
-        day="2026-11-27", mood=3,
-        note="A long day at work with meetings, emails, a late train and, once, lonely."))
-    often = store.save_checkin(CheckIn.create(day="2026-11-01", mood=2,
-                                              note="Lonely. So lonely, lonely."))
+    once = store.save_checkin(
+        CheckIn.create(
+            day="2026-11-27",
+            mood=3,
+            note="A long day at work with meetings, emails, a late train and, once, lonely.",
+        )
+    )
+    often = store.save_checkin(
+        CheckIn.create(day="2026-11-01", mood=2, note="Lonely. So lonely, lonely.")
+    )
     store.save_checkin(CheckIn.create(mood=4, note="Nothing of the kind."))
     assert ids(store.search("lonely")) == [often.id, once.id]
     assert len(store.search("lonely", limit=1)) == 1
 
 
-@pytest.mark.parametrize("words", [
-    '"', '""', '*', '-', 'NEAR', 'NEAR(a b)', 'a AND', 'OR', 'NOT x', 'AND OR NOT',
-    'note:lonely', '(', ')', '^x', '"unclosed', "'", '{need note}: x', '+', 'a*b', 'x -y',
-    '\\', '%', '_', ':', 'near/3', 'a"b"c', '\x00', '\x1b[31m',
-])
+@pytest.mark.parametrize(
+    "words",
+    [
+        '"',
+        '""',
+        "*",
+        "-",
+        "NEAR",
+        "NEAR(a b)",
+        "a AND",
+        "OR",
+        "NOT x",
+        "AND OR NOT",
+        "note:lonely",
+        "(",
+        ")",
+        "^x",
+        '"unclosed',
+        "'",
+        "{need note}: x",
+        "+",
+        "a*b",
+        "x -y",
+        "\\",
+        "%",
+        "_",
+        ":",
+        "near/3",
+        'a"b"c',
+        "\x00",
+        "\x1b[31m",
+    ],
+)
 def test_what_people_type_is_never_query_syntax(store, words):
     store.save_checkin(CheckIn.create(mood=3, note="Sat near the door; a and b, or not."))
     store.search(words)  # no error, whatever was typed
@@ -124,8 +174,7 @@ def test_edits_deletes_and_undo_keep_the_index_right(store):
     store.save_rupture(r.with_changes(what_happened="called twice"))
     assert store.search("texted") == [] and ids(store.search("twice")) == [r.id]
     store.delete_rupture(r.id)
-    e = store.save_experiment(Experiment.create(title="t", practice="p", days=7,
-                                                target_count=1))
+    e = store.save_experiment(Experiment.create(title="t", practice="p", days=7, target_count=1))
     store.save_experiment(e.with_changes(learned="slower is kinder"))
     assert ids(store.search("kinder")) == [e.id]
     store.delete_experiment(e.id)
@@ -154,7 +203,8 @@ def test_a_bulk_import_is_searchable(tmp_path, monkeypatch):
         plan = import_path(store, tmp_path / "checkins.csv")
         assert plan.stream is not None and plan.rebuild_indexes
         quoted = store.conn.execute(
-            "SELECT count(*) FROM checkins WHERE note LIKE '%quotes%'").fetchone()[0]
+            "SELECT count(*) FROM checkins WHERE note LIKE '%quotes%'"
+        ).fetchone()[0]
         assert quoted > 100
         assert len(store.search("quotes", limit=10_000)) == quoted
         assert len(store.checkins(text="quotes")) == quoted
@@ -178,8 +228,10 @@ def test_visible_shows_control_characters_and_keeps_the_rest():
     assert visible("a\x1b[31mred\x07\x00\x7f") == "a^[[31mred^G^@^?"
     assert visible("\x9b2J \x85") == "<U+009B>2J <U+0085>"
     assert visible("line one\nline\ttwo, café, 日本, 🙂") == "line one\nline\ttwo, café, 日本, 🙂"
-    assert all(not (ord(ch) < 32 and ch not in "\n\t") and not 0x7F <= ord(ch) <= 0x9F
-               for ch in visible("".join(map(chr, range(0xA0)))))
+    assert all(
+        not (ord(ch) < 32 and ch not in "\n\t") and not 0x7F <= ord(ch) <= 0x9F
+        for ch in visible("".join(map(chr, range(0xA0))))
+    )
 
 
 def test_terminal_safe_json_is_the_same_value_with_nothing_to_obey():
@@ -210,7 +262,9 @@ def test_search_command_json(run_tracker, store, records):
     found = json.loads(result.stdout)
     assert [h["rank"] for h in found] == [1, 2]
     assert {(h["kind"], h["id"], h["day"]) for h in found} == {
-        ("rupture", rupture.id, "2026-11-22"), ("experiment", experiment.id, "2026-11-15")}
+        ("rupture", rupture.id, "2026-11-22"),
+        ("experiment", experiment.id, "2026-11-15"),
+    }
     assert all("[" not in h["snippet"] for h in found)  # no marks in JSON
     assert json.loads(run_tracker("search", "nothing-like-it", "--json").stdout) == []
 
@@ -251,15 +305,15 @@ def test_hostile_words_on_the_command_line(run_tracker, store, records):
 
 
 def test_snippets_never_print_terminal_control_characters(run_tracker, store):
-    c = store.save_checkin(CheckIn.create(
-        mood=3, note="ok \x1b]0;owned\x07 \x1b[2J \x9b31m plain words"))
+    c = store.save_checkin(
+        CheckIn.create(mood=3, note="ok \x1b]0;owned\x07 \x1b[2J \x9b31m plain words")
+    )
     with store.write():  # a NUL too, which only another program can write
         store.conn.execute("UPDATE checkins SET note = note || ? WHERE id = ?", [" \x00", c.id])
     store.close()
     result = run_tracker("search", "plain")
     assert result.returncode == 0, result.stderr
-    assert not any(ord(ch) < 32 and ch != "\n" or 0x7F <= ord(ch) <= 0x9F
-                   for ch in result.stdout)
+    assert not any(ord(ch) < 32 and ch != "\n" or 0x7F <= ord(ch) <= 0x9F for ch in result.stdout)
     assert "^[]0;owned^G" in result.stdout and "<U+009B>31m" in result.stdout
     shown = run_tracker("search", "plain", "--json").stdout
     assert not any(ord(ch) < 32 and ch != "\n" or 0x7F <= ord(ch) <= 0x9F for ch in shown)
@@ -269,8 +323,9 @@ def test_snippets_never_print_terminal_control_characters(run_tracker, store):
 def test_the_search_index_is_part_of_the_schema(store):
     tables = set(store.db.table_names())
     assert {"checkins_fts", "ruptures_fts", "experiments_fts"} <= tables
-    triggers = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master "
-                                                 "WHERE type = 'trigger'")}
+    triggers = {
+        r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    }
     assert triggers == {f"{t}_{op}" for t in FTS_COLUMNS for op in ("ai", "ad", "au")}
     assert store.db["checkins"].detect_fts() == "checkins_fts"
     with pytest.raises(sqlite3.OperationalError):  # FTS5 syntax errors are real errors...

@@ -8,9 +8,9 @@ import stat
 
 import pytest
 
-from tracker.store import schema as store_module
 from tracker.models import CheckIn, Experiment, PracticeLog, Rupture, Support
 from tracker.store import APPLICATION_ID, SCHEMA_VERSION, Store, StoreError
+from tracker.store import schema as store_module
 
 
 def test_new_database_is_private_and_current(db_path):
@@ -26,9 +26,21 @@ def test_new_database_is_private_and_current(db_path):
 
 def test_public_tables_exist_with_day_indexes(store):
     tables = set(store.db.table_names())
-    assert {"checkins", "emotions", "checkin_emotions", "people", "checkin_people", "tags",
-            "checkin_tags", "experiments", "practice_logs", "ruptures", "rupture_people",
-            "supports", "settings"} <= tables
+    assert {
+        "checkins",
+        "emotions",
+        "checkin_emotions",
+        "people",
+        "checkin_people",
+        "tags",
+        "checkin_tags",
+        "experiments",
+        "practice_logs",
+        "ruptures",
+        "rupture_people",
+        "supports",
+        "settings",
+    } <= tables
     for table in ("checkins", "practice_logs", "ruptures"):
         indexed = [ix.columns for ix in store.db[table].indexes]
         assert any(cols[0] == "day" for cols in indexed), table
@@ -41,8 +53,16 @@ def test_shipped_emotions_seed_the_vocabulary(store):
 
 
 def test_checkin_round_trip_with_names(store):
-    c = CheckIn.create(mood=4, intensity=2, regulation=3, emotions=["anxious", "hopeful"],
-                       people=["Sam"], tags=["work"], need="to be heard", note="long day")
+    c = CheckIn.create(
+        mood=4,
+        intensity=2,
+        regulation=3,
+        emotions=["anxious", "hopeful"],
+        people=["Sam"],
+        tags=["work"],
+        need="to be heard",
+        note="long day",
+    )
     store.save_checkin(c)
     got = store.get_checkin(c.id)
     assert got == c
@@ -66,10 +86,14 @@ def test_edit_replaces_names_and_keeps_id(store):
 
 
 def test_filters(store):
-    a = CheckIn.create(mood=2, day="2026-11-20", emotions=["anxious"], people=["Sam"],
-                       note="Argument about 50% of chores")
-    b = CheckIn.create(mood=4, day="2026-11-27", emotions=["calm"], tags=["walk"],
-                       need="rest")
+    a = CheckIn.create(
+        mood=2,
+        day="2026-11-20",
+        emotions=["anxious"],
+        people=["Sam"],
+        note="Argument about 50% of chores",
+    )
+    b = CheckIn.create(mood=4, day="2026-11-27", emotions=["calm"], tags=["walk"], need="rest")
     store.save_checkins([a, b])
     assert [c.id for c in store.checkins()] == [b.id, a.id]
     assert [c.id for c in store.checkins(emotion="anxious")] == [a.id]
@@ -123,16 +147,20 @@ def test_the_store_holds_a_real_sqlite_utils_database(store):
 
 def test_check_constraints_back_up_validation(store):
     with pytest.raises(sqlite3.IntegrityError):
-        store.db.execute("INSERT INTO checkins (id, day, created_at, updated_at, mood) "
-                         "VALUES ('x', '2026-11-28', 'a', 'b', 9)")
+        store.db.execute(
+            "INSERT INTO checkins (id, day, created_at, updated_at, mood) "
+            "VALUES ('x', '2026-11-28', 'a', 'b', 9)"
+        )
 
 
 def test_daily_means_average_several_checkins_and_leave_gaps(store):
-    store.save_checkins([
-        CheckIn.create(mood=2, regulation=1, day="2026-11-25"),
-        CheckIn.create(mood=4, regulation=4, day="2026-11-25"),
-        CheckIn.create(mood=5, day="2026-11-27"),
-    ])
+    store.save_checkins(
+        [
+            CheckIn.create(mood=2, regulation=1, day="2026-11-25"),
+            CheckIn.create(mood=4, regulation=4, day="2026-11-25"),
+            CheckIn.create(mood=5, day="2026-11-27"),
+        ]
+    )
     rows = store.daily_means()
     assert [r["day"] for r in rows] == ["2026-11-25", "2026-11-27"]
     assert rows[0]["mood"] == 3 and rows[0]["regulation"] == 2.5 and rows[0]["n"] == 2
@@ -140,11 +168,13 @@ def test_daily_means_average_several_checkins_and_leave_gaps(store):
 
 
 def test_experiments_logs_ruptures_supports(store):
-    e = Experiment.create(title="Pause", practice="When stung, breathe", days=14,
-                          target_count=5, belief_before=60)
+    e = Experiment.create(
+        title="Pause", practice="When stung, breathe", days=14, target_count=5, belief_before=60
+    )
     store.save_experiment(e)
-    store.save_practice_log(PracticeLog.create(experiment_id=e.id, done=1,
-                                               distress_before=4, distress_after=2))
+    store.save_practice_log(
+        PracticeLog.create(experiment_id=e.id, done=1, distress_before=4, distress_after=2)
+    )
     assert store.practice_counts() == {e.id: (1, 1)}
     store.save_experiment(e.with_changes(status="completed", belief_after=30))
     assert store.experiments()[0].belief_after == 30
@@ -178,8 +208,9 @@ def test_upgrade_from_an_older_schema_keeps_every_row(db_path, monkeypatch):
     monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
     monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)
     with Store.open(db_path) as old:
-        old.save_checkins(CheckIn.create(mood=1 + i % 5, note=f"n{i}", emotions=["sad"])
-                          for i in range(50))
+        old.save_checkins(
+            CheckIn.create(mood=1 + i % 5, note=f"n{i}", emotions=["sad"]) for i in range(50)
+        )
         assert old.schema_version == 1
     monkeypatch.undo()
 
@@ -230,9 +261,11 @@ def test_nothing_happens_at_import_time(tmp_path):
     import sys
 
     env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "xdg")}
-    subprocess.run([sys.executable, "-c",
-                    "import tracker.cli, tracker.store, tracker.models, tracker.paths"],
-                   check=True, env=env)
+    subprocess.run(
+        [sys.executable, "-c", "import tracker.cli, tracker.store, tracker.models, tracker.paths"],
+        check=True,
+        env=env,
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -253,8 +286,7 @@ def test_many_ruptures_at_once_keep_each_ones_people(store):
     r1 = Rupture.create(my_move="pursued", people=["Sam", "Alex"])
     r2 = Rupture.create(my_move="withdrew", people=["Alex"])
     assert store.save_ruptures([r1, r2]) == 2
-    assert {r.id: r.people for r in store.ruptures()} == {r1.id: ("Alex", "Sam"),
-                                                          r2.id: ("Alex",)}
+    assert {r.id: r.people for r in store.ruptures()} == {r1.id: ("Alex", "Sam"), r2.id: ("Alex",)}
     store.save_ruptures([r1.with_changes(people=("Jo",))])
     assert store.get_rupture(r1.id).people == ("Jo",)
     assert store.get_rupture(r2.id).people == ("Alex",)
@@ -268,12 +300,21 @@ def _schema_2_database(path, monkeypatch) -> None:
     monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:2])
     monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
     with Store.open(path) as old:
-        old.save_checkins(CheckIn.create(day=f"2026-11-{1 + i % 27:02d}", mood=1 + i % 5,
-                                         note=f"note {i} about the garden",
-                                         emotions=["sad"]) for i in range(40))
+        old.save_checkins(
+            CheckIn.create(
+                day=f"2026-11-{1 + i % 27:02d}",
+                mood=1 + i % 5,
+                note=f"note {i} about the garden",
+                emotions=["sad"],
+            )
+            for i in range(40)
+        )
         old.save_rupture(Rupture.create(my_move="froze", what_happened="froze in the garden"))
-        old.save_experiment(Experiment.create(title="t", practice="p", days=7, target_count=1)
-                            .with_changes(learned="the garden helps"))
+        old.save_experiment(
+            Experiment.create(title="t", practice="p", days=7, target_count=1).with_changes(
+                learned="the garden helps"
+            )
+        )
         assert old.schema_version == 2
         tables = set(old.db.table_names())
     assert not any(t.endswith("_fts") for t in tables)
@@ -281,10 +322,14 @@ def _schema_2_database(path, monkeypatch) -> None:
 
 
 def test_a_schema_2_database_migrates_to_3_with_a_backup_and_keeps_its_data(
-        db_path, monkeypatch, run_tracker):
+    db_path, monkeypatch, run_tracker
+):
     _schema_2_database(db_path, monkeypatch)
-    before = sqlite3.connect(db_path).execute(
-        "SELECT id, day, note FROM checkins ORDER BY id").fetchall()
+    before = (
+        sqlite3.connect(db_path)
+        .execute("SELECT id, day, note FROM checkins ORDER BY id")
+        .fetchall()
+    )
     result = run_tracker("search", "garden", "--json", "--limit", "100")  # the real command
     assert result.returncode == 0, result.stderr
     import json
@@ -299,19 +344,20 @@ def test_a_schema_2_database_migrates_to_3_with_a_backup_and_keeps_its_data(
     kept.close()
     with Store.open(db_path) as new:
         assert new.schema_version == SCHEMA_VERSION >= 3  # through 3, to the newest
-        assert new.conn.execute("SELECT id, day, note FROM checkins ORDER BY id").fetchall() \
-            == before
+        assert (
+            new.conn.execute("SELECT id, day, note FROM checkins ORDER BY id").fetchall() == before
+        )
         assert all(c.emotions == ("sad",) for c in new.checkins())
         for table, count in (("checkins", 40), ("ruptures", 1), ("experiments", 1)):
             assert new.conn.execute(f"SELECT count(*) FROM {table}_fts").fetchone()[0] == count
-            new.conn.execute(f"INSERT INTO {table}_fts ({table}_fts, rank) "
-                             "VALUES ('integrity-check', 1)")
+            new.conn.execute(
+                f"INSERT INTO {table}_fts ({table}_fts, rank) VALUES ('integrity-check', 1)"
+            )
         assert len(new.checkins(text="garden")) == 40
         assert new.integrity_problems() == []
 
 
-def test_a_schema_2_backup_restored_is_migrated_and_searchable(tmp_path, monkeypatch,
-                                                              run_tracker):
+def test_a_schema_2_backup_restored_is_migrated_and_searchable(tmp_path, monkeypatch, run_tracker):
     old = tmp_path / "old" / "tracker.db"
     _schema_2_database(old, monkeypatch)
     db = tmp_path / "data" / "tracker.db"
@@ -341,10 +387,12 @@ def test_the_store_never_imports_textual_click_or_rich(db_path, tmp_path):
     for module in Path(tracker.store.__file__).parent.glob("*.py"):
         for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
-                names = [a.name for a in node.names] if isinstance(node, ast.Import) \
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
                     else [node.module or ""]
-                assert not {n.split(".")[0] for n in names} & {"textual", "click", "rich"}, \
-                    module
+                )
+                assert not {n.split(".")[0] for n in names} & {"textual", "click", "rich"}, module
     use = (
         "import sys\n"
         "from tracker.models import CheckIn\n"
@@ -356,8 +404,9 @@ def test_the_store_never_imports_textual_click_or_rich(db_path, tmp_path):
     )
 
     def loaded(code: str, *args: str) -> set[str]:
-        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
-                             text=True, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+        ).stdout
         return set(out.split())
 
     heavy = {"textual", "click", "rich"}
@@ -365,6 +414,7 @@ def test_the_store_never_imports_textual_click_or_rich(db_path, tmp_path):
     assert loaded(use, str(db_path)) & heavy == set()
     migrating = loaded(use, str(tmp_path / "new.db"))
     assert "textual" not in migrating and "rich" not in migrating
-    brought = loaded("import sys, sqlite_utils\n"
-                     "print(' '.join({m.split('.')[0] for m in sys.modules}))\n")
+    brought = loaded(
+        "import sys, sqlite_utils\nprint(' '.join({m.split('.')[0] for m in sys.modules}))\n"
+    )
     assert migrating & heavy <= brought

@@ -46,31 +46,68 @@ def hostile_db(db_path):
     """Every control character, and two real attacks, in every kind of user text."""
     nasty = "".join(c for c in ALL_CONTROLS if c != "\x00") + OSC52 + CSI_C1
     with Store.open(db_path) as store:
-        store.save_checkin(CheckIn.create(
-            mood=2, pursue=4, need=f"need {nasty}", note=f"note {nasty}\nline two",
-            emotions=[f"em{OSC52}"], people=[f"Sam{CSI_C1}"], tags=["tag\x1b[8m"]))
-        exp = store.save_experiment(Experiment.create(
-            title=f"Breaths {OSC52}", practice=f"practice {nasty}", started_on="2026-11-20",
-            days=14, target_count=3, outcome=f"out {nasty}", learned=f"learned {nasty}"))
-        store.save_practice_log(PracticeLog.create(experiment_id=exp.id, done="yes",
-                                                   distress_before=3, distress_after=1))
-        rupture = store.save_rupture(Rupture.create(
-            my_move="withdrew", what_happened=f"w {nasty}", people=[f"Kim{OSC52}"]))
-        store.save_sessions([Session.create(day="2026-11-20", note=f"session {nasty}"),
-                             Session.create(day="2026-12-03", agenda=f"agenda {nasty}")])
-        for kind, record_id in (("checkin", store.checkins()[0].id), ("experiment", exp.id),
-                                ("rupture", rupture.id),
-                                ("practice_log", store.practice_logs()[0].id)):
+        store.save_checkin(
+            CheckIn.create(
+                mood=2,
+                pursue=4,
+                need=f"need {nasty}",
+                note=f"note {nasty}\nline two",
+                emotions=[f"em{OSC52}"],
+                people=[f"Sam{CSI_C1}"],
+                tags=["tag\x1b[8m"],
+            )
+        )
+        exp = store.save_experiment(
+            Experiment.create(
+                title=f"Breaths {OSC52}",
+                practice=f"practice {nasty}",
+                started_on="2026-11-20",
+                days=14,
+                target_count=3,
+                outcome=f"out {nasty}",
+                learned=f"learned {nasty}",
+            )
+        )
+        store.save_practice_log(
+            PracticeLog.create(
+                experiment_id=exp.id, done="yes", distress_before=3, distress_after=1
+            )
+        )
+        rupture = store.save_rupture(
+            Rupture.create(my_move="withdrew", what_happened=f"w {nasty}", people=[f"Kim{OSC52}"])
+        )
+        store.save_sessions(
+            [
+                Session.create(day="2026-11-20", note=f"session {nasty}"),
+                Session.create(day="2026-12-03", agenda=f"agenda {nasty}"),
+            ]
+        )
+        for kind, record_id in (
+            ("checkin", store.checkins()[0].id),
+            ("experiment", exp.id),
+            ("rupture", rupture.id),
+            ("practice_log", store.practice_logs()[0].id),
+        ):
             store.set_bring(kind, record_id, True)
     return db_path
 
 
-@pytest.mark.parametrize("args", [
-    ["list"], ["list", "--days", "30"], ["report"],
-    ["chart", "emotions"], ["chart", "people"], ["chart", "tags"], ["chart", "experiments"],
-    ["chart", "mood"], ["chart", "calendar"],
-    ["session", "list"], ["report", "--format", "html"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list"],
+        ["list", "--days", "30"],
+        ["report"],
+        ["chart", "emotions"],
+        ["chart", "people"],
+        ["chart", "tags"],
+        ["chart", "experiments"],
+        ["chart", "mood"],
+        ["chart", "calendar"],
+        ["session", "list"],
+        ["report", "--format", "html"],
+    ],
+)
 def test_commands_that_print_user_text_print_no_control_codes(hostile_db, run_tracker, args):
     result = run_tracker(*args, env={"NO_COLOR": "1"})
     assert result.returncode == 0, result.stderr

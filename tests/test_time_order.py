@@ -35,28 +35,39 @@ def test_the_repeated_hour_reads_in_order(store):
     assert [c.note for c in store.checkins(limit=1)] == ["later"]
     out = io.StringIO()
     export_data(store, out=None, table="checkins", fmt="csv", stdout=out)
-    assert [line.split(",")[0] for line in out.getvalue().splitlines()[1:]] == \
-        [first.id, later.id]
+    assert [line.split(",")[0] for line in out.getvalue().splitlines()[1:]] == [first.id, later.id]
 
 
 _OFFSETS = st.integers(-12 * 4, 14 * 4).map(lambda q: dt.timedelta(minutes=15 * q))
 _STAMPS = st.builds(
-    lambda day, seconds, offset: (dt.datetime.combine(day, dt.time()) + dt.timedelta(
-        seconds=seconds)).replace(tzinfo=dt.timezone(offset)).isoformat(),
-    st.dates(dt.date(2026, 10, 24), dt.date(2026, 10, 26)), st.integers(0, 86_399), _OFFSETS)
+    lambda day, seconds, offset: (
+        (dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=seconds))
+        .replace(tzinfo=dt.timezone(offset))
+        .isoformat()
+    ),
+    st.dates(dt.date(2026, 10, 24), dt.date(2026, 10, 26)),
+    st.integers(0, 86_399),
+    _OFFSETS,
+)
 
 
 def _fresh(tmp_path) -> Store:
     return Store.open(tmp_path / uuid.uuid4().hex / "tracker.db")
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.tuples(st.sampled_from(["2026-10-25", "2026-10-26"]), _STAMPS),
-                     min_size=2, max_size=12))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(["2026-10-25", "2026-10-26"]), _STAMPS), min_size=2, max_size=12
+    )
+)
 def test_checkins_are_ordered_by_day_then_the_moment_with_random_offsets(tmp_path, rows):
-    checkins = [CheckIn.create(day=day, created_at=stamp, mood=3, note=str(n))
-                for n, (day, stamp) in enumerate(rows)]
+    checkins = [
+        CheckIn.create(day=day, created_at=stamp, mood=3, note=str(n))
+        for n, (day, stamp) in enumerate(rows)
+    ]
     expected = sorted(checkins, key=lambda c: (c.day, _moment(c.created_at), c.created_at, c.id))
     with _fresh(tmp_path) as store:
         store.save_checkins(checkins)
@@ -68,14 +79,17 @@ def test_checkins_are_ordered_by_day_then_the_moment_with_random_offsets(tmp_pat
         assert exported == [c.id for c in expected]
 
 
-@settings(max_examples=10, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(stamps=st.lists(_STAMPS, min_size=1, max_size=8))
 def test_the_round_trip_stays_byte_identical_with_any_offsets(tmp_path, stamps):
     work = tmp_path / uuid.uuid4().hex
     with Store.open(work / "a.db") as source:
-        source.save_checkins(CheckIn.create(day=DAY, created_at=s, mood=1 + n % 5, note=s)
-                             for n, s in enumerate(stamps))
+        source.save_checkins(
+            CheckIn.create(day=DAY, created_at=s, mood=1 + n % 5, note=s)
+            for n, s in enumerate(stamps)
+        )
         first = export_folder(source, work / "first")
     with Store.open(work / "b.db") as target:
         import_path(target, work / "first")
@@ -83,17 +97,26 @@ def test_the_round_trip_stays_byte_identical_with_any_offsets(tmp_path, stamps):
 
 
 def test_practice_logs_ruptures_and_supports_go_by_the_moment_too(store):
-    exp = store.save_experiment(Experiment.create(
-        title="t", practice="p", started_on="2026-10-20", days=14, target_count=1))
-    store.save_practice_logs([
-        PracticeLog.create(experiment_id=exp.id, day=DAY, created_at=f"{DAY}T01:10:00+00:00",
-                           note="later"),
-        PracticeLog.create(experiment_id=exp.id, day=DAY, created_at=f"{DAY}T01:30:00+01:00",
-                           note="first")])
+    exp = store.save_experiment(
+        Experiment.create(title="t", practice="p", started_on="2026-10-20", days=14, target_count=1)
+    )
+    store.save_practice_logs(
+        [
+            PracticeLog.create(
+                experiment_id=exp.id, day=DAY, created_at=f"{DAY}T01:10:00+00:00", note="later"
+            ),
+            PracticeLog.create(
+                experiment_id=exp.id, day=DAY, created_at=f"{DAY}T01:30:00+01:00", note="first"
+            ),
+        ]
+    )
     assert [p.note for p in store.practice_logs(exp.id)] == ["first", "later"]
-    store.save_ruptures([
-        Rupture.create(happened_at=f"{DAY}T01:10:00+00:00", my_move="froze", note="later"),
-        Rupture.create(happened_at=f"{DAY}T01:30:00+01:00", my_move="froze", note="first")])
+    store.save_ruptures(
+        [
+            Rupture.create(happened_at=f"{DAY}T01:10:00+00:00", my_move="froze", note="later"),
+            Rupture.create(happened_at=f"{DAY}T01:30:00+01:00", my_move="froze", note="first"),
+        ]
+    )
     assert [r.note for r in store.ruptures()] == ["later", "first"]  # newest first
     out = io.StringIO()
     export_data(store, out=None, table="ruptures", fmt="json", stdout=out)

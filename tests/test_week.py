@@ -25,40 +25,89 @@ def at(day: str, hour: int, **values) -> CheckIn:
 @pytest.fixture
 def diary(store):
     """One week (Mon 16 to Sun 22 Nov 2026) worked out by hand, and the week before."""
-    store.save_checkins([
-        # Mon 16: two check-ins.
-        at("2026-11-16", 8, mood=2, intensity=4, regulation=1, pursue=4, pursue_acted=1,
-           withdraw=1, paused=0, emotions=["anxious", "lonely"]),
-        at("2026-11-16", 20, mood=5, intensity=2, regulation=4, pursue=1, pursue_acted=0,
-           withdraw=0, paused=1, emotions=["anxious"]),
-        # Tue 17: no check-in (a rupture, though).
-        # Wed 18: mood only.
-        at("2026-11-18", 9, mood=3, emotions=["calm"]),
-        # Thu 19: two check-ins, both hard moments.
-        at("2026-11-19", 9, mood=4, intensity=1, regulation=3, pursue=0, withdraw=3,
-           withdraw_acted=0, emotions=["hurt", "calm"]),
-        at("2026-11-19", 22, mood=2, intensity=5, regulation=1, withdraw=5, withdraw_acted=1,
-           paused=0, emotions=["hurt"]),
-        # Fri 20
-        at("2026-11-20", 18, mood=1, regulation=0, pursue=3, pursue_acted=0, paused=1),
-        # Sat 21: no check-in (a practice log not done).
-        # Sun 22
-        at("2026-11-22", 10, mood=4, regulation=5, pursue=2, paused=0),
-        # The week before: three hard moments.
-        at("2026-11-10", 9, mood=2, pursue=5, pursue_acted=1, paused=0),
-        at("2026-11-12", 9, mood=3, pursue=3, pursue_acted=1, paused=1),
-        at("2026-11-14", 9, mood=3, withdraw=4, withdraw_acted=1, paused=1),
-        at("2026-11-15", 9, mood=4, pursue=1),
-    ])
-    store.save_rupture(Rupture.create(day="2026-11-17", my_move="withdrew",
-                                      repaired_on="2026-11-19"))
-    experiment = store.save_experiment(Experiment.create(
-        title="Pause", practice="Breathe first", days=30, target_count=10,
-        started_on="2026-11-01"))
-    store.save_practice_log(PracticeLog.create(experiment_id=experiment.id,
-                                               day="2026-11-19", done=1))
-    store.save_practice_log(PracticeLog.create(experiment_id=experiment.id,
-                                               day="2026-11-21", done=0))
+    store.save_checkins(
+        [
+            # Mon 16: two check-ins.
+            at(
+                "2026-11-16",
+                8,
+                mood=2,
+                intensity=4,
+                regulation=1,
+                pursue=4,
+                pursue_acted=1,
+                withdraw=1,
+                paused=0,
+                emotions=["anxious", "lonely"],
+            ),
+            at(
+                "2026-11-16",
+                20,
+                mood=5,
+                intensity=2,
+                regulation=4,
+                pursue=1,
+                pursue_acted=0,
+                withdraw=0,
+                paused=1,
+                emotions=["anxious"],
+            ),
+            # Tue 17: no check-in (a rupture, though).
+            # Wed 18: mood only.
+            at("2026-11-18", 9, mood=3, emotions=["calm"]),
+            # Thu 19: two check-ins, both hard moments.
+            at(
+                "2026-11-19",
+                9,
+                mood=4,
+                intensity=1,
+                regulation=3,
+                pursue=0,
+                withdraw=3,
+                withdraw_acted=0,
+                emotions=["hurt", "calm"],
+            ),
+            at(
+                "2026-11-19",
+                22,
+                mood=2,
+                intensity=5,
+                regulation=1,
+                withdraw=5,
+                withdraw_acted=1,
+                paused=0,
+                emotions=["hurt"],
+            ),
+            # Fri 20
+            at("2026-11-20", 18, mood=1, regulation=0, pursue=3, pursue_acted=0, paused=1),
+            # Sat 21: no check-in (a practice log not done).
+            # Sun 22
+            at("2026-11-22", 10, mood=4, regulation=5, pursue=2, paused=0),
+            # The week before: three hard moments.
+            at("2026-11-10", 9, mood=2, pursue=5, pursue_acted=1, paused=0),
+            at("2026-11-12", 9, mood=3, pursue=3, pursue_acted=1, paused=1),
+            at("2026-11-14", 9, mood=3, withdraw=4, withdraw_acted=1, paused=1),
+            at("2026-11-15", 9, mood=4, pursue=1),
+        ]
+    )
+    store.save_rupture(
+        Rupture.create(day="2026-11-17", my_move="withdrew", repaired_on="2026-11-19")
+    )
+    experiment = store.save_experiment(
+        Experiment.create(
+            title="Pause",
+            practice="Breathe first",
+            days=30,
+            target_count=10,
+            started_on="2026-11-01",
+        )
+    )
+    store.save_practice_log(
+        PracticeLog.create(experiment_id=experiment.id, day="2026-11-19", done=1)
+    )
+    store.save_practice_log(
+        PracticeLog.create(experiment_id=experiment.id, day="2026-11-21", done=0)
+    )
     return store
 
 
@@ -92,13 +141,13 @@ def test_the_hard_moments_match_the_hand_computed_counts(diary):
     assert previous is not None
     assert (previous.checkins, previous.moments) == (4, 3)
     assert (previous.acted_pursue, previous.acted_withdraw) == (2, 1)
-    words = week.hard_moments_words(current, previous, "In the week of 16 Nov",
-                                    "the week before")
+    words = week.hard_moments_words(current, previous, "In the week of 16 Nov", "the week before")
     assert words == (
         "In the week of 16 Nov, 4 of your 7 check-ins had an urge of 3 or more. You paused "
         "in 1 of them and said you didn't in 2. One left the question open. You acted on "
         "the urge to pursue 1 time and on the urge to withdraw 1 time, against 2 and 1 in "
-        "the week before (3 hard moments then).")
+        "the week before (3 hard moments then)."
+    )
 
 
 SQL_DAYS = """
@@ -129,14 +178,27 @@ def grid_by_sql(path, start: dt.date) -> dict[str, tuple]:
         emotion: dict[str, str] = {}
         for day, name, _ in conn.execute(SQL_EMOTION, [lo, hi]):
             emotion.setdefault(day, name)
-        ruptures = dict(conn.execute(
-            "SELECT day, count(*) FROM ruptures WHERE day BETWEEN ? AND ? GROUP BY day", [lo, hi]))
-        repairs = dict(conn.execute(
-            "SELECT repaired_on, count(*) FROM ruptures WHERE repaired_on BETWEEN ? AND ? "
-            "GROUP BY repaired_on", [lo, hi]))
-        practice = {r[0]: (r[1], r[2]) for r in conn.execute(
-            "SELECT day, sum(done), count(*) FROM practice_logs WHERE day BETWEEN ? AND ? "
-            "GROUP BY day", [lo, hi])}
+        ruptures = dict(
+            conn.execute(
+                "SELECT day, count(*) FROM ruptures WHERE day BETWEEN ? AND ? GROUP BY day",
+                [lo, hi],
+            )
+        )
+        repairs = dict(
+            conn.execute(
+                "SELECT repaired_on, count(*) FROM ruptures WHERE repaired_on BETWEEN ? AND ? "
+                "GROUP BY repaired_on",
+                [lo, hi],
+            )
+        )
+        practice = {
+            r[0]: (r[1], r[2])
+            for r in conn.execute(
+                "SELECT day, sum(done), count(*) FROM practice_logs WHERE day BETWEEN ? AND ? "
+                "GROUP BY day",
+                [lo, hi],
+            )
+        }
     finally:
         conn.close()
     out = {}
@@ -145,49 +207,92 @@ def grid_by_sql(path, start: dt.date) -> dict[str, tuple]:
         row = days.get(day)
         flags = {None: None, 0: False, 1: True}
         paused = {None: PAUSED_NONE, 0: PAUSED_NO, 1: PAUSED_YES}
-        ratings = (None,) * 9 if row is None else (
-            row[2], row[3], row[4], row[5], flags[row[6]], row[7], flags[row[8]],
-            paused[row[9]], emotion.get(day))
-        out[day] = (0 if row is None else row[1], *ratings, ruptures.get(day, 0),
-                    repairs.get(day, 0), *practice.get(day, (0, 0)))
+        ratings = (
+            (None,) * 9
+            if row is None
+            else (
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                flags[row[6]],
+                row[7],
+                flags[row[8]],
+                paused[row[9]],
+                emotion.get(day),
+            )
+        )
+        out[day] = (
+            0 if row is None else row[1],
+            *ratings,
+            ruptures.get(day, 0),
+            repairs.get(day, 0),
+            *practice.get(day, (0, 0)),
+        )
     return out
 
 
 def rounded(days: dict[str, tuple]) -> dict[str, tuple]:
     """Means compared to 9 decimals (SQL and Python may sum in another order)."""
-    return {day: tuple(round(v, 9) if isinstance(v, float) else v for v in values)
-            for day, values in days.items()}
+    return {
+        day: tuple(round(v, 9) if isinstance(v, float) else v for v in values)
+        for day, values in days.items()
+    }
 
 
 def grid_by_code(grid: week.WeekGrid) -> dict[str, tuple]:
-    return {d.day.isoformat(): (d.checkins, d.mood, d.intensity, d.regulation, d.pursue,
-                                d.pursue_acted, d.withdraw, d.withdraw_acted, d.paused,
-                                d.emotion, d.ruptures, d.repairs, d.practice_done,
-                                d.practice_logged)
-            for d in grid.days}
+    return {
+        d.day.isoformat(): (
+            d.checkins,
+            d.mood,
+            d.intensity,
+            d.regulation,
+            d.pursue,
+            d.pursue_acted,
+            d.withdraw,
+            d.withdraw_acted,
+            d.paused,
+            d.emotion,
+            d.ruptures,
+            d.repairs,
+            d.practice_done,
+            d.practice_logged,
+        )
+        for d in grid.days
+    }
 
 
 def hard_by_sql(path, since: dt.date, until: dt.date) -> tuple:
     conn = sqlite3.connect(path)
     try:
-        total = conn.execute("SELECT count(*) FROM checkins WHERE day BETWEEN ? AND ?",
-                             [since.isoformat(), until.isoformat()]).fetchone()[0]
+        total = conn.execute(
+            "SELECT count(*) FROM checkins WHERE day BETWEEN ? AND ?",
+            [since.isoformat(), until.isoformat()],
+        ).fetchone()[0]
         return (total, *conn.execute(SQL_HARD, [since.isoformat(), until.isoformat()]).fetchone())
     finally:
         conn.close()
 
 
 def hard_by_code(m: week.HardMoments) -> tuple:
-    return (m.checkins, m.moments, m.paused, m.not_paused, m.unanswered, m.acted_pursue,
-            m.acted_withdraw)
+    return (
+        m.checkins,
+        m.moments,
+        m.paused,
+        m.not_paused,
+        m.unanswered,
+        m.acted_pursue,
+        m.acted_withdraw,
+    )
 
 
 def test_the_fixture_week_matches_plain_sql(diary, db_path):
     (grid,) = weekcard.load_weeks(diary, [MONDAY], TODAY)
     assert rounded(grid_by_code(grid)) == rounded(grid_by_sql(db_path, MONDAY))
     end = MONDAY + dt.timedelta(days=6)
-    assert hard_by_code(week.hard_moments(diary.urge_answers(), MONDAY, end)) == \
-        hard_by_sql(db_path, MONDAY, end)
+    assert hard_by_code(week.hard_moments(diary.urge_answers(), MONDAY, end)) == hard_by_sql(
+        db_path, MONDAY, end
+    )
 
 
 def test_a_year_of_demo_weeks_matches_plain_sql(tmp_path):
@@ -198,12 +303,13 @@ def test_a_year_of_demo_weeks_matches_plain_sql(tmp_path):
         grids = weekcard.load_weeks(store, starts, TODAY)
         rows = store.urge_answers()
     for grid in grids:
-        assert rounded(grid_by_code(grid)) == rounded(grid_by_sql(path, grid.start)), \
-            grid.start
+        assert rounded(grid_by_code(grid)) == rounded(grid_by_sql(path, grid.start)), grid.start
     checked = 0
     for start in starts:
-        for since, until in ((start, start + dt.timedelta(days=6)),
-                             (start, start + dt.timedelta(days=29))):
+        for since, until in (
+            (start, start + dt.timedelta(days=6)),
+            (start, start + dt.timedelta(days=29)),
+        ):
             counted = hard_by_code(week.hard_moments(rows, since, until))
             assert counted == hard_by_sql(path, since, until)
             checked += counted[1]
@@ -215,7 +321,10 @@ def test_weeks_start_on_monday():
     assert week.week_start(dt.date(2026, 11, 23)) == dt.date(2026, 11, 23)
     assert week.week_start(dt.date(2026, 11, 29)) == dt.date(2026, 11, 23)  # a Sunday
     assert week.week_starts(dt.date(2026, 11, 28), 3) == [
-        dt.date(2026, 11, 9), dt.date(2026, 11, 16), dt.date(2026, 11, 23)]
+        dt.date(2026, 11, 9),
+        dt.date(2026, 11, 16),
+        dt.date(2026, 11, 23),
+    ]
 
 
 def test_days_after_today_are_future_gaps(store):
@@ -224,16 +333,30 @@ def test_days_after_today_are_future_gaps(store):
     assert all(d.gap for d in grid.days)
 
 
-@pytest.mark.parametrize("moments, expected", [
-    (0, "In May, none of your 5 check-ins had an urge of 3 or more (0 hard moments)."),
-    (2, "In May, 2 of your 5 check-ins had an urge of 3 or more: "
-        "too few to say more (that needs at least 3, so that one or two moments are not "
-        "made to look like a pattern)."),
-])
+@pytest.mark.parametrize(
+    "moments, expected",
+    [
+        (0, "In May, none of your 5 check-ins had an urge of 3 or more (0 hard moments)."),
+        (
+            2,
+            "In May, 2 of your 5 check-ins had an urge of 3 or more: "
+            "too few to say more (that needs at least 3, so that one or two moments are not "
+            "made to look like a pattern).",
+        ),
+    ],
+)
 def test_below_three_hard_moments_only_the_count_is_said(moments, expected):
-    rows = [{"day": "2026-05-0" + str(n + 1), "pursue": 4 if n < moments else 0,
-             "withdraw": 0, "pursue_acted": 1, "withdraw_acted": None, "paused": 1}
-            for n in range(5)]
+    rows = [
+        {
+            "day": "2026-05-0" + str(n + 1),
+            "pursue": 4 if n < moments else 0,
+            "withdraw": 0,
+            "pursue_acted": 1,
+            "withdraw_acted": None,
+            "paused": 1,
+        }
+        for n in range(5)
+    ]
     current = week.hard_moments(rows, dt.date(2026, 5, 1), dt.date(2026, 5, 31))
     assert current.moments == moments
     words = week.hard_moments_words(current, None, "In May")
@@ -243,14 +366,24 @@ def test_below_three_hard_moments_only_the_count_is_said(moments, expected):
 
 def test_a_period_before_with_too_few_is_not_compared():
     def rows(days, hard):
-        return [{"day": d, "pursue": 4 if n < hard else 0, "withdraw": None,
-                 "pursue_acted": 1, "withdraw_acted": None, "paused": 0}
-                for n, d in enumerate(days)]
+        return [
+            {
+                "day": d,
+                "pursue": 4 if n < hard else 0,
+                "withdraw": None,
+                "pursue_acted": 1,
+                "withdraw_acted": None,
+                "paused": 0,
+            }
+            for n, d in enumerate(days)
+        ]
 
-    now = week.hard_moments(rows([f"2026-05-1{n}" for n in range(4)], 4),
-                            dt.date(2026, 5, 10), dt.date(2026, 5, 16))
-    before = week.hard_moments(rows(["2026-05-04", "2026-05-05"], 1),
-                               dt.date(2026, 5, 3), dt.date(2026, 5, 9))
+    now = week.hard_moments(
+        rows([f"2026-05-1{n}" for n in range(4)], 4), dt.date(2026, 5, 10), dt.date(2026, 5, 16)
+    )
+    before = week.hard_moments(
+        rows(["2026-05-04", "2026-05-05"], 1), dt.date(2026, 5, 3), dt.date(2026, 5, 9)
+    )
     words = week.hard_moments_words(now, before, "This week", "the week before")
     assert words.endswith("(The week before had 1 hard moment: too few to compare with.)")
     assert "against" not in words
@@ -269,8 +402,9 @@ def test_the_text_grid_reads_without_colour(diary):
     assert lines[6] == "Fri 20    1   –   0  3   –  yes"
     assert lines[7] == "Sat 21                                  -    no check-in"
     width = weekcard.grid_width(20)
-    assert all(len("".join(t for t, _ in line)) == width
-               for line in weekcard.grid_lines(grid, TODAY, 20))
+    assert all(
+        len("".join(t for t, _ in line)) == width for line in weekcard.grid_lines(grid, TODAY, 20)
+    )
     coloured = [weekcard.ansi(line, True) for line in weekcard.grid_lines(grid, TODAY, 20)]
     assert "\x1b[" in "".join(coloured)
     from tracker.charts import strip_ansi
@@ -279,8 +413,7 @@ def test_the_text_grid_reads_without_colour(diary):
 
 
 def test_the_markdown_table_escapes_marks_and_names(store):
-    store.save_checkin(at("2026-11-23", 9, mood=3, pursue=4, pursue_acted=1,
-                          emotions=["a*b_c"]))
+    store.save_checkin(at("2026-11-23", 9, mood=3, pursue=4, pursue_acted=1, emotions=["a*b_c"]))
     (grid,) = weekcard.load_weeks(store, [dt.date(2026, 11, 23)], TODAY)
     table = weekcard.markdown_table(grid, TODAY)
     assert table[2] == "| Mon 23 | 3 | – | – | 4\\* | – | – |  |  | a\\*b_c |"
@@ -293,8 +426,9 @@ def test_the_urges_chart_marks_the_days_you_acted(diary):
 
     since = MONDAY
     until = MONDAY + dt.timedelta(days=6)
-    rows = diary.daily_means(since=(since - dt.timedelta(days=6)).isoformat(),
-                             until=until.isoformat())
+    rows = diary.daily_means(
+        since=(since - dt.timedelta(days=6)).isoformat(), until=until.isoformat()
+    )
     chart = charts.urges_chart(rows, since, until)
     marks = {line.marker: line.values for line in chart.lines if line.kind == "marks"}
     # Pursue acted on Monday only (Friday's answer was no); withdraw on Thursday.
@@ -325,19 +459,34 @@ def test_week_json_is_the_same_grid_with_gaps_as_null(diary, run_tracker):
 
     payload = json.loads(result.stdout)
     (shown,) = payload["weeks"]
-    assert (shown["start"], shown["end"], shown["days_checked"]) == ("2026-11-16",
-                                                                     "2026-11-22", 5)
+    assert (shown["start"], shown["end"], shown["days_checked"]) == ("2026-11-16", "2026-11-22", 5)
     (grid,) = weekcard.load_weeks(diary, [MONDAY], TODAY)
     assert shown["days"] == [d.as_json() for d in grid.days]
     mon, tue = shown["days"][:2]
-    assert mon == {"day": "2026-11-16", "weekday": "Mon", "checkins": 2, "mood": 3.5,
-                   "intensity": 4, "regulation": 2.5, "pursue": 4, "pursue_acted": True,
-                   "withdraw": 1, "withdraw_acted": None, "paused": "yes", "ruptures": 0,
-                   "repairs": 0, "practice_done": 0, "practice_logged": 0,
-                   "emotion": "anxious", "future": False}
+    assert mon == {
+        "day": "2026-11-16",
+        "weekday": "Mon",
+        "checkins": 2,
+        "mood": 3.5,
+        "intensity": 4,
+        "regulation": 2.5,
+        "pursue": 4,
+        "pursue_acted": True,
+        "withdraw": 1,
+        "withdraw_acted": None,
+        "paused": "yes",
+        "ruptures": 0,
+        "repairs": 0,
+        "practice_done": 0,
+        "practice_logged": 0,
+        "emotion": "anxious",
+        "future": False,
+    }
     assert tue["checkins"] == 0 and tue["ruptures"] == 1
-    assert all(tue[k] is None for k in ("mood", "intensity", "regulation", "pursue",
-                                        "withdraw", "paused", "emotion"))
+    assert all(
+        tue[k] is None
+        for k in ("mood", "intensity", "regulation", "pursue", "withdraw", "paused", "emotion")
+    )
     moments = payload["hard_moments"]
     assert (moments["hard_moments"], moments["paused"], moments["acted_on_pursue"]) == (4, 1, 1)
     assert moments["before"]["hard_moments"] == 3
@@ -350,9 +499,11 @@ def test_week_prints_the_grids_oldest_first_without_colour_when_piped(diary, run
     out = result.stdout
     assert "\x1b" not in out
     titles = [line for line in out.splitlines() if " · " in line and "of 7 days" in line]
-    assert titles == ["Mon 9 Nov to Sun 15 Nov 2026 · 4 of 7 days",
-                      "Mon 16 Nov to Sun 22 Nov 2026 · 5 of 7 days",
-                      "Mon 23 Nov to Sun 29 Nov 2026 · 0 of 7 days"]
+    assert titles == [
+        "Mon 9 Nov to Sun 15 Nov 2026 · 4 of 7 days",
+        "Mon 16 Nov to Sun 22 Nov 2026 · 5 of 7 days",
+        "Mon 23 Nov to Sun 29 Nov 2026 · 0 of 7 days",
+    ]
     assert "Mon 16  3.5   4 2.5  4*  1  yes              anxious" in out
     assert "* acted on the urge" in out and "Weeks start on Monday." in out
     assert "In these 3 weeks (9 Nov 2026 to 28 Nov 2026), 7 of your 11 check-ins" in out
@@ -371,8 +522,13 @@ def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
 
     leader, follower = pty.openpty()
     try:
-        proc = subprocess.run([tracker_executable(), *args], stdout=follower,
-                              stderr=subprocess.PIPE, env={**os.environ, **env}, timeout=60)
+        proc = subprocess.run(
+            [tracker_executable(), *args],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **env},
+            timeout=60,
+        )
         os.close(follower)
         follower = -1
         chunks = []
@@ -396,20 +552,24 @@ def test_week_colours_a_terminal_unless_no_color_is_set(diary, db_path):
     env = {"TRACKER_TODAY": TODAY.isoformat()}
     shown = _on_a_terminal(["--db", str(db_path), "week", "--date", "2026-11-20"], env)
     assert "\x1b[" in shown and "Mon 16" in shown
-    plain = _on_a_terminal(["--db", str(db_path), "week", "--date", "2026-11-20"],
-                           {**env, "NO_COLOR": "1"})
+    plain = _on_a_terminal(
+        ["--db", str(db_path), "week", "--date", "2026-11-20"], {**env, "NO_COLOR": "1"}
+    )
     assert "\x1b[" not in plain and "Mon 16" in plain
 
 
-@pytest.mark.parametrize("args, says", [
-    (["--date", "2026-13-01"], "--date: '2026-13-01' is not allowed"),
-    (["--date", "yesterday"], "--date: 'yesterday' is not allowed"),
-    (["--date", "2026-12-01"], "today (2026-11-28) or an earlier day"),
-    (["--weeks", "0"], "--weeks: '0' is not allowed; use a whole number from 1 to 52."),
-    (["--weeks", "53"], "--weeks: '53' is not allowed"),
-    (["--weeks", "two"], "--weeks: 'two' is not allowed"),
-    (["--weeks", "-1"], "--weeks: '-1' is not allowed"),
-])
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["--date", "2026-13-01"], "--date: '2026-13-01' is not allowed"),
+        (["--date", "yesterday"], "--date: 'yesterday' is not allowed"),
+        (["--date", "2026-12-01"], "today (2026-11-28) or an earlier day"),
+        (["--weeks", "0"], "--weeks: '0' is not allowed; use a whole number from 1 to 52."),
+        (["--weeks", "53"], "--weeks: '53' is not allowed"),
+        (["--weeks", "two"], "--weeks: 'two' is not allowed"),
+        (["--weeks", "-1"], "--weeks: '-1' is not allowed"),
+    ],
+)
 def test_week_refuses_bad_input_in_one_line(diary, run_tracker, args, says):
     result = run_tracker("week", *args)
     assert result.returncode == 2
@@ -435,20 +595,26 @@ def test_the_report_opens_with_the_weeks_and_the_hard_moments(diary):
 
     until = MONDAY + dt.timedelta(days=6)
     text = build_report(diary, MONDAY, until)
-    assert text.index("## The week, as a diary card") < text.index("## Hard moments") \
+    assert (
+        text.index("## The week, as a diary card")
+        < text.index("## Hard moments")
         < text.index("## At a glance")
+    )
     lines = text.splitlines()
     assert "### Mon 16 Nov to Sun 22 Nov 2026 · 5 of 7 days" in lines
     assert "| Mon 16 | 3.5 | 4 | 2.5 | 4\\* | 1 | yes |  |  | anxious |" in lines
     assert "| Tue 17 |  |  |  |  |  |  | x |  | *no check-in* |" in lines
-    assert ("From Sun 15 Nov 2026" not in text)
-    assert ("From Mon 16 Nov 2026 to Sun 22 Nov 2026, 4 of your 7 check-ins had an urge of "
-            "3 or more.") in text
+    assert "From Sun 15 Nov 2026" not in text
+    assert (
+        "From Mon 16 Nov 2026 to Sun 22 Nov 2026, 4 of your 7 check-ins had an urge of 3 or more."
+    ) in text
     assert "against 2 and 1 in the 7 days before (3 hard moments then)." in text
     # A period across two weeks shows both, oldest first.
     two = week_section(diary, dt.date(2026, 11, 12), dt.date(2026, 11, 18))
     titles = [line for line in two if line.startswith("### ")]
-    assert titles == ["### Mon 9 Nov to Sun 15 Nov 2026 · 4 of 7 days",
-                      "### Mon 16 Nov to Sun 22 Nov 2026 · 5 of 7 days"]
+    assert titles == [
+        "### Mon 9 Nov to Sun 15 Nov 2026 · 4 of 7 days",
+        "### Mon 16 Nov to Sun 22 Nov 2026 · 5 of 7 days",
+    ]
     few = hard_moments_section(diary, dt.date(2026, 11, 20), dt.date(2026, 11, 21))
     assert "1 of your 1 check-in had" in few[2] and "too few to say more" in few[2]

@@ -12,11 +12,14 @@ from tracker.models import Experiment
 
 
 def test_wording_imports_neither_textual_nor_rich():
-    code = ("import sys, tracker.wording; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('textual', 'rich', 'click')))")
-    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           check=True, timeout=60)
+    code = (
+        "import sys, tracker.wording; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('textual', 'rich', 'click')))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
     assert shown.stdout.strip() == "[]"
 
 
@@ -32,9 +35,14 @@ def test_counts_say_what_was_done_never_a_verdict():
 
 
 def test_an_experiment_period_in_words():
-    exp = Experiment.create(title="Ask for help", practice="Ask once a day",
-                            started_on="2026-11-20", ends_on="2026-12-03", target_count=5,
-                            belief_before=70)
+    exp = Experiment.create(
+        title="Ask for help",
+        practice="Ask once a day",
+        started_on="2026-11-20",
+        ends_on="2026-12-03",
+        target_count=5,
+        belief_before=70,
+    )
     assert wording.period_words(exp, FROZEN_TODAY) == "day 9 of 14"
     assert wording.period_words(exp, dt.date(2026, 11, 19)) == "starts Fri 20 Nov"
     assert wording.belief_words(exp) == "belief 70% at the start"

@@ -21,28 +21,41 @@ import pytest
 def require_tmux() -> None:
     """Fail plainly when tmux is missing (CI installs it; a laptop is told why)."""
     if shutil.which("tmux") is None:
-        pytest.fail("tmux is required for the end-to-end tests (apt-get install tmux)",
-                    pytrace=False)
+        pytest.fail(
+            "tmux is required for the end-to-end tests (apt-get install tmux)", pytrace=False
+        )
 
 
 class Terminal:
     """One tmux session of ``width`` x ``height`` running ``command``."""
 
-    def __init__(self, width: int, height: int, command: Sequence[str], *,
-                 env: Mapping[str, str] | None = None, linger: float = 0):
+    def __init__(
+        self,
+        width: int,
+        height: int,
+        command: Sequence[str],
+        *,
+        env: Mapping[str, str] | None = None,
+        linger: float = 0,
+    ):
         """``env`` is added to the session's environment; with ``linger`` the pane
         stays that many seconds after the command ends (to read what it left)."""
         self.socket = f"tracker-test-{uuid.uuid4().hex[:8]}"
         self.width, self.height = width, height
         line = shlex.join(command) + (f"; sleep {linger:g}" if linger else "")
-        variables = [arg for key, value in {"TERM": "xterm-256color", **(env or {})}.items()
-                     for arg in ("-e", f"{key}={value}")]
-        self._tmux("new-session", "-d", "-s", "t", "-x", str(width), "-y", str(height),
-                   *variables, line)
+        variables = [
+            arg
+            for key, value in {"TERM": "xterm-256color", **(env or {})}.items()
+            for arg in ("-e", f"{key}={value}")
+        ]
+        self._tmux(
+            "new-session", "-d", "-s", "t", "-x", str(width), "-y", str(height), *variables, line
+        )
 
     def _tmux(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
-                              text=True, timeout=30)
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=30
+        )
 
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", "t").stdout

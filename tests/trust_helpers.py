@@ -17,58 +17,143 @@ from tracker.models import BringMark, CheckIn, Experiment, PracticeLog, Rupture,
 from tracker.portability.export import export_data
 from tracker.store import Store
 
-TABLES = ("checkins", "emotions", "checkin_emotions", "people", "checkin_people", "tags",
-          "checkin_tags", "experiments", "practice_logs", "ruptures", "rupture_people",
-          "supports", "sessions", "bring_marks")
+TABLES = (
+    "checkins",
+    "emotions",
+    "checkin_emotions",
+    "people",
+    "checkin_people",
+    "tags",
+    "checkin_tags",
+    "experiments",
+    "practice_logs",
+    "ruptures",
+    "rupture_people",
+    "supports",
+    "sessions",
+    "bring_marks",
+)
 
 
 def populate(store: Store) -> None:
     """A little of everything, through the models, as the app would write it."""
     store.add_emotion_word("tender")
-    store.save_checkin(CheckIn.create(
-        day="2026-11-20", created_at="2026-11-20T08:15:00+01:00", mood=2, intensity=4,
-        regulation=1, pursue=4, pursue_acted="yes", withdraw=0, paused="no",
-        emotions=["anxious", "lonely"], people=["Sam"], tags=["work", "bad sleep"],
-        need="to hear back", note='Texted twice, "just checking".\nThen waited.'))
-    store.save_checkin(CheckIn.create(
-        day="2026-11-21", created_at="2026-11-21T21:40:00-05:00", mood=4,
-        emotions=["calm", "tender"], people=["Sam", "mother"], tags=["family"],
-        note="=SUM(A1) is what the spreadsheet would run"))
-    exp = store.save_experiment(Experiment.create(
-        title="Three breaths", practice="When a message stings, three slow breaths first.",
-        prediction="I'll still reply at once", belief_before="70%", started_on="2026-11-01",
-        days=14, target_count=5, created_at="2026-11-01T09:00:00+01:00"))
-    store.save_practice_log(PracticeLog.create(
-        experiment_id=exp.id, day="2026-11-02", done="yes", distress_before=4,
-        distress_after=2, note="-it helped", created_at="2026-11-02T20:00:00+01:00"))
-    store.save_rupture(Rupture.create(
-        happened_at="2026-11-10T19:30:00+01:00", my_move="withdrew", intensity=3,
-        what_happened="+went quiet at dinner", people=["Sam"], acknowledged=1,
-        repair_attempt=1, repaired_on="2026-11-11", created_at="2026-11-10T22:00:00+01:00"))
-    store.save_support(Support.create(
-        name="@crisis line", kind="crisis line", how_to_reach="'call 116 123",
-        note="\tany hour", created_at="2026-11-01T09:00:00+01:00"))
+    store.save_checkin(
+        CheckIn.create(
+            day="2026-11-20",
+            created_at="2026-11-20T08:15:00+01:00",
+            mood=2,
+            intensity=4,
+            regulation=1,
+            pursue=4,
+            pursue_acted="yes",
+            withdraw=0,
+            paused="no",
+            emotions=["anxious", "lonely"],
+            people=["Sam"],
+            tags=["work", "bad sleep"],
+            need="to hear back",
+            note='Texted twice, "just checking".\nThen waited.',
+        )
+    )
+    store.save_checkin(
+        CheckIn.create(
+            day="2026-11-21",
+            created_at="2026-11-21T21:40:00-05:00",
+            mood=4,
+            emotions=["calm", "tender"],
+            people=["Sam", "mother"],
+            tags=["family"],
+            note="=SUM(A1) is what the spreadsheet would run",
+        )
+    )
+    exp = store.save_experiment(
+        Experiment.create(
+            title="Three breaths",
+            practice="When a message stings, three slow breaths first.",
+            prediction="I'll still reply at once",
+            belief_before="70%",
+            started_on="2026-11-01",
+            days=14,
+            target_count=5,
+            created_at="2026-11-01T09:00:00+01:00",
+        )
+    )
+    store.save_practice_log(
+        PracticeLog.create(
+            experiment_id=exp.id,
+            day="2026-11-02",
+            done="yes",
+            distress_before=4,
+            distress_after=2,
+            note="-it helped",
+            created_at="2026-11-02T20:00:00+01:00",
+        )
+    )
+    store.save_rupture(
+        Rupture.create(
+            happened_at="2026-11-10T19:30:00+01:00",
+            my_move="withdrew",
+            intensity=3,
+            what_happened="+went quiet at dinner",
+            people=["Sam"],
+            acknowledged=1,
+            repair_attempt=1,
+            repaired_on="2026-11-11",
+            created_at="2026-11-10T22:00:00+01:00",
+        )
+    )
+    store.save_support(
+        Support.create(
+            name="@crisis line",
+            kind="crisis line",
+            how_to_reach="'call 116 123",
+            note="\tany hour",
+            created_at="2026-11-01T09:00:00+01:00",
+        )
+    )
     if store.schema_version < 4:
         return  # an older schema (a test of migrations): no sessions or marks yet
-    store.save_sessions([
-        Session.create(day="2026-11-19", note="-we talked about the texting",
-                       created_at="2026-11-19T18:30:00+01:00"),
-        Session.create(day="2026-12-03", agenda="=the quiet after dinner",
-                       created_at="2026-11-21T09:00:00+01:00")])
+    store.save_sessions(
+        [
+            Session.create(
+                day="2026-11-19",
+                note="-we talked about the texting",
+                created_at="2026-11-19T18:30:00+01:00",
+            ),
+            Session.create(
+                day="2026-12-03",
+                agenda="=the quiet after dinner",
+                created_at="2026-11-21T09:00:00+01:00",
+            ),
+        ]
+    )
     first, second = store.checkins(oldest_first=True)
     log = store.practice_logs()[0]
     rupture = store.ruptures()[0]
-    store.save_bring_marks([
-        BringMark.create(checkin_id=first.id, marked_on="2026-11-18",
-                         created_at="2026-11-18T21:00:00+01:00"),
-        BringMark.create(checkin_id=second.id, marked_on="2026-11-21",
-                         created_at="2026-11-21T21:45:00-05:00"),
-        BringMark.create(rupture_id=rupture.id, marked_on="2026-11-21",
-                         created_at="2026-11-21T22:00:00+01:00"),
-        BringMark.create(experiment_id=exp.id, marked_on="2026-11-22",
-                         created_at="2026-11-22T08:00:00+01:00"),
-        BringMark.create(practice_log_id=log.id, marked_on="2026-11-22",
-                         created_at="2026-11-22T08:01:00+01:00")])
+    store.save_bring_marks(
+        [
+            BringMark.create(
+                checkin_id=first.id, marked_on="2026-11-18", created_at="2026-11-18T21:00:00+01:00"
+            ),
+            BringMark.create(
+                checkin_id=second.id, marked_on="2026-11-21", created_at="2026-11-21T21:45:00-05:00"
+            ),
+            BringMark.create(
+                rupture_id=rupture.id,
+                marked_on="2026-11-21",
+                created_at="2026-11-21T22:00:00+01:00",
+            ),
+            BringMark.create(
+                experiment_id=exp.id, marked_on="2026-11-22", created_at="2026-11-22T08:00:00+01:00"
+            ),
+            BringMark.create(
+                practice_log_id=log.id,
+                marked_on="2026-11-22",
+                created_at="2026-11-22T08:01:00+01:00",
+            ),
+        ]
+    )
 
 
 def db_digest(path: Path) -> str:
@@ -100,9 +185,25 @@ def cli(*args: str, input: str | None = None):
     return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
-CHECKIN_HEADER = ["id", "day", "created_at", "updated_at", "mood", "intensity", "regulation",
-                  "pursue", "withdraw", "pursue_acted", "withdraw_acted", "paused", "need",
-                  "note", "emotions", "people", "tags"]
+CHECKIN_HEADER = [
+    "id",
+    "day",
+    "created_at",
+    "updated_at",
+    "mood",
+    "intensity",
+    "regulation",
+    "pursue",
+    "withdraw",
+    "pursue_acted",
+    "withdraw_acted",
+    "paused",
+    "need",
+    "note",
+    "emotions",
+    "people",
+    "tags",
+]
 
 
 def write_checkins_csv(path: Path, n: int, seed: int = 7) -> None:
@@ -121,11 +222,24 @@ def write_checkins_csv(path: Path, n: int, seed: int = 7) -> None:
             day = start + dt.timedelta(days=i // 3)
             stamp = f"{day.isoformat()}T{8 + (i % 3) * 5:02d}:{rnd.randrange(60):02d}:00+01:00"
             pursue = rnd.randint(0, 5)
-            writer.writerow([
-                str(uuid.UUID(int=rnd.getrandbits(128), version=4)), day.isoformat(), stamp,
-                stamp, rnd.randint(1, 5), rnd.randint(0, 5), rnd.randint(0, 5), pursue,
-                rnd.randint(0, 5), (rnd.randint(0, 1) if pursue else ""), "",
-                rnd.choice(["", 0, 1]), rnd.choice(["", "to be heard", "rest"]),
-                rnd.choice(["", 'a note, with "quotes"\nand two lines', "'=not a formula"]),
-                "|".join(sorted(rnd.sample(emotions, 2))), rnd.choice(people),
-                "|".join(sorted(rnd.sample(tags, 2)))])
+            writer.writerow(
+                [
+                    str(uuid.UUID(int=rnd.getrandbits(128), version=4)),
+                    day.isoformat(),
+                    stamp,
+                    stamp,
+                    rnd.randint(1, 5),
+                    rnd.randint(0, 5),
+                    rnd.randint(0, 5),
+                    pursue,
+                    rnd.randint(0, 5),
+                    (rnd.randint(0, 1) if pursue else ""),
+                    "",
+                    rnd.choice(["", 0, 1]),
+                    rnd.choice(["", "to be heard", "rest"]),
+                    rnd.choice(["", 'a note, with "quotes"\nand two lines', "'=not a formula"]),
+                    "|".join(sorted(rnd.sample(emotions, 2))),
+                    rnd.choice(people),
+                    "|".join(sorted(rnd.sample(tags, 2))),
+                ]
+            )

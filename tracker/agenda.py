@@ -61,7 +61,7 @@ def last_session(sessions: Iterable[Session], before: dt.date | None = None) -> 
 
 
 def session_when(session: Session, today: dt.date | None = None) -> str:
-    """"Thu 3 Dec (in 5 days)", "today", "Thu 19 Nov (9 days ago)"."""
+    """ "Thu 3 Dec (in 5 days)", "today", "Thu 19 Nov (9 days ago)"."""
     today = today or clock.today()
     day = dt.date.fromisoformat(session.day)
     gap = (day - today).days
@@ -75,7 +75,7 @@ def session_when(session: Session, today: dt.date | None = None) -> str:
 
 
 def next_words(session: Session | None, today: dt.date | None = None) -> str:
-    """"your next session, Thu 3 Dec (in 5 days)", "your session today", or "your
+    """ "your next session, Thu 3 Dec (in 5 days)", "your session today", or "your
     next session (none planned yet)"."""
     if session is None:
         return "your next session (none planned yet)"
@@ -85,7 +85,7 @@ def next_words(session: Session | None, today: dt.date | None = None) -> str:
 
 
 def count_words(marks: Sequence[BringMark]) -> str:
-    """"3 things: 2 check-ins, 1 rupture" ("1 thing: a practice log")."""
+    """ "3 things: 2 check-ins, 1 rupture" ("1 thing: a practice log")."""
     if not marks:
         return "nothing"
     counts = Counter(m.kind for m in marks)
@@ -114,7 +114,7 @@ class MarkedItem:
     brought_to: Session | None = None
 
     def line(self, today: dt.date | None = None, *, notes: bool = True) -> str:
-        """"Check-in, Tue 24 Nov: mood 2 (bad), regulation 1 · needed: to hear back"."""
+        """ "Check-in, Tue 24 Nov: mood 2 (bad), regulation 1 · needed: to hear back"."""
         text = f"{self.label}, {day_label(self.day, today)}: {self.summary}"
         if notes:
             text += "".join(f" · {what}: {words}" for what, words in self.texts)
@@ -169,8 +169,12 @@ def session_context(store: Store, today: dt.date | None = None) -> SessionContex
             waiting.append(item)
         else:
             brought.setdefault(to.id, []).append(item)
-    return SessionContext(today, tuple(sessions), tuple(_by_day(waiting)),
-                          {k: tuple(_by_day(v)) for k, v in brought.items()})
+    return SessionContext(
+        today,
+        tuple(sessions),
+        tuple(_by_day(waiting)),
+        {k: tuple(_by_day(v)) for k, v in brought.items()},
+    )
 
 
 def _by_day(items: list[MarkedItem]) -> list[MarkedItem]:
@@ -203,29 +207,54 @@ def _marked_records(store: Store, marks: Sequence[BringMark]) -> dict[tuple[str,
     return found
 
 
-def describe(mark: BringMark, record: Marked, brought_to: Session | None,
-             records: dict[tuple[str, str], Marked]) -> MarkedItem:
+def describe(
+    mark: BringMark,
+    record: Marked,
+    brought_to: Session | None,
+    records: dict[tuple[str, str], Marked],
+) -> MarkedItem:
     """A marked record in words (see :class:`MarkedItem`)."""
     if isinstance(record, CheckIn):
-        return MarkedItem(mark, record.day, "Check-in", checkin_summary(record),
-                          _texts(("needed", record.need), ("note", record.note)), brought_to)
+        return MarkedItem(
+            mark,
+            record.day,
+            "Check-in",
+            checkin_summary(record),
+            _texts(("needed", record.need), ("note", record.note)),
+            brought_to,
+        )
     if isinstance(record, Rupture):
         who = ", ".join(record.people) or "someone"
         move = "did something else" if record.my_move == "other" else record.my_move
         summary = f"with {who}, you {move}"
         if record.intensity is not None:
             summary += f", intensity {record.intensity}"
-        summary += (", not yet repaired" if record.repaired_on is None
-                    else f", repaired {day_label(record.repaired_on)}")
-        return MarkedItem(mark, record.day, "Rupture", summary,
-                          _texts(("what happened", record.what_happened),
-                                 ("note", record.note)), brought_to)
+        summary += (
+            ", not yet repaired"
+            if record.repaired_on is None
+            else f", repaired {day_label(record.repaired_on)}"
+        )
+        return MarkedItem(
+            mark,
+            record.day,
+            "Rupture",
+            summary,
+            _texts(("what happened", record.what_happened), ("note", record.note)),
+            brought_to,
+        )
     if isinstance(record, Experiment):
-        return MarkedItem(mark, record.started_on, "Experiment",
-                          f"{record.title} ({status_words(record.status)})",
-                          _texts(("prediction", record.prediction),
-                                 ("what happened", record.outcome),
-                                 ("learned", record.learned)), brought_to)
+        return MarkedItem(
+            mark,
+            record.started_on,
+            "Experiment",
+            f"{record.title} ({status_words(record.status)})",
+            _texts(
+                ("prediction", record.prediction),
+                ("what happened", record.outcome),
+                ("learned", record.learned),
+            ),
+            brought_to,
+        )
     experiment = records.get(("experiment", record.experiment_id))
     title = experiment.title if isinstance(experiment, Experiment) else "an experiment"
     done = "practised" if record.done else "not practised this time"
@@ -234,12 +263,13 @@ def describe(mark: BringMark, record: Marked, brought_to: Session | None,
         before = "–" if record.distress_before is None else record.distress_before
         after = "–" if record.distress_after is None else record.distress_after
         summary += f", distress {before} → {after}"
-    return MarkedItem(mark, record.day, "Practice log", summary,
-                      _texts(("note", record.note)), brought_to)
+    return MarkedItem(
+        mark, record.day, "Practice log", summary, _texts(("note", record.note)), brought_to
+    )
 
 
 def checkin_summary(c: CheckIn) -> str:
-    """"mood 2 (bad), regulation 1, intensity 4, pursue 4 (acted on it), anxious, lonely"."""
+    """ "mood 2 (bad), regulation 1, intensity 4, pursue 4 (acted on it), anxious, lonely"."""
     parts = [f"mood {c.mood} ({MOOD.label(c.mood)})"]
     for name in ("regulation", "intensity"):
         value = getattr(c, name)
@@ -259,5 +289,6 @@ def checkin_summary(c: CheckIn) -> str:
 
 
 def _texts(*pairs: tuple[str, str | None]) -> tuple[tuple[str, str], ...]:
-    return tuple((what, " ".join(words.split())) for what, words in pairs
-                 if words and words.strip())
+    return tuple(
+        (what, " ".join(words.split())) for what, words in pairs if words and words.strip()
+    )

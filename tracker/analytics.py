@@ -54,8 +54,9 @@ MIN_DAYS_EACH_SIDE = 3
 """A practised-versus-not comparison is shown only with at least this many days on each side."""
 
 
-def daily_series(rows: Iterable[Mapping[str, object]], metric: str, since: dt.date,
-                 until: dt.date) -> list[float | None]:
+def daily_series(
+    rows: Iterable[Mapping[str, object]], metric: str, since: dt.date, until: dt.date
+) -> list[float | None]:
     """One value per calendar day for ``metric`` from per-day rows; gaps are ``None``.
 
     ``rows`` are per-day means (``Store.daily_means``): ``{"day": "YYYY-MM-DD", metric: x}``.
@@ -73,8 +74,9 @@ def daily_series(rows: Iterable[Mapping[str, object]], metric: str, since: dt.da
     return out
 
 
-def daily_means_from_checkins(checkins: Iterable[Any], metrics: Sequence[str] = METRICS
-                              ) -> list[dict[str, Any]]:
+def daily_means_from_checkins(
+    checkins: Iterable[Any], metrics: Sequence[str] = METRICS
+) -> list[dict[str, Any]]:
     """Per-day rows like ``Store.daily_means`` from check-in records (for tests and imports).
 
     Each row has ``day``, ``n`` (check-ins that day) and the mean of each metric over
@@ -94,8 +96,9 @@ def daily_means_from_checkins(checkins: Iterable[Any], metrics: Sequence[str] = 
     return rows
 
 
-def rolling_mean(values: Sequence[float | None], window: int = ROLLING_WINDOW
-                 ) -> list[float | None]:
+def rolling_mean(
+    values: Sequence[float | None], window: int = ROLLING_WINDOW
+) -> list[float | None]:
     """Trailing mean over ``window`` positions, skipping ``None``.
 
     Position i gets the mean of the values at i-window+1 .. i that are not ``None``,
@@ -119,9 +122,13 @@ def rolling_mean(values: Sequence[float | None], window: int = ROLLING_WINDOW
     return out
 
 
-def series_with_rolling(rows: Iterable[Mapping[str, Any]], metric: str, since: dt.date,
-                        until: dt.date, window: int = ROLLING_WINDOW
-                        ) -> tuple[list[float | None], list[float | None]]:
+def series_with_rolling(
+    rows: Iterable[Mapping[str, Any]],
+    metric: str,
+    since: dt.date,
+    until: dt.date,
+    window: int = ROLLING_WINDOW,
+) -> tuple[list[float | None], list[float | None]]:
     """Daily values and their rolling mean for the days ``since``..``until``.
 
     The rolling mean of the first days looks back before ``since``, so pass rows that
@@ -171,8 +178,11 @@ def fmt(value: float | None, digits: int = 1) -> str:
     return f"{round_half_up(value, digits):.{digits}f}"
 
 
-STATUS_WORDS: dict[str, str] = {"active": "active", "completed": "completed",
-                                "dropped": "set aside"}
+STATUS_WORDS: dict[str, str] = {
+    "active": "active",
+    "completed": "completed",
+    "dropped": "set aside",
+}
 """An experiment's status as the app says it ("dropped" is shown as "set aside")."""
 
 
@@ -222,12 +232,14 @@ class ScaleAverage:
         return text + f", {direction} from {then} in {before}."
 
 
-def range_average(rows: Iterable[Mapping[str, Any]], metric: str, since: dt.date,
-                  until: dt.date) -> tuple[float | None, int]:
+def range_average(
+    rows: Iterable[Mapping[str, Any]], metric: str, since: dt.date, until: dt.date
+) -> tuple[float | None, int]:
     """(mean of the daily values, number of days with a value) within the range."""
     lo, hi = since.isoformat(), until.isoformat()
-    values = [float(r[metric]) for r in rows
-              if lo <= str(r["day"]) <= hi and r.get(metric) is not None]
+    values = [
+        float(r[metric]) for r in rows if lo <= str(r["day"]) <= hi and r.get(metric) is not None
+    ]
     return (sum(values) / len(values) if values else None), len(values)
 
 
@@ -263,28 +275,37 @@ class PracticeComparison:
     @property
     def enough(self) -> bool:
         """Shown only when each side has at least :data:`MIN_DAYS_EACH_SIDE` days."""
-        return (self.practised_days >= MIN_DAYS_EACH_SIDE
-                and self.other_days >= MIN_DAYS_EACH_SIDE)
+        return self.practised_days >= MIN_DAYS_EACH_SIDE and self.other_days >= MIN_DAYS_EACH_SIDE
 
     def words(self) -> str:
         """Side by side, without claiming that one caused the other."""
         unrated = ""
         if self.practised_unrated:
-            unrated = (f" ({plural(self.practised_unrated, 'more practised day')} had no "
-                       f"{self.metric} rating.)")
+            unrated = (
+                f" ({plural(self.practised_unrated, 'more practised day')} had no "
+                f"{self.metric} rating.)"
+            )
         if self.enough:
-            return (f"On the {plural(self.practised_days, 'day')} you practised "
-                    f"\"{self.title}\", {self.metric} averaged {fmt(self.practised_mean)}; "
-                    f"on the {plural(self.other_days, 'day')} you didn't, "
-                    f"{fmt(self.other_mean)}." + unrated)
-        return (f"\"{self.title}\": not enough days to compare yet ({self.practised_days:,} "
-                f"practised, {self.other_days:,} not, with {self.metric} rated; "
-                f"each side needs {MIN_DAYS_EACH_SIDE})." + unrated)
+            return (
+                f"On the {plural(self.practised_days, 'day')} you practised "
+                f'"{self.title}", {self.metric} averaged {fmt(self.practised_mean)}; '
+                f"on the {plural(self.other_days, 'day')} you didn't, "
+                f"{fmt(self.other_mean)}." + unrated
+            )
+        return (
+            f'"{self.title}": not enough days to compare yet ({self.practised_days:,} '
+            f"practised, {self.other_days:,} not, with {self.metric} rated; "
+            f"each side needs {MIN_DAYS_EACH_SIDE})." + unrated
+        )
 
 
-def practice_comparison(experiment: Any, practised_days: Iterable[str],
-                        daily_regulation: Mapping[str, float | None], today: dt.date,
-                        metric: str = "regulation") -> PracticeComparison:
+def practice_comparison(
+    experiment: Any,
+    practised_days: Iterable[str],
+    daily_regulation: Mapping[str, float | None],
+    today: dt.date,
+    metric: str = "regulation",
+) -> PracticeComparison:
     """Compare the daily mean of ``metric`` on practised and other days of one experiment.
 
     Definitions (the figures can be checked with SQL):
@@ -315,10 +336,16 @@ def practice_comparison(experiment: Any, practised_days: Iterable[str],
             continue
         (on if day in practised else off).append(float(value))
     return PracticeComparison(
-        experiment_id=experiment.id, title=experiment.title, period=(start, end),
-        practised_days=len(on), practised_mean=sum(on) / len(on) if on else None,
-        other_days=len(off), other_mean=sum(off) / len(off) if off else None, metric=metric,
-        practised_unrated=unrated)
+        experiment_id=experiment.id,
+        title=experiment.title,
+        period=(start, end),
+        practised_days=len(on),
+        practised_mean=sum(on) / len(on) if on else None,
+        other_days=len(off),
+        other_mean=sum(off) / len(off) if off else None,
+        metric=metric,
+        practised_unrated=unrated,
+    )
 
 
 @dataclass(frozen=True)
@@ -347,15 +374,27 @@ def experiment_progress(experiment: Any, logs: Iterable[Any]) -> ExperimentProgr
     with ``done = 1`` that rated both."""
     logs = [log for log in logs if log.experiment_id == experiment.id]
     done = sum(1 for log in logs if log.done)
-    pairs = [(log.distress_before, log.distress_after) for log in logs
-             if log.done and log.distress_before is not None and log.distress_after is not None]
+    pairs = [
+        (log.distress_before, log.distress_after)
+        for log in logs
+        if log.done and log.distress_before is not None and log.distress_after is not None
+    ]
     return ExperimentProgress(
-        experiment_id=experiment.id, title=experiment.title, status=experiment.status,
-        started_on=experiment.started_on, ends_on=experiment.ends_on,
-        target=experiment.target_count, done=done, logged=len(logs),
-        belief_before=experiment.belief_before, belief_after=experiment.belief_after,
-        distress_before=mean(p[0] for p in pairs), distress_after=mean(p[1] for p in pairs),
-        distress_logs=len(pairs), ended_on=getattr(experiment, "ended_on", None))
+        experiment_id=experiment.id,
+        title=experiment.title,
+        status=experiment.status,
+        started_on=experiment.started_on,
+        ends_on=experiment.ends_on,
+        target=experiment.target_count,
+        done=done,
+        logged=len(logs),
+        belief_before=experiment.belief_before,
+        belief_after=experiment.belief_after,
+        distress_before=mean(p[0] for p in pairs),
+        distress_after=mean(p[1] for p in pairs),
+        distress_logs=len(pairs),
+        ended_on=getattr(experiment, "ended_on", None),
+    )
 
 
 def overlaps(experiment: Any, since: dt.date, until: dt.date) -> bool:
@@ -371,8 +410,7 @@ def overlaps(experiment: Any, since: dt.date, until: dt.date) -> bool:
 
 def repair_days(ruptures: Iterable[Any]) -> list[int]:
     """Days from each repaired rupture to its repair (0 = the same day)."""
-    return [(as_date(r.repaired_on) - as_date(r.day)).days
-            for r in ruptures if r.repaired_on]
+    return [(as_date(r.repaired_on) - as_date(r.day)).days for r in ruptures if r.repaired_on]
 
 
 def median_time_to_repair(ruptures: Iterable[Any]) -> float | None:
@@ -407,8 +445,9 @@ def _days_words(value: float) -> str:
 
 def rupture_summary(ruptures: Iterable[Any]) -> RuptureSummary:
     ruptures = list(ruptures)
-    return RuptureSummary(len(ruptures), sum(1 for r in ruptures if r.repaired_on),
-                          median_time_to_repair(ruptures))
+    return RuptureSummary(
+        len(ruptures), sum(1 for r in ruptures if r.repaired_on), median_time_to_repair(ruptures)
+    )
 
 
 # --- names ----------------------------------------------------------------------------
@@ -426,8 +465,10 @@ def name_frequency(name_lists: Iterable[Iterable[str]]) -> list[tuple[str, int]]
             key = name.casefold()
             spelling.setdefault(key, name)
             counts[key] += 1
-    return sorted(((spelling[k], n) for k, n in counts.items()),
-                  key=lambda item: (-item[1], item[0].casefold()))
+    return sorted(
+        ((spelling[k], n) for k, n in counts.items()),
+        key=lambda item: (-item[1], item[0].casefold()),
+    )
 
 
 # --- a snapshot of everything the charts and insights need --------------------------
@@ -497,10 +538,13 @@ class RangeInsights:
 
     def consistency_words(self) -> str:
         if self.days == 1:
-            return ("You checked in on this day" if self.days_checked else
-                    "No check-in on this day") + f" ({plural(self.checkins, 'check-in')})."
-        return (f"You checked in on {self.days_checked:,} of these {plural(self.days, 'day')} "
-                f"({plural(self.checkins, 'check-in')}).")
+            return (
+                "You checked in on this day" if self.days_checked else "No check-in on this day"
+            ) + f" ({plural(self.checkins, 'check-in')})."
+        return (
+            f"You checked in on {self.days_checked:,} of these {plural(self.days, 'day')} "
+            f"({plural(self.checkins, 'check-in')})."
+        )
 
     def comparison_words(self) -> list[str]:
         if self.previous is None:
@@ -517,8 +561,13 @@ def _average(rows: Iterable[Mapping[str, Any]], metric: str) -> tuple[float | No
     return (sum(values) / len(values) if values else None), len(values)
 
 
-def range_insights(snapshot: Snapshot, since: dt.date, until: dt.date,
-                   compare: bool = True, max_experiments: int | None = None) -> RangeInsights:
+def range_insights(
+    snapshot: Snapshot,
+    since: dt.date,
+    until: dt.date,
+    compare: bool = True,
+    max_experiments: int | None = None,
+) -> RangeInsights:
     """Consistency, averages against the range before, practice comparisons for the
     experiments that ran in the range (the ``max_experiments`` most recent when
     given), and ruptures (by the day they happened)."""
@@ -533,19 +582,33 @@ def range_insights(snapshot: Snapshot, since: dt.date, until: dt.date,
         prev, prev_n = _average(previous_rows, metric)
         averages.append(ScaleAverage(metric, cur, cur_n, prev, prev_n))
     # Practice comparisons use each experiment's whole period, even beyond the range.
-    running = sorted((e for e in snapshot.experiments if overlaps(e, since, until)),
-                     key=lambda e: (e.started_on, e.created_at), reverse=True)
+    running = sorted(
+        (e for e in snapshot.experiments if overlaps(e, since, until)),
+        key=lambda e: (e.started_on, e.created_at),
+        reverse=True,
+    )
     practice = []
     for e in running[:max_experiments]:
         start, end = experiment_period(e, snapshot.today)
-        daily = {str(r["day"]): r.get("regulation") for r in snapshot.rows_between(start, end)} \
-            if start <= end else {}
-        practice.append(practice_comparison(e, snapshot.practised.get(e.id, ()), daily,
-                                            snapshot.today))
+        daily = (
+            {str(r["day"]): r.get("regulation") for r in snapshot.rows_between(start, end)}
+            if start <= end
+            else {}
+        )
+        practice.append(
+            practice_comparison(e, snapshot.practised.get(e.id, ()), daily, snapshot.today)
+        )
     lo, hi = since.isoformat(), until.isoformat()
     in_range = [r for r in snapshot.ruptures if lo <= r.day <= hi]
     return RangeInsights(
-        since=since, until=until, days=(until - since).days + 1,
-        days_checked=len(rows), checkins=sum(int(r.get("n") or 0) for r in rows),
-        previous=previous, averages=tuple(averages), practice=tuple(practice),
-        ruptures=rupture_summary(in_range), experiments_running=len(running))
+        since=since,
+        until=until,
+        days=(until - since).days + 1,
+        days_checked=len(rows),
+        checkins=sum(int(r.get("n") or 0) for r in rows),
+        previous=previous,
+        averages=tuple(averages),
+        practice=tuple(practice),
+        ruptures=rupture_summary(in_range),
+        experiments_running=len(running),
+    )

@@ -59,11 +59,12 @@ EVENT_KINDS = ("pre-migration", "pre-import", "pre-restore")
 _DAILY = re.compile(r"-daily-(\d{4}-\d{2}-\d{2})\.db$")
 _STAMP = r"\d{8}-\d{6}"
 #: What follows ``<db stem>-`` in the name of one of its backups; group 1 is the kind.
-_KIND = re.compile(r"(daily)-\d{4}-\d{2}-\d{2}\.db"
-                   rf"|(manual|backup|pre-import|pre-restore|pre-migration-v\d+)-{_STAMP}"
-                   r"(?:-as-found)?(?:-\d+)?\.db")
-_REQUIRED_TABLES = {"checkins", "emotions", "experiments", "practice_logs", "ruptures",
-                    "supports"}
+_KIND = re.compile(
+    r"(daily)-\d{4}-\d{2}-\d{2}\.db"
+    rf"|(manual|backup|pre-import|pre-restore|pre-migration-v\d+)-{_STAMP}"
+    r"(?:-as-found)?(?:-\d+)?\.db"
+)
+_REQUIRED_TABLES = {"checkins", "emotions", "experiments", "practice_logs", "ruptures", "supports"}
 
 
 class BackupError(Exception):
@@ -76,18 +77,20 @@ class DamagedDatabase(BackupError):
 
 def damaged_message(path: Path, detail: str) -> str:
     """The words shown for a damaged database file, wherever it is noticed."""
-    return (f"{path} is damaged ({detail}). tracker has stopped and has not changed it. "
-            f"'tracker restore BACKUP' brings back a backup: they are in "
-            f"{paths.backups_dir(path)}. Keep a copy of the damaged file if you want to try "
-            "to recover from it ('sqlite3 FILE .recover').")
+    return (
+        f"{path} is damaged ({detail}). tracker has stopped and has not changed it. "
+        f"'tracker restore BACKUP' brings back a backup: they are in "
+        f"{paths.backups_dir(path)}. Keep a copy of the damaged file if you want to try "
+        "to recover from it ('sqlite3 FILE .recover')."
+    )
 
 
 def looks_damaged(exc: BaseException) -> bool:
     """Is this sqlite3 error the kind a damaged file gives?"""
     text = str(exc).lower()
     return isinstance(exc, DatabaseError) and (
-        "malformed" in text or "not a database" in text or "disk image" in text
-        or "corrupt" in text)
+        "malformed" in text or "not a database" in text or "disk image" in text or "corrupt" in text
+    )
 
 
 # --- Files ---------------------------------------------------------------------------
@@ -200,8 +203,14 @@ def _checked_source(db_path: Path, source: Connection | None) -> Connection:
 # --- Making backups ------------------------------------------------------------------
 
 
-def make_backup(db_path: Path, target: Path | None = None, *, kind: str = "manual",
-                source: Connection | None = None, check: bool = False) -> Path:
+def make_backup(
+    db_path: Path,
+    target: Path | None = None,
+    *,
+    kind: str = "manual",
+    source: Connection | None = None,
+    check: bool = False,
+) -> Path:
     """Back up the database now; returns the file written.
 
     ``target``: a folder (a new file is named inside it), a new file path, or None for
@@ -217,13 +226,15 @@ def make_backup(db_path: Path, target: Path | None = None, *, kind: str = "manua
     elif target.is_dir():
         target = _unique(target, f"{db_path.stem}-backup-{_stamp()}")
     elif target.exists():
-        raise BackupError(f"{target} already exists; it has not been touched. Choose a new "
-                          "file name or a folder.")
+        raise BackupError(
+            f"{target} already exists; it has not been touched. Choose a new file name or a folder."
+        )
     elif not target.parent.is_dir():
         raise BackupError(f"{target.parent} does not exist.")
     chosen = target.name
     remove_stale_temporaries(  # an earlier backup here that was killed part-way
-        target.parent, lambda name: name == chosen or backup_kind(db_path, name) is not None)
+        target.parent, lambda name: name == chosen or backup_kind(db_path, name) is not None
+    )
     if source is None:
         from tracker.store import StoreError, check_sqlite_header
 
@@ -379,8 +390,14 @@ def prune_events(db_path: Path, kind: str, *, keep: Path | None = None) -> list[
 class BackupInfo:
     """What a sound tracker database file holds (plain class: this module loads fast)."""
 
-    def __init__(self, path: Path, schema_version: int, checkins: int, first_day: str | None,
-                 last_day: str | None):
+    def __init__(
+        self,
+        path: Path,
+        schema_version: int,
+        checkins: int,
+        first_day: str | None,
+        last_day: str | None,
+    ):
         self.path = path
         self.schema_version = schema_version
         self.checkins = checkins
@@ -423,8 +440,9 @@ def inspect(path: Path, *, full_check: bool = True) -> BackupInfo:
     try:
         check_sqlite_header(path)
     except StoreError as exc:
-        raise BackupError(str(exc).replace("'tracker restore BACKUP' to bring back a backup",
-                                           "another backup")) from exc
+        raise BackupError(
+            str(exc).replace("'tracker restore BACKUP' to bring back a backup", "another backup")
+        ) from exc
     try:
         conn = _read_only(path)
     except Error as exc:
@@ -434,8 +452,10 @@ def inspect(path: Path, *, full_check: bool = True) -> BackupInfo:
         if app_id != APPLICATION_ID:
             raise BackupError(f"{path} is an SQLite database, but not one of tracker's.")
         if version > SCHEMA_VERSION:
-            raise BackupError(f"{path} was written by a newer tracker (schema {version}; this "
-                              f"one knows up to {SCHEMA_VERSION}). Upgrade tracker first.")
+            raise BackupError(
+                f"{path} was written by a newer tracker (schema {version}; this "
+                f"one knows up to {SCHEMA_VERSION}). Upgrade tracker first."
+            )
         if full_check and (problems := restore_problems(conn)):  # schema, foreign keys
             raise BackupError(f"{path} is not as tracker makes it: {'; '.join(problems)}.")
         if version < 1 or not _REQUIRED_TABLES <= tables:
@@ -443,8 +463,10 @@ def inspect(path: Path, *, full_check: bool = True) -> BackupInfo:
         if full_check:
             problems = integrity_check(conn)
             if problems != ["ok"]:
-                raise BackupError(f"{path} fails SQLite's integrity check "
-                                  f"({'; '.join(problems[:3])}); it cannot be restored.")
+                raise BackupError(
+                    f"{path} fails SQLite's integrity check "
+                    f"({'; '.join(problems[:3])}); it cannot be restored."
+                )
         count, first, last = checkin_span(conn)
     except DatabaseError as exc:
         raise BackupError(f"{path} is damaged ({exc}); it cannot be restored.") from exc
@@ -484,8 +506,11 @@ def _keep_current(db_path: Path) -> Path | None:
         side = Path(f"{db_path}{suffix}")
         if suffix and not side.exists():
             continue
-        with open(side, "rb") as source, _refusals(), \
-                private_file(Path(f"{target}{suffix}"), binary=True) as copy:
+        with (
+            open(side, "rb") as source,
+            _refusals(),
+            private_file(Path(f"{target}{suffix}"), binary=True) as copy,
+        ):
             shutil.copyfileobj(source, copy)
     return target
 
@@ -511,19 +536,23 @@ def _retire_journal(db_path: Path) -> None:
         if "locked" in str(exc) or "busy" in str(exc):
             raise BackupError(
                 f"{db_path} is in use by another program (is tracker open in another "
-                "terminal?). Close it and try again; nothing was changed.") from exc
+                "terminal?). Close it and try again; nothing was changed."
+            ) from exc
         usable, mode = False, ""
     except DatabaseError:
         usable, mode = False, ""
     if usable and mode.lower() != "delete":
-        raise BackupError(f"{db_path} is in use by another program (is tracker open in "
-                          "another terminal?). Close it and try again; nothing was changed.")
+        raise BackupError(
+            f"{db_path} is in use by another program (is tracker open in "
+            "another terminal?). Close it and try again; nothing was changed."
+        )
     for suffix in ("-wal", "-shm", "-journal"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
 
 
-def restore(file: Path, db_path: Path,
-            on_checked: Callable[[BackupInfo], None] | None = None) -> RestoreResult:
+def restore(
+    file: Path, db_path: Path, on_checked: Callable[[BackupInfo], None] | None = None
+) -> RestoreResult:
     """Replace the database at ``db_path`` with the backup ``file``.
 
     Order: check the file (nothing changes if it is not sound); copy it with the

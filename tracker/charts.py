@@ -37,8 +37,13 @@ from tracker.text import one_line
 SCALE_OF: dict[str, Scale] = {"regulation": REGULATION, "mood": MOOD, "intensity": INTENSITY}
 
 # Palette names (tracker.palette): the daily points of each scale, and the urges.
-SERIES_COLOURS = {"regulation": "points-regulation", "mood": "points-mood",
-                  "intensity": "points-intensity", "pursue": "pursue", "withdraw": "withdraw"}
+SERIES_COLOURS = {
+    "regulation": "points-regulation",
+    "mood": "points-mood",
+    "intensity": "points-intensity",
+    "pursue": "pursue",
+    "withdraw": "withdraw",
+}
 MEAN_COLOUR = "mean"
 """The 7-day rolling mean's line: never the colour of the daily points."""
 MARK_RUPTURE = "x"
@@ -65,13 +70,24 @@ def _plot_rows(text: str) -> list[str]:
     rows = []
     for row in text.rstrip("\n").split("\n"):
         if row.endswith(_RESET):
-            row = row[:-len(_RESET)].rstrip() + _RESET
+            row = row[: -len(_RESET)].rstrip() + _RESET
         else:
             row = row.rstrip()
         rows.append(row)
     return rows
-_ANSI_CODES = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "magenta": "35",
-               "cyan": "36", "dim": "2", "bold": "1", "reverse": "7"}
+
+
+_ANSI_CODES = {
+    "red": "31",
+    "green": "32",
+    "yellow": "33",
+    "blue": "34",
+    "magenta": "35",
+    "cyan": "36",
+    "dim": "2",
+    "bold": "1",
+    "reverse": "7",
+}
 
 
 def strip_ansi(text: str) -> str:
@@ -214,16 +230,22 @@ Chart = TimeChart | NameBars | CalendarChart | ExperimentsChart
 
 def _offsets(days: Iterable[str | None], since: dt.date, until: dt.date) -> tuple[int, ...]:
     lo, hi = since.isoformat(), until.isoformat()
-    return tuple(sorted({(dt.date.fromisoformat(d) - since).days
-                         for d in days if d and lo <= d <= hi}))
+    return tuple(
+        sorted({(dt.date.fromisoformat(d) - since).days for d in days if d and lo <= d <= hi})
+    )
 
 
 def _scale_note(scale: Scale) -> str:
     return f"{scale.low} = {scale.labels[0]}, {scale.high} = {scale.labels[-1]}"
 
 
-def metric_chart(rows: Iterable[Mapping[str, Any]], metric: str, since: dt.date,
-                 until: dt.date, marks: Sequence[tuple[str, str | None]] = ()) -> TimeChart:
+def metric_chart(
+    rows: Iterable[Mapping[str, Any]],
+    metric: str,
+    since: dt.date,
+    until: dt.date,
+    marks: Sequence[tuple[str, str | None]] = (),
+) -> TimeChart:
     """Daily mean as points and the 7-day rolling mean as a line, for one scale.
 
     ``rows`` are per-day means (``Store.daily_means``), ideally from 6 days before
@@ -236,17 +258,22 @@ def metric_chart(rows: Iterable[Mapping[str, Any]], metric: str, since: dt.date,
     return TimeChart(
         title=metric.capitalize(),
         start=since,
-        lines=(Line("daily mean", tuple(daily), "points", colour),
-               Line("7-day mean", tuple(rolled), "line", MEAN_COLOUR)),
-        low=scale.low, high=scale.high, scale_note=_scale_note(scale),
+        lines=(
+            Line("daily mean", tuple(daily), "points", colour),
+            Line("7-day mean", tuple(rolled), "line", MEAN_COLOUR),
+        ),
+        low=scale.low,
+        high=scale.high,
+        scale_note=_scale_note(scale),
         ruptures=_offsets((m[0] for m in marks), since, until),
         repairs=_offsets((m[1] for m in marks), since, until),
         empty_note=f"No {metric} ratings in this range yet.",
     )
 
 
-def _acted_marks(rows: Sequence[Mapping[str, Any]], urge: str, daily: Sequence[float | None],
-                 since: dt.date) -> tuple[float | None, ...]:
+def _acted_marks(
+    rows: Sequence[Mapping[str, Any]], urge: str, daily: Sequence[float | None], since: dt.date
+) -> tuple[float | None, ...]:
     """Per day: the day's mean ``urge`` where a check-in of that day said it was acted
     on (``{urge}_acted`` is 1 in the day's row), else ``None``."""
     out: list[float | None] = [None] * len(daily)
@@ -259,8 +286,12 @@ def _acted_marks(rows: Sequence[Mapping[str, Any]], urge: str, daily: Sequence[f
     return tuple(out)
 
 
-def urges_chart(rows: Iterable[Mapping[str, Any]], since: dt.date, until: dt.date,
-                marks: Sequence[tuple[str, str | None]] = ()) -> TimeChart:
+def urges_chart(
+    rows: Iterable[Mapping[str, Any]],
+    since: dt.date,
+    until: dt.date,
+    marks: Sequence[tuple[str, str | None]] = (),
+) -> TimeChart:
     """The urges to pursue and to withdraw together: their 7-day rolling means, and a
     mark (``▲`` pursue, ``▼`` withdraw) at the day's mean urge on each day a check-in
     said it was acted on (rows with ``pursue_acted`` / ``withdraw_acted``, as
@@ -269,26 +300,38 @@ def urges_chart(rows: Iterable[Mapping[str, Any]], since: dt.date, until: dt.dat
     pursue_daily, pursue = analytics.series_with_rolling(rows, "pursue", since, until)
     withdraw_daily, withdraw = analytics.series_with_rolling(rows, "withdraw", since, until)
     acted = tuple(
-        Line(f"acted on {urge}", _acted_marks(rows, urge, daily, since), "marks",
-             SERIES_COLOURS[urge], marker)
-        for urge, daily, marker in (("pursue", pursue_daily, MARK_PURSUE_ACTED),
-                                    ("withdraw", withdraw_daily, MARK_WITHDRAW_ACTED)))
+        Line(
+            f"acted on {urge}",
+            _acted_marks(rows, urge, daily, since),
+            "marks",
+            SERIES_COLOURS[urge],
+            marker,
+        )
+        for urge, daily, marker in (
+            ("pursue", pursue_daily, MARK_PURSUE_ACTED),
+            ("withdraw", withdraw_daily, MARK_WITHDRAW_ACTED),
+        )
+    )
     return TimeChart(
         title="Urges to pursue and to withdraw",
         start=since,
-        lines=(Line("pursue (7-day mean)", tuple(pursue), "line", SERIES_COLOURS["pursue"]),
-               Line("withdraw (7-day mean)", tuple(withdraw), "dotted",
-                    SERIES_COLOURS["withdraw"]),
-               *(line for line in acted if any(v is not None for v in line.values))),
-        low=0, high=5, scale_note="0 = none, 5 = overwhelming",
+        lines=(
+            Line("pursue (7-day mean)", tuple(pursue), "line", SERIES_COLOURS["pursue"]),
+            Line("withdraw (7-day mean)", tuple(withdraw), "dotted", SERIES_COLOURS["withdraw"]),
+            *(line for line in acted if any(v is not None for v in line.values)),
+        ),
+        low=0,
+        high=5,
+        scale_note="0 = none, 5 = overwhelming",
         ruptures=_offsets((m[0] for m in marks), since, until),
         repairs=_offsets((m[1] for m in marks), since, until),
         empty_note="No urges rated in this range yet.",
     )
 
 
-def names_chart(counts: Mapping[str, Sequence[tuple[str, int]]],
-                title: str = "Named most often") -> NameBars:
+def names_chart(
+    counts: Mapping[str, Sequence[tuple[str, int]]], title: str = "Named most often"
+) -> NameBars:
     """``counts``: group title -> [(name, times), ...], most often first."""
     return NameBars(title, tuple((group, tuple(items)) for group, items in counts.items()))
 
@@ -302,10 +345,16 @@ def calendar_chart(rows: Iterable[Mapping[str, Any]], metric: str, end: dt.date)
     unrated = frozenset(str(r["day"]) for r in in_range if r.get(metric) is None)
     scale = SCALE_OF[metric]
     return CalendarChart(
-        title=f"{metric.capitalize()}, a year at a glance", metric=metric, end=end,
-        values=values, unrated=unrated, low=scale.low, high=scale.high,
+        title=f"{metric.capitalize()}, a year at a glance",
+        metric=metric,
+        end=end,
+        values=values,
+        unrated=unrated,
+        low=scale.low,
+        high=scale.high,
         checked=len(in_range),
-        total=(end - first).days + 1)
+        total=(end - first).days + 1,
+    )
 
 
 def _calendar_start(end: dt.date) -> dt.date:
@@ -321,8 +370,10 @@ def _calendar_start(end: dt.date) -> dt.date:
 def calendar_heading(metric: str, end: dt.date) -> str:
     """The calendar's title with the span it shows, the same in the app and the shell."""
     first, last = calendar_range(end)
-    return (f"{metric.capitalize()}, a year at a glance · {first.day} {first:%b %Y} "
-            f"to {last.day} {last:%b %Y}")
+    return (
+        f"{metric.capitalize()}, a year at a glance · {first.day} {first:%b %Y} "
+        f"to {last.day} {last:%b %Y}"
+    )
 
 
 def calendar_range(end: dt.date) -> tuple[dt.date, dt.date]:
@@ -330,20 +381,24 @@ def calendar_range(end: dt.date) -> tuple[dt.date, dt.date]:
     return _calendar_start(end), end
 
 
-def experiments_chart(progress: Sequence[analytics.ExperimentProgress],
-                      logs: Sequence[Any] = (), selected: int = 0) -> ExperimentsChart:
+def experiments_chart(
+    progress: Sequence[analytics.ExperimentProgress], logs: Sequence[Any] = (), selected: int = 0
+) -> ExperimentsChart:
     """``logs``: the practice logs of the selected experiment (done ones are drawn)."""
-    drawn = tuple(DistressLog(log.day, log.distress_before, log.distress_after)
-                  for log in logs if log.done
-                  and (log.distress_before is not None or log.distress_after is not None))
+    drawn = tuple(
+        DistressLog(log.day, log.distress_before, log.distress_after)
+        for log in logs
+        if log.done and (log.distress_before is not None or log.distress_after is not None)
+    )
     return ExperimentsChart("Experiments", tuple(progress), selected, drawn)
 
 
 # --- rendering -------------------------------------------------------------------------
 
 
-def render(chart: Chart, width: int, height: int, color: bool = True,
-           background: palette.Background = None) -> str:
+def render(
+    chart: Chart, width: int, height: int, color: bool = True, background: palette.Background = None
+) -> str:
     """Draw a chart description as text, ANSI-coloured or plain.
 
     Time charts fit ``width`` x ``height`` exactly (downsampled to the width). The
@@ -409,15 +464,15 @@ def days_per_column_words(bounds: Sequence[tuple[int, int]]) -> str:
     return f"mean of {least}-{most} days"
 
 
-def _legend(chart: TimeChart, bounds: Sequence[tuple[int, int]], color: bool | Ink
-            ) -> list[str]:
+def _legend(chart: TimeChart, bounds: Sequence[tuple[int, int]], color: bool | Ink) -> list[str]:
     """Legend items, only for what the chart shows, each mark in the colour it is
     drawn in."""
     items = []
     grouped = any(stop - start > 1 for start, stop in bounds)
     for line in chart.lines:
-        mark = {"points": POINT, "line": "⠤⠤", "dotted": DOTTED * 2,
-                "marks": line.marker}[line.kind]
+        mark = {"points": POINT, "line": "⠤⠤", "dotted": DOTTED * 2, "marks": line.marker}[
+            line.kind
+        ]
         label = line.label
         if line.kind == "points":
             label = days_per_column_words(bounds)
@@ -452,8 +507,9 @@ def plot_columns(chart: TimeChart, width: int) -> int:
     return max(width - len(str(chart.high)) - 2, 10)
 
 
-def _column_extremes(values: Sequence[float | None], bounds: Sequence[tuple[int, int]]
-                     ) -> tuple[list[int], list[float]]:
+def _column_extremes(
+    values: Sequence[float | None], bounds: Sequence[tuple[int, int]]
+) -> tuple[list[int], list[float]]:
     """(column, value) pairs for the lowest and highest day of each column that holds
     more than one day with a value, where they differ from the column's mean."""
     xs: list[int] = []
@@ -469,8 +525,9 @@ def _column_extremes(values: Sequence[float | None], bounds: Sequence[tuple[int,
     return xs, ys
 
 
-def _column_marks(values: Sequence[float | None], bounds: Sequence[tuple[int, int]]
-                  ) -> tuple[list[int], list[float]]:
+def _column_marks(
+    values: Sequence[float | None], bounds: Sequence[tuple[int, int]]
+) -> tuple[list[int], list[float]]:
     """(column, value) for each column holding a day with a mark: the highest value."""
     xs: list[int] = []
     ys: list[float] = []
@@ -527,8 +584,9 @@ def _render_time(chart: TimeChart, width: int, height: int, color: bool | Ink) -
                 # Several days a column: the lowest and the highest day stay visible.
                 ex, ey = _column_extremes(line.values, bounds)
                 if ex:
-                    plt.scatter(ex, ey, marker=RANGE_MARK, color=colour,
-                                style="dim" if color else None)
+                    plt.scatter(
+                        ex, ey, marker=RANGE_MARK, color=colour, style="dim" if color else None
+                    )
             px = [x for x, y in zip(xs, ys) if y is not None]
             py = [y for y in ys if y is not None]
             if px:
@@ -542,13 +600,19 @@ def _render_time(chart: TimeChart, width: int, height: int, color: bool | Ink) -
                     plt.plot(seg_x, seg_y, marker=marker, color=colour)
     column_of = _column_finder(bounds)
     row = top
-    for offsets, marker, shade in ((chart.ruptures, MARK_RUPTURE, palette.RUPTURE),
-                                   (chart.repairs, MARK_REPAIR, palette.REPAIR)):
+    for offsets, marker, shade in (
+        (chart.ruptures, MARK_RUPTURE, palette.RUPTURE),
+        (chart.repairs, MARK_REPAIR, palette.REPAIR),
+    ):
         if offsets:
             cols = sorted({column_of(d) for d in offsets})
-            plt.scatter(cols, [row] * len(cols), marker=marker,
-                        color=plot_colour(shade.name, color),
-                        style="bold" if color and shade.bold else None)
+            plt.scatter(
+                cols,
+                [row] * len(cols),
+                marker=marker,
+                color=plot_colour(shade.name, color),
+                style="bold" if color and shade.bold else None,
+            )
             row -= 1 / per_step
     plt.ylim(chart.low, top)
     plt.yticks(list(range(chart.low, chart.high + 1)))
@@ -570,18 +634,19 @@ def _column_finder(bounds: list[tuple[int, int]]):
     return column
 
 
-def _x_ticks(start: dt.date, bounds: list[tuple[int, int]], n: int,
-             inner_width: int) -> tuple[list[int], list[str]]:
+def _x_ticks(
+    start: dt.date, bounds: list[tuple[int, int]], n: int, inner_width: int
+) -> tuple[list[int], list[str]]:
     """Date labels at bucket starts, spaced so they never run into each other."""
     columns = len(bounds)
     years = start.year != (start + dt.timedelta(days=max(n - 1, 0))).year
     if columns <= 1:
         return [0], [_date_label(start, n, years)]
     chars_per_unit = inner_width / columns
-    label_len = max(len(_date_label(start + dt.timedelta(days=b[0]), n, years))
-                    for b in bounds)
+    label_len = max(len(_date_label(start + dt.timedelta(days=b[0]), n, years)) for b in bounds)
     gap = label_len + 3  # labels are centred on their ticks
     step = max(1, math.ceil(gap / chars_per_unit))
+
     # Labels are centred on their ticks; the row of labels starts two characters
     # left of the plot (under the y labels) and ends one past it. Keep every label
     # whole: the first and last ticks sit far enough in.
@@ -600,8 +665,7 @@ def _x_ticks(start: dt.date, bounds: list[tuple[int, int]], n: int,
         positions.append(last)
     while len(positions) > 1 and room_right(positions[-1]) < label_len / 2:
         positions.pop()
-    labels = [_date_label(start + dt.timedelta(days=bounds[p][0]), n, years)
-              for p in positions]
+    labels = [_date_label(start + dt.timedelta(days=bounds[p][0]), n, years) for p in positions]
     return positions, labels
 
 
@@ -637,12 +701,14 @@ def _render_names(chart: NameBars, width: int, height: int, color: bool | Ink) -
             block.append("none named")
         most = max((c for _, c in shown), default=0)
         count_width = len(str(most))
-        name_width = min(max((len(one_line(n)) for n, _ in shown), default=4),
-                         max(col_width - count_width - 8, 6))
+        name_width = min(
+            max((len(one_line(n)) for n, _ in shown), default=4),
+            max(col_width - count_width - 8, 6),
+        )
         room = col_width - name_width - count_width - 2
         for name, count in shown:
             name = one_line(name)
-            label = name if len(name) <= name_width else name[:name_width - 1] + "…"
+            label = name if len(name) <= name_width else name[: name_width - 1] + "…"
             bar = _bar(count, most, room)
             line = f"{label.ljust(name_width)} {str(count).rjust(count_width)} "
             block.append(line + _paint(bar, "cyan", color))
@@ -711,12 +777,15 @@ def _render_calendar(chart: CalendarChart, width: int, color: bool | Ink) -> str
             month, year = 1, year + 1
     scale = SCALE_OF.get(chart.metric)
     unrated = any(d <= chart.end.isoformat() for d in chart.unrated)
-    lines.append(f"Each digit is that day's mean {chart.metric}, rounded"
-                 + (f" ({_scale_note(scale)})" if scale else "")
-                 + (f"; {UNRATED} = checked in, {chart.metric} not rated" if unrated else "")
-                 + "; blank = no check-in.")
-    lines.append(f"You checked in on {chart.checked:,} of these "
-                 f"{analytics.plural(chart.total, 'day')}.")
+    lines.append(
+        f"Each digit is that day's mean {chart.metric}, rounded"
+        + (f" ({_scale_note(scale)})" if scale else "")
+        + (f"; {UNRATED} = checked in, {chart.metric} not rated" if unrated else "")
+        + "; blank = no check-in."
+    )
+    lines.append(
+        f"You checked in on {chart.checked:,} of these {analytics.plural(chart.total, 'day')}."
+    )
     return "\n".join(_wrap_plain(line, width) for line in lines)
 
 
@@ -733,7 +802,9 @@ def _wrap_plain(line: str, width: int) -> str:
 
 def _progress_bar(done: int, target: int, room: int) -> str:
     room = max(room, 5)
-    filled = min(room, analytics.round_half_up(room * min(done, target) / target)) if target else 0
+    filled = (
+        min(room, int(analytics.round_half_up(room * min(done, target) / target))) if target else 0
+    )
     return "█" * filled + "░" * (room - filled)
 
 
@@ -742,27 +813,34 @@ def _short_date(iso: str) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def experiment_lines(p: analytics.ExperimentProgress, width: int,
-                     color: bool | Ink = False) -> list[str]:
+def experiment_lines(
+    p: analytics.ExperimentProgress, width: int, color: bool | Ink = False
+) -> list[str]:
     """Two or three lines on one experiment: period, practice bar, belief and distress."""
     end = p.ended_on or p.ends_on
-    head = (f"{one_line(p.title)} · {analytics.status_words(p.status)} · {_short_date(p.started_on)} "
-            f"to {_short_date(end)}")
+    head = (
+        f"{one_line(p.title)} · {analytics.status_words(p.status)} · {_short_date(p.started_on)} "
+        f"to {_short_date(end)}"
+    )
     if len(head) > width:
-        head = head[:width - 1] + "…"
-    count = (f" {p.done} of {p.target} planned" if p.done <= p.target
-             else f" {p.done} times (aim: {p.target})")
+        head = head[: width - 1] + "…"
+    count = (
+        f" {p.done} of {p.target} planned"
+        if p.done <= p.target
+        else f" {p.done} times (aim: {p.target})"
+    )
     bar = _progress_bar(p.done, p.target, min(30, width - len(count) - 14))
-    lines = [_paint(head, "bold", color),
-             f"  practised  {_paint(bar, 'cyan', color)}{count}"]
+    lines = [_paint(head, "bold", color), f"  practised  {_paint(bar, 'cyan', color)}{count}"]
     belief = "belief "
     belief += f"{p.belief_before}%" if p.belief_before is not None else "not rated"
     belief += " -> " + (f"{p.belief_after}%" if p.belief_after is not None else "not yet rated")
     detail = f"  {belief}"
     if p.distress_logs:
-        distress = (f"distress {analytics.fmt(p.distress_before)} -> "
-                    f"{analytics.fmt(p.distress_after)} (mean of "
-                    f"{analytics.plural(p.distress_logs, 'log')})")
+        distress = (
+            f"distress {analytics.fmt(p.distress_before)} -> "
+            f"{analytics.fmt(p.distress_after)} (mean of "
+            f"{analytics.plural(p.distress_logs, 'log')})"
+        )
         if len(detail) + 3 + len(distress) <= width:
             detail += " · " + distress
         else:
@@ -772,8 +850,7 @@ def experiment_lines(p: analytics.ExperimentProgress, width: int,
     return lines
 
 
-def _render_experiments(chart: ExperimentsChart, width: int, height: int,
-                        color: bool | Ink) -> str:
+def _render_experiments(chart: ExperimentsChart, width: int, height: int, color: bool | Ink) -> str:
     if not chart.progress:
         return "No experiments in this range. Press e to choose a small experiment to try."
     lines: list[str] = []
@@ -785,16 +862,20 @@ def _render_experiments(chart: ExperimentsChart, width: int, height: int,
     selected = chart.progress[min(chart.selected, len(chart.progress) - 1)]
     lines.append("")
     if not chart.logs:
-        lines.append(f"No distress ratings logged yet for \"{one_line(selected.title)}\".")
+        lines.append(f'No distress ratings logged yet for "{one_line(selected.title)}".')
         return "\n".join(lines)
-    lines.append(_paint(f"Distress before and after each practice: {one_line(selected.title)}"[:width],
-                        "bold", color))
+    lines.append(
+        _paint(
+            f"Distress before and after each practice: {one_line(selected.title)}"[:width],
+            "bold",
+            color,
+        )
+    )
     lines.append(_distress_plot(chart.logs, width, max(height - len(lines), 10), color))
     return "\n".join(lines)
 
 
-def _distress_plot(logs: Sequence[DistressLog], width: int, height: int,
-                   color: bool | Ink) -> str:
+def _distress_plot(logs: Sequence[DistressLog], width: int, height: int, color: bool | Ink) -> str:
     start = dt.date.fromisoformat(logs[0].day)
     end = dt.date.fromisoformat(logs[-1].day)
     span = (end - start).days + 1
@@ -810,8 +891,7 @@ def _distress_plot(logs: Sequence[DistressLog], width: int, height: int,
     plt.theme("clear")
     xs = list(range(len(logs)))
     # Orange and blue (tracker.palette), apart for red-green colour blindness too.
-    for values, marker, colour in ((before, "o", DISTRESS_BEFORE),
-                                   (after, POINT, DISTRESS_AFTER)):
+    for values, marker, colour in ((before, "o", DISTRESS_BEFORE), (after, POINT, DISTRESS_AFTER)):
         px = [x for x, y in zip(xs, values) if y is not None]
         py = [y for y in values if y is not None]
         if px:
@@ -820,13 +900,20 @@ def _distress_plot(logs: Sequence[DistressLog], width: int, height: int,
     plt.yticks(list(range(0, 6)))
     plt.xlim(-0.5, len(logs) - 0.5)
     count = max(2, min(len(logs), width // 10))
-    positions = sorted({round(i * (len(logs) - 1) / (count - 1)) for i in range(count)}) \
-        if len(logs) > 1 else [0]
+    positions = (
+        sorted({round(i * (len(logs) - 1) / (count - 1)) for i in range(count)})
+        if len(logs) > 1
+        else [0]
+    )
     years = start.year != end.year
-    plt.xticks(positions, [_date_label(dt.date.fromisoformat(logs[p].day), span, years)
-                           for p in positions])
+    plt.xticks(
+        positions, [_date_label(dt.date.fromisoformat(logs[p].day), span, years) for p in positions]
+    )
     body = _plot_rows(plt.build())
-    legend = (_paint("o", DISTRESS_BEFORE, color) + " distress before   "
-              + _paint(POINT, DISTRESS_AFTER, color)
-              + " after   (0 = none, 5 = extreme)")
+    legend = (
+        _paint("o", DISTRESS_BEFORE, color)
+        + " distress before   "
+        + _paint(POINT, DISTRESS_AFTER, color)
+        + " after   (0 = none, 5 = extreme)"
+    )
     return "\n".join(body + [legend])

@@ -11,9 +11,9 @@ import datetime as dt
 import importlib
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable
 
 import click
 
@@ -32,20 +32,32 @@ from tracker.text import one_line, terminal_safe_json, visible
 # so `tracker --help` and `tracker status` never load charts or importers.
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "chart": ("tracker.commands.insight:chart", "Print a trend chart (for pasting anywhere)."),
-    "report": ("tracker.commands.insight:report",
-               "Write a Markdown report of a period, to read or bring to therapy."),
+    "report": (
+        "tracker.commands.insight:report",
+        "Write a Markdown report of a period, to read or bring to therapy.",
+    ),
     "demo": ("tracker.commands.demo:demo", "Fill a new database with realistic demo data."),
-    "import": ("tracker.commands.data:import_command",
-               "Import a tracker export, or a Daylio CSV export."),
+    "import": (
+        "tracker.commands.data:import_command",
+        "Import a tracker export, or a Daylio CSV export.",
+    ),
     "backup": ("tracker.commands.data:backup_command", "Make a backup of the database now."),
-    "restore": ("tracker.commands.data:restore_command",
-                "Bring back a backup (the current database is kept as a backup first)."),
-    "search": ("tracker.commands.search:search",
-               "Find check-ins, ruptures and experiments by the words in them."),
-    "session": ("tracker.commands.session:session",
-                "Record a therapy session (past or planned) and list them."),
-    "week": ("tracker.commands.week:week",
-             "Print the week as a diary card, with its hard moments."),
+    "restore": (
+        "tracker.commands.data:restore_command",
+        "Bring back a backup (the current database is kept as a backup first).",
+    ),
+    "search": (
+        "tracker.commands.search:search",
+        "Find check-ins, ruptures and experiments by the words in them.",
+    ),
+    "session": (
+        "tracker.commands.session:session",
+        "Record a therapy session (past or planned) and list them.",
+    ),
+    "week": (
+        "tracker.commands.week:week",
+        "Print the week as a diary card, with its hard moments.",
+    ),
 }
 
 
@@ -108,7 +120,12 @@ def db_option(func):
             ctx.ensure_object(dict)["db"] = value
 
     return click.option(
-        "--db", "db", metavar="PATH", expose_value=False, callback=remember, is_eager=True,
+        "--db",
+        "db",
+        metavar="PATH",
+        expose_value=False,
+        callback=remember,
+        is_eager=True,
         help="Database file (default: TRACKER_DB, else the user data folder).",
     )(func)
 
@@ -136,8 +153,9 @@ def open_store_or_exit(ctx: click.Context, *, create: bool = True):
     from tracker.opening import OpenProblem, open_database
 
     try:
-        return open_database(db_path(ctx), warn=lambda text: click.echo(text, err=True),
-                             create=create)
+        return open_database(
+            db_path(ctx), warn=lambda text: click.echo(text, err=True), create=create
+        )
     except OpenProblem as exc:
         raise CannotUse(str(exc)) from exc
 
@@ -148,12 +166,23 @@ def fail_validation(exc: ValidationError) -> None:
     sys.exit(2)
 
 
-@click.group(cls=TrackerGroup, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", metavar="PATH", callback=_checked_db,
-              help="Database file (default: TRACKER_DB, else the user data folder).")
-@click.option("--demo", is_flag=True,
-              help="Open the app on a throwaway demo database (your own data is not touched).")
+@click.group(
+    cls=TrackerGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--db",
+    "db",
+    metavar="PATH",
+    callback=_checked_db,
+    help="Database file (default: TRACKER_DB, else the user data folder).",
+)
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Open the app on a throwaway demo database (your own data is not touched).",
+)
 @click.version_option(__version__, prog_name="tracker")
 @click.pass_context
 def main(ctx: click.Context, db: str | None, demo: bool) -> None:
@@ -190,8 +219,9 @@ def _check_busy_timeout() -> None:
             sys.exit(2)
 
 
-def open_demo_app(years: float | None = None, seed: int | None = None,
-                  run: Callable[..., object] | None = None) -> None:
+def open_demo_app(
+    years: float | None = None, seed: int | None = None, run: Callable[..., object] | None = None
+) -> None:
     """``tracker --demo``: the app on a throwaway demo database, told it is one.
 
     ``run(store, demo=True)`` runs the app (default :func:`tracker.app.app.run_app`).
@@ -199,12 +229,16 @@ def open_demo_app(years: float | None = None, seed: int | None = None,
     from tracker.demo import DEFAULT_SEED, DEMO_APP_YEARS, throwaway_demo
     from tracker.opening import open_database
 
-    with throwaway_demo(DEMO_APP_YEARS if years is None else years,
-                        DEFAULT_SEED if seed is None else seed) as path:
-        store = open_database(path, warn=lambda text: click.echo(text, err=True),
-                              daily_backup=False)
+    with throwaway_demo(
+        DEMO_APP_YEARS if years is None else years, DEFAULT_SEED if seed is None else seed
+    ) as path:
+        store = open_database(
+            path, warn=lambda text: click.echo(text, err=True), daily_backup=False
+        )
         if run is None:
-            from tracker.app.app import run_app as run
+            from tracker.app.app import run_app
+
+            run = run_app
         if run(store, demo=True):
             sys.exit(70)
 
@@ -215,34 +249,65 @@ def open_demo_app(years: float | None = None, seed: int | None = None,
 def _rating_option(name: str):
     scale = SCALES[name]
     return click.option(
-        f"--{name}", name, metavar=f"{scale.low}-{scale.high}",
-        help=f"{scale.question} {scale.low} = {scale.labels[0]}, {scale.high} = {scale.labels[-1]}.",
+        f"--{name}",
+        name,
+        metavar=f"{scale.low}-{scale.high}",
+        help=(
+            f"{scale.question} {scale.low} = {scale.labels[0]}, {scale.high} = {scale.labels[-1]}."
+        ),
     )
 
 
 @main.command()
 @db_option
-@click.option("--mood", "mood", metavar="1-5", required=True,
-              help="Mood: 1 awful, 2 bad, 3 meh, 4 good, 5 great.")
+@click.option(
+    "--mood",
+    "mood",
+    metavar="1-5",
+    required=True,
+    help="Mood: 1 awful, 2 bad, 3 meh, 4 good, 5 great.",
+)
 @_rating_option("intensity")
 @_rating_option("regulation")
 @_rating_option("pursue")
 @_rating_option("withdraw")
 @click.option("--pursue-acted", metavar="yes|no", help="Did you act on the urge to pursue?")
 @click.option("--withdraw-acted", metavar="yes|no", help="Did you act on the urge to withdraw?")
-@click.option("--paused", metavar="yes|no|-",
-              help="Did you pause before reacting? '-' = no hard moment today.")
-@click.option("--emotion", "emotions", multiple=True, metavar="WORD",
-              help="An emotion you named (repeat for several).")
-@click.option("--person", "people", multiple=True, metavar="NAME",
-              help="Who it was about (repeat for several).")
-@click.option("--tag", "tags", multiple=True, metavar="TAG",
-              help="What was going on: work, bad sleep... (repeat for several).")
+@click.option(
+    "--paused",
+    metavar="yes|no|-",
+    help="Did you pause before reacting? '-' = no hard moment today.",
+)
+@click.option(
+    "--emotion",
+    "emotions",
+    multiple=True,
+    metavar="WORD",
+    help="An emotion you named (repeat for several).",
+)
+@click.option(
+    "--person",
+    "people",
+    multiple=True,
+    metavar="NAME",
+    help="Who it was about (repeat for several).",
+)
+@click.option(
+    "--tag",
+    "tags",
+    multiple=True,
+    metavar="TAG",
+    help="What was going on: work, bad sleep... (repeat for several).",
+)
 @click.option("--need", metavar="TEXT", help="What did you need?")
 @click.option("--note", metavar="TEXT", help="Anything else, in your own words.")
 @click.option("--day", metavar="YYYY-MM-DD", help="The day it counts for (default today).")
-@click.option("--time", "time_of_day", metavar="HH:MM",
-              help="When it happened (for an earlier day; default: now).")
+@click.option(
+    "--time",
+    "time_of_day",
+    metavar="HH:MM",
+    help="When it happened (for an earlier day; default: now).",
+)
 @click.option("--bring", is_flag=True, help="Mark it to bring to your next therapy session.")
 @click.pass_context
 def add(ctx: click.Context, time_of_day: str | None, bring: bool, **values: Any) -> None:
@@ -250,8 +315,9 @@ def add(ctx: click.Context, time_of_day: str | None, bring: bool, **values: Any)
     values = {k: (list(v) if isinstance(v, tuple) else v) for k, v in values.items()}
     try:
         if time_of_day is not None:
-            day = parse_day("day", values["day"] if values.get("day") is not None
-                            else clock.today())
+            day = parse_day(
+                "day", values["day"] if values.get("day") is not None else clock.today()
+            )
             values["created_at"] = parse_time_of_day("time", time_of_day, day)  # type: ignore[arg-type]
         checkin = CheckIn.create(values)
     except ValidationError as exc:
@@ -318,8 +384,13 @@ def describe_checkin(c: CheckIn, indent: str = "") -> str:
 
 @main.command(name="list")
 @db_option
-@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 100_000),
-              help="How many days back, today included.")
+@click.option(
+    "--days",
+    default=7,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="How many days back, today included.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one array of objects).")
 @click.pass_context
 def list_(ctx: click.Context, days: int, as_json: bool) -> None:
@@ -330,8 +401,15 @@ def list_(ctx: click.Context, days: int, as_json: bool) -> None:
     with open_store_or_exit(ctx, create=False) as store:
         checkins = store.checkins(since=since, until=until)
     if as_json:
-        payload = [{**c.to_row(), "emotions": list(c.emotions), "people": list(c.people),
-                    "tags": list(c.tags)} for c in checkins]
+        payload = [
+            {
+                **c.to_row(),
+                "emotions": list(c.emotions),
+                "people": list(c.people),
+                "tags": list(c.tags),
+            }
+            for c in checkins
+        ]
         import json  # here, not at the top: the app and `tracker status` never need it
 
         click.echo(terminal_safe_json(json.dumps(payload, ensure_ascii=False, indent=2)))
@@ -363,31 +441,48 @@ def status(ctx: click.Context) -> None:
     if today:
         latest = today[0]
         n = len(today)
-        click.echo(f"Checked in today ({n} time{'s' if n != 1 else ''}; latest mood "
-                   f"{latest.mood}, {MOOD.label(latest.mood)}). You've checked in on {consistency}.")
+        click.echo(
+            f"Checked in today ({n} time{'s' if n != 1 else ''}; latest mood "
+            f"{latest.mood}, {MOOD.label(latest.mood)}). You've checked in on {consistency}."
+        )
         sys.exit(0)
-    click.echo(f"No check-in yet today. You've checked in on {consistency}. "
-               "'tracker' opens the app; 'tracker add --mood N' is quicker.")
+    click.echo(
+        f"No check-in yet today. You've checked in on {consistency}. "
+        "'tracker' opens the app; 'tracker add --mood N' is quicker."
+    )
     sys.exit(1)
 
 
 # --- export --------------------------------------------------------------------------
 
 # The same as Store.EXPORT_TABLES (a test checks); spelled out so --help needs no store.
-EXPORT_TABLES = ("checkins", "experiments", "practice_logs", "ruptures", "supports", "emotions",
-                 "sessions", "bring_marks")
+EXPORT_TABLES = (
+    "checkins",
+    "experiments",
+    "practice_logs",
+    "ruptures",
+    "supports",
+    "emotions",
+    "sessions",
+    "bring_marks",
+)
 
 
 @main.command()
 @db_option
-@click.option("--out", "out", metavar="PATH", type=click.Path(path_type=Path),
-              help="Folder to write (one file per table), or a .csv/.json file with --table. "
-                   "Without it, --table prints to the screen and a whole export goes to a "
-                   "new folder here.")
-@click.option("--table", "table", type=click.Choice(EXPORT_TABLES),
-              help="Only this table.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
-              show_default=True)
+@click.option(
+    "--out",
+    "out",
+    metavar="PATH",
+    type=click.Path(path_type=Path),
+    help="Folder to write (one file per table), or a .csv/.json file with --table. "
+    "Without it, --table prints to the screen and a whole export goes to a "
+    "new folder here.",
+)
+@click.option("--table", "table", type=click.Choice(EXPORT_TABLES), help="Only this table.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
 @click.pass_context
 def export(ctx: click.Context, out: Path | None, table: str | None, fmt: str) -> None:
     """Export your data as CSV or JSON (for yourself or your therapist)."""
@@ -401,8 +496,9 @@ def export(ctx: click.Context, out: Path | None, table: str | None, fmt: str) ->
         except OSError as exc:
             if out is None and table is not None:  # the screen or a pipe (closed early?)
                 raise
-            raise CannotUse(f"The export could not be written to {out or Path.cwd()} "
-                            f"({exc.strerror or exc}).") from exc
+            raise CannotUse(
+                f"The export could not be written to {out or Path.cwd()} ({exc.strerror or exc})."
+            ) from exc
     if written:
         click.echo(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''}:", err=True)
         for path, rows in written:

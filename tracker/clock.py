@@ -46,8 +46,10 @@ def today() -> dt.date:
 
 
 def _environment_day(text: str) -> dt.date:
-    allowed = (f"a date as YYYY-MM-DD from {EARLIEST.isoformat()} to {LATEST.isoformat()}, "
-               "or unset it to use the real date")
+    allowed = (
+        f"a date as YYYY-MM-DD from {EARLIEST.isoformat()} to {LATEST.isoformat()}, "
+        "or unset it to use the real date"
+    )
     shown = repr(text) if len(text) <= 40 else repr(text[:37] + "...")
     try:
         day = dt.date.fromisoformat(text.strip()) if len(text) <= 40 else None

@@ -40,7 +40,7 @@ class Consistency:
     window: int
 
     def words(self) -> str:
-        """"You checked in on 19 of the last 30 days." Never a lost streak."""
+        """ "You checked in on 19 of the last 30 days." Never a lost streak."""
         if self.window == 1:
             return "You've checked in today." if self.days_checked else "No check-in yet today."
         return f"You checked in on {self.days_checked:,} of the last {plural(self.window, 'day')}."
@@ -67,5 +67,5 @@ def round_half_up(value: float, digits: int = 0) -> float | int:
 
 
 def plural(n: int, noun: str, nouns: str | None = None) -> str:
-    """"1 day", "2 days", "4,419 check-ins": a count with its noun, thousands separated."""
+    """ "1 day", "2 days", "4,419 check-ins": a count with its noun, thousands separated."""
     return f"{n:,} {noun if n == 1 else (nouns or noun + 's')}"

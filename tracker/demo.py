@@ -52,23 +52,57 @@ class DemoSummary:
     def words(self) -> str:
         from tracker.analytics import plural
 
-        return (f"{plural(self.checkins, 'check-in')} over {plural(self.days, 'day')}, "
-                f"{plural(self.experiments, 'experiment')} with "
-                f"{plural(self.practice_logs, 'practice log')}, and "
-                f"{plural(self.ruptures, 'rupture')}.")
+        return (
+            f"{plural(self.checkins, 'check-in')} over {plural(self.days, 'day')}, "
+            f"{plural(self.experiments, 'experiment')} with "
+            f"{plural(self.practice_logs, 'practice log')}, and "
+            f"{plural(self.ruptures, 'rupture')}."
+        )
 
 
-HARD_EMOTIONS = ["anxious", "sad", "lonely", "hurt", "overwhelmed", "frustrated", "ashamed",
-                 "afraid", "jealous", "tired", "numb", "angry", "guilty"]
+HARD_EMOTIONS = [
+    "anxious",
+    "sad",
+    "lonely",
+    "hurt",
+    "overwhelmed",
+    "frustrated",
+    "ashamed",
+    "afraid",
+    "jealous",
+    "tired",
+    "numb",
+    "angry",
+    "guilty",
+]
 HARD_WEIGHTS = [10, 7, 6, 5, 5, 5, 3, 3, 2, 6, 2, 3, 2]
-EASY_EMOTIONS = ["calm", "content", "connected", "hopeful", "safe", "grateful", "relieved",
-                 "proud", "loved", "curious"]
+EASY_EMOTIONS = [
+    "calm",
+    "content",
+    "connected",
+    "hopeful",
+    "safe",
+    "grateful",
+    "relieved",
+    "proud",
+    "loved",
+    "curious",
+]
 EASY_WEIGHTS = [9, 7, 7, 6, 4, 4, 3, 2, 3, 3]
 PEOPLE = [("Sam", 50), ("Mum", 12), ("Jo", 10), ("Priya", 8)]
 NEEDS = [
-    "to feel heard", "reassurance that we're okay", "some quiet", "a hug", "to say no",
-    "rest", "to be asked how I am", "time to think before answering", "help with the load",
-    "to know the plan for the weekend", "to be taken seriously", "a slower evening",
+    "to feel heard",
+    "reassurance that we're okay",
+    "some quiet",
+    "a hug",
+    "to say no",
+    "rest",
+    "to be asked how I am",
+    "time to think before answering",
+    "help with the load",
+    "to know the plan for the weekend",
+    "to be taken seriously",
+    "a slower evening",
 ]
 NAMED = re.compile(r"\b(" + "|".join(name for name, _ in PEOPLE) + r")\b")
 NOTES_HARD = [
@@ -90,20 +124,30 @@ NOTES_EASY = [
 ]
 # {who} is the rupture's person, so the story and the "with" column always agree.
 RUPTURE_STORIES = {
-    "pursued": ["I kept texting when {who} didn't reply and it turned into a fight.",
-                "Pushed {who} for an answer about the weekend until it blew up.",
-                "Asked {who} 'are we okay?' five times in an evening."],
-    "withdrew": ["Went silent for the whole evening after a comment from {who} stung.",
-                 "Left the room mid-conversation with {who} and didn't come back.",
-                 "Didn't answer {who}'s calls for a day after the argument."],
-    "attacked": ["Raised my voice at {who} and said something unfair.",
-                 "Brought up old things with {who} in the middle of a small disagreement."],
-    "froze": ["Couldn't say anything when {who} criticised me; just shut down.",
-              "Went blank during the argument with {who} and agreed to things I didn't mean."],
+    "pursued": [
+        "I kept texting when {who} didn't reply and it turned into a fight.",
+        "Pushed {who} for an answer about the weekend until it blew up.",
+        "Asked {who} 'are we okay?' five times in an evening.",
+    ],
+    "withdrew": [
+        "Went silent for the whole evening after a comment from {who} stung.",
+        "Left the room mid-conversation with {who} and didn't come back.",
+        "Didn't answer {who}'s calls for a day after the argument.",
+    ],
+    "attacked": [
+        "Raised my voice at {who} and said something unfair.",
+        "Brought up old things with {who} in the middle of a small disagreement.",
+    ],
+    "froze": [
+        "Couldn't say anything when {who} criticised me; just shut down.",
+        "Went blank during the argument with {who} and agreed to things I didn't mean.",
+    ],
     "other": ["Misunderstanding with {who} over a message; both of us got defensive."],
 }
-REPAIR_NOTES = {0: "We talked it through that evening.",
-                1: "We talked it through the next evening."}
+REPAIR_NOTES = {
+    0: "We talked it through that evening.",
+    1: "We talked it through the next evening.",
+}
 OUTCOMES = [
     "It went better than I predicted. The urge faded after a few minutes.",
     "Mixed: easier on good days, very hard when I was already tired.",
@@ -117,8 +161,13 @@ LEARNED = [
     "People mostly respond well when I'm clear and kind about what I need.",
     "Practice is easier to keep when it's tied to something I already do.",
 ]
-PRACTICE_NOTES = ["Did it before replying.", "Hard, but managed.", "Remembered halfway through.",
-                  "Easier than last time.", "Needed two tries."]
+PRACTICE_NOTES = [
+    "Did it before replying.",
+    "Hard, but managed.",
+    "Remembered halfway through.",
+    "Easier than last time.",
+    "Needed two tries.",
+]
 
 
 def _smooth(p: float) -> float:
@@ -165,9 +214,9 @@ class _Gen:
     def days_state(self) -> None:
         rng = self.rng
         n = self.ndays
-        self.level: list[float] = []   # latent regulation, about 0..5
+        self.level: list[float] = []  # latent regulation, about 0..5
         self.episode: list[float] = []  # depth of a bad week (0 = none)
-        self.away: list[bool] = []      # a stretch without the app
+        self.away: list[bool] = []  # a stretch without the app
         noise = 0.0
         episode_left = 0
         depth = 0.0
@@ -204,8 +253,10 @@ class _Gen:
             if rng.random() >= chance:
                 continue
             day = self.start + dt.timedelta(days=i)
-            move = rng.choices(["pursued", "withdrew", "attacked", "froze", "other"],
-                               [0.5 - 0.2 * p, 0.22, 0.12 - 0.06 * p, 0.1, 0.06])[0]
+            move = rng.choices(
+                ["pursued", "withdrew", "attacked", "froze", "other"],
+                [0.5 - 0.2 * p, 0.22, 0.12 - 0.06 * p, 0.1, 0.06],
+            )[0]
             person = rng.choices(["Sam", "Mum", "Jo", "Priya"], [60, 20, 10, 10])[0]
             delay = None
             days_left = (self.end - day).days
@@ -215,7 +266,7 @@ class _Gen:
             if rng.random() < chance:
                 delay = min(int(rng.expovariate(1 / (0.4 + 3.2 * (1 - p)))), 30, days_left)
                 repaired_on = (day + dt.timedelta(days=delay)).isoformat()
-            steps = {
+            steps: dict[str, Any] = {
                 "acknowledged": int(rng.random() < 0.75 + 0.2 * p),
                 "apologised": int(rng.random() < 0.55 + 0.2 * p),
                 "took_accountability": int(rng.random() < 0.4 + 0.4 * p),
@@ -226,17 +277,29 @@ class _Gen:
             happened_at = self.stamp(day, hour)
             created_at = self.stamp(day, min(hour + 1, 23))
             story = rng.choice(RUPTURE_STORIES[move]).format(who=person)
-            note = (REPAIR_NOTES.get(delay, "We talked it through a few days later.")
-                    if delay is not None and rng.random() < 0.3 else None)
+            note = (
+                REPAIR_NOTES.get(delay, "We talked it through a few days later.")
+                if delay is not None and rng.random() < 0.3
+                else None
+            )
             if not self.past(happened_at):
                 continue  # later today: it has not happened yet
             self.rupture_day.add(i)
-            out.append(Rupture.create(
-                id=self.uid(), day=day.isoformat(), happened_at=happened_at,
-                created_at=self.earlier(created_at), my_move=move,
-                intensity=_clamp(rng.gauss(3.2 - 0.8 * p, 0.9), 1, 5),
-                what_happened=story, people=[person], repaired_on=repaired_on,
-                note=note, **steps))
+            out.append(
+                Rupture.create(
+                    id=self.uid(),
+                    day=day.isoformat(),
+                    happened_at=happened_at,
+                    created_at=self.earlier(created_at),
+                    my_move=move,
+                    intensity=_clamp(rng.gauss(3.2 - 0.8 * p, 0.9), 1, 5),
+                    what_happened=story,
+                    people=[person],
+                    repaired_on=repaired_on,
+                    note=note,
+                    **steps,
+                )
+            )
         return out
 
     def experiments(self) -> tuple[list[Experiment], list[PracticeLog]]:
@@ -279,10 +342,16 @@ class _Gen:
             last = min(last, self.end)
             eid = self.uid()
             fields: dict[str, Any] = dict(
-                id=eid, title=item["title"], practice=item["practice"],
-                prediction=item.get("prediction"), belief_before=belief,
-                started_on=start.isoformat(), ends_on=planned_end.isoformat(),
-                target_count=target, created_at=self.earlier(self.stamp(start, 9)))
+                id=eid,
+                title=item["title"],
+                practice=item["practice"],
+                prediction=item.get("prediction"),
+                belief_before=belief,
+                started_on=start.isoformat(),
+                ends_on=planned_end.isoformat(),
+                target_count=target,
+                created_at=self.earlier(self.stamp(start, 9)),
+            )
             if finished:
                 fields.update(
                     status="dropped" if dropped else "completed",
@@ -290,15 +359,25 @@ class _Gen:
                     outcome=rng.choice(OUTCOMES),
                     belief_after=_clamp(belief - rng.gauss(12 if dropped else 28, 10), 5, 95),
                     learned=None if dropped else rng.choice(LEARNED),
-                    updated_at=self.stamp(last, 21))
+                    updated_at=self.stamp(last, 21),
+                )
             experiments.append(Experiment.create(fields))
             logs += self.practice_logs(eid, i, start, last, length, target, p, dropped)
             last_index = i + (last - start).days
             i = last_index + 1 + rng.randint(7, 35)
         return experiments, logs
 
-    def practice_logs(self, eid: str, i: int, start: dt.date, last: dt.date, length: int,
-                      target: int, p: float, dropped: bool) -> list[PracticeLog]:
+    def practice_logs(
+        self,
+        eid: str,
+        i: int,
+        start: dt.date,
+        last: dt.date,
+        length: int,
+        target: int,
+        p: float,
+        dropped: bool,
+    ) -> list[PracticeLog]:
         """Logs on some of the days an experiment ran, about as many as its target asks
         for over those days: sometimes fewer, sometimes a few more, more often later on."""
         rng = self.rng
@@ -323,10 +402,18 @@ class _Gen:
                 continue  # later today
             if done:
                 self.practised.add(index)
-            logs.append(PracticeLog.create(
-                id=self.uid(), experiment_id=eid, day=day.isoformat(), done=int(done),
-                distress_before=before if done else None,
-                distress_after=after if done else None, note=note, created_at=created_at))
+            logs.append(
+                PracticeLog.create(
+                    id=self.uid(),
+                    experiment_id=eid,
+                    day=day.isoformat(),
+                    done=int(done),
+                    distress_before=before if done else None,
+                    distress_after=after if done else None,
+                    note=note,
+                    created_at=created_at,
+                )
+            )
         return logs
 
     def checkins(self) -> list[CheckIn]:
@@ -360,16 +447,20 @@ class _Gen:
         mood = _clamp(0.9 + 0.8 * level + rng.gauss(0, 0.6), 1, 5)
         ep = self.episode[i]
         intensity = _clamp(4.3 - 0.75 * level + 0.5 * ep + rng.gauss(0, 0.6), 0, 5)
-        pursue = _clamp(3.3 - 1.9 * _smooth(p) + 0.7 * ep - 0.3 * (level - 2.5)
-                        + rng.gauss(0, 0.7), 0, 5)
-        withdraw = _clamp(1.3 - 0.4 * p + 0.6 * ep + 0.35 * math.sin(i / 47)
-                          + rng.gauss(0, 0.7), 0, 5)
+        pursue = _clamp(
+            3.3 - 1.9 * _smooth(p) + 0.7 * ep - 0.3 * (level - 2.5) + rng.gauss(0, 0.7), 0, 5
+        )
+        withdraw = _clamp(
+            1.3 - 0.4 * p + 0.6 * ep + 0.35 * math.sin(i / 47) + rng.gauss(0, 0.7), 0, 5
+        )
         pursue_rated = rng.random() > 0.08
         withdraw_rated = rng.random() > 0.08
-        pursue_acted = (int(rng.random() < 0.1 + 0.12 * pursue - 0.2 * p)
-                        if pursue and pursue_rated else None)
-        withdraw_acted = (int(rng.random() < 0.1 + 0.1 * withdraw)
-                          if withdraw and withdraw_rated else None)
+        pursue_acted = (
+            int(rng.random() < 0.1 + 0.12 * pursue - 0.2 * p) if pursue and pursue_rated else None
+        )
+        withdraw_acted = (
+            int(rng.random() < 0.1 + 0.1 * withdraw) if withdraw and withdraw_rated else None
+        )
         if intensity >= 3:
             paused: int | None = int(rng.random() < 0.25 + 0.5 * p)
         else:
@@ -404,18 +495,32 @@ class _Gen:
             # Whoever the note names is among the check-in's people.
             people += [name for name in NAMED.findall(note) if name not in people]
         return CheckIn.create(
-            id=self.uid(), day=day.isoformat(), created_at=self.stamp(day, hour),
+            id=self.uid(),
+            day=day.isoformat(),
+            created_at=self.stamp(day, hour),
             mood=mood,
             intensity=intensity if rng.random() > 0.03 else None,
             regulation=reg if rng.random() > 0.05 else None,
             pursue=pursue if pursue_rated else None,
             withdraw=withdraw if withdraw_rated else None,
-            pursue_acted=pursue_acted, withdraw_acted=withdraw_acted, paused=paused,
-            emotions=sorted(emotions), people=people, tags=tags, need=need, note=note)
+            pursue_acted=pursue_acted,
+            withdraw_acted=withdraw_acted,
+            paused=paused,
+            emotions=sorted(emotions),
+            people=people,
+            tags=tags,
+            need=need,
+            note=note,
+        )
 
 
-def generate(store: Store, years: float = DEFAULT_YEARS, seed: int = DEFAULT_SEED,
-             end: dt.date | None = None, now: dt.time | None = None) -> DemoSummary:
+def generate(
+    store: Store,
+    years: float = DEFAULT_YEARS,
+    seed: int = DEFAULT_SEED,
+    end: dt.date | None = None,
+    now: dt.time | None = None,
+) -> DemoSummary:
     """Write ``years`` of seeded demo data ending ``end`` (default today), in one transaction.
 
     ``now`` is the time of day on ``end``: nothing is dated at or after it (default:
@@ -429,7 +534,8 @@ def generate(store: Store, years: float = DEFAULT_YEARS, seed: int = DEFAULT_SEE
         raise DemoError(
             f"{store.path} already has check-ins, so no demo data was written (it would "
             "mix with real records). Use --db with a new file, for example "
-            "'tracker demo --db demo.db', or 'tracker --demo' for a throwaway one.")
+            "'tracker demo --db demo.db', or 'tracker --demo' for a throwaway one."
+        )
     end = end or clock.today()
     if now is None:
         now = clock.now().time() if end == clock.today() else dt.time(23, 59)
@@ -444,21 +550,36 @@ def generate(store: Store, years: float = DEFAULT_YEARS, seed: int = DEFAULT_SEE
         store.save_practice_logs(logs)
         store.save_ruptures(ruptures)
         if not store.supports():
-            store.save_support(Support.create(
-                name="Jo", kind="person", how_to_reach="call or text, any evening",
-                note="Knows what's going on; good at just listening.", position=0))
-            store.save_support(Support.create(
-                name="My therapist", kind="professional", how_to_reach="email between sessions",
-                position=1))
-            store.save_support(Support.create(
-                name="Crisis line", kind="crisis line",
-                how_to_reach="add the number for where you live", position=2))
+            store.save_support(
+                Support.create(
+                    name="Jo",
+                    kind="person",
+                    how_to_reach="call or text, any evening",
+                    note="Knows what's going on; good at just listening.",
+                    position=0,
+                )
+            )
+            store.save_support(
+                Support.create(
+                    name="My therapist",
+                    kind="professional",
+                    how_to_reach="email between sessions",
+                    position=1,
+                )
+            )
+            store.save_support(
+                Support.create(
+                    name="Crisis line",
+                    kind="crisis line",
+                    how_to_reach="add the number for where you live",
+                    position=2,
+                )
+            )
     return DemoSummary(gen.ndays, len(checkins), len(experiments), len(logs), len(ruptures))
 
 
 @contextlib.contextmanager
-def throwaway_demo(years: float = DEMO_APP_YEARS,
-                   seed: int = DEFAULT_SEED) -> Iterator[Path]:
+def throwaway_demo(years: float = DEMO_APP_YEARS, seed: int = DEFAULT_SEED) -> Iterator[Path]:
     """A demo database in a new private temporary folder, removed afterwards.
 
     For ``tracker --demo``: the person's own database is never opened. (The command

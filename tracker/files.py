@@ -42,8 +42,7 @@ FOLDER_MODE = 0o700
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 #: errno values of a file system without hard links (then: check, and rename).
-_NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK,
-             errno.ENOSYS}
+_NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
 
 
 class FileRefused(Exception):
@@ -79,13 +78,16 @@ def private_dir(path: Path) -> Path:
 
 
 @overload
-def private_file(path: Path, *, replace_ours: bool = ...,
-                 binary: Literal[False] = ...) -> contextlib.AbstractContextManager[IO[str]]: ...
+def private_file(
+    path: Path, *, replace_ours: bool = ..., binary: Literal[False] = ...
+) -> contextlib.AbstractContextManager[IO[str]]: ...
 @overload
-def private_file(path: Path, *, replace_ours: bool = ...,
-                 binary: Literal[True]) -> contextlib.AbstractContextManager[IO[bytes]]: ...
-def private_file(path: Path, *, replace_ours: bool = False,
-                 binary: bool = False) -> contextlib.AbstractContextManager[IO[Any]]:
+def private_file(
+    path: Path, *, replace_ours: bool = ..., binary: Literal[True]
+) -> contextlib.AbstractContextManager[IO[bytes]]: ...
+def private_file(
+    path: Path, *, replace_ours: bool = False, binary: bool = False
+) -> contextlib.AbstractContextManager[IO[Any]]:
     """Write a new file at ``path``: ``with private_file(path) as handle: handle.write(...)``.
 
     Text is UTF-8 and written as given (no newline translation). The file appears at
@@ -130,8 +132,7 @@ def private_path(path: Path, *, replace_ours: bool = False) -> Iterator[Path]:
     path = Path(path)
     with _placing(path, replace_ours) as (folder_fd, tmp_name, fd):
         yield path.parent / tmp_name
-        reopened = os.open(tmp_name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC,
-                           dir_fd=folder_fd)
+        reopened = os.open(tmp_name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=folder_fd)
         try:
             os.fchmod(reopened, FILE_MODE)
             os.fsync(reopened)
@@ -175,8 +176,10 @@ def _open_folder(folder: Path) -> int:
 def _check_folder(folder: Path) -> None:
     info = os.lstat(folder)
     if stat.S_ISLNK(info.st_mode):
-        raise FileRefused(f"{folder} is a symbolic link; tracker writes only into a real "
-                          "folder, not through a link. Give the folder it points to.")
+        raise FileRefused(
+            f"{folder} is a symbolic link; tracker writes only into a real "
+            "folder, not through a link. Give the folder it points to."
+        )
     if not stat.S_ISDIR(info.st_mode):
         raise FileRefused(f"{folder} is a file, not a folder.")
 
@@ -187,14 +190,17 @@ def _check_target(folder_fd: int, path: Path, replace_ours: bool) -> None:
     except FileNotFoundError:
         return
     if stat.S_ISLNK(info.st_mode):
-        raise FileRefused(f"{path} is a symbolic link; tracker does not write through links, "
-                          "and it has not been touched. Choose another name.")
+        raise FileRefused(
+            f"{path} is a symbolic link; tracker does not write through links, "
+            "and it has not been touched. Choose another name."
+        )
     if not replace_ours:
-        raise FileRefused(f"{path} already exists; it has not been touched. "
-                          "Choose a new name.")
+        raise FileRefused(f"{path} already exists; it has not been touched. Choose a new name.")
     if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
-        raise FileRefused(f"{path} is not a file tracker wrote; it has not been touched. "
-                          "Choose another name, or move it away.")
+        raise FileRefused(
+            f"{path} is not a file tracker wrote; it has not been touched. "
+            "Choose another name, or move it away."
+        )
 
 
 def _new_temp(folder_fd: int, path: Path) -> tuple[str, int]:
@@ -221,8 +227,9 @@ def _install(folder_fd: int, tmp_name: str, path: Path, replace_ours: bool) -> N
         os.replace(tmp_name, path.name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
         return
     try:
-        os.link(tmp_name, path.name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd,
-                follow_symlinks=False)
+        os.link(
+            tmp_name, path.name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd, follow_symlinks=False
+        )
     except FileExistsError:
         _check_target(folder_fd, path, replace_ours=False)  # raises, saying what is there
         raise
@@ -240,8 +247,9 @@ STALE_AFTER = 24 * 3600
 (after a restart, say) is taken as left behind as well."""
 
 
-def remove_stale_temporaries(folder: Path,
-                             accept: Callable[[str], bool] | None = None) -> list[Path]:
+def remove_stale_temporaries(
+    folder: Path, accept: Callable[[str], bool] | None = None
+) -> list[Path]:
     """Remove the temporary files that a killed tracker left in ``folder``.
 
     A temporary file is named ``.NAME.tmp-PID-N``; it is left behind when the

@@ -24,7 +24,7 @@ def app_database(args: Sequence[str]) -> tuple[bool, str | None]:
     if len(args) == 2 and args[0] == "--db" and args[1] and not args[1].startswith("-"):
         return True, args[1]
     if len(args) == 1 and args[0].startswith("--db=") and len(args[0]) > len("--db="):
-        return True, args[0][len("--db="):]
+        return True, args[0][len("--db=") :]
     return False, None
 
 
@@ -39,9 +39,12 @@ def _fail(message: str, code: int = 3) -> None:
 
 def _unexpected(exc: BaseException) -> None:
     """One line instead of a traceback: a traceback can quote the person's data."""
-    _fail(f"tracker ran into a problem it did not expect ({type(exc).__name__}). "
-          "Nothing more was written. Please report it, with the command you ran "
-          "(not your data).", UNEXPECTED)
+    _fail(
+        f"tracker ran into a problem it did not expect ({type(exc).__name__}). "
+        "Nothing more was written. Please report it, with the command you ran "
+        "(not your data).",
+        UNEXPECTED,
+    )
 
 
 def main() -> None:
@@ -69,8 +72,11 @@ def _main() -> None:
         except BadSetting as exc:
             _fail(str(exc), 2)
     if os.environ.get("TRACKER_DB") is not None and not os.environ["TRACKER_DB"].strip():
-        _fail("TRACKER_DB: an empty path is not allowed; give the database file's path, "
-              "or unset it to use the default.", 2)
+        _fail(
+            "TRACKER_DB: an empty path is not allowed; give the database file's path, "
+            "or unset it to use the default.",
+            2,
+        )
     is_app, explicit = app_database(sys.argv[1:])
     if not is_app or any(name.startswith("_TRACKER_COMPLETE") for name in os.environ):
         # (Shell completion asks click for its script or its words: never the app.)

@@ -38,8 +38,7 @@ class Scale:
 
     def allowed(self) -> str:
         return (
-            f"a whole number from {self.low} ({self.labels[0]}) "
-            f"to {self.high} ({self.labels[-1]})"
+            f"a whole number from {self.low} ({self.labels[0]}) to {self.high} ({self.labels[-1]})"
         )
 
 
@@ -135,13 +134,21 @@ with an error of its own."""
 _WHOLE_NUMBER = re.compile(r"[+-]?\d{1,18}")  # at most _MAX_DIGITS
 
 
-def parse_rating(name: str, value: Any, scale: Scale | None = None, *, low: int = 0,
-                 high: int = 5, required: bool = False) -> int | None:
+def parse_rating(
+    name: str,
+    value: Any,
+    scale: Scale | None = None,
+    *,
+    low: int = 0,
+    high: int = 5,
+    required: bool = False,
+) -> int | None:
     """A whole number within a scale, or ``None`` when not rated."""
     # Fast path (imports validate hundreds of thousands of these): a plain whole
     # number in range, or nothing. Anything else takes the full path below.
-    if value.__class__ is int or (value.__class__ is str and value.isdecimal()
-                                  and len(value) <= _MAX_DIGITS):
+    if value.__class__ is int or (
+        value.__class__ is str and value.isdecimal() and len(value) <= _MAX_DIGITS
+    ):
         number = int(value)
         if (scale.low if scale else low) <= number <= (scale.high if scale else high):
             return number
@@ -185,11 +192,14 @@ def parse_flag(name: str, value: Any, *, allow_none: bool = True) -> int | None:
         return 0
     if allow_none and text in _NONE:
         return None
-    raise ValidationError(name, value, "yes or no" + (" (or - for not answered)" if allow_none else ""))
+    raise ValidationError(
+        name, value, "yes or no" + (" (or - for not answered)" if allow_none else "")
+    )
 
 
-def parse_day(name: str, value: Any, *, allow_future: bool = False,
-              required: bool = True) -> str | None:
+def parse_day(
+    name: str, value: Any, *, allow_future: bool = False, required: bool = True
+) -> str | None:
     """A calendar day as ``YYYY-MM-DD``; future days are refused unless allowed."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -210,8 +220,9 @@ def parse_day(name: str, value: Any, *, allow_future: bool = False,
     if day.year < 1900:
         raise ValidationError(name, value, "a date from 1900 on")
     if not allow_future and day > clock.today():
-        raise ValidationError(name, day.isoformat(),
-                              f"today ({clock.today().isoformat()}) or an earlier day")
+        raise ValidationError(
+            name, day.isoformat(), f"today ({clock.today().isoformat()}) or an earlier day"
+        )
     return day.isoformat()
 
 
@@ -238,7 +249,8 @@ def parse_timestamp(name: str, value: Any, *, default_now: bool = True) -> str:
             stamp = dt.datetime.fromisoformat(str(value).strip())
         except ValueError:
             raise ValidationError(
-                name, value, "a date and time as YYYY-MM-DDTHH:MM:SS+HH:MM") from None
+                name, value, "a date and time as YYYY-MM-DDTHH:MM:SS+HH:MM"
+            ) from None
     if stamp.tzinfo is None:
         stamp = stamp.astimezone()
     return stamp.replace(microsecond=0).isoformat()
@@ -254,10 +266,12 @@ def parse_time_of_day(name: str, value: Any, day: str) -> str:
     text = "" if value is None else str(value).strip()
     match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text)
     if not match:
-        raise ValidationError(name, value if value is not None else "",
-                              "a time of day as HH:MM, from 00:00 to 23:59")
-    moment = dt.datetime.combine(dt.date.fromisoformat(day),
-                                 dt.time(int(match.group(1)), int(match.group(2))))
+        raise ValidationError(
+            name, value if value is not None else "", "a time of day as HH:MM, from 00:00 to 23:59"
+        )
+    moment = dt.datetime.combine(
+        dt.date.fromisoformat(day), dt.time(int(match.group(1)), int(match.group(2)))
+    )
     stamp = moment.astimezone()
     now = clock.now()
     if day == clock.today().isoformat() and stamp > now:
@@ -265,8 +279,9 @@ def parse_time_of_day(name: str, value: Any, day: str) -> str:
     return stamp.isoformat()
 
 
-def parse_text(name: str, value: Any, *, limit: int = MAX_SHORT_TEXT,
-               required: bool = False) -> str | None:
+def parse_text(
+    name: str, value: Any, *, limit: int = MAX_SHORT_TEXT, required: bool = False
+) -> str | None:
     """Free text, kept exactly as written; empty becomes ``None``."""
     if value is None:
         text = ""
@@ -291,8 +306,9 @@ def _refuse_surrogates(name: str, text: str) -> None:
         text.encode("utf-8")
     except UnicodeEncodeError:
         shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        raise ValidationError(name, shown, "text in UTF-8 (this holds bytes that are not)") \
-            from None
+        raise ValidationError(
+            name, shown, "text in UTF-8 (this holds bytes that are not)"
+        ) from None
 
 
 def parse_names(name: str, values: Any, *, lower: bool = False) -> tuple[str, ...]:
@@ -324,8 +340,9 @@ def parse_names(name: str, values: Any, *, lower: bool = False) -> tuple[str, ..
     return tuple(out)
 
 
-def parse_choice(name: str, value: Any, choices: Iterable[str], *,
-                 required: bool = True) -> str | None:
+def parse_choice(
+    name: str, value: Any, choices: Iterable[str], *, required: bool = True
+) -> str | None:
     choices = tuple(choices)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -357,7 +374,9 @@ def parse_id(name: str, value: Any) -> str:
     try:
         return str(uuid.UUID(text))
     except ValueError:
-        raise ValidationError(name, value, "a UUID such as 3f2b...-... (or leave it empty)") from None
+        raise ValidationError(
+            name, value, "a UUID such as 3f2b...-... (or leave it empty)"
+        ) from None
 
 
 # --- Records -------------------------------------------------------------------
@@ -368,8 +387,11 @@ class Record:
 
     def to_row(self) -> dict[str, Any]:
         """The record as a row for its main table (lists excluded)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)  # type: ignore[arg-type]
-                if not isinstance(getattr(self, f.name), tuple)}
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)  # type: ignore[arg-type]
+            if not isinstance(getattr(self, f.name), tuple)
+        }
 
     def with_changes(self, **changes: Any):
         return replace(self, **changes)  # type: ignore[type-var]
@@ -399,7 +421,7 @@ class CheckIn(Record):
     def create(cls, data: Mapping[str, Any] | None = None, **kwargs: Any) -> CheckIn:
         """Validate raw values (strings or typed) and build a check-in."""
         if not kwargs and data.__class__ is dict:
-            fast = _canonical_checkin(data)  # type: ignore[arg-type]
+            fast = _canonical_checkin(data)
             if fast is not None:
                 return fast
         raw = {**(data or {}), **kwargs}
@@ -435,11 +457,28 @@ class CheckIn(Record):
 
 
 _CANONICAL_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_CHECKIN_INPUTS = frozenset(("id", "day", "created_at", "updated_at", "mood", "intensity",
-                             "regulation", "pursue", "withdraw", "pursue_acted",
-                             "withdraw_acted", "paused", "need", "note", "emotions", "people",
-                             "tags"))
-_SMALL = {str(n): n for n in range(6)}
+_CHECKIN_INPUTS = frozenset(
+    (
+        "id",
+        "day",
+        "created_at",
+        "updated_at",
+        "mood",
+        "intensity",
+        "regulation",
+        "pursue",
+        "withdraw",
+        "pursue_acted",
+        "withdraw_acted",
+        "paused",
+        "need",
+        "note",
+        "emotions",
+        "people",
+        "tags",
+    )
+)
+_SMALL: dict[Any, int] = {str(n): n for n in range(6)}
 _SMALL.update({n: n for n in range(6)})
 _FLAGS: dict[Any, int | None] = {None: None, "": None, "0": 0, "1": 1, 0: 0, 1: 1}
 
@@ -464,8 +503,13 @@ def _flag(value: Any) -> Any:
 def _plain_text(value: Any, limit: int) -> Any:
     if value is None or value == "":
         return None
-    if (value.__class__ is str and len(value) <= limit and value.strip() and "\x00" not in value
-            and (value.isascii() or _is_utf8(value))):
+    if (
+        value.__class__ is str
+        and len(value) <= limit
+        and value.strip()
+        and "\x00" not in value
+        and (value.isascii() or _is_utf8(value))
+    ):
         return value
     return ...
 
@@ -497,15 +541,23 @@ def _canonical_checkin(raw: dict[str, Any]) -> CheckIn | None:
         return None
     get = raw.get
     record_id, day, created, updated = get("id"), get("day"), get("created_at"), get("updated_at")
-    if (record_id.__class__ is not str or not _CANONICAL_UUID.fullmatch(record_id)
-            or day.__class__ is not str or not _CANONICAL_DAY.fullmatch(day)
-            or created.__class__ is not str or not _CANONICAL_STAMP.fullmatch(created)
-            or created[19:] == "-00:00"):
+    if (
+        record_id.__class__ is not str
+        or not _CANONICAL_UUID.fullmatch(record_id)
+        or day.__class__ is not str
+        or not _CANONICAL_DAY.fullmatch(day)
+        or created.__class__ is not str
+        or not _CANONICAL_STAMP.fullmatch(created)
+        or created[19:] == "-00:00"
+    ):
         return None
     if updated is None or updated == "":
         updated = created
-    elif (updated.__class__ is not str or not _CANONICAL_STAMP.fullmatch(updated)
-          or updated[19:] == "-00:00"):
+    elif (
+        updated.__class__ is not str
+        or not _CANONICAL_STAMP.fullmatch(updated)
+        or updated[19:] == "-00:00"
+    ):
         return None
     try:
         date = dt.date.fromisoformat(day)
@@ -525,12 +577,22 @@ def _canonical_checkin(raw: dict[str, Any]) -> CheckIn | None:
     paused = _flag(get("paused"))
     need = _plain_text(get("need"), MAX_SHORT_TEXT)
     note = _plain_text(get("note"), MAX_LONG_TEXT)
-    if ... in (mood, intensity, regulation, pursue, withdraw, pursue_acted, withdraw_acted,
-               paused, need, note):
+    if ... in (
+        mood,
+        intensity,
+        regulation,
+        pursue,
+        withdraw,
+        pursue_acted,
+        withdraw_acted,
+        paused,
+        need,
+        note,
+    ):
         return None
     if (pursue_acted and not pursue) or (withdraw_acted and not withdraw):
         return None
-    names = []
+    names: list[tuple[str, ...]] = []
     for key in ("emotions", "people", "tags"):
         value = get(key)
         if not value:
@@ -550,9 +612,25 @@ def _canonical_checkin(raw: dict[str, Any]) -> CheckIn | None:
                 _NAMES_SEEN.clear()
             _NAMES_SEEN[(key, *value)] = known
         names.append(known)
-    return CheckIn(record_id, day, created, updated, mood, intensity, regulation,  # type: ignore[arg-type]
-                   pursue, withdraw, pursue_acted, withdraw_acted, paused, need, note,
-                   names[0], names[1], names[2])
+    return CheckIn(
+        record_id,
+        day,
+        created,
+        updated,
+        mood,
+        intensity,
+        regulation,
+        pursue,
+        withdraw,
+        pursue_acted,
+        withdraw_acted,
+        paused,
+        need,
+        note,
+        names[0],
+        names[1],
+        names[2],
+    )
 
 
 @dataclass(frozen=True)
@@ -578,8 +656,7 @@ class Experiment(Record):
         raw = {**(data or {}), **kwargs}
         _refuse_unknown(raw, cls)
         created = parse_timestamp("created_at", raw.get("created_at"))
-        started = parse_day("started_on", raw.get("started_on") or clock.today(),
-                            allow_future=True)
+        started = parse_day("started_on", raw.get("started_on") or clock.today(), allow_future=True)
         ends_raw = raw.get("ends_on")
         if ends_raw in (None, "") and raw.get("days"):
             days = parse_rating("days", raw.get("days"), low=1, high=365)
@@ -595,8 +672,9 @@ class Experiment(Record):
             practice=parse_text("practice", raw.get("practice"), required=True),  # type: ignore[arg-type]
             started_on=started,
             ends_on=ends,
-            target_count=parse_rating("target_count", raw.get("target_count"), low=1,
-                                      high=1000, required=True),  # type: ignore[arg-type]
+            target_count=parse_rating(
+                "target_count", raw.get("target_count"), low=1, high=1000, required=True
+            ),  # type: ignore[arg-type]
             created_at=created,
             updated_at=parse_timestamp("updated_at", raw.get("updated_at") or created),
             prediction=parse_text("prediction", raw.get("prediction")),
@@ -664,8 +742,7 @@ def check_practice_day(day: str, started_on: str, ends_on: str, ended_on: str | 
     """
     start, end = practice_span(started_on, ends_on, ended_on)
     if not start <= day <= end:
-        raise ValidationError("day", day, f"a day from {start} to {end} (when the "
-                                          "experiment runs)")
+        raise ValidationError("day", day, f"a day from {start} to {end} (when the experiment runs)")
 
 
 @dataclass(frozen=True)
@@ -698,12 +775,17 @@ class Rupture(Record):
         else:
             day = parse_day("day", raw.get("day") or clock.today())
             assert day is not None
-            happened = (clock.now().isoformat() if day == clock.today().isoformat()
-                        else parse_timestamp("happened_at", f"{day}T12:00:00"))
+            happened = (
+                clock.now().isoformat()
+                if day == clock.today().isoformat()
+                else parse_timestamp("happened_at", f"{day}T12:00:00")
+            )
         assert day is not None
         repaired = parse_day("repaired_on", raw.get("repaired_on"), required=False)
         if repaired is not None and repaired < day:
-            raise ValidationError("repaired_on", repaired, f"{day} (the day of the rupture) or later")
+            raise ValidationError(
+                "repaired_on", repaired, f"{day} (the day of the rupture) or later"
+            )
         steps = {key: parse_flag(key, raw.get(key, 0), allow_none=False) for key, _ in REPAIR_STEPS}
         return cls(
             id=parse_id("id", raw.get("id")),
@@ -712,7 +794,9 @@ class Rupture(Record):
             my_move=parse_choice("my_move", raw.get("my_move"), MY_MOVES),  # type: ignore[arg-type]
             created_at=created,
             updated_at=parse_timestamp("updated_at", raw.get("updated_at") or created),
-            what_happened=parse_text("what_happened", raw.get("what_happened"), limit=MAX_LONG_TEXT),
+            what_happened=parse_text(
+                "what_happened", raw.get("what_happened"), limit=MAX_LONG_TEXT
+            ),
             intensity=parse_rating("intensity", raw.get("intensity"), RUPTURE_INTENSITY),
             repaired_on=repaired,
             note=parse_text("note", raw.get("note"), limit=MAX_LONG_TEXT),
@@ -783,8 +867,11 @@ class Session(Record):
         created = parse_timestamp("created_at", raw.get("created_at"))
         return cls(
             id=parse_id("id", raw.get("id")),
-            day=parse_day("day", _given_or(raw, "day", clock.today),  # type: ignore[arg-type]
-                          allow_future=True),
+            day=parse_day(
+                "day",
+                _given_or(raw, "day", clock.today),  # type: ignore[arg-type]
+                allow_future=True,
+            ),
             created_at=created,
             updated_at=parse_timestamp("updated_at", raw.get("updated_at") or created),
             agenda=parse_text("agenda", raw.get("agenda"), limit=MAX_AGENDA),
@@ -808,13 +895,17 @@ BRING_KINDS: dict[str, str] = {
 }
 """What can be marked "bring to my next session", and the column naming it."""
 
-BRING_WORDS = {"checkin": "check-in", "rupture": "rupture", "experiment": "experiment",
-               "practice_log": "practice log"}
+BRING_WORDS = {
+    "checkin": "check-in",
+    "rupture": "rupture",
+    "experiment": "experiment",
+    "practice_log": "practice log",
+}
 
 
 @dataclass(frozen=True)
 class BringMark(Record):
-    """"Bring this to my next session", on one check-in, rupture, experiment or
+    """ "Bring this to my next session", on one check-in, rupture, experiment or
     practice log (exactly one of the four ids is set).
 
     The mark's day matters: it is brought to the first session on or after the day
@@ -845,18 +936,23 @@ class BringMark(Record):
             raw[column] = record_id
         _refuse_unknown(raw, cls)
         created = parse_timestamp("created_at", raw.get("created_at"))
-        targets = {column: parse_optional_id(column, raw.get(column))
-                   for column in BRING_KINDS.values()}
+        targets = {
+            column: parse_optional_id(column, raw.get(column)) for column in BRING_KINDS.values()
+        }
         given = [column for column, value in targets.items() if value is not None]
         if len(given) != 1:
             raise ValidationError(
-                given[1] if given else "checkin_id", raw.get(given[1]) if given else "",
+                given[1] if given else "checkin_id",
+                raw.get(given[1]) if given else "",
                 "the id of exactly one check-in, rupture, experiment or practice log "
-                "(checkin_id, rupture_id, experiment_id or practice_log_id)")
+                "(checkin_id, rupture_id, experiment_id or practice_log_id)",
+            )
         return cls(
             id=parse_id("id", raw.get("id")),
-            marked_on=parse_day("marked_on",  # type: ignore[arg-type]
-                                _given_or(raw, "marked_on", clock.today)),
+            marked_on=parse_day(
+                "marked_on",  # type: ignore[arg-type]
+                _given_or(raw, "marked_on", clock.today),
+            ),
             created_at=created,
             updated_at=parse_timestamp("updated_at", raw.get("updated_at") or created),
             **targets,
@@ -871,8 +967,9 @@ class BringMark(Record):
     def record_id(self) -> str:
         return getattr(self, BRING_KINDS[self.kind])
 
-    def brought_to(self, sessions: Iterable[Session], today: dt.date | None = None
-                   ) -> Session | None:
+    def brought_to(
+        self, sessions: Iterable[Session], today: dt.date | None = None
+    ) -> Session | None:
         """The session this was brought to, or ``None`` while it is still waiting.
 
         That is the first session on or after the day of the mark, if that session's
@@ -898,8 +995,11 @@ def _refuse_unknown(raw: Mapping[str, Any], cls: type) -> None:
         return
     unknown = sorted(set(raw) - known)
     if unknown:
-        raise ValidationError(unknown[0], raw[unknown[0]], "one of the known fields: " +
-                              ", ".join(sorted(known - _EXTRA_INPUTS)))
+        raise ValidationError(
+            unknown[0],
+            raw[unknown[0]],
+            "one of the known fields: " + ", ".join(sorted(known - _EXTRA_INPUTS)),
+        )
 
 
 T = TypeVar("T")
@@ -927,6 +1027,9 @@ def from_export(cls: type[T], raw: Mapping[str, Any]) -> T:
     for name in STORED_FIELDS.get(cls, ()):
         value = raw.get(name)
         if value is None or (value.__class__ is str and not value.strip()):
-            raise ValidationError(name, "" if value is None else value,
-                                  "the value the export wrote (it is required in an import)")
-    return cls.create(raw)  # type: ignore[attr-defined,no-any-return]
+            raise ValidationError(
+                name,
+                "" if value is None else value,
+                "the value the export wrote (it is required in an import)",
+            )
+    return cls.create(raw)  # type: ignore[attr-defined]

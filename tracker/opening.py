@@ -47,8 +47,9 @@ def _backup_before_migrate(path: Path, version: int) -> None:
         raise StoreError(f"{exc} The database was not upgraded.") from exc
 
 
-def open_database(path: Path, warn: Callable[[str], object], *,
-                  daily_backup: bool = True, create: bool = True) -> Store:
+def open_database(
+    path: Path, warn: Callable[[str], object], *, daily_backup: bool = True, create: bool = True
+) -> Store:
     """Open the database at ``path`` for the app or a command.
 
     Args:
@@ -101,35 +102,51 @@ def vet_path(path: Path, *, create: bool) -> None:
     except FileNotFoundError:
         info = None
     except NotADirectoryError:
-        raise OpenProblem(f"{path} cannot be a database: {_file_above(path)} is a file, "
-                          "not a folder. Use --db to choose another path.") from None
+        raise OpenProblem(
+            f"{path} cannot be a database: {_file_above(path)} is a file, "
+            "not a folder. Use --db to choose another path."
+        ) from None
     except OSError as exc:
         raise OpenProblem(_cannot_open(path, exc)) from exc
     if info is not None and stat.S_ISLNK(info.st_mode):
         try:
             info = os.stat(path)
         except OSError:
-            raise OpenProblem(f"{path} is a link to {os.readlink(path)}, which does not "
-                              "exist. tracker does not create a database through a link; "
-                              "use --db with the real path.") from None
+            raise OpenProblem(
+                f"{path} is a link to {os.readlink(path)}, which does not "
+                "exist. tracker does not create a database through a link; "
+                "use --db with the real path."
+            ) from None
     if info is None:
         if not create:
-            raise OpenProblem(f"There is no database at {path}. Nothing was created. "
-                              "'tracker add' or 'tracker' makes one there; --db or "
-                              "TRACKER_DB chooses another.")
+            raise OpenProblem(
+                f"There is no database at {path}. Nothing was created. "
+                "'tracker add' or 'tracker' makes one there; --db or "
+                "TRACKER_DB chooses another."
+            )
         above = _file_above(path)
         if above is not None:
-            raise OpenProblem(f"{path} cannot be a database: {above} is a file, not a "
-                              "folder. Use --db to choose another path.")
+            raise OpenProblem(
+                f"{path} cannot be a database: {above} is a file, not a "
+                "folder. Use --db to choose another path."
+            )
         return
     if stat.S_ISDIR(info.st_mode):
         raise OpenProblem(f"{path} is a folder; --db needs a file path.")
     if not stat.S_ISREG(info.st_mode):
-        kind = ("a FIFO" if stat.S_ISFIFO(info.st_mode) else
-                "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else
-                "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
-        raise OpenProblem(f"{path} is {kind}, not a database file. It has not been "
-                          "touched. Use --db to choose a file.")
+        kind = (
+            "a FIFO"
+            if stat.S_ISFIFO(info.st_mode)
+            else "a device"
+            if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(info.st_mode)
+            else "not a regular file"
+        )
+        raise OpenProblem(
+            f"{path} is {kind}, not a database file. It has not been "
+            "touched. Use --db to choose a file."
+        )
 
 
 def _file_above(path: Path) -> Path | None:
@@ -148,8 +165,10 @@ def _cannot_open(path: Path, exc: BaseException) -> str:
         why = "the disk is full"
     else:
         why = f"{exc}"
-    return (f"{path} cannot be used: {why}. Nothing was written. Use --db to choose "
-            "another file, or free the disk and try again.")
+    return (
+        f"{path} cannot be used: {why}. Nothing was written. Use --db to choose "
+        "another file, or free the disk and try again."
+    )
 
 
 def damaged_or_raise(path: Path, exc: DatabaseError) -> str:
@@ -183,11 +202,16 @@ def is_busy(exc: BaseException) -> bool:
 def busy_message(path: Path) -> str:
     """Which file is busy, what holds it where that can be known, and what to do."""
     holders = lock_holders(path)
-    held_by = (f"{', '.join(holders)} has it open" if holders else
-               "another program holds its write lock (for example a sqlite3 shell or "
-               "Datasette with a transaction open, or a long import)")
-    return (f"{path} is busy: {held_by}. Nothing was written. Finish or close that "
-            "program's transaction, then try again.")
+    held_by = (
+        f"{', '.join(holders)} has it open"
+        if holders
+        else "another program holds its write lock (for example a sqlite3 shell or "
+        "Datasette with a transaction open, or a long import)"
+    )
+    return (
+        f"{path} is busy: {held_by}. Nothing was written. Finish or close that "
+        "program's transaction, then try again."
+    )
 
 
 def lock_holders(path: Path) -> list[str]:

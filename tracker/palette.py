@@ -37,8 +37,15 @@ class Shade:
 
     __slots__ = ("name", "xterm", "on_dark", "on_light", "bold")
 
-    def __init__(self, name: str, xterm: int | None, on_dark: str | None = None,
-                 on_light: str | None = None, *, bold: bool = False) -> None:
+    def __init__(
+        self,
+        name: str,
+        xterm: int | None,
+        on_dark: str | None = None,
+        on_light: str | None = None,
+        *,
+        bold: bool = False,
+    ) -> None:
         self.name = name
         """What it is called in the style strings of :mod:`tracker.charts`."""
         self.xterm = xterm
@@ -69,9 +76,19 @@ class Shade:
         return int(value[1:3], 16), int(value[3:5], 16), int(value[5:7], 16)
 
 
-XTERM_HEX = {166: "#d75f00", 172: "#d78700", 137: "#af875f", 67: "#5f87af", 32: "#0087d7",
-             26: "#005fd7", 161: "#d7005f", 30: "#008787", 31: "#0087af", 61: "#5f5faf",
-             133: "#af5faf"}
+XTERM_HEX = {
+    166: "#d75f00",
+    172: "#d78700",
+    137: "#af875f",
+    67: "#5f87af",
+    32: "#0087d7",
+    26: "#005fd7",
+    161: "#d7005f",
+    30: "#008787",
+    31: "#0087af",
+    61: "#5f5faf",
+    133: "#af5faf",
+}
 """What xterm shows for the indexes used here."""
 
 DEEP_ORANGE = Shade("deep-orange", 166, "#ff8a3d", "#983000", bold=True)
@@ -108,8 +125,9 @@ WITHDRAW = Shade("withdraw", 32, "#5cb6ff", "#005cb0")
 ACTED = Shade("acted", 166, "#ff8a3d", "#a34000", bold=True)
 """An urge acted on, in the week grid (the urges chart marks it in the urge's colour)."""
 
-SHADES: dict[str, Shade] = {s.name: s for s in (*RAMP, RUPTURE, REPAIR, MEAN, PURSUE,
-                                                 WITHDRAW, ACTED, *POINTS.values())}
+SHADES: dict[str, Shade] = {
+    s.name: s for s in (*RAMP, RUPTURE, REPAIR, MEAN, PURSUE, WITHDRAW, ACTED, *POINTS.values())
+}
 """Every shade by name."""
 
 

@@ -26,8 +26,10 @@ from tracker.models import Session
 if TYPE_CHECKING:
     from tracker.store import Store
 
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
-       "form-action 'none'")
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'"
+)
 
 STYLE = """
 :root { color-scheme: light; }
@@ -98,16 +100,24 @@ def render(markdown: str, found: Sequence[charts.Chart]) -> str:
     """The HTML page of a report made in :func:`tracker.report.html_mode`."""
     body = _markdown(found).render(markdown)
     first = markdown.split("\n", 1)[0].lstrip("# ").replace("\\", "")
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            '<meta name="generator" content="tracker">\n'
-            f"<title>{escape(first)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-            f"<main>\n{body}</main>\n</body>\n</html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="generator" content="tracker">\n'
+        f"<title>{escape(first)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        f"<main>\n{body}</main>\n</body>\n</html>\n"
+    )
 
 
-def html_report(store: Store, since: dt.date | None = None, until: dt.date | None = None,
-                *, notes: bool = True, session: Session | None = None) -> str:
+def html_report(
+    store: Store,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    *,
+    notes: bool = True,
+    session: Session | None = None,
+) -> str:
     """The printable report for ``since``..``until`` as one HTML page."""
     with report.html_mode() as found:
         markdown = report.build_report(store, since, until, notes=notes, session=session)

@@ -36,8 +36,13 @@ SCALE_ROWS = (
     ("pursue", PURSUE),
     ("withdraw", WITHDRAW),
 )
-SCALE_TITLES = {"regulation": "Regulation", "mood": "Mood", "intensity": "Intensity",
-                "pursue": "Urge to pursue", "withdraw": "Urge to withdraw"}
+SCALE_TITLES = {
+    "regulation": "Regulation",
+    "mood": "Mood",
+    "intensity": "Intensity",
+    "pursue": "Urge to pursue",
+    "withdraw": "Urge to withdraw",
+}
 
 
 def load_snapshot(store: Store, today: dt.date | None = None) -> Snapshot:
@@ -46,8 +51,10 @@ def load_snapshot(store: Store, today: dt.date | None = None) -> Snapshot:
     return Snapshot(
         today=today,
         rows=store.daily_means(until=today.isoformat()),
-        ruptures=[RuptureDates(day, repaired) for day, repaired
-                  in store.rupture_marks("0000-01-01", "9999-12-31")],
+        ruptures=[
+            RuptureDates(day, repaired)
+            for day, repaired in store.rupture_marks("0000-01-01", "9999-12-31")
+        ],
         experiments=store.experiments(),
         logs=store.practice_logs(),
         practised=store.practised_days(),
@@ -106,12 +113,18 @@ def _short(text: str | None, limit: int = 90) -> str:
     if not text:
         return ""
     text = one_line(text)
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def build_report(store: Store, since: dt.date | None = None, until: dt.date | None = None,
-                 *, snapshot: Snapshot | None = None, notes: bool = True,
-                 session: Session | None = None) -> str:
+def build_report(
+    store: Store,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    *,
+    snapshot: Snapshot | None = None,
+    notes: bool = True,
+    session: Session | None = None,
+) -> str:
     """The Markdown report for ``since``..``until`` (default: the 30 days ending today).
 
     Args:
@@ -134,9 +147,11 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
     else:
         add(f"# Practice record: {period_words(since, until)}")
     add("")
-    add("*A record of practice kept with tracker: check-ins, small relational experiments, "
+    add(
+        "*A record of practice kept with tracker: check-ins, small relational experiments, "
         "ruptures and repairs, in your own ratings and words. It is not an assessment or a "
-        "diagnosis, and the figures sit side by side without claiming what caused what.*")
+        "diagnosis, and the figures sit side by side without claiming what caused what.*"
+    )
     add("")
     if not notes:
         add("*Made without notes: what you wrote in your own words is left out.*")
@@ -147,18 +162,25 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
     add("## At a glance")
     add("")
     add(f"- **Period:** {period_words(since, until)}.")
-    add(f"- **Consistency:** you checked in on {insights.days_checked:,} of "
-        f"{plural(insights.days, 'day')} ({plural(insights.checkins, 'check-in')}).")
+    add(
+        f"- **Consistency:** you checked in on {insights.days_checked:,} of "
+        f"{plural(insights.days, 'day')} ({plural(insights.checkins, 'check-in')})."
+    )
     if insights.previous is not None:
         prev_checked = len(snap.rows_between(*insights.previous))
         if insights.days == 1:
             add("  The day before: " + ("you checked in." if prev_checked else "no check-in."))
         else:
-            add(f"  In the {insights.days:,} days before: {prev_checked:,} of "
-                f"{insights.days:,} days.")
+            add(
+                f"  In the {insights.days:,} days before: {prev_checked:,} of "
+                f"{insights.days:,} days."
+            )
     running = [e for e in snap.experiments if analytics.overlaps(e, since, until)]
-    add(f"- **Experiments:** {plural(len(running), 'experiment')} ran in this period."
-        if running else "- **Experiments:** none ran in this period.")
+    add(
+        f"- **Experiments:** {plural(len(running), 'experiment')} ran in this period."
+        if running
+        else "- **Experiments:** none ran in this period."
+    )
     add(f"- **Ruptures:** {insights.ruptures.words('period')}")
     add("")
     if not insights.days_checked:
@@ -170,19 +192,27 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
     add("")
     if insights.previous is not None:
         p_since, p_until = insights.previous
-        add(f"The period before is {period_words(p_since, p_until)}. Each figure is the mean "
-            "of daily means: a day counts once, however many check-ins it had.")
+        add(
+            f"The period before is {period_words(p_since, p_until)}. Each figure is the mean "
+            "of daily means: a day counts once, however many check-ins it had."
+        )
     else:
-        add("There are no check-ins in the period before to compare with. Each figure is the "
-            "mean of daily means: a day counts once, however many check-ins it had.")
+        add(
+            "There are no check-ins in the period before to compare with. Each figure is the "
+            "mean of daily means: a day counts once, however many check-ins it had."
+        )
     add("")
     add("| Scale | This period | Period before | Days rated (this / before) |")
     add("| --- | ---: | ---: | ---: |")
     for avg, (metric, scale) in zip(insights.averages, SCALE_ROWS):
-        label = (f"{SCALE_TITLES[metric]} ({scale.low} {scale.labels[0]} to "
-                 f"{scale.high} {scale.labels[-1]})")
-        add(f"| {label} | {analytics.fmt(avg.current)} | {analytics.fmt(avg.previous)} | "
-            f"{avg.current_days} / {avg.previous_days} |")
+        label = (
+            f"{SCALE_TITLES[metric]} ({scale.low} {scale.labels[0]} to "
+            f"{scale.high} {scale.labels[-1]})"
+        )
+        add(
+            f"| {label} | {analytics.fmt(avg.current)} | {analytics.fmt(avg.previous)} | "
+            f"{avg.current_days} / {avg.previous_days} |"
+        )
     add("")
 
     # -- charts --
@@ -192,11 +222,12 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
         marks = snap.marks()
         lo, hi = since.isoformat(), until.isoformat()
         marked = any(lo <= d <= hi or (r is not None and lo <= r <= hi) for d, r in marks)
-        add("Points are daily means (when a column holds several days, their mean, with "
+        add(
+            "Points are daily means (when a column holds several days, their mean, with "
             "faint dots for the lowest and the highest of those days); the line is the "
             "7-day rolling mean; days without a check-in are gaps."
-            + (" Above the plot, `x` marks a rupture and `+` under it a repair." if marked
-               else ""))
+            + (" Above the plot, `x` marks a rupture and `+` under it a repair." if marked else "")
+        )
         add("")
         for metric in ("regulation", "mood", "intensity"):
             chart = charts.metric_chart(rows, metric, since, until, marks)
@@ -222,8 +253,11 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
         end = e.ended_on or e.ends_on
         add(f"### {_md_escape(e.title)}")
         add("")
-        add(f"- **Status:** {analytics.status_words(e.status)}, {long_date(dt.date.fromisoformat(e.started_on))} to "
-            f"{long_date(dt.date.fromisoformat(end))}.")
+        add(
+            f"- **Status:** {analytics.status_words(e.status)}, "
+            f"{long_date(dt.date.fromisoformat(e.started_on))} to "
+            f"{long_date(dt.date.fromisoformat(end))}."
+        )
         add(f"- **Practice:** {_md_escape(e.practice)}")
         if e.prediction and notes:
             add(f"- **Prediction:** {_md_escape(e.prediction)}")
@@ -236,10 +270,12 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
             practised = f"{plural(progress.done, 'time')} (the aim was {progress.target:,})"
         add(f"- **Practised:** {practised} ({plural(progress.logged, 'practice log')}).")
         if progress.distress_logs:
-            add(f"- **Distress before and after practising:** "
+            add(
+                f"- **Distress before and after practising:** "
                 f"{analytics.fmt(progress.distress_before)} -> "
                 f"{analytics.fmt(progress.distress_after)} on average "
-                f"({plural(progress.distress_logs, 'log')}, 0 none to 5 extreme).")
+                f"({plural(progress.distress_logs, 'log')}, 0 none to 5 extreme)."
+            )
         comparison = by_id.get(e.id)
         if comparison is not None:
             add(f"- **Regulation, practised days and other days:** {comparison.words()}")
@@ -249,19 +285,23 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
             add(f"- **What you learned:** {_md_escape(e.learned)}")
         add("")
     if running:
-        add("How the practice comparison is counted: an experiment's days run from its start "
+        add(
+            "How the practice comparison is counted: an experiment's days run from its start "
             "to its planned end (or an earlier end, or today). Days practised have a practice "
             "log marked done; the other days are the rest. Both sides count only days with a "
             "regulation rating, each day's mean counting once, and a comparison is shown only "
             "with at least 3 days on each side. Side by side only: it doesn't show what "
-            "caused what.")
+            "caused what."
+        )
         add("")
 
     # -- ruptures --
     add("## Ruptures and repairs")
     add("")
-    ruptures = sorted(store.ruptures(since=since.isoformat(), until=until.isoformat()),
-                      key=lambda r: r.happened_at)
+    ruptures = sorted(
+        store.ruptures(since=since.isoformat(), until=until.isoformat()),
+        key=lambda r: r.happened_at,
+    )
     if not ruptures:
         add("No ruptures were recorded in this period.")
         add("")
@@ -275,10 +315,12 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
         if len(ruptures) > MAX_RUPTURE_ROWS:
             add("")
             left = len(ruptures) - MAX_RUPTURE_ROWS
-            add(f"{'The earlier rupture' if left == 1 else f'The {left:,} earlier ruptures'} "
+            add(
+                f"{'The earlier rupture' if left == 1 else f'The {left:,} earlier ruptures'} "
                 "of this period "
                 f"{'is' if left == 1 else 'are'} left out of the table; the figures above "
-                "count them all.")
+                "count them all."
+            )
         add("")
         stories = [r for r in ruptures[-5:] if r.what_happened] if notes else []
         if stories:
@@ -298,30 +340,43 @@ def build_report(store: Store, since: dt.date | None = None, until: dt.date | No
         if counts:
             any_names = True
             add(f"- **{title}:** " + ", ".join(f"{_md_escape(n)} ({c})" for n, c in counts))
-    needs = analytics.name_frequency([[n.strip()] for n in store.needs(s_iso, u_iso)
-                                      if n.strip()]) if notes else []
+    needs = (
+        analytics.name_frequency([[n.strip()] for n in store.needs(s_iso, u_iso) if n.strip()])
+        if notes
+        else []
+    )
     if needs:
         any_names = True
-        add("- **Needs, in your words:** " + "; ".join(
-            f"\"{_md_escape(_short(n, 80))}\"" + (f" ({c})" if c > 1 else "")
-            for n, c in needs[:TOP_NAMES]))
+        add(
+            "- **Needs, in your words:** "
+            + "; ".join(
+                f'"{_md_escape(_short(n, 80))}"' + (f" ({c})" if c > 1 else "")
+                for n, c in needs[:TOP_NAMES]
+            )
+        )
     if not any_names:
-        add("No emotions, people, context or needs were named in this period." if notes else
-            "No emotions, people or context were named in this period.")
+        add(
+            "No emotions, people, context or needs were named in this period."
+            if notes
+            else "No emotions, people or context were named in this period."
+        )
     add("")
 
     add("---")
     add("")
-    add(f"Made with tracker on {long_date(today)}. Ratings: mood 1 to 5; regulation, "
+    add(
+        f"Made with tracker on {long_date(today)}. Ratings: mood 1 to 5; regulation, "
         "intensity and urges 0 to 5. Days without a check-in are gaps, not zeros; several "
-        "check-ins on one day are averaged.")
+        "check-ins on one day are averaged."
+    )
     # User text is shown visibly where it is put in (_md_escape, _short), and once
     # more here for what reaches the report through insights (experiment titles).
     return visible("\n".join(out) + "\n")
 
 
-def week_section(store: Store, since: dt.date, until: dt.date, *,
-                 today: dt.date | None = None) -> list[str]:
+def week_section(
+    store: Store, since: dt.date, until: dt.date, *, today: dt.date | None = None
+) -> list[str]:
     """Markdown lines: the diary-card grid of each week (Monday to Sunday) that the
     period touches, oldest first, and what its marks mean."""
     from tracker import weekcard
@@ -340,9 +395,13 @@ def week_section(store: Store, since: dt.date, until: dt.date, *,
         out += [f"### {weekcard.title_words(grid)}", ""]
         out += weekcard.markdown_table(grid, today)
         out.append("")
-    out += [" ".join(weekcard.plain(line) for line in
-                     weekcard.legend_lines(weekcard.grid_width(weekcard.WIDE_EMOTION_WIDTH))),
-            ""]
+    out += [
+        " ".join(
+            weekcard.plain(line)
+            for line in weekcard.legend_lines(weekcard.grid_width(weekcard.WIDE_EMOTION_WIDTH))
+        ),
+        "",
+    ]
     return out
 
 
@@ -352,8 +411,9 @@ def hard_moments_section(store: Store, since: dt.date, until: dt.date) -> list[s
     from tracker.week import HARD_MOMENT_DEFINITION
 
     days = (until - since).days + 1
-    period = ("On " + long_date(since) if days == 1 else
-              f"From {long_date(since)} to {long_date(until)}")
+    period = (
+        "On " + long_date(since) if days == 1 else f"From {long_date(since)} to {long_date(until)}"
+    )
     before = "the day before" if days == 1 else f"the {days:,} days before"
     words, _, _ = weekcard.hard_moments_text(store, since, until, period, before)
     return ["## Hard moments", "", words, "", f"*{HARD_MOMENT_DEFINITION}*", ""]
@@ -372,9 +432,10 @@ def _rupture_row(r: Rupture) -> str:
     repaired = _short_day(r.repaired_on) if r.repaired_on else "not yet"
     who = ", ".join(r.people) or "not named"
     intensity = "" if r.intensity is None else str(r.intensity)
-    return (f"| {_short_day(r.day)} | {_md_escape(who)} | {r.my_move} | {intensity} | "
-            f"{steps} | {repaired} | {days} |")
-
+    return (
+        f"| {_short_day(r.day)} | {_md_escape(who)} | {r.my_move} | {intensity} | "
+        f"{steps} | {repaired} | {days} |"
+    )
 
 
 # --- the opening: what the session needs ---------------------------------------------------
@@ -418,13 +479,19 @@ def brought_part(ctx: ReportContext) -> list[str]:
         line += f" The last one was on {long_date(_day(last.day))}."
     out += [line, ""]
     if upcoming is not None and upcoming.agenda:
-        out += [f"**Agenda:** {_md_escape(upcoming.agenda)}" if ctx.notes else
-                "**Agenda:** one line (left out: made without notes).", ""]
+        out += [
+            f"**Agenda:** {_md_escape(upcoming.agenda)}"
+            if ctx.notes
+            else "**Agenda:** one line (left out: made without notes).",
+            "",
+        ]
     out += ["### Marked to bring", ""]
     if not context.waiting:
-        out += ["Nothing was marked to bring. (In the app, `b` marks a check-in, a rupture, "
-                "an experiment or a practice log; `tracker add --bring` marks a check-in.)",
-                ""]
+        out += [
+            "Nothing was marked to bring. (In the app, `b` marks a check-in, a rupture, "
+            "an experiment or a practice log; `tracker add --bring` marks a check-in.)",
+            "",
+        ]
         return out
     out.append(f"You marked {agenda.count_words(context.waiting_marks)}.")
     out.append("")
@@ -435,8 +502,7 @@ def brought_part(ctx: ReportContext) -> list[str]:
 
 def unrepaired_part(ctx: ReportContext) -> list[str]:
     """Ruptures not yet repaired (all of them up to the end of the period)."""
-    open_ = [r for r in ctx.store.ruptures(unrepaired_only=True)
-             if r.day <= ctx.until.isoformat()]
+    open_ = [r for r in ctx.store.ruptures(unrepaired_only=True) if r.day <= ctx.until.isoformat()]
     out = ["### Ruptures not yet repaired", ""]
     if not open_:
         return out + ["None: every rupture recorded has been repaired.", ""]
@@ -444,8 +510,10 @@ def unrepaired_part(ctx: ReportContext) -> list[str]:
         who = ", ".join(r.people) or "someone"
         move = "did something else" if r.my_move == "other" else r.my_move
         steps = ", ".join(r.steps_taken) or "none yet"
-        line = (f"- {long_date(_day(r.day))} ({_days_ago(r.day, ctx.today)}), with "
-                f"{_md_escape(who)}: you {move}")
+        line = (
+            f"- {long_date(_day(r.day))} ({_days_ago(r.day, ctx.today)}), with "
+            f"{_md_escape(who)}: you {move}"
+        )
         if r.intensity is not None:
             line += f", intensity {r.intensity}"
         line += f". Repair steps so far: {steps}."
@@ -471,9 +539,11 @@ def experiments_due_part(ctx: ReportContext) -> list[str]:
         title = _md_escape(e.title)
         ends = _day(e.ends_on)
         if e.status == "active" and ends < ctx.today:
-            lines.append(f"- **{title}**: its period ended on {long_date(ends)} and it is "
-                         "still open: time to look at what happened, your belief now, and "
-                         "what you learned.")
+            lines.append(
+                f"- **{title}**: its period ended on {long_date(ends)} and it is "
+                "still open: time to look at what happened, your belief now, and "
+                "what you learned."
+            )
         elif e.status == "active" and ends <= horizon:
             when = "before your next session" if upcoming else "within a week"
             lines.append(f"- **{title}**: its period ends on {long_date(ends)}, {when}.")
@@ -481,8 +551,10 @@ def experiments_due_part(ctx: ReportContext) -> list[str]:
             belief = ""
             if e.belief_before is not None and e.belief_after is not None:
                 belief = f" Belief in the prediction: {e.belief_before}% -> {e.belief_after}%."
-            lines.append(f"- **{title}**: {analytics.status_words(e.status)} on "
-                         f"{long_date(_day(e.ended_on))}.{belief}")
+            lines.append(
+                f"- **{title}**: {analytics.status_words(e.status)} on "
+                f"{long_date(_day(e.ended_on))}.{belief}"
+            )
     out = ["### Experiments to look at", ""]
     if not lines:
         return out + ["None has ended or is due for a review.", ""]
@@ -492,30 +564,41 @@ def experiments_due_part(ctx: ReportContext) -> list[str]:
 def hardest_day_part(ctx: ReportContext) -> list[str]:
     """The day of the period with the lowest regulation (its daily mean; the latest
     of equals), with what was noted that day."""
-    rated = [r for r in ctx.snapshot.rows_between(ctx.since, ctx.until)
-             if r.get("regulation") is not None]
+    rated = [
+        r
+        for r in ctx.snapshot.rows_between(ctx.since, ctx.until)
+        if r.get("regulation") is not None
+    ]
     out = ["### The hardest day", ""]
     if not rated:
         return out + ["No check-in in this period rated regulation.", ""]
     low = min(rated, key=lambda r: (r["regulation"], _reverse_day(str(r["day"]))))
     day = str(low["day"])
     n = int(low.get("n") or 0)
-    figures = [f"regulation {analytics.fmt(low['regulation'])} "
-               f"({REGULATION.label(round(low['regulation']))})"]
+    figures = [
+        f"regulation {analytics.fmt(low['regulation'])} "
+        f"({REGULATION.label(round(low['regulation']))})"
+    ]
     for metric in ("mood", "intensity"):
         if low.get(metric) is not None:
             figures.append(f"{metric} {analytics.fmt(low[metric])}")
     checkins = ctx.store.checkins(since=day, until=day, oldest_first=True)
     emotions = sorted({e for c in checkins for e in c.emotions})
-    line = (f"{long_date(_day(day))}: {', '.join(figures)} ({plural(n, 'check-in')}"
-            f"{', the mean of them' if n > 1 else ''}); the lowest regulation of the period"
-            f" ({plural(len(rated), 'day')} rated).")
+    line = (
+        f"{long_date(_day(day))}: {', '.join(figures)} ({plural(n, 'check-in')}"
+        f"{', the mean of them' if n > 1 else ''}); the lowest regulation of the period"
+        f" ({plural(len(rated), 'day')} rated)."
+    )
     out += [line, ""]
     if emotions:
         out += [f"Emotions named: {_md_escape(', '.join(emotions))}.", ""]
     if ctx.notes:
-        words = [(what, text) for c in checkins
-                 for what, text in (("needed", c.need), ("note", c.note)) if text]
+        words = [
+            (what, text)
+            for c in checkins
+            for what, text in (("needed", c.need), ("note", c.note))
+            if text
+        ]
         for what, text in words:
             out.append(f"- {what.capitalize()}: {_md_escape(_short(text, 400))}")
         if words:

@@ -22,14 +22,18 @@ def data_dir() -> Path:
     if in_repo.is_dir():
         return in_repo
     raise FileNotFoundError(
-        "tracker's shipped data folder is missing; reinstall tracker (pip install .)")
+        "tracker's shipped data folder is missing; reinstall tracker (pip install .)"
+    )
 
 
 def emotion_vocabulary() -> list[str]:
     """The emotion words every new database starts with, one per line in the file."""
     text = (data_dir() / "emotions.txt").read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
+    return [
+        line.strip()
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
 
 
 def experiment_library() -> list[dict[str, Any]]:

@@ -43,10 +43,12 @@ def render_time_chart(chart: TimeChart, *, label: str = "") -> str:
     """``chart`` as one ``<svg>`` element (scales to the width of its container)."""
     title = label or chart.title
     days = chart.days
-    parts = [f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" '
-             f'role="img" aria-label="{escape(title)}" class="chart" '
-             'font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">',
-             f"<title>{escape(title)}</title>"]
+    parts = [
+        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'role="img" aria-label="{escape(title)}" class="chart" '
+        'font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">',
+        f"<title>{escape(title)}</title>",
+    ]
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     low, high = chart.low, chart.high
@@ -67,16 +69,19 @@ def render_time_chart(chart: TimeChart, *, label: str = "") -> str:
 
     parts += _grid(low, high, y_at)
     parts += _x_ticks(chart.start, buckets, x_at)
-    parts.append(f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" '
-                 f'fill="none" stroke="{INK}" stroke-width="1"/>')
+    parts.append(
+        f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" '
+        f'fill="none" stroke="{INK}" stroke-width="1"/>'
+    )
     parts += _marks(chart, column_of, x_at)
     if not chart.has_data:
-        parts.append(f'<text x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h / 2:.1f}" '
-                     f'text-anchor="middle" fill="{INK}">{escape(chart.empty_note)}</text>')
+        parts.append(
+            f'<text x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h / 2:.1f}" '
+            f'text-anchor="middle" fill="{INK}">{escape(chart.empty_note)}</text>'
+        )
     for n, line in enumerate(chart.lines):
         values = analytics.downsample(line.values, MAX_POINTS)
-        parts += _series(line, _ink_index(chart, n), values, x_at, y_at,
-                         small=len(values) > 120)
+        parts += _series(line, _ink_index(chart, n), values, x_at, y_at, small=len(values) > 120)
     parts += _legend(chart)
     parts.append("</svg>")
     return "".join(parts)
@@ -91,10 +96,13 @@ def _grid(low: int, high: int, y_at) -> list[str]:
     out = []
     for value in range(low, high + 1):
         y = y_at(value)
-        out.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
-                   f'stroke="{GRID}" stroke-width="0.8"/>')
-        out.append(f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" '
-                   f'fill="{INK}">{value}</text>')
+        out.append(
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
+            f'stroke="{GRID}" stroke-width="0.8"/>'
+        )
+        out.append(
+            f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" fill="{INK}">{value}</text>'
+        )
     return out
 
 
@@ -116,12 +124,19 @@ def _x_ticks(start: dt.date, buckets: Sequence[tuple[int, int]], x_at) -> list[s
     for column in columns:
         x = x_at(column)
         day = start + dt.timedelta(days=buckets[column][0])
-        anchor = "start" if column == 0 and len(columns) > 1 else (
-            "end" if column == columns[-1] and len(columns) > 1 else "middle")
-        out.append(f'<line x1="{x:.1f}" y1="{base}" x2="{x:.1f}" y2="{base + 5}" '
-                   f'stroke="{INK}" stroke-width="1"/>')
-        out.append(f'<text x="{x:.1f}" y="{base + 18}" text-anchor="{anchor}" '
-                   f'fill="{INK}">{escape(_tick_label(day, span))}</text>')
+        anchor = (
+            "start"
+            if column == 0 and len(columns) > 1
+            else ("end" if column == columns[-1] and len(columns) > 1 else "middle")
+        )
+        out.append(
+            f'<line x1="{x:.1f}" y1="{base}" x2="{x:.1f}" y2="{base + 5}" '
+            f'stroke="{INK}" stroke-width="1"/>'
+        )
+        out.append(
+            f'<text x="{x:.1f}" y="{base + 18}" text-anchor="{anchor}" '
+            f'fill="{INK}">{escape(_tick_label(day, span))}</text>'
+        )
     return out
 
 
@@ -131,11 +146,15 @@ def _marks(chart: TimeChart, column_of, x_at) -> list[str]:
     for offsets, glyph, y in ((chart.ruptures, "×", TOP - 16), (chart.repairs, "+", TOP - 4)):
         for offset in offsets:
             x = x_at(column_of(offset))
-            out.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" '
-                       f'y2="{HEIGHT - BOTTOM}" stroke="{INK}" stroke-width="0.6" '
-                       'stroke-dasharray="2 3"/>')
-            out.append(f'<text x="{x:.1f}" y="{y}" text-anchor="middle" font-size="14" '
-                       f'font-weight="bold" fill="{INK}">{glyph}</text>')
+            out.append(
+                f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" '
+                f'y2="{HEIGHT - BOTTOM}" stroke="{INK}" stroke-width="0.6" '
+                'stroke-dasharray="2 3"/>'
+            )
+            out.append(
+                f'<text x="{x:.1f}" y="{y}" text-anchor="middle" font-size="14" '
+                f'font-weight="bold" fill="{INK}">{glyph}</text>'
+            )
     return out
 
 
@@ -154,8 +173,9 @@ def _segments(values: Sequence[float | None]) -> list[list[tuple[int, float]]]:
     return runs
 
 
-def _series(line: Line, n: int, values: Sequence[float | None], x_at, y_at, *,
-            small: bool) -> list[str]:
+def _series(
+    line: Line, n: int, values: Sequence[float | None], x_at, y_at, *, small: bool
+) -> list[str]:
     out = []
     colour = SERIES_INK[n % len(SERIES_INK)]
     if line.kind in DASHES:
@@ -163,31 +183,39 @@ def _series(line: Line, n: int, values: Sequence[float | None], x_at, y_at, *,
         for run in _segments(values):
             if len(run) == 1:  # a lone value: a short tick, so it still shows
                 i, v = run[0]
-                out.append(f'<line x1="{x_at(i) - 3:.1f}" y1="{y_at(v):.1f}" '
-                           f'x2="{x_at(i) + 3:.1f}" y2="{y_at(v):.1f}" stroke="{colour}" '
-                           'stroke-width="2.4"/>')
+                out.append(
+                    f'<line x1="{x_at(i) - 3:.1f}" y1="{y_at(v):.1f}" '
+                    f'x2="{x_at(i) + 3:.1f}" y2="{y_at(v):.1f}" stroke="{colour}" '
+                    'stroke-width="2.4"/>'
+                )
                 continue
             points = " ".join(f"{x_at(i):.1f},{y_at(v):.1f}" for i, v in run)
-            out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" '
-                       f'stroke-width="2.4" stroke-linejoin="round"'
-                       + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
+            out.append(
+                f'<polyline points="{points}" fill="none" stroke="{colour}" '
+                f'stroke-width="2.4" stroke-linejoin="round"'
+                + (f' stroke-dasharray="{dash}"' if dash else "")
+                + "/>"
+            )
         return out
     radius = 1.7 if small else 3.0
     for i, value in enumerate(values):
         if value is None:
             continue
         if line.kind == "points":
-            out.append(f'<circle cx="{x_at(i):.1f}" cy="{y_at(value):.1f}" r="{radius}" '
-                       f'fill="{INK}"/>')
+            out.append(
+                f'<circle cx="{x_at(i):.1f}" cy="{y_at(value):.1f}" r="{radius}" fill="{INK}"/>'
+            )
         else:
             out.append(_triangle(x_at(i), y_at(value), radius + 1.2, colour))
     return out
 
 
 def _triangle(x: float, y: float, size: float, colour: str) -> str:
-    return (f'<path d="M{x:.1f},{y - size:.1f} L{x + size:.1f},{y + size:.1f} '
-            f'L{x - size:.1f},{y + size:.1f} Z" fill="none" stroke="{colour}" '
-            'stroke-width="1.4"/>')
+    return (
+        f'<path d="M{x:.1f},{y - size:.1f} L{x + size:.1f},{y + size:.1f} '
+        f'L{x - size:.1f},{y + size:.1f} Z" fill="none" stroke="{colour}" '
+        'stroke-width="1.4"/>'
+    )
 
 
 def _legend(chart: TimeChart) -> list[str]:
@@ -199,9 +227,12 @@ def _legend(chart: TimeChart) -> list[str]:
         colour = SERIES_INK[_ink_index(chart, n) % len(SERIES_INK)]
         if line.kind in DASHES:
             dash = DASHES[line.kind]
-            out.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 26}" y2="{y - 4}" '
-                       f'stroke="{colour}" stroke-width="2.4"'
-                       + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
+            out.append(
+                f'<line x1="{x}" y1="{y - 4}" x2="{x + 26}" y2="{y - 4}" '
+                f'stroke="{colour}" stroke-width="2.4"'
+                + (f' stroke-dasharray="{dash}"' if dash else "")
+                + "/>"
+            )
         elif line.kind == "points":
             out.append(f'<circle cx="{x + 13}" cy="{y - 4}" r="3" fill="{INK}"/>')
         else:
@@ -209,9 +240,13 @@ def _legend(chart: TimeChart) -> list[str]:
         out.append(f'<text x="{x + 32}" y="{y}" fill="{INK}">{escape(line.label)}</text>')
         x += 32 + 7 * len(line.label) + 18
     if chart.ruptures or chart.repairs:
-        out.append(f'<text x="{x}" y="{y}" fill="{INK}"><tspan font-weight="bold">×</tspan> '
-                   f'rupture  <tspan font-weight="bold">+</tspan> repair</text>')
+        out.append(
+            f'<text x="{x}" y="{y}" fill="{INK}"><tspan font-weight="bold">×</tspan> '
+            f'rupture  <tspan font-weight="bold">+</tspan> repair</text>'
+        )
     if chart.scale_note:
-        out.append(f'<text x="{WIDTH - RIGHT}" y="{y + 18}" text-anchor="end" '
-                   f'fill="{INK}" font-size="11">{escape(chart.scale_note)}</text>')
+        out.append(
+            f'<text x="{WIDTH - RIGHT}" y="{y + 18}" text-anchor="end" '
+            f'fill="{INK}" font-size="11">{escape(chart.scale_note)}</text>'
+        )
     return out

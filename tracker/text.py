@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-
 #: Every C0 control, DEL, and every C1 control (the 8-bit forms of ESC sequences).
 CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 

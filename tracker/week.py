@@ -106,14 +106,23 @@ class DayRow:
     def as_json(self) -> dict[str, Any]:
         """The row for ``tracker week --json`` (gaps as ``null``)."""
         return {
-            "day": self.day.isoformat(), "weekday": f"{self.day:%a}",
-            "checkins": self.checkins, "mood": self.mood, "intensity": self.intensity,
-            "regulation": self.regulation, "pursue": self.pursue,
-            "pursue_acted": self.pursue_acted, "withdraw": self.withdraw,
-            "withdraw_acted": self.withdraw_acted, "paused": self.paused,
-            "ruptures": self.ruptures, "repairs": self.repairs,
-            "practice_done": self.practice_done, "practice_logged": self.practice_logged,
-            "emotion": self.emotion, "future": self.future,
+            "day": self.day.isoformat(),
+            "weekday": f"{self.day:%a}",
+            "checkins": self.checkins,
+            "mood": self.mood,
+            "intensity": self.intensity,
+            "regulation": self.regulation,
+            "pursue": self.pursue,
+            "pursue_acted": self.pursue_acted,
+            "withdraw": self.withdraw,
+            "withdraw_acted": self.withdraw_acted,
+            "paused": self.paused,
+            "ruptures": self.ruptures,
+            "repairs": self.repairs,
+            "practice_done": self.practice_done,
+            "practice_logged": self.practice_logged,
+            "emotion": self.emotion,
+            "future": self.future,
         }
 
 
@@ -134,19 +143,37 @@ class WeekGrid:
         return sum(1 for d in self.days if not d.gap)
 
     def as_json(self) -> dict[str, Any]:
-        return {"start": self.start.isoformat(), "end": self.end.isoformat(),
-                "days_checked": self.checked, "days": [d.as_json() for d in self.days]}
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "days_checked": self.checked,
+            "days": [d.as_json() for d in self.days],
+        }
 
 
-def day_row(day: dt.date, checkins: Sequence[Any], *, ruptures: int = 0, repairs: int = 0,
-            practice_done: int = 0, practice_logged: int = 0,
-            today: dt.date | None = None) -> DayRow:
+def day_row(
+    day: dt.date,
+    checkins: Sequence[Any],
+    *,
+    ruptures: int = 0,
+    repairs: int = 0,
+    practice_done: int = 0,
+    practice_logged: int = 0,
+    today: dt.date | None = None,
+) -> DayRow:
     """The row of one day from its check-ins (records or mappings with the check-in
     fields, ``emotions`` a list of names) and the day's other counts."""
     future = today is not None and day > today
     if not checkins:
-        return DayRow(day, 0, ruptures=ruptures, repairs=repairs, practice_done=practice_done,
-                      practice_logged=practice_logged, future=future)
+        return DayRow(
+            day,
+            0,
+            ruptures=ruptures,
+            repairs=repairs,
+            practice_done=practice_done,
+            practice_logged=practice_logged,
+            future=future,
+        )
 
     def rated(name: str) -> list[int]:
         return [v for v in (_field(c, name) for c in checkins) if v is not None]
@@ -155,7 +182,8 @@ def day_row(day: dt.date, checkins: Sequence[Any], *, ruptures: int = 0, repairs
     paused = _any_yes(pauses)
     top = name_frequency(_field(c, "emotions") or () for c in checkins)
     return DayRow(
-        day=day, checkins=len(checkins),
+        day=day,
+        checkins=len(checkins),
         mood=_mean(rated("mood")),
         intensity=max(rated("intensity"), default=None),
         regulation=_mean(rated("regulation")),
@@ -164,15 +192,22 @@ def day_row(day: dt.date, checkins: Sequence[Any], *, ruptures: int = 0, repairs
         withdraw=max(rated("withdraw"), default=None),
         withdraw_acted=_any_yes(_field(c, "withdraw_acted") for c in checkins),
         paused=PAUSED_NONE if paused is None else PAUSED_YES if paused else PAUSED_NO,
-        ruptures=ruptures, repairs=repairs,
-        practice_done=practice_done, practice_logged=practice_logged,
-        emotion=top[0][0] if top else None, future=future,
+        ruptures=ruptures,
+        repairs=repairs,
+        practice_done=practice_done,
+        practice_logged=practice_logged,
+        emotion=top[0][0] if top else None,
+        future=future,
     )
 
 
-def week_grids(starts: Sequence[dt.date], checkins: Iterable[Any],
-               ruptures: Iterable[tuple[str, str | None]] = (),
-               logs: Iterable[Any] = (), today: dt.date | None = None) -> tuple[WeekGrid, ...]:
+def week_grids(
+    starts: Sequence[dt.date],
+    checkins: Iterable[Any],
+    ruptures: Iterable[tuple[str, str | None]] = (),
+    logs: Iterable[Any] = (),
+    today: dt.date | None = None,
+) -> tuple[WeekGrid, ...]:
     """One grid per Monday in ``starts``.
 
     ``checkins``: check-in records (or mappings) of those weeks (others are ignored);
@@ -200,9 +235,17 @@ def week_grids(starts: Sequence[dt.date], checkins: Iterable[Any],
         for offset in range(7):
             date = start + dt.timedelta(days=offset)
             iso = date.isoformat()
-            rows.append(day_row(date, by_day.get(iso, ()), ruptures=happened.get(iso, 0),
-                                repairs=repaired.get(iso, 0), practice_done=done.get(iso, 0),
-                                practice_logged=logged.get(iso, 0), today=today))
+            rows.append(
+                day_row(
+                    date,
+                    by_day.get(iso, ()),
+                    ruptures=happened.get(iso, 0),
+                    repairs=repaired.get(iso, 0),
+                    practice_done=done.get(iso, 0),
+                    practice_logged=logged.get(iso, 0),
+                    today=today,
+                )
+            )
         grids.append(WeekGrid(start, tuple(rows)))
     return tuple(grids)
 
@@ -236,11 +279,17 @@ class HardMoments:
         return self.moments >= MIN_MOMENTS
 
     def as_json(self) -> dict[str, Any]:
-        return {"since": self.since.isoformat(), "until": self.until.isoformat(),
-                "checkins": self.checkins, "hard_moments": self.moments,
-                "paused": self.paused, "did_not_pause": self.not_paused,
-                "pause_not_answered": self.unanswered, "acted_on_pursue": self.acted_pursue,
-                "acted_on_withdraw": self.acted_withdraw}
+        return {
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat(),
+            "checkins": self.checkins,
+            "hard_moments": self.moments,
+            "paused": self.paused,
+            "did_not_pause": self.not_paused,
+            "pause_not_answered": self.unanswered,
+            "acted_on_pursue": self.acted_pursue,
+            "acted_on_withdraw": self.acted_withdraw,
+        }
 
 
 def hard_moments(checkins: Iterable[Any], since: dt.date, until: dt.date) -> HardMoments:
@@ -251,8 +300,12 @@ def hard_moments(checkins: Iterable[Any], since: dt.date, until: dt.date) -> Har
     hard = [c for c in inside if is_hard_moment(c)]
     pauses = [_field(c, "paused") for c in hard]
     return HardMoments(
-        since=since, until=until, checkins=len(inside), moments=len(hard),
-        paused=sum(1 for p in pauses if p == 1), not_paused=sum(1 for p in pauses if p == 0),
+        since=since,
+        until=until,
+        checkins=len(inside),
+        moments=len(hard),
+        paused=sum(1 for p in pauses if p == 1),
+        not_paused=sum(1 for p in pauses if p == 0),
         unanswered=sum(1 for p in pauses if p is None),
         acted_pursue=sum(1 for c in hard if _field(c, "pursue_acted") == 1),
         acted_withdraw=sum(1 for c in hard if _field(c, "withdraw_acted") == 1),
@@ -263,8 +316,9 @@ def _times(n: int) -> str:
     return plural(n, "time")
 
 
-def hard_moments_words(current: HardMoments, previous: HardMoments | None, period: str,
-                       before: str = "") -> str:
+def hard_moments_words(
+    current: HardMoments, previous: HardMoments | None, period: str, before: str = ""
+) -> str:
     """The insight in plain words, n always shown, nothing more below
     :data:`MIN_MOMENTS`.
 
@@ -272,38 +326,55 @@ def hard_moments_words(current: HardMoments, previous: HardMoments | None, perio
     ``before`` names the one before it ("the 30 days before"); with ``previous``
     the acted-on counts are set beside that period's (when it has enough too).
     """
-    head = (f"{period}, {current.moments:,} of your {plural(current.checkins, 'check-in')} "
-            f"had an urge of {HARD_URGE} or more")
+    head = (
+        f"{period}, {current.moments:,} of your {plural(current.checkins, 'check-in')} "
+        f"had an urge of {HARD_URGE} or more"
+    )
     if current.checkins == 0:
         return f"{period}, there are no check-ins, so no hard moments to count."
     if current.moments == 0:
-        return (f"{period}, none of your {plural(current.checkins, 'check-in')} had an urge "
-                f"of {HARD_URGE} or more (0 hard moments).")
+        return (
+            f"{period}, none of your {plural(current.checkins, 'check-in')} had an urge "
+            f"of {HARD_URGE} or more (0 hard moments)."
+        )
     if not current.enough:
-        return (head + f": too few to say more (that needs at least {MIN_MOMENTS}, so that "
-                "one or two moments are not made to look like a pattern).")
+        return (
+            head + f": too few to say more (that needs at least {MIN_MOMENTS}, so that "
+            "one or two moments are not made to look like a pattern)."
+        )
     text = head + f". You paused in {current.paused:,} of them"
     if current.not_paused:
         text += f" and said you didn't in {current.not_paused:,}"
     text += "."
     if current.unanswered:
-        text += f" {'One left' if current.unanswered == 1 else f'{current.unanswered:,} left'} " \
-                "the question open."
-    acted = (f" You acted on the urge to pursue {_times(current.acted_pursue)} and on the "
-             f"urge to withdraw {_times(current.acted_withdraw)}")
+        text += (
+            f" {'One left' if current.unanswered == 1 else f'{current.unanswered:,} left'} "
+            "the question open."
+        )
+    acted = (
+        f" You acted on the urge to pursue {_times(current.acted_pursue)} and on the "
+        f"urge to withdraw {_times(current.acted_withdraw)}"
+    )
     if previous is None:
         return text + acted + "."
     if not previous.enough:
-        return (text + acted + f". ({before[:1].upper() + before[1:]} had "
-                f"{plural(previous.moments, 'hard moment')}: too few to compare with.)")
-    return (text + acted + f", against {previous.acted_pursue:,} and "
-            f"{previous.acted_withdraw:,} in {before} ({plural(previous.moments, 'hard moment')}"
-            " then).")
+        return (
+            text + acted + f". ({before[:1].upper() + before[1:]} had "
+            f"{plural(previous.moments, 'hard moment')}: too few to compare with.)"
+        )
+    return (
+        text + acted + f", against {previous.acted_pursue:,} and "
+        f"{previous.acted_withdraw:,} in {before} ({plural(previous.moments, 'hard moment')}"
+        " then)."
+    )
 
 
-HARD_MOMENT_SHORT = (f"Hard moment: a check-in with an urge to pursue or withdraw of "
-                     f"{HARD_URGE} or more.")
+HARD_MOMENT_SHORT = (
+    f"Hard moment: a check-in with an urge to pursue or withdraw of {HARD_URGE} or more."
+)
 """The definition in one line (the app, under the insight)."""
-HARD_MOMENT_DEFINITION = (f"A hard moment: a check-in with an urge to pursue or to withdraw "
-                          f"of {HARD_URGE} (strong) or more. The figures sit side by side; "
-                          "they do not say what caused what.")
+HARD_MOMENT_DEFINITION = (
+    f"A hard moment: a check-in with an urge to pursue or to withdraw "
+    f"of {HARD_URGE} (strong) or more. The figures sit side by side; "
+    "they do not say what caused what."
+)

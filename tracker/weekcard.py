@@ -53,8 +53,14 @@ NO_HARD_MOMENT = "–"
 
 # (header, width, align) of the columns after the day; the emotion column comes last.
 COLUMNS: tuple[tuple[str, int, str], ...] = (
-    ("Mood", 4, ">"), ("Int", 3, ">"), ("Reg", 3, ">"), ("Pur", 3, ">"), ("Wdr", 3, ">"),
-    ("Paused", 6, "<"), ("Rupt", 4, "<"), ("Prac", 4, "<"),
+    ("Mood", 4, ">"),
+    ("Int", 3, ">"),
+    ("Reg", 3, ">"),
+    ("Pur", 3, ">"),
+    ("Wdr", 3, ">"),
+    ("Paused", 6, "<"),
+    ("Rupt", 4, "<"),
+    ("Prac", 4, "<"),
 )
 
 
@@ -64,7 +70,7 @@ def grid_width(emotion_width: int = EMOTION_WIDTH) -> int:
 
 
 def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
 def _padded(text: str, width: int, style: str) -> list[Piece]:
@@ -79,15 +85,19 @@ def _figure(value: float) -> str:
     return f"{shown:.0f}" if float(shown).is_integer() else f"{shown:.1f}"
 
 
-def _rating(value: float | None, width: int, scale_low: int | None = None,
-            scale_high: int | None = None) -> list[Piece]:
+def _rating(
+    value: float | None, width: int, scale_low: int | None = None, scale_high: int | None = None
+) -> list[Piece]:
     """A rating right-aligned in ``width``; mood and regulation (given their scale) in
     the palette's shade of the figure shown."""
     if value is None:
         return [(" " * (width - 1), ""), ("–", "dim")]
     text = _figure(value) if isinstance(value, float) else str(value)
-    style = ("" if scale_low is None or scale_high is None else
-             palette.shade(int(round_half_up(value)), scale_low, scale_high).name)
+    style = (
+        ""
+        if scale_low is None or scale_high is None
+        else palette.shade(int(round_half_up(value)), scale_low, scale_high).name
+    )
     return [(" " * (width - len(text)), ""), (text, style)]
 
 
@@ -106,19 +116,21 @@ def _paused(row: DayRow) -> list[Piece]:
 def _ruptures(row: DayRow) -> list[Piece]:
     pieces: list[Piece] = []
     if row.ruptures:
-        pieces.append(((str(row.ruptures) if row.ruptures > 1 else "") + RUPTURE,
-                       palette.RUPTURE.name))
+        pieces.append(
+            ((str(row.ruptures) if row.ruptures > 1 else "") + RUPTURE, palette.RUPTURE.name)
+        )
     if row.repairs:
-        pieces.append(((str(row.repairs) if row.repairs > 1 else "") + REPAIR,
-                       palette.REPAIR.name))
+        pieces.append(((str(row.repairs) if row.repairs > 1 else "") + REPAIR, palette.REPAIR.name))
     used = sum(len(text) for text, _ in pieces)
     return pieces + [(" " * max(4 - used, 0), "")]
 
 
 def _practice(row: DayRow) -> Piece:
     if row.practice_done:
-        return ((PRACTISED + (str(row.practice_done) if row.practice_done > 1 else "")).ljust(4),
-                "")
+        return (
+            (PRACTISED + (str(row.practice_done) if row.practice_done > 1 else "")).ljust(4),
+            "",
+        )
     if row.practice_logged:
         return (LOGGED_NOT_DONE.ljust(4), "dim")
     return ("    ", "")
@@ -136,24 +148,37 @@ def row_line(row: DayRow, today: dt.date | None, emotion_width: int) -> CardLine
         blank = " " * (sum(width + 1 for _, width, _ in COLUMNS[:5]) + 7)
         pieces.append((blank, ""))
         pieces += [*_ruptures(row), (" ", ""), _practice(row), (" ", "")]
-        words = ("" if row.future else "not yet" if row.day == today else "no check-in")
+        words = "" if row.future else "not yet" if row.day == today else "no check-in"
         pieces += _padded(words, emotion_width, "dim")
         return tuple(pieces)
-    pieces += [*_rating(row.mood, 4, MOOD.low, MOOD.high), (" ", ""),
-               *_rating(row.intensity, 3), (" ", ""),
-               *_rating(row.regulation, 3, REGULATION.low, REGULATION.high), (" ", ""),
-               *_urge(row.pursue, row.pursue_acted), (" ", ""),
-               *_urge(row.withdraw, row.withdraw_acted), (" ", ""),
-               *_paused(row), (" ", ""), *_ruptures(row), (" ", ""), _practice(row), (" ", ""),
-               *_padded(one_line(row.emotion or ""), emotion_width, "")]
+    pieces += [
+        *_rating(row.mood, 4, MOOD.low, MOOD.high),
+        (" ", ""),
+        *_rating(row.intensity, 3),
+        (" ", ""),
+        *_rating(row.regulation, 3, REGULATION.low, REGULATION.high),
+        (" ", ""),
+        *_urge(row.pursue, row.pursue_acted),
+        (" ", ""),
+        *_urge(row.withdraw, row.withdraw_acted),
+        (" ", ""),
+        *_paused(row),
+        (" ", ""),
+        *_ruptures(row),
+        (" ", ""),
+        _practice(row),
+        (" ", ""),
+        *_padded(one_line(row.emotion or ""), emotion_width, ""),
+    ]
     return tuple(pieces)
 
 
 def title_words(grid: WeekGrid) -> str:
-    """"Mon 23 Nov to Sun 29 Nov 2026 · 5 of 7 days"."""
+    """ "Mon 23 Nov to Sun 29 Nov 2026 · 5 of 7 days"."""
     start, end = grid.start, grid.end
-    first = f"{start:%a} {start.day} {start:%b}" + (f" {start:%Y}" if start.year != end.year
-                                                     else "")
+    first = f"{start:%a} {start.day} {start:%b}" + (
+        f" {start:%Y}" if start.year != end.year else ""
+    )
     return f"{first} to {end:%a} {end.day} {end:%b %Y} · {grid.checked} of 7 days"
 
 
@@ -164,12 +189,15 @@ def header_line(emotion_width: int) -> CardLine:
     return tuple(_padded(" ".join(cells).rstrip(), grid_width(emotion_width), "bold"))
 
 
-def grid_lines(grid: WeekGrid, today: dt.date | None = None,
-               emotion_width: int = EMOTION_WIDTH) -> list[CardLine]:
+def grid_lines(
+    grid: WeekGrid, today: dt.date | None = None, emotion_width: int = EMOTION_WIDTH
+) -> list[CardLine]:
     """The title, the header and the seven days, each line :func:`grid_width` wide."""
     width = grid_width(emotion_width)
-    lines: list[CardLine] = [tuple(_padded(title_words(grid), width, "bold")),
-                             header_line(emotion_width)]
+    lines: list[CardLine] = [
+        tuple(_padded(title_words(grid), width, "bold")),
+        header_line(emotion_width),
+    ]
     lines += [row_line(row, today, emotion_width) for row in grid.days]
     return lines
 
@@ -181,8 +209,10 @@ def _md(text: str) -> str:
 
 def markdown_table(grid: WeekGrid, today: dt.date | None = None) -> list[str]:
     """The grid as a Markdown table (for the report), with the same marks as the text."""
-    out = ["| Day | Mood | Int | Reg | Pur | Wdr | Paused | Rupt | Prac | Emotion |",
-           "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |"]
+    out = [
+        "| Day | Mood | Int | Reg | Pur | Wdr | Paused | Rupt | Prac | Emotion |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |",
+    ]
     for row in grid.days:
         label = f"{row.day:%a} {row.day.day}"
         others = [plain((*_ruptures(row),)), plain((_practice(row),))]
@@ -190,35 +220,47 @@ def markdown_table(grid: WeekGrid, today: dt.date | None = None) -> list[str]:
             words = "" if row.future else "not yet" if row.day == today else "no check-in"
             cells = [label, "", "", "", "", "", "", *others, f"*{words}*" if words else ""]
         else:
-            cells = [label,
-                     plain(tuple(_rating(row.mood, 1))), plain(tuple(_rating(row.intensity, 1))),
-                     plain(tuple(_rating(row.regulation, 1))),
-                     _md(plain(tuple(_urge(row.pursue, row.pursue_acted)))),
-                     _md(plain(tuple(_urge(row.withdraw, row.withdraw_acted)))),
-                     plain(tuple(_paused(row))), *others, _md(row.emotion or "")]
+            cells = [
+                label,
+                plain(tuple(_rating(row.mood, 1))),
+                plain(tuple(_rating(row.intensity, 1))),
+                plain(tuple(_rating(row.regulation, 1))),
+                _md(plain(tuple(_urge(row.pursue, row.pursue_acted)))),
+                _md(plain(tuple(_urge(row.withdraw, row.withdraw_acted)))),
+                plain(tuple(_paused(row))),
+                *others,
+                _md(row.emotion or ""),
+            ]
         out.append("| " + " | ".join(cell.strip() for cell in cells) + " |")
     return out
 
 
 LEGEND: tuple[Piece, ...] = (
     ("Mood, Reg: the day's mean; Int, Pur (pursue), Wdr (withdraw): its highest; ", ""),
-    (ACTED, palette.ACTED.name), (" acted on the urge. Paused: yes, no, ", ""),
-    (NO_HARD_MOMENT, "dim"), (" no hard moment (or not answered). Rupt: ", ""),
-    (RUPTURE, palette.RUPTURE.name), (" rupture, ", ""), (REPAIR, palette.REPAIR.name),
+    (ACTED, palette.ACTED.name),
+    (" acted on the urge. Paused: yes, no, ", ""),
+    (NO_HARD_MOMENT, "dim"),
+    (" no hard moment (or not answered). Rupt: ", ""),
+    (RUPTURE, palette.RUPTURE.name),
+    (" rupture, ", ""),
+    (REPAIR, palette.REPAIR.name),
     (f" repair. Prac: {PRACTISED} done, {LOGGED_NOT_DONE} logged, not done.", ""),
 )
 """What every mark means, said once under the grids."""
 LEGEND_SHORT: tuple[Piece, ...] = (
-    ("Mood, Reg: mean · Int, Pur, Wdr: highest · ", ""), (ACTED, palette.ACTED.name),
-    (" acted on it · Paused: yes, no, ", ""), (NO_HARD_MOMENT, "dim"),
-    (" no hard moment · ", ""), (RUPTURE, palette.RUPTURE.name), (" rupture, ", ""),
+    ("Mood, Reg: mean · Int, Pur, Wdr: highest · ", ""),
+    (ACTED, palette.ACTED.name),
+    (" acted on it · Paused: yes, no, ", ""),
+    (NO_HARD_MOMENT, "dim"),
+    (" no hard moment · ", ""),
+    (RUPTURE, palette.RUPTURE.name),
+    (" rupture, ", ""),
     (REPAIR, palette.REPAIR.name),
     (f" repair · Prac: {PRACTISED} done, {LOGGED_NOT_DONE} logged, not done", ""),
 )
 """The same in two lines at 80 columns, for the app (its help says the rest)."""
 LEGEND_RULES: tuple[Piece, ...] = (
-    (" A day without a check-in is a gap (no ratings), never a zero. Weeks start on "
-     "Monday.", ""),
+    (" A day without a check-in is a gap (no ratings), never a zero. Weeks start on Monday.", ""),
 )
 """The two rules the grid follows (the app's help and the README say them too)."""
 
@@ -229,8 +271,7 @@ def legend_lines(width: int, *, rules: bool = True, short: bool = False) -> list
     # Words, each a list of pieces; a mark (``*``, ``x``, ``✓``...) stays with the
     # word after it, so a line never ends on a mark cut from its meaning.
     pieces = (LEGEND_SHORT if short else LEGEND) + (LEGEND_RULES if rules else ())
-    tokens = [(word, style) for text, style in pieces
-              for word in text.split(" ") if word]
+    tokens = [(word, style) for text, style in pieces for word in text.split(" ") if word]
     words: list[list[Piece]] = []
     for word, style in tokens:
         if words and _is_mark(words[-1][-1][0]) and len(words[-1]) == 1:
@@ -315,13 +356,18 @@ def load_weeks(store: Store, starts: Sequence[dt.date], today: dt.date) -> tuple
         return ()
     since = min(starts).isoformat()
     until = (max(starts) + dt.timedelta(days=6)).isoformat()
-    return week_grids(starts, store.checkins(since=since, until=until, oldest_first=True),
-                      store.rupture_marks(since, until),
-                      store.practice_logs(since=since, until=until), today=today)
+    return week_grids(
+        starts,
+        store.checkins(since=since, until=until, oldest_first=True),
+        store.rupture_marks(since, until),
+        store.practice_logs(since=since, until=until),
+        today=today,
+    )
 
 
-def load_hard_moments(store: Store, since: dt.date, until: dt.date, *, compare: bool = True
-                      ) -> tuple[HardMoments, HardMoments | None]:
+def load_hard_moments(
+    store: Store, since: dt.date, until: dt.date, *, compare: bool = True
+) -> tuple[HardMoments, HardMoments | None]:
     """The hard moments from ``since`` to ``until``, and (with ``compare``) those of
     the same number of days just before (``None`` when that period has no check-in)."""
     length = dt.timedelta(days=(until - since).days + 1)
@@ -359,8 +405,9 @@ def weeks_period(starts: Sequence[dt.date], today: dt.date) -> tuple[dt.date, dt
     return since, until, period, before
 
 
-def hard_moments_text(store: Store, since: dt.date, until: dt.date, period: str, before: str,
-                      *, compare: bool = True) -> tuple[str, HardMoments, HardMoments | None]:
+def hard_moments_text(
+    store: Store, since: dt.date, until: dt.date, period: str, before: str, *, compare: bool = True
+) -> tuple[str, HardMoments, HardMoments | None]:
     """The insight's words and its figures, read from ``store``."""
     current, previous = load_hard_moments(store, since, until, compare=compare)
     return hard_moments_words(current, previous, period, before), current, previous

@@ -32,10 +32,11 @@ MOVE_SENTENCES = {
 
 
 def times_words(done: int, target: int) -> str:
-    """"3 of 5 times", or "6 times (the aim was 5)" once past the aim: never "6 of 5"."""
+    """ "3 of 5 times", or "6 times (the aim was 5)" once past the aim: never "6 of 5"."""
     if done <= target:
         return f"{done} of {target} times"
     return f"{done} times (the aim was {target})"
+
 
 MOVE_KEYS = {"pursued": "p", "withdrew": "w", "attacked": "a", "froze": "f", "other": "o"}
 assert set(MOVE_KEYS) == set(MY_MOVES)
@@ -52,8 +53,9 @@ def span_label(first: str | dt.date, last: str | dt.date, today: dt.date | None 
     """``Sun 8 Nov to Sat 21 Nov 2025``: the year once, when both days share it."""
     start = dt.date.fromisoformat(first) if isinstance(first, str) else first
     end = dt.date.fromisoformat(last) if isinstance(last, str) else last
-    head = (f"{start:%a} {start.day} {start:%b}" if start.year == end.year
-            else day_label(start, today))
+    head = (
+        f"{start:%a} {start.day} {start:%b}" if start.year == end.year else day_label(start, today)
+    )
     return f"{head} to {day_label(end, today)}"
 
 
@@ -101,7 +103,7 @@ def repair_time_words(rupture: Rupture) -> str:
 
 
 def count_words(done: int, target: int) -> str:
-    """"3 of 5", or "7 (aim: 5)" once past the aim."""
+    """ "3 of 5", or "7 (aim: 5)" once past the aim."""
     return f"{done} of {target}" if done <= target else f"{done} (aim: {target})"
 
 
@@ -112,7 +114,7 @@ def filled_cells(done: int, target: int, width: int = 10) -> int:
 
 
 def belief_words(exp: Experiment) -> str:
-    """"belief 70% → 30%"; "belief 70% at the start" until it is asked again."""
+    """ "belief 70% → 30%"; "belief 70% at the start" until it is asked again."""
     before, after = exp.belief_before, exp.belief_after
     if before is None and after is None:
         return "belief not noted"
@@ -141,7 +143,8 @@ STATUS_MARK = {"active": "●", "completed": "✓", "dropped": "○"}
 
 
 def distress_words(log: PracticeLog) -> str:
-    """"distress 3 → 1"; a side not rated shows as "–"."""
+    """ "distress 3 → 1"; a side not rated shows as "–"."""
+
     def one(v: int | None) -> str:
         return "–" if v is None else str(v)
 

@@ -103,8 +103,10 @@ def burst(app, *parts: str | tuple[str]) -> None:
 
 # --- the screen as text -----------------------------------------------------------------
 
-_TEXT = re.compile(r'<text [^>]*?x="([\d.]+)"[^>]*?clip-path="url\(#[\w-]+-line-(\d+)\)"'
-                   r"[^>]*>(.*?)</text>")
+_TEXT = re.compile(
+    r'<text [^>]*?x="([\d.]+)"[^>]*?clip-path="url\(#[\w-]+-line-(\d+)\)"'
+    r"[^>]*>(.*?)</text>"
+)
 _CHAR_WIDTH = 20 * 0.61
 """Rich's SVG export puts a cell every 12.2 units (a 20-unit font, 0.61 wide)."""
 
@@ -134,15 +136,22 @@ def assert_snapshot(name: str, lines: list[str]) -> None:
         path.parent.mkdir(exist_ok=True)
         path.write_text(shown, encoding="utf-8")
         if os.environ.get(UPDATE_SNAPSHOTS) != "1":
-            raise AssertionError(f"{path.name} did not exist: written now; look at it, "
-                                 "then run the test again")
+            raise AssertionError(
+                f"{path.name} did not exist: written now; look at it, then run the test again"
+            )
         return
     expected = path.read_text(encoding="utf-8")
     if shown != expected:
         import difflib
 
-        diff = "".join(difflib.unified_diff(
-            expected.splitlines(keepends=True), shown.splitlines(keepends=True),
-            f"snapshots/{path.name}", "the screen now"))
-        raise AssertionError(f"the screen differs from {path.name} "
-                             f"({UPDATE_SNAPSHOTS}=1 rewrites it):\n{diff}")
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                shown.splitlines(keepends=True),
+                f"snapshots/{path.name}",
+                "the screen now",
+            )
+        )
+        raise AssertionError(
+            f"the screen differs from {path.name} ({UPDATE_SNAPSHOTS}=1 rewrites it):\n{diff}"
+        )

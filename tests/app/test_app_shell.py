@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.pilot import open_app, settle as _settle, sync
+from tests.app.pilot import open_app, sync
+from tests.app.pilot import settle as _settle
 from tracker.store import Store
 
 
@@ -15,8 +16,17 @@ async def test_palette_lists_every_action_of_the_screen_and_runs_it(db_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for expected in ("Check in", "History", "Experiments", "Ruptures", "Trends",
-                         "Support", "Help", "Quit", "Theme"):
+        for expected in (
+            "Check in",
+            "History",
+            "Experiments",
+            "Ruptures",
+            "Trends",
+            "Support",
+            "Help",
+            "Quit",
+            "Theme",
+        ):
             assert expected in titles
         assert "Focus Next" not in titles  # Textual's plumbing stays out
         await pilot.press("ctrl+p")
@@ -110,8 +120,9 @@ async def test_today_strip_rounds_halves_up(db_path):
     from tracker.models import CheckIn
 
     with Store.open(db_path) as store:
-        store.save_checkins([CheckIn.create(mood=4, regulation=3),
-                             CheckIn.create(mood=3, regulation=2)])
+        store.save_checkins(
+            [CheckIn.create(mood=4, regulation=3), CheckIn.create(mood=3, regulation=2)]
+        )
     app = open_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
@@ -169,8 +180,7 @@ async def test_today_reads_its_data_once_at_start_and_again_after_a_write(db_pat
 
     calls = []
     real = today.TodayScreen._gather
-    monkeypatch.setattr(today.TodayScreen, "_gather",
-                        lambda self: calls.append(1) or real(self))
+    monkeypatch.setattr(today.TodayScreen, "_gather", lambda self: calls.append(1) or real(self))
     app = open_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)

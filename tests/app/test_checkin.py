@@ -18,8 +18,6 @@ from tracker.store import Store
 TODAY = FROZEN_TODAY.isoformat()
 
 
-
-
 def saved(db_path) -> list[CheckIn]:
     with Store.open(db_path) as store:
         return store.checkins()
@@ -33,8 +31,17 @@ async def open_card(app, pilot) -> CheckInScreen:
 
 
 def ratings(c: CheckIn) -> tuple:
-    return (c.day, c.mood, c.intensity, c.regulation, c.pursue, c.withdraw,
-            c.pursue_acted, c.withdraw_acted, c.paused)
+    return (
+        c.day,
+        c.mood,
+        c.intensity,
+        c.regulation,
+        c.pursue,
+        c.withdraw,
+        c.pursue_acted,
+        c.withdraw_acted,
+        c.paused,
+    )
 
 
 # --- the seven keys ----------------------------------------------------------------
@@ -238,8 +245,9 @@ def test_the_names_input_completes_only_what_adds_to_the_word():
 
 
 def test_people_and_tags_complete_from_earlier_checkins(db_path, store):
-    store.save_checkin(CheckIn.create(mood=3, people=["Sam", "Aunt May"], tags=["work"],
-                                      day="2026-11-20"))
+    store.save_checkin(
+        CheckIn.create(mood=3, people=["Sam", "Aunt May"], tags=["work"], day="2026-11-20")
+    )
 
     async def scenario(app, pilot):
         screen = await open_card(app, pilot)
@@ -263,10 +271,21 @@ def test_people_and_tags_complete_from_earlier_checkins(db_path, store):
 
 
 def test_editing_changes_the_checkin_and_keeps_its_id(db_path, store):
-    original = store.save_checkin(CheckIn.create(
-        day="2026-11-27", created_at="2026-11-27T08:00:00+01:00", mood=2, intensity=4,
-        regulation=1, pursue=3, pursue_acted=1, emotions=["sad"], people=["Sam"],
-        need="rest", note="first draft"))
+    original = store.save_checkin(
+        CheckIn.create(
+            day="2026-11-27",
+            created_at="2026-11-27T08:00:00+01:00",
+            mood=2,
+            intensity=4,
+            regulation=1,
+            pursue=3,
+            pursue_acted=1,
+            emotions=["sad"],
+            people=["Sam"],
+            need="rest",
+            note="first draft",
+        )
+    )
 
     async def scenario(app, pilot):
         app.action_checkin(original.id)

@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 from textual.widgets import Input, Static
 
+from tests.app.pilot import GLOBAL_KEYS, burst, drive, keys, type_text
 from tests.conftest import FROZEN_TODAY
+from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.experiment_form import (
     CompleteForm,
     ExperimentForm,
@@ -15,17 +17,13 @@ from tracker.app.screens.experiment_form import (
     PracticeLogCard,
     SetAsideDialog,
 )
-from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.experiments import ExperimentsScreen
 from tracker.app.widgets.recordlist import RecordList
 from tracker.models import Experiment, PracticeLog
 from tracker.shipped import experiment_library
 from tracker.store import Store
-from tests.app.pilot import GLOBAL_KEYS, burst, drive, keys, type_text
 
 TODAY = FROZEN_TODAY.isoformat()
-
-
 
 
 async def settle(pilot, times: int = 4) -> None:
@@ -44,9 +42,15 @@ def logs(db_path, experiment_id: str) -> list[PracticeLog]:
 
 
 def seed_experiment(store: Store, **changes) -> Experiment:
-    data = {"title": "Three breaths", "practice": "When a message stings, I breathe.",
-            "prediction": "I'll miss my chance.", "belief_before": 70,
-            "started_on": "2026-11-25", "days": 14, "target_count": 5}
+    data = {
+        "title": "Three breaths",
+        "practice": "When a message stings, I breathe.",
+        "prediction": "I'll miss my chance.",
+        "belief_before": 70,
+        "started_on": "2026-11-25",
+        "days": 14,
+        "target_count": 5,
+    }
     data.update(changes)
     return store.save_experiment(Experiment.create(data))
 
@@ -83,7 +87,10 @@ def test_start_from_the_library_with_a_typed_belief(db_path):
     drive(db_path, scenario)
     [exp] = experiments(db_path)
     assert (exp.title, exp.practice, exp.prediction) == (
-        first["title"], first["practice"], first["prediction"])
+        first["title"],
+        first["practice"],
+        first["prediction"],
+    )
     assert exp.belief_before == 70
     assert exp.started_on == TODAY
     assert exp.ends_on == (FROZEN_TODAY + dt.timedelta(days=first["days"] - 1)).isoformat()
@@ -177,7 +184,8 @@ def test_a_belief_above_100_is_refused(db_path):
         return str(app.screen.query_one("#rf-error", Static).content)
 
     assert drive(db_path, scenario) == (
-        "Belief can't be 150: please use a whole number from 0 to 100.")
+        "Belief can't be 150: please use a whole number from 0 to 100."
+    )
     assert experiments(db_path) == []
 
 
@@ -201,11 +209,20 @@ def test_escape_from_a_changed_form_asks_first(db_path):
 
 
 def test_active_experiments_come_first_with_progress(db_path, store):
-    done = seed_experiment(store, title="Finished one", status="completed",
-                           belief_after=30, ended_on="2026-11-27", started_on="2026-11-01")
+    done = seed_experiment(
+        store,
+        title="Finished one",
+        status="completed",
+        belief_after=30,
+        ended_on="2026-11-27",
+        started_on="2026-11-01",
+    )
     active = seed_experiment(store, title="Running one")
-    store.save_practice_log(PracticeLog.create(experiment_id=active.id, day="2026-11-26",
-                                               done=1, distress_before=3, distress_after=1))
+    store.save_practice_log(
+        PracticeLog.create(
+            experiment_id=active.id, day="2026-11-26", done=1, distress_before=3, distress_after=1
+        )
+    )
 
     async def scenario(app, pilot):
         await keys(pilot, "e")
@@ -242,7 +259,12 @@ def test_log_todays_practice_in_four_keys(db_path, store):
     detail = drive(db_path, scenario)
     [log] = logs(db_path, exp.id)
     assert (log.day, log.done, log.distress_before, log.distress_after, log.note) == (
-        TODAY, 1, 3, 1, None)
+        TODAY,
+        1,
+        3,
+        1,
+        None,
+    )
     assert "Sat 28 Nov" in detail and "distress 3 → 1" in detail
 
 
@@ -278,7 +300,11 @@ def test_a_note_is_one_tab_away_and_enter_saves(db_path, store):
     drive(db_path, scenario)
     [log] = logs(db_path, exp.id)
     assert (log.done, log.distress_before, log.distress_after, log.note) == (
-        1, 2, 0, "Breathing helped")
+        1,
+        2,
+        0,
+        "Breathing helped",
+    )
 
 
 @pytest.mark.slow
@@ -317,7 +343,12 @@ def test_complete_asks_outcome_belief_after_and_learned(db_path, store):
     [done] = experiments(db_path)
     assert done.id == exp.id
     assert (done.status, done.outcome, done.belief_after, done.learned, done.ended_on) == (
-        "completed", "They answered kindly", 25, "Waiting is survivable", TODAY)
+        "completed",
+        "They answered kindly",
+        25,
+        "Waiting is survivable",
+        TODAY,
+    )
     assert done.belief_before == 70  # kept
 
 
@@ -341,7 +372,10 @@ def test_set_aside_is_allowed_and_kind(db_path, store):
     [dropped] = experiments(db_path)
     assert dropped.id == exp.id
     assert (dropped.status, dropped.learned, dropped.ended_on) == (
-        "dropped", "Not the right time", TODAY)
+        "dropped",
+        "Not the right time",
+        TODAY,
+    )
 
 
 @pytest.mark.slow
@@ -376,7 +410,8 @@ def test_edit_and_delete_after_confirmation(db_path, store):
 
     edited, kept = drive(db_path, scenario)
     assert [(e.id, e.title, e.belief_before) for e in edited] == [
-        (exp.id, "Three slow breaths", 70)]
+        (exp.id, "Three slow breaths", 70)
+    ]
     assert len(kept) == 1
     assert experiments(db_path) == []
 
@@ -399,8 +434,14 @@ def test_works_at_both_sizes(db_path, store, size):
 def test_keys_have_ids_descriptions_and_avoid_global_keys():
     from textual.binding import Binding
 
-    for cls in (ExperimentsScreen, ExperimentForm, CompleteForm, PracticeLogCard,
-                SetAsideDialog, LibraryPicker):
+    for cls in (
+        ExperimentsScreen,
+        ExperimentForm,
+        CompleteForm,
+        PracticeLogCard,
+        SetAsideDialog,
+        LibraryPicker,
+    ):
         for binding in Binding.make_bindings(cls.BINDINGS):
             assert binding.id, (cls.__name__, binding.key)
             assert binding.description, (cls.__name__, binding.key)
@@ -427,8 +468,9 @@ def test_support_is_one_key_away_from_the_log_card(db_path, store):
 
 
 def test_without_a_belief_after_only_the_start_is_shown(db_path, store):
-    dropped = seed_experiment(store, title="Set aside one", belief_before=60, status="dropped",
-                              ended_on="2026-11-27")
+    dropped = seed_experiment(
+        store, title="Set aside one", belief_before=60, status="dropped", ended_on="2026-11-27"
+    )
     active = seed_experiment(store, title="Running one")
 
     async def scenario(app, pilot):
@@ -445,23 +487,36 @@ def test_without_a_belief_after_only_the_start_is_shown(db_path, store):
     assert "belief 60% at the start" in prompts[dropped.id]
     assert "belief 70% at the start" in prompts[active.id]
     assert "Belief in it: 60% at the start\n" in details[dropped.id]
-    assert "Belief in it: 70% at the start (asked again when you complete it)" in (
-        details[active.id])
+    assert (
+        "Belief in it: 70% at the start (asked again when you complete it)" in (details[active.id])
+    )
     for text in (*prompts.values(), *details.values()):
         assert "→ …" not in text and "… at the end" not in text
 
 
 def test_dates_in_other_years_show_the_year(db_path, store):
-    old = seed_experiment(store, title="Long ago", started_on="2020-08-14", days=14,
-                          status="completed", belief_after=40, ended_on="2020-08-27")
-    store.save_practice_log(PracticeLog.create(experiment_id=old.id, day="2020-08-20",
-                                               done=1, distress_before=2, distress_after=1))
+    old = seed_experiment(
+        store,
+        title="Long ago",
+        started_on="2020-08-14",
+        days=14,
+        status="completed",
+        belief_after=40,
+        ended_on="2020-08-27",
+    )
+    store.save_practice_log(
+        PracticeLog.create(
+            experiment_id=old.id, day="2020-08-20", done=1, distress_before=2, distress_after=1
+        )
+    )
 
     async def scenario(app, pilot):
         await keys(pilot, "e")
         listing = app.screen.query_one("#exp-list", RecordList)
-        return (str(listing.get_option(old.id).prompt),
-                str(app.screen.query_one("#exp-detail-text", Static).content))
+        return (
+            str(listing.get_option(old.id).prompt),
+            str(app.screen.query_one("#exp-detail-text", Static).content),
+        )
 
     prompt, detail = drive(db_path, scenario)
     assert "completed Thu 27 Aug 2020" in prompt
@@ -477,8 +532,15 @@ def test_complete_typed_in_one_burst_lands_in_each_field(db_path, store):
     async def scenario(app, pilot):
         await keys(pilot, "e", "x")
         assert isinstance(app.screen, CompleteForm)
-        burst(app, "Waiting was ok", ("tab",), "20", ("tab",),
-              "The moment does not pass that fast", ("ctrl+s",))
+        burst(
+            app,
+            "Waiting was ok",
+            ("tab",),
+            "20",
+            ("tab",),
+            "The moment does not pass that fast",
+            ("ctrl+s",),
+        )
         await settle(pilot)
         assert isinstance(app.screen, ExperimentsScreen)
 
@@ -486,7 +548,11 @@ def test_complete_typed_in_one_burst_lands_in_each_field(db_path, store):
     [done] = experiments(db_path)
     assert done.id == exp.id
     assert (done.status, done.outcome, done.belief_after, done.learned) == (
-        "completed", "Waiting was ok", 20, "The moment does not pass that fast")
+        "completed",
+        "Waiting was ok",
+        20,
+        "The moment does not pass that fast",
+    )
 
 
 @pytest.mark.slow
@@ -494,18 +560,36 @@ def test_a_new_experiment_typed_in_one_burst(db_path):
     async def scenario(app, pilot):
         await keys(pilot, "e", "n", "enter")
         assert isinstance(app.screen, ExperimentForm)
-        burst(app, "Ask first", ("enter",), "When I assume, I will ask.", ("tab",),
-              "They will mind.", ("tab",), "80", ("enter",), "3", ("enter",), ("enter",),
-              "7", ("ctrl+s",))
+        burst(
+            app,
+            "Ask first",
+            ("enter",),
+            "When I assume, I will ask.",
+            ("tab",),
+            "They will mind.",
+            ("tab",),
+            "80",
+            ("enter",),
+            "3",
+            ("enter",),
+            ("enter",),
+            "7",
+            ("ctrl+s",),
+        )
         await settle(pilot)
         assert isinstance(app.screen, ExperimentsScreen)
 
     drive(db_path, scenario)
     [exp] = experiments(db_path)
-    assert (exp.title, exp.practice, exp.prediction, exp.belief_before, exp.target_count,
-            exp.started_on, exp.ends_on) == (
-        "Ask first", "When I assume, I will ask.", "They will mind.", 80, 3, TODAY,
-        "2026-12-04")
+    assert (
+        exp.title,
+        exp.practice,
+        exp.prediction,
+        exp.belief_before,
+        exp.target_count,
+        exp.started_on,
+        exp.ends_on,
+    ) == ("Ask first", "When I assume, I will ask.", "They will mind.", 80, 3, TODAY, "2026-12-04")
 
 
 def test_the_four_log_keys_in_one_burst(db_path, store):
@@ -533,8 +617,7 @@ def test_a_note_in_one_burst_on_the_log_card(db_path, store):
 
     drive(db_path, scenario)
     [log] = logs(db_path, exp.id)
-    assert (log.done, log.distress_before, log.distress_after, log.note) == (
-        0, 2, 2, "Too tired")
+    assert (log.done, log.distress_before, log.distress_after, log.note) == (0, 2, 2, "Too tired")
 
 
 @pytest.mark.slow

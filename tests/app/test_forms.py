@@ -35,10 +35,17 @@ def stored(db_path):
 
 
 def seed_experiment(store: Store) -> Experiment:
-    return store.save_experiment(Experiment.create(
-        title="Three breaths", practice="When a message stings, I breathe.",
-        prediction="I'll miss my chance.", belief_before=70, started_on="2026-11-25",
-        days=14, target_count=5))
+    return store.save_experiment(
+        Experiment.create(
+            title="Three breaths",
+            practice="When a message stings, I breathe.",
+            prediction="I'll miss my chance.",
+            belief_before=70,
+            started_on="2026-11-25",
+            days=14,
+            target_count=5,
+        )
+    )
 
 
 # How to open each form from Today (the complete form needs an experiment: the tests
@@ -80,32 +87,71 @@ def test_the_crisis_line_from_the_review_is_saved_as_typed(db_path):
     drive(db_path, scenario)
     [line] = stored(db_path)[0]
     assert (line.name, line.kind, line.how_to_reach, line.note) == (
-        "Samaritans", "crisis line", "116 123", "call any time")
+        "Samaritans",
+        "crisis line",
+        "116 123",
+        "call any time",
+    )
 
 
 def test_the_crisis_line_typed_in_one_burst(db_path):
     async def scenario(app, pilot):
         await keys(pilot, "s", "n")
-        burst(app, "Samaritans", ("tab",), "2", ("tab",), "116 123", ("tab",),
-              "call any time", ("ctrl+s",))
+        burst(
+            app,
+            "Samaritans",
+            ("tab",),
+            "2",
+            ("tab",),
+            "116 123",
+            ("tab",),
+            "call any time",
+            ("ctrl+s",),
+        )
         await settle(pilot, 5)
         assert isinstance(app.screen, SupportScreen)
 
     drive(db_path, scenario)
     [line] = stored(db_path)[0]
     assert (line.name, line.kind, line.how_to_reach, line.note) == (
-        "Samaritans", "crisis line", "116 123", "call any time")
+        "Samaritans",
+        "crisis line",
+        "116 123",
+        "call any time",
+    )
 
 
-CARD_WITH_TABS = ("4", "tab", "2", "tab", "3", "tab", "1", "tab", "y", "tab", "0", "tab",
-                  "n", "tab")
+CARD_WITH_TABS = (
+    "4",
+    "tab",
+    "2",
+    "tab",
+    "3",
+    "tab",
+    "1",
+    "tab",
+    "y",
+    "tab",
+    "0",
+    "tab",
+    "n",
+    "tab",
+)
 CARD_WITHOUT = ("4", "2", "3", "1", "y", "0", "n")
 
 
 def ratings(checkin: CheckIn) -> tuple:
-    return (checkin.mood, checkin.intensity, checkin.regulation, checkin.pursue,
-            checkin.pursue_acted, checkin.withdraw, checkin.withdraw_acted, checkin.paused,
-            checkin.emotions)
+    return (
+        checkin.mood,
+        checkin.intensity,
+        checkin.regulation,
+        checkin.pursue,
+        checkin.pursue_acted,
+        checkin.withdraw,
+        checkin.withdraw_acted,
+        checkin.paused,
+        checkin.emotions,
+    )
 
 
 @pytest.mark.parametrize("typed", [CARD_WITH_TABS, CARD_WITHOUT], ids=["tabs", "no-tabs"])
@@ -130,8 +176,18 @@ def test_the_card_is_the_same_with_or_without_a_tab_after_each_answer(db_path, t
 
 @pytest.mark.parametrize("how", ["keys", "burst"])
 def test_the_rupture_form_typed_with_a_tab_after_each_field(db_path, how):
-    typed = ["Sam", ("tab",), "I went quiet", ("tab",), "w", ("tab",), "3", ("tab",),
-             "we talked later", ("ctrl+s",)]
+    typed = [
+        "Sam",
+        ("tab",),
+        "I went quiet",
+        ("tab",),
+        "w",
+        ("tab",),
+        "3",
+        ("tab",),
+        "we talked later",
+        ("ctrl+s",),
+    ]
 
     async def scenario(app, pilot):
         await keys(pilot, "r", "n")
@@ -148,9 +204,14 @@ def test_the_rupture_form_typed_with_a_tab_after_each_field(db_path, how):
 
     drive(db_path, scenario)
     [rupture] = stored(db_path)[1]
-    assert (rupture.day, rupture.people, rupture.what_happened, rupture.my_move,
-            rupture.intensity, rupture.note) == (
-        TODAY, ("Sam",), "I went quiet", "withdrew", 3, "we talked later")
+    assert (
+        rupture.day,
+        rupture.people,
+        rupture.what_happened,
+        rupture.my_move,
+        rupture.intensity,
+        rupture.note,
+    ) == (TODAY, ("Sam",), "I went quiet", "withdrew", 3, "we talked later")
 
 
 def test_a_tab_after_enter_or_after_typing_still_moves_on(db_path):
@@ -211,10 +272,13 @@ def test_a_new_experiments_defaults_are_shown_and_kept_when_left_empty(db_path):
     async def scenario(app, pilot):
         await keys(pilot, "e", "n", "enter")
         form = app.screen
-        assert [form.query_one(f"#{i}", Input).value
-                for i in ("started_on", "ends_on", "target_count")] == ["", "", ""]
-        placeholders = [form.query_one(f"#{i}", Input).placeholder
-                        for i in ("started_on", "ends_on", "target_count")]
+        assert [
+            form.query_one(f"#{i}", Input).value for i in ("started_on", "ends_on", "target_count")
+        ] == ["", "", ""]
+        placeholders = [
+            form.query_one(f"#{i}", Input).placeholder
+            for i in ("started_on", "ends_on", "target_count")
+        ]
         hint = str(form.query_one("#period-hint", Static).content)
         await type_text(pilot, "Ask first")
         await keys(pilot, "tab")
@@ -288,8 +352,12 @@ def test_the_same_keys_in_one_burst_keep_one_card(db_path):
         assert isinstance(app.screen, CheckInScreen)
         stack = [type(s).__name__ for s in app.screen_stack]
         card = app.screen
-        return (stack, card.query_one("#mood", Scale).value,
-                card.query_one("#intensity", Scale).value, app.focused.id)
+        return (
+            stack,
+            card.query_one("#mood", Scale).value,
+            card.query_one("#intensity", Scale).value,
+            app.focused.id,
+        )
 
     # s opened support over the card, h did nothing there, c came back, 3 rated.
     stack, mood, intensity, focused = drive(db_path, scenario)
@@ -299,8 +367,7 @@ def test_the_same_keys_in_one_burst_keep_one_card(db_path):
 
 @pytest.mark.parametrize("chord, overlay", [("ctrl+g", SupportScreen), ("f1", HelpScreen)])
 @pytest.mark.parametrize("name", ["support form", "rupture form", "check-in card"])
-def test_support_and_help_from_inside_a_text_field_come_back_to_it(db_path, name, chord,
-                                                                   overlay):
+def test_support_and_help_from_inside_a_text_field_come_back_to_it(db_path, name, chord, overlay):
     async def scenario(app, pilot):
         form = await open_form(app, pilot, name)
         field = next(w for w in form.form_fields() if isinstance(w, (Input, TextArea)))
@@ -388,14 +455,16 @@ def test_quitting_an_untouched_form_does_not_ask(db_path):
 SENTENCE = "she is hurt"  # no p, w, a, f or o: none of it answers My move
 
 
-@pytest.mark.parametrize("name, field_id, allowed", [
-    ("rupture form", "my_move", "press p, w, a, f or o"),
-    ("rupture form", "intensity", "press 0, 1, 2, 3, 4 or 5"),
-    ("support form", "kind", "press 1, 2, 3 or 4"),
-    ("check-in card", "paused", "answer with y / n / -"),
-])
-def test_a_sentence_typed_on_a_choice_stays_there_with_a_hint(db_path, name, field_id,
-                                                              allowed):
+@pytest.mark.parametrize(
+    "name, field_id, allowed",
+    [
+        ("rupture form", "my_move", "press p, w, a, f or o"),
+        ("rupture form", "intensity", "press 0, 1, 2, 3, 4 or 5"),
+        ("support form", "kind", "press 1, 2, 3 or 4"),
+        ("check-in card", "paused", "answer with y / n / -"),
+    ],
+)
+def test_a_sentence_typed_on_a_choice_stays_there_with_a_hint(db_path, name, field_id, allowed):
     async def scenario(app, pilot):
         form = await open_form(app, pilot, name)
         choice = form.query_one(f"#{field_id}")
@@ -405,8 +474,7 @@ def test_a_sentence_typed_on_a_choice_stays_there_with_a_hint(db_path, name, fie
         await type_text(pilot, SENTENCE)
         await settle(pilot)
         after = choice.value, list(app.screen_stack), app.current_mode
-        return (before == after, app.focused is choice, choice.hint,
-                "\n".join(screen_lines(app)))
+        return (before == after, app.focused is choice, choice.hint, "\n".join(screen_lines(app)))
 
     unchanged, focused, hint, shown = drive(db_path, scenario)
     assert unchanged and focused  # the same answer, screens and section: nothing opened
@@ -432,8 +500,11 @@ def test_letters_on_a_rating_never_leave_the_card(db_path):
 def focus_marks(lines: list[str], top: int, bottom: int) -> list[int]:
     """Rows between ``top`` and ``bottom`` that carry a focus mark: the heavy frame of
     a text field, "▸" before a question, "›" before a card field's name."""
-    return [y for y in range(max(top, 0), min(bottom, len(lines)))
-            if "┏" in lines[y] or "▸" in lines[y] or lines[y][:3].strip() == "›"]
+    return [
+        y
+        for y in range(max(top, 0), min(bottom, len(lines)))
+        if "┏" in lines[y] or "▸" in lines[y] or lines[y][:3].strip() == "›"
+    ]
 
 
 @pytest.mark.parametrize("name", list(FORMS))
@@ -450,8 +521,11 @@ def test_the_field_with_focus_is_marked_in_characters(db_path, store, name):
             region = field.region
             label_above = 0 if isinstance(field, (KeyPick, OneKeyField)) else 2
             mine = focus_marks(lines, region.y - label_above, region.bottom)
-            elsewhere = [y for y in focus_marks(lines, 0, len(lines))
-                         if not region.y - label_above <= y < region.bottom]
+            elsewhere = [
+                y
+                for y in focus_marks(lines, 0, len(lines))
+                if not region.y - label_above <= y < region.bottom
+            ]
             seen.append((field.id, bool(mine), elsewhere))
         return seen
 
@@ -470,8 +544,11 @@ def test_focus_starts_on_the_first_field_shown(db_path, store, name):
     async def scenario(app, pilot):
         form = await open_form(app, pilot, name)
         focused = app.focused
-        others = [w for w in form.query("*") if w.focusable and w is not focused
-                  and w.display and w.region.height]
+        others = [
+            w
+            for w in form.query("*")
+            if w.focusable and w is not focused and w.display and w.region.height
+        ]
         return focused.id, focused.region, [(w.id, w.region) for w in others]
 
     focused_id, region, others = drive(db_path, scenario)
@@ -479,15 +556,15 @@ def test_focus_starts_on_the_first_field_shown(db_path, store, name):
         above = other.bottom <= region.y
         left_on_the_same_rows = other.y < region.bottom and other.right <= region.x
         assert not (above or left_on_the_same_rows), (
-            f"{name}: {other_id} is shown before {focused_id}, where focus starts")
+            f"{name}: {other_id} is shown before {focused_id}, where focus starts"
+        )
 
 
 def test_the_rupture_form_starts_on_with_whom_and_keeps_when_in_view(db_path):
     async def scenario(app, pilot):
         await keys(pilot, "r", "n")
         form = app.screen
-        return (app.focused.id, [w.id for w in form.form_fields()],
-                "\n".join(screen_lines(app)))
+        return (app.focused.id, [w.id for w in form.form_fields()], "\n".join(screen_lines(app)))
 
     focused, order, shown = drive(db_path, scenario)
     assert focused == "people"
@@ -513,8 +590,6 @@ def test_a_rupture_on_another_day_is_saved_on_the_day_typed(db_path):
     assert (rupture.day, rupture.my_move) == ("2026-11-27", "froze")
 
 
-
-
 def test_an_enter_to_confirm_an_answer_does_not_skip_the_next_field_either(db_path):
     async def scenario(app, pilot):
         await keys(pilot, "s", "n")
@@ -529,4 +604,8 @@ def test_an_enter_to_confirm_an_answer_does_not_skip_the_next_field_either(db_pa
     drive(db_path, scenario)
     [line] = stored(db_path)[0]
     assert (line.name, line.kind, line.how_to_reach, line.note) == (
-        "Samaritans", "crisis line", "116 123", "call any time")
+        "Samaritans",
+        "crisis line",
+        "116 123",
+        "call any time",
+    )

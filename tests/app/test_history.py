@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-
 import pytest
 
+from tests.app.pilot import drive
 from tracker.app.screens import history
 from tracker.app.screens.checkin import CheckInScreen
 from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.history import Filter, HistoryScreen, parse_filter
 from tracker.models import CheckIn
 from tracker.store import Store
-from tests.app.pilot import drive
-
-
 
 
 async def open_history(app, pilot) -> HistoryScreen:
@@ -30,24 +27,49 @@ def shown_ids(screen: HistoryScreen) -> list[str]:
 @pytest.fixture
 def three(store):
     """Three check-ins on three days (oldest first), with names and text."""
-    a = store.save_checkin(CheckIn.create(
-        day="2026-11-20", created_at="2026-11-20T08:00:00+01:00", mood=2, regulation=1,
-        emotions=["anxious", "lonely"], people=["Sam"], tags=["work"],
-        need="to hear back", note="Waited all day for a reply."))
-    b = store.save_checkin(CheckIn.create(
-        day="2026-11-24", created_at="2026-11-24T21:30:00+01:00", mood=4, regulation=4,
-        emotions=["calm"], people=["Aunt May"], tags=["family visit"],
-        note="Called her and it helped."))
-    c = store.save_checkin(CheckIn.create(
-        day="2026-11-27", created_at="2026-11-27T12:15:00+01:00", mood=3,
-        emotions=["anxious"], tags=["bad sleep"], need="some quiet"))
+    a = store.save_checkin(
+        CheckIn.create(
+            day="2026-11-20",
+            created_at="2026-11-20T08:00:00+01:00",
+            mood=2,
+            regulation=1,
+            emotions=["anxious", "lonely"],
+            people=["Sam"],
+            tags=["work"],
+            need="to hear back",
+            note="Waited all day for a reply.",
+        )
+    )
+    b = store.save_checkin(
+        CheckIn.create(
+            day="2026-11-24",
+            created_at="2026-11-24T21:30:00+01:00",
+            mood=4,
+            regulation=4,
+            emotions=["calm"],
+            people=["Aunt May"],
+            tags=["family visit"],
+            note="Called her and it helped.",
+        )
+    )
+    c = store.save_checkin(
+        CheckIn.create(
+            day="2026-11-27",
+            created_at="2026-11-27T12:15:00+01:00",
+            mood=3,
+            emotions=["anxious"],
+            tags=["bad sleep"],
+            need="some quiet",
+        )
+    )
     return a, b, c
 
 
 def test_parse_filter():
     assert parse_filter("") == Filter()
     assert parse_filter('emotion:anxious person:"Aunt May" tag:work called her') == Filter(
-        text="called her", emotion="anxious", person="Aunt May", tag="work")
+        text="called her", emotion="anxious", person="Aunt May", tag="work"
+    )
     assert parse_filter("with:Sam emotion:") == Filter(person="Sam")
     assert parse_filter('person:"Aunt') == Filter(person="Aunt")  # still typing
 
@@ -76,16 +98,19 @@ def test_an_empty_history_says_what_to_do(db_path):
     assert "Press c" in drive(db_path, scenario)
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("emotion:anxious", "ac"),
-    ("person:sam", "a"),
-    ('person:"Aunt May"', "b"),
-    ("tag:work", "a"),
-    ("helped", "b"),
-    ("quiet", "c"),  # words are found in needs too
-    ("emotion:anxious quiet", "c"),
-    ("emotion:joyful", ""),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("emotion:anxious", "ac"),
+        ("person:sam", "a"),
+        ('person:"Aunt May"', "b"),
+        ("tag:work", "a"),
+        ("helped", "b"),
+        ("quiet", "c"),  # words are found in needs too
+        ("emotion:anxious quiet", "c"),
+        ("emotion:joyful", ""),
+    ],
+)
 @pytest.mark.slow
 def test_the_filter(db_path, three, query, expected):
     ids = dict(zip("abc", (x.id for x in three), strict=True))
@@ -212,8 +237,9 @@ def test_every_key_has_an_id_and_a_description():
 
 
 def test_end_and_home_jump_to_the_oldest_and_newest_rows(db_path, store):
-    store.save_checkins(CheckIn.create(mood=1 + i % 5, day=f"2026-10-{1 + i % 28:02d}")
-                        for i in range(60))
+    store.save_checkins(
+        CheckIn.create(mood=1 + i % 5, day=f"2026-10-{1 + i % 28:02d}") for i in range(60)
+    )
 
     async def scenario(app, pilot):
         screen = await open_history(app, pilot)

@@ -8,6 +8,7 @@ import pytest
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
+from tests.app.pilot import GLOBAL_KEYS, burst, drive, keys, type_text
 from tests.conftest import FROZEN_TODAY
 from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.record_form import FormBody
@@ -17,12 +18,9 @@ from tracker.app.widgets.recordlist import RecordList
 from tracker.models import REPAIR_STEPS, Rupture
 from tracker.store import Store
 from tracker.wording import ago_words, day_label
-from tests.app.pilot import GLOBAL_KEYS, burst, drive, keys, type_text
 
 TODAY = FROZEN_TODAY.isoformat()
 YESTERDAY = (FROZEN_TODAY - dt.timedelta(days=1)).isoformat()
-
-
 
 
 def list_lines(listing: RecordList) -> list[str]:
@@ -36,8 +34,13 @@ def ruptures(db_path) -> list[Rupture]:
 
 
 def seed(store: Store, **changes) -> Rupture:
-    data = {"day": "2026-11-25", "people": ["Sam"], "my_move": "pursued",
-            "what_happened": "I kept texting", "intensity": 4}
+    data = {
+        "day": "2026-11-25",
+        "people": ["Sam"],
+        "my_move": "pursued",
+        "what_happened": "I kept texting",
+        "intensity": 4,
+    }
     data.update(changes)
     return store.save_rupture(Rupture.create(data))
 
@@ -69,13 +72,19 @@ def test_log_a_rupture_with_few_keys(db_path):
     drive(db_path, scenario)
     [r] = ruptures(db_path)
     assert (r.day, r.people, r.what_happened, r.my_move, r.intensity) == (
-        TODAY, ("Sam",), "I went quiet at dinner", "withdrew", 3)
+        TODAY,
+        ("Sam",),
+        "I went quiet at dinner",
+        "withdrew",
+        3,
+    )
     assert r.repaired_on is None
     assert r.steps_taken == ()
 
 
-@pytest.mark.parametrize("key, move", [("p", "pursued"), ("a", "attacked"),
-                                       ("f", "froze"), ("o", "other")])
+@pytest.mark.parametrize(
+    "key, move", [("p", "pursued"), ("a", "attacked"), ("f", "froze"), ("o", "other")]
+)
 def test_each_move_is_one_key(db_path, key, move):
     async def scenario(app, pilot):
         await keys(pilot, "r", "n")
@@ -138,12 +147,16 @@ def test_tick_repair_steps_as_they_happen(db_path, store):
         return middle, detail
 
     middle, detail = drive(db_path, scenario)
-    assert middle.steps_taken == ("acknowledged it", "took accountability",
-                                  "talked about needs")
+    assert middle.steps_taken == ("acknowledged it", "took accountability", "talked about needs")
     [r] = ruptures(db_path)
     assert r.id == rupture.id
-    assert (r.acknowledged, r.apologised, r.took_accountability, r.repair_attempt,
-            r.talked_needs) == (1, 0, 0, 0, 1)
+    assert (
+        r.acknowledged,
+        r.apologised,
+        r.took_accountability,
+        r.repair_attempt,
+        r.talked_needs,
+    ) == (1, 0, 0, 0, 1)
     assert "[x] acknowledged it" in detail and "[ ] took accountability" in detail
 
 
@@ -192,8 +205,12 @@ def test_unrepaired_first_with_days_since_and_time_to_repair(db_path, store):
         await keys(pilot, "r")
         listing = app.screen.query_one("#rup-list", RecordList)
         summary = app.screen.query_one("#rup-summary", Static)
-        return (listing.highlighted_id, [(o.id, str(o.prompt)) for o in listing.options],
-                (app.screen.title, app.screen.sub_title), str(summary.content))
+        return (
+            listing.highlighted_id,
+            [(o.id, str(o.prompt)) for o in listing.options],
+            (app.screen.title, app.screen.sub_title),
+            str(summary.content),
+        )
 
     highlighted, prompts, titles, summary = drive(db_path, scenario)
     ids = [i for i, _ in prompts]
@@ -207,8 +224,10 @@ def test_unrepaired_first_with_days_since_and_time_to_repair(db_path, store):
 
 
 def test_what_happened_uses_the_width_of_the_list(db_path, store):
-    words = ("We argued about the chores and I went quiet for the whole evening, "
-             "then I left the room without a word")
+    words = (
+        "We argued about the chores and I went quiet for the whole evening, "
+        "then I left the room without a word"
+    )
     seed(store, what_happened=words)
 
     async def scenario(app, pilot):
@@ -247,7 +266,11 @@ def test_day_and_age_words():
     assert day_label("2026-11-25", today) == "Wed 25 Nov"
     assert day_label("2025-11-25", today) == "Tue 25 Nov 2025"
     assert [ago_words(today - dt.timedelta(days=n), today) for n in (0, 1, 3, 60)] == [
-        "today", "yesterday", "3 days ago", "60 days ago"]
+        "today",
+        "yesterday",
+        "3 days ago",
+        "60 days ago",
+    ]
     assert ago_words("2026-09-28", today) == "2 months ago"
     assert ago_words("2025-11-28", today) == "1 year ago"
     assert ago_words("2025-10-27", today) == "1 year, 1 month ago"
@@ -298,8 +321,17 @@ def test_a_burst_of_keys_lands_in_the_right_fields(db_path, store):
 
     async def scenario(app, pilot):
         await keys(pilot, "r", "n")
-        burst(app, "Sa", ("tab",), ("enter",), "I kept texting, then went quiet",
-              ("tab",), "w3", "Talked it over later", ("ctrl+s",))
+        burst(
+            app,
+            "Sa",
+            ("tab",),
+            ("enter",),
+            "I kept texting, then went quiet",
+            ("tab",),
+            "w3",
+            "Talked it over later",
+            ("ctrl+s",),
+        )
         for _ in range(4):
             await pilot.pause()
         assert isinstance(app.screen, RupturesScreen)
@@ -307,7 +339,11 @@ def test_a_burst_of_keys_lands_in_the_right_fields(db_path, store):
     drive(db_path, scenario)
     new = next(r for r in ruptures(db_path) if r.my_move == "withdrew")
     assert (new.people, new.what_happened, new.intensity, new.note) == (
-        ("Samira",), "I kept texting, then went quiet", 3, "Talked it over later")
+        ("Samira",),
+        "I kept texting, then went quiet",
+        3,
+        "Talked it over later",
+    )
 
 
 def test_leaving_an_edit_says_what_is_lost(db_path, store):
@@ -345,7 +381,12 @@ def test_edit_keeps_steps_and_delete_asks(db_path, store):
     edited, kept = drive(db_path, scenario)
     [r] = edited
     assert (r.id, r.intensity, r.acknowledged, r.day, r.happened_at) == (
-        rupture.id, 2, 1, rupture.day, rupture.happened_at)
+        rupture.id,
+        2,
+        1,
+        rupture.day,
+        rupture.happened_at,
+    )
     assert len(kept) == 1
     assert ruptures(db_path) == []
 
@@ -369,6 +410,5 @@ def test_a_day_that_cannot_be_read_is_explained_as_typed(db_path):
         assert app.focused.id == "day"
         return str(app.screen.query_one("#rf-error", Static).content)
 
-    assert drive(db_path, scenario) == (
-        "When can't be “[3 feb”: please use a date as YYYY-MM-DD.")
+    assert drive(db_path, scenario) == ("When can't be “[3 feb”: please use a date as YYYY-MM-DD.")
     assert ruptures(db_path) == []

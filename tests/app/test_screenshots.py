@@ -11,18 +11,17 @@ tests/app/test_screenshots.py`` and read the diff before committing it.
 from __future__ import annotations
 
 import datetime as dt
-
 import shutil
 
 import pytest
 
 from tests.app.pilot import assert_snapshot, drive, screen_lines, settle
 from tests.conftest import FROZEN_TODAY
+from tracker import clock, demo
+from tracker.store import Store
 
 FROZEN_NOW = dt.time(20, 0)
 """The hour the screens are read at."""
-from tracker import clock, demo
-from tracker.store import Store
 
 SIZES = [(80, 24), (120, 40)]
 

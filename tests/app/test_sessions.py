@@ -36,16 +36,32 @@ def shown(app) -> str:
 @pytest.fixture
 def some(store):
     """A check-in yesterday, one today, an open rupture and a running experiment."""
-    a = store.save_checkin(CheckIn.create(day="2026-11-27", mood=2, regulation=1,
-                                          created_at="2026-11-27T20:00:00+01:00",
-                                          note="the quiet after dinner"))
-    b = store.save_checkin(CheckIn.create(day="2026-11-28", mood=4, regulation=4,
-                                          created_at="2026-11-28T08:00:00+01:00"))
-    rupture = store.save_rupture(Rupture.create(day="2026-11-26", my_move="withdrew",
-                                                people=["Sam"]))
-    exp = store.save_experiment(Experiment.create(title="Three breaths", practice="Breathe.",
-                                                  started_on="2026-11-20", days=14,
-                                                  target_count=5))
+    a = store.save_checkin(
+        CheckIn.create(
+            day="2026-11-27",
+            mood=2,
+            regulation=1,
+            created_at="2026-11-27T20:00:00+01:00",
+            note="the quiet after dinner",
+        )
+    )
+    b = store.save_checkin(
+        CheckIn.create(
+            day="2026-11-28", mood=4, regulation=4, created_at="2026-11-28T08:00:00+01:00"
+        )
+    )
+    rupture = store.save_rupture(
+        Rupture.create(day="2026-11-26", my_move="withdrew", people=["Sam"])
+    )
+    exp = store.save_experiment(
+        Experiment.create(
+            title="Three breaths",
+            practice="Breathe.",
+            started_on="2026-11-20",
+            days=14,
+            target_count=5,
+        )
+    )
     return {"older": a, "today": b, "rupture": rupture, "experiment": exp}
 
 
@@ -68,7 +84,8 @@ def test_p_records_a_planned_session_from_anywhere_and_today_shows_it(db_path, s
 
     screen = drive(db_path, scenario)
     assert sql(db_path, "SELECT day, agenda FROM sessions") == [
-        ("2026-12-03", "the quiet after dinner")]
+        ("2026-12-03", "the quiet after dinner")
+    ]
     assert "Your next session" in screen
     assert "Thu 3 Dec (in 5 days) · agenda: the quiet after dinner" in screen
     assert "Nothing marked to bring yet" in screen
@@ -111,8 +128,9 @@ def test_b_on_the_card_marks_the_check_in_it_saves_but_types_in_the_note(db_path
         await settle(pilot)
 
     drive(db_path, scenario)
-    rows = sql(db_path, "SELECT c.mood, c.note FROM bring_marks m "
-                        "JOIN checkins c ON c.id = m.checkin_id")
+    rows = sql(
+        db_path, "SELECT c.mood, c.note FROM bring_marks m JOIN checkins c ON c.id = m.checkin_id"
+    )
     assert rows == [(4, "bb")]
 
 
@@ -148,8 +166,11 @@ def test_b_marks_a_rupture_an_experiment_and_a_days_practice(db_path, some):
     rupture_screen, experiments = drive(db_path, scenario, size=(120, 40))
     assert "◆ to bring" in rupture_screen
     assert "◆ Marked to bring to your next session" in rupture_screen
-    kinds = sql(db_path, "SELECT (rupture_id IS NOT NULL), (experiment_id IS NOT NULL), "
-                         "(practice_log_id IS NOT NULL) FROM bring_marks ORDER BY rowid")
+    kinds = sql(
+        db_path,
+        "SELECT (rupture_id IS NOT NULL), (experiment_id IS NOT NULL), "
+        "(practice_log_id IS NOT NULL) FROM bring_marks ORDER BY rowid",
+    )
     assert kinds == [(1, 0, 0), (0, 1, 0), (0, 0, 1)]
     assert sql(db_path, "SELECT count(*) FROM practice_logs") == [(1,)]
     assert "Three breaths  ◆ to bring" in experiments

@@ -84,9 +84,16 @@ def test_add_a_person_and_a_crisis_line(db_path):
     assert not empty_shown
     sam, line = supports(db_path)
     assert (sam.name, sam.kind, sam.how_to_reach, sam.note) == (
-        "Sam", "person", "text or call, evenings", "knows the story")
+        "Sam",
+        "person",
+        "text or call, evenings",
+        "knows the story",
+    )
     assert (line.name, line.kind, line.how_to_reach) == (
-        "Local crisis line", "crisis line", "the number from their website")
+        "Local crisis line",
+        "crisis line",
+        "the number from their website",
+    )
     assert sam.position < line.position
 
 
@@ -176,12 +183,26 @@ def help_text(width: int = 80) -> str:
 
 def test_help_lists_the_keys_of_every_screen_grouped_by_screen():
     titles = [g.title for g in key_groups(TrackerApp)]
-    for title in ("Everywhere", "Today", "Experiments", "Ruptures and repairs", "Support",
-                  "Experiments: log today's practice", "Ruptures: log or edit"):
+    for title in (
+        "Everywhere",
+        "Today",
+        "Experiments",
+        "Ruptures and repairs",
+        "Support",
+        "Experiments: log today's practice",
+        "Ruptures: log or edit",
+    ):
         assert title in titles
     text = help_text()
-    for words in ("Log today", "Set aside", "Repair steps", "Repaired", "Quit",
-                  "Command palette", "ctrl+q"):
+    for words in (
+        "Log today",
+        "Set aside",
+        "Repair steps",
+        "Repaired",
+        "Quit",
+        "Command palette",
+        "ctrl+q",
+    ):
         assert words in text, words
 
 
@@ -194,8 +215,11 @@ def screens_defined_in_the_package() -> set[str]:
     for info in pkgutil.iter_modules(package.__path__):
         module = importlib.import_module(f"{package.__name__}.{info.name}")
         for attr, value in vars(module).items():
-            if (isinstance(value, type) and issubclass(value, Screen)
-                    and value.__module__ == module.__name__):
+            if (
+                isinstance(value, type)
+                and issubclass(value, Screen)
+                and value.__module__ == module.__name__
+            ):
                 found[f"{module.__name__}:{attr}"] = value
     bases = {base for cls in found.values() for base in cls.__mro__[1:]}
     return {target for target, cls in found.items() if cls not in bases}
@@ -212,25 +236,34 @@ def test_every_screen_is_in_the_registry():
 
 def test_the_help_and_the_registry_do_not_import_the_app():
     """The app imports the help (on ``?``); the help never imports the app back."""
-    code = ("import sys, tracker.app.sections, tracker.app.screens.help; "
-            "print('tracker.app.app' in sys.modules)")
-    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           check=True, timeout=60)
+    code = (
+        "import sys, tracker.app.sections, tracker.app.screens.help; "
+        "print('tracker.app.app' in sys.modules)"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
     assert shown.stdout.strip() == "False"
 
 
 def test_help_lists_every_binding_of_every_screen():
     targets = {s.target for s in sections.SECTIONS} | screens_defined_in_the_package()
     assert sections.CHECKIN.target in targets
-    rows = {(keys, row.description) for g in key_groups(TrackerApp) for row in g.rows
-            for keys in [row.keys]}
+    rows = {
+        (keys, row.description)
+        for g in key_groups(TrackerApp)
+        for row in g.rows
+        for keys in [row.keys]
+    }
     described = {(k, d) for keys, d in rows for k in keys}
     for target in targets:
         cls = sections.load(target)
         for binding in Binding.make_bindings(cls.BINDINGS):
             if binding.description and not binding.system:
                 assert (key_words(binding.key), binding.description) in described, (
-                    target, binding.key)
+                    target,
+                    binding.key,
+                )
 
 
 def test_help_shows_the_checkin_save_key():
@@ -278,8 +311,9 @@ def test_help_shows_remapped_keys(db_path):
 
     groups = drive(db_path, scenario)
     experiments = next(g for g in groups if g.title == "Experiments")
-    assert any(row.keys == ("L (shift+l)",) and row.description == "Log today"
-               for row in experiments.rows)
+    assert any(
+        row.keys == ("L (shift+l)",) and row.description == "Log today" for row in experiments.rows
+    )
 
 
 def test_support_form_typed_in_one_burst(db_path):
@@ -288,9 +322,15 @@ def test_support_form_typed_in_one_burst(db_path):
     async def scenario(app, pilot):
         await keys(pilot, "s", "n")
         assert isinstance(app.screen, SupportForm)
-        for key, char in [*[(c, c) for c in "Sam"], ("enter", None), ("2", "2"),
-                          *[(c if c.isalnum() else "space", c) for c in "text me"],
-                          ("enter", None), *[(c, c) for c in "nights"], ("enter", None)]:
+        for key, char in [
+            *[(c, c) for c in "Sam"],
+            ("enter", None),
+            ("2", "2"),
+            *[(c if c.isalnum() else "space", c) for c in "text me"],
+            ("enter", None),
+            *[(c, c) for c in "nights"],
+            ("enter", None),
+        ]:
             app.post_message(events.Key(key, char))
         for _ in range(4):
             await pilot.pause()
@@ -299,7 +339,11 @@ def test_support_form_typed_in_one_burst(db_path):
     drive(db_path, scenario)
     [entry] = supports(db_path)
     assert (entry.name, entry.kind, entry.how_to_reach, entry.note) == (
-        "Sam", "crisis line", "text me", "nights")
+        "Sam",
+        "crisis line",
+        "text me",
+        "nights",
+    )
 
 
 def test_a_missing_name_is_asked_for_plainly(db_path):
@@ -342,8 +386,11 @@ def test_home_and_end_jump_in_the_lists_as_help_says(db_path, store):
         await keys(pilot, "end")
         last = listing.highlighted_id
         await keys(pilot, "home")
-        return history, (last, listing.highlighted_id,
-                         [o.id for o in listing.options if not o.disabled])
+        return history, (
+            last,
+            listing.highlighted_id,
+            [o.id for o in listing.options if not o.disabled],
+        )
 
     (end_row, rows, home_row), (last, first, ids) = drive(db_path, scenario)
     assert rows == 40 and end_row == rows - 1 and home_row == 0

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from textual.widgets import Static
 
+from tests.app.pilot import drive
 from tests.conftest import FROZEN_TODAY
 from tracker import demo
 from tracker.app.runtime.longlived import LongLivedDataLoaded
@@ -15,13 +15,10 @@ from tracker.app.screens.trends import TrendsScreen
 from tracker.app.widgets.chart import ChartView
 from tracker.models import CheckIn, Experiment, PracticeLog, Rupture
 from tracker.store import Store
-from tests.app.pilot import drive
 
 
 def day(n: int) -> str:
     return (FROZEN_TODAY - dt.timedelta(days=n)).isoformat()
-
-
 
 
 async def data_in(app, pilot) -> None:
@@ -45,8 +42,9 @@ def chart_text(screen: TrendsScreen) -> str:
 
 def insights(screen: TrendsScreen) -> str:
     """The insight paragraphs on screen (hidden spare widgets left out)."""
-    return "\n".join(str(w.render()) for w in screen.query("#trends-insights > Static")
-                     if w.display)
+    return "\n".join(
+        str(w.render()) for w in screen.query("#trends-insights > Static") if w.display
+    )
 
 
 def heading(screen: TrendsScreen) -> str:
@@ -57,22 +55,40 @@ def heading(screen: TrendsScreen) -> str:
 def known(db_path):
     """Forty days: regulation 4 on practised days, 2 on the others; one rupture."""
     with Store.open(db_path) as s:
-        exp = Experiment.create(title="Three breaths", practice="Breathe first.",
-                                started_on=day(9), ends_on=day(0), target_count=5,
-                                belief_before=80)
+        exp = Experiment.create(
+            title="Three breaths",
+            practice="Breathe first.",
+            started_on=day(9),
+            ends_on=day(0),
+            target_count=5,
+            belief_before=80,
+        )
         s.save_experiment(exp)
         practised = {1, 3, 5, 7}
         checkins = []
         for n in range(40):
             d = day(n)
             reg = 4 if n in practised else 2
-            checkins.append(CheckIn.create(day=d, created_at=f"{d}T09:00:00+00:00", mood=3,
-                                           regulation=reg, intensity=2, pursue=1, withdraw=2,
-                                           emotions=["calm"], people=["Sam"]))
+            checkins.append(
+                CheckIn.create(
+                    day=d,
+                    created_at=f"{d}T09:00:00+00:00",
+                    mood=3,
+                    regulation=reg,
+                    intensity=2,
+                    pursue=1,
+                    withdraw=2,
+                    emotions=["calm"],
+                    people=["Sam"],
+                )
+            )
         s.save_checkins(checkins)
         for n in practised:
-            s.save_practice_log(PracticeLog.create(experiment_id=exp.id, day=day(n), done=1,
-                                                   distress_before=4, distress_after=1))
+            s.save_practice_log(
+                PracticeLog.create(
+                    experiment_id=exp.id, day=day(n), done=1, distress_before=4, distress_after=1
+                )
+            )
         s.save_rupture(Rupture.create(day=day(4), my_move="pursued", repaired_on=day(3)))
     return db_path
 
@@ -86,8 +102,12 @@ def test_g_opens_trends_and_range_keys_change_the_chart(known):
         assert "Regulation" in heading(screen) and "last 30 days" in heading(screen)
         assert "30 Oct" in month and "x rupture" in month
         seen = {"m": month}
-        for key, words in (("w", "last 7 days"), ("9", "last 90 days"), ("y", "last 365 days"),
-                           ("a", "everything")):
+        for key, words in (
+            ("w", "last 7 days"),
+            ("9", "last 90 days"),
+            ("y", "last 365 days"),
+            ("a", "everything"),
+        ):
             await pilot.press(key)
             await pilot.pause()
             assert screen.range_key == key
@@ -106,9 +126,15 @@ def test_chart_keys_switch_metric_and_the_footer_shows_them(known):
         screen = await open_trends(app, pilot)
         footer = " ".join(str(w.render()) for w in app.screen.query("FooterLabel"))
         assert "Range" in footer and "Chart" in footer
-        expected = {"2": "(1 = awful, 5 = great)", "3": "(0 = calm, 5 = overwhelming)",
-                    "4": "withdraw (7-day mean)", "5": "Emotions", "6": "a year at a glance",
-                    "7": "Three breaths", "1": "(0 = swept away, 5 = steady)"}
+        expected = {
+            "2": "(1 = awful, 5 = great)",
+            "3": "(0 = calm, 5 = overwhelming)",
+            "4": "withdraw (7-day mean)",
+            "5": "Emotions",
+            "6": "a year at a glance",
+            "7": "Three breaths",
+            "1": "(0 = swept away, 5 = steady)",
+        }
         for key, text in expected.items():
             await pilot.press(key)
             await pilot.pause()
@@ -129,8 +155,10 @@ def test_insights_are_computed_from_the_database(known):
         text = insights(screen)
         assert "You checked in on 30 of these 30 days (30 check-ins)." in text
         # Days -1, -3, -5, -7 practised (regulation 4); -9, -8, -6, -4, -2, 0 not (2).
-        assert ('On the 4 days you practised "Three breaths", regulation averaged 4.0; '
-                "on the 6 days you didn't, 2.0.") in text
+        assert (
+            'On the 4 days you practised "Three breaths", regulation averaged 4.0; '
+            "on the 6 days you didn't, 2.0."
+        ) in text
         assert "1 rupture recorded; 1 repaired, a median of 1 day" in text
         # The 30 days before: all 2s.
         assert "Regulation averaged 2.3, up from 2.0 in the 30 days before." in text
@@ -162,12 +190,23 @@ def test_a_checkin_from_another_terminal_shows_up(known):
 def test_experiments_chart_moves_to_the_next_experiment(db_path):
     with Store.open(db_path) as s:
         for title, start in (("Older one", 20), ("Newer one", 6)):
-            exp = Experiment.create(title=title, practice="Try it.", started_on=day(start),
-                                    ends_on=day(start - 5), target_count=3)
+            exp = Experiment.create(
+                title=title,
+                practice="Try it.",
+                started_on=day(start),
+                ends_on=day(start - 5),
+                target_count=3,
+            )
             s.save_experiment(exp)
-            s.save_practice_log(PracticeLog.create(experiment_id=exp.id, day=day(start - 1),
-                                                   done=1, distress_before=3,
-                                                   distress_after=1))
+            s.save_practice_log(
+                PracticeLog.create(
+                    experiment_id=exp.id,
+                    day=day(start - 1),
+                    done=1,
+                    distress_before=3,
+                    distress_after=1,
+                )
+            )
         s.save_checkin(CheckIn.create(mood=3))
 
     async def scenario(app, pilot):
@@ -291,14 +330,17 @@ def test_wrapped_insight_lines_keep_their_indent(ten_weeks):
         assert wrapped
         for widget in wrapped:
             lines = [strip.text for strip in widget.render_lines(widget.region.reset_offset)]
-            assert all(line.startswith("  ") and line[2] != " " for line in lines
-                       if line.strip()), lines
+            assert all(
+                line.startswith("  ") and line[2] != " " for line in lines if line.strip()
+            ), lines
         headings = [w for w in screen.query("#trends-insights > .heading") if w.display]
-        assert all(not strip.text.startswith(" ")
-                   for w in headings for strip in w.render_lines(w.region.reset_offset))
+        assert all(
+            not strip.text.startswith(" ")
+            for w in headings
+            for strip in w.render_lines(w.region.reset_offset)
+        )
 
     drive(ten_weeks, scenario)
-
 
 
 @pytest.mark.slow
@@ -387,13 +429,18 @@ def test_what_a_chart_depends_on_is_its_cache_key():
 
     week, month = FROZEN_TODAY - dt.timedelta(days=6), FROZEN_TODAY - dt.timedelta(days=29)
     assert chart_key("mood", week, FROZEN_TODAY, "regulation", 0) != chart_key(
-        "mood", month, FROZEN_TODAY, "regulation", 0)
+        "mood", month, FROZEN_TODAY, "regulation", 0
+    )
     # The calendar shows the year up to the last day, whatever the range.
     assert chart_key("calendar", week, FROZEN_TODAY, "mood", 0) == chart_key(
-        "calendar", month, FROZEN_TODAY, "mood", 3)
+        "calendar", month, FROZEN_TODAY, "mood", 3
+    )
     assert chart_key("calendar", week, FROZEN_TODAY, "mood", 0) != chart_key(
-        "calendar", week, FROZEN_TODAY, "regulation", 0)
+        "calendar", week, FROZEN_TODAY, "regulation", 0
+    )
     assert chart_key("experiments", week, FROZEN_TODAY, "mood", 0) != chart_key(
-        "experiments", week, FROZEN_TODAY, "mood", 1)
+        "experiments", week, FROZEN_TODAY, "mood", 1
+    )
     assert chart_key("mood", week, FROZEN_TODAY, "mood", 0) == chart_key(
-        "mood", week, FROZEN_TODAY, "regulation", 5)
+        "mood", week, FROZEN_TODAY, "regulation", 5
+    )

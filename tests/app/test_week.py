@@ -23,18 +23,28 @@ def at(day: str, hour: int, **values) -> CheckIn:
 def weeks(store):
     """Check-ins in the current week (Mon 23 Nov to Sun 29 Nov 2026, today Sat 28) and
     the two before it, with days left out."""
-    store.save_checkins([
-        at("2026-11-10", 9, mood=2, regulation=1, pursue=4, pursue_acted=1, paused=0),
-        at("2026-11-12", 9, mood=3, regulation=2, withdraw=3, withdraw_acted=0, paused=1),
-        at("2026-11-14", 9, mood=3, pursue=5, pursue_acted=1, paused=0),
-        at("2026-11-17", 9, mood=4, regulation=4, emotions=["calm"]),
-        at("2026-11-23", 8, mood=2, intensity=4, regulation=1, pursue=4, pursue_acted=1,
-           paused=0, emotions=["anxious"]),
-        at("2026-11-23", 20, mood=5, intensity=1, regulation=4, pursue=1, paused=1),
-        at("2026-11-25", 9, mood=3, withdraw=3, withdraw_acted=1, paused=1,
-           emotions=["hurt"]),
-        at("2026-11-26", 9, mood=4, pursue=3, pursue_acted=0, paused=1),
-    ])
+    store.save_checkins(
+        [
+            at("2026-11-10", 9, mood=2, regulation=1, pursue=4, pursue_acted=1, paused=0),
+            at("2026-11-12", 9, mood=3, regulation=2, withdraw=3, withdraw_acted=0, paused=1),
+            at("2026-11-14", 9, mood=3, pursue=5, pursue_acted=1, paused=0),
+            at("2026-11-17", 9, mood=4, regulation=4, emotions=["calm"]),
+            at(
+                "2026-11-23",
+                8,
+                mood=2,
+                intensity=4,
+                regulation=1,
+                pursue=4,
+                pursue_acted=1,
+                paused=0,
+                emotions=["anxious"],
+            ),
+            at("2026-11-23", 20, mood=5, intensity=1, regulation=4, pursue=1, paused=1),
+            at("2026-11-25", 9, mood=3, withdraw=3, withdraw_acted=1, paused=1, emotions=["hurt"]),
+            at("2026-11-26", 9, mood=4, pursue=3, pursue_acted=0, paused=1),
+        ]
+    )
     return store
 
 
@@ -67,16 +77,23 @@ def test_k_opens_the_current_week_with_its_gaps(db_path, weeks):
     assert lines[8] == "Sun 29"  # after today: left empty
     assert "Mon 23  3.5   4 2.5  4*  –  yes" in shown  # drawn on the screen too
     assert "* acted on it" in shown and "Hard moments" in shown
-    assert moments.startswith("In the week of Mon 23 Nov 2026 (to Sat 28, so far), 3 of "
-                              "your 4 check-ins had an urge")
+    assert moments.startswith(
+        "In the week of Mon 23 Nov 2026 (to Sat 28, so far), 3 of your 4 check-ins had an urge"
+    )
 
 
 def test_brackets_move_a_week_and_never_past_the_current_one(db_path, weeks):
     async def scenario(app, pilot):
         screen = await open_week(app, pilot)
         seen = []
-        for key in ("right_square_bracket", "left_square_bracket", "left_square_bracket",
-                    "right_square_bracket", "right_square_bracket", "right_square_bracket"):
+        for key in (
+            "right_square_bracket",
+            "left_square_bracket",
+            "left_square_bracket",
+            "right_square_bracket",
+            "right_square_bracket",
+            "right_square_bracket",
+        ):
             await keys(pilot, key)
             seen.append(grids(screen)[-1].grid.start.isoformat())
         await keys(pilot, "left_square_bracket", "left_square_bracket", "home")
@@ -84,8 +101,15 @@ def test_brackets_move_a_week_and_never_past_the_current_one(db_path, weeks):
         return seen, screen.sub_title
 
     seen, sub_title = drive(db_path, scenario)
-    assert seen == ["2026-11-23", "2026-11-16", "2026-11-09", "2026-11-16", "2026-11-23",
-                    "2026-11-23", "2026-11-23"]
+    assert seen == [
+        "2026-11-23",
+        "2026-11-16",
+        "2026-11-09",
+        "2026-11-16",
+        "2026-11-23",
+        "2026-11-23",
+        "2026-11-23",
+    ]
     assert sub_title.startswith("this week")
 
 
@@ -104,15 +128,15 @@ def test_an_earlier_week_shows_its_own_days_and_hard_moments(db_path, weeks):
     assert "You paused in 1 of them and said you didn't in 2." in moments
 
 
-@pytest.mark.parametrize("size, count", [((80, 24), 1), ((120, 40), 2), ((180, 40), 3),
-                                         ((240, 50), 4), ((300, 50), 4)])
+@pytest.mark.parametrize(
+    "size, count", [((80, 24), 1), ((120, 40), 2), ((180, 40), 3), ((240, 50), 4), ((300, 50), 4)]
+)
 def test_as_many_weeks_stand_side_by_side_as_fit(db_path, weeks, size, count):
     async def scenario(app, pilot):
         screen = await open_week(app, pilot)
         views = grids(screen)
         lines = screen_lines(app)
-        return ([v.grid.start.isoformat() for v in views], max(len(line) for line in lines),
-                lines)
+        return ([v.grid.start.isoformat() for v in views], max(len(line) for line in lines), lines)
 
     starts, widest, lines = drive(db_path, scenario, size=size)
     assert weeks_that_fit(size[0]) == count
@@ -164,8 +188,10 @@ def test_trends_insights_include_the_hard_moments(db_path, weeks):
 
     month, week = drive(db_path, scenario)
     assert "Hard moments (an urge to pursue or to withdraw of 3 or more)" in month
-    assert ("In the last 30 days, 6 of your 8 check-ins had an urge of 3 or more. "
-            "You paused in 3 of them and said you didn't in 3.") in month
+    assert (
+        "In the last 30 days, 6 of your 8 check-ins had an urge of 3 or more. "
+        "You paused in 3 of them and said you didn't in 3."
+    ) in month
     assert "In the last 7 days, 3 of your 4 check-ins" in week
     assert "(The 7 days before had 0 hard moments: too few to compare with.)" in week
 

@@ -25,8 +25,10 @@ def _section_factory(target: str):
 
 def _section_bindings() -> list[Binding]:
     # Section keys are shown in the NavBar under the header, not in the footer.
-    return [Binding(s.key, f"section('{s.name}')", s.label, id=s.name, show=False,
-                    tooltip=s.tooltip) for s in SECTIONS]
+    return [
+        Binding(s.key, f"section('{s.name}')", s.label, id=s.name, show=False, tooltip=s.tooltip)
+        for s in SECTIONS
+    ]
 
 
 FIRST_SECTION = SECTIONS[0]
@@ -58,20 +60,44 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
     BINDINGS = [
         *_section_bindings(),
         Binding("c", "checkin", "Check in", id="checkin", tooltip="Today's check-in card"),
-        Binding("s", "support", "Support", id="support",
-                tooltip="Your people and crisis lines"),
-        Binding("p", "session", "Record a session", id="session", show=False,
-                tooltip="A therapy session you had, or one that is planned"),
-        Binding("P", "sessions", "Sessions", id="sessions", show=False,
-                tooltip="Every session, and what is marked to bring to the next"),
+        Binding("s", "support", "Support", id="support", tooltip="Your people and crisis lines"),
+        Binding(
+            "p",
+            "session",
+            "Record a session",
+            id="session",
+            show=False,
+            tooltip="A therapy session you had, or one that is planned",
+        ),
+        Binding(
+            "P",
+            "sessions",
+            "Sessions",
+            id="sessions",
+            show=False,
+            tooltip="Every session, and what is marked to bring to the next",
+        ),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
-        Binding("q", "quit", "Quit", id="quit", show=False,
-                tooltip="Quit tracker, from any screen but a form (ctrl+q works too)"),
+        Binding(
+            "q",
+            "quit",
+            "Quit",
+            id="quit",
+            show=False,
+            tooltip="Quit tracker, from any screen but a form (ctrl+q works too)",
+        ),
         # The same from inside a text field, where s and ? type (forms show them).
-        Binding("ctrl+g", "support", "Support", id="support-chord", show=False,
-                tooltip="Your people and crisis lines, from any field"),
-        Binding("f1", "help", "Help", id="help-chord", show=False,
-                tooltip="Every key, from any field"),
+        Binding(
+            "ctrl+g",
+            "support",
+            "Support",
+            id="support-chord",
+            show=False,
+            tooltip="Your people and crisis lines, from any field",
+        ),
+        Binding(
+            "f1", "help", "Help", id="help-chord", show=False, tooltip="Every key, from any field"
+        ),
     ]
 
     REFRESH_SECONDS = 2.0
@@ -119,7 +145,7 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
         """The command palette (ctrl+p) lists every action the keys reach from here:
         the screen's own first, then the app's, then Textual's (theme, quit...)."""
         seen: set[str] = set()
-        for key, active in screen.active_bindings.items():
+        for active in screen.active_bindings.values():
             binding = active.binding
             # Ours all have ids; Textual's own (focus, scroll, copy) are left out.
             if not binding.id or not binding.description or not active.enabled:
@@ -171,7 +197,8 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
         from tracker.app.screens.support import SupportScreen
 
         while len(self.screen_stack) > 1 and isinstance(
-                self.screen, (HelpScreen, SupportScreen, SessionsScreen)):
+            self.screen, (HelpScreen, SupportScreen, SessionsScreen)
+        ):
             self.pop_screen()
         self.switch_mode(name)
 
@@ -231,8 +258,10 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
             if leave:
                 self.exit()
 
-        self.push_screen(ConfirmDialog(question, yes="Quit", no="Keep editing", id=QUIT_DIALOG),
-                         callback=answered)
+        self.push_screen(
+            ConfirmDialog(question, yes="Quit", no="Keep editing", id=QUIT_DIALOG),
+            callback=answered,
+        )
 
     def action_support(self) -> None:
         from tracker.app.screens.support import SupportScreen

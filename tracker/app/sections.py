@@ -54,36 +54,73 @@ CHECKIN = ScreenEntry("Check-in", "tracker.app.screens.checkin:CheckInScreen")
 """The check-in card: one key (``c``) from any section."""
 
 SECTIONS: tuple[Section, ...] = (
-    Section("today", "t", "Today", "Today: check-ins, practice, open ruptures",
-            "tracker.app.screens.today:TodayScreen", screens=(CHECKIN,)),
-    Section("history", "h", "History", "Every check-in, newest first",
-            "tracker.app.screens.history:HistoryScreen"),
-    Section("experiments", "e", "Experiments",
-            "Small relational experiments and their practice",
-            "tracker.app.screens.experiments:ExperimentsScreen", screens=(
-                ScreenEntry("Experiments: choose one to start",
-                            "tracker.app.screens.experiment_form:LibraryPicker"),
-                ScreenEntry("Experiments: start or edit",
-                            "tracker.app.screens.experiment_form:ExperimentForm"),
-                ScreenEntry("Experiments: log today's practice",
-                            "tracker.app.screens.experiment_form:PracticeLogCard"),
-                ScreenEntry("Experiments: complete",
-                            "tracker.app.screens.experiment_form:CompleteForm"),
-                ScreenEntry("Experiments: set aside",
-                            "tracker.app.screens.experiment_form:SetAsideDialog"),
-            )),
-    Section("ruptures", "r", "Ruptures", "Ruptures and repairs",
-            "tracker.app.screens.ruptures:RupturesScreen", help_title="Ruptures and repairs",
-            screens=(
-                ScreenEntry("Ruptures: log or edit",
-                            "tracker.app.screens.rupture_form:RuptureForm"),
-                ScreenEntry("Ruptures: repaired on another day",
-                            "tracker.app.screens.rupture_form:RepairedOnDialog"),
-            )),
-    Section("trends", "g", "Trends", "Charts and insights",
-            "tracker.app.screens.trends:TrendsScreen"),
-    Section("week", "k", "Week", "The week as a diary card, and its hard moments",
-            "tracker.app.screens.week:WeekScreen", help_title="Week, as a diary card"),
+    Section(
+        "today",
+        "t",
+        "Today",
+        "Today: check-ins, practice, open ruptures",
+        "tracker.app.screens.today:TodayScreen",
+        screens=(CHECKIN,),
+    ),
+    Section(
+        "history",
+        "h",
+        "History",
+        "Every check-in, newest first",
+        "tracker.app.screens.history:HistoryScreen",
+    ),
+    Section(
+        "experiments",
+        "e",
+        "Experiments",
+        "Small relational experiments and their practice",
+        "tracker.app.screens.experiments:ExperimentsScreen",
+        screens=(
+            ScreenEntry(
+                "Experiments: choose one to start",
+                "tracker.app.screens.experiment_form:LibraryPicker",
+            ),
+            ScreenEntry(
+                "Experiments: start or edit", "tracker.app.screens.experiment_form:ExperimentForm"
+            ),
+            ScreenEntry(
+                "Experiments: log today's practice",
+                "tracker.app.screens.experiment_form:PracticeLogCard",
+            ),
+            ScreenEntry(
+                "Experiments: complete", "tracker.app.screens.experiment_form:CompleteForm"
+            ),
+            ScreenEntry(
+                "Experiments: set aside", "tracker.app.screens.experiment_form:SetAsideDialog"
+            ),
+        ),
+    ),
+    Section(
+        "ruptures",
+        "r",
+        "Ruptures",
+        "Ruptures and repairs",
+        "tracker.app.screens.ruptures:RupturesScreen",
+        help_title="Ruptures and repairs",
+        screens=(
+            ScreenEntry("Ruptures: log or edit", "tracker.app.screens.rupture_form:RuptureForm"),
+            ScreenEntry(
+                "Ruptures: repaired on another day",
+                "tracker.app.screens.rupture_form:RepairedOnDialog",
+            ),
+        ),
+    ),
+    Section(
+        "trends", "g", "Trends", "Charts and insights", "tracker.app.screens.trends:TrendsScreen"
+    ),
+    Section(
+        "week",
+        "k",
+        "Week",
+        "The week as a diary card, and its hard moments",
+        "tracker.app.screens.week:WeekScreen",
+        help_title="Week, as a diary card",
+    ),
 )
 """The main sections, in the order the NavBar and the help show them."""
 

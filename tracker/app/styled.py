@@ -34,8 +34,9 @@ def progress_bar(done: int, target: int, width: int = 10) -> Text:
     return bar
 
 
-def experiment_prompt(exp: Experiment, done: int, today_log: PracticeLog | None,
-                      today: dt.date) -> Text:
+def experiment_prompt(
+    exp: Experiment, done: int, today_log: PracticeLog | None, today: dt.date
+) -> Text:
     """Three short lines for the experiment list: title, progress, where it stands."""
     text = Text()
     text.append(f"{STATUS_MARK.get(exp.status, ' ')} ", style="bold")

@@ -50,18 +50,30 @@ def _remove_new_database(path: Path) -> None:
 @click.command(name="import")
 @db_option
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--from", "source", type=click.Choice(["tracker", "daylio"]), default="tracker",
-              show_default=True,
-              help="What wrote PATH: tracker's own export (a folder, a CSV or a JSON file), "
-                   "or Daylio's CSV export.")
-@click.option("--map-mood", "map_mood", multiple=True, metavar="NAME=N",
-              help="Daylio: the mood step (1 awful ... 5 great) of a custom mood name, "
-                   "e.g. --map-mood \"so-so=3\". Repeat for each name.")
-@click.option("--dry-run", is_flag=True, help="Check everything and say what would change; "
-                                              "write nothing.")
+@click.option(
+    "--from",
+    "source",
+    type=click.Choice(["tracker", "daylio"]),
+    default="tracker",
+    show_default=True,
+    help="What wrote PATH: tracker's own export (a folder, a CSV or a JSON file), "
+    "or Daylio's CSV export.",
+)
+@click.option(
+    "--map-mood",
+    "map_mood",
+    multiple=True,
+    metavar="NAME=N",
+    help="Daylio: the mood step (1 awful ... 5 great) of a custom mood name, "
+    'e.g. --map-mood "so-so=3". Repeat for each name.',
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Check everything and say what would change; write nothing."
+)
 @click.pass_context
-def import_command(ctx: click.Context, path: Path, source: str, map_mood: tuple[str, ...],
-                   dry_run: bool) -> None:
+def import_command(
+    ctx: click.Context, path: Path, source: str, map_mood: tuple[str, ...], dry_run: bool
+) -> None:
     """Bring in data: an export of tracker, or your history from Daylio.
 
     All or nothing: everything is checked first; if anything is wrong, the problems
@@ -92,8 +104,14 @@ def import_command(ctx: click.Context, path: Path, source: str, map_mood: tuple[
         store.close()
 
 
-def _import(store: Store, path: Path, source: str, mood_map: dict[str, int], dry_run: bool,
-            new_database: Path | None) -> None:
+def _import(
+    store: Store,
+    path: Path,
+    source: str,
+    mood_map: dict[str, int],
+    dry_run: bool,
+    new_database: Path | None,
+) -> None:
     from tracker.portability.importer import apply_plan, describe_plan
 
     def refuse(exc: ImportProblem) -> NoReturn:
@@ -113,8 +131,9 @@ def _import(store: Store, path: Path, source: str, mood_map: dict[str, int], dry
             from tracker.portability.importer import prepare_import
 
             plan = prepare_import(store, path, stream=not dry_run)
-            summary = lambda done: _summary(path, plan, describe_plan(plan, done=done),  # noqa: E731
-                                            done)
+            summary = lambda done: _summary(  # noqa: E731
+                path, plan, describe_plan(plan, done=done), done
+            )
     except ImportProblem as exc:
         refuse(exc)
     for note in plan.notes:
@@ -131,8 +150,9 @@ def _import(store: Store, path: Path, source: str, mood_map: dict[str, int], dry
             kept = backup_before(store.path, "import", source=store.conn)
             click.echo(f"Kept a backup first (some records will be replaced): {shown(str(kept))}")
         except (BackupError, OSError) as exc:
-            raise CannotUse(f"Could not back up before importing ({exc}); "
-                            "nothing was imported.") from exc
+            raise CannotUse(
+                f"Could not back up before importing ({exc}); nothing was imported."
+            ) from exc
     if plan.changes:
         try:
             apply_plan(store, plan)
@@ -143,8 +163,9 @@ def _import(store: Store, path: Path, source: str, mood_map: dict[str, int], dry
 
             if database_error_message(store.path, exc) is not None:
                 raise  # damaged or busy: said by the command group, exit 3
-            raise CannotUse(f"The import could not be written to {store.path} ({exc}). "
-                            "Nothing was imported.") from exc
+            raise CannotUse(
+                f"The import could not be written to {store.path} ({exc}). Nothing was imported."
+            ) from exc
     for line in summary(True):
         click.echo(shown(line))
 
@@ -175,16 +196,20 @@ def backup_command(ctx: click.Context, path: Path | None) -> None:
     except (BackupError, FileRefused) as exc:
         raise CannotUse(str(exc)) from exc
     except OSError as exc:
-        raise CannotUse(f"Could not back up {db} to {path or 'the backups folder'} "
-                        f"({exc.strerror or exc}). Nothing was written.") from exc
+        raise CannotUse(
+            f"Could not back up {db} to {path or 'the backups folder'} "
+            f"({exc.strerror or exc}). Nothing was written."
+        ) from exc
     try:
         info = inspect(made)
     except BackupError as exc:
-        raise CannotUse(f"Backed up {db} to {made}, but the copy does not pass the check: "
-                        f"{exc} The database itself may be damaged; see 'tracker restore'."
-                        ) from exc
-    click.echo(f"Backed up {shown(str(db))} to {shown(str(made))} ({info.describe()}; "
-               "checked: sound).")
+        raise CannotUse(
+            f"Backed up {db} to {made}, but the copy does not pass the check: "
+            f"{exc} The database itself may be damaged; see 'tracker restore'."
+        ) from exc
+    click.echo(
+        f"Backed up {shown(str(db))} to {shown(str(made))} ({info.describe()}; checked: sound)."
+    )
 
 
 @click.command(name="restore")
@@ -234,8 +259,9 @@ def restore_command(ctx: click.Context, file: Path | None, yes: bool) -> None:
 
 def _confirmed() -> bool:
     try:
-        return click.confirm("Restore this backup? The current database is kept as a "
-                             "backup first", default=False)
+        return click.confirm(
+            "Restore this backup? The current database is kept as a backup first", default=False
+        )
     except click.Abort:  # no answer: the input ended, or ctrl+c
         click.echo(err=True)
         return False
@@ -250,8 +276,10 @@ def _list_backups(db: Path) -> None:
     folder = paths.backups_dir(db)
     files = list_backups(db)
     if not files:
-        click.echo(f"No backups of {shown(db.name)} in {shown(str(folder))} yet. "
-                   "'tracker backup' makes one now.")
+        click.echo(
+            f"No backups of {shown(db.name)} in {shown(str(folder))} yet. "
+            "'tracker backup' makes one now."
+        )
         return
     click.echo(f"Backups of {shown(db.name)} in {shown(str(folder))}, newest first:")
     for f in files:

@@ -18,11 +18,23 @@ def _finite(years: float) -> float:
 
 @click.command()
 @db_option
-@click.option("--years", default=1.0, show_default=True, type=click.FloatRange(0.01, 100),
-              metavar="N", callback=lambda _ctx, _param, value: _finite(value),
-              help="How many years of data, ending today.")
-@click.option("--seed", default=7, show_default=True, type=int, metavar="S",
-              help="The same seed gives the same data.")
+@click.option(
+    "--years",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0.01, 100),
+    metavar="N",
+    callback=lambda _ctx, _param, value: _finite(value),
+    help="How many years of data, ending today.",
+)
+@click.option(
+    "--seed",
+    default=7,
+    show_default=True,
+    type=int,
+    metavar="S",
+    help="The same seed gives the same data.",
+)
 @click.pass_context
 def demo(ctx: click.Context, years: float, seed: int) -> None:
     """Fill a database with demo data to explore charts and reports.

@@ -16,8 +16,18 @@ from tracker.cli import CannotUse, db_option, open_store_or_exit
 from tracker.models import ValidationError, parse_day
 from tracker.text import visible
 
-CHART_METRICS = ("regulation", "mood", "intensity", "urges", "emotions", "people", "tags",
-                 "names", "calendar", "experiments")
+CHART_METRICS = (
+    "regulation",
+    "mood",
+    "intensity",
+    "urges",
+    "emotions",
+    "people",
+    "tags",
+    "names",
+    "calendar",
+    "experiments",
+)
 ALIASES = {"pursue": "urges", "withdraw": "urges", "reg": "regulation"}
 DEFAULT_WIDTH = 80
 """Chart width when printing to a file or a pipe and --width is not given."""
@@ -29,8 +39,9 @@ def _parse_date(name: str, value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(parse_day(name, value, allow_future=True))  # type: ignore[arg-type]
     except ValidationError as exc:
-        raise click.BadParameter(f"{exc.value!r} is not allowed; use {exc.allowed}.",
-                                 param_hint=name) from None
+        raise click.BadParameter(
+            f"{exc.value!r} is not allowed; use {exc.allowed}.", param_hint=name
+        ) from None
 
 
 def _use_colour(flag: bool | None) -> bool:
@@ -43,22 +54,47 @@ def _use_colour(flag: bool | None) -> bool:
 
 @click.command()
 @db_option
-@click.argument("metric", type=click.Choice([*CHART_METRICS, *ALIASES], case_sensitive=False),
-                metavar="METRIC")
-@click.option("--days", type=click.IntRange(1, 100_000), metavar="N",
-              help="The last N days, today included (default 90).")
+@click.argument(
+    "metric", type=click.Choice([*CHART_METRICS, *ALIASES], case_sensitive=False), metavar="METRIC"
+)
+@click.option(
+    "--days",
+    type=click.IntRange(1, 100_000),
+    metavar="N",
+    help="The last N days, today included (default 90).",
+)
 @click.option("--since", metavar="YYYY-MM-DD", help="From this day to today.")
-@click.option("--width", type=click.IntRange(30, 1000), metavar="W",
-              help="Width in characters (default: the terminal's, at most 120; 80 when "
-                   "printing to a file or a pipe).")
-@click.option("--height", type=click.IntRange(6, 200), metavar="H", default=18,
-              show_default=True, help="Height in lines.")
-@click.option("--color/--no-color", "colour", default=None,
-              help="Colour codes (default: only when printing to a terminal, and not "
-                   "when NO_COLOR is set).")
+@click.option(
+    "--width",
+    type=click.IntRange(30, 1000),
+    metavar="W",
+    help="Width in characters (default: the terminal's, at most 120; 80 when "
+    "printing to a file or a pipe).",
+)
+@click.option(
+    "--height",
+    type=click.IntRange(6, 200),
+    metavar="H",
+    default=18,
+    show_default=True,
+    help="Height in lines.",
+)
+@click.option(
+    "--color/--no-color",
+    "colour",
+    default=None,
+    help="Colour codes (default: only when printing to a terminal, and not when NO_COLOR is set).",
+)
 @click.pass_context
-def chart(ctx: click.Context, metric: str, days: int | None, since: str | None,
-          width: int | None, height: int, colour: bool | None) -> None:
+def chart(
+    ctx: click.Context,
+    metric: str,
+    days: int | None,
+    since: str | None,
+    width: int | None,
+    height: int,
+    colour: bool | None,
+) -> None:
     """Print a chart of METRIC: regulation, mood, intensity, urges, emotions,
     people, tags, names, calendar or experiments.
 
@@ -80,8 +116,11 @@ def chart(ctx: click.Context, metric: str, days: int | None, since: str | None,
         raise click.BadParameter(f"{start} is after today ({today}).", param_hint="--since")
     if width is None:
         # --width always wins; without it, a terminal's width (at most 120), else 80.
-        width = (min(shutil.get_terminal_size((80, 24)).columns, 120)
-                 if sys.stdout.isatty() else DEFAULT_WIDTH)
+        width = (
+            min(shutil.get_terminal_size((80, 24)).columns, 120)
+            if sys.stdout.isatty()
+            else DEFAULT_WIDTH
+        )
     with open_store_or_exit(ctx, create=False) as store:
         snap = load_snapshot(store, today)
         rows = snap.rows_between(start - dt.timedelta(days=analytics.ROLLING_WINDOW - 1), today)
@@ -95,9 +134,10 @@ def chart(ctx: click.Context, metric: str, days: int | None, since: str | None,
             heading = f"Urges to pursue and to withdraw · {title}"
         elif metric in ("emotions", "people", "tags", "names"):
             kinds = ("emotions", "people", "tags") if metric == "names" else (metric,)
-            counts = {kind.capitalize(): store.name_counts(kind, start.isoformat(),
-                                                           today.isoformat())
-                      for kind in kinds}
+            counts = {
+                kind.capitalize(): store.name_counts(kind, start.isoformat(), today.isoformat())
+                for kind in kinds
+            }
             built = charts.names_chart(counts)
             heading = f"Named most often · {title}"
         elif metric == "calendar":
@@ -105,14 +145,18 @@ def chart(ctx: click.Context, metric: str, days: int | None, since: str | None,
             built = charts.calendar_chart(snap.rows_between(first, today), "regulation", today)
             heading = charts.calendar_heading("regulation", today)
         else:
-            running = sorted((e for e in snap.experiments if analytics.overlaps(e, start, today)),
-                             key=lambda e: (e.started_on, e.created_at), reverse=True)
+            running = sorted(
+                (e for e in snap.experiments if analytics.overlaps(e, start, today)),
+                key=lambda e: (e.started_on, e.created_at),
+                reverse=True,
+            )
             logs: dict[str, list[Any]] = {}
             for log in snap.logs:
                 logs.setdefault(log.experiment_id, []).append(log)
             progress = [analytics.experiment_progress(e, logs.get(e.id, [])) for e in running]
             built = charts.experiments_chart(
-                progress, logs.get(running[0].id, []) if running else [])
+                progress, logs.get(running[0].id, []) if running else []
+            )
             heading = f"Experiments · {title}"
     use_colour = _use_colour(colour)
     click.echo(heading)
@@ -128,28 +172,60 @@ def _range_title(since: dt.date, until: dt.date) -> str:
 
 @click.command()
 @db_option
-@click.option("--since", metavar="YYYY-MM-DD",
-              help="First day (default: the day of your last session, else 30 days before "
-                   "--until).")
+@click.option(
+    "--since",
+    metavar="YYYY-MM-DD",
+    help="First day (default: the day of your last session, else 30 days before --until).",
+)
 @click.option("--until", metavar="YYYY-MM-DD", help="Last day (default: today).")
-@click.option("--since-last-session", "since_session", is_flag=True,
-              help="From the day of your last session (the default when there is one).")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown",
-              show_default=True,
-              help="html: one self-contained page to print or save as PDF, with vector charts.")
-@click.option("--no-notes", "no_notes", is_flag=True,
-              help="Leave out everything you wrote in your own words (notes, needs, what "
-                   "happened, the prediction, outcome, what you learned, the agenda), for "
-                   "sharing.")
-@click.option("--out", "out", metavar="FILE", type=click.Path(path_type=Path),
-              help="Write the report to this new file (an existing file is never replaced). "
-                   "Without it, the report is printed.")
-@click.option("--open", "open_it", is_flag=True,
-              help="Open the report in your web browser (implies --format html; without "
-                   "--out, it is written to a new file here).")
+@click.option(
+    "--since-last-session",
+    "since_session",
+    is_flag=True,
+    help="From the day of your last session (the default when there is one).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "html"]),
+    default="markdown",
+    show_default=True,
+    help="html: one self-contained page to print or save as PDF, with vector charts.",
+)
+@click.option(
+    "--no-notes",
+    "no_notes",
+    is_flag=True,
+    help="Leave out everything you wrote in your own words (notes, needs, what "
+    "happened, the prediction, outcome, what you learned, the agenda), for "
+    "sharing.",
+)
+@click.option(
+    "--out",
+    "out",
+    metavar="FILE",
+    type=click.Path(path_type=Path),
+    help="Write the report to this new file (an existing file is never replaced). "
+    "Without it, the report is printed.",
+)
+@click.option(
+    "--open",
+    "open_it",
+    is_flag=True,
+    help="Open the report in your web browser (implies --format html; without "
+    "--out, it is written to a new file here).",
+)
 @click.pass_context
-def report(ctx: click.Context, since: str | None, until: str | None, since_session: bool,
-           fmt: str, no_notes: bool, out: Path | None, open_it: bool) -> None:
+def report(
+    ctx: click.Context,
+    since: str | None,
+    until: str | None,
+    since_session: bool,
+    fmt: str,
+    no_notes: bool,
+    out: Path | None,
+    open_it: bool,
+) -> None:
     """Write a report of a period, for yourself, a therapist or a caregiver.
 
     It opens with what the session needs: what you marked to bring and the agenda,
@@ -184,9 +260,13 @@ def report(ctx: click.Context, since: str | None, until: str | None, since_sessi
             if session is None and since_session:
                 raise click.UsageError(
                     f"There is no session before {end} to start from. 'tracker session add "
-                    "DATE' records one (past or planned), or give --since.")
-            start = (dt.date.fromisoformat(session.day) if session is not None
-                     else end - dt.timedelta(days=DEFAULT_DAYS - 1))
+                    "DATE' records one (past or planned), or give --since."
+                )
+            start = (
+                dt.date.fromisoformat(session.day)
+                if session is not None
+                else end - dt.timedelta(days=DEFAULT_DAYS - 1)
+            )
         if fmt == "html":
             from tracker.printable import html_report
 
@@ -207,17 +287,21 @@ def report(ctx: click.Context, since: str | None, until: str | None, since_sessi
     except FileRefused as exc:
         raise CannotUse(str(exc)) from None
     except OSError as exc:
-        raise CannotUse(f"The report could not be written to {out} ({exc.strerror or exc}). "
-                        "Nothing was written.") from None
+        raise CannotUse(
+            f"The report could not be written to {out} ({exc.strerror or exc}). "
+            "Nothing was written."
+        ) from None
     since_words = f" (since your session on {start})" if session is not None else ""
-    click.echo(f"Wrote the report for {start} to {end}{since_words} to {visible(str(out))}.",
-               err=True)
+    click.echo(
+        f"Wrote the report for {start} to {end}{since_words} to {visible(str(out))}.", err=True
+    )
     if open_it:
         import webbrowser
 
         if not webbrowser.open(out.resolve().as_uri()):
-            click.echo(f"Could not open a web browser here; open {visible(str(out))} "
-                       "yourself.", err=True)
+            click.echo(
+                f"Could not open a web browser here; open {visible(str(out))} yourself.", err=True
+            )
 
 
 def _check_report_target(out: Path) -> None:
@@ -225,7 +309,8 @@ def _check_report_target(out: Path) -> None:
     if out.exists() or out.is_symlink():
         raise CannotUse(
             f"{out} already exists and was not changed. Choose a new file name, or move "
-            "the old report first.")
+            "the old report first."
+        )
     if not out.parent.is_dir():
         raise CannotUse(f"The folder {out.parent} does not exist; nothing was written.")
 

@@ -33,12 +33,19 @@ def _one_line(text: str) -> str:
 @db_option
 @click.argument("words", nargs=-1, required=True)
 @click.option("--since", metavar="YYYY-MM-DD", help="Only records of this day or later.")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 100_000),
-              metavar="N", help="At most this many, best first.")
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    metavar="N",
+    help="At most this many, best first.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one array of objects).")
 @click.pass_context
-def search(ctx: click.Context, words: tuple[str, ...], since: str | None, limit: int,
-           as_json: bool) -> None:
+def search(
+    ctx: click.Context, words: tuple[str, ...], since: str | None, limit: int, as_json: bool
+) -> None:
     """Find check-ins, ruptures and experiments by the WORDS in them.
 
     Looks in needs and notes, in what happened, and in what you learned and the
@@ -51,13 +58,14 @@ def search(ctx: click.Context, words: tuple[str, ...], since: str | None, limit:
     day = _since(since)
     text = " ".join(words)
     with open_store_or_exit(ctx) as store:
-        hits = store.search(text, since=day, limit=limit,
-                            marks=("", "") if as_json else ("[", "]"))
+        hits = store.search(text, since=day, limit=limit, marks=("", "") if as_json else ("[", "]"))
     if as_json:
         import json  # here, not at the top: only --json needs it
 
-        payload = [{"rank": n, "kind": h.kind, "id": h.id, "day": h.day, "snippet": h.snippet}
-                   for n, h in enumerate(hits, start=1)]
+        payload = [
+            {"rank": n, "kind": h.kind, "id": h.id, "day": h.day, "snippet": h.snippet}
+            for n, h in enumerate(hits, start=1)
+        ]
         click.echo(terminal_safe_json(json.dumps(payload, ensure_ascii=False, indent=2)))
         return
     asked = f"'{_one_line(text)}'" + (f" since {day}" if day else "")

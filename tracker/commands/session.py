@@ -35,8 +35,9 @@ def session() -> None:
 @session.command()
 @db_option
 @click.argument("day", required=False, metavar="[DATE]")
-@click.option("--agenda", metavar="TEXT",
-              help='One thing you want to talk about ("the quiet after dinner").')
+@click.option(
+    "--agenda", metavar="TEXT", help='One thing you want to talk about ("the quiet after dinner").'
+)
 @click.option("--note", metavar="TEXT", help="A note about the session, in your own words.")
 @click.pass_context
 def add(ctx: click.Context, day: str | None, agenda: str | None, note: str | None) -> None:
@@ -70,8 +71,7 @@ def add(ctx: click.Context, day: str | None, agenda: str | None, note: str | Non
 
         waiting = waiting_marks(store)
     verb = "Updated the" if same_day else "Recorded a"
-    kind = {"past": "session", "today": "session today", "planned": "planned session"}[
-        saved.kind()]
+    kind = {"past": "session", "today": "session today", "planned": "planned session"}[saved.kind()]
     click.echo(f"{verb} {kind} on {_long_day(saved.day)}.")
     if saved.agenda:
         click.echo(f"  agenda: {one_line(saved.agenda)}")
@@ -88,8 +88,9 @@ def _long_day(day: str) -> str:
 
 @session.command(name="list")
 @db_option
-@click.option("--json", "as_json", is_flag=True,
-              help='Print JSON: {"sessions": [...], "waiting": [...]}.')
+@click.option(
+    "--json", "as_json", is_flag=True, help='Print JSON: {"sessions": [...], "waiting": [...]}.'
+)
 @click.pass_context
 def list_(ctx: click.Context, as_json: bool) -> None:
     """Every session, earliest first, with what was brought to it, and what is
@@ -103,20 +104,30 @@ def list_(ctx: click.Context, as_json: bool) -> None:
         import json  # here, not at the top: only --json needs it
 
         def item(i: Any) -> dict[str, Any]:
-            return {"kind": i.mark.kind, "id": i.mark.record_id, "day": i.day,
-                    "marked_on": i.mark.marked_on}
+            return {
+                "kind": i.mark.kind,
+                "id": i.mark.record_id,
+                "day": i.day,
+                "marked_on": i.mark.marked_on,
+            }
 
         payload = {
-            "sessions": [{**s.to_row(), "kind": s.kind(today),
-                          "brought": [item(i) for i in context.brought.get(s.id, ())]}
-                         for s in context.sessions],
+            "sessions": [
+                {
+                    **s.to_row(),
+                    "kind": s.kind(today),
+                    "brought": [item(i) for i in context.brought.get(s.id, ())],
+                }
+                for s in context.sessions
+            ],
             "waiting": [item(i) for i in context.waiting],
         }
         click.echo(terminal_safe_json(json.dumps(payload, ensure_ascii=False, indent=2)))
         return
     if not context.sessions:
-        click.echo("No sessions recorded yet. 'tracker session add DATE' records one, "
-                   "past or planned.")
+        click.echo(
+            "No sessions recorded yet. 'tracker session add DATE' records one, past or planned."
+        )
     for s in context.sessions:
         kind = s.kind(today)
         label = {"past": "", "today": "  (today)", "planned": "  (planned)"}[kind]

@@ -38,8 +38,10 @@ def _weeks(value: str) -> int:
     if not text.isdecimal() or not 1 <= int(text) <= MAX_WEEKS:
         from tracker.text import one_line
 
-        _bad(f"--weeks: {one_line(value)!r} is not allowed; use a whole number from 1 to "
-             f"{MAX_WEEKS}.")
+        _bad(
+            f"--weeks: {one_line(value)!r} is not allowed; use a whole number from 1 to "
+            f"{MAX_WEEKS}."
+        )
     return int(text)
 
 
@@ -53,18 +55,36 @@ def _use_colour(flag: bool | None) -> bool:
 
 @click.command()
 @db_option
-@click.option("--date", "date", metavar="YYYY-MM-DD",
-              help="A day of the week to show (the last one, with --weeks); default today.")
-@click.option("--weeks", "weeks", metavar="N", default="1", show_default=True,
-              help=f"How many weeks, ending with that one (1 to {MAX_WEEKS}).")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print JSON: the same grid, days without a check-in as null.")
-@click.option("--color/--no-color", "colour", default=None,
-              help="Colour codes (default: only when printing to a terminal, and not "
-                   "when NO_COLOR is set).")
+@click.option(
+    "--date",
+    "date",
+    metavar="YYYY-MM-DD",
+    help="A day of the week to show (the last one, with --weeks); default today.",
+)
+@click.option(
+    "--weeks",
+    "weeks",
+    metavar="N",
+    default="1",
+    show_default=True,
+    help=f"How many weeks, ending with that one (1 to {MAX_WEEKS}).",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print JSON: the same grid, days without a check-in as null.",
+)
+@click.option(
+    "--color/--no-color",
+    "colour",
+    default=None,
+    help="Colour codes (default: only when printing to a terminal, and not when NO_COLOR is set).",
+)
 @click.pass_context
-def week(ctx: click.Context, date: str | None, weeks: str, as_json: bool,
-         colour: bool | None) -> None:
+def week(
+    ctx: click.Context, date: str | None, weeks: str, as_json: bool, colour: bool | None
+) -> None:
     """Print the week as a diary card: a row a day, Monday to Sunday.
 
     Mood and regulation are the day's mean; intensity and the urges its highest;
@@ -81,8 +101,7 @@ def week(ctx: click.Context, date: str | None, weeks: str, as_json: bool,
     since, until, period, before = weekcard.weeks_period(starts, today)
     with open_store_or_exit(ctx, create=False) as store:
         grids = weekcard.load_weeks(store, starts, today)
-        words, current, previous = weekcard.hard_moments_text(store, since, until, period,
-                                                              before)
+        words, current, previous = weekcard.hard_moments_text(store, since, until, period, before)
     if as_json:
         import json
 
@@ -90,13 +109,18 @@ def week(ctx: click.Context, date: str | None, weeks: str, as_json: bool,
 
         payload = {
             "weeks": [g.as_json() for g in grids],
-            "hard_moments": {**current.as_json(), "words": words,
-                             "before": previous.as_json() if previous else None},
-            "definitions": {"week_starts": "Monday",
-                            "hard_moment": HARD_MOMENT_DEFINITION,
-                            "day": "mood and regulation: the mean of the day's check-ins; "
-                                   "intensity, pursue and withdraw: the day's highest; "
-                                   "acted and paused: yes if any check-in said yes"},
+            "hard_moments": {
+                **current.as_json(),
+                "words": words,
+                "before": previous.as_json() if previous else None,
+            },
+            "definitions": {
+                "week_starts": "Monday",
+                "hard_moment": HARD_MOMENT_DEFINITION,
+                "day": "mood and regulation: the mean of the day's check-ins; "
+                "intensity, pursue and withdraw: the day's highest; "
+                "acted and paused: yes if any check-in said yes",
+            },
         }
         click.echo(terminal_safe_json(json.dumps(payload, ensure_ascii=False, indent=2)))
         return
@@ -104,8 +128,10 @@ def week(ctx: click.Context, date: str | None, weeks: str, as_json: bool,
     width = max(weekcard.grid_width(weekcard.WIDE_EMOTION_WIDTH), TEXT_WIDTH)
     out: list[str] = []
     for grid in grids:
-        out += [weekcard.ansi(line, ink) for line in
-                weekcard.grid_lines(grid, today, weekcard.WIDE_EMOTION_WIDTH)]
+        out += [
+            weekcard.ansi(line, ink)
+            for line in weekcard.grid_lines(grid, today, weekcard.WIDE_EMOTION_WIDTH)
+        ]
         out.append("")
     out += [weekcard.ansi(line, ink) for line in weekcard.legend_lines(width)]
     out.append("")

@@ -20,20 +20,24 @@ import re
 
 #: The four formula characters, every character whose compatibility normalisation
 #: (NFKC) starts with one of them, and the minus sign U+2212.
-FORMULA_CHARACTERS = ("=+-@"
-                      "\uff1d\uff0b\uff0d\uff20"  # full width: ＝ ＋ － ＠
-                      "\ufe66\ufe62\ufe63\ufe6b"  # small forms
-                      "\u207c\u207a\u208c\u208a"  # superscript and subscript = +
-                      "\u2a75\u2a76"  # ⩵ ⩶ (== and ===)
-                      "\ufb29\u2212")  # Hebrew alternative plus sign, minus sign
+FORMULA_CHARACTERS = (
+    "=+-@"
+    "\uff1d\uff0b\uff0d\uff20"  # full width: ＝ ＋ － ＠
+    "\ufe66\ufe62\ufe63\ufe6b"  # small forms
+    "\u207c\u207a\u208c\u208a"  # superscript and subscript = +
+    "\u2a75\u2a76"  # ⩵ ⩶ (== and ===)
+    "\ufb29\u2212"
+)  # Hebrew alternative plus sign, minus sign
 #: What a spreadsheet may skip before a formula character, as regular-expression
 #: ranges: every white space character (``str.isspace``), every control character
 #: (C0, DEL, C1) and every invisible format character (Unicode category Cf).
-_SKIPPED_RANGES = ("\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-                   "\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
-                   "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
-                   "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
-                   "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+_SKIPPED_RANGES = (
+    "\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+    "\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
 _FORMULA = re.compile(f"[{_SKIPPED_RANGES}]*[{re.escape(FORMULA_CHARACTERS)}]")
 #: A cell starting with one of these always gets the apostrophe.
 _ALWAYS = ("'", "\t", "\r")

@@ -51,11 +51,27 @@ from tracker.store import Store, checkin_row
 DEFAULT_MOODS = {"rad": 5, "good": 4, "meh": 3, "bad": 2, "awful": 1}
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "tracker:import:daylio")
 REQUIRED = ("full_date", "time", "mood")
-KNOWN = ("full_date", "date", "weekday", "time", "mood", "activities", "scales",
-         "note_title", "note", "year")
+KNOWN = (
+    "full_date",
+    "date",
+    "weekday",
+    "time",
+    "mood",
+    "activities",
+    "scales",
+    "note_title",
+    "note",
+    "year",
+)
 # Where a check-in field comes from, for messages that name the file's column.
-FIELD_COLUMNS = {"day": "full_date", "created_at": "time", "updated_at": "time",
-                 "mood": "mood", "tags": "activities", "note": "note"}
+FIELD_COLUMNS = {
+    "day": "full_date",
+    "created_at": "time",
+    "updated_at": "time",
+    "mood": "mood",
+    "tags": "activities",
+    "note": "note",
+}
 
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*(?:([ap])\.?\s*m\.?)?", re.I)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
@@ -77,13 +93,14 @@ def parse_mood_map(pairs: tuple[str, ...] | list[str]) -> dict[str, int]:
     for pair in pairs:
         name, sep, number = pair.rpartition("=")
         if not sep or not name.strip():
-            problems.append(f"--map-mood {quoted(pair)}: expected NAME=N, such as \"so-so=3\".")
+            problems.append(f'--map-mood {quoted(pair)}: expected NAME=N, such as "so-so=3".')
             continue
         try:
             value = parse_rating("mood", number, MOOD, required=True)
         except ValidationError as exc:
-            problems.append(f"--map-mood {quoted(pair)}: the number is not allowed; "
-                            f"use {exc.allowed}.")
+            problems.append(
+                f"--map-mood {quoted(pair)}: the number is not allowed; use {exc.allowed}."
+            )
             continue
         out[mood_key(name)] = value  # type: ignore[assignment]
     if problems:
@@ -129,8 +146,11 @@ def _old_style_day(year: str, label: str) -> str | None:
     """Old exports: year "2018" and date "18 May" (English); None if unreadable."""
     for fmt in ("%Y %d %B", "%Y %B %d", "%Y %d %b", "%Y %b %d"):
         try:
-            return dt.datetime.strptime(f"{year.strip()} {' '.join(label.split())}", fmt
-                                        ).date().isoformat()
+            return (
+                dt.datetime.strptime(f"{year.strip()} {' '.join(label.split())}", fmt)
+                .date()
+                .isoformat()
+            )
         except ValueError:
             continue
     return None
@@ -152,8 +172,11 @@ class DaylioImport:
         here = counts.unchanged if counts else 0
         lines = []
         if added == 0:
-            lines.append(f"Nothing new: all {self.entries:,} entries in this file are already here."
-                         if self.entries else "The file holds no entries.")
+            lines.append(
+                f"Nothing new: all {self.entries:,} entries in this file are already here."
+                if self.entries
+                else "The file holds no entries."
+            )
         else:
             verb = "Imported" if done else "Would import"
             tags = len(self.new_tags)
@@ -161,18 +184,24 @@ class DaylioImport:
             lines.append(
                 f"{verb} {added:,} Daylio entr{'y' if added == 1 else 'ies'} on "
                 f"{days:,} day{'s' if days != 1 else ''}, with {tags:,} "
-                f"different tag{'s' if tags != 1 else ''}.")
+                f"different tag{'s' if tags != 1 else ''}."
+            )
             if here:
-                lines.append(f"{here:,} entr{'y was' if here == 1 else 'ies were'} already here "
-                             f"and left as {'it is' if here == 1 else 'they are'}.")
+                lines.append(
+                    f"{here:,} entr{'y was' if here == 1 else 'ies were'} already here "
+                    f"and left as {'it is' if here == 1 else 'they are'}."
+                )
         if self.scales_skipped:
-            lines.append(f"Daylio scales on {self.scales_skipped:,} entries were not imported "
-                         "(tracker has no place for them).")
+            lines.append(
+                f"Daylio scales on {self.scales_skipped:,} entries were not imported "
+                "(tracker has no place for them)."
+            )
         return lines
 
 
-def prepare_daylio(store: Store, path: Path, mood_map: dict[str, int] | None = None
-                   ) -> DaylioImport:
+def prepare_daylio(
+    store: Store, path: Path, mood_map: dict[str, int] | None = None
+) -> DaylioImport:
     """Read and check a Daylio CSV; raises :class:`ImportProblem` when anything is wrong."""
     regular_file(path, "Daylio's CSV export")
     moods = {**DEFAULT_MOODS, **(mood_map or {})}
@@ -181,8 +210,12 @@ def prepare_daylio(store: Store, path: Path, mood_map: dict[str, int] | None = N
     problems.raise_if_any()
     assert text is not None
     if not text.strip():
-        raise ImportProblem([f"{path}: is empty. Daylio's export starts with the header "
-                             "full_date,date,weekday,time,mood,activities,note_title,note"])
+        raise ImportProblem(
+            [
+                f"{path}: is empty. Daylio's export starts with the header "
+                "full_date,date,weekday,time,mood,activities,note_title,note"
+            ]
+        )
     records: dict[str, CheckIn] = {}
     result = DaylioImport(plan=ImportPlan())
     unmapped: Counter[str] = Counter()
@@ -193,25 +226,32 @@ def prepare_daylio(store: Store, path: Path, mood_map: dict[str, int] | None = N
         with clock.held():
             header = next(reader)
             columns = _columns(path, header)
-            _read_rows(path, reader, columns, moods, records, result, unmapped,
-                       unmapped_shown, problems)
+            _read_rows(
+                path, reader, columns, moods, records, result, unmapped, unmapped_shown, problems
+            )
     except csv.Error as exc:
-        problems.items.append(f"{path}, line {reader.line_num}: is not a CSV file tracker "
-                              f"can read ({exc}).")
+        problems.items.append(
+            f"{path}, line {reader.line_num}: is not a CSV file tracker can read ({exc})."
+        )
     except TooMany:
         pass
     finally:
         csv.field_size_limit(old_limit)
     if unmapped:
         common = unmapped.most_common()
-        listed = ", ".join(f"{quoted(unmapped_shown[k])} ({n} entr{'y' if n == 1 else 'ies'})"
-                           for k, n in common[:10]) + (
-            f", and {len(common) - 10:,} more" if len(common) > 10 else "")
+        listed = ", ".join(
+            f"{quoted(unmapped_shown[k])} ({n} entr{'y' if n == 1 else 'ies'})"
+            for k, n in common[:10]
+        ) + (f", and {len(common) - 10:,} more" if len(common) > 10 else "")
         example = short(next(iter(unmapped_shown.values())).strip(), 30)
-        problems.items.insert(0, (
-            f"{path}: these Daylio moods have no number yet: {listed}. Tell tracker which "
-            "step each one is, from 1 (awful) to 5 (great), with --map-mood, for example "
-            f"--map-mood \"{example}=3\" (repeat it for each name)."))
+        problems.items.insert(
+            0,
+            (
+                f"{path}: these Daylio moods have no number yet: {listed}. Tell tracker which "
+                "step each one is, from 1 (awful) to 5 (great), with --map-mood, for example "
+                f'--map-mood "{example}=3" (repeat it for each name).'
+            ),
+        )
     problems.raise_if_any()
     result.entries = len(records)
     plan = plan_records(store, {"checkins": {i: checkin_row(c) for i, c in records.items()}})
@@ -234,16 +274,27 @@ def _columns(path: Path, header: list[str]) -> dict[str, int]:
     missing = [c for c in REQUIRED if c not in positions]
     if missing:
         shown = ",".join(short(h) for h in header[:10])
-        raise ImportProblem([
-            f"{path}, line 1: this is not a Daylio export tracker can read: the header "
-            f"({shown}) lacks {', '.join(missing)}. Expected Daylio's header: "
-            "full_date,date,weekday,time,mood,activities,note_title,note"])
+        raise ImportProblem(
+            [
+                f"{path}, line 1: this is not a Daylio export tracker can read: the header "
+                f"({shown}) lacks {', '.join(missing)}. Expected Daylio's header: "
+                "full_date,date,weekday,time,mood,activities,note_title,note"
+            ]
+        )
     return positions
 
 
-def _read_rows(path: Path, reader: Any, columns: dict[str, int], moods: dict[str, int],
-               records: dict[str, CheckIn], result: DaylioImport, unmapped: Counter[str],
-               unmapped_shown: dict[str, str], problems: Problems) -> None:
+def _read_rows(
+    path: Path,
+    reader: Any,
+    columns: dict[str, int],
+    moods: dict[str, int],
+    records: dict[str, CheckIn],
+    result: DaylioImport,
+    unmapped: Counter[str],
+    unmapped_shown: dict[str, str],
+    problems: Problems,
+) -> None:
     width = max(columns.values()) + 1
     display = {name: i + 1 for name, i in columns.items() if i >= 0}
     if columns["full_date"] == -1:
@@ -261,16 +312,20 @@ def _read_rows(path: Path, reader: Any, columns: dict[str, int], moods: dict[str
             continue
         where = Where(str(path), line, display, FIELD_COLUMNS)
         if len(row) < width and len(row) <= columns["mood"]:
-            problems.add(f"{where.at()}: has {len(row)} cells; expected at least "
-                         f"{width} (one per header column).")
+            problems.add(
+                f"{where.at()}: has {len(row)} cells; expected at least "
+                f"{width} (one per header column)."
+            )
             continue
         if columns["full_date"] == -1:
             day = _old_style_day(cell(row, "year"), cell(row, "date"))
             if day is None:
-                problems.add(f"{where.at('day')}: {quoted(cell(row, 'date'))} with year "
-                             f"{quoted(cell(row, 'year'))} could not be read as a date. This old "
-                             "export has no full_date column: export again from a current "
-                             "Daylio.")
+                problems.add(
+                    f"{where.at('day')}: {quoted(cell(row, 'date'))} with year "
+                    f"{quoted(cell(row, 'year'))} could not be read as a date. This old "
+                    "export has no full_date column: export again from a current "
+                    "Daylio."
+                )
                 continue
         else:
             try:  # the date first, so a bad one is reported as the date
@@ -282,21 +337,26 @@ def _read_rows(path: Path, reader: Any, columns: dict[str, int], moods: dict[str
         time_text = cell(row, "time")
         clock_time = parse_time(time_text)
         if clock_time is None:
-            problems.add(f"{where.at('created_at')}: {quoted(time_text)} is not a time; expected "
-                         "one like 6:50 pm or 18:50.")
+            problems.add(
+                f"{where.at('created_at')}: {quoted(time_text)} is not a time; expected "
+                "one like 6:50 pm or 18:50."
+            )
             continue
         label = cell(row, "mood")
         key = mood_key(label)
         if not key:
-            problems.add(f"{where.at('mood')}: the mood is empty; expected a Daylio mood "
-                         "such as rad, good, meh, bad or awful.")
+            problems.add(
+                f"{where.at('mood')}: the mood is empty; expected a Daylio mood "
+                "such as rad, good, meh, bad or awful."
+            )
             continue
         if key not in moods:
             unmapped[key] += 1
             unmapped_shown.setdefault(key, " ".join(label.split()))
             continue
-        activities = [a for a in (" ".join(part.split()) for part in
-                                  cell(row, "activities").split("|")) if a]
+        activities = [
+            a for a in (" ".join(part.split()) for part in cell(row, "activities").split("|")) if a
+        ]
         note = note_from(cell(row, "note_title"), cell(row, "note"))
         if cell(row, "scales").strip():
             result.scales_skipped += 1
@@ -307,8 +367,14 @@ def _read_rows(path: Path, reader: Any, columns: dict[str, int], moods: dict[str
             identity += f"\x1f{seen[identity]}"
         try:
             checkin = CheckIn.create(
-                id=str(uuid.uuid5(NAMESPACE, identity)), day=day, created_at=stamp,
-                updated_at=stamp, mood=moods[key], tags=activities, note=note or None)
+                id=str(uuid.uuid5(NAMESPACE, identity)),
+                day=day,
+                created_at=stamp,
+                updated_at=stamp,
+                mood=moods[key],
+                tags=activities,
+                note=note or None,
+            )
         except ValidationError as exc:
             problems.invalid(where, exc)
             continue

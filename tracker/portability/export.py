@@ -58,8 +58,9 @@ def write_csv(columns: list[str], rows: Iterable[tuple[Any, ...]], handle: IO[st
     return counter[0]
 
 
-def _json_objects(table: str, columns: list[str],
-                  rows: Iterable[tuple[Any, ...]]) -> Iterator[dict[str, Any]]:
+def _json_objects(
+    table: str, columns: list[str], rows: Iterable[tuple[Any, ...]]
+) -> Iterator[dict[str, Any]]:
     for row in rows:
         obj = dict(zip(columns, row, strict=False))
         for key in LIST_COLUMNS & obj.keys():
@@ -68,8 +69,9 @@ def _json_objects(table: str, columns: list[str],
         yield obj
 
 
-def write_json(table: str, columns: list[str], rows: Iterable[tuple[Any, ...]],
-               handle: IO[str]) -> int:
+def write_json(
+    table: str, columns: list[str], rows: Iterable[tuple[Any, ...]], handle: IO[str]
+) -> int:
     count = 0
     handle.write("[")
     for obj in _json_objects(table, columns, rows):
@@ -103,13 +105,17 @@ def _manifest(folder: Path) -> set[str]:
     except FileNotFoundError:
         return set()
     except OSError as exc:
-        raise ExportError(f"{path} is not a list tracker wrote ({exc.strerror or exc}); "
-                          "it has not been touched. Choose another --out.") from None
+        raise ExportError(
+            f"{path} is not a list tracker wrote ({exc.strerror or exc}); "
+            "it has not been touched. Choose another --out."
+        ) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
-            raise ExportError(f"{path} is not a list tracker wrote; it has not been touched. "
-                              "Choose another --out.")
+            raise ExportError(
+                f"{path} is not a list tracker wrote; it has not been touched. "
+                "Choose another --out."
+            )
         data = os.read(fd, _MANIFEST_LIMIT)
     finally:
         os.close(fd)
@@ -120,7 +126,8 @@ def _check_writable(target: Path, ours: set[str]) -> None:
     if (target.exists() or target.is_symlink()) and target.name not in ours:
         raise ExportError(
             f"{target} already exists and was not written by tracker; it has not been "
-            "touched. Choose another --out, or move that file away.")
+            "touched. Choose another --out, or move that file away."
+        )
 
 
 @contextlib.contextmanager
@@ -132,14 +139,16 @@ def _refusals() -> Iterator[None]:
         raise ExportError(str(exc)) from None
 
 
-def _write_file(target: Path, store: Store, table: str, fmt: str, *,
-                replace_ours: bool = False) -> int:
+def _write_file(
+    target: Path, store: Store, table: str, fmt: str, *, replace_ours: bool = False
+) -> int:
     with _refusals(), private_file(target, replace_ours=replace_ours) as handle:
         return write_table(store, table, fmt, handle)
 
 
-def export_data(store: Store, *, out: Path | None, table: str | None, fmt: str,
-                stdout: IO[str]) -> list[tuple[Path, int]]:
+def export_data(
+    store: Store, *, out: Path | None, table: str | None, fmt: str, stdout: IO[str]
+) -> list[tuple[Path, int]]:
     """Write the export; returns the files written with their row counts.
 
     With a table and no ``out``, the table goes to ``stdout`` and nothing is returned.
@@ -154,8 +163,9 @@ def export_data(store: Store, *, out: Path | None, table: str | None, fmt: str,
             return []
         if out.suffix.lower() in (".csv", ".json"):
             if out.exists() or out.is_symlink():
-                raise ExportError(f"{out} already exists; it has not been touched. "
-                                  "Choose a new file name.")
+                raise ExportError(
+                    f"{out} already exists; it has not been touched. Choose a new file name."
+                )
             if not out.parent.exists():
                 raise ExportError(f"{out.parent} does not exist.")
             chosen = out.name
@@ -168,8 +178,10 @@ def export_data(store: Store, *, out: Path | None, table: str | None, fmt: str,
             n += 1
             out = base.with_name(f"{base.name}-{n}")
     if out.exists() and not out.is_dir():
-        raise ExportError(f"{out} is a file; --out needs a folder (or a .csv/.json file "
-                          "name together with --table).")
+        raise ExportError(
+            f"{out} is a file; --out needs a folder (or a .csv/.json file "
+            "name together with --table)."
+        )
     with _refusals():
         private_dir(out)
     ours = _manifest(out)
@@ -181,5 +193,7 @@ def export_data(store: Store, *, out: Path | None, table: str | None, fmt: str,
     listed = "\n".join(sorted(ours | {p.name for _, p in targets})) + "\n"
     with _refusals(), private_file(out / MANIFEST, replace_ours=True) as handle:
         handle.write(listed)
-    return [(target, _write_file(target, store, t, fmt, replace_ours=target.name in ours))
-            for t, target in targets]
+    return [
+        (target, _write_file(target, store, t, fmt, replace_ours=target.name in ours))
+        for t, target in targets
+    ]

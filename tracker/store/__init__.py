@@ -79,19 +79,54 @@ from tracker.store.supports import SupportsMixin
 from tracker.store.tables import checkin_row
 
 __all__ = [
-    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "FTS_COLUMNS", "MIGRATIONS", "SCHEMA_VERSION",
+    "APPLICATION_ID",
+    "BUSY_TIMEOUT_MS",
+    "FTS_COLUMNS",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
     "SQLITE_MAGIC",
-    "BadSetting", "CheckinBatch", "Connection", "DatabaseError", "Error", "IntegrityError",
-    "OpenResult", "OperationalError", "SearchHit", "Store", "StoreError",
-    "busy_timeout_ms", "check_sqlite_header", "checkin_row", "checkin_span", "connect",
-    "copy_database", "file_identity", "integrity_check", "is_busy", "leave_wal", "nocase_key",
-    "quick_check", "read_only_connection", "restore_problems", "retry_while_busy",
+    "BadSetting",
+    "CheckinBatch",
+    "Connection",
+    "DatabaseError",
+    "Error",
+    "IntegrityError",
+    "OpenResult",
+    "OperationalError",
+    "SearchHit",
+    "Store",
+    "StoreError",
+    "busy_timeout_ms",
+    "check_sqlite_header",
+    "checkin_row",
+    "checkin_span",
+    "connect",
+    "copy_database",
+    "file_identity",
+    "integrity_check",
+    "is_busy",
+    "leave_wal",
+    "nocase_key",
+    "quick_check",
+    "read_only_connection",
+    "restore_problems",
+    "retry_while_busy",
     "schema_problems",
 ]
 
 
-class Store(CheckinsMixin, ExperimentsMixin, RupturesMixin, SupportsMixin, NamesMixin,
-            SessionsMixin, SearchMixin, BulkMixin, ExportsMixin, StoreBase):
+class Store(
+    CheckinsMixin,
+    ExperimentsMixin,
+    RupturesMixin,
+    SupportsMixin,
+    NamesMixin,
+    SessionsMixin,
+    SearchMixin,
+    BulkMixin,
+    ExportsMixin,
+    StoreBase,
+):
     """The database of one user. Open with :meth:`open`; close when done."""
 
     open_result: OpenResult
@@ -139,4 +174,3 @@ class Store(CheckinsMixin, ExperimentsMixin, RupturesMixin, SupportsMixin, Names
         conn.execute(f"PRAGMA busy_timeout = {timeout}")
         conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
         return cls(conn, path)
-

@@ -24,8 +24,9 @@ BULK_CACHE_KIB = -131_072  # page cache during a bulk import: up to 128 MiB
 _first = itemgetter(0)
 
 
-def insert_flat(conn: sqlite3.Connection, sql: str, width: int, values: list[Any],
-                per_statement: int = 50) -> None:
+def insert_flat(
+    conn: sqlite3.Connection, sql: str, width: int, values: list[Any], per_statement: int = 50
+) -> None:
     """Insert ``values`` (``width`` per row, flattened) with many rows per statement.
 
     ``sql`` has a ``{values}`` slot for the rows' placeholders.
@@ -36,23 +37,33 @@ def insert_flat(conn: sqlite3.Connection, sql: str, width: int, values: list[Any
     full = len(values) - len(values) % step
     if full:
         many = sql.format(values=", ".join([one] * per_statement))
-        conn.executemany(many, [values[i:i + step] for i in range(0, full, step)])
+        conn.executemany(many, [values[i : i + step] for i in range(0, full, step)])
     if full < len(values):
-        conn.executemany(sql.format(values=one),
-                         [values[i:i + width] for i in range(full, len(values), width)])
+        conn.executemany(
+            sql.format(values=one), [values[i : i + width] for i in range(full, len(values), width)]
+        )
 
 
-def insert_many(conn: sqlite3.Connection, sql: str, width: int,
-                rows: Sequence[tuple[Any, ...]], per_statement: int = 50) -> None:
+def insert_many(
+    conn: sqlite3.Connection,
+    sql: str,
+    width: int,
+    rows: Sequence[tuple[Any, ...]],
+    per_statement: int = 50,
+) -> None:
     """``executemany`` with many rows per statement (``sql`` has a ``{values}`` slot)."""
     one = "(" + ", ".join("?" * width) + ")"
     per_statement = max(1, min(per_statement, 900 // width))
     full = len(rows) - len(rows) % per_statement
     if full:
         many = sql.format(values=", ".join([one] * per_statement))
-        conn.executemany(many, [
-            [v for row in rows[i:i + per_statement] for v in row]
-            for i in range(0, full, per_statement)])
+        conn.executemany(
+            many,
+            [
+                [v for row in rows[i : i + per_statement] for v in row]
+                for i in range(0, full, per_statement)
+            ],
+        )
     if full < len(rows):
         conn.executemany(sql.format(values=one), rows[full:])
 
@@ -65,10 +76,13 @@ def stored_versions(conn: sqlite3.Connection, table: str, ids: Sequence[str]) ->
         return {}
     found: dict[str, str] = {}
     for start in range(0, len(ids), 900):
-        chunk = list(ids[start:start + 900])
-        found.update(conn.execute(
-            f"SELECT id, updated_at FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})",
-            chunk).fetchall())
+        chunk = list(ids[start : start + 900])
+        found.update(
+            conn.execute(
+                f"SELECT id, updated_at FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+        )
     return found
 
 
@@ -102,24 +116,27 @@ class CheckinBatch:
 
     @property
     def ids(self) -> list[str]:
-        return self.values[0::len(CHECKIN_COLUMNS)]
+        return self.values[0 :: len(CHECKIN_COLUMNS)]
 
     @property
     def versions(self) -> list[str]:
         """The ``updated_at`` of each check-in, in :attr:`ids` order."""
-        return self.values[3::len(CHECKIN_COLUMNS)]
+        return self.values[3 :: len(CHECKIN_COLUMNS)]
 
     def rows(self) -> list[tuple[Any, ...]]:
         """Back to :func:`~tracker.store.tables.checkin_row` tuples."""
         width = len(CHECKIN_COLUMNS)
         names: dict[str, tuple[list[str], list[str], list[str]]] = {
-            i: ([], [], []) for i in self.ids}
+            i: ([], [], []) for i in self.ids
+        }
         for k, (kind, _, _) in enumerate(CHECKIN_LINKS):
             pairs = self.links[kind]
             for i in range(0, len(pairs), 2):
                 names[pairs[i]][k].append(pairs[i + 1])
-        return [(*self.values[j:j + width], *map(tuple, names[self.values[j]]))
-                for j in range(0, len(self.values), width)]
+        return [
+            (*self.values[j : j + width], *map(tuple, names[self.values[j]]))
+            for j in range(0, len(self.values), width)
+        ]
 
 
 class BulkMixin(StoreBase):
@@ -141,8 +158,12 @@ class BulkMixin(StoreBase):
         conn = self.conn
         width = len(CHECKIN_COLUMNS)
         with self.write():
-            insert_flat(conn, f"INSERT INTO checkins ({', '.join(CHECKIN_COLUMNS)}) "
-                        "VALUES {values}", width, batch.values)
+            insert_flat(
+                conn,
+                f"INSERT INTO checkins ({', '.join(CHECKIN_COLUMNS)}) VALUES {{values}}",
+                width,
+                batch.values,
+            )
             for kind, link, key in CHECKIN_LINKS:
                 pairs = batch.links[kind]
                 if not pairs:
@@ -151,8 +172,13 @@ class BulkMixin(StoreBase):
                 ids = name_ids(conn, kind, set(pairs[1::2]))
                 flat = pairs[:]
                 flat[1::2] = [ids[n] for n in pairs[1::2]]
-                insert_flat(conn, f"INSERT OR IGNORE INTO {link} (checkin_id, {key}) "
-                            "VALUES {values}", 2, flat, 400)
+                insert_flat(
+                    conn,
+                    f"INSERT OR IGNORE INTO {link} (checkin_id, {key}) VALUES {{values}}",
+                    2,
+                    flat,
+                    400,
+                )
         return len(batch.values) // width
 
     @contextlib.contextmanager
@@ -182,9 +208,10 @@ class BulkMixin(StoreBase):
                 rebuilt = []
                 if rebuild_indexes:
                     for name, sql in conn.execute(
-                            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
-                            "sql IS NOT NULL AND tbl_name IN ('checkins', 'checkin_emotions', "
-                            "'checkin_people', 'checkin_tags') ORDER BY name").fetchall():
+                        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                        "sql IS NOT NULL AND tbl_name IN ('checkins', 'checkin_emotions', "
+                        "'checkin_people', 'checkin_tags') ORDER BY name"
+                    ).fetchall():
                         conn.execute(f'DROP INDEX "{name}"')
                         rebuilt.append(sql)
                 yield self

@@ -30,8 +30,9 @@ class CheckinsMixin(StoreBase):
         self.save_checkins([checkin])
         return checkin
 
-    def save_checkins(self, checkins: Iterable[CheckIn | tuple[Any, ...]], *,
-                      new: bool = False) -> int:
+    def save_checkins(
+        self, checkins: Iterable[CheckIn | tuple[Any, ...]], *, new: bool = False
+    ) -> int:
         """Insert or replace check-ins with their emotions, people and tags, in one
         transaction; returns how many were saved. The one write path of check-ins
         (brand-new ones in bulk: :meth:`~tracker.store.bulk.BulkMixin.insert_checkin_batch`).
@@ -54,17 +55,25 @@ class CheckinsMixin(StoreBase):
         with self.write():
             existing = {} if new else stored_versions(conn, "checkins", [r[0] for r in batch])
             insert_many(
-                conn, f"INSERT INTO checkins ({', '.join(CHECKIN_COLUMNS)}) VALUES {{values}} "
-                f"ON CONFLICT (id) DO UPDATE SET {updates}", width, [r[:width] for r in batch])
+                conn,
+                f"INSERT INTO checkins ({', '.join(CHECKIN_COLUMNS)}) VALUES {{values}} "
+                f"ON CONFLICT (id) DO UPDATE SET {updates}",
+                width,
+                [r[:width] for r in batch],
+            )
             for position, (kind, link, key) in enumerate(CHECKIN_LINKS, start=width):
                 if existing:
-                    conn.executemany(f"DELETE FROM {link} WHERE checkin_id = ?",
-                                     [(i,) for i in existing])
+                    conn.executemany(
+                        f"DELETE FROM {link} WHERE checkin_id = ?", [(i,) for i in existing]
+                    )
                 ids = name_ids(conn, kind, {n for r in batch for n in r[position]})
                 if ids:
-                    insert_many(conn, f"INSERT OR IGNORE INTO {link} (checkin_id, {key}) "
-                                "VALUES {values}", 2,
-                                [(r[0], ids[n]) for r in batch for n in r[position]])
+                    insert_many(
+                        conn,
+                        f"INSERT OR IGNORE INTO {link} (checkin_id, {key}) VALUES {{values}}",
+                        2,
+                        [(r[0], ids[n]) for r in batch for n in r[position]],
+                    )
         return len(batch)
 
     def delete_checkin(self, checkin_id: str) -> CheckIn | None:
@@ -113,7 +122,8 @@ class CheckinsMixin(StoreBase):
             if value:
                 where.append(
                     f"c.id IN (SELECT l.checkin_id FROM {link} l JOIN {table} n "
-                    f"ON n.id = l.{key} WHERE n.name = ?)")
+                    f"ON n.id = l.{key} WHERE n.name = ?)"
+                )
                 params.append(value)
         if ids is not None:
             where.append(f"c.id IN ({', '.join('?' for _ in ids)})")
@@ -141,23 +151,28 @@ class CheckinsMixin(StoreBase):
         for token in text.split():
             if not is_word(token):
                 where.append("(c.note LIKE ? ESCAPE '\\' OR c.need LIKE ? ESCAPE '\\')")
-                like = "%" + token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                like = (
+                    "%" + token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                )
                 params += [like, like]
 
     def _with_names(self, rows: list[dict[str, Any]]) -> list[CheckIn]:
         if not rows:
             return []
         names: dict[str, dict[str, list[str]]] = {
-            r["id"]: {"emotions": [], "people": [], "tags": []} for r in rows}
+            r["id"]: {"emotions": [], "people": [], "tags": []} for r in rows
+        }
         # Chunk to stay under SQLite's variable limit.
         id_list = list(names)
         for start in range(0, len(id_list), 900):
-            chunk = id_list[start:start + 900]
+            chunk = id_list[start : start + 900]
             marks = ", ".join("?" for _ in chunk)
             for kind, link, key in CHECKIN_LINKS:
                 for checkin_id, name in self.conn.execute(
                     f"SELECT l.checkin_id, n.name FROM {link} l JOIN {kind} n ON n.id = l.{key} "
-                    f"WHERE l.checkin_id IN ({marks}) ORDER BY n.name COLLATE NOCASE", chunk):
+                    f"WHERE l.checkin_id IN ({marks}) ORDER BY n.name COLLATE NOCASE",
+                    chunk,
+                ):
                     names[checkin_id][kind].append(name)
         return [
             CheckIn(**r, **{k: tuple(v) for k, v in names[r["id"]].items()})  # type: ignore[arg-type]
@@ -168,15 +183,21 @@ class CheckinsMixin(StoreBase):
         return self.conn.execute("SELECT count(*) FROM checkins").fetchone()[0]
 
     def days_with_checkins(self, since: str, until: str) -> set[str]:
-        return {r[0] for r in self.conn.execute(
-            "SELECT DISTINCT day FROM checkins WHERE day BETWEEN ? AND ?", [since, until])}
+        return {
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT day FROM checkins WHERE day BETWEEN ? AND ?", [since, until]
+            )
+        }
 
     def first_checkin_day(self) -> str | None:
         return self.conn.execute("SELECT min(day) FROM checkins").fetchone()[0]
 
     # -- figures for charts, insights and reports --
 
-    def daily_means(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
+    def daily_means(
+        self, since: str | None = None, until: str | None = None
+    ) -> list[dict[str, Any]]:
         """One row per day that has check-ins: the mean of each scale and the count,
         and ``pursue_acted`` / ``withdraw_acted``: 1 when a check-in of the day acted
         on that urge, 0 when some said no and none yes, ``None`` when none answered.
@@ -191,46 +212,66 @@ class CheckinsMixin(StoreBase):
         if until:
             where.append("day <= ?")
             params.append(until)
-        sql = ("SELECT day, count(*) AS n, avg(mood) AS mood, avg(intensity) AS intensity, "
-               "avg(regulation) AS regulation, avg(pursue) AS pursue, avg(withdraw) AS withdraw, "
-               "max(pursue_acted) AS pursue_acted, max(withdraw_acted) AS withdraw_acted "
-               "FROM checkins")
+        sql = (
+            "SELECT day, count(*) AS n, avg(mood) AS mood, avg(intensity) AS intensity, "
+            "avg(regulation) AS regulation, avg(pursue) AS pursue, avg(withdraw) AS withdraw, "
+            "max(pursue_acted) AS pursue_acted, max(withdraw_acted) AS withdraw_acted "
+            "FROM checkins"
+        )
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " GROUP BY day ORDER BY day"
         return list(self._query(sql, params))
 
-    def urge_answers(self, since: str | None = None,
-                     until: str | None = None) -> list[dict[str, Any]]:
+    def urge_answers(
+        self, since: str | None = None, until: str | None = None
+    ) -> list[dict[str, Any]]:
         """Every check-in's ``day``, urges (``pursue``, ``withdraw``) and answers
         (``pursue_acted``, ``withdraw_acted``, ``paused``), oldest first: what the
         hard-moments figures (:mod:`tracker.week`) count."""
-        return list(self._query(
-            "SELECT day, pursue, withdraw, pursue_acted, withdraw_acted, paused FROM checkins "
-            "WHERE day BETWEEN ? AND ? ORDER BY day, created_at",
-            [since or "0000-00-00", until or "9999-99-99"]))
+        return list(
+            self._query(
+                "SELECT day, pursue, withdraw, pursue_acted, withdraw_acted, paused FROM checkins "
+                "WHERE day BETWEEN ? AND ? ORDER BY day, created_at",
+                [since or "0000-00-00", until or "9999-99-99"],
+            )
+        )
 
-    def name_counts(self, kind: str, since: str | None = None,
-                    until: str | None = None) -> list[tuple[str, int]]:
+    def name_counts(
+        self, kind: str, since: str | None = None, until: str | None = None
+    ) -> list[tuple[str, int]]:
         """How often each emotion / person / tag was named in check-ins of a range."""
-        link, key = {"emotions": ("checkin_emotions", "emotion_id"),
-                     "people": ("checkin_people", "person_id"),
-                     "tags": ("checkin_tags", "tag_id")}[kind]
+        link, key = {
+            "emotions": ("checkin_emotions", "emotion_id"),
+            "people": ("checkin_people", "person_id"),
+            "tags": ("checkin_tags", "tag_id"),
+        }[kind]
         since, until = since or "0000-00-00", until or "9999-99-99"
         first, last = self.conn.execute("SELECT min(day), max(day) FROM checkins").fetchone()
         if first is not None and since <= first and last <= until:
             # Every check-in is in the range: count the links alone, over the name
             # index, rather than joining each link with its check-in.
-            return [(r[0], r[1]) for r in self.conn.execute(
-                f"SELECT n.name, t.times FROM (SELECT {key} AS id, count(*) AS times "
-                f"FROM {link} GROUP BY {key}) t JOIN {kind} n ON n.id = t.id "
-                "ORDER BY t.times DESC, n.name COLLATE NOCASE")]
-        sql = (f"SELECT n.name, count(*) AS times FROM {link} l JOIN {kind} n ON n.id = l.{key} "
-               "JOIN checkins c ON c.id = l.checkin_id WHERE c.day BETWEEN ? AND ? "
-               "GROUP BY n.id ORDER BY times DESC, n.name COLLATE NOCASE")
+            return [
+                (r[0], r[1])
+                for r in self.conn.execute(
+                    f"SELECT n.name, t.times FROM (SELECT {key} AS id, count(*) AS times "
+                    f"FROM {link} GROUP BY {key}) t JOIN {kind} n ON n.id = t.id "
+                    "ORDER BY t.times DESC, n.name COLLATE NOCASE"
+                )
+            ]
+        sql = (
+            f"SELECT n.name, count(*) AS times FROM {link} l JOIN {kind} n ON n.id = l.{key} "
+            "JOIN checkins c ON c.id = l.checkin_id WHERE c.day BETWEEN ? AND ? "
+            "GROUP BY n.id ORDER BY times DESC, n.name COLLATE NOCASE"
+        )
         return [(r[0], r[1]) for r in self.conn.execute(sql, [since, until])]
 
     def needs(self, since: str | None = None, until: str | None = None) -> list[str]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT need FROM checkins WHERE need IS NOT NULL AND day BETWEEN ? AND ? "
-            "ORDER BY day", [since or "0000-00-00", until or "9999-99-99"])]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT need FROM checkins WHERE need IS NOT NULL AND day BETWEEN ? AND ? "
+                "ORDER BY day",
+                [since or "0000-00-00", until or "9999-99-99"],
+            )
+        ]

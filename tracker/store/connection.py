@@ -47,14 +47,19 @@ def busy_timeout_ms() -> int:
     if text is None:
         return BUSY_TIMEOUT_MS
     value = text.strip()
-    if value.isascii() and value.isdigit() and len(value) <= 7 \
-            and int(value) <= MAX_BUSY_TIMEOUT_MS:
+    if (
+        value.isascii()
+        and value.isdigit()
+        and len(value) <= 7
+        and int(value) <= MAX_BUSY_TIMEOUT_MS
+    ):
         return int(value)
     shown = repr(text) if len(text) <= 40 else repr(text[:40]) + "..."
     raise BadSetting(
         f"{BUSY_TIMEOUT_VARIABLE}={shown.encode('ascii', 'backslashreplace').decode()} is "
         f"not allowed: give how long to wait for another program's lock, as a whole number "
-        f"of milliseconds from 0 to {MAX_BUSY_TIMEOUT_MS} (default {BUSY_TIMEOUT_MS}).")
+        f"of milliseconds from 0 to {MAX_BUSY_TIMEOUT_MS} (default {BUSY_TIMEOUT_MS})."
+    )
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -191,8 +196,7 @@ class StoreBase:
         (PRAGMA data_version sees other connections' commits; total_changes() this
         one's.) Screens compare it to skip reloading data that has not changed.
         """
-        return (self.data_version(),
-                self.conn.execute("SELECT total_changes()").fetchone()[0])
+        return (self.data_version(), self.conn.execute("SELECT total_changes()").fetchone()[0])
 
     def integrity_problems(self) -> list[str]:
         rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]

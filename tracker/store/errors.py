@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from sqlite3 import Connection, DatabaseError, Error, IntegrityError, OperationalError
 
-__all__ = ["BadSetting", "Connection", "DatabaseError", "Error", "IntegrityError",
-           "OperationalError", "StoreError"]
+__all__ = [
+    "BadSetting",
+    "Connection",
+    "DatabaseError",
+    "Error",
+    "IntegrityError",
+    "OperationalError",
+    "StoreError",
+]
 
 
 class StoreError(Exception):

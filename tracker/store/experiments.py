@@ -38,8 +38,10 @@ class ExperimentsMixin(StoreBase):
         if status:
             sql += " WHERE status = ?"
             params.append(status)
-        sql += (" ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'completed' THEN 1 ELSE 2 END, "
-                f"started_on DESC, {by_instant('created_at', descending=True)}, id")
+        sql += (
+            " ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'completed' THEN 1 ELSE 2 END, "
+            f"started_on DESC, {by_instant('created_at', descending=True)}, id"
+        )
         return [Experiment(**r) for r in self._query(sql, params)]
 
     def get_experiment(self, experiment_id: str) -> Experiment | None:
@@ -69,8 +71,9 @@ class ExperimentsMixin(StoreBase):
             for log in logs:
                 span = spans.get(log.experiment_id)
                 if span is None:
-                    raise ValidationError("experiment_id", log.experiment_id,
-                                          "the id of a stored experiment")
+                    raise ValidationError(
+                        "experiment_id", log.experiment_id, "the id of a stored experiment"
+                    )
                 check_practice_day(log.day, *span)
             upsert(self.conn, "practice_logs", rows)
         return len(rows)
@@ -80,10 +83,12 @@ class ExperimentsMixin(StoreBase):
         found: dict[str, tuple[str, str, str | None]] = {}
         id_list = sorted(ids)
         for start in range(0, len(id_list), 900):
-            chunk = id_list[start:start + 900]
+            chunk = id_list[start : start + 900]
             for experiment_id, *span in self.conn.execute(
-                    "SELECT id, started_on, ends_on, ended_on FROM experiments WHERE id IN "
-                    f"({', '.join('?' for _ in chunk)})", chunk):
+                "SELECT id, started_on, ends_on, ended_on FROM experiments WHERE id IN "
+                f"({', '.join('?' for _ in chunk)})",
+                chunk,
+            ):
                 found[experiment_id] = tuple(span)
         return found
 
@@ -91,8 +96,13 @@ class ExperimentsMixin(StoreBase):
         with self.write():
             self.conn.execute("DELETE FROM practice_logs WHERE id = ?", [log_id])
 
-    def practice_logs(self, experiment_id: str | None = None, *, since: str | None = None,
-                      until: str | None = None) -> list[PracticeLog]:
+    def practice_logs(
+        self,
+        experiment_id: str | None = None,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[PracticeLog]:
         where, params = [], []
         if experiment_id:
             where.append("experiment_id = ?")
@@ -111,13 +121,19 @@ class ExperimentsMixin(StoreBase):
 
     def practice_counts(self) -> dict[str, tuple[int, int]]:
         """Per experiment: (times done, times logged)."""
-        return {r[0]: (r[1] or 0, r[2]) for r in self.conn.execute(
-            "SELECT experiment_id, sum(done), count(*) FROM practice_logs GROUP BY experiment_id")}
+        return {
+            r[0]: (r[1] or 0, r[2])
+            for r in self.conn.execute(
+                "SELECT experiment_id, sum(done), count(*) FROM practice_logs "
+                "GROUP BY experiment_id"
+            )
+        }
 
     def practised_days(self) -> dict[str, set[str]]:
         """Per experiment: the days with a practice log marked done (``done = 1``)."""
         out: dict[str, set[str]] = {}
         for experiment_id, day in self.conn.execute(
-                "SELECT DISTINCT experiment_id, day FROM practice_logs WHERE done = 1"):
+            "SELECT DISTINCT experiment_id, day FROM practice_logs WHERE done = 1"
+        ):
             out.setdefault(experiment_id, set()).add(day)
         return out

@@ -18,8 +18,16 @@ from tracker.store.tables import CHECKIN_LINKS, by_instant
 class ExportsMixin(StoreBase):
     """Every table as rows, for ``tracker export``."""
 
-    EXPORT_TABLES = ("checkins", "experiments", "practice_logs", "ruptures", "supports", "emotions",
-                     "sessions", "bring_marks")
+    EXPORT_TABLES = (
+        "checkins",
+        "experiments",
+        "practice_logs",
+        "ruptures",
+        "supports",
+        "emotions",
+        "sessions",
+        "bring_marks",
+    )
 
     def export_columns(self, table: str) -> list[str]:
         cols = [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
@@ -37,7 +45,9 @@ class ExportsMixin(StoreBase):
         Emotions, people and tags are joined with ``|`` in one column, sorted by name.
         """
         if table not in self.EXPORT_TABLES:
-            raise StoreError(f"Unknown table {table!r}; choose from {', '.join(self.EXPORT_TABLES)}.")
+            raise StoreError(
+                f"Unknown table {table!r}; choose from {', '.join(self.EXPORT_TABLES)}."
+            )
         sep = "'|'"
         if table == "checkins":
             yield from self._export_checkins()
@@ -79,7 +89,8 @@ class ExportsMixin(StoreBase):
         names = [self._joined_names(kind, link, key) for kind, link, key in CHECKIN_LINKS]
         emotions, people, tags = (found.get for found in names)
         cursor = self.conn.execute(
-            f"SELECT * FROM checkins ORDER BY day, {by_instant('created_at')}, id")
+            f"SELECT * FROM checkins ORDER BY day, {by_instant('created_at')}, id"
+        )
         while batch := cursor.fetchmany(2000):
             for row in batch:
                 checkin_id = row[0]
@@ -91,17 +102,17 @@ class ExportsMixin(StoreBase):
         Names are in ``COLLATE NOCASE`` order (ASCII letters folded, then code
         points). They never hold chr(31): models fold it away as white space.
         """
-        joined = dict(self.conn.execute(
-            f"SELECT l.checkin_id, group_concat(n.name, char(31)) FROM {link} l "
-            f"JOIN {kind} n ON n.id = l.{key} GROUP BY l.checkin_id"))
+        joined = dict(
+            self.conn.execute(
+                f"SELECT l.checkin_id, group_concat(n.name, char(31)) FROM {link} l "
+                f"JOIN {kind} n ON n.id = l.{key} GROUP BY l.checkin_id"
+            )
+        )
         ordered: dict[str, str] = {}
         for checkin_id, names in joined.items():
             if "\x1f" in names:
                 found = ordered.get(names)
                 if found is None:
-                    found = ordered[names] = "|".join(sorted(names.split("\x1f"),
-                                                             key=nocase_key))
+                    found = ordered[names] = "|".join(sorted(names.split("\x1f"), key=nocase_key))
                 joined[checkin_id] = found
         return joined
-
-

@@ -33,7 +33,7 @@ def check_sqlite_header(path: Path) -> None:
     with open(path, "rb") as handle:
         head = handle.read(100)
         size = os.fstat(handle.fileno()).st_size
-    if head and head[:len(SQLITE_MAGIC)] != SQLITE_MAGIC:
+    if head and head[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise StoreError(
             f"{path} is not a tracker database (it is not an SQLite file). "
             "It has not been changed. Use --db to choose another file, or "
@@ -46,7 +46,8 @@ def check_sqlite_header(path: Path) -> None:
         raise StoreError(
             f"{path} is damaged: {problem}. It has not been changed. "
             "'tracker restore BACKUP' brings back a backup (see the backups folder "
-            "beside it).")
+            "beside it)."
+        )
 
 
 def _truncation(head: bytes, size: int) -> str | None:

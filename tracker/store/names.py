@@ -34,8 +34,12 @@ class NamesMixin(StoreBase):
 
     def emotion_vocabulary(self) -> list[str]:
         """Every emotion word the user can pick: the shipped ones and their own."""
-        return [r[0] for r in self.conn.execute(
-            "SELECT name FROM emotions ORDER BY shipped DESC, name COLLATE NOCASE")]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT name FROM emotions ORDER BY shipped DESC, name COLLATE NOCASE"
+            )
+        ]
 
     def add_emotion_word(self, name: str) -> None:
         with self.write():
@@ -45,11 +49,15 @@ class NamesMixin(StoreBase):
         """Add ``(name, shipped)`` words to the vocabulary; words already there stay as they are."""
         with self.write():
             self.conn.executemany(
-                "INSERT OR IGNORE INTO emotions (name, shipped) VALUES (?, ?)", list(words))
+                "INSERT OR IGNORE INTO emotions (name, shipped) VALUES (?, ?)", list(words)
+            )
 
     def people_names(self) -> list[str]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT name FROM people ORDER BY name COLLATE NOCASE")]
+        return [
+            r[0] for r in self.conn.execute("SELECT name FROM people ORDER BY name COLLATE NOCASE")
+        ]
 
     def tag_names(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT name FROM tags ORDER BY name COLLATE NOCASE")]
+        return [
+            r[0] for r in self.conn.execute("SELECT name FROM tags ORDER BY name COLLATE NOCASE")
+        ]

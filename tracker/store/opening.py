@@ -75,8 +75,11 @@ def _vet(conn: sqlite3.Connection, path: Path) -> int:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             empty = conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None
             _refuse_foreign(path, app_id, version, empty)
-            problems = ([] if schema_check.matches(conn, version)
-                        else schema_check.differences(conn, version))
+            problems = (
+                []
+                if schema_check.matches(conn, version)
+                else schema_check.differences(conn, version)
+            )
         finally:
             if conn.in_transaction:
                 conn.rollback()
@@ -95,7 +98,8 @@ def _refuse_foreign(path: Path, app_id: int, version: int, empty: bool) -> None:
         raise StoreError(
             f"{path} is an SQLite database of another application (application id "
             f"{app_id:#010x}; tracker's is {schema.APPLICATION_ID:#010x}), not one of "
-            "tracker's. It has not been changed. Use --db to choose another file.")
+            "tracker's. It has not been changed. Use --db to choose another file."
+        )
     if app_id == 0 and (not empty or version != 0):
         raise StoreError(
             f"{path} is an SQLite database, but not one of tracker's. "
@@ -116,15 +120,19 @@ def schema_refusal(path: Path, version: int, problems: list[schema_check.Problem
         shown += f"; and {len(problems) - 6} more"
     extras = [p.extra for p in problems if p.extra is not None]
     if extras and len(extras) == len(problems):
-        return (f"{path} holds what tracker did not make: {shown}. tracker will not use it "
-                "while that is there (it could change or delete records behind tracker's "
-                "back), and has not changed it. To remove it (keep a copy of anything "
-                f"you want first): {schema_check.drop_command(str(path), extras)}")
-    return (f"{path} does not have the schema tracker makes (schema "
-            f"{version}): {shown}. It has not been changed. It may "
-            "have been restored by an older tracker or changed by another program; "
-            "'tracker restore BACKUP' brings back a backup (see the backups folder "
-            "beside it).")
+        return (
+            f"{path} holds what tracker did not make: {shown}. tracker will not use it "
+            "while that is there (it could change or delete records behind tracker's "
+            "back), and has not changed it. To remove it (keep a copy of anything "
+            f"you want first): {schema_check.drop_command(str(path), extras)}"
+        )
+    return (
+        f"{path} does not have the schema tracker makes (schema "
+        f"{version}): {shown}. It has not been changed. It may "
+        "have been restored by an older tracker or changed by another program; "
+        "'tracker restore BACKUP' brings back a backup (see the backups folder "
+        "beside it)."
+    )
 
 
 def _use_wal(conn: sqlite3.Connection, path: Path) -> None:

@@ -21,4 +21,5 @@ def upsert(conn: sqlite3.Connection, table: str, rows: Sequence[dict[str, Any]])
     conn.executemany(
         f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
         f"ON CONFLICT (id) DO UPDATE SET {updates}",
-        [[row[c] for c in cols] for row in rows])
+        [[row[c] for c in cols] for row in rows],
+    )

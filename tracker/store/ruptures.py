@@ -25,20 +25,23 @@ class RupturesMixin(StoreBase):
         conn = self.conn
         with self.write():
             upsert(conn, "ruptures", [r.to_row() for r in records])
-            conn.executemany("DELETE FROM rupture_people WHERE rupture_id = ?",
-                             [(r.id,) for r in records])
+            conn.executemany(
+                "DELETE FROM rupture_people WHERE rupture_id = ?", [(r.id,) for r in records]
+            )
             ids = name_ids(conn, "people", {n for r in records for n in r.people})
             conn.executemany(
                 "INSERT OR IGNORE INTO rupture_people (rupture_id, person_id) VALUES (?, ?)",
-                [(r.id, ids[n]) for r in records for n in r.people])
+                [(r.id, ids[n]) for r in records for n in r.people],
+            )
         return len(records)
 
     def delete_rupture(self, rupture_id: str) -> None:
         with self.write():
             self.conn.execute("DELETE FROM ruptures WHERE id = ?", [rupture_id])
 
-    def ruptures(self, *, unrepaired_only: bool = False, since: str | None = None,
-                 until: str | None = None) -> list[Rupture]:
+    def ruptures(
+        self, *, unrepaired_only: bool = False, since: str | None = None, until: str | None = None
+    ) -> list[Rupture]:
         """Ruptures, unrepaired first, then newest first."""
         where, params = [], []
         if unrepaired_only:
@@ -52,13 +55,15 @@ class RupturesMixin(StoreBase):
         sql = "SELECT * FROM ruptures"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += (" ORDER BY repaired_on IS NOT NULL, "
-                f"{by_instant('happened_at', descending=True)}, id")
+        sql += (
+            f" ORDER BY repaired_on IS NOT NULL, {by_instant('happened_at', descending=True)}, id"
+        )
         rows = list(self._query(sql, params))
         people: dict[str, list[str]] = {r["id"]: [] for r in rows}
         for rupture_id, name in self.conn.execute(
             "SELECT rp.rupture_id, p.name FROM rupture_people rp JOIN people p "
-            "ON p.id = rp.person_id ORDER BY p.name COLLATE NOCASE"):
+            "ON p.id = rp.person_id ORDER BY p.name COLLATE NOCASE"
+        ):
             if rupture_id in people:
                 people[rupture_id].append(name)
         return [Rupture(**r, people=tuple(people[r["id"]])) for r in rows]
@@ -71,6 +76,11 @@ class RupturesMixin(StoreBase):
 
     def rupture_marks(self, since: str, until: str) -> list[tuple[str, str | None]]:
         """(day, repaired_on) of ruptures that happened or were repaired in the range."""
-        return [(r[0], r[1]) for r in self.conn.execute(
-            "SELECT day, repaired_on FROM ruptures WHERE day BETWEEN ?1 AND ?2 "
-            "OR repaired_on BETWEEN ?1 AND ?2 ORDER BY day", [since, until])]
+        return [
+            (r[0], r[1])
+            for r in self.conn.execute(
+                "SELECT day, repaired_on FROM ruptures WHERE day BETWEEN ?1 AND ?2 "
+                "OR repaired_on BETWEEN ?1 AND ?2 ORDER BY day",
+                [since, until],
+            )
+        ]

@@ -232,13 +232,18 @@ def _migration_4(db: Database) -> None:
         db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _migration_3,
-                                                _migration_4]
+MIGRATIONS: list[Callable[[Database], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+    _migration_4,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(db: Database, version: int, *,
-            migrations: list[Callable[[Database], None]] | None = None) -> None:
+def migrate(
+    db: Database, version: int, *, migrations: list[Callable[[Database], None]] | None = None
+) -> None:
     """Run the migrations after ``version``, each in its own transaction.
 
     ``migrations``: :data:`MIGRATIONS` as it is when called (tests add one to see what

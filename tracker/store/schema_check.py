@@ -42,8 +42,10 @@ FINGERPRINTS = {
 }
 """The :func:`fingerprint` of a file at each schema version, as tracker makes it."""
 
-_MASTER = ("SELECT type, name, tbl_name, sql FROM sqlite_master "
-           "WHERE name NOT GLOB 'sqlite_stat[1-4]' ORDER BY type, name")
+_MASTER = (
+    "SELECT type, name, tbl_name, sql FROM sqlite_master "
+    "WHERE name NOT GLOB 'sqlite_stat[1-4]' ORDER BY type, name"
+)
 
 
 def _sha256() -> Any:
@@ -77,11 +79,13 @@ def matches(conn: sqlite3.Connection, version: int) -> bool:
 
 # --- SQL text as tokens ------------------------------------------------------------------
 
+
 @functools.cache
 def _tokens() -> re.Pattern[str]:
     """SQL's tokens, as SQLite tells them apart (compiled on first use: the letters
     beyond ASCII make it slow to compile, and most opens never need it)."""
-    return re.compile(r"""
+    return re.compile(
+        r"""
     (?P<space> \s+ | --[^\n]* | /\*.*?(?:\*/|\Z) )
   | (?P<string> '(?:[^']|'')*'? )
   | (?P<quoted> "(?:[^"]|"")*"? | \[[^\]]*\]? | `(?:[^`]|``)*`? )
@@ -89,13 +93,17 @@ def _tokens() -> re.Pattern[str]:
   | (?P<word> [A-Za-z_\x80-\U0010ffff][A-Za-z0-9_$\x80-\U0010ffff]* )
   | (?P<op> \|\| | <= | >= | == | != | <> | << | >> | ->> | -> )
   | (?P<other> . )
-""", re.S | re.X)
+""",
+        re.S | re.X,
+    )
+
 
 _PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
 
 # SQLite's keywords (https://sqlite.org/lang_keywords.html): a quoted one is an
 # identifier, never the keyword, so its quotes count.
-_KEYWORDS = frozenset("""
+_KEYWORDS = frozenset(
+    """
 abort action add after all alter always analyze and as asc attach autoincrement before
 begin between by cascade case cast check collate column commit conflict constraint create
 cross current current_date current_time current_timestamp database default deferrable
@@ -108,7 +116,8 @@ pragma preceding primary query raise range recursive references regexp reindex r
 rename replace restrict returning right rollback row rows savepoint select set table temp
 temporary then ties to transaction trigger unbounded union unique update using vacuum
 values view virtual when where window with without
-""".split())
+""".split()
+)
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -127,8 +136,11 @@ def sql_tokens(sql: str | None) -> tuple[str, ...]:
             continue
         if kind == "quoted":
             name = _unquote(text).translate(_ASCII_LOWER)
-            out.append(name if _PLAIN.fullmatch(name) and name not in _KEYWORDS
-                       else '"' + name.replace('"', '""') + '"')
+            out.append(
+                name
+                if _PLAIN.fullmatch(name) and name not in _KEYWORDS
+                else '"' + name.replace('"', '""') + '"'
+            )
         elif kind in ("word", "number"):
             out.append(text.translate(_ASCII_LOWER))
         else:
@@ -185,23 +197,41 @@ def _fold(value: Any) -> Any:
 def _table(conn: sqlite3.Connection, name: str) -> _Table:
     """SQLite's description of table ``name`` (a pragma function, so no name is quoted
     into SQL)."""
-    kind = tuple(conn.execute(
-        "SELECT type, wr, strict FROM pragma_table_list(?) WHERE schema = 'main'",
-        [name]).fetchall())
+    kind = tuple(
+        conn.execute(
+            "SELECT type, wr, strict FROM pragma_table_list(?) WHERE schema = 'main'", [name]
+        ).fetchall()
+    )
     columns = {}
     for _cid, column, declared, notnull, default, pk, hidden in conn.execute(
-            "SELECT * FROM pragma_table_xinfo(?)", [name]):
+        "SELECT * FROM pragma_table_xinfo(?)", [name]
+    ):
         columns[column.translate(_ASCII_LOWER)] = (
-            str(declared).upper(), notnull, sql_tokens(default), pk, hidden)
+            str(declared).upper(),
+            notnull,
+            sql_tokens(default),
+            pk,
+            hidden,
+        )
     indexes = {}
     for _seq, index, unique, origin, partial in conn.execute(
-            "SELECT * FROM pragma_index_list(?)", [name]):
-        keys = tuple(tuple(_fold(v) for v in row) for row in conn.execute(
-            "SELECT seqno, cid, name, desc, coll, key FROM pragma_index_xinfo(?)", [index]))
+        "SELECT * FROM pragma_index_list(?)", [name]
+    ):
+        keys = tuple(
+            tuple(_fold(v) for v in row)
+            for row in conn.execute(
+                "SELECT seqno, cid, name, desc, coll, key FROM pragma_index_xinfo(?)", [index]
+            )
+        )
         indexes[_fold(index)] = (unique, origin, partial, keys)
-    foreign_keys = tuple(tuple(_fold(v) for v in row) for row in conn.execute(
-        "SELECT id, seq, \"table\", \"from\", \"to\", on_update, on_delete, match "
-        "FROM pragma_foreign_key_list(?) ORDER BY id, seq", [name]))
+    foreign_keys = tuple(
+        tuple(_fold(v) for v in row)
+        for row in conn.execute(
+            'SELECT id, seq, "table", "from", "to", on_update, on_delete, match '
+            "FROM pragma_foreign_key_list(?) ORDER BY id, seq",
+            [name],
+        )
+    )
     return _Table(kind, columns, indexes, foreign_keys)
 
 
@@ -253,8 +283,12 @@ def differences(conn: sqlite3.Connection, version: int | None = None) -> list[Pr
     if version is None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     if not 0 <= version <= len(schema.MIGRATIONS):
-        return [Problem(f"schema version {version} is not one this tracker knows "
-                        f"(0 to {len(schema.MIGRATIONS)})")]
+        return [
+            Problem(
+                f"schema version {version} is not one this tracker knows "
+                f"(0 to {len(schema.MIGRATIONS)})"
+            )
+        ]
     want = reference(version)
     try:
         return list(_compare(want, conn))
@@ -269,21 +303,23 @@ def _compare(want: sqlite3.Connection, have: sqlite3.Connection) -> Iterable[Pro
     for key in sorted(found.keys() - wanted.keys(), key=_order):
         obj = found[key]
         on = f" (on {_name(obj.table)})" if obj.type in ("index", "trigger") else ""
-        yield Problem(f"{obj.type} {_name(obj.name)}{on} is not one of tracker's",
-                      extra=(obj.type, obj.name))
+        yield Problem(
+            f"{obj.type} {_name(obj.name)}{on} is not one of tracker's", extra=(obj.type, obj.name)
+        )
     for key in sorted(wanted.keys() - found.keys(), key=_order):
         yield Problem(f"{key[0]} {_name(key[1])} is missing")
     for key in sorted(wanted.keys() & found.keys(), key=_order):
         kind, name = key
         if kind == "table":
-            described = list(_compare_table(name, _safe_table(want, name),
-                                            _safe_table(have, name)))
+            described = list(_compare_table(name, _safe_table(want, name), _safe_table(have, name)))
             yield from described
             if described:
                 continue  # what its SQL text adds would say the same again
         if wanted[key].table != found[key].table:
-            yield Problem(f"{kind} {_name(name)} is on table {_name(found[key].table)}, "
-                          f"not {_name(wanted[key].table)}")
+            yield Problem(
+                f"{kind} {_name(name)} is on table {_name(found[key].table)}, "
+                f"not {_name(wanted[key].table)}"
+            )
         elif wanted[key].tokens != found[key].tokens:
             what = "its definition" if kind != "table" else "its constraints"
             yield Problem(f"{kind} {_name(name)}: {what} differ from tracker's")
@@ -293,8 +329,13 @@ def _unreadable_object(exc: sqlite3.DatabaseError) -> bool:
     """An error of one object SQLite cannot describe (a virtual table of a module it
     does not have...), rather than a busy or damaged file, which callers report."""
     text = str(exc).lower()
-    return not (is_busy(exc) or any(word in text for word in (
-        "malformed", "not a database", "disk image", "corrupt", "disk i/o")))
+    return not (
+        is_busy(exc)
+        or any(
+            word in text
+            for word in ("malformed", "not a database", "disk image", "corrupt", "disk i/o")
+        )
+    )
 
 
 def _safe_table(conn: sqlite3.Connection, name: str) -> _Table | str:
@@ -319,9 +360,11 @@ def _compare_table(name: str, want: _Table | str, have: _Table | str) -> Iterabl
         yield Problem(f"{table} has a column {_name(column)} that tracker does not make")
     for column in [c for c in want.columns if c in have.columns]:
         if want.columns[column] != have.columns[column]:
-            yield Problem(f"{table}: column {_name(column)} is not as tracker makes it "
-                          f"({_column_words(have.columns[column])}; tracker makes "
-                          f"{_column_words(want.columns[column])})")
+            yield Problem(
+                f"{table}: column {_name(column)} is not as tracker makes it "
+                f"({_column_words(have.columns[column])}; tracker makes "
+                f"{_column_words(want.columns[column])})"
+            )
     if not missing and not added and list(want.columns) != list(have.columns):
         yield Problem(f"{table}: its columns are not in the order tracker makes them")
     if want.kind != have.kind:
@@ -371,14 +414,16 @@ def _order(key: tuple[str, str]) -> tuple[int, str]:
 
 def _name(name: str) -> str:
     """A name as a message shows it (a hostile file's names may hold controls)."""
-    return one_line(name) if _PLAIN.fullmatch(name.translate(_ASCII_LOWER)) else \
-        one_line(repr(name))
+    return (
+        one_line(name) if _PLAIN.fullmatch(name.translate(_ASCII_LOWER)) else one_line(repr(name))
+    )
 
 
 def drop_command(path: str, extras: Iterable[tuple[str, str]]) -> str:
     """The ``sqlite3`` command that removes objects tracker did not make."""
-    statements = "; ".join(f"DROP {kind.upper()} " + '"' + name.replace('"', '""') + '"'
-                           for kind, name in extras)
+    statements = "; ".join(
+        f"DROP {kind.upper()} " + '"' + name.replace('"', '""') + '"' for kind, name in extras
+    )
     return one_line(f"sqlite3 {shlex.quote(path)} {shlex.quote(statements)}")
 
 
@@ -387,10 +432,13 @@ def drop_command(path: str, extras: Iterable[tuple[str, str]]) -> str:
 
 def foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
     """Rows that point at a row that is not there (``PRAGMA foreign_key_check``)."""
-    rows = conn.execute("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check "
-                        "LIMIT 4").fetchall()
-    return [f"a row of {_name(table)} refers to a missing row of {_name(parent)}"
-            for table, _rowid, parent in rows[:3]]
+    rows = conn.execute(
+        'SELECT "table", rowid, parent FROM pragma_foreign_key_check LIMIT 4'
+    ).fetchall()
+    return [
+        f"a row of {_name(table)} refers to a missing row of {_name(parent)}"
+        for table, _rowid, parent in rows[:3]
+    ]
 
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -438,11 +486,11 @@ def value_problems(conn: sqlite3.Connection) -> list[str]:
     first few, by table, column and row. Run on a file whose schema is tracker's."""
     problems: list[str] = []
     for table, (ids, days, stamps) in _FORMS.items():
-        checks = [(c, lambda v: isinstance(v, str) and bool(_UUID.fullmatch(v)), "a UUID")
-                  for c in ids]
+        checks = [
+            (c, lambda v: isinstance(v, str) and bool(_UUID.fullmatch(v)), "a UUID") for c in ids
+        ]
         checks += [(c, _is_day, "a date as YYYY-MM-DD") for c in days]
-        checks += [(c, _is_stamp, "a date and time as YYYY-MM-DDTHH:MM:SS+HH:MM")
-                   for c in stamps]
+        checks += [(c, _is_stamp, "a date and time as YYYY-MM-DDTHH:MM:SS+HH:MM") for c in stamps]
         columns = ", ".join(c for c, _, _ in checks)
         for row in conn.execute(f"SELECT rowid, {columns} FROM {table}"):
             for (column, ok, form), value in zip(checks, row[1:], strict=True):

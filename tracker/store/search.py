@@ -17,8 +17,11 @@ from tracker.store.schema import FTS_COLUMNS
 SEARCH_KINDS = {"checkins": "checkin", "ruptures": "rupture", "experiments": "experiment"}
 """Each searched table, and the kind its hits are."""
 
-_HIT_DAY = {"checkins": "t.day", "ruptures": "t.day",
-            "experiments": "coalesce(t.ended_on, t.started_on)"}
+_HIT_DAY = {
+    "checkins": "t.day",
+    "ruptures": "t.day",
+    "experiments": "coalesce(t.ended_on, t.started_on)",
+}
 """The day a hit counts for (an experiment's: the day it ended, else began)."""
 
 SNIPPET_TOKENS = 16
@@ -57,8 +60,14 @@ class SearchHit:
 class SearchMixin(StoreBase):
     """Search across check-ins, ruptures and experiments."""
 
-    def search(self, words: str, *, since: str | None = None, limit: int = 50,
-               marks: tuple[str, str] = ("", "")) -> list[SearchHit]:
+    def search(
+        self,
+        words: str,
+        *,
+        since: str | None = None,
+        limit: int = 50,
+        marks: tuple[str, str] = ("", ""),
+    ) -> list[SearchHit]:
         """Records whose text holds every one of ``words``, best match first.
 
         ``since``: only records of that day (``YYYY-MM-DD``) or later. ``marks`` go
@@ -77,8 +86,14 @@ class SearchMixin(StoreBase):
                 f"FROM (SELECT rowid, snippet({table}_fts, -1, :open, :close, '…', "
                 f"{SNIPPET_TOKENS}) AS snippet, bm25({table}_fts) AS score FROM {table}_fts "
                 f"WHERE {table}_fts MATCH :match) f "
-                f"JOIN {table} t ON t.rowid = f.rowid WHERE {day} >= :since")
+                f"JOIN {table} t ON t.rowid = f.rowid WHERE {day} >= :since"
+            )
         sql = " UNION ALL ".join(parts) + " ORDER BY score, day DESC, id LIMIT :limit"
-        params = {"match": match, "since": since or "", "open": marks[0], "close": marks[1],
-                  "limit": int(limit)}
+        params = {
+            "match": match,
+            "since": since or "",
+            "open": marks[0],
+            "close": marks[1],
+            "limit": int(limit),
+        }
         return [SearchHit(*row) for row in self.conn.execute(sql, params)]

@@ -60,8 +60,9 @@ class SessionsMixin(StoreBase):
             upsert(self.conn, "bring_marks", rows)
         return len(rows)
 
-    def bring_marks(self, kind: str | None = None,
-                    record_ids: Iterable[str] | None = None) -> list[BringMark]:
+    def bring_marks(
+        self, kind: str | None = None, record_ids: Iterable[str] | None = None
+    ) -> list[BringMark]:
         """Marks, oldest first; only those on ``kind`` records (and ``record_ids``)
         when given."""
         sql = "SELECT * FROM bring_marks"
@@ -84,11 +85,13 @@ class SessionsMixin(StoreBase):
     def is_marked(self, kind: str, record_id: str, today: dt.date | None = None) -> bool:
         """Whether the record has a mark still waiting for a session."""
         sessions = self.sessions()
-        return any(m.brought_to(sessions, today) is None
-                   for m in self.bring_marks(kind, [record_id]))
+        return any(
+            m.brought_to(sessions, today) is None for m in self.bring_marks(kind, [record_id])
+        )
 
-    def set_bring(self, kind: str, record_id: str, bring: bool,
-                  today: dt.date | None = None) -> bool:
+    def set_bring(
+        self, kind: str, record_id: str, bring: bool, today: dt.date | None = None
+    ) -> bool:
         """Mark a record "bring to my next session", or take its waiting mark off.
 
         One transaction. A record keeps the marks it was already brought with; at most
@@ -97,15 +100,20 @@ class SessionsMixin(StoreBase):
         column = _column(kind)
         with self.write():
             sessions = self.sessions()
-            waiting = [m for m in self.bring_marks(kind, [record_id])
-                       if m.brought_to(sessions, today) is None]
+            waiting = [
+                m
+                for m in self.bring_marks(kind, [record_id])
+                if m.brought_to(sessions, today) is None
+            ]
             if bring and not waiting:
-                self.save_bring_marks([BringMark.create({column: record_id},
-                                                        created_at=clock.now_iso())])
+                self.save_bring_marks(
+                    [BringMark.create({column: record_id}, created_at=clock.now_iso())]
+                )
                 return True
             if not bring and waiting:
-                self.conn.executemany("DELETE FROM bring_marks WHERE id = ?",
-                                      [(m.id,) for m in waiting])
+                self.conn.executemany(
+                    "DELETE FROM bring_marks WHERE id = ?", [(m.id,) for m in waiting]
+                )
                 return True
         return False
 

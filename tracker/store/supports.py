@@ -14,8 +14,12 @@ class SupportsMixin(StoreBase):
     """The ``supports`` and ``settings`` tables."""
 
     def supports(self) -> list[Support]:
-        return [Support(**r) for r in self._query(
-            f"SELECT * FROM supports ORDER BY position, {by_instant('created_at')}, id")]
+        return [
+            Support(**r)
+            for r in self._query(
+                f"SELECT * FROM supports ORDER BY position, {by_instant('created_at')}, id"
+            )
+        ]
 
     def save_support(self, support: Support) -> Support:
         self.save_supports([support])
@@ -40,4 +44,6 @@ class SupportsMixin(StoreBase):
         with self.write():
             self.conn.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )

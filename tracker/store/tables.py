@@ -4,19 +4,42 @@ from __future__ import annotations
 
 from operator import attrgetter
 
-CHECKIN_COLUMNS = ("id", "day", "created_at", "updated_at", "mood", "intensity", "regulation",
-                   "pursue", "withdraw", "pursue_acted", "withdraw_acted", "paused", "need",
-                   "note")
+CHECKIN_COLUMNS = (
+    "id",
+    "day",
+    "created_at",
+    "updated_at",
+    "mood",
+    "intensity",
+    "regulation",
+    "pursue",
+    "withdraw",
+    "pursue_acted",
+    "withdraw_acted",
+    "paused",
+    "need",
+    "note",
+)
 """The ``checkins`` table's columns, in its order."""
 
-CHECKIN_LINKS = (("emotions", "checkin_emotions", "emotion_id"),
-                 ("people", "checkin_people", "person_id"),
-                 ("tags", "checkin_tags", "tag_id"))
+CHECKIN_LINKS = (
+    ("emotions", "checkin_emotions", "emotion_id"),
+    ("people", "checkin_people", "person_id"),
+    ("tags", "checkin_tags", "tag_id"),
+)
 """Per kind of name: (name table, link table, the link's name column)."""
 
-RECORD_TABLES = ("checkins", "experiments", "practice_logs", "ruptures", "supports", "sessions",
-                 "bring_marks")
+RECORD_TABLES = (
+    "checkins",
+    "experiments",
+    "practice_logs",
+    "ruptures",
+    "supports",
+    "sessions",
+    "bring_marks",
+)
 """Tables whose rows have a text ``id`` and an ``updated_at`` (what imports compare)."""
+
 
 def by_instant(column: str, *, descending: bool = False) -> str:
     """SQL that orders by the moment a timestamp column names, its UTC offset applied.

@@ -40,22 +40,36 @@ def test_every_control_character_rich_drops_sends_the_text_to_rich():
 
 
 def test_the_apps_ansi_reader_gives_what_richs_decoder_gives():
-    rows = [{"day": day(n), "regulation": float(1 + n % 5), "mood": float(1 + n * 7 % 5),
-             "pursue": float(n % 6), "withdraw": float(n * 3 % 6)} for n in range(0, 400, 2)]
+    rows = [
+        {
+            "day": day(n),
+            "regulation": float(1 + n % 5),
+            "mood": float(1 + n * 7 % 5),
+            "pursue": float(n % 6),
+            "withdraw": float(n * 3 % 6),
+        }
+        for n in range(0, 400, 2)
+    ]
     since = FROZEN_TODAY - dt.timedelta(days=399)
     drawn: list[charts.Chart] = [
         charts.metric_chart(rows, "regulation", since, FROZEN_TODAY, [(day(30), None)]),
         charts.urges_chart(rows, since, FROZEN_TODAY),
         charts.calendar_chart(rows, "mood", FROZEN_TODAY),
-        charts.names_chart({"Emotions": [("anxious", 6), ("calm", 3)], "People": [],
-                            "Tags": [("work", 2)]}),
+        charts.names_chart(
+            {"Emotions": [("anxious", 6), ("calm", 3)], "People": [], "Tags": [("work", 2)]}
+        ),
     ]
     texts = [charts.render(chart, width, 18) for chart in drawn for width in (60, 117)]
-    texts += ["\x1b[32mgreen\nstill green\x1b[0m plain \x1b[2;31mdim red", "no codes",
-              "ab\x0ccd\x1b[31mRED\x1b[0m", "gone\rkept \x1b[32mgreen\x1b[0m\x07"]
+    texts += [
+        "\x1b[32mgreen\nstill green\x1b[0m plain \x1b[2;31mdim red",
+        "no codes",
+        "ab\x0ccd\x1b[31mRED\x1b[0m",
+        "gone\rkept \x1b[32mgreen\x1b[0m\x07",
+    ]
     for text in texts:
         ours, theirs = ansi_to_text(text), Text.from_ansi(text, no_wrap=True, end="")
         assert ours.plain == theirs.plain
         assert [(s.start, s.end, s.style) for s in ours.spans] == [
-            (s.start, s.end, s.style) for s in theirs.spans if s.start < s.end]
+            (s.start, s.end, s.style) for s in theirs.spans if s.start < s.end
+        ]
     assert any(ansi_to_text(text).spans for text in texts)

@@ -29,17 +29,27 @@ def make_cycle() -> Node:
 
 
 def test_the_interpreter_still_has_what_the_policy_uses():
-    for name in ("freeze", "unfreeze", "get_freeze_count", "disable", "enable", "isenabled",
-                 "collect"):
+    for name in (
+        "freeze",
+        "unfreeze",
+        "get_freeze_count",
+        "disable",
+        "enable",
+        "isenabled",
+        "collect",
+    ):
         assert callable(getattr(gc, name, None)), f"gc.{name} is gone"
 
 
 def test_the_policy_imports_nothing_the_launcher_would_wait_for():
-    code = ("import sys; import tracker.app.runtime.collector; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('textual', 'rich', 'sqlite_utils', 'click')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    code = (
+        "import sys; import tracker.app.runtime.collector; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('textual', 'rich', 'sqlite_utils', 'click')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"
 
 

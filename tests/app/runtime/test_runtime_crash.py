@@ -45,9 +45,13 @@ print("RETURN", app.return_code)
 
 def test_an_unexpected_error_prints_one_line_and_no_local_variables(db_path):
     assert isinstance(open_app(db_path), PlainCrash)
-    result = subprocess.run([sys.executable, "-c", CRASHING_APP, str(db_path)],
-                            capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "TRACKER_TODAY": "2026-11-28"})
+    result = subprocess.run(
+        [sys.executable, "-c", CRASHING_APP, str(db_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "TRACKER_TODAY": "2026-11-28"},
+    )
     assert "RETURN 1" in result.stdout
     assert "did not expect (RuntimeError)" in " ".join(result.stderr.split())
     assert "8f3a" not in result.stderr + result.stdout

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from rich.text import Text
 
-CRASH_WORDS = ("tracker ran into a problem it did not expect ({kind}). Nothing more was "
-               "written. Please report it, with what you pressed (not your data).")
+CRASH_WORDS = (
+    "tracker ran into a problem it did not expect ({kind}). Nothing more was "
+    "written. Please report it, with what you pressed (not your data)."
+)
 
 
 class PlainCrash:

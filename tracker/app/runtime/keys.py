@@ -66,7 +66,8 @@ class KeepTypingWhole(App):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._key_origins: weakref.WeakKeyDictionary[events.Key, Screen] = (
-            weakref.WeakKeyDictionary())
+            weakref.WeakKeyDictionary()
+        )
 
     def note_key_origin(self, key: events.Key, screen: Screen) -> None:
         """``key`` is being given to ``screen``: if it bubbles back up here unused

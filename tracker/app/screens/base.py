@@ -41,10 +41,20 @@ T = TypeVar("T")
 
 
 FORM_CHORDS = [
-    Binding("ctrl+g", "support", "Support", id="form-support",
-            tooltip="Your people and crisis lines, from any field (escape comes back)"),
-    Binding("f1", "help", "Help", id="form-help",
-            tooltip="Every key, from any field (escape comes back)"),
+    Binding(
+        "ctrl+g",
+        "support",
+        "Support",
+        id="form-support",
+        tooltip="Your people and crisis lines, from any field (escape comes back)",
+    ),
+    Binding(
+        "f1",
+        "help",
+        "Help",
+        id="form-help",
+        tooltip="Every key, from any field (escape comes back)",
+    ),
 ]
 """Support and help from any field of a form (where ``s`` and ``?`` type): each form
 ends its ``BINDINGS`` with these, so the footer shows them after its own keys."""
@@ -102,8 +112,8 @@ class FormScreen(Screen[T], Generic[T]):
                 self.dismiss(None)
 
         self.app.push_screen(
-            ConfirmDialog(self.leave_question, yes="Leave", no="Keep editing"),
-            callback=answered)
+            ConfirmDialog(self.leave_question, yes="Leave", no="Keep editing"), callback=answered
+        )
 
     # Named as the app's own actions, so the footer shows each once (ctrl+g, not s).
     async def action_support(self) -> None:

@@ -1,4 +1,4 @@
-""""Bring to my next session", as the lists and details of the app show it.
+""" "Bring to my next session", as the lists and details of the app show it.
 
 A mark waits until the session it is for has passed (see
 :meth:`tracker.models.BringMark.brought_to`); then it shows as brought to that
@@ -42,8 +42,10 @@ def bring_line(state: str | None) -> str:
         return "Press b to bring this to your next session."
     if state == WAITING:
         return "◆ Marked to bring to your next session (b takes the mark off)."
-    return f"{state.replace('brought', 'Brought to your session of', 1)} (b marks it again " \
-           "for the next one)."
+    return (
+        f"{state.replace('brought', 'Brought to your session of', 1)} (b marks it again "
+        "for the next one)."
+    )
 
 
 def with_state(text: Text, state: str | None) -> Text:
@@ -52,8 +54,8 @@ def with_state(text: Text, state: str | None) -> Text:
     if not state:
         return text
     first, _, rest = text.plain.partition("\n")
-    marked = text[:len(first)]
+    marked = text[: len(first)]
     marked.append(f"  {state}", style="bold")
     if rest:
-        marked.append_text(text[len(first):])
+        marked.append_text(text[len(first) :])
     return marked

@@ -21,8 +21,6 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static, TextArea
 
 from tracker import clock
-from tracker.opening import database_error_message
-from tracker.store import DatabaseError
 from tracker.app.runtime.keys import HoldKeysUntilFocused
 from tracker.app.screens.base import FORM_CHORDS, FormScreen
 from tracker.app.widgets.keyorder import OrderedInput, OrderedTextArea
@@ -37,14 +35,32 @@ from tracker.models import (
     CheckIn,
     ValidationError,
 )
+from tracker.opening import database_error_message
+from tracker.store import DatabaseError
 
 YES_NO = (Option("y", 1, "yes"), Option("n", 0, "no"))
-PAUSED_OPTIONS = (Option("y", 1, "yes"), Option("n", 0, "no"),
-                  Option("-", None, "no hard moment today"))
+PAUSED_OPTIONS = (
+    Option("y", 1, "yes"),
+    Option("n", 0, "no"),
+    Option("-", None, "no hard moment today"),
+)
 
 # The fields in focus order; "acted" stops are skipped while their urge is 0.
-FIELD_ORDER = ("mood", "intensity", "regulation", "pursue", "pursue_acted", "withdraw",
-               "withdraw_acted", "paused", "emotions", "people", "tags", "need", "note")
+FIELD_ORDER = (
+    "mood",
+    "intensity",
+    "regulation",
+    "pursue",
+    "pursue_acted",
+    "withdraw",
+    "withdraw_acted",
+    "paused",
+    "emotions",
+    "people",
+    "tags",
+    "need",
+    "note",
+)
 FOCUS_IDS = {"emotions": "emotions-input", "people": "people-input", "tags": "tags-input"}
 ACTED_FOR = {"pursue_acted": "pursue", "withdraw_acted": "withdraw"}
 
@@ -52,7 +68,7 @@ ACTED_FOR = {"pursue_acted": "pursue", "withdraw_acted": "withdraw"}
 def day_words(day: dt.date, today: dt.date) -> str:
     """'Saturday 28 November 2026 · today' (or 'yesterday', 'N days ago')."""
     days = (today - day).days
-    when = ("today" if days == 0 else "yesterday" if days == 1 else f"{days} days ago")
+    when = "today" if days == 0 else "yesterday" if days == 1 else f"{days} days ago"
     return f"{day:%A} {day.day} {day:%B %Y} · {when}"
 
 
@@ -78,8 +94,11 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
         ("y / n", "Acted on the urge? Paused before reacting?"),
         ("-", "Paused: no hard moment today"),
         ("tab / enter", "In emotions, people, tags: complete the word"),
-        ("tab / shift+tab", "Next / previous field (tab or enter right after a rating "
-                            "or an answer confirms it; tab stops at the note)"),
+        (
+            "tab / shift+tab",
+            "Next / previous field (tab or enter right after a rating "
+            "or an answer confirms it; tab stops at the note)",
+        ),
         ("other letters", "On a rating or question: stay there, with the keys that work"),
     ]
 
@@ -90,18 +109,44 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
     # travels behind the keys typed before it (a priority binding would run at once,
     # and a fast "4 2 3 1 0 ctrl+s" could save before the digits were taken).
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="checkin-save",
-                tooltip="Save this check-in (works from any field)"),
-        Binding("escape", "leave", "Leave", id="checkin-leave",
-                tooltip="Leave the card (asks first if something would be lost)"),
-        Binding("left_square_bracket", "change_day(-1)", "Day before",
-                id="checkin-day-earlier", show=False,
-                tooltip="Make this check-in for the day before (on a rating or question)"),
-        Binding("right_square_bracket", "change_day(1)", "Day after", id="checkin-day-later",
-                show=False, tooltip="Move the check-in one day later, up to today"),
-        Binding("b", "bring", "Bring", id="checkin-bring",
-                tooltip="Bring this check-in to your next session (again: not); on a "
-                        "rating or question, not in a text field"),
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save",
+            id="checkin-save",
+            tooltip="Save this check-in (works from any field)",
+        ),
+        Binding(
+            "escape",
+            "leave",
+            "Leave",
+            id="checkin-leave",
+            tooltip="Leave the card (asks first if something would be lost)",
+        ),
+        Binding(
+            "left_square_bracket",
+            "change_day(-1)",
+            "Day before",
+            id="checkin-day-earlier",
+            show=False,
+            tooltip="Make this check-in for the day before (on a rating or question)",
+        ),
+        Binding(
+            "right_square_bracket",
+            "change_day(1)",
+            "Day after",
+            id="checkin-day-later",
+            show=False,
+            tooltip="Move the check-in one day later, up to today",
+        ),
+        Binding(
+            "b",
+            "bring",
+            "Bring",
+            id="checkin-bring",
+            tooltip="Bring this check-in to your next session (again: not); on a "
+            "rating or question, not in a text field",
+        ),
         *FORM_CHORDS,
     ]
 
@@ -139,44 +184,86 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
             yield Static(classes="field-error", id="error-regulation")
             yield Scale(PURSUE, "Pursue urge", c.pursue if c else None, id="pursue")
             yield Static(classes="field-error", id="error-pursue")
-            yield Choice("└ acted?", YES_NO, c.pursue_acted if c else None, pass_digits=True,
-                         question="Did you act on the urge to pursue? (a digit skips this)",
-                         id="pursue_acted", classes="acted")
+            yield Choice(
+                "└ acted?",
+                YES_NO,
+                c.pursue_acted if c else None,
+                pass_digits=True,
+                question="Did you act on the urge to pursue? (a digit skips this)",
+                id="pursue_acted",
+                classes="acted",
+            )
             yield Static(classes="field-error", id="error-pursue_acted")
             yield Scale(WITHDRAW, "Withdraw urge", c.withdraw if c else None, id="withdraw")
             yield Static(classes="field-error", id="error-withdraw")
-            yield Choice("└ acted?", YES_NO, c.withdraw_acted if c else None, pass_digits=True,
-                         question="Did you act on the urge to withdraw? (a digit skips this)",
-                         id="withdraw_acted", classes="acted")
+            yield Choice(
+                "└ acted?",
+                YES_NO,
+                c.withdraw_acted if c else None,
+                pass_digits=True,
+                question="Did you act on the urge to withdraw? (a digit skips this)",
+                id="withdraw_acted",
+                classes="acted",
+            )
             yield Static(classes="field-error", id="error-withdraw_acted")
-            yield Choice("Paused", PAUSED_OPTIONS, c.paused if c else None,
-                         question="In a hard moment, did you pause before reacting?",
-                         id="paused")
+            yield Choice(
+                "Paused",
+                PAUSED_OPTIONS,
+                c.paused if c else None,
+                question="In a hard moment, did you pause before reacting?",
+                id="paused",
+            )
             yield Static(classes="field-error", id="error-paused")
-            yield NamesField("Emotions", store.emotion_vocabulary(), c.emotions if c else (),
-                             placeholder="anxious, hopeful ...", id="emotions")
+            yield NamesField(
+                "Emotions",
+                store.emotion_vocabulary(),
+                c.emotions if c else (),
+                placeholder="anxious, hopeful ...",
+                id="emotions",
+            )
             yield Static(classes="field-error", id="error-emotions")
-            yield NamesField("People", store.people_names(), c.people if c else (),
-                             placeholder="who it was about", id="people")
+            yield NamesField(
+                "People",
+                store.people_names(),
+                c.people if c else (),
+                placeholder="who it was about",
+                id="people",
+            )
             yield Static(classes="field-error", id="error-people")
-            yield NamesField("Tags", store.tag_names(), c.tags if c else (),
-                             placeholder="work, bad sleep ...", id="tags")
+            yield NamesField(
+                "Tags",
+                store.tag_names(),
+                c.tags if c else (),
+                placeholder="work, bad sleep ...",
+                id="tags",
+            )
             yield Static(classes="field-error", id="error-tags")
             with MarkedRow(classes="form-row"):
                 yield FieldLabel("Need", classes="form-label")
-                yield OrderedInput(c.need or "" if c else "", placeholder="what did I need?",
-                            id="need", select_on_focus=False)
+                yield OrderedInput(
+                    c.need or "" if c else "",
+                    placeholder="what did I need?",
+                    id="need",
+                    select_on_focus=False,
+                )
             yield Static(classes="field-error", id="error-need")
             with MarkedRow(classes="form-row", id="note-row"):
                 yield FieldLabel("Note", classes="form-label")
-                yield OrderedTextArea(c.note or "" if c else "", id="note", soft_wrap=True,
-                               show_line_numbers=False, tab_behavior="focus")
+                yield OrderedTextArea(
+                    c.note or "" if c else "",
+                    id="note",
+                    soft_wrap=True,
+                    show_line_numbers=False,
+                    tab_behavior="focus",
+                )
             yield Static(classes="field-error", id="error-note")
             with Horizontal(classes="form-row", id="bring-row"):
                 yield Static("Bring", classes="form-label")
                 yield Static(id="bring-text", classes="form-value")
-            yield Static("ctrl+s saves · esc leaves · tab moves on · "
-                         "[ ] day · b bring (on a rating)", id="checkin-keys")
+            yield Static(
+                "ctrl+s saves · esc leaves · tab moves on · [ ] day · b bring (on a rating)",
+                id="checkin-keys",
+            )
         yield Static("", id="form-say", classes="form-say")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -246,8 +333,10 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
 
     def _show_bring(self) -> None:
         self.query_one("#bring-text", Static).update(
-            "[b]◆ to bring to your next session[/b] (b: not)" if self.bring else
-            "no (b marks it to bring to your next session)")
+            "[b]◆ to bring to your next session[/b] (b: not)"
+            if self.bring
+            else "no (b marks it to bring to your next session)"
+        )
 
     def action_bring(self) -> None:
         self.bring = not self.bring
@@ -269,8 +358,11 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
         for name in ("mood", "intensity", "regulation", "pursue", "withdraw"):
             values[name] = self.query_one("#" + name, Scale).value
         for name, scale_id in ACTED_FOR.items():
-            values[name] = (self.query_one("#" + name, Choice).value
-                            if self._urge_above_zero(scale_id) else None)
+            values[name] = (
+                self.query_one("#" + name, Choice).value
+                if self._urge_above_zero(scale_id)
+                else None
+            )
         values["paused"] = self.query_one("#paused", Choice).value
         for name in ("emotions", "people", "tags"):
             values[name] = self.query_one("#" + name, NamesField).text
@@ -299,7 +391,7 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
     # -- errors --
 
     def _clear_error(self, field: str) -> None:
-        for error in self.query(f"#error-{field}"):
+        for error in self.query(f"#error-{field}").results(Static):
             error.update("")
             error.remove_class("shown")
 
@@ -328,8 +420,9 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
         values = self._snapshot()
         existing = self.existing
         if existing is not None:
-            values.update(id=existing.id, created_at=existing.created_at,
-                          updated_at=clock.now_iso())
+            values.update(
+                id=existing.id, created_at=existing.created_at, updated_at=clock.now_iso()
+            )
         try:
             checkin = CheckIn.create(values)
         except ValidationError as error:
@@ -347,8 +440,12 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
                 raise
             # Another program holds the database (or it broke): the card stays, with
             # everything on it, so the person can save again once it is free.
-            self.app.notify(f"{message} Your card is still here: ctrl+s saves it.",
-                            title="Not saved yet", severity="error", timeout=12)
+            self.app.notify(
+                f"{message} Your card is still here: ctrl+s saves it.",
+                title="Not saved yet",
+                severity="error",
+                timeout=12,
+            )
             return
         thanks = self._thanks(checkin)
         if self.bring and not self._bring_before:

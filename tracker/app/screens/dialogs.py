@@ -19,8 +19,7 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("s", "app.support", "Support", id="confirm-support", show=False),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No", *,
-                 id: str | None = None):
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No", *, id: str | None = None):
         super().__init__(id=id)
         self.question = question
         self.yes_label = yes

@@ -63,15 +63,19 @@ class LibraryPicker(Screen[dict | None]):
                 "Choose a small experiment to try for a week or two, or write your own. "
                 "You can change every word before you start. "
                 "[b]enter[/b] chooses, [b]escape[/b] goes back.",
-                classes="rf-hint")
-            options = [Option(Text.assemble(("✎ Write my own, from scratch", "bold")),
-                              id="scratch"), None]
+                classes="rf-hint",
+            )
+            options = [
+                Option(Text.assemble(("✎ Write my own, from scratch", "bold")), id="scratch"),
+                None,
+            ]
             for i, item in enumerate(self.library):
                 prompt = Text()
                 prompt.append(item["title"], style="bold")
                 prompt.append("\n" + item["practice"])
-                prompt.append(f"\n{item['days']} days · aim: {item['target_count']} times",
-                              style="dim")
+                prompt.append(
+                    f"\n{item['days']} days · aim: {item['target_count']} times", style="dim"
+                )
                 if i:
                     options.append(None)
                 options.append(Option(prompt, id=f"library-{i}"))
@@ -123,9 +127,14 @@ class ExperimentForm(RecordForm[Experiment]):
 
     HELP_EXTRA_KEYS = [("enter", "Next field (in a one-line field)")]
     FIELD_LABELS = {
-        "title": "Name", "practice": "The practice", "prediction": "The prediction",
-        "belief_before": "Belief", "started_on": "Start day", "ends_on": "How long",
-        "days": "How long", "target_count": "Times to aim for",
+        "title": "Name",
+        "practice": "The practice",
+        "prediction": "The prediction",
+        "belief_before": "Belief",
+        "started_on": "Start day",
+        "ends_on": "How long",
+        "days": "How long",
+        "target_count": "Times to aim for",
     }
     FIELD_NEEDS = {
         "title": "give it a short name",
@@ -134,11 +143,14 @@ class ExperimentForm(RecordForm[Experiment]):
         "ends_on": "type a number of days (e.g. 14) or an end day (YYYY-MM-DD)",
         "target_count": "type how many times you aim to practise it",
     }
-    HINT = ("Make it yours: change any words. The practice is small and specific: "
-            "“When this happens, I will …”. [b]ctrl+s[/b] starts it.")
+    HINT = (
+        "Make it yours: change any words. The practice is small and specific: "
+        "“When this happens, I will …”. [b]ctrl+s[/b] starts it."
+    )
 
-    def __init__(self, template: dict[str, Any] | None = None,
-                 existing: Experiment | None = None) -> None:
+    def __init__(
+        self, template: dict[str, Any] | None = None, existing: Experiment | None = None
+    ) -> None:
         super().__init__()
         self.template = template or {}
         self.existing = existing
@@ -150,22 +162,31 @@ class ExperimentForm(RecordForm[Experiment]):
     @property
     def hint(self) -> str:
         if self.existing is not None:
-            return ("Change any words, the period or the aim; what you logged stays. "
-                    "[b]ctrl+s[/b] saves.")
+            return (
+                "Change any words, the period or the aim; what you logged stays. "
+                "[b]ctrl+s[/b] saves."
+            )
         return self.HINT
 
     def compose_fields(self) -> ComposeResult:
         ex, tpl = self.existing, self.template
         today = clock.today().isoformat()
         if ex is not None:
-            start, days = ex.started_on, str(
-                (dt.date.fromisoformat(ex.ends_on) - dt.date.fromisoformat(ex.started_on)).days + 1)
+            start, days = (
+                ex.started_on,
+                str(
+                    (dt.date.fromisoformat(ex.ends_on) - dt.date.fromisoformat(ex.started_on)).days
+                    + 1
+                ),
+            )
             target = str(ex.target_count)
         else:
             start = days = target = ""
-            self.defaults = {"started_on": today,
-                             "ends_on": str(tpl.get("days") or DEFAULT_DAYS),
-                             "target_count": str(tpl.get("target_count") or DEFAULT_TARGET)}
+            self.defaults = {
+                "started_on": today,
+                "ends_on": str(tpl.get("days") or DEFAULT_DAYS),
+                "target_count": str(tpl.get("target_count") or DEFAULT_TARGET),
+            }
 
         def value(name: str, default: Any = "") -> str:
             if ex is not None:
@@ -174,32 +195,72 @@ class ExperimentForm(RecordForm[Experiment]):
                 got = tpl.get(name, default)
             return "" if got is None else str(got)
 
-        yield _field("Name", FieldInput(value("title"), placeholder="A short name",
-                                        id="title", max_length=120))
-        yield _field("The practice: when this happens, I will …",
-                     OrderedTextArea(value("practice"), id="practice", classes="rf-text",
-                                     placeholder="When ___ happens, I will ___."))
-        yield _field("What do you predict will happen?",
-                     OrderedTextArea(value("prediction"), id="prediction", classes="rf-text",
-                                     placeholder="If I do this, I expect …"))
+        yield _field(
+            "Name",
+            FieldInput(value("title"), placeholder="A short name", id="title", max_length=120),
+        )
+        yield _field(
+            "The practice: when this happens, I will …",
+            OrderedTextArea(
+                value("practice"),
+                id="practice",
+                classes="rf-text",
+                placeholder="When ___ happens, I will ___.",
+            ),
+        )
+        yield _field(
+            "What do you predict will happen?",
+            OrderedTextArea(
+                value("prediction"),
+                id="prediction",
+                classes="rf-text",
+                placeholder="If I do this, I expect …",
+            ),
+        )
         with Horizontal(classes="rf-row"):
-            yield _field("Belief in it now, 0-100 %",
-                         FieldInput(value("belief_before"), placeholder="e.g. 70",
-                                    id="belief_before", type="integer", max_length=3),
-                         classes="rf-field rf-half")
-            yield _field("Times to aim for",
-                         FieldInput(target, id="target_count", type="integer", max_length=4,
-                                    placeholder=self.defaults.get("target_count", "")),
-                         classes="rf-field rf-half")
+            yield _field(
+                "Belief in it now, 0-100 %",
+                FieldInput(
+                    value("belief_before"),
+                    placeholder="e.g. 70",
+                    id="belief_before",
+                    type="integer",
+                    max_length=3,
+                ),
+                classes="rf-field rf-half",
+            )
+            yield _field(
+                "Times to aim for",
+                FieldInput(
+                    target,
+                    id="target_count",
+                    type="integer",
+                    max_length=4,
+                    placeholder=self.defaults.get("target_count", ""),
+                ),
+                classes="rf-field rf-half",
+            )
         with Horizontal(classes="rf-row"):
-            yield _field("Start day (YYYY-MM-DD)",
-                         FieldInput(start, id="started_on", max_length=10,
-                                    placeholder=self.defaults.get("started_on", "YYYY-MM-DD")),
-                         classes="rf-field rf-half")
-            yield _field("Days, or an end day", FieldInput(
-                days, id="ends_on", max_length=10,
-                placeholder=self.defaults.get("ends_on", "14 or YYYY-MM-DD")),
-                         classes="rf-field rf-half")
+            yield _field(
+                "Start day (YYYY-MM-DD)",
+                FieldInput(
+                    start,
+                    id="started_on",
+                    max_length=10,
+                    placeholder=self.defaults.get("started_on", "YYYY-MM-DD"),
+                ),
+                classes="rf-field rf-half",
+            )
+            yield _field(
+                "Days, or an end day",
+                FieldInput(
+                    days,
+                    id="ends_on",
+                    max_length=10,
+                    placeholder=self.defaults.get("ends_on", "14 or YYYY-MM-DD"),
+                ),
+                classes="rf-field rf-half",
+            )
         yield Static("", id="period-hint", classes="rf-note")
 
     def on_mount(self) -> None:
@@ -233,8 +294,9 @@ class ExperimentForm(RecordForm[Experiment]):
             hint.update("Give a number of days (e.g. 14) or an end day (YYYY-MM-DD).")
             return
         end, days = found
-        hint.update(f"Runs {span_label(start.strip(), end)} "
-                    f"({days} day{'s' if days != 1 else ''}).")
+        hint.update(
+            f"Runs {span_label(start.strip(), end)} ({days} day{'s' if days != 1 else ''})."
+        )
 
     def build(self) -> Experiment:
         def text(widget_id: str) -> str:
@@ -261,10 +323,16 @@ class ExperimentForm(RecordForm[Experiment]):
             data["ends_on"] = length
         ex = self.existing
         if ex is not None:
-            data.update(id=ex.id, status=ex.status, created_at=ex.created_at,
-                        updated_at=clock.now_iso(), outcome=ex.outcome,
-                        belief_after=ex.belief_after, learned=ex.learned,
-                        ended_on=ex.ended_on)
+            data.update(
+                id=ex.id,
+                status=ex.status,
+                created_at=ex.created_at,
+                updated_at=clock.now_iso(),
+                outcome=ex.outcome,
+                belief_after=ex.belief_after,
+                learned=ex.learned,
+                ended_on=ex.ended_on,
+            )
         return Experiment.create(data)
 
 
@@ -274,10 +342,15 @@ class ExperimentForm(RecordForm[Experiment]):
 class CompleteForm(RecordForm[Experiment]):
     """Finish an experiment: what happened, belief now, what was learned."""
 
-    FIELD_LABELS = {"outcome": "What happened", "belief_after": "Belief now",
-                    "learned": "What you learned"}
-    HINT = ("Whatever happened is worth knowing. Compare it with what you predicted. "
-            "[b]ctrl+s[/b] completes it.")
+    FIELD_LABELS = {
+        "outcome": "What happened",
+        "belief_after": "Belief now",
+        "learned": "What you learned",
+    }
+    HINT = (
+        "Whatever happened is worth knowing. Compare it with what you predicted. "
+        "[b]ctrl+s[/b] completes it."
+    )
 
     def __init__(self, experiment: Experiment, done: int) -> None:
         super().__init__()
@@ -296,19 +369,31 @@ class CompleteForm(RecordForm[Experiment]):
         if exp.belief_before is not None:
             context.append(f"At the start you believed the prediction {exp.belief_before}%.")
         yield Static(context, classes="rf-context")
-        yield _field("What actually happened?",
-                     OrderedTextArea(exp.outcome or "", id="outcome", classes="rf-text"))
-        yield _field("How much do you believe the prediction now? 0-100 %",
-                     FieldInput("" if exp.belief_after is None else str(exp.belief_after),
-                                placeholder="e.g. 30", id="belief_after", type="integer",
-                                max_length=3))
-        yield _field("What did you learn, or what will you take with you?",
-                     OrderedTextArea(exp.learned or "", id="learned", classes="rf-text"))
+        yield _field(
+            "What actually happened?",
+            OrderedTextArea(exp.outcome or "", id="outcome", classes="rf-text"),
+        )
+        yield _field(
+            "How much do you believe the prediction now? 0-100 %",
+            FieldInput(
+                "" if exp.belief_after is None else str(exp.belief_after),
+                placeholder="e.g. 30",
+                id="belief_after",
+                type="integer",
+                max_length=3,
+            ),
+        )
+        yield _field(
+            "What did you learn, or what will you take with you?",
+            OrderedTextArea(exp.learned or "", id="learned", classes="rf-text"),
+        )
 
     @property
     def leave_question(self) -> str:
-        return ("Leave without completing it? What you typed here will be lost; "
-                "the experiment stays active.")
+        return (
+            "Leave without completing it? What you typed here will be lost; "
+            "the experiment stays active."
+        )
 
     def on_mount(self) -> None:
         self.title = "Complete experiment"
@@ -343,13 +428,28 @@ class SetAsideDialog(ModalScreen[str | None]):
 
     HELP_EXTRA_KEYS = [("enter", "Set it aside (with the note, if any)")]
     BINDINGS = [
-        Binding("escape", "keep", "Keep going", id="set-aside-keep",
-                tooltip="Close; the experiment stays active"),
-        Binding("ctrl+s", "set_aside", "Set aside", id="set-aside-save",
-                tooltip="Set it aside (enter in the note does the same)"),
+        Binding(
+            "escape",
+            "keep",
+            "Keep going",
+            id="set-aside-keep",
+            tooltip="Close; the experiment stays active",
+        ),
+        Binding(
+            "ctrl+s",
+            "set_aside",
+            "Set aside",
+            id="set-aside-save",
+            tooltip="Set it aside (enter in the note does the same)",
+        ),
         # A modal hides the app's keys: support stays one chord away.
-        Binding("ctrl+g", "app.support", "Support", id="set-aside-support",
-                tooltip="Your people and crisis lines"),
+        Binding(
+            "ctrl+g",
+            "app.support",
+            "Support",
+            id="set-aside-support",
+            tooltip="Your people and crisis lines",
+        ),
     ]
 
     def __init__(self, experiment: Experiment) -> None:
@@ -362,11 +462,13 @@ class SetAsideDialog(ModalScreen[str | None]):
                 f"Set aside “{self.experiment.title}”?\n\n"
                 "Stopping is allowed: some experiments don't fit, or not right now. "
                 "It isn't a failure.",
-                id="dialog-question")
+                id="dialog-question",
+            )
             yield Static("Anything you noticed? (optional)", classes="rf-label")
             yield Input(placeholder="What you noticed", id="noticed", select_on_focus=False)
-            yield Static("[b]enter[/b] sets it aside · [b]escape[/b] keeps going",
-                         classes="rf-note")
+            yield Static(
+                "[b]enter[/b] sets it aside · [b]escape[/b] keeps going", classes="rf-note"
+            )
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -412,25 +514,45 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
         ("-", "Leave a distress question unrated"),
     ]
     BINDINGS = [
-        Binding("tab", "note", "Note", id="practice-log-note",
-                tooltip="Jump to the note (optional)"),
-        Binding("enter", "save", "Save", id="practice-log-enter", show=False,
-                tooltip="Save the log"),
+        Binding(
+            "tab", "note", "Note", id="practice-log-note", tooltip="Jump to the note (optional)"
+        ),
+        Binding(
+            "enter", "save", "Save", id="practice-log-enter", show=False, tooltip="Save the log"
+        ),
         Binding("ctrl+s", "save", "Save", id="practice-log-save", tooltip="Save the log"),
-        Binding("escape", "cancel", "Cancel", id="practice-log-cancel",
-                tooltip="Close without saving"),
-        Binding("b", "bring", "Bring", id="practice-log-bring",
-                tooltip="Bring this day's practice to your next session (b again: not); "
-                        "not in the note"),
+        Binding(
+            "escape", "cancel", "Cancel", id="practice-log-cancel", tooltip="Close without saving"
+        ),
+        Binding(
+            "b",
+            "bring",
+            "Bring",
+            id="practice-log-bring",
+            tooltip="Bring this day's practice to your next session (b again: not); "
+            "not in the note",
+        ),
         # A modal hides the app's keys; support and help stay one key away.
-        Binding("s,ctrl+g", "app.support", "Support", id="practice-log-support",
-                tooltip="Your people and crisis lines (ctrl+g from the note too)"),
-        Binding("question_mark", "app.help", "Help", id="practice-log-help", show=False,
-                tooltip="Every key"),
+        Binding(
+            "s,ctrl+g",
+            "app.support",
+            "Support",
+            id="practice-log-support",
+            tooltip="Your people and crisis lines (ctrl+g from the note too)",
+        ),
+        Binding(
+            "question_mark",
+            "app.help",
+            "Help",
+            id="practice-log-help",
+            show=False,
+            tooltip="Every key",
+        ),
     ]
 
-    def __init__(self, experiment: Experiment, existing: PracticeLog | None = None, *,
-                 bring: bool = False) -> None:
+    def __init__(
+        self, experiment: Experiment, existing: PracticeLog | None = None, *, bring: bool = False
+    ) -> None:
         super().__init__()
         self.experiment = experiment
         self.existing = existing
@@ -445,22 +567,37 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
             head.append(f"Today's practice · {day_label(today)}\n", style="bold")
             head.append(self.experiment.title, style="italic")
             yield Static(head, id="log-head")
-            yield KeyPick("Did you practise it today?", DONE_OPTIONS,
-                          None if ex is None else ex.done, id="done")
-            yield KeyPick("Distress before", scale_options(0, DISTRESS.labels),
-                          None if ex is None else ex.distress_before,
-                          allow_skip=True, id="distress_before")
-            yield KeyPick("Distress after", scale_options(0, DISTRESS.labels),
-                          None if ex is None else ex.distress_after,
-                          allow_skip=True, id="distress_after")
+            yield KeyPick(
+                "Did you practise it today?",
+                DONE_OPTIONS,
+                None if ex is None else ex.done,
+                id="done",
+            )
+            yield KeyPick(
+                "Distress before",
+                scale_options(0, DISTRESS.labels),
+                None if ex is None else ex.distress_before,
+                allow_skip=True,
+                id="distress_before",
+            )
+            yield KeyPick(
+                "Distress after",
+                scale_options(0, DISTRESS.labels),
+                None if ex is None else ex.distress_after,
+                allow_skip=True,
+                id="distress_after",
+            )
             yield Static("Note (optional)", classes="rf-label")
-            yield NoteInput((ex.note or "") if ex else "", placeholder="Anything to remember",
-                            id="note")
+            yield NoteInput(
+                (ex.note or "") if ex else "", placeholder="Anything to remember", id="note"
+            )
             yield Static(self._bring_words(), id="log-bring", classes="rf-note")
             yield Static(
                 "[b]y[/b]/[b]n[/b], then two digits, and it's saved. "
                 "[b]tab[/b] for a note first; [b]enter[/b] saves.",
-                id="log-error", classes="rf-note")
+                id="log-error",
+                classes="rf-note",
+            )
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -468,8 +605,9 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
 
     @property
     def picks(self) -> list[KeyPick]:
-        return [self.query_one(f"#{i}", KeyPick)
-                for i in ("done", "distress_before", "distress_after")]
+        return [
+            self.query_one(f"#{i}", KeyPick) for i in ("done", "distress_before", "distress_after")
+        ]
 
     def on_key_pick_picked(self, event: KeyPick.Picked) -> None:
         # Each pick has already moved focus on (so fast keys land in order); the
@@ -496,8 +634,11 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
         self.set_focus(self.query_one("#note", Input))
 
     def _bring_words(self) -> str:
-        return ("[b]◆ To bring to your next session[/b] (b: not)" if self.bring
-                else "Not marked to bring to a session (b marks it)")
+        return (
+            "[b]◆ To bring to your next session[/b] (b: not)"
+            if self.bring
+            else "Not marked to bring to a session (b marks it)"
+        )
 
     def action_bring(self) -> None:
         self.bring = not self.bring
@@ -515,7 +656,8 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
         done, before, after = self.picks
         if done.value is None:
             self.query_one("#log-error", Static).update(
-                "First: did you practise it today? Press [b]y[/b] or [b]n[/b].")
+                "First: did you practise it today? Press [b]y[/b] or [b]n[/b]."
+            )
             done.focus()
             return
         ex = self.existing
@@ -531,8 +673,12 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
                 created_at=ex.created_at if ex else None,
                 updated_at=clock.now_iso(),
             )
-            check_practice_day(log.day, self.experiment.started_on, self.experiment.ends_on,
-                               self.experiment.ended_on)  # (the store refuses it too)
+            check_practice_day(
+                log.day,
+                self.experiment.started_on,
+                self.experiment.ends_on,
+                self.experiment.ended_on,
+            )  # (the store refuses it too)
         except ValidationError as exc:  # a day the experiment does not run
             self.query_one("#log-error", Static).update(str(exc))
             return
@@ -540,4 +686,3 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-

@@ -28,9 +28,9 @@ from tracker.app.screens.experiment_form import (
     SetAsideDialog,
 )
 from tracker.app.styled import experiment_prompt, log_line, progress_bar
+from tracker.app.widgets.navbar import NavBar
 from tracker.app.widgets.recordlist import RecordList
 from tracker.models import Experiment, PracticeLog
-from tracker.app.widgets.navbar import NavBar
 from tracker.wording import belief_words, day_label, span_label
 
 EMPTY = (
@@ -51,21 +51,58 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
     NEEDS_SELECTION = frozenset({"edit", "delete", "bring"})
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        Binding("n", "new", "New", id="experiments-new",
-                tooltip="Start an experiment: from the library or your own"),
-        Binding("l", "log", "Log today", id="experiments-log",
-                tooltip="Log today's practice: y/n, distress before, distress after"),
-        Binding("x", "complete", "Complete", id="experiments-complete",
-                tooltip="Finish it: what happened, belief now, what you learned"),
-        Binding("a", "drop", "Set aside", id="experiments-drop",
-                tooltip="Stop this experiment for now (it isn't a failure)"),
-        Binding("b", "bring", "Bring", id="experiments-bring", show=False,
-                tooltip="Mark it to bring to your next session (again: take the mark "
-                        "off); a day's practice: b on its log card"),
-        Binding("enter", "edit", "Edit", id="experiments-edit",
-                tooltip="Change its words, period or target"),
-        Binding("d,delete", "delete", "Delete", id="experiments-delete", show=False,
-                tooltip="Delete it and its practice log (asks first)"),
+        Binding(
+            "n",
+            "new",
+            "New",
+            id="experiments-new",
+            tooltip="Start an experiment: from the library or your own",
+        ),
+        Binding(
+            "l",
+            "log",
+            "Log today",
+            id="experiments-log",
+            tooltip="Log today's practice: y/n, distress before, distress after",
+        ),
+        Binding(
+            "x",
+            "complete",
+            "Complete",
+            id="experiments-complete",
+            tooltip="Finish it: what happened, belief now, what you learned",
+        ),
+        Binding(
+            "a",
+            "drop",
+            "Set aside",
+            id="experiments-drop",
+            tooltip="Stop this experiment for now (it isn't a failure)",
+        ),
+        Binding(
+            "b",
+            "bring",
+            "Bring",
+            id="experiments-bring",
+            show=False,
+            tooltip="Mark it to bring to your next session (again: take the mark "
+            "off); a day's practice: b on its log card",
+        ),
+        Binding(
+            "enter",
+            "edit",
+            "Edit",
+            id="experiments-edit",
+            tooltip="Change its words, period or target",
+        ),
+        Binding(
+            "d,delete",
+            "delete",
+            "Delete",
+            id="experiments-delete",
+            show=False,
+            tooltip="Delete it and its practice log (asks first)",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -92,24 +129,35 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
         experiments = self.store.experiments()
         self.records = {e.id: e for e in experiments}
         self._counts = self.store.practice_counts()
-        self._bring = {**bring_states(self.store, "experiment"),
-                       **bring_states(self.store, "practice_log")}
-        today_logs = {log.experiment_id: log for log in self.store.practice_logs(
-            since=today.isoformat(), until=today.isoformat())}
+        self._bring = {
+            **bring_states(self.store, "experiment"),
+            **bring_states(self.store, "practice_log"),
+        }
+        today_logs = {
+            log.experiment_id: log
+            for log in self.store.practice_logs(since=today.isoformat(), until=today.isoformat())
+        }
         active = [e for e in experiments if e.status == "active"]
-        self.sub_title = (f"{len(active)} active" if experiments else "")
+        self.sub_title = f"{len(active)} active" if experiments else ""
         rows: list[tuple[str | None, Text | str]] = []
         for exp in active:
             done = self._counts.get(exp.id, (0, 0))[0]
-            rows.append((exp.id, self._marked(exp.id, experiment_prompt(
-                exp, done, today_logs.get(exp.id), today))))
+            rows.append(
+                (
+                    exp.id,
+                    self._marked(
+                        exp.id, experiment_prompt(exp, done, today_logs.get(exp.id), today)
+                    ),
+                )
+            )
         finished = [e for e in experiments if e.status != "active"]
         if finished:
             rows.append((None, Text("Completed and set aside", style="bold dim")))
             for exp in finished:
                 done = self._counts.get(exp.id, (0, 0))[0]
-                rows.append((exp.id, self._marked(exp.id, experiment_prompt(
-                    exp, done, None, today))))
+                rows.append(
+                    (exp.id, self._marked(exp.id, experiment_prompt(exp, done, None, today)))
+                )
         self.show_rows(rows)
 
     def detail_text(self, exp: Experiment) -> Text:
@@ -129,31 +177,44 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
         text.append(f"{span_label(start, end)} ({days} days)\n")
         text.append("Practised: ", style="bold")
         text.append_text(progress_bar(done, exp.target_count))
-        text.append(f" {done} of {exp.target_count} times" if done <= exp.target_count
-                    else f" {done} times (aim: {exp.target_count})")
+        text.append(
+            f" {done} of {exp.target_count} times"
+            if done <= exp.target_count
+            else f" {done} times (aim: {exp.target_count})"
+        )
         if logged > done:
-            text.append(f" (and {logged - done} day{'s' if logged - done != 1 else ''} "
-                        "logged without it)")
+            text.append(
+                f" (and {logged - done} day{'s' if logged - done != 1 else ''} logged without it)"
+            )
         text.append("\n")
         if exp.status == "completed":
-            text.append(f"\nCompleted {day_label(exp.ended_on or exp.ends_on)}\n",
-                        style="bold")
+            text.append(f"\nCompleted {day_label(exp.ended_on or exp.ends_on)}\n", style="bold")
         elif exp.status == "dropped":
-            text.append(f"\nSet aside {day_label(exp.ended_on or exp.ends_on)}. "
-                        "What you noticed still counts.\n", style="bold")
+            text.append(
+                f"\nSet aside {day_label(exp.ended_on or exp.ends_on)}. "
+                "What you noticed still counts.\n",
+                style="bold",
+            )
         if exp.outcome:
             text.append("What happened: ", style="bold")
             text.append(exp.outcome + "\n")
         if exp.learned:
-            text.append("What I learned: " if exp.status == "completed" else "Noticed: ",
-                        style="bold")
+            text.append(
+                "What I learned: " if exp.status == "completed" else "Noticed: ", style="bold"
+            )
             text.append(exp.learned + "\n")
         logs = self.store.practice_logs(exp.id)
         text.append("\nPractice log\n", style="bold")
         if not logs:
-            text.append("Nothing logged yet. " +
-                        ("Press l after you practise: y or n, then two digits."
-                         if exp.status == "active" else ""), style="dim")
+            text.append(
+                "Nothing logged yet. "
+                + (
+                    "Press l after you practise: y or n, then two digits."
+                    if exp.status == "active"
+                    else ""
+                ),
+                style="dim",
+            )
         for log in reversed(logs):
             text.append_text(self._marked(log.id, log_line(log)))
             text.append("\n")
@@ -187,8 +248,10 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
             return
         self.store.save_experiment(experiment)
         self.highlight(experiment.id)
-        self.notify(f"Started “{experiment.title}”. Press l on days you practise.",
-                    title="Experiment started")
+        self.notify(
+            f"Started “{experiment.title}”. Press l on days you practise.",
+            title="Experiment started",
+        )
 
     def action_edit(self) -> None:
         exp = self.selected
@@ -232,8 +295,9 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
             return
         marked = self.store.toggle_bring("experiment", exp.id)
         self.highlight(exp.id)
-        self.notify("Marked to bring to your next session." if marked else
-                    "No longer marked to bring.")
+        self.notify(
+            "Marked to bring to your next session." if marked else "No longer marked to bring."
+        )
 
     def action_complete(self) -> None:
         exp = self.selected
@@ -245,8 +309,10 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
             if experiment is not None:
                 self.store.save_experiment(experiment)
                 self.highlight(experiment.id)
-                self.notify(f"Completed. {belief_words(experiment).capitalize()}.",
-                            title="Experiment completed")
+                self.notify(
+                    f"Completed. {belief_words(experiment).capitalize()}.",
+                    title="Experiment completed",
+                )
 
         self.app.push_screen(CompleteForm(exp, done), callback=saved)
 
@@ -254,11 +320,15 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
         exp = self.selected
         if exp is None or exp.status != "active":
             return
+
         def answered(noticed: str | None) -> None:
             if noticed is None:
                 return
-            changes = {"status": "dropped", "ended_on": clock.today().isoformat(),
-                       "updated_at": clock.now_iso()}
+            changes = {
+                "status": "dropped",
+                "ended_on": clock.today().isoformat(),
+                "updated_at": clock.now_iso(),
+            }
             if noticed:
                 changes["learned"] = noticed
             self.store.save_experiment(Experiment.create(exp.to_row(), **changes))
@@ -278,10 +348,15 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
                 self.refresh_data()
                 self.notify("Deleted.")
 
-        self.app.push_screen(ConfirmDialog(
-            f"Delete “{exp.title}” and its practice log? This can't be undone. "
-            "(To stop it but keep the record, press a: set aside.)",
-            yes="Delete", no="Keep"), callback=answered)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Delete “{exp.title}” and its practice log? This can't be undone. "
+                "(To stop it but keep the record, press a: set aside.)",
+                yes="Delete",
+                no="Keep",
+            ),
+            callback=answered,
+        )
 
 
 def belief_detail(exp: Experiment) -> str:

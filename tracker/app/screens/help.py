@@ -33,8 +33,11 @@ INTRO = (
 
 MOVING_AROUND: list[tuple[str, str]] = [
     ("ctrl+p", "Command palette: search every action by name"),
-    ("tab / shift+tab", "Next / previous field or panel; in a form, tab stops at the "
-                        "last field, and tab or enter right after a one-key answer confirms it"),
+    (
+        "tab / shift+tab",
+        "Next / previous field or panel; in a form, tab stops at the "
+        "last field, and tab or enter right after a one-key answer confirms it",
+    ),
     ("up / down", "Move through a list"),
     ("pageup / pagedown", "A page up or down in a list"),
     ("home / end", "The first / last in a list (in History: newest / oldest shown)"),
@@ -43,6 +46,7 @@ MOVING_AROUND: list[tuple[str, str]] = [
 
 # A screen can list keys its widgets handle (not bindings, e.g. a digit on a focused
 # scale) as ``HELP_EXTRA_KEYS = [("0-5", "what it does"), ...]``; they are shown too.
+
 
 @dataclass(frozen=True)
 class KeyRow:
@@ -99,11 +103,13 @@ def rows_for(bindings: Iterable[Binding], keymap: dict[str, str] | None = None) 
                 rows[group].append(shown)
         tooltip = binding.tooltip if isinstance(binding.tooltip, str) else ""
         if tooltip.lower().startswith(binding.description.lower() + ":"):
-            tooltip = tooltip[len(binding.description) + 1:].strip()
+            tooltip = tooltip[len(binding.description) + 1 :].strip()
         if tooltip and tooltip.rstrip(".").lower() != binding.description.lower():
             details.setdefault(group, tooltip)
-    return [KeyRow(tuple(keys), description, details.get((action, description), ""))
-            for (action, description), keys in rows.items()]
+    return [
+        KeyRow(tuple(keys), description, details.get((action, description), ""))
+        for (action, description), keys in rows.items()
+    ]
 
 
 def key_groups(app_cls: type[App], keymap: dict[str, str] | None = None) -> list[KeyGroup]:
@@ -113,9 +119,13 @@ def key_groups(app_cls: type[App], keymap: dict[str, str] | None = None) -> list
     help is handed it rather than importing the app).
     """
     groups: list[KeyGroup] = [
-        KeyGroup("Everywhere", tuple(
-            rows_for(_app_bindings(app_cls), keymap)
-            + [KeyRow((k,), d) for k, d in MOVING_AROUND])),
+        KeyGroup(
+            "Everywhere",
+            tuple(
+                rows_for(_app_bindings(app_cls), keymap)
+                + [KeyRow((k,), d) for k, d in MOVING_AROUND]
+            ),
+        ),
     ]
     for entry in help_screens():
         cls = load(entry.target)
@@ -131,8 +141,7 @@ def _app_bindings(app_cls: type) -> list[Binding]:
     merged = runtime_bindings.merged_bindings(app_cls)
     own = own_bindings(app_cls)
     own_keys = {b.key for b in own}
-    extra = [b for key, bindings in merged.items() if key not in own_keys
-             for b in bindings]
+    extra = [b for key, bindings in merged.items() if key not in own_keys for b in bindings]
     return own + extra
 
 

@@ -22,9 +22,9 @@ from tracker.app.screens.base import SectionScreen
 from tracker.app.screens.bring import bring_states
 from tracker.app.screens.checkin import CheckInScreen
 from tracker.app.screens.dialogs import ConfirmDialog
+from tracker.app.widgets.navbar import NavBar
 from tracker.models import MOOD, CheckIn
 from tracker.text import one_line
-from tracker.app.widgets.navbar import NavBar
 
 PAGE = 500
 """Rows shown at first, and added by each 'more'."""
@@ -32,14 +32,28 @@ PAGE = 500
 FILTER_HELP = "/ filter: words  emotion:anxious  person:Sam  tag:work"
 
 _TERMS = {
-    "emotion": "emotion", "emotions": "emotion", "feeling": "emotion",
-    "person": "person", "people": "person", "with": "person", "who": "person",
-    "tag": "tag", "tags": "tag",
+    "emotion": "emotion",
+    "emotions": "emotion",
+    "feeling": "emotion",
+    "person": "person",
+    "people": "person",
+    "with": "person",
+    "who": "person",
+    "tag": "tag",
+    "tags": "tag",
 }
 
 # Widths of the fixed columns; emotions and need / note share what is left.
-_COLUMNS = (("Day", 10), ("Time", 5), ("Mood", 7), ("Reg", 3), ("Int", 3), ("Pur", 3),
-            ("Wdr", 3), ("Pau", 3))
+_COLUMNS = (
+    ("Day", 10),
+    ("Time", 5),
+    ("Mood", 7),
+    ("Reg", 3),
+    ("Int", 3),
+    ("Pur", 3),
+    ("Wdr", 3),
+    ("Pau", 3),
+)
 _MIN_EMOTIONS, _MAX_EMOTIONS = 8, 30
 _MIN_NOTE = 11
 ACTED_MARK = "*"
@@ -119,8 +133,11 @@ def _short_day(day: str) -> str:
 
 
 def _value(number: int | None) -> Text:
-    return Text("·" if number is None else str(number), justify="center",
-                style="dim" if number is None else "")
+    return Text(
+        "·" if number is None else str(number),
+        justify="center",
+        style="dim" if number is None else "",
+    )
 
 
 def _urge(number: int | None, acted: int | None) -> Text:
@@ -145,8 +162,11 @@ class HistoryTable(DataTable, inherit_bindings=False):
 
     # home / end jump to the newest / oldest row shown (DataTable's own home / end
     # scroll sideways, which a table that always fits its width never needs).
-    BINDINGS = [b for b in DataTable.BINDINGS
-                if not (isinstance(b, Binding) and b.key in ("enter", "home", "end"))] + [
+    BINDINGS = [
+        b
+        for b in DataTable.BINDINGS
+        if not (isinstance(b, Binding) and b.key in ("enter", "home", "end"))
+    ] + [
         Binding("home", "scroll_top", "Newest", show=False),
         Binding("end", "scroll_bottom", "Oldest shown", show=False),
     ]
@@ -156,21 +176,52 @@ class HistoryScreen(SectionScreen):
     """Every check-in, newest first."""
 
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter", id="history-filter",
-                tooltip="Filter by words, emotion:, person: or tag:"),
-        Binding("enter", "edit", "Edit", id="history-edit",
-                tooltip="Open the selected check-in on its card"),
-        Binding("d", "delete", "Delete", id="history-delete",
-                tooltip="Delete the selected check-in (asks first; u brings it back)"),
-        Binding("u", "undo", "Undo delete", id="history-undo",
-                tooltip="Bring back the check-in deleted last"),
-        Binding("m", "more", "More", id="history-more",
-                tooltip=f"Show {PAGE} more older check-ins"),
-        Binding("b", "bring", "Bring", id="history-bring",
-                tooltip="Mark the selected check-in to bring to your next session "
-                        "(again: take the mark off)"),
-        Binding("escape", "clear_filter", "Clear filter", id="history-clear-filter",
-                tooltip="Clear the filter and go back to the table"),
+        Binding(
+            "slash",
+            "focus_filter",
+            "Filter",
+            id="history-filter",
+            tooltip="Filter by words, emotion:, person: or tag:",
+        ),
+        Binding(
+            "enter",
+            "edit",
+            "Edit",
+            id="history-edit",
+            tooltip="Open the selected check-in on its card",
+        ),
+        Binding(
+            "d",
+            "delete",
+            "Delete",
+            id="history-delete",
+            tooltip="Delete the selected check-in (asks first; u brings it back)",
+        ),
+        Binding(
+            "u",
+            "undo",
+            "Undo delete",
+            id="history-undo",
+            tooltip="Bring back the check-in deleted last",
+        ),
+        Binding(
+            "m", "more", "More", id="history-more", tooltip=f"Show {PAGE} more older check-ins"
+        ),
+        Binding(
+            "b",
+            "bring",
+            "Bring",
+            id="history-bring",
+            tooltip="Mark the selected check-in to bring to your next session "
+            "(again: take the mark off)",
+        ),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            id="history-clear-filter",
+            tooltip="Clear the filter and go back to the table",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -235,8 +286,9 @@ class HistoryScreen(SectionScreen):
     def refresh_data(self) -> None:
         store = self.store
         f = self.filter
-        rows = store.checkins(text=f.text, emotion=f.emotion, person=f.person, tag=f.tag,
-                              limit=self.limit + 1)
+        rows = store.checkins(
+            text=f.text, emotion=f.emotion, person=f.person, tag=f.tag, limit=self.limit + 1
+        )
         self.has_more = len(rows) > self.limit
         self._rows = rows[: self.limit]
         self._bring = bring_states(store, "checkin")
@@ -286,11 +338,13 @@ class HistoryScreen(SectionScreen):
             status.update(f"Nothing matches {self.filter.words()}. Esc clears the filter.")
             return
         else:
-            line = (f"{shown}{'+' if self.has_more else ''} matching {self.filter.words()}")
+            line = f"{shown}{'+' if self.has_more else ''} matching {self.filter.words()}"
         if self.has_more:
             line += f" · showing the newest {shown:,}, m shows more"
-        line += (" · Reg regulation, Int intensity, Pur / Wdr urges to pursue / withdraw "
-                 f"({ACTED_MARK} acted on), Pau paused")
+        line += (
+            " · Reg regulation, Int intensity, Pur / Wdr urges to pursue / withdraw "
+            f"({ACTED_MARK} acted on), Pau paused"
+        )
         status.update(line)
 
     def _selected(self) -> CheckIn | None:
@@ -357,8 +411,7 @@ class HistoryScreen(SectionScreen):
         if action == "more":
             return self.has_more
         if action == "clear_filter":
-            return not self.filter.empty or bool(
-                self.query_one("#history-filter", Input).value)
+            return not self.filter.empty or bool(self.query_one("#history-filter", Input).value)
         return True
 
     def action_bring(self) -> None:
@@ -368,8 +421,10 @@ class HistoryScreen(SectionScreen):
         marked = self.store.toggle_bring("checkin", checkin.id)
         self.refresh_data()
         self.select_checkin(checkin.id)
-        self.notify("Marked to bring to your next session." if marked else
-                    "No longer marked to bring.", timeout=4)
+        self.notify(
+            "Marked to bring to your next session." if marked else "No longer marked to bring.",
+            timeout=4,
+        )
 
     def action_more(self) -> None:
         if self.has_more:
@@ -401,14 +456,17 @@ class HistoryScreen(SectionScreen):
             if removed is not None:
                 self.deleted.append(removed)
             self.refresh_data()
-            self.notify(f"Deleted the check-in of {when}. Press u to bring it back.",
-                        timeout=6)
+            self.notify(f"Deleted the check-in of {when}. Press u to bring it back.", timeout=6)
 
         self.app.push_screen(
-            ConfirmDialog(f"Delete the check-in of {when} (mood {checkin.mood}, "
-                          f"{MOOD.label(checkin.mood)})?\nYou can bring it back with u.",
-                          yes="Delete", no="Keep it"),
-            callback=answered)
+            ConfirmDialog(
+                f"Delete the check-in of {when} (mood {checkin.mood}, "
+                f"{MOOD.label(checkin.mood)})?\nYou can bring it back with u.",
+                yes="Delete",
+                no="Keep it",
+            ),
+            callback=answered,
+        )
 
     def action_undo(self) -> None:
         if not self.deleted:

@@ -81,10 +81,14 @@ class RecordForm(FormScreen[T], Generic[T]):
     """Base of the experiment, rupture and support forms."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="record-form-save",
-                tooltip="Save and close the form"),
-        Binding("escape", "leave", "Back", id="record-form-back",
-                tooltip="Close without saving (asks first if you typed something)"),
+        Binding("ctrl+s", "save", "Save", id="record-form-save", tooltip="Save and close the form"),
+        Binding(
+            "escape",
+            "leave",
+            "Back",
+            id="record-form-back",
+            tooltip="Close without saving (asks first if you typed something)",
+        ),
         *FORM_CHORDS,
     ]
 
@@ -153,8 +157,7 @@ class RecordForm(FormScreen[T], Generic[T]):
     @property
     def leave_question(self) -> str:
         if getattr(self, "existing", None) is not None:
-            return ("Leave without saving your changes? "
-                    "What was saved before stays as it was.")
+            return "Leave without saving your changes? What was saved before stays as it was."
         return super().leave_question
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -32,7 +32,7 @@ changed) comes last."""
 
 
 def parse_when(text: str) -> str:
-    """"today", "yesterday", "" or a date as typed -> the day (still validated by models)."""
+    """ "today", "yesterday", "" or a date as typed -> the day (still validated by models)."""
     word = text.strip().lower()
     if word in ("", "today", "now"):
         return clock.today().isoformat()
@@ -50,21 +50,36 @@ class RuptureForm(RecordForm[Rupture]):
     """When, with whom, what happened, my move (one key), intensity (one digit)."""
 
     HELP_EXTRA_KEYS = [
-        ("tab / enter", "With whom: take the suggested name (→ too); "
-                        "with nothing to complete, next field"),
+        (
+            "tab / enter",
+            "With whom: take the suggested name (→ too); with nothing to complete, next field",
+        ),
         ("p / w / a / f / o", "My move: pursued, withdrew, attacked, froze, other"),
         ("0-5", "Intensity"),
         ("enter", "Next field (in a one-line field)"),
-        ("tab", "Through with whom, what happened, my move, intensity, the note, "
-                "then when (today unless changed)"),
+        (
+            "tab",
+            "Through with whom, what happened, my move, intensity, the note, "
+            "then when (today unless changed)",
+        ),
     ]
-    FIELD_LABELS = {"day": "When", "happened_at": "When", "people": "With whom",
-                    "what_happened": "What happened", "my_move": "My move",
-                    "intensity": "Intensity", "note": "Note"}
-    FIELD_NEEDS = {"my_move": "press p, w, a, f or o for what you did",
-                   "day": "type today, yesterday or a date as YYYY-MM-DD"}
-    HINT = ("A rupture is a moment the connection broke. Note it plainly, without "
-            "blame; the repair steps come later. [b]ctrl+s[/b] saves.")
+    FIELD_LABELS = {
+        "day": "When",
+        "happened_at": "When",
+        "people": "With whom",
+        "what_happened": "What happened",
+        "my_move": "My move",
+        "intensity": "Intensity",
+        "note": "Note",
+    }
+    FIELD_NEEDS = {
+        "my_move": "press p, w, a, f or o for what you did",
+        "day": "type today, yesterday or a date as YYYY-MM-DD",
+    }
+    HINT = (
+        "A rupture is a moment the connection broke. Note it plainly, without "
+        "blame; the repair steps come later. [b]ctrl+s[/b] saves."
+    )
 
     def __init__(self, people_names: Sequence[str] = (), existing: Rupture | None = None) -> None:
         super().__init__()
@@ -82,28 +97,52 @@ class RuptureForm(RecordForm[Rupture]):
         with Horizontal(classes="rf-row"):
             yield Vertical(
                 Static("With whom (commas between; tab completes)", classes="rf-label"),
-                NamesInput(join_names(ex.people) if ex else "", names=self.people_names,
-                           id="people", placeholder="e.g. partner, Sam"),
-                classes="rf-field rf-wide")
+                NamesInput(
+                    join_names(ex.people) if ex else "",
+                    names=self.people_names,
+                    id="people",
+                    placeholder="e.g. partner, Sam",
+                ),
+                classes="rf-field rf-wide",
+            )
             yield Vertical(
                 Static("When", classes="rf-label"),
                 FieldInput(when, id="day", max_length=10, placeholder="today"),
-                classes="rf-field rf-when")
-        yield Static("When: today unless you change it (yesterday, or YYYY-MM-DD); "
-                     "tab reaches it last.", classes="rf-note")
+                classes="rf-field rf-when",
+            )
+        yield Static(
+            "When: today unless you change it (yesterday, or YYYY-MM-DD); tab reaches it last.",
+            classes="rf-note",
+        )
         yield Vertical(
             Static("What happened?", classes="rf-label"),
-            OrderedTextArea(ex.what_happened or "" if ex else "", id="what_happened",
-                            classes="rf-text", placeholder="A few words are enough"),
-            classes="rf-field")
-        yield KeyPick("My move: what did I do?", MOVE_OPTIONS, ex.my_move if ex else None,
-                      id="my_move", enter_advances=True)
-        yield KeyPick("How intense was it?", scale_options(0, RUPTURE_INTENSITY.labels),
-                      ex.intensity if ex else None, id="intensity", enter_advances=True)
+            OrderedTextArea(
+                ex.what_happened or "" if ex else "",
+                id="what_happened",
+                classes="rf-text",
+                placeholder="A few words are enough",
+            ),
+            classes="rf-field",
+        )
+        yield KeyPick(
+            "My move: what did I do?",
+            MOVE_OPTIONS,
+            ex.my_move if ex else None,
+            id="my_move",
+            enter_advances=True,
+        )
+        yield KeyPick(
+            "How intense was it?",
+            scale_options(0, RUPTURE_INTENSITY.labels),
+            ex.intensity if ex else None,
+            id="intensity",
+            enter_advances=True,
+        )
         yield Vertical(
             Static("Anything else? (optional)", classes="rf-label"),
             OrderedTextArea(ex.note or "" if ex else "", id="note", classes="rf-text"),
-            classes="rf-field")
+            classes="rf-field",
+        )
 
     def on_mount(self) -> None:
         self.title = "Edit rupture" if self.existing else "Log a rupture"
@@ -142,11 +181,21 @@ class RepairedOnDialog(ModalScreen[Rupture | None]):
 
     HELP_EXTRA_KEYS = [("enter", "Save the day typed (empty is today)")]
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="repaired-on-cancel",
-                tooltip="Close without changing anything"),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            id="repaired-on-cancel",
+            tooltip="Close without changing anything",
+        ),
         # A modal hides the app's keys: support stays one chord away.
-        Binding("ctrl+g", "app.support", "Support", id="repaired-on-support",
-                tooltip="Your people and crisis lines"),
+        Binding(
+            "ctrl+g",
+            "app.support",
+            "Support",
+            id="repaired-on-support",
+            tooltip="Your people and crisis lines",
+        ),
     ]
 
     def __init__(self, rupture: Rupture) -> None:
@@ -178,8 +227,15 @@ class RepairedOnDialog(ModalScreen[Rupture | None]):
             )
         except ValidationError as exc:
             box = self.query_one("#repaired-error", Static)
-            box.update(Text(error_words(exc, "The day it was repaired",
-                                        "type today, yesterday or a date as YYYY-MM-DD")))
+            box.update(
+                Text(
+                    error_words(
+                        exc,
+                        "The day it was repaired",
+                        "type today, yesterday or a date as YYYY-MM-DD",
+                    )
+                )
+            )
             box.display = True
             return
         self.dismiss(repaired)

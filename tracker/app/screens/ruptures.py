@@ -18,9 +18,9 @@ from tracker.app.screens.bring import bring_line, bring_states, with_state
 from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.rupture_form import RepairedOnDialog, RuptureForm, rupture_data
 from tracker.app.styled import rupture_prompt
+from tracker.app.widgets.navbar import NavBar
 from tracker.app.widgets.recordlist import RecordList
 from tracker.models import REPAIR_STEPS, RUPTURE_INTENSITY, Rupture
-from tracker.app.widgets.navbar import NavBar
 from tracker.wording import MOVE_WORDS, ago_words, day_label, days_between, repair_time_words
 
 EMPTY = (
@@ -32,12 +32,26 @@ EMPTY = (
 )
 
 STEP_BINDINGS = [
-    Binding("1", "step(1)", "Repair steps", id="ruptures-step-1", key_display="1-5",
-            tooltip="Tick or untick a step as it happens: " + ", ".join(
-                f"{n} {label}" for n, (_, label) in enumerate(REPAIR_STEPS, start=1))),
-    *[Binding(str(number), f"step({number})", f"Tick: {label}", id=f"ruptures-step-{number}",
-              show=False)
-      for number, (_, label) in enumerate(REPAIR_STEPS, start=1) if number > 1],
+    Binding(
+        "1",
+        "step(1)",
+        "Repair steps",
+        id="ruptures-step-1",
+        key_display="1-5",
+        tooltip="Tick or untick a step as it happens: "
+        + ", ".join(f"{n} {label}" for n, (_, label) in enumerate(REPAIR_STEPS, start=1)),
+    ),
+    *[
+        Binding(
+            str(number),
+            f"step({number})",
+            f"Tick: {label}",
+            id=f"ruptures-step-{number}",
+            show=False,
+        )
+        for number, (_, label) in enumerate(REPAIR_STEPS, start=1)
+        if number > 1
+    ],
 ]
 
 
@@ -50,15 +64,37 @@ class RupturesScreen(ListDetailScreen[Rupture]):
     BINDINGS = [
         Binding("n", "new", "New", id="ruptures-new", tooltip="Note a rupture"),
         *STEP_BINDINGS,
-        Binding("m", "repaired", "Repaired", id="ruptures-repaired",
-                tooltip="Mark it repaired today (press again to undo)"),
-        Binding("M", "repaired_on", "Repaired on…", id="ruptures-repaired-on", show=False,
-                tooltip="Mark it repaired on another day"),
-        Binding("b", "bring", "Bring", id="ruptures-bring",
-                tooltip="Mark it to bring to your next session (again: take the mark off)"),
+        Binding(
+            "m",
+            "repaired",
+            "Repaired",
+            id="ruptures-repaired",
+            tooltip="Mark it repaired today (press again to undo)",
+        ),
+        Binding(
+            "M",
+            "repaired_on",
+            "Repaired on…",
+            id="ruptures-repaired-on",
+            show=False,
+            tooltip="Mark it repaired on another day",
+        ),
+        Binding(
+            "b",
+            "bring",
+            "Bring",
+            id="ruptures-bring",
+            tooltip="Mark it to bring to your next session (again: take the mark off)",
+        ),
         Binding("enter", "edit", "Edit", id="ruptures-edit", tooltip="Change what was noted"),
-        Binding("d,delete", "delete", "Delete", id="ruptures-delete", show=False,
-                tooltip="Delete it (asks first)"),
+        Binding(
+            "d,delete",
+            "delete",
+            "Delete",
+            id="ruptures-delete",
+            show=False,
+            tooltip="Delete it (asks first)",
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -113,8 +149,9 @@ class RupturesScreen(ListDetailScreen[Rupture]):
             return
         marked = self.store.toggle_bring("rupture", rupture.id)
         self.highlight(rupture.id)
-        self.notify("Marked to bring to your next session." if marked else
-                    "No longer marked to bring.")
+        self.notify(
+            "Marked to bring to your next session." if marked else "No longer marked to bring."
+        )
 
     # -- actions --
 
@@ -140,8 +177,9 @@ class RupturesScreen(ListDetailScreen[Rupture]):
                 self._save(changed)
                 self.notify("Saved.")
 
-        self.app.push_screen(RuptureForm(self.store.people_names(), existing=rupture),
-                             callback=saved)
+        self.app.push_screen(
+            RuptureForm(self.store.people_names(), existing=rupture), callback=saved
+        )
 
     def action_step(self, number: int) -> None:
         rupture = self.selected
@@ -149,8 +187,9 @@ class RupturesScreen(ListDetailScreen[Rupture]):
             return
         key, label = REPAIR_STEPS[number - 1]
         ticked = not getattr(rupture, key)
-        self._save(Rupture.create(rupture_data(rupture), **{key: int(ticked)},
-                                  updated_at=clock.now_iso()))
+        self._save(
+            Rupture.create(rupture_data(rupture), **{key: int(ticked)}, updated_at=clock.now_iso())
+        )
         self.notify(f"Ticked: {label}." if ticked else f"Unticked: {label}.")
 
     def action_repaired(self) -> None:
@@ -158,21 +197,31 @@ class RupturesScreen(ListDetailScreen[Rupture]):
         if rupture is None:
             return
         if rupture.repaired_on is None:
-            self._save(Rupture.create(rupture_data(rupture),
-                                      repaired_on=clock.today().isoformat(),
-                                      updated_at=clock.now_iso()))
+            self._save(
+                Rupture.create(
+                    rupture_data(rupture),
+                    repaired_on=clock.today().isoformat(),
+                    updated_at=clock.now_iso(),
+                )
+            )
             self.notify("Marked repaired. Repair is how trust grows back.")
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._save(Rupture.create(rupture_data(rupture), repaired_on=None,
-                                          updated_at=clock.now_iso()))
+                self._save(
+                    Rupture.create(
+                        rupture_data(rupture), repaired_on=None, updated_at=clock.now_iso()
+                    )
+                )
                 self.notify("Moved back to not yet repaired.")
 
-        self.app.push_screen(ConfirmDialog(
-            "Move this back to “not yet repaired”?", yes="Move back", no="Keep repaired"),
-            callback=answered)
+        self.app.push_screen(
+            ConfirmDialog(
+                "Move this back to “not yet repaired”?", yes="Move back", no="Keep repaired"
+            ),
+            callback=answered,
+        )
 
     def action_repaired_on(self) -> None:
         rupture = self.selected
@@ -198,20 +247,24 @@ class RupturesScreen(ListDetailScreen[Rupture]):
                 self.notify("Deleted.")
 
         who = ", ".join(rupture.people) or "someone"
-        self.app.push_screen(ConfirmDialog(
-            f"Delete the rupture with {who} on {day_label(rupture.day)}? "
-            "This can't be undone.", yes="Delete", no="Keep"), callback=answered)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Delete the rupture with {who} on {day_label(rupture.day)}? This can't be undone.",
+                yes="Delete",
+                no="Keep",
+            ),
+            callback=answered,
+        )
 
 
 def summary_words(open_: list[Rupture], repaired: list[Rupture]) -> str:
-    """"1 not yet repaired · 3 repaired, typically within 2 days"."""
+    """ "1 not yet repaired · 3 repaired, typically within 2 days"."""
     parts = []
     if open_:
         parts.append(f"{len(open_)} not yet repaired")
     if repaired:
         days = statistics.median(days_between(r.day, r.repaired_on or r.day) for r in repaired)
-        typical = ("the same day" if days < 0.5 else "1 day" if days <= 1
-                   else f"{days:g} days")
+        typical = "the same day" if days < 0.5 else "1 day" if days <= 1 else f"{days:g} days"
         parts.append(f"{len(repaired)} repaired, typically within {typical}")
     return " · ".join(parts)
 

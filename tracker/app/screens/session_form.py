@@ -20,7 +20,7 @@ DAY_WORDS = {"today": 0, "now": 0, "": 0, "tomorrow": 1, "yesterday": -1}
 
 
 def parse_session_day(text: str) -> str:
-    """"today", "tomorrow", "yesterday", "" or a date as typed (still checked by models)."""
+    """ "today", "tomorrow", "yesterday", "" or a date as typed (still checked by models)."""
     offset = DAY_WORDS.get(text.strip().lower())
     if offset is None:
         return text.strip()
@@ -35,9 +35,11 @@ class SessionForm(RecordForm[Session]):
     ]
     FIELD_LABELS = {"day": "When", "agenda": "One thing to talk about", "note": "Note"}
     FIELD_NEEDS = {"day": "type today, tomorrow, yesterday or a date as YYYY-MM-DD"}
-    HINT = ("A session you had, or one that is planned. The agenda is one line: the one "
-            "thing you want to talk about. What you mark with [b]b[/b] comes with it. "
-            "[b]ctrl+s[/b] saves.")
+    HINT = (
+        "A session you had, or one that is planned. The agenda is one line: the one "
+        "thing you want to talk about. What you mark with [b]b[/b] comes with it. "
+        "[b]ctrl+s[/b] saves."
+    )
 
     def __init__(self, existing: Session | None = None) -> None:
         super().__init__()
@@ -51,16 +53,23 @@ class SessionForm(RecordForm[Session]):
         yield Vertical(
             Static("When: today, tomorrow, yesterday or YYYY-MM-DD", classes="rf-label"),
             FieldInput(when, id="day", max_length=10),
-            classes="rf-field")
+            classes="rf-field",
+        )
         yield Vertical(
             Static("One thing you want to talk about (optional)", classes="rf-label"),
-            FieldInput((ex.agenda or "") if ex else "", id="agenda", max_length=MAX_AGENDA,
-                       placeholder="e.g. the quiet after dinner"),
-            classes="rf-field")
+            FieldInput(
+                (ex.agenda or "") if ex else "",
+                id="agenda",
+                max_length=MAX_AGENDA,
+                placeholder="e.g. the quiet after dinner",
+            ),
+            classes="rf-field",
+        )
         yield Vertical(
             Static("Note (optional): how it went, what to remember", classes="rf-label"),
             OrderedTextArea((ex.note or "") if ex else "", id="note", classes="rf-text"),
-            classes="rf-field")
+            classes="rf-field",
+        )
 
     def on_mount(self) -> None:
         self.title = "Edit session" if self.existing else "Record a session"

@@ -72,13 +72,17 @@ def detail_text(session: Session, context: agenda.SessionContext) -> Text:
     upcoming = context.next is not None and session.id == context.next.id
     items: tuple[agenda.MarkedItem, ...] = brought
     if brought:
-        text.append(f"\nBrought to it: {agenda.count_words([i.mark for i in brought])}\n",
-                    style="bold")
+        text.append(
+            f"\nBrought to it: {agenda.count_words([i.mark for i in brought])}\n", style="bold"
+        )
     elif upcoming:
         items = context.waiting
-        heading = (f"\nMarked to bring: {agenda.count_words(context.waiting_marks)}\n"
-                   if items else "\nNothing marked to bring yet: b marks a check-in in "
-                   "History, a rupture or an experiment.\n")
+        heading = (
+            f"\nMarked to bring: {agenda.count_words(context.waiting_marks)}\n"
+            if items
+            else "\nNothing marked to bring yet: b marks a check-in in "
+            "History, a rupture or an experiment.\n"
+        )
         text.append(heading, style="bold")
     for item in items:
         text.append("• ", style="bold")
@@ -92,14 +96,18 @@ class SessionsScreen(Screen):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        Binding("escape", "close", "Close", id="sessions-close",
-                tooltip="Back to where you were"),
-        Binding("n", "new", "New", id="sessions-new",
-                tooltip="Record a session, past or planned"),
-        Binding("enter", "edit", "Edit", id="sessions-edit",
-                tooltip="Change its day, agenda or note"),
-        Binding("d,delete", "delete", "Delete", id="sessions-delete",
-                tooltip="Delete it (asks first); what was marked stays marked"),
+        Binding("escape", "close", "Close", id="sessions-close", tooltip="Back to where you were"),
+        Binding("n", "new", "New", id="sessions-new", tooltip="Record a session, past or planned"),
+        Binding(
+            "enter", "edit", "Edit", id="sessions-edit", tooltip="Change its day, agenda or note"
+        ),
+        Binding(
+            "d,delete",
+            "delete",
+            "Delete",
+            id="sessions-delete",
+            tooltip="Delete it (asks first); what was marked stays marked",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -167,8 +175,9 @@ class SessionsScreen(Screen):
         session = self.selected
         self.refresh_bindings()
         box = self.query_one("#ses-detail-text", Static)
-        box.update("" if session is None or self._view is None
-                   else detail_text(session, self._view))
+        box.update(
+            "" if session is None or self._view is None else detail_text(session, self._view)
+        )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self.show_detail()
@@ -206,20 +215,28 @@ class SessionsScreen(Screen):
                 self.refresh_data()
                 self.notify("Deleted the session.")
 
-        self.app.push_screen(ConfirmDialog(
-            f"Delete the session of {day_label(session.day)}? What was brought to it "
-            "will show as waiting for the next one.", yes="Delete", no="Keep"),
-            callback=answered)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Delete the session of {day_label(session.day)}? What was brought to it "
+                "will show as waiting for the next one.",
+                yes="Delete",
+                no="Keep",
+            ),
+            callback=answered,
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)
 
 
 def summary_words(context: agenda.SessionContext) -> str:
-    """"Next: Thu 3 Dec (in 5 days) · marked to bring: 3 things: ..."."""
+    """ "Next: Thu 3 Dec (in 5 days) · marked to bring: 3 things: ..."."""
     upcoming = context.next
-    head = (f"Next: {agenda.session_when(upcoming, context.today)}" if upcoming
-            else "No session planned · n records one")
+    head = (
+        f"Next: {agenda.session_when(upcoming, context.today)}"
+        if upcoming
+        else "No session planned · n records one"
+    )
     waiting = len(context.waiting)
     if waiting:
         return f"{head} · {waiting} thing{'s' if waiting != 1 else ''} marked to bring"
@@ -229,8 +246,7 @@ def summary_words(context: agenda.SessionContext) -> str:
 def saved_words(session: Session) -> str:
     kind = session.kind()
     if kind == "planned":
-        return (f"Planned for {day_label(session.day)}. What you mark with b comes "
-                "with it.")
+        return f"Planned for {day_label(session.day)}. What you mark with b comes with it."
     if kind == "today":
         return "Saved today's session."
     return f"Saved the session of {day_label(session.day)}."

@@ -54,16 +54,32 @@ class SupportScreen(Screen):
     """The person's support list. ``escape`` closes it."""
 
     BINDINGS = [
-        Binding("escape", "close", "Close", id="support-close",
-                tooltip="Back to where you were"),
+        Binding("escape", "close", "Close", id="support-close", tooltip="Back to where you were"),
         Binding("n", "new", "Add", id="support-new", tooltip="Add a person or a line"),
         Binding("enter", "edit", "Edit", id="support-edit", tooltip="Edit the selected entry"),
-        Binding("d,delete", "delete", "Delete", id="support-delete",
-                tooltip="Delete the selected entry (asks first)"),
-        Binding("shift+up", "move(-1)", "Move up", id="support-move-up", show=False,
-                tooltip="Move the selected entry up the list"),
-        Binding("shift+down", "move(1)", "Move down", id="support-move-down", show=False,
-                tooltip="Move the selected entry down the list"),
+        Binding(
+            "d,delete",
+            "delete",
+            "Delete",
+            id="support-delete",
+            tooltip="Delete the selected entry (asks first)",
+        ),
+        Binding(
+            "shift+up",
+            "move(-1)",
+            "Move up",
+            id="support-move-up",
+            show=False,
+            tooltip="Move the selected entry up the list",
+        ),
+        Binding(
+            "shift+down",
+            "move(1)",
+            "Move down",
+            id="support-move-down",
+            show=False,
+            tooltip="Move the selected entry down the list",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -100,8 +116,11 @@ class SupportScreen(Screen):
         entries = self.store.supports()
         self._entries = {e.id: e for e in entries}
         listing = self.record_list
-        listing.show_records([(e.id, support_prompt(e)) for e in entries],
-                             keep=listing.highlighted_id, separated=True)
+        listing.show_records(
+            [(e.id, support_prompt(e)) for e in entries],
+            keep=listing.highlighted_id,
+            separated=True,
+        )
         self.query_one("#support-empty").display = not entries
         listing.display = bool(entries)
         if entries:
@@ -144,8 +163,10 @@ class SupportScreen(Screen):
                 self.refresh_data()
                 self.notify(f"Removed {entry.name}.")
 
-        self.app.push_screen(ConfirmDialog(f"Remove {entry.name} from your support list?",
-                                           yes="Remove", no="Keep"), callback=answered)
+        self.app.push_screen(
+            ConfirmDialog(f"Remove {entry.name} from your support list?", yes="Remove", no="Keep"),
+            callback=answered,
+        )
 
     def action_move(self, step: int) -> None:
         entry = self.selected

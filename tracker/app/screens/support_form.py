@@ -23,12 +23,12 @@ class SupportForm(RecordForm[Support]):
         ("1-4", "Kind: person, crisis line, professional, other (enter keeps it)"),
         ("enter", "Next field; in the last field, save"),
     ]
-    FIELD_LABELS = {"name": "Name", "kind": "Kind", "how_to_reach": "How to reach",
-                    "note": "Note"}
-    FIELD_NEEDS = {"name": "write a name, or the name of a line",
-                   "kind": "press 1, 2, 3 or 4"}
-    HINT = ("Only what you write here is shown. For a crisis line, look up the one for "
-            "where you live and copy its number exactly. [b]ctrl+s[/b] saves.")
+    FIELD_LABELS = {"name": "Name", "kind": "Kind", "how_to_reach": "How to reach", "note": "Note"}
+    FIELD_NEEDS = {"name": "write a name, or the name of a line", "kind": "press 1, 2, 3 or 4"}
+    HINT = (
+        "Only what you write here is shown. For a crisis line, look up the one for "
+        "where you live and copy its number exactly. [b]ctrl+s[/b] saves."
+    )
 
     def __init__(self, existing: Support | None = None, position: int = 0) -> None:
         super().__init__()
@@ -37,20 +37,38 @@ class SupportForm(RecordForm[Support]):
 
     def compose_fields(self) -> ComposeResult:
         ex = self.existing
-        yield Vertical(Static("Name", classes="rf-label"),
-                       FieldInput(ex.name if ex else "", id="name", max_length=120,
-                                  placeholder="e.g. Sam, or the name of a crisis line"),
-                       classes="rf-field")
-        yield KeyPick("Kind", KIND_OPTIONS, ex.kind if ex else "person", id="kind",
-                      enter_advances=True)
-        yield Vertical(Static("How to reach them", classes="rf-label"),
-                       FieldInput((ex.how_to_reach or "") if ex else "", id="how_to_reach",
-                                  placeholder="phone, text, chat, hours"),
-                       classes="rf-field")
-        yield Vertical(Static("Note (optional)", classes="rf-label"),
-                       FieldInput((ex.note or "") if ex else "", id="note", submits=True,
-                                  placeholder="e.g. good for late nights"),
-                       classes="rf-field")
+        yield Vertical(
+            Static("Name", classes="rf-label"),
+            FieldInput(
+                ex.name if ex else "",
+                id="name",
+                max_length=120,
+                placeholder="e.g. Sam, or the name of a crisis line",
+            ),
+            classes="rf-field",
+        )
+        yield KeyPick(
+            "Kind", KIND_OPTIONS, ex.kind if ex else "person", id="kind", enter_advances=True
+        )
+        yield Vertical(
+            Static("How to reach them", classes="rf-label"),
+            FieldInput(
+                (ex.how_to_reach or "") if ex else "",
+                id="how_to_reach",
+                placeholder="phone, text, chat, hours",
+            ),
+            classes="rf-field",
+        )
+        yield Vertical(
+            Static("Note (optional)", classes="rf-label"),
+            FieldInput(
+                (ex.note or "") if ex else "",
+                id="note",
+                submits=True,
+                placeholder="e.g. good for late nights",
+            ),
+            classes="rf-field",
+        )
 
     def on_mount(self) -> None:
         self.title = "Edit support" if self.existing else "Add support"
@@ -73,6 +91,7 @@ class SupportForm(RecordForm[Support]):
         }
         ex = self.existing
         if ex is not None:
-            data.update(id=ex.id, created_at=ex.created_at, updated_at=clock.now_iso(),
-                        position=ex.position)
+            data.update(
+                id=ex.id, created_at=ex.created_at, updated_at=clock.now_iso(), position=ex.position
+            )
         return Support.create(data)

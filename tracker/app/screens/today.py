@@ -16,9 +16,9 @@ from textual.widgets import Footer, Header, Static
 from tracker import clock, days
 from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.daystrip import DayStrip, StripDay
+from tracker.app.widgets.navbar import NavBar
 from tracker.app.widgets.shades import background_of
 from tracker.models import MOOD, CheckIn
-from tracker.app.widgets.navbar import NavBar
 from tracker.text import one_line
 from tracker.wording import ago_words, count_words
 
@@ -81,8 +81,11 @@ class TodayScreen(SectionScreen):
         yield NavBar("today")
         with VerticalScroll(id="today-body"):
             if self.app.demo:  # type: ignore[attr-defined]  # tracker --demo
-                yield Static("Demo data: nothing here is yours, and it is deleted when you "
-                             "quit.", id="demo-notice", classes="card")
+                yield Static(
+                    "Demo data: nothing here is yours, and it is deleted when you quit.",
+                    id="demo-notice",
+                    classes="card",
+                )
             welcome = Static(WELCOME, id="welcome", classes="card")
             welcome.display = view.first_run
             yield welcome
@@ -100,8 +103,9 @@ class TodayScreen(SectionScreen):
             yield session
             yield Static("Experiments", classes="section-title", id="experiments-title")
             yield Static(view.experiments, id="today-experiments")
-            title = Static("Ruptures not yet repaired", classes="section-title",
-                           id="ruptures-title")
+            title = Static(
+                "Ruptures not yet repaired", classes="section-title", id="ruptures-title"
+            )
             ruptures = Static(view.ruptures, id="today-ruptures")
             title.display = ruptures.display = bool(view.ruptures)
             yield title
@@ -148,9 +152,14 @@ class TodayScreen(SectionScreen):
 
         since14 = (today - dt.timedelta(days=13)).isoformat()
         means = {r["day"]: r for r in store.daily_means(since=since14, until=today.isoformat())}
-        strip = tuple(StripDay(d, (means.get(d.isoformat()) or {}).get("mood"),
-                               (means.get(d.isoformat()) or {}).get("regulation"))
-                      for d in days.day_range(today - dt.timedelta(days=13), today))
+        strip = tuple(
+            StripDay(
+                d,
+                (means.get(d.isoformat()) or {}).get("mood"),
+                (means.get(d.isoformat()) or {}).get("regulation"),
+            )
+            for d in days.day_range(today - dt.timedelta(days=13), today)
+        )
 
         since30 = (today - dt.timedelta(days=29)).isoformat()
         checked = store.days_with_checkins(since30, today.isoformat())
@@ -160,8 +169,11 @@ class TodayScreen(SectionScreen):
             first_run=first_run,
             consistency=days.consistency(checked, today).words(),
             strip=strip,
-            checkins=("\n".join(checkin_line(c) for c in todays) if todays
-                      else "No check-in yet today. Press [b]c[/b] when you're ready."),
+            checkins=(
+                "\n".join(checkin_line(c) for c in todays)
+                if todays
+                else "No check-in yet today. Press [b]c[/b] when you're ready."
+            ),
             experiments=self._experiments_text(today),
             ruptures=self._ruptures_text(today),
             session=self._session_text(today),
@@ -187,11 +199,12 @@ class TodayScreen(SectionScreen):
                 line += " · agenda: " + escape(one_line(upcoming.agenda))
             lines.append(line)
         if waiting:
-            lines.append(f"Marked to bring: {agenda.count_words(waiting)} · "
-                         "[b]P[/b] shows them")
+            lines.append(f"Marked to bring: {agenda.count_words(waiting)} · [b]P[/b] shows them")
         else:
-            lines.append("Nothing marked to bring yet: [b]b[/b] marks a check-in in History, "
-                         "a rupture or an experiment.")
+            lines.append(
+                "Nothing marked to bring yet: [b]b[/b] marks a check-in in History, "
+                "a rupture or an experiment."
+            )
         return "\n".join(lines)
 
     def _experiments_text(self, today: dt.date) -> str:
@@ -205,8 +218,13 @@ class TodayScreen(SectionScreen):
         for exp in active:
             done, _ = counts.get(exp.id, (0, 0))
             log = logged_today.get(exp.id)
-            state = ("practised today" if log and log.done else
-                     "logged today (not this time)" if log else "not logged today")
+            state = (
+                "practised today"
+                if log and log.done
+                else "logged today (not this time)"
+                if log
+                else "not logged today"
+            )
             lines.append(f"{exp.title} · {count_words(done, exp.target_count)} · {state}")
         return "\n".join(lines)
 
@@ -217,5 +235,7 @@ class TodayScreen(SectionScreen):
             when = ago_words(dt.date.fromisoformat(r.day), today)
             who = ", ".join(r.people) or "someone"
             steps = len(r.steps_taken)
-            lines.append(f"With {who}, {when} · {steps} repair step{'s' if steps != 1 else ''} so far")
+            lines.append(
+                f"With {who}, {when} · {steps} repair step{'s' if steps != 1 else ''} so far"
+            )
         return "\n".join(lines)

@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -44,26 +44,50 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
-from tracker.store import Error as StoreSQLError
 from tracker import analytics, charts, clock
 from tracker.app.runtime.longlived import LongLivedDataLoaded
 from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.chart import ChartView
 from tracker.app.widgets.navbar import NavBar
+from tracker.store import Error as StoreSQLError
 from tracker.week import HARD_URGE, hard_moments, hard_moments_words
 
 # (90 days is 9: q quits, everywhere.)
 RANGES: dict[str, int | None] = {"w": 7, "m": 30, "9": 90, "y": 365, "a": None}
-RANGE_WORDS = {"w": "last 7 days", "m": "last 30 days", "9": "last 90 days",
-               "y": "last 365 days", "a": "everything"}
-VIEWS: dict[str, str] = {"1": "regulation", "2": "mood", "3": "intensity", "4": "urges",
-                         "5": "names", "6": "calendar", "7": "experiments"}
-VIEW_TITLES = {"regulation": "Regulation", "mood": "Mood", "intensity": "Intensity",
-               "urges": "Urges to pursue and to withdraw", "names": "Named most often",
-               "calendar": "A year at a glance", "experiments": "Experiments"}
-VIEW_LABELS = {"regulation": "Regulation", "mood": "Mood", "intensity": "Intensity",
-               "urges": "Urges", "names": "Emotions, people, tags", "calendar": "Calendar",
-               "experiments": "Experiments"}
+RANGE_WORDS = {
+    "w": "last 7 days",
+    "m": "last 30 days",
+    "9": "last 90 days",
+    "y": "last 365 days",
+    "a": "everything",
+}
+VIEWS: dict[str, str] = {
+    "1": "regulation",
+    "2": "mood",
+    "3": "intensity",
+    "4": "urges",
+    "5": "names",
+    "6": "calendar",
+    "7": "experiments",
+}
+VIEW_TITLES = {
+    "regulation": "Regulation",
+    "mood": "Mood",
+    "intensity": "Intensity",
+    "urges": "Urges to pursue and to withdraw",
+    "names": "Named most often",
+    "calendar": "A year at a glance",
+    "experiments": "Experiments",
+}
+VIEW_LABELS = {
+    "regulation": "Regulation",
+    "mood": "Mood",
+    "intensity": "Intensity",
+    "urges": "Urges",
+    "names": "Emotions, people, tags",
+    "calendar": "Calendar",
+    "experiments": "Experiments",
+}
 TOP_NAMES = 12
 MAX_PRACTICE_LINES = 12
 INSIGHTS_HINT = "Insights · i: show them all"
@@ -92,8 +116,9 @@ class TrendsData:
     """Every check-in's urges and answers up to today, for the hard moments."""
 
 
-def _hard_moments(answers: list[dict[str, Any]], since: dt.date, until: dt.date,
-                  range_key: str) -> str:
+def _hard_moments(
+    answers: list[dict[str, Any]], since: dt.date, until: dt.date, range_key: str
+) -> str:
     """The hard-moments insight of a range, beside the range before (not for 'a')."""
     current = hard_moments(answers, since, until)
     if range_key == "a":
@@ -101,8 +126,12 @@ def _hard_moments(answers: list[dict[str, Any]], since: dt.date, until: dt.date,
     before_since, before_until = analytics.previous_range(since, until)
     previous = hard_moments(answers, before_since, before_until)
     days = (until - since).days + 1
-    return hard_moments_words(current, previous if previous.checkins else None,
-                              f"In the {RANGE_WORDS[range_key]}", f"the {days:,} days before")
+    return hard_moments_words(
+        current,
+        previous if previous.checkins else None,
+        f"In the {RANGE_WORDS[range_key]}",
+        f"the {days:,} days before",
+    )
 
 
 def range_bounds(snapshot: analytics.Snapshot, range_key: str) -> tuple[dt.date, dt.date]:
@@ -126,15 +155,21 @@ def load_trends(path: str | os.PathLike[str], today: dt.date) -> TrendsData:
         for range_key in RANGES:
             since, until = range_bounds(snapshot, range_key)
             s, u = since.isoformat(), until.isoformat()
-            names[range_key] = {kind: store.name_counts(table, s, u)[:TOP_NAMES]
-                                for kind, table in (("Emotions", "emotions"),
-                                                    ("People", "people"), ("Tags", "tags"))}
+            names[range_key] = {
+                kind: store.name_counts(table, s, u)[:TOP_NAMES]
+                for kind, table in (
+                    ("Emotions", "emotions"),
+                    ("People", "people"),
+                    ("Tags", "tags"),
+                )
+            }
         answers = store.urge_answers(until=today.isoformat())
     return TrendsData(snapshot, names, answers)
 
 
-def chart_key(view: str, since: dt.date, until: dt.date, calendar_metric: str,
-              experiment_index: int) -> tuple[object, ...]:
+def chart_key(
+    view: str, since: dt.date, until: dt.date, calendar_metric: str, experiment_index: int
+) -> tuple[object, ...]:
     """What a chart depends on besides the data: its key in the chart cache.
 
     The calendar always shows the year up to ``until``, whatever the range.
@@ -175,17 +210,44 @@ class TrendsScreen(SectionScreen):
     """Charts and insights for a range of days."""
 
     BINDINGS = [
-        *[Binding(key, f"range('{key}')", RANGE_WORDS[key], group=RANGE_GROUP,
-                  id=f"trends-range-{key}", tooltip=f"Show {RANGE_WORDS[key]}")
-          for key in RANGES],
-        *[Binding(key, f"view('{view}')", VIEW_LABELS[view], group=VIEW_GROUP,
-                  id=f"trends-chart-{view}", tooltip=VIEW_TITLES[view])
-          for key, view in VIEWS.items()],
+        *[
+            Binding(
+                key,
+                f"range('{key}')",
+                RANGE_WORDS[key],
+                group=RANGE_GROUP,
+                id=f"trends-range-{key}",
+                tooltip=f"Show {RANGE_WORDS[key]}",
+            )
+            for key in RANGES
+        ],
+        *[
+            Binding(
+                key,
+                f"view('{view}')",
+                VIEW_LABELS[view],
+                group=VIEW_GROUP,
+                id=f"trends-chart-{view}",
+                tooltip=VIEW_TITLES[view],
+            )
+            for key, view in VIEWS.items()
+        ],
         # Not in the footer (it is full at 80 columns); the experiments heading says it.
-        Binding("n", "next_experiment", "Next experiment", id="trends-next-experiment",
-                show=False, tooltip="Show the distress chart of the next experiment"),
-        Binding("i", "toggle_insights", "Insights", id="trends-insights",
-                tooltip="Give the insights the whole screen, or bring the chart back"),
+        Binding(
+            "n",
+            "next_experiment",
+            "Next experiment",
+            id="trends-next-experiment",
+            show=False,
+            tooltip="Show the distress chart of the next experiment",
+        ),
+        Binding(
+            "i",
+            "toggle_insights",
+            "Insights",
+            id="trends-insights",
+            tooltip="Give the insights the whole screen, or bring the chart back",
+        ),
     ]
 
     range_key: reactive[str] = reactive("m", repaint=False, init=False)
@@ -239,8 +301,10 @@ class TrendsScreen(SectionScreen):
         available = body - 1  # the heading
         if available <= 0:
             return 0
-        return max(min(CHART_MIN_ROWS, available),
-                   min(available - INSIGHTS_MIN_ROWS, max(CHART_MIN_ROWS, available * 2 // 3)))
+        return max(
+            min(CHART_MIN_ROWS, available),
+            min(available - INSIGHTS_MIN_ROWS, max(CHART_MIN_ROWS, available * 2 // 3)),
+        )
 
     # -- state --
 
@@ -266,7 +330,7 @@ class TrendsScreen(SectionScreen):
             self.redraw()
             return
         self._loading = token
-        self._load(self.store.path, token[0], token)  # type: ignore[arg-type]
+        self._load(self.store.path, token[0], token)
         self.redraw()  # what was there before stays until the new data is in
 
     @work(thread=True, exclusive=True, group="trends-data")
@@ -330,36 +394,43 @@ class TrendsScreen(SectionScreen):
             return found
         since, until = range_bounds(snap, range_key)
         rows = snap.rows_between(since - dt.timedelta(days=analytics.ROLLING_WINDOW - 1), until)
-        insights = analytics.range_insights(snap, since, until, compare=range_key != "a",
-                                            max_experiments=MAX_PRACTICE_LINES)
+        insights = analytics.range_insights(
+            snap, since, until, compare=range_key != "a", max_experiments=MAX_PRACTICE_LINES
+        )
         # Parsed to Content once per range, so a range key only lays it out.
-        found = _RangeData(since, until, rows, self._insights_paragraphs(
-            insights, range_key, _hard_moments(data.answers, since, until, range_key)))
+        found = _RangeData(
+            since,
+            until,
+            rows,
+            self._insights_paragraphs(
+                insights, range_key, _hard_moments(data.answers, since, until, range_key)
+            ),
+        )
         self._ranges[cache_key] = found
         return found
 
     def _chart_key(self, view: str, data: _RangeData) -> tuple[object, ...]:
-        return chart_key(view, data.since, data.until, self.calendar_metric,
-                         self.experiment_index)
+        return chart_key(view, data.since, data.until, self.calendar_metric, self.experiment_index)
 
-    def _chart(self, data: TrendsData, ranged: _RangeData, range_key: str,
-               view: str) -> charts.Chart | None:
+    def _chart(
+        self, data: TrendsData, ranged: _RangeData, range_key: str, view: str
+    ) -> charts.Chart | None:
         key = self._chart_key(view, ranged)
         if key in self._charts:
             return self._charts[key]
         snap = data.snapshot
         built: charts.Chart | None
         if view in ("regulation", "mood", "intensity"):
-            built = charts.metric_chart(ranged.rows, view, ranged.since, ranged.until,
-                                        snap.marks())
+            built = charts.metric_chart(ranged.rows, view, ranged.since, ranged.until, snap.marks())
         elif view == "urges":
             built = charts.urges_chart(ranged.rows, ranged.since, ranged.until, snap.marks())
         elif view == "names":
             built = charts.names_chart(data.names[range_key])
         elif view == "calendar":
             first, last = charts.calendar_range(ranged.until)
-            built = charts.calendar_chart(snap.rows_between(first, last), self.calendar_metric,
-                                          ranged.until)
+            built = charts.calendar_chart(
+                snap.rows_between(first, last), self.calendar_metric, ranged.until
+            )
         else:
             built = self._experiments_chart(snap, ranged)
         self._charts[key] = built
@@ -367,12 +438,15 @@ class TrendsScreen(SectionScreen):
 
     @staticmethod
     def _experiments_in(snap: analytics.Snapshot, ranged: _RangeData) -> list:
-        return sorted((e for e in snap.experiments
-                       if analytics.overlaps(e, ranged.since, ranged.until)),
-                      key=lambda e: (e.started_on, e.created_at), reverse=True)
+        return sorted(
+            (e for e in snap.experiments if analytics.overlaps(e, ranged.since, ranged.until)),
+            key=lambda e: (e.started_on, e.created_at),
+            reverse=True,
+        )
 
-    def _experiments_chart(self, snap: analytics.Snapshot,
-                           ranged: _RangeData) -> charts.ExperimentsChart:
+    def _experiments_chart(
+        self, snap: analytics.Snapshot, ranged: _RangeData
+    ) -> charts.ExperimentsChart:
         running = self._experiments_in(snap, ranged)
         logs: dict[str, list] = {}
         for log in snap.logs:
@@ -424,7 +498,7 @@ class TrendsScreen(SectionScreen):
                 widget.display = True
             else:
                 new.append(Static(content, classes=kind))
-        for widget in pool[len(paragraphs):]:
+        for widget in pool[len(paragraphs) :]:
             widget.display = False
         if new:
             box.mount_all(new)
@@ -433,8 +507,10 @@ class TrendsScreen(SectionScreen):
     @property
     def insights_text(self) -> str:
         """The insights shown, as plain text (items indented by two spaces)."""
-        return "\n".join(("  " if kind == "item" else "") + content.plain
-                         for kind, content in (self._shown_insights or ()))
+        return "\n".join(
+            ("  " if kind == "item" else "") + content.plain
+            for kind, content in (self._shown_insights or ())
+        )
 
     # -- warming the caches while the person looks at the chart --
 
@@ -485,18 +561,22 @@ class TrendsScreen(SectionScreen):
     def _heading(self, snap: analytics.Snapshot, ranged: _RangeData) -> str:
         title = VIEW_TITLES[self.view]
         if self.view == "calendar":
-            title, _, span = charts.calendar_heading(self.calendar_metric,
-                                                     ranged.until).partition(" · ")
-            return (f"[b]{title}[/b] · {span} · press 6 for "
-                    f"{'mood' if self.calendar_metric == 'regulation' else 'regulation'}")
+            title, _, span = charts.calendar_heading(self.calendar_metric, ranged.until).partition(
+                " · "
+            )
+            return (
+                f"[b]{title}[/b] · {span} · press 6 for "
+                f"{'mood' if self.calendar_metric == 'regulation' else 'regulation'}"
+            )
         span = f"{_short(ranged.since)} to {_short(ranged.until)}"
         heading = f"[b]{title}[/b] · {RANGE_WORDS[self.range_key]} · {span}"
         if self.view == "experiments" and len(self._experiments_in(snap, ranged)) > 1:
             heading += " · [b]n[/b] next"
         return heading
 
-    def _insights_paragraphs(self, ins: analytics.RangeInsights, range_key: str,
-                             moments: str = "") -> Paragraphs:
+    def _insights_paragraphs(
+        self, ins: analytics.RangeInsights, range_key: str, moments: str = ""
+    ) -> Paragraphs:
         out: list[tuple[str, Content]] = []
 
         def heading(markup: str) -> None:
@@ -505,17 +585,25 @@ class TrendsScreen(SectionScreen):
         def item(text: str) -> None:
             out.append(("item", Content(text)))
 
-        out.append(("title", Content.from_markup(
-            f"[b]{RANGE_WORDS[range_key].capitalize()}[/b] · "
-            f"{_short(ins.since)} to {_short(ins.until)}")))
+        out.append(
+            (
+                "title",
+                Content.from_markup(
+                    f"[b]{RANGE_WORDS[range_key].capitalize()}[/b] · "
+                    f"{_short(ins.since)} to {_short(ins.until)}"
+                ),
+            )
+        )
         out.append(("plain", Content(ins.consistency_words())))
         if range_key == "a":
             heading("[b]Averages over everything you've recorded[/b]")
         elif ins.previous is None:
             heading("[b]Averages[/b] (no check-ins in the range before to compare with)")
         else:
-            heading(f"[b]Compared with the {ins.days:,} days before[/b] "
-                    f"({_short(ins.previous[0])} to {_short(ins.previous[1])})")
+            heading(
+                f"[b]Compared with the {ins.days:,} days before[/b] "
+                f"({_short(ins.previous[0])} to {_short(ins.previous[1])})"
+            )
         for words in ins.comparison_words():
             item(words)
         heading("[b]Experiments in this range[/b]")
@@ -524,20 +612,29 @@ class TrendsScreen(SectionScreen):
                 item(words)
             if ins.experiments_running > len(ins.practice):
                 more = ins.experiments_running - len(ins.practice)
-                item(f"... and {analytics.plural(more, 'earlier experiment')} "
-                     "('tracker report' lists them all).")
-            item("Counted over each experiment's own days (start to end, or today): days "
-                 "practised have a practice log marked done, the other days are the rest; "
-                 "both count only days with a regulation rating. Side by side only: this "
-                 "doesn't show what caused what.")
+                item(
+                    f"... and {analytics.plural(more, 'earlier experiment')} "
+                    "('tracker report' lists them all)."
+                )
+            item(
+                "Counted over each experiment's own days (start to end, or today): days "
+                "practised have a practice log marked done, the other days are the rest; "
+                "both count only days with a regulation rating. Side by side only: this "
+                "doesn't show what caused what."
+            )
         else:
-            out.append(("item", Content.from_markup(
-                "None ran in this range. Press [b]e[/b] to choose one.")))
+            out.append(
+                (
+                    "item",
+                    Content.from_markup("None ran in this range. Press [b]e[/b] to choose one."),
+                )
+            )
         heading("[b]Ruptures and repairs[/b]")
         item(ins.ruptures.words())
         if moments:
-            heading(f"[b]Hard moments[/b] (an urge to pursue or to withdraw of {HARD_URGE} "
-                    "or more)")
+            heading(
+                f"[b]Hard moments[/b] (an urge to pursue or to withdraw of {HARD_URGE} or more)"
+            )
             item(moments)
         return tuple(out)
 

@@ -44,8 +44,11 @@ class WeekBody(VerticalScroll, inherit_bindings=False):
     """The screen's body: up / down and page keys scroll it on a small terminal; home
     is left to the screen (the current week)."""
 
-    BINDINGS = [b for b in VerticalScroll.BINDINGS
-                if isinstance(b, Binding) and b.key in ("up", "down", "pageup", "pagedown")]
+    BINDINGS = [
+        b
+        for b in VerticalScroll.BINDINGS
+        if isinstance(b, Binding) and b.key in ("up", "down", "pageup", "pagedown")
+    ]
 
 
 def _short(day: dt.date) -> str:
@@ -56,12 +59,23 @@ class WeekScreen(SectionScreen):
     """The week as a diary card."""
 
     BINDINGS = [
-        Binding("left_square_bracket", "move(-1)", "Earlier week", id="week-earlier",
-                tooltip="Show the week before"),
-        Binding("right_square_bracket", "move(1)", "Later week", id="week-later",
-                tooltip="Show the week after (up to the current week)"),
-        Binding("home", "this_week", "This week", id="week-this",
-                tooltip="Back to the current week"),
+        Binding(
+            "left_square_bracket",
+            "move(-1)",
+            "Earlier week",
+            id="week-earlier",
+            tooltip="Show the week before",
+        ),
+        Binding(
+            "right_square_bracket",
+            "move(1)",
+            "Later week",
+            id="week-later",
+            tooltip="Show the week after (up to the current week)",
+        ),
+        Binding(
+            "home", "this_week", "This week", id="week-this", tooltip="Back to the current week"
+        ),
     ]
 
     def __init__(self) -> None:
@@ -113,9 +127,12 @@ class WeekScreen(SectionScreen):
         this = "this week · " if grids[-1].start == self.current_week else ""
         weeks = "" if len(grids) == 1 else f"{len(grids)} weeks · "
         self.sub_title = f"{this}{weeks}{first.day} {first:%b} to {last.day} {last:%b %Y}"
-        emotion_width = (weekcard.WIDE_EMOTION_WIDTH if len(grids) == 1 and
-                         weekcard.grid_width(weekcard.WIDE_EMOTION_WIDTH) + PADDING
-                         <= self.app.size.width else weekcard.EMOTION_WIDTH)
+        emotion_width = (
+            weekcard.WIDE_EMOTION_WIDTH
+            if len(grids) == 1
+            and weekcard.grid_width(weekcard.WIDE_EMOTION_WIDTH) + PADDING <= self.app.size.width
+            else weekcard.EMOTION_WIDTH
+        )
         box = self.query_one("#week-grids", Horizontal)
         views = list(box.query_children(WeekGridView))
         if len(views) == len(grids):
@@ -123,13 +140,23 @@ class WeekScreen(SectionScreen):
                 view.show(grid, today, emotion_width)
         else:
             box.remove_children()
-            box.mount_all([WeekGridView(grid, today, emotion_width,
-                                        classes="week-grid" + (" -first" if n == 0 else ""))
-                           for n, grid in enumerate(grids)])
+            box.mount_all(
+                [
+                    WeekGridView(
+                        grid,
+                        today,
+                        emotion_width,
+                        classes="week-grid" + (" -first" if n == 0 else ""),
+                    )
+                    for n, grid in enumerate(grids)
+                ]
+            )
         self.moments_text = one_line(words)
         self.query_one("#week-moments", Static).update(
-            Content.assemble(("Hard moments", "bold"), " · ", self.moments_text, "\n",
-                             (HARD_MOMENT_SHORT, "dim")))
+            Content.assemble(
+                ("Hard moments", "bold"), " · ", self.moments_text, "\n", (HARD_MOMENT_SHORT, "dim")
+            )
+        )
         self.refresh_bindings()
 
     def on_resize(self) -> None:

@@ -47,8 +47,13 @@ class ChartView(VerticalScroll):
     }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None,
-                 room: Callable[[], int] | None = None):
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+        room: Callable[[], int] | None = None,
+    ):
         super().__init__(id=id, classes=classes)
         self._room = room
         self._chart: charts.Chart | None = None

@@ -31,8 +31,13 @@ class StripDay:
 class DayStrip(Static):
     """Renders the last N days as three rows: weekday, mood, regulation."""
 
-    def __init__(self, days: Sequence[StripDay] = (), *,
-                 background: palette.Background = palette.DARK, **kwargs):
+    def __init__(
+        self,
+        days: Sequence[StripDay] = (),
+        *,
+        background: palette.Background = palette.DARK,
+        **kwargs,
+    ):
         self.days = list(days)
         self.background = background
         """The theme's kind of background (set from the app once mounted)."""
@@ -72,8 +77,9 @@ class DayStrip(Static):
                 else:
                     rounded = round_half_up(value)  # 2.5 shows as 3, as on paper
                     text.append("  ")
-                    text.append(str(rounded), style=rating_style(attr, value, self.background)
-                                or None)
+                    text.append(
+                        str(rounded), style=rating_style(attr, value, self.background) or None
+                    )
             text.append("\n")
         text.rstrip()
         return text

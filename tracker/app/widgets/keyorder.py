@@ -10,8 +10,8 @@ A one-key answer (a digit on a scale, a letter on a choice) moves focus on by
 itself. People then often press ``tab`` (or ``enter``) out of habit, to confirm: on
 a form that key must not skip the field focus has just arrived at. :func:`answered`
 moves focus on and remembers where; :func:`route_key` swallows the ``tab`` or
-``enter`` that comes next there. Screens opt in with ``TAB_CONFIRMS_ANSWER = True`` (the forms do; the
-practice log card, whose ``tab`` means "to the note", does not).
+``enter`` that comes next there. Screens opt in with ``TAB_CONFIRMS_ANSWER = True``
+(the forms do; the practice log card, whose ``tab`` means "to the note", does not).
 
 Fields never select their text when focus arrives (``select_on_focus=False``), so
 typing adds to what is there instead of replacing it unseen.
@@ -118,8 +118,9 @@ async def run_binding_now(widget: Widget, event: events.Key) -> bool:
     return True
 
 
-def choice_swallows(widget: Widget, character: str | None,
-                    also_passes: frozenset[str] = frozenset()) -> bool:
+def choice_swallows(
+    widget: Widget, character: str | None, also_passes: frozenset[str] = frozenset()
+) -> bool:
     """Whether a choice field (a scale, a pick) keeps a printable key it cannot use,
     rather than let it reach the screen's or the app's keys.
 

@@ -133,7 +133,8 @@ class KeyPick(Widget, can_focus=True):
         """On a form this field takes every printable key (so the footer does not
         offer keys that a letter typed here would not reach)."""
         return (character is not None and character in self._by_key) or choice_swallows(
-            self, character)
+            self, character
+        )
 
     async def on_key(self, event: events.Key) -> None:
         # A key typed after this pick passed focus on belongs to the field focused now;
@@ -198,12 +199,14 @@ class KeyPick(Widget, can_focus=True):
         text = Text()
         text.append("▸ " if self.has_focus else "  ", style="bold")
         text.append(self.question, style="bold")
-        pieces = [self._option_text(o.key, o.label,
-                                    self.value is not None and o.value == self.value)
-                  for o in self.options]
+        pieces = [
+            self._option_text(o.key, o.label, self.value is not None and o.value == self.value)
+            for o in self.options
+        ]
         if self.allow_skip:
-            pieces.append(self._option_text(SKIP_KEY, self.skip_label,
-                                            self.skipped and self.value is None))
+            pieces.append(
+                self._option_text(SKIP_KEY, self.skip_label, self.skipped and self.value is None)
+            )
         # Wrap between options, never inside one ("something else" stays whole).
         width = max(width, 20)
         line_width = width

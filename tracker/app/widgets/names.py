@@ -29,8 +29,7 @@ SEPARATOR = ", "
 
 def split_names(text: str) -> list[str]:
     """The names typed so far, tidied (the model does the real validation)."""
-    return [" ".join(part.split()) for part in text.replace("|", ",").split(",")
-            if part.strip()]
+    return [" ".join(part.split()) for part in text.replace("|", ",").split(",") if part.strip()]
 
 
 def join_names(names: Sequence[str]) -> str:
@@ -56,8 +55,9 @@ class NameSuggester(Suggester):
         before, word = _current_word(value)
         chosen = {n.casefold() for n in split_names(before)}
         key = word.casefold()
-        return [n for n in self.names
-                if n.casefold().startswith(key) and n.casefold() not in chosen]
+        return [
+            n for n in self.names if n.casefold().startswith(key) and n.casefold() not in chosen
+        ]
 
     def completion(self, value: str) -> str | None:
         """``value`` with the word being typed completed to a known name, or None when
@@ -84,8 +84,14 @@ class NamesInput(OrderedInput):
     so names typed fast stay in order.
     """
 
-    def __init__(self, value: str = "", *, names: Sequence[str] = (),
-                 enter_adds_comma: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        value: str = "",
+        *,
+        names: Sequence[str] = (),
+        enter_adds_comma: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(value, suggester=NameSuggester(names), **kwargs)
         self.enter_adds_comma = enter_adds_comma
 
@@ -124,7 +130,8 @@ class NamesInput(OrderedInput):
 class NamesField(Widget):
     """A labelled row: the names input, and while it has focus, the known names."""
 
-    DEFAULT_CSS = """
+    DEFAULT_CSS = (
+        """
     NamesField {
         height: auto;
     }
@@ -132,7 +139,7 @@ class NamesField(Widget):
         height: auto;
     }
     NamesField .names-label {
-        width: %d;
+        width: LABEL_WIDTH;
     }
     NamesField Vertical {
         height: auto;
@@ -146,10 +153,18 @@ class NamesField(Widget):
     NamesField.-editing .names-known {
         display: block;
     }
-    """ % LABEL_WIDTH
+    """
+    ).replace("LABEL_WIDTH", str(LABEL_WIDTH))
 
-    def __init__(self, label: str, known: Sequence[str], value: Sequence[str] = (), *,
-                 placeholder: str = "", id: str | None = None):
+    def __init__(
+        self,
+        label: str,
+        known: Sequence[str],
+        value: Sequence[str] = (),
+        *,
+        placeholder: str = "",
+        id: str | None = None,
+    ):
         super().__init__(id=id)
         self.label = label
         self.known = list(known)
@@ -160,9 +175,14 @@ class NamesField(Widget):
         with Horizontal():
             yield FieldLabel(self.label, classes="names-label")
             with Vertical():
-                yield NamesInput(self._initial, names=self.known, enter_adds_comma=True,
-                                 placeholder=self.placeholder, id=f"{self.id}-input",
-                                 select_on_focus=False)
+                yield NamesInput(
+                    self._initial,
+                    names=self.known,
+                    enter_adds_comma=True,
+                    placeholder=self.placeholder,
+                    id=f"{self.id}-input",
+                    select_on_focus=False,
+                )
                 yield Static(classes="names-known")
 
     @property

@@ -27,8 +27,13 @@ class RecordList(OptionList, inherit_bindings=False):
         Binding("pageup", "page_up", "Page up", show=False),
     ]
 
-    def show_records(self, rows: Iterable[tuple[str | None, Text | str]],
-                     keep: str | None = None, *, separated: bool = False) -> None:
+    def show_records(
+        self,
+        rows: Iterable[tuple[str | None, Text | str]],
+        keep: str | None = None,
+        *,
+        separated: bool = False,
+    ) -> None:
         """Replace the options; ``None`` as id makes a heading (not selectable).
 
         The record ``keep`` stays highlighted if it is still there, else the first.

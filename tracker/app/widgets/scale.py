@@ -92,8 +92,15 @@ class OneKeyField(Widget, can_focus=True):
     """Printable keys that reach the screen and the app from here; on a form, any
     other this field cannot use stays here with :attr:`keys_hint`."""
 
-    def __init__(self, label: str, *, name: str | None = None, id: str | None = None,
-                 classes: str | None = None, disabled: bool = False):
+    def __init__(
+        self,
+        label: str,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.label = label
 
@@ -195,15 +202,22 @@ class Scale(OneKeyField):
         def control(self) -> Scale:
             return self.scale
 
-    def __init__(self, spec: ScaleSpec, label: str, value: int | None = None, *,
-                 id: str | None = None, classes: str | None = None):
+    def __init__(
+        self,
+        spec: ScaleSpec,
+        label: str,
+        value: int | None = None,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ):
         super().__init__(label, id=id, classes=classes)
         self.spec = spec
         self.set_reactive(Scale.value, value)
 
     def on_mount(self) -> None:
         if scale_styles(self.spec.name, None) is not None:
-            follow_theme(self, lambda: self.refresh())
+            follow_theme(self, lambda: None if self.refresh() else None)
 
     def watch_value(self, old: int | None, new: int | None) -> None:
         if old != new:
@@ -275,8 +289,9 @@ class Scale(OneKeyField):
         if self.has_focus:
             legend = Text(style="dim")
             legend.append(spec.question + " ")
-            legend.append(" · ".join(f"{spec.low + i} {word}"
-                                     for i, word in enumerate(spec.labels)))
+            legend.append(
+                " · ".join(f"{spec.low + i} {word}" for i, word in enumerate(spec.labels))
+            )
             grid.add_row("", "", legend)
         return grid
 
@@ -312,9 +327,17 @@ class Choice(OneKeyField):
         def control(self) -> Choice:
             return self.choice
 
-    def __init__(self, label: str, options: Sequence[Option], value: int | None = None, *,
-                 question: str = "", pass_digits: bool = False, id: str | None = None,
-                 classes: str | None = None):
+    def __init__(
+        self,
+        label: str,
+        options: Sequence[Option],
+        value: int | None = None,
+        *,
+        question: str = "",
+        pass_digits: bool = False,
+        id: str | None = None,
+        classes: str | None = None,
+    ):
         super().__init__(label, id=id, classes=classes)
         self.options = tuple(options)
         self.question = question

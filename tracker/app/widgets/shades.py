@@ -32,8 +32,9 @@ def rating_style(metric: str, value: float | None, background: palette.Backgroun
     scale = SCALES.get(metric)
     if scale is None or value is None:
         return ""
-    return palette.rich_style(palette.shade(int(round_half_up(value)), scale.low, scale.high),
-                              background)
+    return palette.rich_style(
+        palette.shade(int(round_half_up(value)), scale.low, scale.high), background
+    )
 
 
 def scale_styles(metric: str, background: palette.Background) -> dict[int, str] | None:
@@ -41,8 +42,9 @@ def scale_styles(metric: str, background: palette.Background) -> dict[int, str] 
     scale = SCALES.get(metric)
     if scale is None:
         return None
-    return {step: rating_style(metric, step, background)
-            for step in range(scale.low, scale.high + 1)}
+    return {
+        step: rating_style(metric, step, background) for step in range(scale.low, scale.high + 1)
+    }
 
 
 def rich_style(names: str, background: palette.Background) -> str:

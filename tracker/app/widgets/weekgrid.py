@@ -65,8 +65,10 @@ class WeekGridView(Static):
     @property
     def plain_lines(self) -> list[str]:
         """The grid as plain text, a string per line (tests read it)."""
-        return [weekcard.plain(line) for line in
-                weekcard.grid_lines(self.grid, self.today, self.emotion_width)]
+        return [
+            weekcard.plain(line)
+            for line in weekcard.grid_lines(self.grid, self.today, self.emotion_width)
+        ]
 
 
 class WeekLegend(Static):
@@ -87,5 +89,9 @@ class WeekLegend(Static):
 
     def redraw(self) -> None:
         width = self.content_region.width or self.app.size.width - 2
-        self.update(card_text(weekcard.legend_lines(max(width, 30), rules=False, short=True),
-                              background_of(self.app)))
+        self.update(
+            card_text(
+                weekcard.legend_lines(max(width, 30), rules=False, short=True),
+                background_of(self.app),
+            )
+        )

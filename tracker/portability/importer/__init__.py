@@ -62,9 +62,24 @@ from tracker.portability.importer.workers import CheckinStream, checked_chunks
 from tracker.store import Store
 
 __all__ = [
-    "MAX_PROBLEMS", "TABLE_ORDER", "CheckinStream", "ImportPlan", "ImportProblem", "Problems",
-    "Reader", "Source", "TableCounts", "TooMany", "Where", "apply_plan", "describe_plan",
-    "find_files", "import_path", "plan_records", "prepare_import", "read_text",
+    "MAX_PROBLEMS",
+    "TABLE_ORDER",
+    "CheckinStream",
+    "ImportPlan",
+    "ImportProblem",
+    "Problems",
+    "Reader",
+    "Source",
+    "TableCounts",
+    "TooMany",
+    "Where",
+    "apply_plan",
+    "describe_plan",
+    "find_files",
+    "import_path",
+    "plan_records",
+    "prepare_import",
+    "read_text",
 ]
 
 
@@ -127,8 +142,9 @@ def prepare_import(store: Store, path: Path, *, stream: bool = True) -> ImportPl
 _EMPTY = {True: "holds no records", False: "has a header but no rows"}
 
 
-def _empty_notes(files: list[Path], sources: list[Source],
-                 stream: CheckinStream | None) -> list[str]:
+def _empty_notes(
+    files: list[Path], sources: list[Source], stream: CheckinStream | None
+) -> list[str]:
     """What to say of files that held nothing to import.
 
     A folder's empty tables are normal; say so only for a single file, or when
@@ -137,8 +153,10 @@ def _empty_notes(files: list[Path], sources: list[Source],
     streamed = stream.sources if stream is not None else []
     empty = [src for src in sources if src.count == 0 and src not in streamed]
     if len(files) == 1 or (len(empty) == len(sources) and not streamed):
-        return [f"{src.path} {_EMPTY[src.path.suffix.lower() == '.json']}: "
-                "nothing to import from it." for src in empty]
+        return [
+            f"{src.path} {_EMPTY[src.path.suffix.lower() == '.json']}: nothing to import from it."
+            for src in empty
+        ]
     return []
 
 
@@ -147,4 +165,3 @@ def import_path(store: Store, path: Path) -> ImportPlan:
     plan = prepare_import(store, path)
     apply_plan(store, plan)
     return plan
-

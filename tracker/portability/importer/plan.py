@@ -26,10 +26,19 @@ class StreamedCheckins(Protocol):
 
     def write(self, store: Store) -> None: ...
 
+
 #: The order tables are written in: names first, experiments before their logs, marks
 #: after what they mark.
-TABLE_ORDER = ("emotions", "checkins", "experiments", "practice_logs", "ruptures", "supports",
-               "sessions", "bring_marks")
+TABLE_ORDER = (
+    "emotions",
+    "checkins",
+    "experiments",
+    "practice_logs",
+    "ruptures",
+    "supports",
+    "sessions",
+    "bring_marks",
+)
 
 
 @dataclass
@@ -69,7 +78,8 @@ class ImportPlan:
     def changes(self) -> int:
         """Records added or replaced; a stream counts as changes until it is written."""
         return sum(c.changed for c in self.counts.values()) + (
-            1 if self.stream is not None and not self.stream.done else 0)
+            1 if self.stream is not None and not self.stream.done else 0
+        )
 
 
 def is_newer(incoming: str, stored: str) -> bool:
@@ -97,16 +107,18 @@ def keep_newest(table: str, by_id: dict[str, Any], record: Any) -> None:
         by_id[record_id] = record
 
 
-def plan_records(store: Store, records: dict[str, dict[str, Any]],
-                 emotion_words: dict[str, int] | None = None) -> ImportPlan:
+def plan_records(
+    store: Store, records: dict[str, dict[str, Any]], emotion_words: dict[str, int] | None = None
+) -> ImportPlan:
     """Sort checked records (``{table: {id: record}}``) against what is stored."""
     plan = ImportPlan()
     if emotion_words:
         have = {w.casefold() for w in store.emotion_vocabulary()}
         new = [(w, s) for w, s in emotion_words.items() if w.casefold() not in have]
         plan.write["emotions"] = new
-        plan.counts["emotions"] = TableCounts(added=len(new),
-                                              unchanged=len(emotion_words) - len(new))
+        plan.counts["emotions"] = TableCounts(
+            added=len(new), unchanged=len(emotion_words) - len(new)
+        )
     for table in TABLE_ORDER[1:]:
         by_id = records.get(table)
         if not by_id:
@@ -151,8 +163,11 @@ def apply_plan(store: Store, plan: ImportPlan) -> None:
                 savers: dict[str, Callable[[list[Any]], object]] = {
                     "experiments": store.save_experiments,
                     "practice_logs": store.save_practice_logs,
-                    "ruptures": store.save_ruptures, "supports": store.save_supports,
-                    "sessions": store.save_sessions, "bring_marks": store.save_bring_marks}
+                    "ruptures": store.save_ruptures,
+                    "supports": store.save_supports,
+                    "sessions": store.save_sessions,
+                    "bring_marks": store.save_bring_marks,
+                }
                 savers[table](rows)
         unwritten_marks(store, plan.pending_marks)
 
@@ -163,17 +178,25 @@ def unwritten_marks(store: Store, pending: list[tuple[str, str]]) -> None:
     if not pending:
         return
     there = store.versions("checkins", sorted({record_id for _, record_id in pending}))
-    missing = [missing_mark_target(where, "checkin", record_id)
-               for where, record_id in pending if record_id not in there]
+    missing = [
+        missing_mark_target(where, "checkin", record_id)
+        for where, record_id in pending
+        if record_id not in there
+    ]
     if missing:
         raise ImportProblem(missing[:20], len(missing) > 20)
 
 
-
-_LABELS = {"emotions": "emotion words", "checkins": "check-ins", "experiments": "experiments",
-           "practice_logs": "practice logs", "ruptures": "ruptures",
-           "supports": "support entries", "sessions": "sessions",
-           "bring_marks": "marks to bring to a session"}
+_LABELS = {
+    "emotions": "emotion words",
+    "checkins": "check-ins",
+    "experiments": "experiments",
+    "practice_logs": "practice logs",
+    "ruptures": "ruptures",
+    "supports": "support entries",
+    "sessions": "sessions",
+    "bring_marks": "marks to bring to a session",
+}
 
 
 def describe_plan(plan: ImportPlan, *, done: bool = True) -> list[str]:

@@ -41,7 +41,7 @@ def quoted(value: object, limit: int = QUOTED) -> str:
     """
     text = value if isinstance(value, str) else str(value)
     if len(text) > limit:
-        return repr(text[:limit - 3]) + f"... ({len(text):,} characters)"
+        return repr(text[: limit - 3]) + f"... ({len(text):,} characters)"
     return repr(text)
 
 
@@ -67,7 +67,7 @@ class Where:
 def short(text: str, limit: int = QUOTED) -> str:
     """``text`` cut to about ``limit`` characters, for a message (not quoted)."""
     if len(text) > limit:
-        return text[:limit - 3] + "..."
+        return text[: limit - 3] + "..."
     return text
 
 
@@ -90,7 +90,7 @@ class Problems:
 
     def invalid(self, where: Where, exc: ValidationError) -> None:
         prefix = f"{exc.field}: "
-        detail = str(exc)[len(prefix):] if str(exc).startswith(prefix) else str(exc)
+        detail = str(exc)[len(prefix) :] if str(exc).startswith(prefix) else str(exc)
         self.add(f"{where.at(exc.field)}: {detail}")
 
     def __bool__(self) -> bool:
@@ -103,4 +103,3 @@ class Problems:
 
 class TooMany(Exception):
     """Raised by :meth:`Problems.add` past the limit: reading stops there."""
-

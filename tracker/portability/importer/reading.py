@@ -81,15 +81,19 @@ def stat_input(path: Path) -> os.stat_result:
         return os.stat(path)
     except FileNotFoundError:
         if os.path.islink(path):
-            raise ImportProblem([f"{path}: is a link to {os.readlink(path)}, which does not "
-                                 "exist."], unusable=True) from None
+            raise ImportProblem(
+                [f"{path}: is a link to {os.readlink(path)}, which does not exist."], unusable=True
+            ) from None
         raise ImportProblem([f"{path}: no such file or folder."], unusable=True) from None
     except NotADirectoryError:
-        raise ImportProblem([f"{path}: no such file or folder (a part of the path is a "
-                             "file, not a folder)."], unusable=True) from None
+        raise ImportProblem(
+            [f"{path}: no such file or folder (a part of the path is a file, not a folder)."],
+            unusable=True,
+        ) from None
     except OSError as exc:
-        raise ImportProblem([f"{path}: cannot be read ({exc.strerror or exc})."],
-                            unusable=True) from None
+        raise ImportProblem(
+            [f"{path}: cannot be read ({exc.strerror or exc})."], unusable=True
+        ) from None
 
 
 def regular_file(path: Path, expected: str) -> None:
@@ -104,8 +108,13 @@ def regular_file(path: Path, expected: str) -> None:
     """
     info = stat_input(path)
     if not stat.S_ISREG(info.st_mode):
-        raise ImportProblem([f"{path}: is {kind_of(info.st_mode)}{_link_note(path)}; "
-                             f"expected {expected}, a regular file."], unusable=True)
+        raise ImportProblem(
+            [
+                f"{path}: is {kind_of(info.st_mode)}{_link_note(path)}; "
+                f"expected {expected}, a regular file."
+            ],
+            unusable=True,
+        )
 
 
 def find_files(path: Path) -> list[Path]:
@@ -122,12 +131,21 @@ def find_files(path: Path) -> list[Path]:
     if stat.S_ISDIR(info.st_mode):
         return _folder_files(path)
     if not stat.S_ISREG(info.st_mode):
-        raise ImportProblem([f"{path}: is {kind_of(info.st_mode)}{_link_note(path)}; expected "
-                             "a .csv or .json file written by 'tracker export' (a regular "
-                             "file), or a folder of them."], unusable=True)
+        raise ImportProblem(
+            [
+                f"{path}: is {kind_of(info.st_mode)}{_link_note(path)}; expected "
+                "a .csv or .json file written by 'tracker export' (a regular "
+                "file), or a folder of them."
+            ],
+            unusable=True,
+        )
     if path.suffix.lower() not in SUFFIXES:
-        raise ImportProblem([f"{path}: expected a .csv or .json file written by "
-                             "'tracker export' (or a folder of them)."])
+        raise ImportProblem(
+            [
+                f"{path}: expected a .csv or .json file written by "
+                "'tracker export' (or a folder of them)."
+            ]
+        )
     return [path]
 
 
@@ -135,8 +153,9 @@ def _folder_files(path: Path) -> list[Path]:
     try:
         names = sorted(os.listdir(path))
     except OSError as exc:
-        raise ImportProblem([f"{path}: the folder cannot be read ({exc.strerror or exc})."],
-                            unusable=True) from None
+        raise ImportProblem(
+            [f"{path}: the folder cannot be read ({exc.strerror or exc})."], unusable=True
+        ) from None
     files: list[Path] = []
     refused: list[str] = []
     for name in names:
@@ -146,9 +165,12 @@ def _folder_files(path: Path) -> list[Path]:
         try:
             mode = os.stat(entry).st_mode
         except FileNotFoundError:
-            refused.append(f"{entry}: is a link to {os.readlink(entry)}, which does not exist; "
-                           "expected a file written by 'tracker export'."
-                           if os.path.islink(entry) else f"{entry}: has just gone.")
+            refused.append(
+                f"{entry}: is a link to {os.readlink(entry)}, which does not exist; "
+                "expected a file written by 'tracker export'."
+                if os.path.islink(entry)
+                else f"{entry}: has just gone."
+            )
             continue
         except OSError as exc:
             refused.append(f"{entry}: cannot be read ({exc.strerror or exc}).")
@@ -156,13 +178,19 @@ def _folder_files(path: Path) -> list[Path]:
         if stat.S_ISREG(mode):
             files.append(entry)
         else:
-            refused.append(f"{entry}: is {kind_of(mode)}{_link_note(entry)}; expected a file "
-                           "written by 'tracker export' (a regular file).")
+            refused.append(
+                f"{entry}: is {kind_of(mode)}{_link_note(entry)}; expected a file "
+                "written by 'tracker export' (a regular file)."
+            )
     if refused:
         raise ImportProblem(refused[:20], len(refused) > 20, unusable=True)
     if not files:
-        raise ImportProblem([f"{path}: holds no .csv or .json files; expected the folder "
-                             "'tracker export' writes (checkins.csv, experiments.csv, ...)."])
+        raise ImportProblem(
+            [
+                f"{path}: holds no .csv or .json files; expected the folder "
+                "'tracker export' writes (checkins.csv, experiments.csv, ...)."
+            ]
+        )
     return files
 
 
@@ -183,8 +211,10 @@ def read_bytes(path: Path, problems: Problems, budget: ReadBudget | None = None)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            problems.add(f"{path}: is {kind_of(info.st_mode)}{_link_note(path)}; expected a "
-                         "regular file.", unusable=True)
+            problems.add(
+                f"{path}: is {kind_of(info.st_mode)}{_link_note(path)}; expected a regular file.",
+                unusable=True,
+            )
             return None
         limit = min(budget.per_file, budget.left)
         # Too large by its size: refused unread. (A file can still grow while it is
@@ -199,13 +229,17 @@ def read_bytes(path: Path, problems: Problems, budget: ReadBudget | None = None)
         os.close(fd)
     if too_large:
         if limit == budget.per_file:
-            problems.add(f"{path}: is larger than {_size_words(budget.per_file)}, the most an "
-                         "import reads from one file. Split it (by date) and import each "
-                         "part.")
+            problems.add(
+                f"{path}: is larger than {_size_words(budget.per_file)}, the most an "
+                "import reads from one file. Split it (by date) and import each "
+                "part."
+            )
         else:
-            problems.add(f"{path}: would take this import past {_size_words(budget.total)}, "
-                         "the most one import reads in all. Import the folder's files one "
-                         "at a time.")
+            problems.add(
+                f"{path}: would take this import past {_size_words(budget.total)}, "
+                "the most one import reads in all. Import the folder's files one "
+                "at a time."
+            )
         return None
     budget.left -= len(data)
     return data
@@ -229,16 +263,20 @@ def read_text(path: Path, problems: Problems, budget: ReadBudget | None = None) 
     if data is None:
         return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.add(f"{path}: is UTF-16 text; tracker reads UTF-8. Save it as UTF-8 "
-                     "(in a spreadsheet: 'CSV UTF-8') and import that.")
+        problems.add(
+            f"{path}: is UTF-16 text; tracker reads UTF-8. Save it as UTF-8 "
+            "(in a spreadsheet: 'CSV UTF-8') and import that."
+        )
         return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        problems.add(f"{path}, line {line}: is not UTF-8 text (byte 0x{data[exc.start]:02x}, "
-                     f"byte {column} of the line, cannot start or continue a UTF-8 "
-                     "character). Save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8') and "
-                     "import that.")
+        problems.add(
+            f"{path}, line {line}: is not UTF-8 text (byte 0x{data[exc.start]:02x}, "
+            f"byte {column} of the line, cannot start or continue a UTF-8 "
+            "character). Save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8') and "
+            "import that."
+        )
         return None

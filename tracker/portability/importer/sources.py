@@ -8,8 +8,8 @@ name or the fields of its objects. Check-ins are only read here (as a
 from __future__ import annotations
 
 import contextlib
-import functools
 import csv
+import functools
 import io
 import json
 import math
@@ -40,14 +40,33 @@ from tracker.portability.importer.problems import Problems, Where, quoted, short
 from tracker.portability.importer.reading import ReadBudget, find_files, read_text
 from tracker.store import Store
 
-__all__ = ["LIST_COLUMNS", "MODELS", "Reader", "Source", "find_files", "list_positions",
-           "raw_values", "read_text", "where_in"]
+__all__ = [
+    "LIST_COLUMNS",
+    "MODELS",
+    "Reader",
+    "Source",
+    "find_files",
+    "list_positions",
+    "raw_values",
+    "read_text",
+    "where_in",
+]
 
-MODELS: dict[str, Any] = {"checkins": CheckIn, "experiments": Experiment,
-                          "practice_logs": PracticeLog, "ruptures": Rupture,
-                          "supports": Support, "sessions": Session, "bring_marks": BringMark}
-MARKED_TABLES = {"checkin": "checkins", "rupture": "ruptures", "experiment": "experiments",
-                 "practice_log": "practice_logs"}
+MODELS: dict[str, Any] = {
+    "checkins": CheckIn,
+    "experiments": Experiment,
+    "practice_logs": PracticeLog,
+    "ruptures": Rupture,
+    "supports": Support,
+    "sessions": Session,
+    "bring_marks": BringMark,
+}
+MARKED_TABLES = {
+    "checkin": "checkins",
+    "rupture": "ruptures",
+    "experiment": "experiments",
+    "practice_log": "practice_logs",
+}
 """The table of each kind of record a bring mark can name."""
 LIST_COLUMNS = {"checkins": ("emotions", "people", "tags"), "ruptures": ("people",)}
 _CSV_FIELD_LIMIT = 2**31 - 1  # the models say how long a text may be, with a clearer message
@@ -60,8 +79,9 @@ _MAX_INT = 10**18
 _MAX_DEPTH = 20
 
 
-def _table_for_header(header: list[str], stem: str,
-                      columns: dict[str, list[str]]) -> tuple[str | None, str | None]:
+def _table_for_header(
+    header: list[str], stem: str, columns: dict[str, list[str]]
+) -> tuple[str | None, str | None]:
     """Which table a header belongs to, or why it belongs to none."""
     names = set(header)
     for table, cols in columns.items():
@@ -69,8 +89,13 @@ def _table_for_header(header: list[str], stem: str,
             return table, None
     guess = stem if stem in columns else None
     if guess is None:
-        scored = sorted(((len(names & set(cols)) / len(set(cols) | names), table)
-                         for table, cols in columns.items()), reverse=True)
+        scored = sorted(
+            (
+                (len(names & set(cols)) / len(set(cols) | names), table)
+                for table, cols in columns.items()
+            ),
+            reverse=True,
+        )
         if scored and scored[0][0] >= 0.5:
             guess = scored[0][1]
     if guess is None:
@@ -83,21 +108,31 @@ def _table_for_header(header: list[str], stem: str,
         parts.append("it lacks " + ", ".join(missing))
     if extra:
         more = ", ..." if len(extra) > 8 else ""
-        parts.append("it has columns tracker does not know: "
-                     + ", ".join(quoted(e) for e in extra[:8]) + more)
-    return guess, (f"looks like the {guess} table, but " + "; ".join(parts) +
-                   f". Expected every one of: {','.join(expected)} (in any order).")
+        parts.append(
+            "it has columns tracker does not know: "
+            + ", ".join(quoted(e) for e in extra[:8])
+            + more
+        )
+    return guess, (
+        f"looks like the {guess} table, but "
+        + "; ".join(parts)
+        + f". Expected every one of: {','.join(expected)} (in any order)."
+    )
 
 
 def _not_ours_message(path: Path, header: list[str], columns: dict[str, list[str]]) -> str:
     lowered = {h.strip().lower() for h in header}
     if {"full_date", "mood"} <= lowered:
-        return (f"{path}, line 1: this looks like a Daylio export. Import it with "
-                f"'tracker import --from daylio {path}'.")
+        return (
+            f"{path}, line 1: this looks like a Daylio export. Import it with "
+            f"'tracker import --from daylio {path}'."
+        )
     shown = ",".join(short(h) for h in header[:8]) + (",..." if len(header) > 8 else "")
-    return (f"{path}, line 1: the header ({shown}) is not one that 'tracker export' "
-            f"writes. Expected, for check-ins: {','.join(columns['checkins'])} "
-            "(other tables: see 'tracker export --table NAME').")
+    return (
+        f"{path}, line 1: the header ({shown}) is not one that 'tracker export' "
+        f"writes. Expected, for check-ins: {','.join(columns['checkins'])} "
+        "(other tables: see 'tracker export --table NAME')."
+    )
 
 
 def _duplicate_headers(header: list[str]) -> list[str]:
@@ -174,8 +209,10 @@ class Reader:
         if path.suffix.lower() == ".json":
             return self._open_json(path, text)
         if not text.strip():
-            self.problems.add(f"{path}: is empty. A tracker export starts with a header "
-                              f"row such as: {','.join(self.columns['checkins'])}")
+            self.problems.add(
+                f"{path}: is empty. A tracker export starts with a header "
+                f"row such as: {','.join(self.columns['checkins'])}"
+            )
             return None
         reader = csv.reader(io.StringIO(text, newline=""))
         try:
@@ -192,14 +229,17 @@ class Reader:
             self.problems.add(f"{path}, line 1: {why}")
             return None
         if _duplicate_headers(header):
-            self.problems.add(f"{path}, line 1: the header names "
-                              f"{', '.join(short(h) for h in _duplicate_headers(header)[:8])} "
-                              "more than once.")
+            self.problems.add(
+                f"{path}, line 1: the header names "
+                f"{', '.join(short(h) for h in _duplicate_headers(header)[:8])} "
+                "more than once."
+            )
             return None
         return Source(path, table, self._csv_items(path, header, reader), header)
 
-    def _csv_items(self, path: Path, header: list[str],
-                   reader: Any) -> Iterator[tuple[int, list[str]]]:
+    def _csv_items(
+        self, path: Path, header: list[str], reader: Any
+    ) -> Iterator[tuple[int, list[str]]]:
         width = len(header)
         start = reader.line_num + 1
         with _csv_field_limit():
@@ -211,31 +251,36 @@ class Reader:
                     if len(row) != width:
                         self.problems.add(
                             f"{path}, line {line}: has {len(row)} cells where the header has "
-                            f"{width} (a missing comma, or a line break outside quotes?).")
+                            f"{width} (a missing comma, or a line break outside quotes?)."
+                        )
                         continue
                     yield line, row
             except csv.Error as exc:
-                self.problems.add(f"{path}, line {start}: is not a CSV file tracker can read "
-                                  f"({exc}).")
+                self.problems.add(
+                    f"{path}, line {start}: is not a CSV file tracker can read ({exc})."
+                )
 
     def _open_json(self, path: Path, text: str) -> Source | None:
         try:
             items = list(_json_array(text))
         except json.JSONDecodeError as exc:
-            self.problems.add(f"{path}, line {exc.lineno}, column {exc.colno}: is not valid "
-                              f"JSON ({exc.msg}).")
+            self.problems.add(
+                f"{path}, line {exc.lineno}, column {exc.colno}: is not valid JSON ({exc.msg})."
+            )
             return None
         except _TooDeep as exc:
             line, column = exc.args
             self.problems.add(
                 f"{path}, line {line}, column {column}: arrays and objects are nested more "
                 f"than {_MAX_DEPTH} deep here; a tracker export is an array of records "
-                "whose fields hold text, numbers, null or a list of names.")
+                "whose fields hold text, numbers, null or a list of names."
+            )
             return None
         except _NotAnArray as exc:
             self.problems.add(
                 f"{path}: is JSON but not a tracker export: it holds {exc.args[0]}, where "
-                "'tracker export --format json' writes an array of objects, one per record.")
+                "'tracker export --format json' writes an array of objects, one per record."
+            )
             return None
         stem = path.stem.lower()
         if not items:
@@ -243,8 +288,10 @@ class Reader:
             return Source(path, table, iter(()))
         first = items[0][1]
         if not isinstance(first, dict):
-            self.problems.add(f"{path}, line {items[0][0]}: is JSON but not a tracker export: "
-                              "the array holds something other than objects.")
+            self.problems.add(
+                f"{path}, line {items[0][0]}: is JSON but not a tracker export: "
+                "the array holds something other than objects."
+            )
             return None
         found, _why = _table_for_header(list(first), stem, self.columns)
         if found is None:
@@ -252,13 +299,15 @@ class Reader:
             self.problems.add(
                 f"{path}, line {items[0][0]}: is JSON but not a tracker export: its objects' "
                 f"fields ({fields}) are not those of any table. "
-                f"Check-ins have: {', '.join(self.columns['checkins'])}.")
+                f"Check-ins have: {', '.join(self.columns['checkins'])}."
+            )
             return None
         surrogates = _SURROGATE_ESCAPE.search(text) is not None
         return Source(path, found, self._json_items(path, found, items, surrogates))
 
-    def _json_items(self, path: Path, table: str, items: list[tuple[int, Any]],
-                    surrogates: bool) -> Iterator[tuple[int, dict[str, Any]]]:
+    def _json_items(
+        self, path: Path, table: str, items: list[tuple[int, Any]], surrogates: bool
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
         expected = self.columns[table]
         wanted = set(expected)
         lists = set(LIST_COLUMNS.get(table, ()))
@@ -271,13 +320,21 @@ class Reader:
                 missing = [c for c in expected if c not in obj]
                 extra = [short(c) for c in obj if c not in wanted]
                 detail = "; ".join(
-                    ([f"lacks {', '.join(missing)}"] if missing else []) +
-                    ([f"has fields tracker does not know: {', '.join(extra[:8])}"
-                      + (", ..." if len(extra) > 8 else "")] if extra else []))
+                    ([f"lacks {', '.join(missing)}"] if missing else [])
+                    + (
+                        [
+                            f"has fields tracker does not know: {', '.join(extra[:8])}"
+                            + (", ..." if len(extra) > 8 else "")
+                        ]
+                        if extra
+                        else []
+                    )
+                )
                 self.problems.add(f"{where.at()}: this {table} record {detail}.")
                 continue
             if self._json_types_ok(obj, lists, where) and (
-                    not surrogates or self._whole_characters(obj, where)):
+                not surrogates or self._whole_characters(obj, where)
+            ):
                 yield line, obj
 
     def _json_types_ok(self, obj: dict[str, Any], lists: set[str], where: Where) -> bool:
@@ -287,25 +344,30 @@ class Reader:
                 if value is None:
                     obj[key] = []
                 elif not (cls is list and all(v.__class__ is str for v in value)):
-                    self.problems.add(f"{where.at(key)}: expected a list of names, "
-                                      f"such as [\"anxious\", \"hopeful\"].")
+                    self.problems.add(
+                        f"{where.at(key)}: expected a list of names, "
+                        f'such as ["anxious", "hopeful"].'
+                    )
                     return False
             elif cls is str or value is None:
                 continue
             elif cls is int:
                 if not -_MAX_INT < value < _MAX_INT:
-                    self.problems.add(f"{where.at(key)}: a number of "
-                                      f"{len(str(abs(value))):,} digits is not allowed; "
-                                      "the numbers in a tracker export have a few digits.")
+                    self.problems.add(
+                        f"{where.at(key)}: a number of "
+                        f"{len(str(abs(value))):,} digits is not allowed; "
+                        "the numbers in a tracker export have a few digits."
+                    )
                     return False
             elif cls is _NotANumber:
-                self.problems.add(f"{where.at(key)}: {value.what} is not allowed; the numbers "
-                                  "in a tracker export are whole numbers of a few digits.")
+                self.problems.add(
+                    f"{where.at(key)}: {value.what} is not allowed; the numbers "
+                    "in a tracker export are whole numbers of a few digits."
+                )
                 return False
             elif cls is not float and cls is not bool:
                 kind = "a list" if cls is list else cls.__name__
-                self.problems.add(f"{where.at(key)}: expected text, a number or null, "
-                                  f"not {kind}.")
+                self.problems.add(f"{where.at(key)}: expected text, a number or null, not {kind}.")
                 return False
         return True
 
@@ -320,7 +382,8 @@ class Reader:
                         f"{where.at(key)}: holds \\u{ord(found.group()):04x}, one half of a "
                         "UTF-16 surrogate pair without the other, which is not a character. "
                         "Expected text (an escaped character outside the BMP is a pair, "
-                        "such as \\ud83d\\ude42).")
+                        "such as \\ud83d\\ude42)."
+                    )
                     return False
         return True
 
@@ -351,8 +414,9 @@ class Reader:
             try:
                 names = parse_names("name", [raw.get("name") or ""])
                 if len(names) != 1:
-                    raise ValidationError("name", raw.get("name") or "",
-                                          "one emotion word (required)")
+                    raise ValidationError(
+                        "name", raw.get("name") or "", "one emotion word (required)"
+                    )
                 shipped = parse_flag("shipped", raw.get("shipped", 0), allow_none=False)
             except ValidationError as exc:
                 self.problems.invalid(where_in(str(source.path), line, source.header), exc)
@@ -360,8 +424,9 @@ class Reader:
             words.setdefault(names[0], shipped or 0)
         return words
 
-    def check_relations(self, store: Store, logs: dict[str, Any],
-                        experiments: dict[str, Any]) -> None:
+    def check_relations(
+        self, store: Store, logs: dict[str, Any], experiments: dict[str, Any]
+    ) -> None:
         """Practice logs must belong to an experiment, here or in this import, and fall
         on a day it runs (the newer version of an experiment in both counts, as the
         import keeps it)."""
@@ -378,17 +443,21 @@ class Reader:
                 self.problems.add(
                     f"{self.where[log.id].at('experiment_id')}: {log.experiment_id} is not an "
                     "experiment in this import or in the database; expected the id of one "
-                    "(import experiments.csv with it).")
+                    "(import experiments.csv with it)."
+                )
                 continue
-            start, end = practice_span(experiment.started_on, experiment.ends_on,
-                                       experiment.ended_on)
+            start, end = practice_span(
+                experiment.started_on, experiment.ends_on, experiment.ended_on
+            )
             if not start <= log.day <= end:
                 self.problems.add(
                     f"{self.where[log.id].at('day')}: {log.day} is outside its experiment's "
-                    f"days; expected a day from {start} to {end} (when it runs).")
+                    f"days; expected a day from {start} to {end} (when it runs)."
+                )
 
-    def check_marks(self, store: Store, records: dict[str, dict[str, Any]],
-                    streamed: bool) -> list[tuple[str, str]]:
+    def check_marks(
+        self, store: Store, records: dict[str, dict[str, Any]], streamed: bool
+    ) -> list[tuple[str, str]]:
         """Each bring mark must name a record here or in this import.
 
         With the import's check-ins ``streamed`` (checked while written, so not known
@@ -417,8 +486,10 @@ class Reader:
 def missing_mark_target(where: str, kind: str, record_id: str) -> str:
     """The problem with a bring mark whose record is neither stored nor imported."""
     table = MARKED_TABLES[kind]
-    return (f"{where}: {record_id} is not a {BRING_WORDS[kind]} in this import or in the "
-            f"database; expected the id of one (import {table}.csv with it).")
+    return (
+        f"{where}: {record_id} is not a {BRING_WORDS[kind]} in this import or in the "
+        f"database; expected the id of one (import {table}.csv with it)."
+    )
 
 
 @contextlib.contextmanager
@@ -428,7 +499,6 @@ def _csv_field_limit() -> Iterator[None]:
         yield
     finally:
         csv.field_size_limit(old)
-
 
 
 class _NotAnArray(Exception):
@@ -511,9 +581,15 @@ def _json_array(text: str) -> Iterator[tuple[int, Any]]:
         raise _NotAnArray("nothing")
     if text[pos] != "[":
         value, _ = _decode(text, pos)
-        raise _NotAnArray("an object" if isinstance(value, dict) else (
-            "a number" if isinstance(value, (int, float, _NotANumber)) else
-            f"a {type(value).__name__}"))
+        raise _NotAnArray(
+            "an object"
+            if isinstance(value, dict)
+            else (
+                "a number"
+                if isinstance(value, (int, float, _NotANumber))
+                else f"a {type(value).__name__}"
+            )
+        )
     line, counted = 1, 0
     pos = _JSON_SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
     if pos < len(text) and text[pos] == "]":

@@ -124,8 +124,9 @@ def checked_chunks(sources: list[Source], *, as_batch: bool = False) -> Iterator
             yield check_chunk(chunk)
         return
     with _pool(workers) as pool:
-        pending = deque(pool.submit(check_chunk, chunk)
-                        for chunk in itertools.islice(chunks, workers))
+        pending = deque(
+            pool.submit(check_chunk, chunk) for chunk in itertools.islice(chunks, workers)
+        )
         while pending:
             checked = pending.popleft().result()
             following = next(chunks, None)
@@ -143,8 +144,11 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     import multiprocessing
 
     pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context(START_METHOD),
-        initializer=_start_worker, initargs=(os.getpid(), clock.today().isoformat()))
+        workers,
+        mp_context=multiprocessing.get_context(START_METHOD),
+        initializer=_start_worker,
+        initargs=(os.getpid(), clock.today().isoformat()),
+    )
     try:
         yield pool
     finally:
@@ -233,4 +237,3 @@ class CheckinStream:
             seen[row[0]] = row[3]
         store.save_checkins(new, new=True)
         store.save_checkins(newer)
-
