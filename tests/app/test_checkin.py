@@ -437,3 +437,44 @@ def test_a_busy_database_keeps_the_card_open_and_lets_it_be_saved_again(db_path)
     drive(db_path, scenario)
     [checkin] = saved(db_path)
     assert (checkin.mood, checkin.intensity, checkin.regulation) == (4, 2, 3)
+
+
+# --- a time for an earlier day -----------------------------------------------------------
+
+
+def test_a_card_for_an_earlier_day_takes_the_time_it_happened(db_path):
+    async def scenario(app, pilot):
+        card = await open_card(app, pilot)
+        time_field = card.query_one("#time", Input)
+        assert not time_field.display  # today's check-in happens now
+        await pilot.press("[", "[")
+        await pilot.pause()
+        assert time_field.display
+        await pilot.press("4")
+        time_field.focus()
+        await pilot.pause()
+        await pilot.press(*"21:40")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, CheckInScreen)
+
+    drive(db_path, scenario)
+    [checkin] = saved(db_path)
+    assert checkin.day == "2026-11-26"
+    assert checkin.created_at.startswith("2026-11-26T21:40:00")
+
+
+def test_a_bad_time_on_the_card_is_named_and_the_card_stays(db_path):
+    async def scenario(app, pilot):
+        card = await open_card(app, pilot)
+        await pilot.press("[", "4")
+        card.query_one("#time", Input).focus()
+        await pilot.pause()
+        await pilot.press(*"25:00", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckInScreen)
+        error = str(card.query_one("#error-day", Static).content)
+        assert "HH:MM" in error or "time" in error.lower()
+
+    drive(db_path, scenario)
+    assert saved(db_path) == []

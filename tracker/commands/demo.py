@@ -6,7 +6,7 @@ import time
 
 import click
 
-from tracker.cli import db_option, db_path, open_store_or_exit
+from tracker.cli import CannotUse, db_option, db_path, open_store_or_exit
 
 
 def _finite(years: float) -> float:
@@ -50,7 +50,7 @@ def demo(ctx: click.Context, years: float, seed: int) -> None:
         try:
             summary = generate(store, years=years, seed=seed)
         except DemoError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise CannotUse(str(exc)) from exc
     elapsed = time.perf_counter() - started
     path = db_path(ctx)
     click.echo(f"Wrote demo data to {path} in {elapsed:.1f} s: {summary.words()}")

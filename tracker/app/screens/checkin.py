@@ -34,6 +34,7 @@ from tracker.models import (
     WITHDRAW,
     CheckIn,
     ValidationError,
+    parse_time_of_day,
 )
 from tracker.opening import database_error_message
 from tracker.store import DatabaseError
@@ -103,7 +104,7 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
     ]
 
     AUTO_FOCUS = "#mood"
-    CHOICE_KEYS_PASS = frozenset("[]")  # the day keys work on a rating
+    CHOICE_KEYS_PASS = frozenset("[]b")  # the day keys and bring work on a rating
     # ctrl+s is deliberately not a priority binding: no field here uses ctrl+s, so it
     # reaches the screen from inside the need Input and the note TextArea too, and it
     # travels behind the keys typed before it (a priority binding would run at once,
@@ -175,6 +176,14 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
             with Horizontal(classes="form-row", id="day-row"):
                 yield Static("Day", classes="form-label")
                 yield Static(id="day-text", classes="form-value")
+                # For an earlier day: when it happened (not the time it is typed in).
+                yield OrderedInput(
+                    self._existing_time(),
+                    placeholder="HH:MM, when it was",
+                    max_length=5,
+                    id="time",
+                    classes="time-of-day",
+                )
             yield Static(classes="field-error", id="error-day")
             yield Scale(MOOD, "Mood", c.mood if c else None, id="mood")
             yield Static(classes="field-error", id="error-mood")
@@ -319,6 +328,15 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
 
     def _show_day(self) -> None:
         self.query_one("#day-text", Static).update(day_words(self.day, clock.today()))
+        # A time of day only for an earlier day: today's check-in happens now.
+        self.query_one("#time", Input).display = self.day != clock.today()
+
+    def _existing_time(self) -> str:
+        """The time an edited check-in was given for its day (``HH:MM``), if any."""
+        c = self.existing
+        if c is None or c.created_at[:10] != c.day or c.day == clock.today().isoformat():
+            return ""
+        return c.created_at[11:16]
 
     def action_change_day(self, step: int) -> None:
         new = self.day + dt.timedelta(days=step)
@@ -368,6 +386,8 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
             values[name] = self.query_one("#" + name, NamesField).text
         values["need"] = self.query_one("#need", Input).value
         values["note"] = self.query_one("#note", TextArea).text
+        if self.day != clock.today():
+            values["time"] = self.query_one("#time", Input).value
         return values
 
     @property
@@ -402,6 +422,8 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
 
     def _show_error(self, error: ValidationError) -> None:
         field = error.field if error.field in FIELD_ORDER or error.field == "day" else "mood"
+        if error.field == "time":
+            field = "day"  # shown under the day, beside which the time is typed
         box = self.query_one(f"#error-{field}", Static)
         box.update(friendly_error(error))
         box.add_class("shown")
@@ -418,12 +440,20 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
     def action_save(self) -> None:
         self._clear_errors()
         values = self._snapshot()
+        time_of_day = (values.pop("time", "") or "").strip()
         existing = self.existing
         if existing is not None:
             values.update(
                 id=existing.id, created_at=existing.created_at, updated_at=clock.now_iso()
             )
         try:
+            unchanged = (
+                existing is not None
+                and time_of_day == self._existing_time()
+                and (values["day"] == existing.day)
+            )
+            if time_of_day and not unchanged:  # (an edit keeps its stamp, offset and all)
+                values["created_at"] = parse_time_of_day("time", time_of_day, values["day"])
             checkin = CheckIn.create(values)
         except ValidationError as error:
             self._show_error(error)

@@ -47,12 +47,14 @@ class SessionForm(RecordForm[Session]):
 
     def compose_fields(self) -> ComposeResult:
         ex = self.existing
-        when = "today"
+        # Empty means today (shown as the placeholder): a field never holds text that
+        # typing would have to replace, since arriving focus selects nothing.
+        when = ""
         if ex is not None and ex.day != clock.today().isoformat():
             when = ex.day
         yield Vertical(
             Static("When: today, tomorrow, yesterday or YYYY-MM-DD", classes="rf-label"),
-            FieldInput(when, id="day", max_length=10),
+            FieldInput(when, id="day", max_length=10, placeholder="today"),
             classes="rf-field",
         )
         yield Vertical(
