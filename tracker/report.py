@@ -8,10 +8,12 @@ says what it is: a record of practice, not an assessment.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from tracker import analytics, charts, clock
-from tracker.analytics import RuptureDates, Snapshot, plural
+from tracker.analytics import PracticeFacts, RuptureDates, Snapshot, plural
+from tracker.daytable import DayTable
 from tracker.models import INTENSITY, MOOD, PURSUE, REGULATION, WITHDRAW, Rupture
 from tracker.text import one_line, visible
 
@@ -36,17 +38,51 @@ SCALE_TITLES = {"regulation": "Regulation", "mood": "Mood", "intensity": "Intens
 
 
 def load_snapshot(store: Store, today: dt.date | None = None) -> Snapshot:
-    """Read everything trends and reports need, in a handful of queries."""
+    """Read everything trends and reports need, in a handful of queries, compactly.
+
+    The per-day means go into a :class:`~tracker.daytable.DayTable`, read a year at
+    a time (:func:`_daily_rows`); practice logs are kept as their
+    :class:`~tracker.analytics.PracticeFacts`; the strings that many records repeat
+    (days, experiment ids) are kept once.
+    """
     today = today or clock.today()
+    experiments = store.experiments()
+    shared: dict[str, str] = {e.id: e.id for e in experiments}
+
+    def one(text: str) -> str:
+        return shared.setdefault(text, text)
+
+    logs = [PracticeFacts(one(log.experiment_id), one(log.day), log.done,
+                          log.distress_before, log.distress_after)
+            for log in store.practice_logs()]
+    practised = {one(experiment_id): {one(day) for day in days}
+                 for experiment_id, days in store.practised_days().items()}
     return Snapshot(
         today=today,
-        rows=store.daily_means(until=today.isoformat()),
+        rows=DayTable.from_rows(_daily_rows(store, today)),
         ruptures=[RuptureDates(day, repaired) for day, repaired
                   in store.rupture_marks("0000-01-01", "9999-12-31")],
-        experiments=store.experiments(),
-        logs=store.practice_logs(),
-        practised=store.practised_days(),
+        experiments=experiments,
+        logs=logs,
+        practised=practised,
     )
+
+
+DAILY_WINDOW_DAYS = 366
+"""How many days of per-day means :func:`_daily_rows` reads at a time."""
+
+
+def _daily_rows(store: Store, until: dt.date) -> Iterator[dict[str, Any]]:
+    """The store's per-day means up to ``until``, oldest first, read a window of days at
+    a time, so that only one window's rows exist as dictionaries at once."""
+    first = store.first_checkin_day()
+    if first is None:
+        return
+    start = dt.date.fromisoformat(first)
+    while start <= until:
+        end = min(until, start + dt.timedelta(days=DAILY_WINDOW_DAYS - 1))
+        yield from store.daily_means(since=start.isoformat(), until=end.isoformat())
+        start = end + dt.timedelta(days=1)
 
 
 def long_date(day: dt.date) -> str:
