@@ -20,9 +20,11 @@ Data: everything is read in a worker thread, on a read-only connection of its ow
 ``day`` index) and the names counted in each range. The interface never waits on
 the database: until the data arrives the screen says it is reading, and a reload
 (:meth:`Store.change_token` moved, or the day changed) keeps the old data on screen
-until the new data is in. Ranges are cut from the data in memory, chart descriptions
-and insights are cached (:func:`chart_key` says what a chart depends on), and time
-charts are downsampled to the widget's width before plotext draws them.
+until the new data is in. Ranges are cut from the data in memory and their insights
+cached; charts are drawn once per :func:`chart_key` (what a chart depends on) and
+size, and only the drawings are kept (a chart's description is made again when it
+must be drawn again, at another size). Time charts are downsampled to the widget's
+width before plotext draws them.
 :meth:`TrendsScreen.redraw` is the whole redraw a key triggers; the benchmark times it.
 """
 
@@ -32,6 +34,7 @@ import datetime as dt
 import os
 import sqlite3
 from dataclasses import dataclass
+from functools import partial
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -49,6 +52,7 @@ from tracker.app.runtime.longlived import LongLivedDataLoaded
 from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.chart import ChartView
 from tracker.app.widgets.navbar import NavBar
+from tracker.daytable import DayTable
 
 RANGES: dict[str, int | None] = {"w": 7, "m": 30, "q": 90, "y": 365, "a": None}
 RANGE_WORDS = {"w": "last 7 days", "m": "last 30 days", "q": "last 90 days",
@@ -127,11 +131,12 @@ def chart_key(view: str, since: dt.date, until: dt.date, calendar_metric: str,
     return (view, since, until)
 
 
-@dataclass
+@dataclass(slots=True)
 class _RangeData:
     since: dt.date
     until: dt.date
-    rows: list[dict]
+    rows: DayTable
+    """A view of the snapshot's rows: from 6 days before ``since`` (the rolling mean's)."""
     insights: Paragraphs
 
 
@@ -197,7 +202,6 @@ class TrendsScreen(SectionScreen):
         self._token: tuple[object, ...] | None = None
         self._loading: tuple[object, ...] | None = None
         self._ranges: dict[tuple[str, dt.date], _RangeData] = {}
-        self._charts: dict[tuple[object, ...], charts.Chart | None] = {}
         self._shown_heading = ""
         self._shown_insights: Paragraphs | None = None
         self._warm_timer: Timer | None = None
@@ -247,7 +251,7 @@ class TrendsScreen(SectionScreen):
             self.redraw()
             return
         self._loading = token
-        self._load(self.store.path, token[0], token)  # type: ignore[arg-type]
+        self._load(self.store.path, token[0], token)
         self.redraw()  # what was there before stays until the new data is in
 
     @work(thread=True, exclusive=True, group="trends-data")
@@ -270,7 +274,6 @@ class TrendsScreen(SectionScreen):
         self._data = message.data
         self._token = message.token
         self._ranges.clear()
-        self._charts.clear()
         self.query_one("#trends-chart", ChartView).forget()
         # Years of data that live as long as the screen: also frees what earlier data kept.
         self.post_message(LongLivedDataLoaded(collect=True))
@@ -280,7 +283,7 @@ class TrendsScreen(SectionScreen):
     def _data_failed(self, message: DataFailed) -> None:
         self._loading = None
         self.query_one("#trends-heading", Static).update("Trends could not be read")
-        self.query_one("#trends-chart", ChartView).show(None, message.words)
+        self.query_one("#trends-chart", ChartView).show(None, message=message.words)
 
     @property
     def is_loaded(self) -> bool:
@@ -300,7 +303,6 @@ class TrendsScreen(SectionScreen):
     def forget_prepared(self) -> None:
         """Drop every range, chart and drawing prepared so far (the data stays)."""
         self._ranges.clear()
-        self._charts.clear()
         self.query_one("#trends-chart", ChartView).forget()
 
     def _range_data(self, data: TrendsData, range_key: str) -> _RangeData:
@@ -322,28 +324,28 @@ class TrendsScreen(SectionScreen):
         return chart_key(view, data.since, data.until, self.calendar_metric,
                          self.experiment_index)
 
-    def _chart(self, data: TrendsData, ranged: _RangeData, range_key: str,
-               view: str) -> charts.Chart | None:
-        key = self._chart_key(view, ranged)
-        if key in self._charts:
-            return self._charts[key]
+    def _chart_builder(self, data: TrendsData, ranged: _RangeData, range_key: str,
+                       view: str) -> partial[charts.Chart]:
+        """What makes the description of chart ``view`` for a range, in the state now."""
+        return partial(self._build_chart, data, ranged, range_key, view,
+                       self.calendar_metric, self.experiment_index)
+
+    @staticmethod
+    def _build_chart(data: TrendsData, ranged: _RangeData, range_key: str, view: str,
+                     calendar_metric: str, experiment_index: int) -> charts.Chart:
         snap = data.snapshot
-        built: charts.Chart | None
         if view in ("regulation", "mood", "intensity"):
-            built = charts.metric_chart(ranged.rows, view, ranged.since, ranged.until,
-                                        snap.marks())
-        elif view == "urges":
-            built = charts.urges_chart(ranged.rows, ranged.since, ranged.until, snap.marks())
-        elif view == "names":
-            built = charts.names_chart(data.names[range_key])
-        elif view == "calendar":
+            return charts.metric_chart(ranged.rows, view, ranged.since, ranged.until,
+                                       snap.marks())
+        if view == "urges":
+            return charts.urges_chart(ranged.rows, ranged.since, ranged.until, snap.marks())
+        if view == "names":
+            return charts.names_chart(data.names[range_key])
+        if view == "calendar":
             first, last = charts.calendar_range(ranged.until)
-            built = charts.calendar_chart(snap.rows_between(first, last), self.calendar_metric,
-                                          ranged.until)
-        else:
-            built = self._experiments_chart(snap, ranged)
-        self._charts[key] = built
-        return built
+            return charts.calendar_chart(snap.rows_between(first, last), calendar_metric,
+                                         ranged.until)
+        return TrendsScreen._experiments_chart(snap, ranged, experiment_index)
 
     @staticmethod
     def _experiments_in(snap: analytics.Snapshot, ranged: _RangeData) -> list:
@@ -351,14 +353,15 @@ class TrendsScreen(SectionScreen):
                        if analytics.overlaps(e, ranged.since, ranged.until)),
                       key=lambda e: (e.started_on, e.created_at), reverse=True)
 
-    def _experiments_chart(self, snap: analytics.Snapshot,
-                           ranged: _RangeData) -> charts.ExperimentsChart:
-        running = self._experiments_in(snap, ranged)
+    @staticmethod
+    def _experiments_chart(snap: analytics.Snapshot, ranged: _RangeData,
+                           experiment_index: int) -> charts.ExperimentsChart:
+        running = TrendsScreen._experiments_in(snap, ranged)
         logs: dict[str, list] = {}
         for log in snap.logs:
             logs.setdefault(log.experiment_id, []).append(log)
         progress = [analytics.experiment_progress(e, logs.get(e.id, [])) for e in running]
-        selected = self.experiment_index % len(running) if running else 0
+        selected = experiment_index % len(running) if running else 0
         chosen = logs.get(running[selected].id, []) if running else []
         return charts.experiments_chart(progress, chosen, selected)
 
@@ -373,12 +376,13 @@ class TrendsScreen(SectionScreen):
         data = self._data
         if data is None:
             self._show_heading(f"[b]{VIEW_TITLES[self.view]}[/b] · {READING}")
-            self.query_one("#trends-chart", ChartView).show(None, READING)
+            self.query_one("#trends-chart", ChartView).show(None, message=READING)
             return
         ranged = self._range_data(data, self.range_key)
-        chart = self._chart(data, ranged, self.range_key, self.view)
         self._show_heading(self._heading(data.snapshot, ranged))
-        self.query_one("#trends-chart", ChartView).show(chart)
+        self.query_one("#trends-chart", ChartView).show(
+            self._chart_key(self.view, ranged),
+            self._chart_builder(data, ranged, self.range_key, self.view))
         if ranged.insights is not self._shown_insights:
             # Only when the range (or the data) changed: a chart key leaves it alone.
             self._shown_insights = ranged.insights
@@ -445,12 +449,12 @@ class TrendsScreen(SectionScreen):
                     self._schedule_next_step()
                     return
                 ranged = self._ranges[(range_key, data.snapshot.today)]
-                if self._chart_key(view, ranged) not in self._charts:
-                    built = self._chart(data, ranged, range_key, view)
-                    if built is not None:
-                        chart_view.prepare(built)
-                    self._schedule_next_step()
-                    return
+                key = self._chart_key(view, ranged)
+                if not chart_view.has(key):
+                    if chart_view.prepare(key, self._chart_builder(data, ranged, range_key,
+                                                                   view)):
+                        self._schedule_next_step()
+                    return  # (not prepared: no size yet; the next redraw starts again)
 
     WARM_UP_GAP = 0.05
     """Seconds between warm-up steps. A key pressed during a step waits for it (a
