@@ -458,6 +458,10 @@ def test_the_compact_snapshot_gives_what_plain_rows_give(tmp_path_factory, check
         {e.id: {log.day for log in logs_read if log.experiment_id == e.id and log.done}
          for e in experiments_read})
     assert list(compact.rows) == rows
+    facts = ("experiment_id", "day", "done", "distress_before", "distress_after")
+    assert [tuple(getattr(log, f) for f in facts) for log in compact.logs] == \
+        [tuple(getattr(log, f) for f in facts) for log in logs_read]
+    assert compact.practised == {k: days for k, days in plain.practised.items() if days}
     assert compact.marks() == sorted(plain_mark for plain_mark in
                                      ((r.day, r.repaired_on) for r in plain.ruptures))
     for back, length in ranges:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tracker import analytics, charts, clock
 from tracker.analytics import PracticeFacts, RuptureDates, Snapshot, plural
@@ -38,28 +38,37 @@ SCALE_TITLES = {"regulation": "Regulation", "mood": "Mood", "intensity": "Intens
 
 
 def load_snapshot(store: Store, today: dt.date | None = None) -> Snapshot:
-    """Read everything trends and reports need, in a handful of queries, compactly.
+    """Read everything trends and reports need, in a few queries, and keep it compactly.
 
-    The per-day means go into a :class:`~tracker.daytable.DayTable`, read a year at
-    a time (:func:`_daily_rows`); practice logs are kept as their
-    :class:`~tracker.analytics.PracticeFacts`; the strings that many records repeat
-    (days, experiment ids) are kept once.
+    The per-day means go into a :class:`~tracker.daytable.DayTable` and practice logs
+    are kept as their :class:`~tracker.analytics.PracticeFacts`; both are read a
+    window of days at a time (:func:`_windows`), so that only one window's rows exist
+    as dictionaries or records at once. The strings that many records repeat (days,
+    experiment ids) are kept once.
     """
     today = today or clock.today()
+    first_day = store.first_checkin_day()
+    first = min(dt.date.fromisoformat(first_day), today) if first_day else today
     experiments = store.experiments()
     shared: dict[str, str] = {e.id: e.id for e in experiments}
 
     def one(text: str) -> str:
         return shared.setdefault(text, text)
 
+    # Logs can fall outside the days with check-ins: the windows before and after too.
+    log_windows = [(None, (first - dt.timedelta(days=1)).isoformat()),
+                   *_windows(first, today), ((today + dt.timedelta(days=1)).isoformat(), None)]
     logs = [PracticeFacts(one(log.experiment_id), one(log.day), log.done,
                           log.distress_before, log.distress_after)
-            for log in store.practice_logs()]
+            for since, until in log_windows
+            for log in store.practice_logs(since=since, until=until)]
     practised = {one(experiment_id): {one(day) for day in days}
                  for experiment_id, days in store.practised_days().items()}
+    rows = DayTable.from_rows(row for since, until in _windows(first, today)
+                              for row in store.daily_means(since=since, until=until))
     return Snapshot(
         today=today,
-        rows=DayTable.from_rows(_daily_rows(store, today)),
+        rows=rows,
         ruptures=[RuptureDates(day, repaired) for day, repaired
                   in store.rupture_marks("0000-01-01", "9999-12-31")],
         experiments=experiments,
@@ -68,20 +77,17 @@ def load_snapshot(store: Store, today: dt.date | None = None) -> Snapshot:
     )
 
 
-DAILY_WINDOW_DAYS = 366
-"""How many days of per-day means :func:`_daily_rows` reads at a time."""
+READ_WINDOW_DAYS = 366
+"""How many days of per-day means or practice logs :func:`load_snapshot` reads at once."""
 
 
-def _daily_rows(store: Store, until: dt.date) -> Iterator[dict[str, Any]]:
-    """The store's per-day means up to ``until``, oldest first, read a window of days at
-    a time, so that only one window's rows exist as dictionaries at once."""
-    first = store.first_checkin_day()
-    if first is None:
-        return
-    start = dt.date.fromisoformat(first)
-    while start <= until:
-        end = min(until, start + dt.timedelta(days=DAILY_WINDOW_DAYS - 1))
-        yield from store.daily_means(since=start.isoformat(), until=end.isoformat())
+def _windows(first: dt.date, last: dt.date) -> Iterator[tuple[str, str]]:
+    """The days ``first`` to ``last`` cut into consecutive windows of at most
+    :data:`READ_WINDOW_DAYS` days, as (first day, last day) ISO pairs, oldest first."""
+    start = first
+    while start <= last:
+        end = min(last, start + dt.timedelta(days=READ_WINDOW_DAYS - 1))
+        yield start.isoformat(), end.isoformat()
         start = end + dt.timedelta(days=1)
 
 
