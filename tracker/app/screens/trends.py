@@ -140,6 +140,42 @@ class _RangeData:
     insights: Paragraphs
 
 
+def _build_chart(data: TrendsData, ranged: _RangeData, range_key: str, view: str,
+                 calendar_metric: str, experiment_index: int) -> charts.Chart:
+    """The description of chart ``view`` for a range (all the state it depends on given)."""
+    snap = data.snapshot
+    if view in ("regulation", "mood", "intensity"):
+        return charts.metric_chart(ranged.rows, view, ranged.since, ranged.until,
+                                   snap.marks())
+    if view == "urges":
+        return charts.urges_chart(ranged.rows, ranged.since, ranged.until, snap.marks())
+    if view == "names":
+        return charts.names_chart(data.names[range_key])
+    if view == "calendar":
+        first, last = charts.calendar_range(ranged.until)
+        return charts.calendar_chart(snap.rows_between(first, last), calendar_metric,
+                                     ranged.until)
+    return _experiments_chart(snap, ranged, experiment_index)
+
+
+def _experiments_in(snap: analytics.Snapshot, ranged: _RangeData) -> list:
+    return sorted((e for e in snap.experiments
+                   if analytics.overlaps(e, ranged.since, ranged.until)),
+                  key=lambda e: (e.started_on, e.created_at), reverse=True)
+
+
+def _experiments_chart(snap: analytics.Snapshot, ranged: _RangeData,
+                       experiment_index: int) -> charts.ExperimentsChart:
+    running = _experiments_in(snap, ranged)
+    logs: dict[str, list] = {}
+    for log in snap.logs:
+        logs.setdefault(log.experiment_id, []).append(log)
+    progress = [analytics.experiment_progress(e, logs.get(e.id, [])) for e in running]
+    selected = experiment_index % len(running) if running else 0
+    chosen = logs.get(running[selected].id, []) if running else []
+    return charts.experiments_chart(progress, chosen, selected)
+
+
 def _short(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
@@ -151,6 +187,9 @@ class _Body(Vertical):
         self.query_one(ChartView).draw()
 
 
+CHARTS_KEPT = 2 * (len(RANGES) + len(VIEWS) - 1)
+"""Chart drawings kept: those one key away from the chart shown (the warm-up's), and
+as many again of those shown before."""
 CHART_MIN_ROWS = 13
 """A time chart with rupture and repair marks and a two-line legend, at 80x24."""
 INSIGHTS_MIN_ROWS = 5
@@ -211,7 +250,7 @@ class TrendsScreen(SectionScreen):
         yield NavBar("trends")
         with _Body(id="trends-body"):
             yield Static(id="trends-heading")
-            yield ChartView(id="trends-chart", room=self._chart_room)
+            yield ChartView(id="trends-chart", room=self._chart_room, keep=CHARTS_KEPT)
             insights = VerticalScroll(id="trends-insights")
             insights.border_title = INSIGHTS_HINT
             yield insights
@@ -327,43 +366,8 @@ class TrendsScreen(SectionScreen):
     def _chart_builder(self, data: TrendsData, ranged: _RangeData, range_key: str,
                        view: str) -> partial[charts.Chart]:
         """What makes the description of chart ``view`` for a range, in the state now."""
-        return partial(self._build_chart, data, ranged, range_key, view,
+        return partial(_build_chart, data, ranged, range_key, view,
                        self.calendar_metric, self.experiment_index)
-
-    @staticmethod
-    def _build_chart(data: TrendsData, ranged: _RangeData, range_key: str, view: str,
-                     calendar_metric: str, experiment_index: int) -> charts.Chart:
-        snap = data.snapshot
-        if view in ("regulation", "mood", "intensity"):
-            return charts.metric_chart(ranged.rows, view, ranged.since, ranged.until,
-                                       snap.marks())
-        if view == "urges":
-            return charts.urges_chart(ranged.rows, ranged.since, ranged.until, snap.marks())
-        if view == "names":
-            return charts.names_chart(data.names[range_key])
-        if view == "calendar":
-            first, last = charts.calendar_range(ranged.until)
-            return charts.calendar_chart(snap.rows_between(first, last), calendar_metric,
-                                         ranged.until)
-        return TrendsScreen._experiments_chart(snap, ranged, experiment_index)
-
-    @staticmethod
-    def _experiments_in(snap: analytics.Snapshot, ranged: _RangeData) -> list:
-        return sorted((e for e in snap.experiments
-                       if analytics.overlaps(e, ranged.since, ranged.until)),
-                      key=lambda e: (e.started_on, e.created_at), reverse=True)
-
-    @staticmethod
-    def _experiments_chart(snap: analytics.Snapshot, ranged: _RangeData,
-                           experiment_index: int) -> charts.ExperimentsChart:
-        running = TrendsScreen._experiments_in(snap, ranged)
-        logs: dict[str, list] = {}
-        for log in snap.logs:
-            logs.setdefault(log.experiment_id, []).append(log)
-        progress = [analytics.experiment_progress(e, logs.get(e.id, [])) for e in running]
-        selected = experiment_index % len(running) if running else 0
-        chosen = logs.get(running[selected].id, []) if running else []
-        return charts.experiments_chart(progress, chosen, selected)
 
     # -- drawing --
 
@@ -429,38 +433,44 @@ class TrendsScreen(SectionScreen):
             self._warm_timer.stop()
         self._warm_timer = self.set_timer(self.WARM_UP_DELAY, self._warm_up_step)
 
+    def _one_key_away(self) -> list[tuple[str, str]]:
+        """(chart, range) of the charts one key away from the one shown: the same chart
+        over the other ranges, then the other charts over this range."""
+        return ([(self.view, k) for k in RANGES if k != self.range_key]
+                + [(v, self.range_key) for v in VIEWS.values() if v != self.view])
+
     def _warm_up_step(self) -> None:
         """Prepare one range or chart that a key press could ask for next, then yield.
 
-        Each step is one cache entry (a few ms), so the app stays responsive; after a
-        second or two every range and chart is ready and a key press only shows it.
+        Each step is one cache entry (a few ms), so the app stays responsive; soon
+        every range and every chart one key away is ready, and a key press only shows
+        it. Charts further away are drawn when a key brings them one key away: the
+        drawings kept stay few (:data:`CHARTS_KEPT`) however long the screen is used.
         """
         self._warm_timer = None
         data = self._data
         if data is None:
             return
-        view_order = [self.view] + [v for v in VIEWS.values() if v != self.view]
-        range_order = [self.range_key] + [k for k in RANGES if k != self.range_key]
+        today = data.snapshot.today
+        for range_key in RANGES:
+            if (range_key, today) not in self._ranges:
+                self._range_data(data, range_key)
+                self._schedule_next_step()
+                return
         chart_view = self.query_one("#trends-chart", ChartView)
-        for view in view_order:
-            for range_key in range_order:
-                if (range_key, data.snapshot.today) not in self._ranges:
-                    self._range_data(data, range_key)
+        for view, range_key in self._one_key_away():
+            ranged = self._ranges[(range_key, today)]
+            key = self._chart_key(view, ranged)
+            if not chart_view.has(key):
+                if chart_view.prepare(key, self._chart_builder(data, ranged, range_key, view)):
                     self._schedule_next_step()
-                    return
-                ranged = self._ranges[(range_key, data.snapshot.today)]
-                key = self._chart_key(view, ranged)
-                if not chart_view.has(key):
-                    if chart_view.prepare(key, self._chart_builder(data, ranged, range_key,
-                                                                   view)):
-                        self._schedule_next_step()
-                    return  # (not prepared: no size yet; the next redraw starts again)
+                return  # (not prepared: no size yet; the next redraw starts again)
 
     WARM_UP_GAP = 0.05
     """Seconds between warm-up steps. A key pressed during a step waits for it (a
     chart takes some milliseconds to draw); with gaps between steps the app is idle
-    most of the time, while every chart is still ready within seconds
-    (``benchmarks/chart_switch.py`` measures what a key waits for)."""
+    most of the time, while every chart one key away is still ready within a second
+    or so (``benchmarks/chart_switch.py`` measures what a key waits for)."""
 
     def _schedule_next_step(self) -> None:
         self.post_message(LongLivedDataLoaded())  # what a step made is kept: a cache entry
@@ -475,7 +485,7 @@ class TrendsScreen(SectionScreen):
                     f"{'mood' if self.calendar_metric == 'regulation' else 'regulation'}")
         span = f"{_short(ranged.since)} to {_short(ranged.until)}"
         heading = f"[b]{title}[/b] · {RANGE_WORDS[self.range_key]} · {span}"
-        if self.view == "experiments" and len(self._experiments_in(snap, ranged)) > 1:
+        if self.view == "experiments" and len(_experiments_in(snap, ranged)) > 1:
             heading += " · [b]n[/b] next"
         return heading
 

@@ -50,9 +50,9 @@ class ChartView(VerticalScroll):
 
     Charts are named by a key (what the chart depends on, such as
     :func:`tracker.app.screens.trends.chart_key`) and come with a function that makes
-    their description. Drawings are cached by key and size; a description is made
-    only to draw it and is not kept, so a chart shown again at the same size is
-    neither described nor drawn again.
+    their description. Drawings are cached by key and size, the ``keep`` most
+    recently used; a description is made only to draw it and is not kept, so a chart
+    shown again at the same size is neither described nor drawn again.
     """
 
     DEFAULT_CSS = """
@@ -69,18 +69,16 @@ class ChartView(VerticalScroll):
     }
     """
 
-    RENDERED_MAX = 80
-    """Drawings kept (every chart of every range at one size, and some to spare)."""
-
     def __init__(self, *, id: str | None = None, classes: str | None = None,
-                 room: Callable[[], int] | None = None):
+                 room: Callable[[], int] | None = None, keep: int = 24):
         super().__init__(id=id, classes=classes)
         self._room = room
+        self._keep = max(1, keep)
         self._key: Hashable | None = None
         self._build: ChartBuilder | None = None
         self._message = ""
         self._drawn_key: tuple[object, ...] | None = None
-        self._rendered: dict[tuple[Hashable, int, int], _Drawing] = {}
+        self._rendered: dict[tuple[Hashable, int, int], _Drawing] = {}  # oldest use first
         self._lines = 0
         self.text = ""
         """The last text drawn, without colour codes (tests and benchmarks read it)."""
@@ -123,8 +121,9 @@ class ChartView(VerticalScroll):
         return size.width, size.height
 
     def _drawing(self, key: Hashable, build: ChartBuilder, width: int, height: int) -> _Drawing:
-        found = self._rendered.get((key, width, height))
+        found = self._rendered.pop((key, width, height), None)
         if found is not None:
+            self._rendered[(key, width, height)] = found  # now the most recently used
             return found
         chart = build()
         if chart is None:
@@ -136,8 +135,8 @@ class ChartView(VerticalScroll):
             plain = charts.strip_ansi(text)
             drawing = _Drawing(content.plain if content.plain == plain else plain, content,
                                text.count("\n") + 1, isinstance(chart, charts.TimeChart))
-        if len(self._rendered) >= self.RENDERED_MAX:
-            self._rendered.clear()
+        while len(self._rendered) >= self._keep:
+            del self._rendered[next(iter(self._rendered))]  # the least recently used
         self._rendered[(key, width, height)] = drawing
         return drawing
 
