@@ -98,6 +98,11 @@ class ChartView(VerticalScroll):
         if self.scroll_y:
             self.scroll_home(animate=False)
 
+    @property
+    def kept(self) -> int:
+        """How many drawings are kept (at most ``keep``)."""
+        return len(self._rendered)
+
     def has(self, key: Hashable) -> bool:
         """Whether chart ``key`` is drawn at the current size."""
         width, height = self._content_size()
