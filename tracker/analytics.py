@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -464,14 +464,15 @@ class Snapshot:
     :class:`~tracker.daytable.DayTable` (any per-day rows given are turned into one).
     Ranges are cut from it in memory, so switching range never queries again.
     ``logs`` are practice logs, or their :class:`PracticeFacts`; ``practised`` maps an
-    experiment's id to the days it was practised (``done = 1``).
+    experiment's id to the days it was practised (``done = 1``), in any collection
+    (``load_snapshot`` gives sorted tuples, smaller than sets).
     """
 
     __slots__ = ("today", "rows", "ruptures", "experiments", "logs", "practised")
 
     def __init__(self, today: dt.date, rows: DayTable | Iterable[Mapping[str, Any]],
                  ruptures: Iterable[RuptureDates], experiments: Iterable[Any],
-                 logs: Iterable[Any], practised: Mapping[str, set[str]]) -> None:
+                 logs: Iterable[Any], practised: Mapping[str, Collection[str]]) -> None:
         self.today = today
         self.rows = rows if isinstance(rows, DayTable) else DayTable.from_rows(rows)
         self.ruptures = list(ruptures)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, overload
@@ -30,6 +31,21 @@ COLUMNS: tuple[str, ...] = ("regulation", "mood", "intensity", "pursue", "withdr
 """The scales a table keeps, one column each (the check-in scales)."""
 
 Value = float | None
+
+_BATCH = 512
+"""Rows read at a time by :meth:`DayTable.from_rows`."""
+
+
+def _ordinal(day: object) -> int:
+    return dt.date.fromisoformat(str(day)).toordinal()
+
+
+class _Shared(dict[float, float]):
+    """Each value as one float object: ``shared[3]`` and ``shared[3.0]`` are the same."""
+
+    def __missing__(self, value: float) -> float:
+        found = self[value] = float(value)
+        return found
 
 
 class DayTable(Sequence[dict[str, Any]]):
@@ -54,26 +70,20 @@ class DayTable(Sequence[dict[str, Any]]):
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> DayTable:
         """A table of ``rows`` (any order; sorted by day, keeping the given order of
-        rows of the same day). ``rows`` is read once, so it may be a generator."""
+        rows of the same day). ``rows`` is read once, a batch at a time, so it may be
+        a generator that makes its rows as they are read."""
         ordinals = array("i")
         counts = array("i")
         values: dict[str, list[Value]] = {name: [] for name in COLUMNS}
-        shared: dict[float, float] = {}
-        ordered = True
-        last = -1
-        for row in rows:
-            ordinal = dt.date.fromisoformat(str(row["day"])).toordinal()
-            ordered = ordered and ordinal >= last
-            last = ordinal
-            ordinals.append(ordinal)
-            counts.append(int(row.get("n") or 0))
+        shared = _Shared()
+        source = iter(rows)
+        while batch := list(itertools.islice(source, _BATCH)):
+            ordinals.extend([_ordinal(r["day"]) for r in batch])
+            counts.extend([int(r.get("n") or 0) for r in batch])
             for name, column in values.items():
-                value = row.get(name)
-                if value is not None:
-                    value = float(value)
-                    value = shared.setdefault(value, value)
-                column.append(value)
-        if not ordered:
+                column.extend([None if (v := r.get(name)) is None else shared[v]
+                               for r in batch])
+        if any(a > b for a, b in itertools.pairwise(ordinals)):
             order = sorted(range(len(ordinals)), key=ordinals.__getitem__)
             ordinals = array("i", (ordinals[i] for i in order))
             counts = array("i", (counts[i] for i in order))

@@ -62,7 +62,7 @@ def load_snapshot(store: Store, today: dt.date | None = None) -> Snapshot:
                           log.distress_before, log.distress_after)
             for since, until in log_windows
             for log in store.practice_logs(since=since, until=until)]
-    practised = {one(experiment_id): {one(day) for day in days}
+    practised = {one(experiment_id): tuple(sorted(one(day) for day in days))
                  for experiment_id, days in store.practised_days().items()}
     rows = DayTable.from_rows(row for since, until in _windows(first, today)
                               for row in store.daily_means(since=since, until=until))
