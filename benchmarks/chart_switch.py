@@ -13,8 +13,9 @@ Two measurements, on the real :class:`tracker.app.app.TrackerApp` under Textual'
   chart (``Widget.wait_for_refresh``, which returns once Textual has composed the
   next frame). This is what a person waits for. Only public Textual API is used,
   and nothing in tracker is changed. Keys come ``--think`` seconds apart (default
-  0.2 s, before the screen's cache warm-up has prepared every chart, so many
-  presses build their chart from scratch). ``key_cpu_ms`` is the CPU time the
+  0.2 s: the screen's warm-up prepares the charts one key away from the one shown
+  a step at a time, and does not always keep up, so some presses build their chart
+  from scratch). ``key_cpu_ms`` is the CPU time the
   process used over the same interval (less sensitive to a busy machine).
 * ``redraw_cold_ms``: ``TrendsScreen.redraw()`` called directly after
   ``TrendsScreen.forget_prepared()`` emptied its range, chart and drawing caches:

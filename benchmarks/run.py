@@ -30,8 +30,8 @@ Measurements (``--only`` takes these names, comma separated):
 ``memory``        peak RSS (``/usr/bin/time -f %M``) of ``tracker --db D.db`` with 30
                   years of data, launched as above, ``g`` pressed once Today shows, and
                   quit (ctrl+q) 3 s after Trends shows its insights (all 30 years read,
-                  every range and chart prepared by then), against the bare app quit
-                  0.5 s after its first screen.
+                  every range and every chart one key away prepared by then), against
+                  the bare app quit 0.5 s after its first screen.
                   Budget <= 1.4x. Also, for reference, VmHWM when Today showed.
 ``chart``         trends screen, in process (``benchmarks/chart_switch.py``): from a
                   range or chart key until the screen has been refreshed to show it,
@@ -85,7 +85,7 @@ PY = sys.executable
 MEASUREMENTS = ("first_screen", "memory", "chart", "export", "import", "shell")
 TRACKER_MARKER = "Today ·"  # the home screen's title, set once its data is shown
 TRENDS_MARKER = "checked in on"  # trends' insights, shown once its worker read the data
-THEN_SETTLE = 3.0  # seconds on Trends before quitting: its warm-up prepares every chart
+THEN_SETTLE = 3.0  # seconds on Trends before quitting: its warm-up is done by then
 BARE_MARKER = "Bare baseline ready"  # bare_app.py shows its first argument as its title
 BASELINE_IMPORTS = "import click, sqlite_utils, platformdirs"
 SIZE = (120, 40)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import FROZEN_TODAY
-from tracker import analytics
+from tracker import analytics, charts
 from tracker.analytics import RuptureDates, Snapshot
+from tracker.daytable import DayTable
 from tracker.models import CheckIn, Experiment, PracticeLog, Rupture
 from tracker.report import load_snapshot
+from tracker.store import Store
 
 
 def day(n: int) -> str:
@@ -405,3 +410,187 @@ def test_one_practised_day_is_singular():
     result = analytics.practice_comparison(exp, [day(5), day(4)], daily, FROZEN_TODAY)
     assert "(1 more practised day had no regulation rating.)" in result.words()
     assert "1 practised, 8 not" in result.words()
+
+
+# --- the compact snapshot against a plain reference -----------------------------------
+
+
+def test_a_day_table_is_the_rows_sorted_by_day_with_shared_floats():
+    data = [
+        {"day": day(0), "n": 2, "mood": 3.5},
+        {"day": day(9), "n": 1, "regulation": 2},
+        {"day": day(3), "n": 3, "regulation": 2.0, "mood": 3.5},
+    ]
+    table = DayTable.from_rows(data)
+    assert [r["day"] for r in table] == [day(9), day(3), day(0)]
+    assert table[0] == {
+        "day": day(9),
+        "n": 1,
+        "regulation": 2.0,
+        "mood": None,
+        "intensity": None,
+        "pursue": None,
+        "withdraw": None,
+        "pursue_acted": None,
+        "withdraw_acted": None,
+    }
+    assert table[-1]["mood"] == 3.5 and len(table) == 3 and table.checkins() == 6
+    regulation, mood = table.column("regulation"), table.column("mood")
+    assert regulation[0] is regulation[1]  # 2 and 2.0: one float object
+    assert mood[1] is mood[2]
+    week = table.between(FROZEN_TODAY - dt.timedelta(days=6), FROZEN_TODAY)
+    assert [r["day"] for r in week] == [day(3), day(0)]
+    assert [r["day"] for r in table[1:]] == [day(3), day(0)] and len(table[5:]) == 0
+    assert week.by_day("mood") == {day(3): 3.5, day(0): 3.5}
+    assert table.column("not a scale") == (None, None, None)
+    assert analytics.daily_series(
+        week, "mood", FROZEN_TODAY - dt.timedelta(days=3), FROZEN_TODAY
+    ) == [3.5, None, None, 3.5]
+
+
+def test_load_snapshot_keeps_columns_and_each_value_once(store):
+    store.save_checkins([checkin(day(n), 9, mood=1 + n % 5, regulation=n % 6) for n in range(40)])
+    snap = load_snapshot(store)
+    assert isinstance(snap.rows, DayTable) and len(snap.rows) == 40
+    values = [v for v in snap.rows.column("regulation") if v is not None]
+    assert len({id(v) for v in values}) == len(set(values)) == 6
+
+
+class PlainSnapshot:
+    """The reference: per-day rows as plain dictionaries, cut by comparing day strings."""
+
+    def __init__(self, today, rows, ruptures, experiments, logs, practised):
+        self.today, self.rows, self.ruptures = today, rows, ruptures
+        self.experiments, self.logs, self.practised = experiments, logs, practised
+
+    def rows_between(self, since, until):
+        lo, hi = since.isoformat(), until.isoformat()
+        return [r for r in self.rows if lo <= r["day"] <= hi]
+
+
+rating = st.one_of(st.none(), st.integers(0, 5))
+checkin_data = st.tuples(
+    st.integers(0, 70), st.integers(0, 23), st.integers(1, 5), rating, rating, rating, rating
+)
+experiment_data = st.tuples(
+    st.integers(-5, 60),
+    st.integers(1, 40),
+    st.lists(st.tuples(st.integers(0, 70), st.booleans()), max_size=12),
+)
+range_data = st.tuples(st.integers(0, 90), st.integers(0, 100))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    checkins=st.lists(checkin_data, max_size=60),
+    experiments=st.lists(experiment_data, max_size=3),
+    ruptures=st.lists(
+        st.tuples(st.integers(0, 70), st.one_of(st.none(), st.integers(0, 5))), max_size=5
+    ),
+    ranges=st.lists(range_data, min_size=1, max_size=4),
+)
+def test_the_compact_snapshot_gives_what_plain_rows_give(
+    tmp_path_factory, checkins, experiments, ruptures, ranges
+):
+    """Series, charts and insights from ``load_snapshot`` (a DayTable, practice facts)
+    equal, exactly, those from the same records as plain per-day dictionaries."""
+    items = [
+        checkin(
+            day(n),
+            hour,
+            mood=mood,
+            regulation=reg,
+            intensity=intensity,
+            pursue=pursue,
+            withdraw=withdraw,
+        )
+        for n, hour, mood, reg, intensity, pursue, withdraw in checkins
+    ]
+    exps, logs = [], []
+    for i, (start, length, practice) in enumerate(experiments):
+        exp = Experiment.create(
+            title=f"Experiment {i}",
+            practice="Pause.",
+            started_on=day(start),
+            ends_on=day(start - length),
+            target_count=5,
+            created_at=f"2026-01-0{i + 1}T00:00:00+00:00",
+        )
+        exps.append(exp)
+        logs += [
+            PracticeLog.create(experiment_id=exp.id, day=day(n), done=int(done))
+            for n, done in practice
+            if start - length <= n <= start  # a log is refused outside its period
+        ]
+    breaks = [
+        Rupture.create(
+            day=day(n),
+            my_move="pursued",
+            repaired_on=None if after is None else day(max(0, n - after)),
+        )
+        for n, after in ruptures
+    ]
+    path = tmp_path_factory.mktemp("compact") / "tracker.db"
+    with Store.open(path) as store:
+        store.save_checkins(items)
+        for exp in exps:
+            store.save_experiment(exp)
+        store.save_practice_logs(logs)
+        store.save_ruptures(breaks)
+        compact = load_snapshot(store, FROZEN_TODAY)
+        experiments_read, logs_read = store.experiments(), store.practice_logs()
+    rows = analytics.daily_means_from_checkins(items)
+    plain = PlainSnapshot(
+        FROZEN_TODAY,
+        rows,
+        [RuptureDates(r.day, r.repaired_on) for r in breaks],
+        experiments_read,
+        logs_read,
+        {
+            e.id: {log.day for log in logs_read if log.experiment_id == e.id and log.done}
+            for e in experiments_read
+        },
+    )
+    acted = ("pursue_acted", "withdraw_acted")  # not in the plain reference's rows
+    assert [{k: v for k, v in r.items() if k not in acted} for r in compact.rows] == rows
+    facts = ("experiment_id", "day", "done", "distress_before", "distress_after")
+    assert [tuple(getattr(log, f) for f in facts) for log in compact.logs] == [
+        tuple(getattr(log, f) for f in facts) for log in logs_read
+    ]
+    assert {k: set(days) for k, days in compact.practised.items()} == {
+        k: days for k, days in plain.practised.items() if days
+    }
+    assert Counter(compact.marks()) == Counter((r.day, r.repaired_on) for r in plain.ruptures)
+    for back, length in ranges:
+        until = FROZEN_TODAY - dt.timedelta(days=back)
+        since = until - dt.timedelta(days=length)
+        lead = since - dt.timedelta(days=analytics.ROLLING_WINDOW - 1)
+        cut = compact.rows_between(lead, until)
+        for metric in analytics.METRICS:
+            assert analytics.series_with_rolling(
+                cut, metric, since, until
+            ) == analytics.series_with_rolling(rows, metric, since, until)
+        marks = compact.marks()
+        for metric in ("regulation", "mood", "intensity"):
+            assert charts.metric_chart(cut, metric, since, until, marks) == charts.metric_chart(
+                rows, metric, since, until, marks
+            )
+        assert charts.urges_chart(cut, since, until, marks) == charts.urges_chart(
+            rows, since, until, marks
+        )
+        first, _ = charts.calendar_range(until)
+        for metric in ("regulation", "mood"):
+            table_calendar = charts.calendar_chart(
+                compact.rows_between(first, until), metric, until
+            )
+            plain_calendar = charts.calendar_chart(rows, metric, until)
+            assert table_calendar == plain_calendar
+            assert table_calendar.values == plain_calendar.values
+        for compare in (True, False):
+            assert analytics.range_insights(
+                compact, since, until, compare=compare
+            ) == analytics.range_insights(plain, since, until, compare=compare)
+        for e in compact.experiments:
+            assert analytics.experiment_progress(e, compact.logs) == analytics.experiment_progress(
+                e, plain.logs
+            )

@@ -24,11 +24,12 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from tracker import days as _days
+from tracker.daytable import DayTable
 
 # Kept in tracker.days (the home screen loads them without the rest of analytics).
 Consistency = _days.Consistency
@@ -59,8 +60,11 @@ def daily_series(
 ) -> list[float | None]:
     """One value per calendar day for ``metric`` from per-day rows; gaps are ``None``.
 
-    ``rows`` are per-day means (``Store.daily_means``): ``{"day": "YYYY-MM-DD", metric: x}``.
+    ``rows`` are per-day means (``Store.daily_means``): ``{"day": "YYYY-MM-DD", metric: x}``,
+    or a :class:`~tracker.daytable.DayTable` of them (read by its columns).
     """
+    if isinstance(rows, DayTable):
+        return rows.series(metric, since, until)
     first = since.toordinal()
     out: list[float | None] = [None] * ((until - since).days + 1)
     last = len(out) - 1
@@ -474,7 +478,7 @@ def name_frequency(name_lists: Iterable[Iterable[str]]) -> list[tuple[str, int]]
 # --- a snapshot of everything the charts and insights need --------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RuptureDates:
     """The two dates of a rupture that the charts and the repair figures use."""
 
@@ -482,43 +486,60 @@ class RuptureDates:
     repaired_on: str | None
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class PracticeFacts:
+    """What trends and reports read of a practice log (the rest stays in the store):
+    the fields :func:`experiment_progress` and the experiments chart use."""
+
+    experiment_id: str
+    day: str
+    done: int
+    distress_before: int | None = None
+    distress_after: int | None = None
+
+
 class Snapshot:
     """Everything trends and reports read, loaded once (``report.load_snapshot``).
 
-    ``rows`` are the per-day means of every day with a check-in, oldest first.
+    ``rows`` are the per-day means of every day with a check-in, kept as a
+    :class:`~tracker.daytable.DayTable` (any per-day rows given are turned into one).
     Ranges are cut from it in memory, so switching range never queries again.
+    ``logs`` are practice logs, or their :class:`PracticeFacts`; ``practised`` maps an
+    experiment's id to the days it was practised (``done = 1``), in any collection
+    (``load_snapshot`` gives sorted tuples, smaller than sets).
     """
 
-    today: dt.date
-    rows: list[dict[str, Any]]
-    ruptures: list[RuptureDates]
-    experiments: list[Any]
-    logs: list[Any]
-    practised: dict[str, set[str]]
+    __slots__ = ("today", "rows", "ruptures", "experiments", "logs", "practised")
 
-    def __post_init__(self) -> None:
-        self.rows.sort(key=lambda r: str(r["day"]))  # already sorted from SQL: O(n)
-        self.days = [str(r["day"]) for r in self.rows]
-        self.by_day = {str(r["day"]): r for r in self.rows}
+    def __init__(
+        self,
+        today: dt.date,
+        rows: DayTable | Iterable[Mapping[str, Any]],
+        ruptures: Iterable[RuptureDates],
+        experiments: Iterable[Any],
+        logs: Iterable[Any],
+        practised: Mapping[str, Collection[str]],
+    ) -> None:
+        self.today = today
+        self.rows = rows if isinstance(rows, DayTable) else DayTable.from_rows(rows)
+        self.ruptures = list(ruptures)
+        self.experiments = list(experiments)
+        self.logs = list(logs)
+        self.practised = dict(practised)
 
     @property
     def first_day(self) -> dt.date | None:
-        return dt.date.fromisoformat(self.days[0]) if self.days else None
+        return self.rows.first_day
 
-    def rows_between(self, since: dt.date, until: dt.date) -> list[dict[str, Any]]:
-        """Per-day rows from ``since`` to ``until`` inclusive (a slice, no copying of rows)."""
-        import bisect
-
-        lo = bisect.bisect_left(self.days, since.isoformat())
-        hi = bisect.bisect_right(self.days, until.isoformat())
-        return self.rows[lo:hi]
+    def rows_between(self, since: dt.date, until: dt.date) -> DayTable:
+        """Per-day rows from ``since`` to ``until`` inclusive (a view, nothing copied)."""
+        return self.rows.between(since, until)
 
     def marks(self) -> list[tuple[str, str | None]]:
         return [(r.day, r.repaired_on) for r in self.ruptures]
 
     def daily(self, metric: str) -> dict[str, float | None]:
-        return {str(r["day"]): r.get(metric) for r in self.rows}
+        return self.rows.by_day(metric)
 
 
 @dataclass(frozen=True)
@@ -557,8 +578,21 @@ class RangeInsights:
 
 
 def _average(rows: Iterable[Mapping[str, Any]], metric: str) -> tuple[float | None, int]:
-    values = [v for v in (r.get(metric) for r in rows) if v is not None]
+    column = rows.column(metric) if isinstance(rows, DayTable) else (r.get(metric) for r in rows)
+    values = [v for v in column if v is not None]
     return (sum(values) / len(values) if values else None), len(values)
+
+
+def _checkins(rows: Iterable[Mapping[str, Any]]) -> int:
+    if isinstance(rows, DayTable):
+        return rows.checkins()
+    return sum(int(r.get("n") or 0) for r in rows)
+
+
+def _by_day(rows: Iterable[Mapping[str, Any]], metric: str) -> dict[str, float | None]:
+    if isinstance(rows, DayTable):
+        return rows.by_day(metric)
+    return {str(r["day"]): r.get(metric) for r in rows}
 
 
 def range_insights(
@@ -590,11 +624,7 @@ def range_insights(
     practice = []
     for e in running[:max_experiments]:
         start, end = experiment_period(e, snapshot.today)
-        daily = (
-            {str(r["day"]): r.get("regulation") for r in snapshot.rows_between(start, end)}
-            if start <= end
-            else {}
-        )
+        daily = _by_day(snapshot.rows_between(start, end), "regulation") if start <= end else {}
         practice.append(
             practice_comparison(e, snapshot.practised.get(e.id, ()), daily, snapshot.today)
         )
@@ -605,7 +635,7 @@ def range_insights(
         until=until,
         days=(until - since).days + 1,
         days_checked=len(rows),
-        checkins=sum(int(r.get("n") or 0) for r in rows),
+        checkins=_checkins(rows),
         previous=previous,
         averages=tuple(averages),
         practice=tuple(practice),

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tracker import analytics, palette
+from tracker.daytable import DayTable
 from tracker.models import INTENSITY, MOOD, REGULATION, Scale
 from tracker.text import one_line
 
@@ -296,7 +297,7 @@ def urges_chart(
     mark (``▲`` pursue, ``▼`` withdraw) at the day's mean urge on each day a check-in
     said it was acted on (rows with ``pursue_acted`` / ``withdraw_acted``, as
     ``Store.daily_means`` gives them)."""
-    rows = list(rows)
+    rows = rows if isinstance(rows, Sequence) else list(rows)  # read more than once
     pursue_daily, pursue = analytics.series_with_rolling(rows, "pursue", since, until)
     withdraw_daily, withdraw = analytics.series_with_rolling(rows, "withdraw", since, until)
     acted = tuple(
@@ -339,20 +340,32 @@ def names_chart(
 def calendar_chart(rows: Iterable[Mapping[str, Any]], metric: str, end: dt.date) -> CalendarChart:
     """The twelve months ending with ``end``'s month; a cell per day with a value."""
     first = _calendar_start(end)
-    lo, hi = first.isoformat(), end.isoformat()
-    in_range = [r for r in rows if lo <= str(r["day"]) <= hi]
-    values = {str(r["day"]): float(r[metric]) for r in in_range if r.get(metric) is not None}
-    unrated = frozenset(str(r["day"]) for r in in_range if r.get(metric) is None)
+    values: dict[str, float] = {}
+    unrated: set[str] = set()
+    if isinstance(rows, DayTable):
+        in_range = rows.between(first, end)
+        for day, value in zip(in_range.days(), in_range.column(metric), strict=True):
+            if value is None:
+                unrated.add(day)
+            else:
+                values[day] = value
+        checked = len(in_range)
+    else:
+        lo, hi = first.isoformat(), end.isoformat()
+        listed = [r for r in rows if lo <= str(r["day"]) <= hi]
+        values = {str(r["day"]): float(r[metric]) for r in listed if r.get(metric) is not None}
+        unrated = {str(r["day"]) for r in listed if r.get(metric) is None}
+        checked = len(listed)
     scale = SCALE_OF[metric]
     return CalendarChart(
         title=f"{metric.capitalize()}, a year at a glance",
         metric=metric,
         end=end,
         values=values,
-        unrated=unrated,
+        unrated=frozenset(unrated),
         low=scale.low,
         high=scale.high,
-        checked=len(in_range),
+        checked=checked,
         total=(end - first).days + 1,
     )
 

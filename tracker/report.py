@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tracker import agenda, analytics, charts, clock
-from tracker.analytics import RuptureDates, Snapshot, plural
+from tracker.analytics import PracticeFacts, RuptureDates, Snapshot, plural
+from tracker.daytable import DayTable
 from tracker.models import INTENSITY, MOOD, PURSUE, REGULATION, WITHDRAW, Rupture, Session
 from tracker.text import one_line, visible
 
@@ -46,19 +47,70 @@ SCALE_TITLES = {
 
 
 def load_snapshot(store: Store, today: dt.date | None = None) -> Snapshot:
-    """Read everything trends and reports need, in a handful of queries."""
+    """Read everything trends and reports need, in a few queries, and keep it compactly.
+
+    The per-day means go into a :class:`~tracker.daytable.DayTable` and practice logs
+    are kept as their :class:`~tracker.analytics.PracticeFacts`; both are read a
+    window of days at a time (:func:`_windows`), so that only one window's rows exist
+    as dictionaries or records at once. The strings that many records repeat (days,
+    experiment ids) are kept once.
+    """
     today = today or clock.today()
+    first_day = store.first_checkin_day()
+    first = min(dt.date.fromisoformat(first_day), today) if first_day else today
+    experiments = store.experiments()
+    shared: dict[str, str] = {e.id: e.id for e in experiments}
+
+    def one(text: str) -> str:
+        return shared.setdefault(text, text)
+
+    # Logs can fall outside the days with check-ins: the windows before and after too.
+    log_windows = [
+        (None, (first - dt.timedelta(days=1)).isoformat()),
+        *_windows(first, today),
+        ((today + dt.timedelta(days=1)).isoformat(), None),
+    ]
+    logs = [
+        PracticeFacts(
+            one(log.experiment_id), one(log.day), log.done, log.distress_before, log.distress_after
+        )
+        for since, until in log_windows
+        for log in store.practice_logs(since=since, until=until)
+    ]
+    practised = {
+        one(experiment_id): tuple(sorted(one(day) for day in days))
+        for experiment_id, days in store.practised_days().items()
+    }
+    rows = DayTable.from_rows(
+        row
+        for since, until in _windows(first, today)
+        for row in store.daily_means(since=since, until=until)
+    )
     return Snapshot(
         today=today,
-        rows=store.daily_means(until=today.isoformat()),
+        rows=rows,
         ruptures=[
             RuptureDates(day, repaired)
             for day, repaired in store.rupture_marks("0000-01-01", "9999-12-31")
         ],
-        experiments=store.experiments(),
-        logs=store.practice_logs(),
-        practised=store.practised_days(),
+        experiments=experiments,
+        logs=logs,
+        practised=practised,
     )
+
+
+READ_WINDOW_DAYS = 366
+"""How many days of per-day means or practice logs :func:`load_snapshot` reads at once."""
+
+
+def _windows(first: dt.date, last: dt.date) -> Iterator[tuple[str, str]]:
+    """The days ``first`` to ``last`` cut into consecutive windows of at most
+    :data:`READ_WINDOW_DAYS` days, as (first day, last day) ISO pairs, oldest first."""
+    start = first
+    while start <= last:
+        end = min(last, start + dt.timedelta(days=READ_WINDOW_DAYS - 1))
+        yield start.isoformat(), end.isoformat()
+        start = end + dt.timedelta(days=1)
 
 
 def long_date(day: dt.date) -> str:

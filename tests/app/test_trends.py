@@ -444,3 +444,57 @@ def test_what_a_chart_depends_on_is_its_cache_key():
     assert chart_key("mood", week, FROZEN_TODAY, "mood", 0) == chart_key(
         "mood", week, FROZEN_TODAY, "regulation", 5
     )
+
+
+def test_a_chart_shown_again_is_neither_described_nor_drawn_again(known):
+    from tracker import charts
+
+    described = []
+
+    def names() -> charts.Chart:
+        described.append(1)
+        return charts.names_chart({"Emotions": [("calm", 3)]})
+
+    async def scenario(app, pilot):
+        screen = await open_trends(app, pilot)
+        view = screen.query_one("#trends-chart", ChartView)
+        view.show(("a test chart",), names)
+        assert "calm" in view.text and view.has(("a test chart",))
+        view.show(None, message="something else")
+        assert view.text == "something else"
+        view.show(("a test chart",), names)
+        assert "calm" in view.text
+        assert len(described) == 1
+
+    drive(known, scenario)
+
+
+@pytest.mark.slow
+def test_the_warm_up_draws_the_charts_one_key_away_and_few_are_kept(known):
+    from tracker.app.screens.trends import CHARTS_KEPT, RANGES, VIEWS, chart_key, range_bounds
+
+    def key(screen, view, range_key):
+        since, until = range_bounds(screen.snapshot, range_key)
+        return chart_key(view, since, until, screen.calendar_metric, screen.experiment_index)
+
+    async def scenario(app, pilot):
+        screen = await open_trends(app, pilot)
+        view = screen.query_one("#trends-chart", ChartView)
+        for key_pressed in ("", "y", "4"):
+            if key_pressed:
+                await pilot.press(key_pressed)
+            for _ in range(100):  # the warm-up: a step every few tens of ms
+                await pilot.pause(0.05)
+                away = [(screen.view, r) for r in RANGES] + [
+                    (v, screen.range_key) for v in VIEWS.values()
+                ]
+                if all(view.has(key(screen, v, r)) for v, r in away):
+                    break
+            else:
+                raise AssertionError(f"not every chart one key away was drawn ({key_pressed})")
+        for key_pressed in "wmqya1234567" * 2:
+            await pilot.press(key_pressed)
+        await pilot.pause(1.0)
+        assert 0 < view.kept <= CHARTS_KEPT
+
+    drive(known, scenario)

@@ -192,13 +192,9 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
         if name not in {s.name for s in SECTIONS} or self.open_forms():
             return
         # Close the overlays (help, support) that were opened on top of this section.
-        from tracker.app.screens.help import HelpScreen
-        from tracker.app.screens.sessions import SessionsScreen
-        from tracker.app.screens.support import SupportScreen
+        from tracker.app.screens.base import OverlayScreen
 
-        while len(self.screen_stack) > 1 and isinstance(
-            self.screen, (HelpScreen, SupportScreen, SessionsScreen)
-        ):
+        while len(self.screen_stack) > 1 and isinstance(self.screen, OverlayScreen):
             self.pop_screen()
         self.switch_mode(name)
 

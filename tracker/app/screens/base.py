@@ -36,6 +36,14 @@ class SectionScreen(Screen):
         raise NotImplementedError
 
 
+class OverlayScreen(Screen):
+    """A screen opened on top of a section (help, support); a section key closes it.
+
+    The app tells one by this class alone, so a section key never imports the
+    overlays' modules (support's forms and text areas) to check for them.
+    """
+
+
 R = TypeVar("R")
 T = TypeVar("T")
 

@@ -17,10 +17,10 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.keys import format_key
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from tracker.app.runtime import bindings as runtime_bindings
+from tracker.app.screens.base import OverlayScreen
 from tracker.app.sections import help_screens, load
 
 INTRO = (
@@ -157,7 +157,7 @@ def group_table(group: KeyGroup) -> Table:
     return table
 
 
-class HelpScreen(Screen):
+class HelpScreen(OverlayScreen):
     """Every key of every screen, scrollable; ``escape`` closes it."""
 
     BINDINGS = [

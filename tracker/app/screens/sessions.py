@@ -10,10 +10,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
 from tracker import agenda, clock
+from tracker.app.screens.base import OverlayScreen
 from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.session_form import SessionForm
 from tracker.app.widgets.recordlist import RecordList
@@ -91,7 +91,7 @@ def detail_text(session: Session, context: agenda.SessionContext) -> Text:
     return text
 
 
-class SessionsScreen(Screen):
+class SessionsScreen(OverlayScreen):
     """The sessions list; ``escape`` closes it."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]

@@ -12,9 +12,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from tracker.app.screens.base import OverlayScreen
 from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.support_form import SupportForm
 from tracker.app.widgets.recordlist import RecordList
@@ -50,7 +50,7 @@ def support_prompt(entry: Support) -> Text:
     return text
 
 
-class SupportScreen(Screen):
+class SupportScreen(OverlayScreen):
     """The person's support list. ``escape`` closes it."""
 
     BINDINGS = [

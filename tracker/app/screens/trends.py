@@ -20,9 +20,11 @@ Data: everything is read in a worker thread, on a read-only connection of its ow
 ``day`` index) and the names counted in each range. The interface never waits on
 the database: until the data arrives the screen says it is reading, and a reload
 (:meth:`Store.change_token` moved, or the day changed) keeps the old data on screen
-until the new data is in. Ranges are cut from the data in memory, chart descriptions
-and insights are cached (:func:`chart_key` says what a chart depends on), and time
-charts are downsampled to the widget's width before plotext draws them.
+until the new data is in. Ranges are cut from the data in memory and their insights
+cached; charts are drawn once per :func:`chart_key` (what a chart depends on) and
+size, and only the drawings are kept (a chart's description is made again when it
+must be drawn again, at another size). Time charts are downsampled to the widget's
+width before plotext draws them.
 :meth:`TrendsScreen.redraw` is the whole redraw a key triggers; the benchmark times it.
 """
 
@@ -31,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from textual import on, work
@@ -49,6 +52,7 @@ from tracker.app.runtime.longlived import LongLivedDataLoaded
 from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.chart import ChartView
 from tracker.app.widgets.navbar import NavBar
+from tracker.daytable import DayTable
 from tracker.store import Error as StoreSQLError
 from tracker.week import HARD_URGE, hard_moments, hard_moments_words
 
@@ -181,12 +185,56 @@ def chart_key(
     return (view, since, until)
 
 
-@dataclass
+@dataclass(slots=True)
 class _RangeData:
     since: dt.date
     until: dt.date
-    rows: list[dict]
+    rows: DayTable
+    """A view of the snapshot's rows: from 6 days before ``since`` (the rolling mean's)."""
     insights: Paragraphs
+
+
+def _build_chart(
+    data: TrendsData,
+    ranged: _RangeData,
+    range_key: str,
+    view: str,
+    calendar_metric: str,
+    experiment_index: int,
+) -> charts.Chart:
+    """The description of chart ``view`` for a range (all the state it depends on given)."""
+    snap = data.snapshot
+    if view in ("regulation", "mood", "intensity"):
+        return charts.metric_chart(ranged.rows, view, ranged.since, ranged.until, snap.marks())
+    if view == "urges":
+        return charts.urges_chart(ranged.rows, ranged.since, ranged.until, snap.marks())
+    if view == "names":
+        return charts.names_chart(data.names[range_key])
+    if view == "calendar":
+        first, last = charts.calendar_range(ranged.until)
+        return charts.calendar_chart(snap.rows_between(first, last), calendar_metric, ranged.until)
+    return _experiments_chart(snap, ranged, experiment_index)
+
+
+def _experiments_in(snap: analytics.Snapshot, ranged: _RangeData) -> list:
+    return sorted(
+        (e for e in snap.experiments if analytics.overlaps(e, ranged.since, ranged.until)),
+        key=lambda e: (e.started_on, e.created_at),
+        reverse=True,
+    )
+
+
+def _experiments_chart(
+    snap: analytics.Snapshot, ranged: _RangeData, experiment_index: int
+) -> charts.ExperimentsChart:
+    running = _experiments_in(snap, ranged)
+    logs: dict[str, list] = {}
+    for log in snap.logs:
+        logs.setdefault(log.experiment_id, []).append(log)
+    progress = [analytics.experiment_progress(e, logs.get(e.id, [])) for e in running]
+    selected = experiment_index % len(running) if running else 0
+    chosen = logs.get(running[selected].id, []) if running else []
+    return charts.experiments_chart(progress, chosen, selected)
 
 
 def _short(day: dt.date) -> str:
@@ -200,6 +248,9 @@ class _Body(Vertical):
         self.query_one(ChartView).draw()
 
 
+CHARTS_KEPT = 2 * (len(RANGES) + len(VIEWS) - 1)
+"""Chart drawings kept: those one key away from the chart shown (the warm-up's), and
+as many again of those shown before."""
 CHART_MIN_ROWS = 13
 """A time chart with rupture and repair marks and a two-line legend, at 80x24."""
 INSIGHTS_MIN_ROWS = 5
@@ -278,7 +329,6 @@ class TrendsScreen(SectionScreen):
         self._token: tuple[object, ...] | None = None
         self._loading: tuple[object, ...] | None = None
         self._ranges: dict[tuple[str, dt.date], _RangeData] = {}
-        self._charts: dict[tuple[object, ...], charts.Chart | None] = {}
         self._shown_heading = ""
         self._shown_insights: Paragraphs | None = None
         self._warm_timer: Timer | None = None
@@ -288,7 +338,7 @@ class TrendsScreen(SectionScreen):
         yield NavBar("trends")
         with _Body(id="trends-body"):
             yield Static(id="trends-heading")
-            yield ChartView(id="trends-chart", room=self._chart_room)
+            yield ChartView(id="trends-chart", room=self._chart_room, keep=CHARTS_KEPT)
             insights = VerticalScroll(id="trends-insights")
             insights.border_title = INSIGHTS_HINT
             yield insights
@@ -353,7 +403,6 @@ class TrendsScreen(SectionScreen):
         self._data = message.data
         self._token = message.token
         self._ranges.clear()
-        self._charts.clear()
         self.query_one("#trends-chart", ChartView).forget()
         # Years of data that live as long as the screen: also frees what earlier data kept.
         self.post_message(LongLivedDataLoaded(collect=True))
@@ -363,7 +412,7 @@ class TrendsScreen(SectionScreen):
     def _data_failed(self, message: DataFailed) -> None:
         self._loading = None
         self.query_one("#trends-heading", Static).update("Trends could not be read")
-        self.query_one("#trends-chart", ChartView).show(None, message.words)
+        self.query_one("#trends-chart", ChartView).show(None, message=message.words)
 
     @property
     def is_loaded(self) -> bool:
@@ -383,7 +432,6 @@ class TrendsScreen(SectionScreen):
     def forget_prepared(self) -> None:
         """Drop every range, chart and drawing prepared so far (the data stays)."""
         self._ranges.clear()
-        self._charts.clear()
         self.query_one("#trends-chart", ChartView).forget()
 
     def _range_data(self, data: TrendsData, range_key: str) -> _RangeData:
@@ -412,49 +460,13 @@ class TrendsScreen(SectionScreen):
     def _chart_key(self, view: str, data: _RangeData) -> tuple[object, ...]:
         return chart_key(view, data.since, data.until, self.calendar_metric, self.experiment_index)
 
-    def _chart(
+    def _chart_builder(
         self, data: TrendsData, ranged: _RangeData, range_key: str, view: str
-    ) -> charts.Chart | None:
-        key = self._chart_key(view, ranged)
-        if key in self._charts:
-            return self._charts[key]
-        snap = data.snapshot
-        built: charts.Chart | None
-        if view in ("regulation", "mood", "intensity"):
-            built = charts.metric_chart(ranged.rows, view, ranged.since, ranged.until, snap.marks())
-        elif view == "urges":
-            built = charts.urges_chart(ranged.rows, ranged.since, ranged.until, snap.marks())
-        elif view == "names":
-            built = charts.names_chart(data.names[range_key])
-        elif view == "calendar":
-            first, last = charts.calendar_range(ranged.until)
-            built = charts.calendar_chart(
-                snap.rows_between(first, last), self.calendar_metric, ranged.until
-            )
-        else:
-            built = self._experiments_chart(snap, ranged)
-        self._charts[key] = built
-        return built
-
-    @staticmethod
-    def _experiments_in(snap: analytics.Snapshot, ranged: _RangeData) -> list:
-        return sorted(
-            (e for e in snap.experiments if analytics.overlaps(e, ranged.since, ranged.until)),
-            key=lambda e: (e.started_on, e.created_at),
-            reverse=True,
+    ) -> partial[charts.Chart]:
+        """What makes the description of chart ``view`` for a range, in the state now."""
+        return partial(
+            _build_chart, data, ranged, range_key, view, self.calendar_metric, self.experiment_index
         )
-
-    def _experiments_chart(
-        self, snap: analytics.Snapshot, ranged: _RangeData
-    ) -> charts.ExperimentsChart:
-        running = self._experiments_in(snap, ranged)
-        logs: dict[str, list] = {}
-        for log in snap.logs:
-            logs.setdefault(log.experiment_id, []).append(log)
-        progress = [analytics.experiment_progress(e, logs.get(e.id, [])) for e in running]
-        selected = self.experiment_index % len(running) if running else 0
-        chosen = logs.get(running[selected].id, []) if running else []
-        return charts.experiments_chart(progress, chosen, selected)
 
     # -- drawing --
 
@@ -467,12 +479,14 @@ class TrendsScreen(SectionScreen):
         data = self._data
         if data is None:
             self._show_heading(f"[b]{VIEW_TITLES[self.view]}[/b] · {READING}")
-            self.query_one("#trends-chart", ChartView).show(None, READING)
+            self.query_one("#trends-chart", ChartView).show(None, message=READING)
             return
         ranged = self._range_data(data, self.range_key)
-        chart = self._chart(data, ranged, self.range_key, self.view)
         self._show_heading(self._heading(data.snapshot, ranged))
-        self.query_one("#trends-chart", ChartView).show(chart)
+        self.query_one("#trends-chart", ChartView).show(
+            self._chart_key(self.view, ranged),
+            self._chart_builder(data, ranged, self.range_key, self.view),
+        )
         if ranged.insights is not self._shown_insights:
             # Only when the range (or the data) changed: a chart key leaves it alone.
             self._shown_insights = ranged.insights
@@ -521,38 +535,45 @@ class TrendsScreen(SectionScreen):
             self._warm_timer.stop()
         self._warm_timer = self.set_timer(self.WARM_UP_DELAY, self._warm_up_step)
 
+    def _one_key_away(self) -> list[tuple[str, str]]:
+        """(chart, range) of the charts one key away from the one shown: the same chart
+        over the other ranges, then the other charts over this range."""
+        return [(self.view, k) for k in RANGES if k != self.range_key] + [
+            (v, self.range_key) for v in VIEWS.values() if v != self.view
+        ]
+
     def _warm_up_step(self) -> None:
         """Prepare one range or chart that a key press could ask for next, then yield.
 
-        Each step is one cache entry (a few ms), so the app stays responsive; after a
-        second or two every range and chart is ready and a key press only shows it.
+        Each step is one cache entry (a few ms), so the app stays responsive; soon
+        every range and every chart one key away is ready, and a key press only shows
+        it. Charts further away are drawn when a key brings them one key away: the
+        drawings kept stay few (:data:`CHARTS_KEPT`) however long the screen is used.
         """
         self._warm_timer = None
         data = self._data
         if data is None:
             return
-        view_order = [self.view] + [v for v in VIEWS.values() if v != self.view]
-        range_order = [self.range_key] + [k for k in RANGES if k != self.range_key]
+        today = data.snapshot.today
+        for range_key in RANGES:
+            if (range_key, today) not in self._ranges:
+                self._range_data(data, range_key)
+                self._schedule_next_step()
+                return
         chart_view = self.query_one("#trends-chart", ChartView)
-        for view in view_order:
-            for range_key in range_order:
-                if (range_key, data.snapshot.today) not in self._ranges:
-                    self._range_data(data, range_key)
+        for view, range_key in self._one_key_away():
+            ranged = self._ranges[(range_key, today)]
+            key = self._chart_key(view, ranged)
+            if not chart_view.has(key):
+                if chart_view.prepare(key, self._chart_builder(data, ranged, range_key, view)):
                     self._schedule_next_step()
-                    return
-                ranged = self._ranges[(range_key, data.snapshot.today)]
-                if self._chart_key(view, ranged) not in self._charts:
-                    built = self._chart(data, ranged, range_key, view)
-                    if built is not None:
-                        chart_view.prepare(built)
-                    self._schedule_next_step()
-                    return
+                return  # (not prepared: no size yet; the next redraw starts again)
 
     WARM_UP_GAP = 0.05
     """Seconds between warm-up steps. A key pressed during a step waits for it (a
     chart takes some milliseconds to draw); with gaps between steps the app is idle
-    most of the time, while every chart is still ready within seconds
-    (``benchmarks/chart_switch.py`` measures what a key waits for)."""
+    most of the time, while every chart one key away is still ready within a second
+    or so (``benchmarks/chart_switch.py`` measures what a key waits for)."""
 
     def _schedule_next_step(self) -> None:
         self.post_message(LongLivedDataLoaded())  # what a step made is kept: a cache entry
@@ -570,7 +591,7 @@ class TrendsScreen(SectionScreen):
             )
         span = f"{_short(ranged.since)} to {_short(ranged.until)}"
         heading = f"[b]{title}[/b] · {RANGE_WORDS[self.range_key]} · {span}"
-        if self.view == "experiments" and len(self._experiments_in(snap, ranged)) > 1:
+        if self.view == "experiments" and len(_experiments_in(snap, ranged)) > 1:
             heading += " · [b]n[/b] next"
         return heading
 

@@ -1,8 +1,9 @@
 """One chart widget: the only place the app turns a chart description into cells.
 
-It receives a plain chart description from :mod:`tracker.charts` (no SQL, no
-records) and draws it at its own size with :func:`tracker.charts.render`, which
-uses plotext for time charts. Swapping the backend (textual-plotext, another
+It receives a chart's key and a function making its plain description from
+:mod:`tracker.charts` (no SQL, no records), and draws it at its own size with
+:func:`tracker.charts.render`, which uses plotext for time charts. It keeps the
+drawings, by key and size, and not the descriptions. Swapping the backend (textual-plotext, another
 library) means changing this file and ``charts.py`` only.
 
 Colours come from :mod:`tracker.palette`, drawn for the kind of background the
@@ -19,7 +20,8 @@ chart is left blank.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -29,9 +31,31 @@ from tracker import charts
 from tracker.app.runtime.ansi import ansi_to_text
 from tracker.app.widgets.shades import background_of, follow_theme
 
+ChartBuilder = Callable[[], "charts.Chart | None"]
+"""Makes the description of the chart to show (called only when it is not drawn yet)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Drawing:
+    """A chart drawn at one size: all the widget keeps of it."""
+
+    text: str
+    """Without colour codes."""
+    content: Content
+    lines: int
+    fits: bool
+    """A time chart (or a message): the widget takes only the rows it uses."""
+
 
 class ChartView(VerticalScroll):
-    """A scrollable area showing one chart, redrawn when it is resized."""
+    """A scrollable area showing one chart, redrawn when it is resized.
+
+    Charts are named by a key (what the chart depends on, such as
+    :func:`tracker.app.screens.trends.chart_key`) and come with a function that makes
+    their description. Drawings are cached by key and size, the ``keep`` most
+    recently used; a description is made only to draw it and is not kept, so a chart
+    shown again at the same size is neither described nor drawn again.
+    """
 
     DEFAULT_CSS = """
     ChartView {
@@ -53,15 +77,16 @@ class ChartView(VerticalScroll):
         id: str | None = None,
         classes: str | None = None,
         room: Callable[[], int] | None = None,
+        keep: int = 24,
     ):
         super().__init__(id=id, classes=classes)
         self._room = room
-        self._chart: charts.Chart | None = None
+        self._keep = max(1, keep)
+        self._key: Hashable | None = None
+        self._build: ChartBuilder | None = None
         self._message = ""
         self._drawn_key: tuple[object, ...] | None = None
-        # (id(chart), width, height, background) -> (chart, text, renderable); the
-        # chart is kept so a reused id can never return another chart's drawing.
-        self._rendered: dict[tuple[int, int, int, str], tuple[object, str, Content]] = {}
+        self._rendered: dict[tuple[Hashable, int, int, str], _Drawing] = {}  # oldest use first
         self._lines = 0
         self.text = ""
         """The last text drawn, without colour codes (tests and benchmarks read it)."""
@@ -76,18 +101,37 @@ class ChartView(VerticalScroll):
         self._drawn_key = None
         self.draw()
 
-    @property
-    def chart(self) -> charts.Chart | None:
-        return self._chart
-
-    def show(self, chart: charts.Chart | None, message: str = "") -> None:
-        """Show ``chart`` (or ``message`` when there is none) and draw it now."""
-        self._chart = chart
+    def show(
+        self, key: Hashable | None, build: ChartBuilder | None = None, message: str = ""
+    ) -> None:
+        """Show the chart ``key`` (made by ``build`` unless it is drawn at this size
+        already), or ``message`` when ``key`` is ``None``; draw it now."""
+        self._key = key
+        self._build = build if key is not None else None
         self._message = message
         self._drawn_key = None
         self.draw()
         if self.scroll_y:
             self.scroll_home(animate=False)
+
+    @property
+    def kept(self) -> int:
+        """How many drawings are kept (at most ``keep``)."""
+        return len(self._rendered)
+
+    def has(self, key: Hashable) -> bool:
+        """Whether chart ``key`` is drawn at the current size."""
+        width, height = self._content_size()
+        return (key, width, height, background_of(self.app)) in self._rendered
+
+    def prepare(self, key: Hashable, build: ChartBuilder) -> bool:
+        """Draw chart ``key`` at the current size into the cache, without showing it;
+        ``False`` when the widget has no size yet (nothing was drawn)."""
+        width, height = self._content_size()
+        if width <= 0 or height <= 0:
+            return False
+        self._drawing(key, build, width, height)
+        return True
 
     def _content_size(self) -> tuple[int, int]:
         size = self.scrollable_content_region.size
@@ -97,48 +141,56 @@ class ChartView(VerticalScroll):
                 return size.width, room
         return size.width, size.height
 
-    def _rendered_for(self, chart: charts.Chart, width: int, height: int) -> tuple[str, Content]:
+    def _drawing(self, key: Hashable, build: ChartBuilder, width: int, height: int) -> _Drawing:
         background = background_of(self.app)
-        key = (id(chart), width, height, background)
-        found = self._rendered.get(key)
-        if found is not None and found[0] is chart:
-            return found[1], found[2]
-        text = charts.render(chart, width, height, color=True, background=background)
-        # Converted to Textual's Content once, here, so showing it again is cheap.
-        renderable = Content.from_rich_text(ansi_to_text(text), console=self.app.console)
-        if len(self._rendered) > 80:
-            self._rendered.clear()
-        self._rendered[key] = (chart, text, renderable)
-        return text, renderable
-
-    def prepare(self, chart: charts.Chart) -> None:
-        """Render ``chart`` at the current size into the cache, without showing it."""
-        width, height = self._content_size()
-        if width > 0 and height > 0:
-            self._rendered_for(chart, width, height)
+        slot = (key, width, height, background)
+        found = self._rendered.pop(slot, None)
+        if found is not None:
+            self._rendered[slot] = found  # now the most recently used
+            return found
+        chart = build()
+        if chart is None:
+            drawing = _Drawing("", Content(""), 1, True)
+        else:
+            text = charts.render(chart, width, height, color=True, background=background)
+            # Converted to Textual's Content once, here, so showing it again is cheap.
+            content = Content.from_rich_text(ansi_to_text(text), console=self.app.console)
+            plain = charts.strip_ansi(text)
+            drawing = _Drawing(
+                content.plain if content.plain == plain else plain,
+                content,
+                text.count("\n") + 1,
+                isinstance(chart, charts.TimeChart),
+            )
+        while len(self._rendered) >= self._keep:
+            del self._rendered[next(iter(self._rendered))]  # the least recently used
+        self._rendered[slot] = drawing
+        return drawing
 
     def draw(self) -> None:
         """Draw at the current size; does nothing when nothing changed."""
         width, height = self._content_size()
         if width <= 0 or height <= 0:
             return
-        key = (id(self._chart), self._message, width, height, background_of(self.app))
+        key = (self._key, self._message, width, height, background_of(self.app))
         if key == self._drawn_key:
             return
         self._drawn_key = key
-        if self._chart is None:
-            text, renderable = self._message, Content(self._message)
+        if self._key is None or self._build is None:
+            drawing = _Drawing(
+                self._message, Content(self._message), self._message.count("\n") + 1, True
+            )
         else:
-            text, renderable = self._rendered_for(self._chart, width, height)
-        lines = text.count("\n") + 1
-        self.text = charts.strip_ansi(text)
+            drawing = self._drawing(self._key, self._build, width, height)
+        self.text = drawing.text
         # A new layout only when the chart's height changes (calendar, experiments):
         # switching between time charts then repaints the widget and nothing else.
-        self.query_one(".chart-text", Static).update(renderable, layout=lines != self._lines)
-        self._lines = lines
+        self.query_one(".chart-text", Static).update(
+            drawing.content, layout=drawing.lines != self._lines
+        )
+        self._lines = drawing.lines
         if self._room is not None:
-            fits = self._chart is None or isinstance(self._chart, charts.TimeChart)
-            rows = min(lines, height) if fits else height
+            rows = min(drawing.lines, height) if drawing.fits else height
             if self.styles.height is None or self.styles.height.value != rows:
                 self.styles.height = rows
 
