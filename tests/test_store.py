@@ -8,6 +8,7 @@ import stat
 
 import pytest
 
+from tests.trust_helpers import save_as_older_schema
 from tracker.models import CheckIn, Experiment, PracticeLog, Rupture, Support
 from tracker.store import APPLICATION_ID, SCHEMA_VERSION, Store, StoreError
 from tracker.store import schema as store_module
@@ -309,11 +310,12 @@ def _schema_2_database(path, monkeypatch) -> None:
             )
             for i in range(40)
         )
-        old.save_rupture(Rupture.create(my_move="froze", what_happened="froze in the garden"))
-        old.save_experiment(
+        save_as_older_schema(
+            old,
+            Rupture.create(my_move="froze", what_happened="froze in the garden"),
             Experiment.create(title="t", practice="p", days=7, target_count=1).with_changes(
                 learned="the garden helps"
-            )
+            ),
         )
         assert old.schema_version == 2
         tables = set(old.db.table_names())

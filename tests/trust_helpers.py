@@ -67,42 +67,42 @@ def populate(store: Store) -> None:
             note="=SUM(A1) is what the spreadsheet would run",
         )
     )
-    exp = store.save_experiment(
-        Experiment.create(
-            title="Three breaths",
-            practice="When a message stings, three slow breaths first.",
-            prediction="I'll still reply at once",
-            belief_before="70%",
-            started_on="2026-11-01",
-            days=14,
-            target_count=5,
-            created_at="2026-11-01T09:00:00+01:00",
-        )
+    exp = Experiment.create(
+        title="Three breaths",
+        practice="When a message stings, three slow breaths first.",
+        prediction="I'll still reply at once",
+        belief_before="70%",
+        started_on="2026-11-01",
+        days=14,
+        target_count=5,
+        created_at="2026-11-01T09:00:00+01:00",
     )
-    store.save_practice_log(
-        PracticeLog.create(
-            experiment_id=exp.id,
-            day="2026-11-02",
-            done="yes",
-            distress_before=4,
-            distress_after=2,
-            note="-it helped",
-            created_at="2026-11-02T20:00:00+01:00",
-        )
+    log = PracticeLog.create(
+        experiment_id=exp.id,
+        day="2026-11-02",
+        done="yes",
+        distress_before=4,
+        distress_after=2,
+        note="-it helped",
+        created_at="2026-11-02T20:00:00+01:00",
     )
-    store.save_rupture(
-        Rupture.create(
-            happened_at="2026-11-10T19:30:00+01:00",
-            my_move="withdrew",
-            intensity=3,
-            what_happened="+went quiet at dinner",
-            people=["Sam"],
-            acknowledged=1,
-            repair_attempt=1,
-            repaired_on="2026-11-11",
-            created_at="2026-11-10T22:00:00+01:00",
-        )
+    rupture = Rupture.create(
+        happened_at="2026-11-10T19:30:00+01:00",
+        my_move="withdrew",
+        intensity=3,
+        what_happened="+went quiet at dinner",
+        people=["Sam"],
+        acknowledged=1,
+        repair_attempt=1,
+        repaired_on="2026-11-11",
+        created_at="2026-11-10T22:00:00+01:00",
     )
+    if store.schema_version >= 5:
+        store.save_experiment(exp)
+        store.save_practice_log(log)
+        store.save_rupture(rupture)
+    else:
+        save_as_older_schema(store, exp, log, rupture)
     store.save_support(
         Support.create(
             name="@crisis line",
@@ -243,3 +243,25 @@ def write_checkins_csv(path: Path, n: int, seed: int = 7) -> None:
                     "|".join(sorted(rnd.sample(tags, 2))),
                 ]
             )
+
+
+def save_as_older_schema(store: Store, *records) -> None:
+    """Write records into a database of an older schema (a test of migrations), with
+    only the columns it has: the store writes today's columns."""
+    tables = {Experiment: "experiments", PracticeLog: "practice_logs", Rupture: "ruptures"}
+    with store.write():
+        for record in records:
+            table = tables[type(record)]
+            have = {row[1] for row in store.conn.execute(f"PRAGMA table_info({table})")}
+            row = {k: v for k, v in record.to_row().items() if k in have}
+            store.conn.execute(
+                f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                list(row.values()),
+            )
+            for person in getattr(record, "people", ()):
+                store.conn.execute("INSERT OR IGNORE INTO people (name) VALUES (?)", [person])
+                store.conn.execute(
+                    "INSERT INTO rupture_people (rupture_id, person_id) "
+                    "SELECT ?, id FROM people WHERE name = ?",
+                    [record.id, person],
+                )

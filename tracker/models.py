@@ -91,6 +91,9 @@ SCALES: dict[str, Scale] = {s.name: s for s in CHECKIN_SCALES}
 
 MY_MOVES = ("pursued", "withdrew", "attacked", "froze", "other")
 EXPERIMENT_STATUSES = ("active", "completed", "dropped")
+EXPERIMENT_CUES = ("urge", "planned")
+"""What prompts a practice: an urge as it comes (pause before replying), or a plan
+(state one need at dinner). Urge-cued practice falls on hard days by design."""
 SUPPORT_KINDS = ("person", "crisis line", "professional", "other")
 REPAIR_STEPS: tuple[tuple[str, str], ...] = (
     ("acknowledged", "acknowledged it"),
@@ -650,6 +653,13 @@ class Experiment(Record):
     belief_after: int | None = None
     learned: str | None = None
     ended_on: str | None = None
+    alternative_belief: str | None = None
+    alternative_before: int | None = None
+    alternative_after: int | None = None
+    safety_behaviours: str | None = None
+    how_i_will_know: str | None = None
+    cue: str | None = None
+    follows_id: str | None = None
 
     @classmethod
     def create(cls, data: Mapping[str, Any] | None = None, **kwargs: Any) -> Experiment:
@@ -684,6 +694,21 @@ class Experiment(Record):
             belief_after=parse_percent("belief_after", raw.get("belief_after")),
             learned=parse_text("learned", raw.get("learned"), limit=MAX_LONG_TEXT),
             ended_on=parse_day("ended_on", raw.get("ended_on"), required=False),
+            alternative_belief=parse_text("alternative_belief", raw.get("alternative_belief")),
+            alternative_before=parse_percent("alternative_before", raw.get("alternative_before")),
+            alternative_after=parse_percent("alternative_after", raw.get("alternative_after")),
+            safety_behaviours=parse_text("safety_behaviours", raw.get("safety_behaviours")),
+            how_i_will_know=parse_text("how_i_will_know", raw.get("how_i_will_know")),
+            cue=(
+                parse_choice("cue", raw.get("cue"), EXPERIMENT_CUES)
+                if raw.get("cue") not in (None, "")
+                else None
+            ),
+            follows_id=(
+                parse_id("follows_id", raw.get("follows_id"))
+                if raw.get("follows_id") not in (None, "")
+                else None
+            ),
         )
 
 
@@ -704,6 +729,10 @@ class PracticeLog(Record):
     distress_before: int | None = None
     distress_after: int | None = None
     note: str | None = None
+    prediction_happened: int | None = None
+    """How far what the experiment predicted happened this time, 0-100."""
+    rupture_id: str | None = None
+    """The rupture this practice was a repair attempt for."""
 
     @classmethod
     def create(cls, data: Mapping[str, Any] | None = None, **kwargs: Any) -> PracticeLog:
@@ -723,6 +752,14 @@ class PracticeLog(Record):
             distress_before=parse_rating("distress_before", raw.get("distress_before"), DISTRESS),
             distress_after=parse_rating("distress_after", raw.get("distress_after"), DISTRESS),
             note=parse_text("note", raw.get("note"), limit=MAX_LONG_TEXT),
+            prediction_happened=parse_percent(
+                "prediction_happened", raw.get("prediction_happened")
+            ),
+            rupture_id=(
+                parse_id("rupture_id", raw.get("rupture_id"))
+                if raw.get("rupture_id") not in (None, "")
+                else None
+            ),
         )
 
 
@@ -762,6 +799,10 @@ class Rupture(Record):
     talked_needs: int = 0
     repaired_on: str | None = None
     note: str | None = None
+    let_rest_on: str | None = None
+    """The day it was let rest: closed without being called repaired."""
+    next_time: str | None = None
+    """What I'll try next time."""
     people: tuple[str, ...] = field(default=())
 
     @classmethod
@@ -786,6 +827,15 @@ class Rupture(Record):
             raise ValidationError(
                 "repaired_on", repaired, f"{day} (the day of the rupture) or later"
             )
+        let_rest = parse_day("let_rest_on", raw.get("let_rest_on"), required=False)
+        if let_rest is not None and let_rest < day:
+            raise ValidationError(
+                "let_rest_on", let_rest, f"{day} (the day of the rupture) or later"
+            )
+        if let_rest is not None and repaired is not None:
+            raise ValidationError(
+                "let_rest_on", let_rest, "empty when repaired_on is given (repaired or let rest)"
+            )
         steps = {key: parse_flag(key, raw.get(key, 0), allow_none=False) for key, _ in REPAIR_STEPS}
         return cls(
             id=parse_id("id", raw.get("id")),
@@ -800,6 +850,8 @@ class Rupture(Record):
             intensity=parse_rating("intensity", raw.get("intensity"), RUPTURE_INTENSITY),
             repaired_on=repaired,
             note=parse_text("note", raw.get("note"), limit=MAX_LONG_TEXT),
+            let_rest_on=let_rest,
+            next_time=parse_text("next_time", raw.get("next_time")),
             people=parse_names("people", raw.get("people")),
             **steps,  # type: ignore[arg-type]
         )

@@ -232,11 +232,53 @@ def _migration_4(db: Database) -> None:
         db.execute(statement)
 
 
+SCHEMA_V5 = """
+ALTER TABLE experiments ADD COLUMN alternative_belief TEXT;
+ALTER TABLE experiments ADD COLUMN alternative_before INTEGER
+    CHECK (alternative_before BETWEEN 0 AND 100);
+ALTER TABLE experiments ADD COLUMN alternative_after INTEGER
+    CHECK (alternative_after BETWEEN 0 AND 100);
+ALTER TABLE experiments ADD COLUMN safety_behaviours TEXT;
+ALTER TABLE experiments ADD COLUMN how_i_will_know TEXT;
+ALTER TABLE experiments ADD COLUMN cue TEXT CHECK (cue IN ('urge', 'planned'));
+ALTER TABLE experiments ADD COLUMN follows_id TEXT
+    REFERENCES experiments (id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE practice_logs ADD COLUMN prediction_happened INTEGER
+    CHECK (prediction_happened BETWEEN 0 AND 100);
+ALTER TABLE practice_logs ADD COLUMN rupture_id TEXT
+    REFERENCES ruptures (id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED;
+CREATE INDEX practice_logs_rupture ON practice_logs (rupture_id);
+ALTER TABLE ruptures ADD COLUMN let_rest_on TEXT;
+ALTER TABLE ruptures ADD COLUMN next_time TEXT;
+ALTER TABLE emotions ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1));
+ALTER TABLE people ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1));
+ALTER TABLE tags ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1))
+"""
+
+
+def _migration_5(db: Database) -> None:
+    """The whole behavioural-experiment record, ruptures let rest, and words kept out
+    of the suggestions.
+
+    Experiments gain the alternative belief (and how strongly it is held, 0-100,
+    before and after), the safety behaviours to drop, how I will know, what cues the
+    practice (an urge, or a plan), and the experiment this one follows. A practice
+    log can say how far what was predicted happened (0-100), and which rupture it was
+    a repair attempt for. A rupture can be let rest (closed, not repaired) and keep
+    "next time I'll...". An emotion, person or tag can be hidden from suggestions
+    without touching the check-ins that name it. Every new column is empty (or 0)
+    on the rows there are: nothing is made up for them.
+    """
+    for statement in _split_sql(SCHEMA_V5):
+        db.execute(statement)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
+    _migration_5,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

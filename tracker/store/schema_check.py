@@ -39,6 +39,7 @@ FINGERPRINTS = {
     2: "ef6b76f7bb8e0d9756372aed0ab8ba1cbe0ae23e3391ce7f120b60e10c0a6576",
     3: "00dc4d7b4df2efdfd0535424bfb353d5f7dd05a6e9b16bb15f2a1836edcdb207",
     4: "d4e89756f02dab7a468a2c2130211630e49ed1bf5f6ec1862651b4453ed30ed4",
+    5: "898ffa8468f21ec73a36675226d573eec65856e7abd6c2ea62b6199b52cf6c14",
 }
 """The :func:`fingerprint` of a file at each schema version, as tracker makes it."""
 
