@@ -6,7 +6,8 @@ dictionaries cost several hundred bytes a day, mostly for keys, day strings and 
 objects that say the same few values again and again. A :class:`DayTable` keeps:
 
 * the days as ordinals and the check-in counts in two ``array`` columns;
-* one tuple per scale, ``None`` for a day that left it unrated, whose floats are shared:
+* one column per scale, ``None`` for a day that left it unrated: a small code per day
+  into the distinct values, each one float object:
   a day's mean of a few whole ratings takes one of a few dozen values, and each value
   is one object however many days have it.
 
@@ -49,12 +50,55 @@ def _ordinal(day: object) -> int:
     return dt.date.fromisoformat(str(day)).toordinal()
 
 
-class _Shared(dict[float, float]):
-    """Each value as one float object: ``shared[3]`` and ``shared[3.0]`` are the same."""
+class _Column(Sequence[Value]):
+    """One scale's daily means: a small code per day (an ``array`` of 2-byte numbers,
+    4-byte past 65,535 distinct values) into the distinct values, each one float
+    object; code 0 is ``None``. A slice is a tuple of the values."""
 
-    def __missing__(self, value: float) -> float:
-        found = self[value] = float(value)
-        return found
+    __slots__ = ("_codes", "_values", "_index")
+
+    def __init__(self) -> None:
+        self._codes = array("H")
+        self._values: list[Value] = [None]
+        self._index: dict[float, int] = {}
+
+    def extend(self, values: Iterable[Any]) -> None:
+        """Add days' values (``None``, or a number: ``3`` and ``3.0`` are one value)."""
+        index, known = self._index, self._values
+        codes = []
+        for value in values:
+            if value is None:
+                codes.append(0)
+                continue
+            code = index.get(value)
+            if code is None:
+                code = index[value] = len(known)
+                known.append(float(value))
+            codes.append(code)
+        if len(known) > 0xFFFF and self._codes.typecode == "H":
+            self._codes = array("I", self._codes)
+        self._codes.extend(codes)
+
+    def reordered(self, order: Sequence[int]) -> _Column:
+        """The same values in the order of the given positions."""
+        column = _Column()
+        column._values, column._index = self._values, self._index
+        column._codes = array(self._codes.typecode, (self._codes[i] for i in order))
+        return column
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    @overload
+    def __getitem__(self, index: int) -> Value: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Value, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Value | tuple[Value, ...]:
+        if isinstance(index, slice):
+            return tuple(map(self._values.__getitem__, self._codes[index]))
+        return self._values[self._codes[index]]
 
 
 class DayTable(Sequence[dict[str, Any]]):
@@ -71,7 +115,7 @@ class DayTable(Sequence[dict[str, Any]]):
         self,
         ordinals: array,
         counts: array,
-        columns: Mapping[str, tuple[Value, ...]],
+        columns: Mapping[str, Sequence[Value]],
         lo: int = 0,
         hi: int | None = None,
     ) -> None:
@@ -89,20 +133,19 @@ class DayTable(Sequence[dict[str, Any]]):
         a generator that makes its rows as they are read."""
         ordinals = array("i")
         counts = array("i")
-        values: dict[str, list[Value]] = {name: [] for name in COLUMNS}
-        shared = _Shared()
+        columns = {name: _Column() for name in COLUMNS}
         source = iter(rows)
         while batch := list(itertools.islice(source, _BATCH)):
             ordinals.extend([_ordinal(r["day"]) for r in batch])
             counts.extend([int(r.get("n") or 0) for r in batch])
-            for name, column in values.items():
-                column.extend([None if (v := r.get(name)) is None else shared[v] for r in batch])
+            for name, column in columns.items():
+                column.extend(r.get(name) for r in batch)
         if any(a > b for a, b in itertools.pairwise(ordinals)):
             order = sorted(range(len(ordinals)), key=ordinals.__getitem__)
             ordinals = array("i", (ordinals[i] for i in order))
             counts = array("i", (counts[i] for i in order))
-            values = {name: [column[i] for i in order] for name, column in values.items()}
-        return cls(ordinals, counts, {name: tuple(column) for name, column in values.items()})
+            columns = {name: column.reordered(order) for name, column in columns.items()}
+        return cls(ordinals, counts, columns)
 
     # -- a sequence of rows --
 

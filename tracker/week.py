@@ -294,21 +294,33 @@ class HardMoments:
 
 def hard_moments(checkins: Iterable[Any], since: dt.date, until: dt.date) -> HardMoments:
     """Count the hard moments among the check-ins (records or mappings) from ``since``
-    to ``until`` inclusive."""
+    to ``until`` inclusive. ``checkins`` is read once and nothing of it is kept, so it
+    may be a stream of years of rows."""
     lo, hi = since.isoformat(), until.isoformat()
-    inside = [c for c in checkins if lo <= str(_field(c, "day")) <= hi]
-    hard = [c for c in inside if is_hard_moment(c)]
-    pauses = [_field(c, "paused") for c in hard]
+    inside = moments = paused = not_paused = unanswered = acted_pursue = acted_withdraw = 0
+    for c in checkins:
+        if not lo <= str(_field(c, "day")) <= hi:
+            continue
+        inside += 1
+        if not is_hard_moment(c):
+            continue
+        moments += 1
+        pause = _field(c, "paused")
+        paused += pause == 1
+        not_paused += pause == 0
+        unanswered += pause is None
+        acted_pursue += _field(c, "pursue_acted") == 1
+        acted_withdraw += _field(c, "withdraw_acted") == 1
     return HardMoments(
         since=since,
         until=until,
-        checkins=len(inside),
-        moments=len(hard),
-        paused=sum(1 for p in pauses if p == 1),
-        not_paused=sum(1 for p in pauses if p == 0),
-        unanswered=sum(1 for p in pauses if p is None),
-        acted_pursue=sum(1 for c in hard if _field(c, "pursue_acted") == 1),
-        acted_withdraw=sum(1 for c in hard if _field(c, "withdraw_acted") == 1),
+        checkins=inside,
+        moments=moments,
+        paused=paused,
+        not_paused=not_paused,
+        unanswered=unanswered,
+        acted_pursue=acted_pursue,
+        acted_withdraw=acted_withdraw,
     )
 
 

@@ -6,7 +6,7 @@ link tables (:data:`~tracker.store.tables.CHECKIN_LINKS`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -229,13 +229,21 @@ class CheckinsMixin(StoreBase):
         """Every check-in's ``day``, urges (``pursue``, ``withdraw``) and answers
         (``pursue_acted``, ``withdraw_acted``, ``paused``), oldest first: what the
         hard-moments figures (:mod:`tracker.week`) count."""
-        return list(
-            self._query(
-                "SELECT day, pursue, withdraw, pursue_acted, withdraw_acted, paused FROM checkins "
-                "WHERE day BETWEEN ? AND ? ORDER BY day, created_at",
-                [since or "0000-00-00", until or "9999-99-99"],
-            )
+        return list(self.iter_urge_answers(since, until))
+
+    def iter_urge_answers(
+        self, since: str | None = None, until: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """:meth:`urge_answers` as a stream, one row at a time (read it while the
+        store is open): years of them are counted without being kept."""
+        cursor = self.conn.execute(
+            "SELECT day, pursue, withdraw, pursue_acted, withdraw_acted, paused FROM checkins "
+            "WHERE day BETWEEN ? AND ? ORDER BY day, created_at",
+            [since or "0000-00-00", until or "9999-99-99"],
         )
+        keys = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield dict(zip(keys, row, strict=True))
 
     def name_counts(
         self, kind: str, since: str | None = None, until: str | None = None

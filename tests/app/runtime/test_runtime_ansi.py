@@ -73,3 +73,24 @@ def test_the_apps_ansi_reader_gives_what_richs_decoder_gives():
             (s.start, s.end, s.style) for s in theirs.spans if s.start < s.end
         ]
     assert any(ansi_to_text(text).spans for text in texts)
+
+
+def test_content_with_shared_styles_is_what_textual_makes_from_the_same_text():
+    from rich.terminal_theme import MONOKAI
+    from textual.content import Content
+
+    from tracker.app.runtime.ansi import ansi_to_content
+
+    rows = [{"day": day(n), "regulation": float(1 + n % 5)} for n in range(0, 200, 3)]
+    since = FROZEN_TODAY - dt.timedelta(days=199)
+    chart = charts.metric_chart(rows, "regulation", since, FROZEN_TODAY, [(day(30), day(28))])
+    texts = [charts.render(chart, 100, 16, color=True), "a \x1b[31mred\x1b[0m b", "plain"]
+    for text in texts:
+        ours = ansi_to_content(text, MONOKAI)
+        theirs = Content.from_rich_text(ansi_to_text(text))
+        assert ours.plain == theirs.plain
+        assert [(s.start, s.end, s.style) for s in ours.spans] == [
+            (s.start, s.end, s.style) for s in theirs.spans
+        ]
+    shared = ansi_to_content(texts[0], MONOKAI)
+    assert len(shared.spans) > 3 * len({id(s.style) for s in shared.spans})

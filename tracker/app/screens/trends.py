@@ -34,7 +34,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -54,7 +54,10 @@ from tracker.app.widgets.chart import ChartView
 from tracker.app.widgets.navbar import NavBar
 from tracker.daytable import DayTable
 from tracker.store import Error as StoreSQLError
-from tracker.week import HARD_URGE, hard_moments, hard_moments_words
+from tracker.week import HARD_URGE, HardMoments, hard_moments, hard_moments_words
+
+if TYPE_CHECKING:
+    from tracker.store import Store
 
 # (90 days is 9: q quits, everywhere.)
 RANGES: dict[str, int | None] = {"w": 7, "m": 30, "9": 90, "y": 365, "a": None}
@@ -116,19 +119,23 @@ class TrendsData:
     snapshot: analytics.Snapshot
     names: dict[str, NameCounts]
     """Per range key, the names counted in that range (for the names chart)."""
-    answers: list[dict[str, Any]]
-    """Every check-in's urges and answers up to today, for the hard moments."""
+    hard: dict[str, str]
+    """Per range key, the hard-moments insight of that range."""
 
 
-def _hard_moments(
-    answers: list[dict[str, Any]], since: dt.date, until: dt.date, range_key: str
-) -> str:
-    """The hard-moments insight of a range, beside the range before (not for 'a')."""
-    current = hard_moments(answers, since, until)
+def _hard_moments(store: Store, since: dt.date, until: dt.date, range_key: str) -> str:
+    """The hard-moments insight of a range, beside the range before (not for 'a');
+    the check-ins are counted as they are read, not kept."""
+
+    def count(first: dt.date, last: dt.date) -> HardMoments:
+        rows = store.iter_urge_answers(first.isoformat(), last.isoformat())
+        return hard_moments(rows, first, last)
+
+    current = count(since, until)
     if range_key == "a":
         return hard_moments_words(current, None, "In everything you've recorded")
     before_since, before_until = analytics.previous_range(since, until)
-    previous = hard_moments(answers, before_since, before_until)
+    previous = count(before_since, before_until)
     days = (until - since).days + 1
     return hard_moments_words(
         current,
@@ -156,6 +163,7 @@ def load_trends(path: str | os.PathLike[str], today: dt.date) -> TrendsData:
     with Store.open_read_only(path) as store:
         snapshot = load_snapshot(store, today)
         names = {}
+        hard = {}
         for range_key in RANGES:
             since, until = range_bounds(snapshot, range_key)
             s, u = since.isoformat(), until.isoformat()
@@ -167,8 +175,8 @@ def load_trends(path: str | os.PathLike[str], today: dt.date) -> TrendsData:
                     ("Tags", "tags"),
                 )
             }
-        answers = store.urge_answers(until=today.isoformat())
-    return TrendsData(snapshot, names, answers)
+            hard[range_key] = _hard_moments(store, since, until, range_key)
+    return TrendsData(snapshot, names, hard)
 
 
 def chart_key(
@@ -450,9 +458,7 @@ class TrendsScreen(SectionScreen):
             since,
             until,
             rows,
-            self._insights_paragraphs(
-                insights, range_key, _hard_moments(data.answers, since, until, range_key)
-            ),
+            self._insights_paragraphs(insights, range_key, data.hard[range_key]),
         )
         self._ranges[cache_key] = found
         return found

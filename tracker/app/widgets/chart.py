@@ -28,7 +28,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tracker import charts
-from tracker.app.runtime.ansi import ansi_to_text
+from tracker.app.runtime.ansi import ansi_to_content
 from tracker.app.widgets.shades import background_of, follow_theme
 
 ChartBuilder = Callable[[], "charts.Chart | None"]
@@ -154,7 +154,7 @@ class ChartView(VerticalScroll):
         else:
             text = charts.render(chart, width, height, color=True, background=background)
             # Converted to Textual's Content once, here, so showing it again is cheap.
-            content = Content.from_rich_text(ansi_to_text(text), console=self.app.console)
+            content = ansi_to_content(text, self.app.ansi_theme)
             plain = charts.strip_ansi(text)
             drawing = _Drawing(
                 content.plain if content.plain == plain else plain,
