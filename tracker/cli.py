@@ -58,6 +58,14 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "tracker.commands.week:week",
         "Print the week as a diary card, with its hard moments.",
     ),
+    "remind": (
+        "tracker.commands.remind:remind",
+        "Daily reminders that stay quiet once you have checked in.",
+    ),
+    "completion": (
+        "tracker.commands.shell:completion",
+        "Print the shell completion script (bash, zsh or fish).",
+    ),
 }
 
 
@@ -426,17 +434,43 @@ def list_(ctx: click.Context, days: int, as_json: bool) -> None:
     click.echo(f"{len(checkins)} check-in{'s' if len(checkins) != 1 else ''} {span}.")
 
 
+STATUS_GLYPH = "◌"
+"""What ``status --short`` prints while today has no check-in yet (nothing once it has)."""
+
+
 @main.command()
 @db_option
+@click.option(
+    "--short",
+    "short",
+    is_flag=True,
+    help=f"For a shell prompt: print {STATUS_GLYPH} while today has no check-in, "
+    "nothing once it has.",
+)
+@click.option(
+    "--glyph",
+    metavar="TEXT",
+    default=STATUS_GLYPH,
+    show_default=True,
+    help="What --short prints while today has no check-in.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing: the exit code says it.")
 @click.pass_context
-def status(ctx: click.Context) -> None:
-    """One line on today; exit 0 if checked in today, else 1."""
+def status(ctx: click.Context, short: bool, glyph: str, quiet: bool) -> None:
+    """One line on today; exit 0 if checked in today, 1 if not yet, 3 if the
+    database cannot be used (its one line goes to stderr, even with --quiet)."""
     from tracker.days import days_back
 
     since, until = days_back(30)
     with open_store_or_exit(ctx, create=False) as store:
         today = store.checkins(since=until, until=until)
-        checked_days = len(store.days_with_checkins(since, until))
+        checked_days = len(store.days_with_checkins(since, until)) if not (short or quiet) else 0
+    if quiet:
+        sys.exit(0 if today else 1)
+    if short:
+        if not today:
+            click.echo(one_line(glyph), nl=False)
+        sys.exit(0 if today else 1)
     consistency = f"{checked_days} of the last 30 days"
     if today:
         latest = today[0]

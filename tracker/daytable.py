@@ -57,10 +57,15 @@ class _Column(Sequence[Value]):
 
     __slots__ = ("_codes", "_values", "_index")
 
-    def __init__(self) -> None:
-        self._codes = array("H")
-        self._values: list[Value] = [None]
-        self._index: dict[float, int] = {}
+    def __init__(
+        self,
+        codes: array | None = None,
+        values: list[Value] | None = None,
+        index: dict[float, int] | None = None,
+    ) -> None:
+        self._codes = array("H") if codes is None else codes
+        self._values: list[Value] = [None] if values is None else values
+        self._index: dict[float, int] = {} if index is None else index
 
     def extend(self, values: Iterable[Any]) -> None:
         """Add days' values (``None``, or a number: ``3`` and ``3.0`` are one value)."""
@@ -81,10 +86,8 @@ class _Column(Sequence[Value]):
 
     def reordered(self, order: Sequence[int]) -> _Column:
         """The same values in the order of the given positions."""
-        column = _Column()
-        column._values, column._index = self._values, self._index
-        column._codes = array(self._codes.typecode, (self._codes[i] for i in order))
-        return column
+        codes = array(self._codes.typecode, (self._codes[i] for i in order))
+        return _Column(codes, self._values, self._index)
 
     def __len__(self) -> int:
         return len(self._codes)
