@@ -62,6 +62,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "tracker.commands.remind:remind",
         "Daily reminders that stay quiet once you have checked in.",
     ),
+    "inbox": (
+        "tracker.commands.inbox:inbox",
+        "Absorb check-ins written one per line in a file (from a phone, say).",
+    ),
     "completion": (
         "tracker.commands.shell:completion",
         "Print the shell completion script (bash, zsh or fish).",
