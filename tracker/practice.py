@@ -23,15 +23,27 @@ takes any start of an id of at least :data:`MIN_ID_START` characters)."""
 MIN_ID_START = 4
 
 
-class ExperimentNotChosen(ValidationError):
+class Refusal(ValidationError):
+    """A :class:`ValidationError` whose whole one-line sentence is given."""
+
+    def __init__(self, field_name: str, value: object, allowed: str, message: str) -> None:
+        ValueError.__init__(self, message)
+        self.field = field_name
+        self.value = value
+        self.allowed = allowed
+
+
+class ExperimentNotChosen(Refusal):
     """The experiment given (or left out) does not name exactly one to log practice
     for; the message says which were meant and how to name one."""
 
     def __init__(self, given: str, message: str) -> None:
-        ValueError.__init__(self, message)  # (the whole sentence is ours)
-        self.field = "experiment"
-        self.value = given
-        self.allowed = "an id or a start of the title that fits one active experiment"
+        super().__init__(
+            "experiment",
+            given,
+            "an id or a start of the title that fits one running experiment",
+            message,
+        )
 
 
 def short_id(experiment_id: str) -> str:
