@@ -20,7 +20,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -37,19 +37,21 @@ from tracker.practice import (
     later_refusal,
     log_days,
     logged_words,
+    period_over,
     title_words,
 )
 from tracker.text import one_line
-from tracker.wording import count_words
+from tracker.wording import count_words, day_label
 
 DONE_OPTIONS = [PickOption("y", 1, "yes"), PickOption("n", 0, "not this time")]
 
 HAPPENED_QUESTION = "How far did what you predicted happen? 0-100 (optional)"
+PREDICTION_SHOWN = 40
+"""How much of the prediction the card shows beside the question (one line)."""
 
 KEYS_HINT = (
-    "[b]y[/b] then two digits (distress before, after){happened}; "
-    "[b]n[/b]: not this time, saved at once. [b][[/b] [b]][/b] earlier / later day · "
-    "[b]tab[/b] note · [b]ctrl+s[/b] saves"
+    "[b]y[/b], two digits{happened} · [b]n[/b] not this time, saved at once · "
+    "[b]\\[[/b] [b]][/b] day"
 )
 
 
@@ -75,6 +77,8 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
     question, and the digit for "after" saves (four keys: ``l y 3 1``).
     """
 
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    """In a short terminal the questions sit closer together, so all of it fits."""
     HELP_EXTRA_KEYS = [
         ("y", "Practised it: distress before and after come next"),
         ("n", "Not this time: saved at once, nothing more is asked"),
@@ -171,11 +175,11 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
                 allow_skip=True,
                 id="distress_after",
             )
-            with Vertical(id="happened-field") as field:
+            with Horizontal(id="happened-field") as field:
                 field.display = self.asks_happened
-                yield Static(self._happened_label(), classes="rf-label")
+                yield Static(self._happened_label(), id="happened-label")
                 yield CardInput(
-                    placeholder="e.g. 20 (enter saves)",
+                    placeholder="e.g. 20",
                     id="happened",
                     restrict=r"[0-9]{0,3}",
                     max_length=3,
@@ -190,14 +194,17 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
         self._load_day()
 
     def _happened_label(self) -> Text:
-        text = Text(HAPPENED_QUESTION)
+        text = Text(HAPPENED_QUESTION, style="bold")
         if self.asks_happened:
+            prediction = one_line(self.experiment.prediction or "")
+            if len(prediction) > PREDICTION_SHOWN:
+                prediction = prediction[: PREDICTION_SHOWN - 1].rstrip() + "…"
             text.append("\nYou predicted: ", style="dim")
-            text.append(one_line(self.experiment.prediction or ""), style="dim italic")
+            text.append(prediction, style="dim italic")
         return text
 
     def _keys_hint(self) -> str:
-        return KEYS_HINT.format(happened=", then 0-100 and enter" if self.asks_happened else "")
+        return KEYS_HINT.format(happened=", 0-100, enter" if self.asks_happened else "")
 
     # -- the day --
 
@@ -424,14 +431,22 @@ class ExperimentChooser(ModalScreen[Experiment | None]):
 
 def practice_lines(
     experiments: Sequence[Experiment],
-    practised: dict[str, tuple[int, int]],
-    logged_today: set[str],
+    counts: dict[str, tuple[int, int]],
+    today_logs: dict[str, PracticeLog],
+    today: dt.date,
 ) -> list[str]:
-    """ "2 of 5 · not logged today" for each experiment, for the chooser."""
+    """ "2 of 5 · not logged today" for each experiment, for the chooser (as Today
+    words it)."""
     lines = []
     for exp in experiments:
-        done = practised.get(exp.id, (0, 0))[0]
-        state = "logged today" if exp.id in logged_today else "not logged today"
+        done = counts.get(exp.id, (0, 0))[0]
+        log = today_logs.get(exp.id)
+        if period_over(exp, today):
+            state = f"period over (ended {day_label(exp.ends_on, today)})"
+        elif log is not None:
+            state = "practised today" if log.done else "logged today (not this time)"
+        else:
+            state = "not logged today"
         lines.append(f"{count_words(done, exp.target_count)} · {state}")
     return lines
 

@@ -71,15 +71,15 @@ class TodayScreen(SectionScreen):
             "log",
             "Log practice",
             id="today-log",
-            tooltip="Log practice of a running experiment (asks which when several); "
-            "[ ] in the dialog for another day",
+            tooltip="A running experiment's practice, today or an earlier day ([ ] in the "
+            "dialog); asks which when several run",
         ),
         Binding(
             "x",
             "complete",
             "Complete",
             id="today-complete",
-            tooltip="An experiment whose period is over: complete it (on Experiments)",
+            tooltip="Finish an experiment whose period is over (opens it on Experiments)",
         ),
         # q quits from every screen but a form (the app's key); shown here, where the
         # footer has room for it.
@@ -281,11 +281,11 @@ class TodayScreen(SectionScreen):
         if len(active) == 1:
             chosen(active[0])
             return
-        logged = {
-            log.experiment_id
+        today_logs = {
+            log.experiment_id: log
             for log in self.store.practice_logs(since=today.isoformat(), until=today.isoformat())
         }
-        lines = practice_lines(active, self.store.practice_counts(), logged)
+        lines = practice_lines(active, self.store.practice_counts(), today_logs, today)
         self.app.push_screen(
             ExperimentChooser("Log practice for which experiment?", active, lines),
             callback=chosen,
