@@ -259,3 +259,9 @@ def test_experiments_when_there_are_none(run_tracker, store):
         0,
         "No experiments yet. In the app, press e, then n, to start one.\n",
     )
+
+
+def test_an_experiment_that_has_not_started_yet(run_tracker, db_path, store):
+    seed(store, "Later on", started_on="2026-12-01", ends_on="2026-12-14")
+    line = refused(run_tracker, db_path, "later", "--done", "yes")
+    assert line == "Error: “Later on” starts on 2026-12-01; practice can be logged from then."

@@ -191,6 +191,13 @@ def check_log_day(experiment: Experiment, day: str, today: dt.date) -> None:
         ValidationError: on ``day``, naming the period and the days allowed.
     """
     start, end = practice_span(experiment.started_on, experiment.ends_on, experiment.ended_on)
+    if start > today.isoformat():
+        raise Refusal(
+            "day",
+            day,
+            f"a day from {start} on",
+            f"{title_words(experiment)} starts on {start}; practice can be logged from then.",
+        )
     if day > today.isoformat():
         raise ValidationError(
             "day",

@@ -300,3 +300,22 @@ def test_x_is_not_offered_while_no_period_is_over(db_path, store):
     footer, screen = drive(db_path, scenario, size=(120, 40))
     assert "Complete" not in footer and "l Log practice" in footer
     assert isinstance(screen, TodayScreen)
+
+
+def test_a_log_written_elsewhere_meanwhile_is_changed_not_doubled(db_path, store):
+    """The card opened on an empty day; `tracker practice` logs that day meanwhile:
+    saving changes that log."""
+    exp = seed(store)
+
+    async def scenario(app, pilot):
+        await keys(pilot, "l")
+        with Store.open(db_path) as other:
+            other.save_practice_log(PracticeLog.create(experiment_id=exp.id, day=TODAY, done=0))
+        await keys(pilot, "y", "2", "1")
+        await settle(pilot)
+        return notes(app)
+
+    said = drive(db_path, scenario)
+    [log] = logs(db_path)
+    assert (log.done, log.distress_before, log.distress_after) == (1, 2, 1)
+    assert "Updated “Three breaths” for today" in said

@@ -44,7 +44,7 @@ OPTION_NAMES = {
 def _refuse(exc: ValidationError) -> None:
     """Refuse, naming the option rather than the stored field."""
     name = OPTION_NAMES.get(exc.field)
-    if name is not None and not str(exc).startswith(name):
+    if name is not None and not isinstance(exc, Refusal):
         exc = ValidationError(name, exc.value, exc.allowed)
     fail_validation(exc)
 
@@ -159,7 +159,7 @@ def _check_day(experiment: Experiment, day: str, today: dt.date, *, given: bool)
     try:
         check_log_day(experiment, day, today)
     except ValidationError as exc:
-        if given:
+        if given or isinstance(exc, Refusal):
             raise
         start, end = practice_span(experiment.started_on, experiment.ends_on, experiment.ended_on)
         raise Refusal(

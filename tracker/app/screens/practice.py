@@ -480,8 +480,13 @@ def log_practice(
     def answered(log: PracticeLog | None) -> None:
         if log is None:
             return
-        updated = card.existing is not None
         with store.write():  # one action: the log and its mark
+            # A log written for this day since the card opened (tracker practice in
+            # another terminal) is changed, not joined by a second one.
+            current = store.practice_log_on(experiment.id, log.day)
+            if current is not None and current.id != log.id:
+                log = PracticeLog.create(log.to_row(), id=current.id, created_at=current.created_at)
+            updated = current is not None
             store.save_practice_log(log)
             store.set_bring("practice_log", log.id, card.bring)
         if saved is not None:
