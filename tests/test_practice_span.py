@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.app.pilot import drive, keys
 from tests.conftest import FROZEN_TODAY
 from tests.trust_helpers import db_digest, export_folder, populate
-from tracker.app.screens.experiment_form import PracticeLogCard
+from tracker.app.screens.practice import PracticeLogCard
 from tracker.models import Experiment, PracticeLog, ValidationError
 from tracker.store import Store
 
@@ -130,9 +130,9 @@ def test_an_import_with_practice_outside_its_experiment_is_refused_by_line(tmp_p
 # --- the app ----------------------------------------------------------------------------------
 
 
-def test_the_app_keeps_the_card_open_with_the_reason(db_path):
-    """An active experiment whose last day has passed: logging today is refused on the
-    card, which stays open; nothing is written."""
+def test_the_app_opens_an_overdue_experiment_on_its_last_day(db_path):
+    """An active experiment whose last day has passed: the card opens on that day (a
+    forgotten evening can still be logged), and ] refuses to go past it, saying why."""
     with Store.open(db_path) as store:
         exp = store.save_experiment(
             Experiment.create(
@@ -145,11 +145,16 @@ def test_the_app_keeps_the_card_open_with_the_reason(db_path):
         )
 
     async def scenario(app, pilot):
-        await keys(pilot, "e", "l", "y", "3", "1")
+        await keys(pilot, "e", "l")
         assert isinstance(app.screen, PracticeLogCard)
-        return str(app.screen.query_one("#log-error").content)
+        head = str(app.screen.query_one("#log-head").content)
+        await keys(pilot, "right_square_bracket")
+        refused = str(app.screen.query_one("#log-error").content)
+        await keys(pilot, "y", "3", "1")
+        return head, refused
 
-    shown = drive(db_path, scenario)
-    assert "2026-11-28" in shown and "2026-11-01 to 2026-11-20" in shown
+    head, refused = drive(db_path, scenario)
+    assert "Friday 20 November" in head
+    assert "ended on Friday 20 November" in refused and "no later day" in refused
     with Store.open(db_path) as store:
-        assert store.practice_logs(exp.id) == []
+        assert [log.day for log in store.practice_logs(exp.id)] == ["2026-11-20"]

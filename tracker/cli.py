@@ -37,6 +37,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "Write a Markdown report of a period, to read or bring to therapy.",
     ),
     "demo": ("tracker.commands.demo:demo", "Fill a new database with realistic demo data."),
+    "experiments": (
+        "tracker.commands.practice:experiments",
+        "List experiments: id, status, period, days practised (--json for all).",
+    ),
     "import": (
         "tracker.commands.data:import_command",
         "Import a tracker export, or a Daylio CSV export.",
@@ -45,6 +49,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "restore": (
         "tracker.commands.data:restore_command",
         "Bring back a backup (the current database is kept as a backup first).",
+    ),
+    "practice": (
+        "tracker.commands.practice:practice",
+        "Log a day's practice of an experiment (--done yes|no).",
     ),
     "search": (
         "tracker.commands.search:search",

@@ -14,10 +14,10 @@ from tracker.app.screens.experiment_form import (
     CompleteForm,
     ExperimentForm,
     LibraryPicker,
-    PracticeLogCard,
     SetAsideDialog,
 )
 from tracker.app.screens.experiments import ExperimentsScreen
+from tracker.app.screens.practice import ExperimentChooser, PracticeLogCard
 from tracker.app.widgets.recordlist import RecordList
 from tracker.models import Experiment, PracticeLog
 from tracker.shipped import experiment_library
@@ -247,7 +247,8 @@ def test_active_experiments_come_first_with_progress(db_path, store):
 
 
 def test_log_todays_practice_in_four_keys(db_path, store):
-    exp = seed_experiment(store)
+    """Without a prediction written down there is no question about it: four keys."""
+    exp = seed_experiment(store, prediction=None)
 
     async def scenario(app, pilot):
         await keys(pilot, "e")
@@ -268,21 +269,44 @@ def test_log_todays_practice_in_four_keys(db_path, store):
     assert "Sat 28 Nov" in detail and "distress 3 → 1" in detail
 
 
+def test_with_a_prediction_the_card_asks_how_far_it_happened(db_path, store):
+    exp = seed_experiment(store)
+
+    async def scenario(app, pilot):
+        await keys(pilot, "e", "l", "y", "3", "1")
+        card = app.screen
+        assert isinstance(card, PracticeLogCard)  # the digit for "after" no longer saves
+        assert app.focused.id == "happened"
+        shown = str(card.query_one("#happened-field Static", Static).content)
+        await keys(pilot, "[")  # typed in a field: no other day (the field takes digits)
+        await type_text(pilot, "20")
+        await keys(pilot, "enter")
+        assert isinstance(app.screen, ExperimentsScreen)
+        return shown
+
+    shown = drive(db_path, scenario)
+    assert "How far did what you predicted happen? 0-100" in shown
+    assert "I'll miss my chance." in shown
+    [log] = logs(db_path, exp.id)
+    assert (log.day, log.done, log.distress_before, log.distress_after) == (TODAY, 1, 3, 1)
+    assert log.prediction_happened == 20
+
+
 @pytest.mark.slow
 def test_logging_again_today_changes_the_same_entry(db_path, store):
     exp = seed_experiment(store)
 
     async def scenario(app, pilot):
-        await keys(pilot, "e", "l", "y", "3", "1")
+        await keys(pilot, "e", "l", "y", "3", "1", "enter")
         await keys(pilot, "l")
         card = app.screen
         assert isinstance(card, PracticeLogCard)
         assert card.query_one("#done").value == 1  # what was logged is shown
-        await keys(pilot, "n", "2", "2")
+        await keys(pilot, "n")  # not this time: saved at once
 
     drive(db_path, scenario)
     [log] = logs(db_path, exp.id)
-    assert (log.done, log.distress_before, log.distress_after) == (0, 2, 2)
+    assert (log.done, log.distress_before, log.distress_after) == (0, None, None)
 
 
 @pytest.mark.slow
@@ -295,7 +319,7 @@ def test_a_note_is_one_tab_away_and_enter_saves(db_path, store):
         await type_text(pilot, "Breathing helped")
         await keys(pilot, "enter")  # distress after is still open: focus goes there
         assert app.focused.id == "distress_after"
-        await keys(pilot, "0")
+        await keys(pilot, "0", "enter")  # (how far the prediction happened: left empty)
 
     drive(db_path, scenario)
     [log] = logs(db_path, exp.id)
@@ -309,16 +333,34 @@ def test_a_note_is_one_tab_away_and_enter_saves(db_path, store):
 
 @pytest.mark.slow
 def test_distress_can_be_skipped_and_escape_saves_nothing(db_path, store):
-    exp = seed_experiment(store)
+    exp = seed_experiment(store, prediction=None)
 
     async def scenario(app, pilot):
         await keys(pilot, "e", "l", "escape")
         assert isinstance(app.screen, ExperimentsScreen)
-        await keys(pilot, "l", "n", "minus", "minus")
+        assert logs(db_path, exp.id) == []
+        await keys(pilot, "l", "y", "minus", "minus")
 
     drive(db_path, scenario)
     [log] = logs(db_path, exp.id)
-    assert (log.done, log.distress_before, log.distress_after) == (0, None, None)
+    assert (log.done, log.distress_before, log.distress_after) == (1, None, None)
+
+
+def test_not_this_time_saves_at_once_and_asks_nothing_more(db_path, store):
+    exp = seed_experiment(store)
+
+    async def scenario(app, pilot):
+        await keys(pilot, "e", "l", "n")
+        return app.screen
+
+    assert isinstance(drive(db_path, scenario), ExperimentsScreen)
+    [log] = logs(db_path, exp.id)
+    assert (log.done, log.distress_before, log.distress_after, log.prediction_happened) == (
+        0,
+        None,
+        None,
+        None,
+    )
 
 
 # --- completing and setting aside -------------------------------------------------
@@ -422,7 +464,7 @@ def test_works_at_both_sizes(db_path, store, size):
     seed_experiment(store)
 
     async def scenario(app, pilot):
-        await keys(pilot, "e", "l", "y", "4", "2")
+        await keys(pilot, "e", "l", "y", "4", "2", "enter")
         return app.screen.query_one("#exp-list").region, app.screen.query_one("#exp-detail").region
 
     list_region, detail_region = drive(db_path, scenario, size=size)
@@ -439,6 +481,7 @@ def test_keys_have_ids_descriptions_and_avoid_global_keys():
         ExperimentForm,
         CompleteForm,
         PracticeLogCard,
+        ExperimentChooser,
         SetAsideDialog,
         LibraryPicker,
     ):
@@ -460,7 +503,7 @@ def test_support_is_one_key_away_from_the_log_card(db_path, store):
         assert isinstance(app.screen, SupportScreen)
         await keys(pilot, "escape")
         assert isinstance(app.screen, PracticeLogCard)
-        await keys(pilot, "y", "1", "0")
+        await keys(pilot, "y", "1", "0", "enter")
 
     drive(db_path, scenario)
     [log] = logs(db_path, exp.id)
@@ -597,13 +640,14 @@ def test_the_four_log_keys_in_one_burst(db_path, store):
 
     async def scenario(app, pilot):
         await keys(pilot, "e")
-        burst(app, "l", "y", "3", "1")
+        burst(app, "l", "y", "3", "1", "35", ("enter",))
         await settle(pilot)
         assert isinstance(app.screen, ExperimentsScreen)
 
     drive(db_path, scenario)
     [log] = logs(db_path, exp.id)
     assert (log.done, log.distress_before, log.distress_after) == (1, 3, 1)
+    assert log.prediction_happened == 35
 
 
 def test_a_note_in_one_burst_on_the_log_card(db_path, store):
@@ -611,13 +655,19 @@ def test_a_note_in_one_burst_on_the_log_card(db_path, store):
 
     async def scenario(app, pilot):
         await keys(pilot, "e", "l")
-        burst(app, "n", ("tab",), "Too tired", ("enter",), "2", "2")
+        # The note first; enter goes back to the question still open, and n saves.
+        burst(app, ("tab",), "Too tired", ("enter",), "n")
         await settle(pilot)
         assert isinstance(app.screen, ExperimentsScreen)
 
     drive(db_path, scenario)
     [log] = logs(db_path, exp.id)
-    assert (log.done, log.distress_before, log.distress_after, log.note) == (0, 2, 2, "Too tired")
+    assert (log.done, log.distress_before, log.distress_after, log.note) == (
+        0,
+        None,
+        None,
+        "Too tired",
+    )
 
 
 @pytest.mark.slow

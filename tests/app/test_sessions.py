@@ -13,8 +13,8 @@ from tests.app.pilot import drive, keys, screen_lines, settle, type_text
 from tracker import clock
 from tracker.app.screens.checkin import CheckInScreen
 from tracker.app.screens.dialogs import ConfirmDialog
-from tracker.app.screens.experiment_form import PracticeLogCard
 from tracker.app.screens.history import HistoryScreen
+from tracker.app.screens.practice import PracticeLogCard
 from tracker.app.screens.session_form import SessionForm
 from tracker.app.screens.sessions import SessionsScreen
 from tracker.app.screens.today import TodayScreen

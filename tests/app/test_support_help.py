@@ -189,13 +189,15 @@ def test_help_lists_the_keys_of_every_screen_grouped_by_screen():
         "Experiments",
         "Ruptures and repairs",
         "Support",
-        "Experiments: log today's practice",
+        "Experiments: log practice (from Today too)",
+        "Today: which experiment",
         "Ruptures: log or edit",
     ):
         assert title in titles
     text = help_text()
     for words in (
-        "Log today",
+        "Log practice",
+        "Earlier day",
         "Set aside",
         "Repair steps",
         "Repaired",
@@ -312,7 +314,8 @@ def test_help_shows_remapped_keys(db_path):
     groups = drive(db_path, scenario)
     experiments = next(g for g in groups if g.title == "Experiments")
     assert any(
-        row.keys == ("L (shift+l)",) and row.description == "Log today" for row in experiments.rows
+        row.keys == ("L (shift+l)",) and row.description == "Log practice"
+        for row in experiments.rows
     )
 
 

@@ -60,7 +60,12 @@ SECTIONS: tuple[Section, ...] = (
         "Today",
         "Today: check-ins, practice, open ruptures",
         "tracker.app.screens.today:TodayScreen",
-        screens=(CHECKIN,),
+        screens=(
+            CHECKIN,
+            ScreenEntry(
+                "Today: which experiment", "tracker.app.screens.practice:ExperimentChooser"
+            ),
+        ),
     ),
     Section(
         "history",
@@ -84,8 +89,8 @@ SECTIONS: tuple[Section, ...] = (
                 "Experiments: start or edit", "tracker.app.screens.experiment_form:ExperimentForm"
             ),
             ScreenEntry(
-                "Experiments: log today's practice",
-                "tracker.app.screens.experiment_form:PracticeLogCard",
+                "Experiments: log practice (from Today too)",
+                "tracker.app.screens.practice:PracticeLogCard",
             ),
             ScreenEntry(
                 "Experiments: complete", "tracker.app.screens.experiment_form:CompleteForm"

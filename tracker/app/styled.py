@@ -59,12 +59,15 @@ def experiment_prompt(
 
 
 def log_line(log: PracticeLog) -> Text:
-    """One practice log: the day, done or not, distress before and after, the note."""
+    """One practice log: the day, done or not, distress before and after, how far the
+    prediction happened, the note."""
     text = Text()
     label = day_label(log.day)
     text.append(f"{label:<11}" if len(label) < 11 else f"{label:<16}", style="bold")
     text.append(f"{'done' if log.done else 'not this time':<14}")
     text.append(distress_words(log))
+    if log.prediction_happened is not None:
+        text.append(f" · prediction happened {log.prediction_happened}%")
     if log.note:
         text.append("\n" + " " * (11 if len(label) < 11 else 16))
         text.append(log.note, style="italic")

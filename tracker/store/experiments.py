@@ -119,6 +119,22 @@ class ExperimentsMixin(StoreBase):
         sql += f" ORDER BY day, {by_instant('created_at')}, id"
         return [PracticeLog(**r) for r in self._query(sql, params)]
 
+    def practice_log_on(self, experiment_id: str, day: str) -> PracticeLog | None:
+        """The log of an experiment on a day (the first written, should an import have
+        brought more than one): the one that logging that day again changes."""
+        logs = self.practice_logs(experiment_id, since=day, until=day)
+        return logs[0] if logs else None
+
+    def practice_day_counts(self) -> dict[str, tuple[int, int]]:
+        """Per experiment: (days practised, days logged), each day counted once."""
+        return {
+            r[0]: (r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT experiment_id, count(DISTINCT CASE WHEN done = 1 THEN day END), "
+                "count(DISTINCT day) FROM practice_logs GROUP BY experiment_id"
+            )
+        }
+
     def practice_counts(self) -> dict[str, tuple[int, int]]:
         """Per experiment: (times done, times logged)."""
         return {

@@ -1,5 +1,5 @@
-"""Screens for experiments: choose from the library, start or edit, log today's
-practice (four keys), complete, set aside.
+"""Screens for experiments: choose from the library, start or edit, complete, set
+aside. (Logging practice: :mod:`tracker.app.screens.practice`.)
 
 Each one builds its record through ``tracker.models`` and dismisses with it; the
 Experiments screen saves it.
@@ -21,17 +21,13 @@ from textual.widgets.option_list import Option
 
 from tracker import clock
 from tracker.app.screens.record_form import FieldInput, RecordForm
-from tracker.app.widgets.keyorder import OrderedInput, OrderedTextArea
-from tracker.app.widgets.keypick import KeyPick, PickOption, scale_options
+from tracker.app.widgets.keyorder import OrderedTextArea
 from tracker.models import (
-    DISTRESS,
     Experiment,
-    PracticeLog,
     ValidationError,
-    check_practice_day,
 )
 from tracker.shipped import experiment_library
-from tracker.wording import day_label, span_label, times_words
+from tracker.wording import span_label, times_words
 
 DEFAULT_DAYS = 14
 DEFAULT_TARGET = 5
@@ -482,207 +478,4 @@ class SetAsideDialog(ModalScreen[str | None]):
         self.dismiss(self.query_one("#noticed", Input).value.strip())
 
     def action_keep(self) -> None:
-        self.dismiss(None)
-
-
-# --- Logging today's practice -----------------------------------------------------
-
-DONE_OPTIONS = [PickOption("y", 1, "yes"), PickOption("n", 0, "not this time")]
-
-
-class NoteInput(OrderedInput):
-    """The log card's note: ``enter`` goes on as the key arrives (to a question still
-    open, or saves), so keys typed after it are not typed into the note."""
-
-    def handle_tab(self, key: str) -> bool:
-        if key == "enter" and isinstance(self.screen, PracticeLogCard):
-            self.screen.next_or_save()
-            return True
-        return super().handle_tab(key)
-
-
-class PracticeLogCard(ModalScreen[PracticeLog | None]):
-    """Today's practice in four keys: ``y``/``n``, distress before, distress after.
-
-    The digit for "after" saves. ``tab`` jumps to the optional note; ``enter`` there
-    goes back to whatever is still unanswered, or saves when all is answered.
-    """
-
-    HELP_EXTRA_KEYS = [
-        ("y / n", "Did you practise it? (moves on to distress before)"),
-        ("0-5", "Distress before, then after; the digit for after saves"),
-        ("-", "Leave a distress question unrated"),
-    ]
-    BINDINGS = [
-        Binding(
-            "tab", "note", "Note", id="practice-log-note", tooltip="Jump to the note (optional)"
-        ),
-        Binding(
-            "enter", "save", "Save", id="practice-log-enter", show=False, tooltip="Save the log"
-        ),
-        Binding("ctrl+s", "save", "Save", id="practice-log-save", tooltip="Save the log"),
-        Binding(
-            "escape", "cancel", "Cancel", id="practice-log-cancel", tooltip="Close without saving"
-        ),
-        Binding(
-            "b",
-            "bring",
-            "Bring",
-            id="practice-log-bring",
-            tooltip="Bring this day's practice to your next session (b again: not); "
-            "not in the note",
-        ),
-        # A modal hides the app's keys; support and help stay one key away.
-        Binding(
-            "s,ctrl+g",
-            "app.support",
-            "Support",
-            id="practice-log-support",
-            tooltip="Your people and crisis lines (ctrl+g from the note too)",
-        ),
-        Binding(
-            "question_mark",
-            "app.help",
-            "Help",
-            id="practice-log-help",
-            show=False,
-            tooltip="Every key",
-        ),
-    ]
-
-    def __init__(
-        self, experiment: Experiment, existing: PracticeLog | None = None, *, bring: bool = False
-    ) -> None:
-        super().__init__()
-        self.experiment = experiment
-        self.existing = existing
-        self.bring = bring
-        """Bring this log to the next session (the screen that saves the log marks it)."""
-
-    def compose(self) -> ComposeResult:
-        ex = self.existing
-        today = clock.today()
-        with Vertical(id="log-card"):
-            head = Text()
-            head.append(f"Today's practice · {day_label(today)}\n", style="bold")
-            head.append(self.experiment.title, style="italic")
-            yield Static(head, id="log-head")
-            yield KeyPick(
-                "Did you practise it today?",
-                DONE_OPTIONS,
-                None if ex is None else ex.done,
-                id="done",
-            )
-            yield KeyPick(
-                "Distress before",
-                scale_options(0, DISTRESS.labels),
-                None if ex is None else ex.distress_before,
-                allow_skip=True,
-                id="distress_before",
-            )
-            yield KeyPick(
-                "Distress after",
-                scale_options(0, DISTRESS.labels),
-                None if ex is None else ex.distress_after,
-                allow_skip=True,
-                id="distress_after",
-            )
-            yield Static("Note (optional)", classes="rf-label")
-            yield NoteInput(
-                (ex.note or "") if ex else "", placeholder="Anything to remember", id="note"
-            )
-            yield Static(self._bring_words(), id="log-bring", classes="rf-note")
-            yield Static(
-                "[b]y[/b]/[b]n[/b], then two digits, and it's saved. "
-                "[b]tab[/b] for a note first; [b]enter[/b] saves.",
-                id="log-error",
-                classes="rf-note",
-            )
-        yield Footer(compact=True, show_command_palette=False)
-
-    def on_mount(self) -> None:
-        self.query_one("#done", KeyPick).focus()
-
-    @property
-    def picks(self) -> list[KeyPick]:
-        return [
-            self.query_one(f"#{i}", KeyPick) for i in ("done", "distress_before", "distress_after")
-        ]
-
-    def on_key_pick_picked(self, event: KeyPick.Picked) -> None:
-        # Each pick has already moved focus on (so fast keys land in order); the
-        # answer to "after" saves, or goes back to the question still open.
-        event.stop()
-        done, _before, after = self.picks
-        if event.pick is after:
-            if done.value is not None:
-                self.action_save()
-            else:
-                done.focus()
-
-    def next_or_save(self) -> None:
-        """Enter in the note: to the first question still open, else save."""
-        # Screen.set_focus moves focus now (Widget.focus waits a turn), so keys typed
-        # after this one already find the field it sends them to.
-        for pick in self.picks:
-            if not pick.filled:
-                self.set_focus(pick)
-                return
-        self.action_save()
-
-    def action_note(self) -> None:
-        self.set_focus(self.query_one("#note", Input))
-
-    def _bring_words(self) -> str:
-        return (
-            "[b]◆ To bring to your next session[/b] (b: not)"
-            if self.bring
-            else "Not marked to bring to a session (b marks it)"
-        )
-
-    def action_bring(self) -> None:
-        self.bring = not self.bring
-        self.query_one("#log-bring", Static).update(self._bring_words())
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "bring":  # in the note, b types
-            return not isinstance(self.focused, Input)
-        return True
-
-    def on_descendant_focus(self) -> None:
-        self.refresh_bindings()  # the footer shows b only where it works
-
-    def action_save(self) -> None:
-        done, before, after = self.picks
-        if done.value is None:
-            self.query_one("#log-error", Static).update(
-                "First: did you practise it today? Press [b]y[/b] or [b]n[/b]."
-            )
-            done.focus()
-            return
-        ex = self.existing
-        try:
-            log = PracticeLog.create(
-                id=ex.id if ex else None,
-                experiment_id=self.experiment.id,
-                day=ex.day if ex else clock.today().isoformat(),
-                done=done.value,
-                distress_before=before.value,
-                distress_after=after.value,
-                note=self.query_one("#note", Input).value.strip(),
-                created_at=ex.created_at if ex else None,
-                updated_at=clock.now_iso(),
-            )
-            check_practice_day(
-                log.day,
-                self.experiment.started_on,
-                self.experiment.ends_on,
-                self.experiment.ended_on,
-            )  # (the store refuses it too)
-        except ValidationError as exc:  # a day the experiment does not run
-            self.query_one("#log-error", Static).update(str(exc))
-            return
-        self.dismiss(log)
-
-    def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,8 +1,9 @@
 """Experiments: small, specific relational experiments and their daily practice.
 
 Active ones first, with progress ("3 of 5", belief before -> after). ``n`` starts
-one from the library or from scratch; ``l`` logs today's practice in four keys
-(``l y 3 1``); ``x`` completes it; ``a`` sets it aside, which is not a failure.
+one from the library or from scratch; ``l`` logs practice (``l y 3 1``, ``[`` for an
+earlier day; :mod:`tracker.app.screens.practice`); ``x`` completes it; ``a`` sets it
+aside, which is not a failure.
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ from tracker.app.screens.experiment_form import (
     CompleteForm,
     ExperimentForm,
     LibraryPicker,
-    PracticeLogCard,
     SetAsideDialog,
 )
+from tracker.app.screens.practice import log_practice
 from tracker.app.styled import experiment_prompt, log_line, progress_bar
 from tracker.app.widgets.navbar import NavBar
 from tracker.app.widgets.recordlist import RecordList
-from tracker.models import Experiment, PracticeLog
+from tracker.models import Experiment
 from tracker.wording import belief_words, day_label, span_label
 
 EMPTY = (
@@ -61,9 +62,9 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
         Binding(
             "l",
             "log",
-            "Log today",
+            "Log practice",
             id="experiments-log",
-            tooltip="Log today's practice: y/n, distress before, distress after",
+            tooltip="Log practice: y/n, distress before and after; [ ] for another day",
         ),
         Binding(
             "x",
@@ -209,7 +210,7 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
             text.append(
                 "Nothing logged yet. "
                 + (
-                    "Press l after you practise: y or n, then two digits."
+                    "Press l after you practise: y or n, then two digits; [ for an earlier day."
                     if exp.status == "active"
                     else ""
                 ),
@@ -270,24 +271,18 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
         exp = self.selected
         if exp is None or exp.status != "active":
             return
-        today = clock.today().isoformat()
-        existing = next(iter(self.store.practice_logs(exp.id, since=today, until=today)), None)
-        marked = existing is not None and self.store.is_marked("practice_log", existing.id)
-        card = PracticeLogCard(exp, existing, bring=marked)
+        log_practice(self, exp, saved=lambda _log: self.highlight(exp.id))
 
-        def saved(log: PracticeLog | None) -> None:
-            if log is None:
-                return
-            with self.store.write():  # one action: the log and its mark
-                self.store.save_practice_log(log)
-                self.store.set_bring("practice_log", log.id, card.bring)
-            self.highlight(exp.id)
-            if log.done:
-                self.notify("Logged: practised today. Well noticed.")
-            else:
-                self.notify("Logged. Not today is information too.")
-
-        self.app.push_screen(card, callback=saved)
+    def complete(self, experiment_id: str) -> None:
+        """Highlight an experiment and open its completion (Today's "period over:
+        complete it?")."""
+        self.refresh_data()
+        if experiment_id not in self.records:
+            return
+        self.record_list.highlight_record(experiment_id)
+        self.record_list.focus()
+        self.show_detail()
+        self.action_complete()
 
     def action_bring(self) -> None:
         exp = self.selected

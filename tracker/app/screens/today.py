@@ -18,9 +18,10 @@ from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.daystrip import DayStrip, StripDay
 from tracker.app.widgets.navbar import NavBar
 from tracker.app.widgets.shades import background_of
-from tracker.models import MOOD, CheckIn
+from tracker.models import MOOD, CheckIn, Experiment
+from tracker.practice import period_over
 from tracker.text import one_line
-from tracker.wording import ago_words, count_words
+from tracker.wording import ago_words, count_words, day_label
 
 WELCOME = (
     "Welcome. This is a quiet place to practise: a short check-in each day, small "
@@ -65,11 +66,28 @@ class TodayScreen(SectionScreen):
     """The home screen."""
 
     BINDINGS = [
+        Binding(
+            "l",
+            "log",
+            "Log practice",
+            id="today-log",
+            tooltip="A running experiment's practice, today or an earlier day ([ ] in the "
+            "dialog); asks which when several run",
+        ),
+        Binding(
+            "x",
+            "complete",
+            "Complete",
+            id="today-complete",
+            tooltip="Finish an experiment whose period is over (opens it on Experiments)",
+        ),
         # q quits from every screen but a form (the app's key); shown here, where the
         # footer has room for it.
         Binding("q", "app.quit", "Quit", id="today-quit"),
     ]
     HELP_EXTRA_KEYS = [("c", "A check-in for today: the card opens on mood")]
+    _over: list[Experiment] = []
+    """Running experiments whose period is over (``x`` completes one)."""
 
     def compose(self) -> ComposeResult:
         # Everything is read before the first frame, so the screen is drawn once, whole.
@@ -135,6 +153,7 @@ class TodayScreen(SectionScreen):
         self.query_one("#strip", DayStrip).set_days(view.strip)
         self.query_one("#today-checkins", Static).update(view.checkins)
         self.query_one("#today-experiments", Static).update(view.experiments)
+        self.refresh_bindings()  # x shows only while a period is over
         box = self.query_one("#today-ruptures", Static)
         title = self.query_one("#ruptures-title", Static)
         title.display = box.display = bool(view.ruptures)
@@ -209,6 +228,7 @@ class TodayScreen(SectionScreen):
 
     def _experiments_text(self, today: dt.date) -> str:
         active = self.store.experiments(status="active")
+        self._over = [e for e in active if period_over(e, today)]
         if not active:
             return "None running. Press [b]e[/b] to choose a small experiment to try."
         counts = self.store.practice_counts()
@@ -218,15 +238,87 @@ class TodayScreen(SectionScreen):
         for exp in active:
             done, _ = counts.get(exp.id, (0, 0))
             log = logged_today.get(exp.id)
-            state = (
-                "practised today"
-                if log and log.done
-                else "logged today (not this time)"
-                if log
-                else "not logged today"
-            )
-            lines.append(f"{exp.title} · {count_words(done, exp.target_count)} · {state}")
+            if period_over(exp, today):
+                state = "period over: complete it? ([b]x[/b])"
+            elif log and log.done:
+                state = "practised today"
+            elif log:
+                state = "logged today (not this time)"
+            else:
+                state = "not logged today"
+            title = escape(one_line(exp.title))
+            lines.append(f"{title} · {count_words(done, exp.target_count)} · {state}")
         return "\n".join(lines)
+
+    # -- practice --
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "complete":
+            return bool(self._over)  # shown while an experiment's period is over
+        return True
+
+    def action_log(self) -> None:
+        """Log practice: the dialog for the one experiment running, or a question
+        which one first; a note when none is running."""
+        from tracker.app.screens.practice import (  # (only now: the first frame needs none)
+            ExperimentChooser,
+            log_practice,
+            practice_lines,
+        )
+
+        today = clock.today()
+        active = self.store.experiments(status="active")
+        if not active:
+            self.notify(
+                "No experiment is running. Press e, then n, to start one.", title="Log practice"
+            )
+            return
+
+        def chosen(experiment: Experiment | None) -> None:
+            if experiment is not None:
+                log_practice(self, experiment, saved=lambda _log: self.refresh_data())
+
+        if len(active) == 1:
+            chosen(active[0])
+            return
+        today_logs = {
+            log.experiment_id: log
+            for log in self.store.practice_logs(since=today.isoformat(), until=today.isoformat())
+        }
+        lines = practice_lines(active, self.store.practice_counts(), today_logs, today)
+        self.app.push_screen(
+            ExperimentChooser("Log practice for which experiment?", active, lines),
+            callback=chosen,
+        )
+
+    async def action_complete(self) -> None:
+        """An experiment whose period is over: complete it on the Experiments screen
+        (asking which first when there are several)."""
+        over = [e for e in self.store.experiments(status="active") if period_over(e, clock.today())]
+        if not over:
+            return
+
+        async def chosen(experiment: Experiment | None) -> None:
+            if experiment is None:
+                return
+            await self.app.switch_mode("experiments")
+            complete = getattr(self.app.screen, "complete", None)
+            if callable(complete):
+                complete(experiment.id)
+
+        if len(over) == 1:
+            await chosen(over[0])
+            return
+        from tracker.app.screens.practice import ExperimentChooser
+
+        self.app.push_screen(
+            ExperimentChooser(
+                "Complete which experiment? Their periods are over.",
+                over,
+                [f"ended {day_label(e.ends_on, clock.today())}" for e in over],
+            ),
+            callback=chosen,
+        )
 
     def _ruptures_text(self, today: dt.date) -> str:
         """Ruptures not yet repaired, a line each ("" when there are none)."""
