@@ -594,3 +594,25 @@ def test_the_compact_snapshot_gives_what_plain_rows_give(
             assert analytics.experiment_progress(e, compact.logs) == analytics.experiment_progress(
                 e, plain.logs
             )
+
+
+def test_the_urges_chart_marks_acted_days_alike_from_a_day_table_and_from_rows():
+    from tracker import charts
+
+    rows = [
+        {
+            "day": day(n),
+            "n": 1,
+            "pursue": float(n % 6),
+            "withdraw": float((n * 2) % 6),
+            "pursue_acted": 1 if n % 3 == 0 else (0 if n % 3 == 1 else None),
+            "withdraw_acted": 1 if n % 4 == 0 else None,
+        }
+        for n in range(60, -1, -1)
+    ]
+    since = FROZEN_TODAY - dt.timedelta(days=45)
+    plain = charts.urges_chart(rows, since, FROZEN_TODAY)
+    compact = charts.urges_chart(DayTable.from_rows(rows), since, FROZEN_TODAY)
+    assert plain == compact
+    marked = [line for line in compact.lines if line.label.startswith("acted on")]
+    assert all(any(v is not None for v in line.values) for line in marked)

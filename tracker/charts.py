@@ -278,6 +278,13 @@ def _acted_marks(
     """Per day: the day's mean ``urge`` where a check-in of that day said it was acted
     on (``{urge}_acted`` is 1 in the day's row), else ``None``."""
     out: list[float | None] = [None] * len(daily)
+    if isinstance(rows, DayTable):  # its columns, without making a row per day
+        first = since.toordinal()
+        for ordinal, acted in zip(rows.ordinals(), rows.column(f"{urge}_acted"), strict=True):
+            index = ordinal - first
+            if acted and 0 <= index < len(out) and daily[index] is not None:
+                out[index] = daily[index]
+        return tuple(out)
     for r in rows:
         if not r.get(f"{urge}_acted"):
             continue
