@@ -57,11 +57,11 @@ def home(tmp_path, run_tracker):
         path = root
         bin = tools
 
-        def run(self, *args, input=None, path=None):
+        def run(self, *args, input=None, path=None, only=False):
             env = {
                 "HOME": str(root),
                 "XDG_CONFIG_HOME": str(root / ".config"),
-                "PATH": f"{path or tools}:/usr/bin:/bin",
+                "PATH": str(path) if only else f"{path or tools}:/usr/bin:/bin",
                 "STUB_LOG": str(log),
             }
             return run_tracker(*args, input=input, env=env)
@@ -364,3 +364,14 @@ def test_python_m_tracker_is_the_tracker_command():
         [sys.executable, "-m", "tracker", "--version"], capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0 and done.stdout.startswith("tracker")
+
+
+def test_a_timer_whose_tool_is_missing_is_refused_before_anything_is_written(home, tmp_path):
+    empty = tmp_path / "no-tools"
+    empty.mkdir()
+    for backend in ("systemd", "launchd", "cron"):
+        result = home.run(
+            "remind", "install", "--at", "21:00", "--with", backend, path=empty, only=True
+        )
+        assert result.returncode == 3 and "is not installed here" in result.stderr
+    assert home.files() == [] and home.calls() == []

@@ -207,6 +207,9 @@ def install(
         fail_validation(exc)
         return
     backend = backend or detect_backend()
+    tool = {"systemd": "systemctl", "launchd": "launchctl", "cron": "crontab"}[backend]
+    if not dry_run and not shutil.which(tool):
+        raise CannotUse(f"{tool} is not installed here, so a {backend} reminder cannot be set.")
     command, env = reminder_command(ctx), passed_environment()
     if backend == "systemd":
         _install_systemd(when, command, env, dry_run)
