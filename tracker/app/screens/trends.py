@@ -2,7 +2,9 @@
 
 Keys on this screen: ``w m q y a`` choose the range (7, 30, 90, 365 days, all);
 ``1``-``7`` choose the chart (regulation, mood, intensity, urges, names, calendar,
-experiments); ``n`` moves to the next experiment on the experiments chart; ``6``
+experiments); ``8`` opens the patterns of the range (what went together:
+:mod:`tracker.app.screens.patterns`); ``n`` moves to the next experiment on the
+experiments chart; ``6``
 again switches the calendar between regulation and mood; ``i`` gives the insights
 the whole screen (and focuses them, so the arrow keys scroll) and brings the chart
 back. (``q`` is a range here, not quit.)
@@ -291,6 +293,14 @@ class TrendsScreen(SectionScreen):
             id="trends-next-experiment",
             show=False,
             tooltip="Show the distress chart of the next experiment",
+        ),
+        Binding(
+            "8",
+            "patterns",
+            "Patterns",
+            group=VIEW_GROUP,
+            id="trends-patterns",
+            tooltip="What went together: days with and without, person by person",
         ),
         Binding(
             "i",
@@ -683,6 +693,16 @@ class TrendsScreen(SectionScreen):
         else:
             self.set_focus(None)
             box.scroll_home(animate=False)
+
+    def action_patterns(self) -> None:
+        """Patterns over the range shown; the range chosen there comes back here."""
+        from tracker.app.sections import PATTERNS, load
+
+        def back(range_key: str | None) -> None:
+            if range_key in RANGES:
+                self.range_key = range_key
+
+        self.app.push_screen(load(PATTERNS.target)(self.range_key), callback=back)
 
     def action_next_experiment(self) -> None:
         if self.view == "experiments":
