@@ -44,6 +44,7 @@ practice falls on hard days.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -136,7 +137,7 @@ class Side:
 
 
 def _side(values: Sequence[float]) -> Side:
-    return Side(len(values), sum(values) / len(values) if values else None)
+    return Side(len(values), math.fsum(values) / len(values) if values else None)
 
 
 @dataclass(frozen=True)
@@ -227,21 +228,35 @@ def compare_days(
     with_days: Iterable[str],
     values: Mapping[str, Mapping[str, float]],
     without_days: Iterable[str] | None = None,
+    totals: Mapping[str, tuple[float, int]] | None = None,
 ) -> list[Comparison]:
     """Each scale on ``with_days`` against ``without_days`` (default: every other day
-    that has a value), from ``values`` (per scale: day -> the day's mean)."""
-    on = set(with_days)
-    off = None if without_days is None else set(without_days) - on
+    that has a value), from ``values`` (per scale: day -> the day's mean).
+
+    Without ``without_days``, the other side is the whole range less the days with:
+    ``totals`` (per scale: the exact sum of every day's value and how many days,
+    :func:`_totals`) saves going over every day for each word, so the work grows
+    with the days each word was named on, not with words times days.
+    """
+    on = sorted(set(with_days))
+    off = None if without_days is None else sorted(set(without_days) - set(on))
     out = []
     for metric in METRICS:
         by_day = values.get(metric, {})
-        inside = [v for d, v in by_day.items() if d in on]
-        if off is None:
-            outside = [v for d, v in by_day.items() if d not in on]
+        inside = [by_day[d] for d in on if d in by_day]
+        if off is not None:
+            outside = _side([by_day[d] for d in off if d in by_day])
         else:
-            outside = [v for d, v in by_day.items() if d in off]
-        out.append(Comparison(kind, name, metric, _side(inside), _side(outside)))
+            total, days = (totals or _totals(values))[metric]
+            rest = days - len(inside)
+            outside = Side(rest, (total - math.fsum(inside)) / rest if rest else None)
+        out.append(Comparison(kind, name, metric, _side(inside), outside))
     return out
+
+
+def _totals(values: Mapping[str, Mapping[str, float]]) -> dict[str, tuple[float, int]]:
+    """Per scale: the sum of every day's value (exactly rounded) and the number of days."""
+    return {m: (math.fsum(values.get(m, {}).values()), len(values.get(m, {}))) for m in METRICS}
 
 
 def _sort_key(c: Comparison) -> tuple[Any, ...]:
@@ -263,12 +278,13 @@ def with_and_without(
     paused) or 0 (answered no, none yes). ``person``: only that person (as stored).
     """
     values = _day_values(daily)
+    totals = _totals(values)
     found: list[Comparison] = []
     for names_kind, kind in _KIND_OF_NAMES.items():
         for name, days in named.get(names_kind, {}).items():
             if person is not None and (kind != "person" or name != person):
                 continue
-            found += compare_days(kind, name, days, values)
+            found += compare_days(kind, name, days, values, totals=totals)
     if person is None and paused:
         yes = [d for d, answer in paused.items() if answer]
         no = [d for d, answer in paused.items() if not answer]
