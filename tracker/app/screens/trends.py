@@ -285,6 +285,14 @@ class TrendsScreen(SectionScreen):
             )
             for key, view in VIEWS.items()
         ],
+        Binding(
+            "8",
+            "patterns",
+            "Patterns",
+            group=VIEW_GROUP,
+            id="trends-patterns",
+            tooltip="Days with and without each word, person by person (what went together)",
+        ),
         # Not in the footer (it is full at 80 columns); the experiments heading says it.
         Binding(
             "n",
@@ -293,14 +301,6 @@ class TrendsScreen(SectionScreen):
             id="trends-next-experiment",
             show=False,
             tooltip="Show the distress chart of the next experiment",
-        ),
-        Binding(
-            "8",
-            "patterns",
-            "Patterns",
-            group=VIEW_GROUP,
-            id="trends-patterns",
-            tooltip="What went together: days with and without, person by person",
         ),
         Binding(
             "i",
@@ -667,6 +667,16 @@ class TrendsScreen(SectionScreen):
                 f"[b]Hard moments[/b] (an urge to pursue or to withdraw of {HARD_URGE} or more)"
             )
             item(moments)
+        heading("[b]Patterns[/b]")
+        out.append(
+            (
+                "item",
+                Content.from_markup(
+                    "Days with and without each person, tag, emotion and pause, and person "
+                    "by person: press [b]8[/b]."
+                ),
+            )
+        )
         return tuple(out)
 
     # -- actions (each changes a reactive; its watcher redraws) --
