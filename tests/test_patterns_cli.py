@@ -230,3 +230,42 @@ def test_names_reach_the_terminal_without_control_codes(db_path, run_tracker):
     as_json = run_tracker("patterns", "--json")
     assert "\x1b" not in as_json.stdout
     assert json.loads(as_json.stdout)["people"][0]["name"] == "Sam\x1b]52;c;aGk=\x07"
+
+
+def test_the_report_has_the_patterns_of_its_period(simulated, run_tracker, tmp_path):
+    result = run_tracker("report", "--since", "2026-10-18")
+    assert result.returncode == 0, result.stderr
+    report = result.stdout
+    section = report[report.index("## Patterns") : report.index("## Named most often")]
+    (on_n, on_mean), (off_n, off_mean) = sql_sides(simulated, "regulation")
+    assert (
+        f"- On the {on_n} days with Sam, regulation averaged {on_mean:.1f}; on the {off_n} "
+        f"days without, {off_mean:.1f}."
+    ) in section
+    assert "not what caused what" in section
+    assert "- **Sam: named in " in section
+    assert "a median of 1 day to repair" in section
+    listed = [line for line in section.splitlines() if line.startswith("- On the ")]
+    assert 1 <= len(listed) <= 6
+    out = tmp_path / "r.html"
+    html = run_tracker("report", "--since", "2026-10-18", "--format", "html", "--out", str(out))
+    assert html.returncode == 0, html.stderr
+    page = out.read_text()
+    assert "<h2>Patterns</h2>" in page and f"On the {on_n} days with Sam" in page
+
+
+def test_the_report_shows_nothing_with_two_days_on_a_side(db_path, run_tracker):
+    with Store.open(db_path) as store:
+        store.save_checkins(
+            CheckIn.create(
+                day=(FROZEN_TODAY - dt.timedelta(days=n)).isoformat(),
+                mood=3,
+                regulation=1 if n < 2 else 4,
+                people=["Sam"] if n < 2 else [],
+            )
+            for n in range(8)
+        )
+    report = run_tracker("report").stdout
+    section = report[report.index("## Patterns") : report.index("## Named most often")]
+    assert "days with Sam" not in section
+    assert "Nothing to compare yet" in section
