@@ -571,3 +571,4 @@ def test_find_person_ignores_case():
     assert P.find_person("sAM", ["Jo", "Sam"]) == "Sam"
     assert P.find_person("  sam ", ["Sam"]) == "Sam"
     assert P.find_person("Sal", ["Sam"]) is None
+    assert P.find_person("ZOË", ["Zoë", "ZOË"]) == "ZOË"

@@ -741,8 +741,14 @@ def patterns(facts: PatternFacts, today: dt.date, *, person: str | None = None) 
 
 
 def find_person(name: str, known: Iterable[str]) -> str | None:
-    """The stored spelling of ``name`` among ``known`` people, ignoring case."""
-    wanted = " ".join(name.split()).casefold()
+    """The stored spelling of ``name`` among ``known`` people, ignoring case (an
+    exact spelling first: names that differ only beyond ASCII letters, "Zoë" and
+    "ZOË", can be two people)."""
+    known = list(known)
+    name = " ".join(name.split())
+    if name in known:
+        return name
+    wanted = name.casefold()
     for candidate in known:
         if candidate.casefold() == wanted:
             return candidate

@@ -107,6 +107,11 @@ def test_range_keys_work_here_and_trends_keeps_the_range(known):
         await pilot.press("8")  # 8 again goes back too
         await settle(pilot)
         assert isinstance(app.screen, TrendsScreen)
+        await pilot.press("8")
+        await settle(pilot)
+        await pilot.press("g")  # and so does the Trends key
+        await settle(pilot)
+        assert isinstance(app.screen, TrendsScreen)
 
     drive(known, scenario)
 

@@ -1,8 +1,8 @@
 """Patterns: what went together, person by person, and urge-cued practice.
 
 Opened from Trends with ``8``, for the range Trends shows; ``w m 9 y a`` change the
-range here too (and Trends keeps the range chosen), ``escape`` or ``8`` go back to
-the charts. The body scrolls with the arrow and page keys.
+range here too (and Trends keeps the range chosen), ``escape``, ``8`` or ``g`` go
+back to the charts. The body scrolls with the arrow and page keys.
 
 Data: read in a worker thread on a read-only connection of its own
 (:meth:`tracker.store.Store.open_read_only`), one range at a time, and computed
@@ -131,12 +131,12 @@ class PatternsScreen(SectionScreen):
             tooltip="Back to the charts of Trends (the range chosen here stays)",
         ),
         Binding(
-            PATTERNS_KEY,
+            f"{PATTERNS_KEY},g",
             "back",
             "Charts",
             id="patterns-back-8",
             show=False,
-            tooltip="Back to the charts of Trends",
+            tooltip="Back to the charts of Trends (g, the Trends key, too)",
         ),
     ]
 
