@@ -48,6 +48,14 @@ Measurements (``--only`` takes these names, comma separated):
 ``import``        ``tracker import F.csv`` of that export into a new, empty database:
                   check-ins (with emotions, people and tags) per second of the whole
                   command. Budget >= 25,000/s.
+``patterns``      in process, 10 years: the patterns section of a 30-day report
+                  (``report.patterns_section``) against the whole report it is part
+                  of (``report.build_report``, the section included): its share.
+                  Budget <= 0.25x. For reference, the Patterns view's read and
+                  computation (``Store.pattern_facts`` + ``patterns.patterns``) over
+                  30 days and over everything, against what Trends reads
+                  (``report.load_snapshot``): the view reads in its own worker, on
+                  its own screen, so Trends never waits for it.
 ``shell``         ``tracker status`` and ``tracker add --mood 3`` (10 years) as whole
                   processes against ``python -c "import click, sqlite_utils,
                   platformdirs"``. Budget <= 1.25x each.
@@ -82,7 +90,7 @@ WORK = DATA / "work"
 RESULTS = HERE / "results"
 SEED = 7
 PY = sys.executable
-MEASUREMENTS = ("first_screen", "memory", "chart", "export", "import", "shell")
+MEASUREMENTS = ("first_screen", "memory", "chart", "export", "import", "patterns", "shell")
 TRACKER_MARKER = "Today ·"  # the home screen's title, set once its data is shown
 TRENDS_MARKER = "checked in on"  # trends' insights, shown once its worker read the data
 THEN_SETTLE = 3.0  # seconds on Trends before quitting: its warm-up is done by then
@@ -128,6 +136,7 @@ BUDGETS = {
     "export": 2.0,  # at most x the sqlite3 command making tracker's columns
     "import_per_s": 25_000,  # at least
     "shell": 1.25,  # at most x python -c "import click, sqlite_utils, platformdirs"
+    "patterns_report_share": 0.25,  # at most x the whole 30-day report, 10 years
 }
 
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing, too
@@ -748,6 +757,69 @@ def measure_import(run: Run, source_csv: Path | None) -> None:
     )
 
 
+def measure_patterns(run: Run) -> None:
+    """In process, runs interleaved: the report's patterns section against the whole
+    report, and the Patterns view's work against what Trends reads."""
+    import datetime as dt
+
+    from tracker import clock, patterns, report
+    from tracker.store import Store
+
+    db, meta = dataset(1 if run.quick else 10)
+    years = years_words(meta["years"])
+    n = run.runs if not run.quick else 3
+    today = clock.today()
+    month = today - dt.timedelta(days=29)
+    log(f"patterns: {n} interleaved runs of each ({years}) ...")
+    times: dict[str, list[float]] = {
+        k: [] for k in ("report", "section", "snapshot", "view_30", "view_all")
+    }
+    with Store.open_read_only(db, cache_kib=8192) as store:
+        first = dt.date.fromisoformat(store.first_checkin_day() or today.isoformat())
+        work = {
+            "report": lambda: report.build_report(store, month, today),
+            "section": lambda: report.patterns_section(store, month, today, today),
+            "snapshot": lambda: report.load_snapshot(store, today),
+            "view_30": lambda: patterns.patterns(
+                store.pattern_facts(month.isoformat(), today.isoformat()), today
+            ),
+            "view_all": lambda: patterns.patterns(
+                store.pattern_facts(first.isoformat(), today.isoformat()), today
+            ),
+        }
+        for i in range(n + 1):
+            for name, step in work.items():
+                started = time.perf_counter()
+                step()
+                if i:  # one warm-up round
+                    times[name].append(time.perf_counter() - started)
+    run.samples["patterns_s"] = times
+    med = {k: median(v) for k, v in times.items()}
+    share = med["section"] / med["report"]
+    run.rows.append(
+        Row(
+            f"patterns section of a 30-day report ({years})",
+            fmt_s(med["section"]),
+            f"{fmt_s(med['report'])} the whole report",
+            f"{share:.2f}x",
+            f"<= {BUDGETS['patterns_report_share']}x",
+            share <= BUDGETS["patterns_report_share"],
+            f"in process, median of {n}; report.build_report includes the section",
+        )
+    )
+    for key, words in (("view_30", "30 days"), ("view_all", "everything")):
+        run.rows.append(
+            Row(
+                f"  for reference: Patterns view, {words} ({years})",
+                fmt_s(med[key]),
+                f"{fmt_s(med['snapshot'])} Trends' read",
+                f"{med[key] / med['snapshot']:.2f}x",
+                note="Store.pattern_facts + patterns.patterns, against report.load_snapshot "
+                "(what Trends reads); the view reads in a worker of its own screen",
+            )
+        )
+
+
 def measure_shell(run: Run) -> None:
     db, meta = dataset(1 if run.quick else 10)
     tracker = tracker_command()
@@ -930,6 +1002,7 @@ def main(argv: list[str] | None = None) -> int:
         ("chart" in chosen, "chart switch", lambda: measure_chart(run)),
         ("export" in chosen, "export", export_step),
         ("import" in chosen, "import", lambda: measure_import(run, exported[0])),
+        ("patterns" in chosen, "patterns", lambda: measure_patterns(run)),
         ("shell" in chosen, "shell commands", lambda: measure_shell(run)),
     ]
     for wanted, label, step in steps:

@@ -62,6 +62,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "tracker.commands.session:session",
         "Record a therapy session (past or planned) and list them.",
     ),
+    "patterns": (
+        "tracker.commands.patterns:patterns",
+        "Show what went together: days with and without each person, tag, emotion.",
+    ),
     "week": (
         "tracker.commands.week:week",
         "Print the week as a diary card, with its hard moments.",

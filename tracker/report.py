@@ -382,6 +382,8 @@ def build_report(
                 add(f"- {_short_day(r.day)}: {_md_escape(_short(r.what_happened, 160))}")
             add("")
 
+    out += patterns_section(store, since, until, today)
+
     # -- names --
     add("## Named most often")
     add("")
@@ -424,6 +426,42 @@ def build_report(
     # User text is shown visibly where it is put in (_md_escape, _short), and once
     # more here for what reaches the report through insights (experiment titles).
     return visible("\n".join(out) + "\n")
+
+
+REPORT_COMPARISONS = 6
+"""With-and-without comparisons a report lists (``tracker patterns`` lists more)."""
+REPORT_PEOPLE = 4
+"""People a report describes, those named most first."""
+
+
+def patterns_section(store: Store, since: dt.date, until: dt.date, today: dt.date) -> list[str]:
+    """Markdown lines: the patterns of the period (:mod:`tracker.patterns`), compact:
+    the largest with-and-without differences, each person (named most first) in one
+    item, and the urge-cued experiments. The same thresholds and words as the app."""
+    from tracker import patterns
+
+    found = patterns.patterns(store.pattern_facts(since.isoformat(), until.isoformat()), today)
+    out = ["## Patterns", ""]
+    items: list[str] = []
+    for kind, text in found.paragraphs(
+        top=REPORT_COMPARISONS, people=REPORT_PEOPLE, quote=_md_escape
+    ):
+        if kind == "plain":
+            out += [f"*{text}*", ""]
+        elif kind == "heading":
+            if items:
+                out += [*items, ""]
+                items = []
+            out += [f"### {text}", ""]
+        elif kind == "subheading":
+            items.append(f"- **{text}**")
+        elif items and items[-1].startswith("- **"):
+            items[-1] += " " + text  # a person's or an experiment's facts, in one item
+        else:
+            items.append(f"- {text}")
+    if items:
+        out += [*items, ""]
+    return out
 
 
 def week_section(

@@ -53,6 +53,9 @@ class Section:
 CHECKIN = ScreenEntry("Check-in", "tracker.app.screens.checkin:CheckInScreen")
 """The check-in card: one key (``c``) from any section."""
 
+PATTERNS = ScreenEntry("Trends: patterns", "tracker.app.screens.patterns:PatternsScreen")
+"""What went together over a range: ``8`` from Trends."""
+
 SECTIONS: tuple[Section, ...] = (
     Section(
         "today",
@@ -116,7 +119,12 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
-        "trends", "g", "Trends", "Charts and insights", "tracker.app.screens.trends:TrendsScreen"
+        "trends",
+        "g",
+        "Trends",
+        "Charts and insights",
+        "tracker.app.screens.trends:TrendsScreen",
+        screens=(PATTERNS,),
     ),
     Section(
         "week",

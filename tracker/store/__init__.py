@@ -21,6 +21,8 @@ per concern, each in its own module:
   :mod:`~tracker.store.tables` (their columns) and :mod:`~tracker.store.rows` (upserts);
 - :mod:`~tracker.store.sessions`: therapy sessions and "bring to my next session"
   marks;
+- :mod:`~tracker.store.patterns`: what :mod:`tracker.patterns` reads (days named with
+  each word, pause answers, urges per person);
 - :mod:`~tracker.store.search`: full-text search (FTS5, kept by triggers);
 - :mod:`~tracker.store.bulk`: the import's transaction and fast path;
 - :mod:`~tracker.store.exports`: rows for export.
@@ -70,6 +72,7 @@ from tracker.store.files import (
 )
 from tracker.store.names import NamesMixin, nocase_key
 from tracker.store.opening import OpenResult, open_connection
+from tracker.store.patterns import PatternFacts, PatternsMixin
 from tracker.store.ruptures import RupturesMixin
 from tracker.store.schema import APPLICATION_ID, FTS_COLUMNS, MIGRATIONS, SCHEMA_VERSION
 from tracker.store.schema_check import restore_problems, schema_problems
@@ -93,6 +96,7 @@ __all__ = [
     "IntegrityError",
     "OpenResult",
     "OperationalError",
+    "PatternFacts",
     "SearchHit",
     "Store",
     "StoreError",
@@ -116,6 +120,7 @@ __all__ = [
 
 
 class Store(
+    PatternsMixin,
     CheckinsMixin,
     ExperimentsMixin,
     RupturesMixin,

@@ -2,7 +2,9 @@
 
 Keys on this screen: ``w m q y a`` choose the range (7, 30, 90, 365 days, all);
 ``1``-``7`` choose the chart (regulation, mood, intensity, urges, names, calendar,
-experiments); ``n`` moves to the next experiment on the experiments chart; ``6``
+experiments); ``8`` opens the patterns of the range (what went together:
+:mod:`tracker.app.screens.patterns`); ``n`` moves to the next experiment on the
+experiments chart; ``6``
 again switches the calendar between regulation and mood; ``i`` gives the insights
 the whole screen (and focuses them, so the arrow keys scroll) and brings the chart
 back. (``q`` is a range here, not quit.)
@@ -291,6 +293,14 @@ class TrendsScreen(SectionScreen):
             )
             for key, view in VIEWS.items()
         ],
+        Binding(
+            "8",
+            "patterns",
+            "Patterns",
+            group=VIEW_GROUP,
+            id="trends-patterns",
+            tooltip="Days with and without each word, person by person (what went together)",
+        ),
         # Not in the footer (it is full at 80 columns); the experiments heading says it.
         Binding(
             "n",
@@ -663,6 +673,16 @@ class TrendsScreen(SectionScreen):
                 f"[b]Hard moments[/b] (an urge to pursue or to withdraw of {HARD_URGE} or more)"
             )
             item(moments)
+        heading("[b]Patterns[/b]")
+        out.append(
+            (
+                "item",
+                Content.from_markup(
+                    "Days with and without each person, tag, emotion and pause, and person "
+                    "by person: press [b]8[/b]."
+                ),
+            )
+        )
         return tuple(out)
 
     # -- actions (each changes a reactive; its watcher redraws) --
@@ -689,6 +709,16 @@ class TrendsScreen(SectionScreen):
         else:
             self.set_focus(None)
             box.scroll_home(animate=False)
+
+    def action_patterns(self) -> None:
+        """Patterns over the range shown; the range chosen there comes back here."""
+        from tracker.app.sections import PATTERNS, load
+
+        def back(range_key: str | None) -> None:
+            if range_key in RANGES:
+                self.range_key = range_key
+
+        self.app.push_screen(load(PATTERNS.target)(self.range_key), callback=back)
 
     def action_next_experiment(self) -> None:
         if self.view == "experiments":
