@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -430,6 +431,17 @@ def render(
     width = max(width, 30)
     height = max(height, 6)
     ink = Ink(color, background)
+    with _ONE_AT_A_TIME:
+        text = _render(chart, width, height, ink)
+    return text if color else strip_ansi(text)
+
+
+_ONE_AT_A_TIME = threading.Lock()
+"""plotext draws on one figure per process: renders from different threads (the app
+draws ahead on a worker thread) take turns."""
+
+
+def _render(chart: Chart, width: int, height: int, ink: Ink) -> str:
     if isinstance(chart, TimeChart):
         text = _render_time(chart, width, height, ink)
     elif isinstance(chart, NameBars):
@@ -440,7 +452,7 @@ def render(
         text = _render_experiments(chart, width, height, ink)
     else:  # pragma: no cover - a programming error
         raise TypeError(f"not a chart: {chart!r}")
-    return text if color else strip_ansi(text)
+    return text
 
 
 def _date_label(day: dt.date, span_days: int, years: bool = False) -> str:

@@ -52,7 +52,7 @@ from textual.worker import get_current_worker
 from tracker import analytics, charts, clock
 from tracker.app.runtime.longlived import LongLivedDataLoaded
 from tracker.app.screens.base import SectionScreen
-from tracker.app.widgets.chart import ChartView
+from tracker.app.widgets.chart import ChartBuilder, ChartView, Drawn, Slot, draw_text
 from tracker.app.widgets.navbar import NavBar
 from tracker.daytable import DayTable
 from tracker.store import Error as StoreSQLError
@@ -336,6 +336,16 @@ class TrendsScreen(SectionScreen):
         token: tuple[object, ...]
 
     @dataclass
+    class ChartDrawn(Message):
+        """A chart one key away, drawn ahead on a worker thread."""
+
+        key: tuple[object, ...]
+        slot: Slot
+        drawn: Drawn
+        generation: int
+        """Of the data it was drawn from (see ``TrendsScreen._generation``)."""
+
+    @dataclass
     class DataFailed(Message):
         """The worker could not read the data; ``words`` says why, in one line."""
 
@@ -345,6 +355,9 @@ class TrendsScreen(SectionScreen):
         super().__init__()
         self._data: TrendsData | None = None
         self._token: tuple[object, ...] | None = None
+        self._generation = 0
+        """Counts the data read and the caches emptied: a chart drawn ahead from
+        older data is not kept."""
         self._loading: tuple[object, ...] | None = None
         self._ranges: dict[tuple[str, dt.date], _RangeData] = {}
         self._shown_heading = ""
@@ -421,6 +434,7 @@ class TrendsScreen(SectionScreen):
         self._data = message.data
         self._token = message.token
         self._ranges.clear()
+        self._generation += 1
         self.query_one("#trends-chart", ChartView).forget()
         # Years of data that live as long as the screen: also frees what earlier data kept.
         self.post_message(LongLivedDataLoaded(collect=True))
@@ -450,6 +464,7 @@ class TrendsScreen(SectionScreen):
     def forget_prepared(self) -> None:
         """Drop every range, chart and drawing prepared so far (the data stays)."""
         self._ranges.clear()
+        self._generation += 1
         self.query_one("#trends-chart", ChartView).forget()
 
     def _range_data(self, data: TrendsData, range_key: str) -> _RangeData:
@@ -561,7 +576,8 @@ class TrendsScreen(SectionScreen):
     def _warm_up_step(self) -> None:
         """Prepare one range or chart that a key press could ask for next, then yield.
 
-        Each step is one cache entry (a few ms), so the app stays responsive; soon
+        Each step is one cache entry (a range's insights here, or a chart drawn on a
+        worker thread), so the app stays responsive; soon
         every range and every chart one key away is ready, and a key press only shows
         it. Charts further away are drawn when a key brings them one key away: the
         drawings kept stay few (:data:`CHARTS_KEPT`) however long the screen is used.
@@ -577,19 +593,39 @@ class TrendsScreen(SectionScreen):
                 self._schedule_next_step()
                 return
         chart_view = self.query_one("#trends-chart", ChartView)
+        slot = chart_view.slot()
+        if slot is None:
+            return  # no size yet: the next redraw starts again
         for view, range_key in self._one_key_away():
             ranged = self._ranges[(range_key, today)]
             key = self._chart_key(view, ranged)
             if not chart_view.has(key):
-                if chart_view.prepare(key, self._chart_builder(data, ranged, range_key, view)):
-                    self._schedule_next_step()
-                return  # (not prepared: no size yet; the next redraw starts again)
+                build = self._chart_builder(data, ranged, range_key, view)
+                self._draw_ahead(key, build, slot, self._generation)
+                return
+
+    @work(thread=True, group="trends-draw-ahead")
+    def _draw_ahead(
+        self, key: tuple[object, ...], build: ChartBuilder, slot: Slot, generation: int
+    ) -> None:
+        """Draw a chart one key away on this worker thread: a key pressed meanwhile is
+        handled at once (the threads take turns), not after the drawing."""
+        self.post_message(self.ChartDrawn(key, slot, draw_text(build, slot), generation))
+
+    @on(ChartDrawn)
+    def _chart_drawn(self, message: ChartDrawn) -> None:
+        if message.generation == self._generation:
+            self.query_one("#trends-chart", ChartView).keep_drawn(
+                message.key, message.slot, message.drawn
+            )
+        self._schedule_next_step()
 
     WARM_UP_GAP = 0.05
-    """Seconds between warm-up steps. A key pressed during a step waits for it (a
-    chart takes some milliseconds to draw); with gaps between steps the app is idle
-    most of the time, while every chart one key away is still ready within a second
-    or so (``benchmarks/chart_switch.py`` measures what a key waits for)."""
+    """Seconds between warm-up steps. A chart is drawn ahead on a worker thread, which
+    takes turns with the app's own thread, so a key pressed meanwhile is slowed, not
+    held up; with gaps between steps the app is idle most of the time, while every
+    chart one key away is still ready within a second or so
+    (``benchmarks/chart_switch.py`` measures what a key waits for)."""
 
     def _schedule_next_step(self) -> None:
         self.post_message(LongLivedDataLoaded())  # what a step made is kept: a cache entry

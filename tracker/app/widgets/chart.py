@@ -34,6 +34,30 @@ from tracker.app.widgets.shades import background_of, follow_theme
 ChartBuilder = Callable[[], "charts.Chart | None"]
 """Makes the description of the chart to show (called only when it is not drawn yet)."""
 
+Slot = tuple[int, int, str]
+"""Where a drawing fits: the width and height it was drawn for, and the background."""
+
+
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """A chart drawn as text, before it becomes the widget's (see :func:`draw_text`)."""
+
+    text: str
+    """With its colour codes (empty for no chart)."""
+    fits: bool
+    """A time chart (or no chart): the widget takes only the rows it uses."""
+
+
+def draw_text(build: ChartBuilder, slot: Slot) -> Drawn:
+    """Describe and draw a chart for ``slot``: plain work on plain data, so it may run
+    on a worker thread (the widget is not touched)."""
+    width, height, background = slot
+    chart = build()
+    if chart is None:
+        return Drawn("", True)
+    text = charts.render(chart, width, height, color=True, background=background)
+    return Drawn(text, isinstance(chart, charts.TimeChart))
+
 
 @dataclass(frozen=True, slots=True)
 class _Drawing:
@@ -124,6 +148,19 @@ class ChartView(VerticalScroll):
         width, height = self._content_size()
         return (key, width, height, background_of(self.app)) in self._rendered
 
+    def slot(self) -> Slot | None:
+        """The size and background a drawing is made for now (``None``: no size yet)."""
+        width, height = self._content_size()
+        if width <= 0 or height <= 0:
+            return None
+        return width, height, background_of(self.app)
+
+    def keep_drawn(self, key: Hashable, slot: Slot, drawn: Drawn) -> None:
+        """Keep a chart drawn elsewhere (:func:`draw_text` on a worker thread), unless
+        one is kept for that key and slot already."""
+        if (key, *slot) not in self._rendered:
+            self._store((key, *slot), drawn)
+
     def prepare(self, key: Hashable, build: ChartBuilder) -> bool:
         """Draw chart ``key`` at the current size into the cache, without showing it;
         ``False`` when the widget has no size yet (nothing was drawn)."""
@@ -142,29 +179,26 @@ class ChartView(VerticalScroll):
         return size.width, size.height
 
     def _drawing(self, key: Hashable, build: ChartBuilder, width: int, height: int) -> _Drawing:
-        background = background_of(self.app)
-        slot = (key, width, height, background)
-        found = self._rendered.pop(slot, None)
+        slot: Slot = (width, height, background_of(self.app))
+        found = self._rendered.pop((key, *slot), None)
         if found is not None:
-            self._rendered[slot] = found  # now the most recently used
+            self._rendered[(key, *slot)] = found  # now the most recently used
             return found
-        chart = build()
-        if chart is None:
-            drawing = _Drawing("", Content(""), 1, True)
-        else:
-            text = charts.render(chart, width, height, color=True, background=background)
-            # Converted to Textual's Content once, here, so showing it again is cheap.
-            content = ansi_to_content(text, self.app.ansi_theme)
-            plain = charts.strip_ansi(text)
-            drawing = _Drawing(
-                content.plain if content.plain == plain else plain,
-                content,
-                text.count("\n") + 1,
-                isinstance(chart, charts.TimeChart),
-            )
+        return self._store((key, *slot), draw_text(build, slot))
+
+    def _store(self, place: tuple[Hashable, int, int, str], drawn: Drawn) -> _Drawing:
+        # Converted to Textual's Content once, here, so showing it again is cheap.
+        content = ansi_to_content(drawn.text, self.app.ansi_theme)
+        plain = charts.strip_ansi(drawn.text)
+        drawing = _Drawing(
+            content.plain if content.plain == plain else plain,
+            content,
+            drawn.text.count("\n") + 1,
+            drawn.fits,
+        )
         while len(self._rendered) >= self._keep:
             del self._rendered[next(iter(self._rendered))]  # the least recently used
-        self._rendered[slot] = drawing
+        self._rendered[place] = drawing
         return drawing
 
     def draw(self) -> None:
