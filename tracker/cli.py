@@ -58,6 +58,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "tracker.commands.week:week",
         "Print the week as a diary card, with its hard moments.",
     ),
+    "words": (
+        "tracker.commands.words:words",
+        "List, rename, merge or hide emotions, people and tags.",
+    ),
 }
 
 
