@@ -74,7 +74,8 @@ def test_a_hurried_comma_after_a_completion_leaves_no_empty_name(db_path):
 
     async def scenario(app, pilot):
         field = await _emotions(app, pilot)
-        field.watch(field, "value", lambda v: seen.append(v), init=False)  # every value it ever held
+        # every value it ever held
+        field.watch(field, "value", lambda v: seen.append(v), init=False)
         await pilot.press(*"anx", "tab")  # "anxious, "
         await pilot.press("comma", "space", *"sa", "tab")  # the comma typed anyway
         await pilot.press("comma", "space", "comma", "space", *"calm")
