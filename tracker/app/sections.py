@@ -108,6 +108,14 @@ SECTIONS: tuple[Section, ...] = (
                 "Ruptures: repaired on another day",
                 "tracker.app.screens.rupture_form:RepairedOnDialog",
             ),
+            ScreenEntry(
+                "Ruptures: let rest on another day",
+                "tracker.app.screens.rupture_form:LetRestOnDialog",
+            ),
+            ScreenEntry(
+                "Ruptures: count a repair attempt as practice",
+                "tracker.app.screens.rupture_form:PracticeChoice",
+            ),
         ),
     ),
     Section(
