@@ -68,6 +68,14 @@ SECTIONS: tuple[Section, ...] = (
         "History",
         "Every check-in, newest first",
         "tracker.app.screens.history:HistoryScreen",
+        screens=(
+            ScreenEntry(
+                "Words: emotions, people and tags (w in History)",
+                "tracker.app.screens.words:WordsScreen",
+            ),
+            ScreenEntry("Words: rename", "tracker.app.screens.words:RenameDialog"),
+            ScreenEntry("Words: merge into another", "tracker.app.screens.words:MergeDialog"),
+        ),
     ),
     Section(
         "experiments",
