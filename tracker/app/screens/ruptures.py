@@ -124,6 +124,7 @@ class RupturesScreen(ListDetailScreen[Rupture]):
             "let_rest",
             "Let rest",
             id="ruptures-let-rest",
+            show=False,  # the footer is full at 80 columns; the detail says "l"
             tooltip="Let it rest: close it without calling it repaired (again: open it again)",
         ),
         Binding(
@@ -139,6 +140,7 @@ class RupturesScreen(ListDetailScreen[Rupture]):
             "start_suggested(0)",
             "Try it",
             id="ruptures-try",
+            show=False,  # the detail names it with its key, beside what it suggests
             tooltip="Start the experiment suggested for this rupture (prefilled)",
         ),
         Binding(

@@ -126,14 +126,14 @@ class WordsScreen(OverlayScreen):
         Binding(
             "m",
             "merge",
-            "Merge into…",
+            "Merge",
             id="words-merge",
             tooltip="Merge it into another word: its records name that one instead",
         ),
         Binding(
             "x",
             "hide",
-            "Hide/show",
+            "Hide",
             id="words-hide",
             tooltip="Hide it from the suggestions (again: suggest it); records keep it",
         ),
