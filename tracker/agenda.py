@@ -230,9 +230,11 @@ def describe(
         if record.intensity is not None:
             summary += f", intensity {record.intensity}"
         summary += (
-            ", not yet repaired"
-            if record.repaired_on is None
-            else f", repaired {day_label(record.repaired_on)}"
+            f", repaired {day_label(record.repaired_on)}"
+            if record.repaired_on
+            else f", let rest {day_label(record.let_rest_on)}"
+            if record.let_rest_on
+            else ", not yet repaired"
         )
         return MarkedItem(
             mark,

@@ -428,11 +428,15 @@ class RuptureSummary:
     count: int
     repaired: int
     median_days: float | None
+    let_rest: int = 0
+    """Closed without being called repaired: neither open nor repaired."""
 
     def words(self, span: str = "range") -> str:
         if not self.count:
             return f"No ruptures recorded in this {span}."
         text = f"{plural(self.count, 'rupture')} recorded; {self.repaired:,} repaired"
+        if self.let_rest:
+            text += f", {self.let_rest:,} let rest"
         if self.median_days is None:
             return text + " so far."
         days = _days_words(self.median_days)
@@ -448,9 +452,13 @@ def _days_words(value: float) -> str:
 
 
 def rupture_summary(ruptures: Iterable[Any]) -> RuptureSummary:
+    """How many ruptures, how many repaired (and how fast), how many let rest."""
     ruptures = list(ruptures)
     return RuptureSummary(
-        len(ruptures), sum(1 for r in ruptures if r.repaired_on), median_time_to_repair(ruptures)
+        len(ruptures),
+        sum(1 for r in ruptures if r.repaired_on),
+        median_time_to_repair(ruptures),
+        sum(1 for r in ruptures if getattr(r, "let_rest_on", None)),
     )
 
 
@@ -480,10 +488,11 @@ def name_frequency(name_lists: Iterable[Iterable[str]]) -> list[tuple[str, int]]
 
 @dataclass(frozen=True, slots=True)
 class RuptureDates:
-    """The two dates of a rupture that the charts and the repair figures use."""
+    """The dates of a rupture that the charts and the repair figures use."""
 
     day: str
     repaired_on: str | None
+    let_rest_on: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,6 +82,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "tracker.commands.shell:completion",
         "Print the shell completion script (bash, zsh or fish).",
     ),
+    "words": (
+        "tracker.commands.words:words",
+        "List, rename, merge or hide emotions, people and tags.",
+    ),
 }
 
 

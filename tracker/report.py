@@ -90,8 +90,8 @@ def load_snapshot(store: Store, today: dt.date | None = None) -> Snapshot:
         today=today,
         rows=rows,
         ruptures=[
-            RuptureDates(day, repaired)
-            for day, repaired in store.rupture_marks("0000-01-01", "9999-12-31")
+            RuptureDates(day, repaired, let_rest)
+            for day, repaired, let_rest in store.rupture_dates()
         ],
         experiments=experiments,
         logs=logs,
@@ -519,7 +519,13 @@ def _rupture_row(r: Rupture) -> str:
     days = ""
     if r.repaired_on:
         days = str((dt.date.fromisoformat(r.repaired_on) - dt.date.fromisoformat(r.day)).days)
-    repaired = _short_day(r.repaired_on) if r.repaired_on else "not yet"
+    repaired = (
+        _short_day(r.repaired_on)
+        if r.repaired_on
+        else f"let rest {_short_day(r.let_rest_on)}"
+        if r.let_rest_on
+        else "not yet"
+    )
     who = ", ".join(r.people) or "not named"
     intensity = "" if r.intensity is None else str(r.intensity)
     return (
@@ -591,11 +597,15 @@ def brought_part(ctx: ReportContext) -> list[str]:
 
 
 def unrepaired_part(ctx: ReportContext) -> list[str]:
-    """Ruptures not yet repaired (all of them up to the end of the period)."""
+    """Ruptures not yet repaired (all of them up to the end of the period), leaving
+    out those let rest (closed without being called repaired)."""
     open_ = [r for r in ctx.store.ruptures(unrepaired_only=True) if r.day <= ctx.until.isoformat()]
     out = ["### Ruptures not yet repaired", ""]
     if not open_:
-        return out + ["None: every rupture recorded has been repaired.", ""]
+        until = ctx.until.isoformat()
+        rested = any(r.let_rest_on for r in ctx.snapshot.ruptures if r.day <= until)
+        closed = "repaired or let rest" if rested else "repaired"
+        return out + [f"None: every rupture recorded has been {closed}.", ""]
     for r in sorted(open_, key=lambda r: r.happened_at):
         who = ", ".join(r.people) or "someone"
         move = "did something else" if r.my_move == "other" else r.my_move

@@ -90,6 +90,25 @@ def ago_words(day: str | dt.date, today: dt.date | None = None) -> str:
     return f"{_plural(years, 'year')}, {_plural(months, 'month')} ago"
 
 
+OPEN, REPAIRED, LET_REST = "open", "repaired", "let rest"
+"""Where a rupture stands: open (not yet repaired), repaired, or let rest (closed
+without being called repaired: a choice, not a failure)."""
+
+
+def rupture_state(rupture: Rupture) -> str:
+    """:data:`OPEN`, :data:`REPAIRED` or :data:`LET_REST`."""
+    if rupture.repaired_on:
+        return REPAIRED
+    return LET_REST if rupture.let_rest_on else OPEN
+
+
+def let_rest_words(rupture: Rupture, today: dt.date | None = None) -> str:
+    """ "let rest on Sat 28 Nov" ("" when it was not let rest)."""
+    if not rupture.let_rest_on:
+        return ""
+    return f"let rest on {day_label(rupture.let_rest_on, today)}"
+
+
 def repair_time_words(rupture: Rupture) -> str:
     """How long repair took, in words ("repaired the same day", "after 3 days")."""
     if rupture.repaired_on is None:

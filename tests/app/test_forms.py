@@ -568,7 +568,7 @@ def test_the_rupture_form_starts_on_with_whom_and_keeps_when_in_view(db_path):
 
     focused, order, shown = drive(db_path, scenario)
     assert focused == "people"
-    assert order == ["people", "what_happened", "my_move", "intensity", "note", "day"]
+    assert order == ["people", "what_happened", "my_move", "intensity", "note", "next_time", "day"]
     assert "With whom" in shown and "When" in shown and "today" in shown
     assert shown.index("With whom") < shown.index("When")
 
@@ -577,11 +577,11 @@ def test_a_rupture_on_another_day_is_saved_on_the_day_typed(db_path):
     async def scenario(app, pilot):
         await keys(pilot, "r", "n")
         await type_text(pilot, "Sam")
-        for _ in range(5):
+        for _ in range(6):
             await keys(pilot, "tab")
         assert app.focused.id == "day"
         await type_text(pilot, "yesterday")
-        await keys(pilot, "shift+tab", "shift+tab", "shift+tab")
+        await keys(pilot, "shift+tab", "shift+tab", "shift+tab", "shift+tab")
         assert app.focused.id == "my_move"
         await keys(pilot, "f", "ctrl+s")
 

@@ -76,6 +76,14 @@ SECTIONS: tuple[Section, ...] = (
         "History",
         "Every check-in, newest first",
         "tracker.app.screens.history:HistoryScreen",
+        screens=(
+            ScreenEntry(
+                "Words: emotions, people and tags (w in History)",
+                "tracker.app.screens.words:WordsScreen",
+            ),
+            ScreenEntry("Words: rename", "tracker.app.screens.words:RenameDialog"),
+            ScreenEntry("Words: merge into another", "tracker.app.screens.words:MergeDialog"),
+        ),
     ),
     Section(
         "experiments",
@@ -115,6 +123,14 @@ SECTIONS: tuple[Section, ...] = (
             ScreenEntry(
                 "Ruptures: repaired on another day",
                 "tracker.app.screens.rupture_form:RepairedOnDialog",
+            ),
+            ScreenEntry(
+                "Ruptures: let rest on another day",
+                "tracker.app.screens.rupture_form:LetRestOnDialog",
+            ),
+            ScreenEntry(
+                "Ruptures: count a repair attempt as practice",
+                "tracker.app.screens.rupture_form:PracticeChoice",
             ),
         ),
     ),

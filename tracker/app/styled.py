@@ -12,7 +12,9 @@ from rich.text import Text
 
 from tracker.models import REPAIR_STEPS, Experiment, PracticeLog, Rupture
 from tracker.wording import (
+    LET_REST,
     MOVE_SENTENCES,
+    OPEN,
     STATUS_MARK,
     ago_words,
     belief_words,
@@ -20,8 +22,10 @@ from tracker.wording import (
     day_label,
     distress_words,
     filled_cells,
+    let_rest_words,
     period_words,
     repair_time_words,
+    rupture_state,
 )
 
 
@@ -79,10 +83,15 @@ def rupture_prompt(rupture: Rupture, today: dt.date) -> Text:
     so far, what happened (on one line: the list cuts it at its real width)."""
     text = Text()
     who = ", ".join(rupture.people) or "someone"
-    if rupture.repaired_on is None:
+    state = rupture_state(rupture)
+    if state == OPEN:
         text.append("○ ", style="bold")
         text.append(f"With {who}", style="bold")
         text.append(f" · {ago_words(rupture.day, today)}")
+    elif state == LET_REST:
+        text.append("~ ", style="bold")
+        text.append(f"With {who}", style="bold")
+        text.append(f" · {day_label(rupture.day, today)} · {let_rest_words(rupture, today)}")
     else:
         text.append("✓ ", style="bold")
         text.append(f"With {who}", style="bold")

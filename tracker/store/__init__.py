@@ -70,7 +70,7 @@ from tracker.store.files import (
     quick_check,
     read_only_connection,
 )
-from tracker.store.names import NamesMixin, nocase_key
+from tracker.store.names import WORD_KINDS, NamesMixin, Word, WordRefused, nocase_key
 from tracker.store.opening import OpenResult, open_connection
 from tracker.store.patterns import PatternFacts, PatternsMixin
 from tracker.store.ruptures import RupturesMixin
@@ -88,6 +88,7 @@ __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "SQLITE_MAGIC",
+    "WORD_KINDS",
     "BadSetting",
     "CheckinBatch",
     "Connection",
@@ -100,6 +101,8 @@ __all__ = [
     "SearchHit",
     "Store",
     "StoreError",
+    "Word",
+    "WordRefused",
     "busy_timeout_ms",
     "check_sqlite_header",
     "checkin_row",

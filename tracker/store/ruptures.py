@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tracker.models import Rupture
+from tracker.models import PracticeLog, Rupture, ValidationError
 from tracker.store.connection import StoreBase
 from tracker.store.names import name_ids
 from tracker.store.rows import upsert
@@ -35,6 +35,38 @@ class RupturesMixin(StoreBase):
             )
         return len(records)
 
+    def save_rupture_with_practice(self, rupture: Rupture, log: PracticeLog) -> Rupture:
+        """Save a rupture and a practice log of the repair attempt it records, in one
+        transaction (both or neither).
+
+        Raises:
+            ValidationError: the log names another rupture, or it cannot be saved
+                (see :meth:`~tracker.store.experiments.ExperimentsMixin.save_practice_logs`).
+        """
+        if log.rupture_id != rupture.id:
+            raise ValidationError(
+                "rupture_id", log.rupture_id or "", f"{rupture.id} (this rupture)"
+            )
+        with self.write():
+            self.save_ruptures([rupture])
+            self.save_practice_log(log)  # type: ignore[attr-defined]
+        return rupture
+
+    def rupture_practice(self, rupture_id: str) -> list[tuple[PracticeLog, str]]:
+        """The practice logs that count a rupture's repair attempt, each with its
+        experiment's title, earliest first."""
+        rows = self._query(
+            "SELECT l.*, e.title AS experiment_title FROM practice_logs l "
+            "JOIN experiments e ON e.id = l.experiment_id WHERE l.rupture_id = ? "
+            f"ORDER BY l.day, {by_instant('l.created_at')}, l.id",
+            [rupture_id],
+        )
+        out = []
+        for row in rows:
+            title = row.pop("experiment_title")
+            out.append((PracticeLog(**row), title))
+        return out
+
     def delete_rupture(self, rupture_id: str) -> None:
         with self.write():
             self.conn.execute("DELETE FROM ruptures WHERE id = ?", [rupture_id])
@@ -42,10 +74,14 @@ class RupturesMixin(StoreBase):
     def ruptures(
         self, *, unrepaired_only: bool = False, since: str | None = None, until: str | None = None
     ) -> list[Rupture]:
-        """Ruptures, unrepaired first, then newest first."""
+        """Ruptures, the open ones first, then newest first.
+
+        ``unrepaired_only``: only the open ones, neither repaired nor let rest (a
+        rupture let rest is closed without being called repaired).
+        """
         where, params = [], []
         if unrepaired_only:
-            where.append("repaired_on IS NULL")
+            where.append("repaired_on IS NULL AND let_rest_on IS NULL")
         if since:
             where.append("day >= ?")
             params.append(since)
@@ -56,7 +92,8 @@ class RupturesMixin(StoreBase):
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += (
-            f" ORDER BY repaired_on IS NOT NULL, {by_instant('happened_at', descending=True)}, id"
+            " ORDER BY (repaired_on IS NOT NULL OR let_rest_on IS NOT NULL), "
+            f"{by_instant('happened_at', descending=True)}, id"
         )
         rows = list(self._query(sql, params))
         people: dict[str, list[str]] = {r["id"]: [] for r in rows}
@@ -73,6 +110,15 @@ class RupturesMixin(StoreBase):
             if rupture.id == rupture_id:
                 return rupture
         return None
+
+    def rupture_dates(self) -> list[tuple[str, str | None, str | None]]:
+        """(day, repaired_on, let_rest_on) of every rupture, by day."""
+        return [
+            (r[0], r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT day, repaired_on, let_rest_on FROM ruptures ORDER BY day"
+            )
+        ]
 
     def rupture_marks(self, since: str, until: str) -> list[tuple[str, str | None]]:
         """(day, repaired_on) of ruptures that happened or were repaired in the range."""

@@ -225,7 +225,7 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
             yield Static(classes="field-error", id="error-paused")
             yield NamesField(
                 "Emotions",
-                store.emotion_vocabulary(),
+                store.word_suggestions("emotions"),
                 c.emotions if c else (),
                 placeholder="anxious, hopeful ...",
                 id="emotions",
@@ -233,7 +233,7 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
             yield Static(classes="field-error", id="error-emotions")
             yield NamesField(
                 "People",
-                store.people_names(),
+                store.word_suggestions("people"),
                 c.people if c else (),
                 placeholder="who it was about",
                 id="people",
@@ -241,7 +241,7 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
             yield Static(classes="field-error", id="error-people")
             yield NamesField(
                 "Tags",
-                store.tag_names(),
+                store.word_suggestions("tags"),
                 c.tags if c else (),
                 placeholder="work, bad sleep ...",
                 id="tags",

@@ -216,6 +216,13 @@ class HistoryScreen(SectionScreen):
             "(again: take the mark off)",
         ),
         Binding(
+            "w",
+            "words",
+            "Words",
+            id="history-words",
+            tooltip="Emotions, people and tags: rename, merge or hide them",
+        ),
+        Binding(
             "escape",
             "clear_filter",
             "Clear filter",
@@ -425,6 +432,12 @@ class HistoryScreen(SectionScreen):
             "Marked to bring to your next session." if marked else "No longer marked to bring.",
             timeout=4,
         )
+
+    def action_words(self) -> None:
+        """Open the words: emotions, people and tags (the table reads them again on return)."""
+        from tracker.app.screens.words import WordsScreen
+
+        self.app.push_screen(WordsScreen())
 
     def action_more(self) -> None:
         if self.has_more:

@@ -23,6 +23,7 @@ import weakref
 from typing import Any
 
 from textual import events
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
@@ -136,15 +137,47 @@ def choice_swallows(
     return character not in passes and character not in also_passes
 
 
+EDITING_ACTIONS = frozenset(
+    {
+        "cursor_left",
+        "cursor_right",
+        "cursor_left_word",
+        "cursor_right_word",
+        "home",
+        "end",
+        "delete_left",
+        "delete_right",
+        "delete_left_word",
+        "delete_right_word",
+        "delete_left_all",
+        "delete_right_all",
+    }
+)
+"""The Input's own actions that move the cursor or delete: run as their key arrives."""
+
+_EDITING_KEYS = {
+    binding.key: binding.action
+    for binding in Binding.make_bindings(Input.BINDINGS)
+    if binding.action.split("(")[0] in EDITING_ACTIONS
+}
+"""Key -> the Input's editing action bound to it (as Input's ``BINDINGS`` say)."""
+
+
 class OrderedInput(Input):
     """An Input that passes on keys typed after focus left it, and moves focus with
-    tab / shift+tab straight away. Focus arriving never selects its text."""
+    tab / shift+tab straight away. Focus arriving never selects its text.
+
+    Its editing keys (backspace, delete, the arrows, home, end...) act as they
+    arrive too. Textual runs a widget's bindings only once the key has bubbled up
+    to the app, after the letters typed behind it in the same burst went in, so
+    ``a b c backspace backspace d`` would end as "ab" instead of "ad".
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         # Textual calls this before Input's own key handling (a base class), which
         # preventing the default skips.
         if route_key(self, event):
@@ -152,6 +185,16 @@ class OrderedInput(Input):
         if self.handle_tab(event.key):
             event.stop()
             event.prevent_default()
+            return
+        action = _EDITING_KEYS.get(event.key)
+        if action is None:
+            return
+        active = self.screen.active_bindings.get(event.key)
+        if active is not None and active.binding.priority:
+            return  # a priority binding of the screen or app comes first, as usual
+        event.stop()
+        event.prevent_default()
+        await self.run_action(action)
 
     def handle_tab(self, key: str) -> bool:
         return move_focus(self, key)

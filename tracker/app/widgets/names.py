@@ -11,6 +11,7 @@ look anything up themselves.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,6 +35,65 @@ def split_names(text: str) -> list[str]:
 
 def join_names(names: Sequence[str]) -> str:
     return SEPARATOR.join(names)
+
+
+_SEPARATOR_RUN = re.compile(r"\s*,[\s,]*")
+_SPACES = re.compile(r"\s{2,}")
+_LOOSE = " \t,"
+"""What can sit between two names: white space and commas."""
+
+
+def _tidy(region: str) -> str:
+    """Every run of commas and white space as one ", ", and no double spaces."""
+    return _SPACES.sub(" ", _SEPARATOR_RUN.sub(SEPARATOR, region))
+
+
+def tidy_edit(value: str, start: int, end: int, text: str) -> tuple[str, int]:
+    """``value`` with ``value[start:end]`` replaced by ``text`` (typed, pasted, or
+    nothing: a deletion), the separators around the edit tidied; and where the
+    cursor goes.
+
+    Whatever is typed, pasted or deleted, no empty name is left between two commas,
+    nothing comes before the first name, and each comma is followed by one space:
+    a comma or space typed after ", " adds nothing, "a,,b" pasted is "a, b", and
+    deleting the name between two commas leaves one. ``|`` (which records use
+    between names) counts as a comma. A space typed inside a name stays (names
+    have spaces), and a deletion that leaves "a,b" is left alone (half-way through
+    deleting a comma).
+    """
+    start, end = sorted((max(0, start), min(len(value), end)))
+    head, tail = value[:start], value[end:]
+    if not text:
+        return _tidy_deletion(head, tail)
+    text = text.replace("|", ",")
+    if not text.strip():  # only white space
+        if not head.strip() or head[-1:].isspace() or tail[:1].isspace() or tail[:1] == ",":
+            return head + tail, len(head)
+        return head + " " + tail, len(head) + 1
+    i = len(head.rstrip(_LOOSE))
+    j = len(tail) - len(tail.lstrip(_LOOSE))
+    typed = _tidy(head[i:] + text)
+    region = _tidy(head[i:] + text + tail[:j])
+    if i == 0:
+        typed, region = typed.lstrip(_LOOSE), region.lstrip(_LOOSE)
+    new = head[:i] + region + tail[j:]
+    cursor = min(i + len(typed), i + len(region))
+    if new[cursor - 1 : cursor + 1] == ", ":
+        cursor += 1  # never between a comma and its space
+    return new, cursor
+
+
+def _tidy_deletion(head: str, tail: str) -> tuple[str, int]:
+    """``head + tail`` after a deletion: two commas that met are one, and a comma
+    left at the start goes (see :func:`tidy_edit`)."""
+    i = len(head.rstrip(_LOOSE))
+    j = len(tail) - len(tail.lstrip(_LOOSE))
+    region = head[i:] + tail[:j]
+    if i == 0 and "," in region:
+        return tail[j:], 0
+    if region.count(",") >= 2:
+        return head[:i] + SEPARATOR + tail[j:], i + len(SEPARATOR)
+    return head + tail, len(head)
 
 
 def _current_word(value: str) -> tuple[str, str]:
@@ -121,6 +181,18 @@ class NamesInput(OrderedInput):
             return False
         self._set_value(completed + SEPARATOR)
         return True
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        """Every edit (a key typed, a paste, a deletion) goes through here: the
+        separators around it are tidied (:func:`tidy_edit`), so the value is always
+        names with ", " between them."""
+        new, cursor = tidy_edit(self.value, start, end, text)
+        if new == self.value:
+            self.cursor_position = cursor
+            return
+        super().replace(new, 0, len(self.value))
+        if self.value == new:
+            self.cursor_position = cursor
 
     def _set_value(self, value: str) -> None:
         self.value = value
