@@ -72,7 +72,12 @@ def load_snapshot(store: Store, today: dt.date | None = None) -> Snapshot:
     ]
     logs = [
         PracticeFacts(
-            one(log.experiment_id), one(log.day), log.done, log.distress_before, log.distress_after
+            one(log.experiment_id),
+            one(log.day),
+            log.done,
+            log.distress_before,
+            log.distress_after,
+            log.prediction_happened,
         )
         for since, until in log_windows
         for log in store.practice_logs(since=since, until=until)
