@@ -463,6 +463,7 @@ EXPORT_TABLES = (
     "ruptures",
     "supports",
     "emotions",
+    "names",
     "sessions",
     "bring_marks",
 )
