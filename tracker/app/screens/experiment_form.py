@@ -32,14 +32,14 @@ from tracker.models import (
 )
 from tracker.shipped import experiment_library
 from tracker.text import one_line
-from tracker.wording import day_label, span_label, times_words
+from tracker.wording import CUE_WORDS, day_label, span_label, times_words
 
 DEFAULT_DAYS = 14
 DEFAULT_TARGET = 5
 
 CUE_OPTIONS = [
-    PickOption("u", "urge", "when an urge comes"),
-    PickOption("p", "planned", "at a time I choose"),
+    PickOption("u", "urge", CUE_WORDS["urge"]),
+    PickOption("p", "planned", CUE_WORDS["planned"]),
 ]
 """What starts the practice (``Experiment.cue``): keys, values and words."""
 

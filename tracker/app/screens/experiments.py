@@ -23,7 +23,6 @@ from tracker.app.screens.base import ListDetailScreen
 from tracker.app.screens.bring import bring_line, bring_states, with_state
 from tracker.app.screens.dialogs import ConfirmDialog
 from tracker.app.screens.experiment_form import (
-    CUE_OPTIONS,
     SET_ASIDE_DONE,
     CompleteForm,
     ExperimentForm,
@@ -37,9 +36,8 @@ from tracker.app.widgets.navbar import NavBar
 from tracker.app.widgets.recordlist import RecordList
 from tracker.app.widgets.shades import background_of
 from tracker.models import Experiment, PracticeLog
-from tracker.wording import belief_words, day_label, span_label
+from tracker.wording import CUE_WORDS, belief_words, day_label, span_label
 
-CUE_WORDS = {option.value: option.label for option in CUE_OPTIONS}
 DETAIL_CHART_MIN_WIDTH = 40
 """Narrower than this, the detail leaves the trial-by-trial chart to Trends."""
 
