@@ -199,7 +199,9 @@ def test_a_panel_with_nothing_to_draw_is_left_out():
         started
     )
     nothing = _lines(_experiment(belief_before=None, alternative_before=None), [])
-    assert nothing[-1] == 'No ratings logged yet for "Three breaths".'
+    assert nothing == [
+        'No practice rated yet for "Three breaths", so nothing to draw trial by trial.'
+    ]
 
 
 def test_the_experiments_chart_draws_the_selected_one_trial_by_trial():
@@ -216,3 +218,23 @@ def test_the_experiments_chart_draws_the_selected_one_trial_by_trial():
 def test_practice_facts_carry_how_far_it_happened():
     facts = analytics.PracticeFacts("e", _day(1), 1, 3, 2, 60)
     assert charts.trial_logs([facts]) == (charts.DistressLog(_day(1), 3, 2, 60),)
+
+
+def test_the_selected_experiment_and_its_trials_come_first_then_the_others():
+    first = _experiment(title="First one")
+    second = _experiment(title="Second one", started_on=_day(2))
+    logs = [_log(second, 3, before=3, after=1)]
+    progress = [
+        analytics.experiment_progress(first, []),
+        analytics.experiment_progress(second, logs),
+    ]
+    lines = charts.render(
+        charts.experiments_chart(progress, logs, selected=1), 80, 24, color=False
+    ).split("\n")
+    assert lines[0].startswith("> Second one · active")
+    trials = lines.index("Trial by trial: Second one")
+    also = lines.index("Also in this range")
+    assert trials < also
+    assert [line for line in lines[also:] if "First one" in line] == [
+        "  First one · active · 1 Nov 2026 to 21 Nov 2026"
+    ]

@@ -880,17 +880,24 @@ def experiment_lines(
 
 
 def _render_experiments(chart: ExperimentsChart, width: int, height: int, color: bool | Ink) -> str:
+    """The selected experiment (its progress, then trial by trial), then the others in
+    the range: the chart stays near the top, whatever the number of experiments."""
     if not chart.progress:
         return "No experiments in this range. Press e to choose a small experiment to try."
-    lines: list[str] = []
-    for i, p in enumerate(chart.progress):
-        block = experiment_lines(p, width - 2, color)
-        marker = ">" if i == chart.selected and len(chart.progress) > 1 else " "
-        lines.append(f"{marker} {block[0]}")
-        lines.extend(f"  {line}" for line in block[1:])
-    selected = chart.progress[min(chart.selected, len(chart.progress) - 1)]
-    lines.append("")
+    chosen = min(chart.selected, len(chart.progress) - 1)
+    selected = chart.progress[chosen]
+    many = len(chart.progress) > 1
+    block = experiment_lines(selected, width - 2, color)
+    lines = [f"{'>' if many else ' '} {block[0]}", *(f"  {line}" for line in block[1:]), ""]
     lines.extend(trial_lines(selected, chart.logs, width, color))
+    if many:
+        lines += ["", _paint("Also in this range", "bold", color)]
+        for i, p in enumerate(chart.progress):
+            if i == chosen:
+                continue
+            block = experiment_lines(p, width - 2, color)
+            lines.append(f"  {block[0]}")
+            lines.extend(f"  {line}" for line in block[1:])
     return "\n".join(lines)
 
 
@@ -978,7 +985,7 @@ def trial_lines(
         percent = []  # the start alone is no series: its figures are said under the chart
     distress = [log for log in logs if log.before is not None or log.after is not None]
     if not percent and not distress:
-        return [*head, f'No ratings logged yet for "{title}".']
+        return [f'No practice rated yet for "{title}", so nothing to draw trial by trial.']
     body: list[str] = []
     if percent:
         legend = [

@@ -493,7 +493,7 @@ class CompleteForm(RecordForm[Experiment]):
             context.append("\nYou predicted: ", style="bold")
             context.append(exp.prediction)
         if exp.how_i_will_know:
-            context.append("\nYou'd know it by: ", style="bold")
+            context.append("\nYou'd know it came true by: ", style="bold")
             context.append(exp.how_i_will_know)
         if exp.alternative_belief:
             context.append("\nAnother way it could go: ", style="bold")

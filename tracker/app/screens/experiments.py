@@ -357,8 +357,11 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
             if experiment is not None:
                 self.store.save_experiment(experiment)
                 self.highlight(experiment.id)
+                other = ""
+                if experiment.alternative_belief and experiment.alternative_after is not None:
+                    other = f"; the other way {alternative_detail(experiment)}"
                 self.notify(
-                    f"Completed. {belief_words(experiment).capitalize()}.",
+                    f"Completed. {belief_words(experiment).capitalize()}{other}.",
                     title="Experiment completed",
                 )
                 offer_next_experiment(self, experiment, self._saved_new)
