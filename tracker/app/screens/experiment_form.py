@@ -466,7 +466,8 @@ class ExperimentForm(RecordForm[Experiment]):
 
 
 class CompleteForm(RecordForm[Experiment]):
-    """Finish an experiment: what happened, belief now, what was learned."""
+    """Finish an experiment: what happened, belief in the prediction (and in the other
+    way, when there is one) now, what was learned."""
 
     FIELD_LABELS = {
         "outcome": "What happened",

@@ -2,7 +2,9 @@
 
 Active ones first, with progress ("3 of 5", belief before -> after). ``n`` starts
 one from the library or from scratch; ``l`` logs today's practice in four keys
-(``l y 3 1``); ``x`` completes it; ``a`` sets it aside, which is not a failure.
+(``l y 3 1``); ``x`` completes it and offers a next experiment linked to it; ``a``
+sets it aside, which is not a failure. The detail shows the whole record and the
+experiment trial by trial.
 """
 
 from __future__ import annotations
@@ -87,7 +89,8 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
             "complete",
             "Complete",
             id="experiments-complete",
-            tooltip="Finish it: what happened, belief now, what you learned",
+            tooltip="Finish it: what happened, both beliefs now, what you learned; "
+            "then, if you like, plan a next one",
         ),
         Binding(
             "a",
