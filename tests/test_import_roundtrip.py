@@ -295,8 +295,29 @@ name_text = st.text(
 ).filter(lambda s: s.strip())
 
 
-def _build(texts: list[str], names: list[str]):
+percent = st.one_of(st.none(), st.integers(0, 100))
+schema5 = st.fixed_dictionaries(
+    {
+        "alternative_before": percent,
+        "alternative_after": percent,
+        "prediction_happened": percent,
+        "cue": st.sampled_from([None, "urge", "planned"]),
+        "let_rest": st.booleans(),
+        "follows": st.booleans(),
+        "repair": st.booleans(),
+        "hidden": st.lists(st.sampled_from(["emotion", "person", "tag"]), unique=True),
+    }
+)
+"""Schema 5's fields that are not free text: beliefs and how far it happened (or
+none), the cue, a rupture let rest, a next experiment, a repair attempt, and which
+kinds of name have one hidden from suggestions."""
+
+
+def _build(texts: list[str], names: list[str], extra: dict | None = None) -> dict[str, list]:
+    """Records of every kind, their text taken in turn from ``texts``; with ``extra``
+    (:data:`schema5`), schema 5's fields too."""
     t = itertools.cycle(texts)
+    extra = extra or {}
 
     def required(text: str, limit: int = 2000) -> str:
         return text[:limit] if text[:limit].strip() else "x" + text[: limit - 1]
@@ -307,11 +328,31 @@ def _build(texts: list[str], names: list[str]):
         prediction=next(t),
         outcome=next(t),
         learned=next(t),
+        alternative_belief=next(t),
+        alternative_before=extra.get("alternative_before"),
+        alternative_after=extra.get("alternative_after"),
+        safety_behaviours=next(t),
+        how_i_will_know=next(t),
+        cue=extra.get("cue"),
         started_on="2026-11-01",
         days=7,
         target_count=3,
         created_at="2026-11-01T09:00:00+01:00",
     )
+    experiments = [exp]
+    if extra.get("follows"):
+        experiments.append(
+            Experiment.create(
+                title=required(next(t), 120),
+                practice=required(next(t)),
+                started_on="2026-11-08",
+                days=7,
+                target_count=3,
+                follows_id=exp.id,
+                belief_before=exp.belief_after,
+                created_at="2026-11-08T09:00:00+01:00",
+            )
+        )
     checkin = CheckIn.create(
         day="2026-11-20",
         created_at="2026-11-20T08:00:00+01:00",
@@ -322,35 +363,46 @@ def _build(texts: list[str], names: list[str]):
         people=names[1:3],
         tags=names[2:],
     )
-    log = PracticeLog.create(
-        experiment_id=exp.id, day="2026-11-02", note=next(t), created_at="2026-11-02T08:00:00+01:00"
-    )
     rupture = Rupture.create(
         happened_at="2026-11-10T19:30:00+01:00",
         my_move="other",
         what_happened=next(t),
         note=next(t),
+        next_time=next(t),
+        let_rest_on="2026-11-12" if extra.get("let_rest") else None,
         people=names[:1],
         created_at="2026-11-10T19:30:00+01:00",
     )
-    return [
-        checkin,
-        exp,
-        log,
-        rupture,
-        Support.create(
-            name=required(next(t), 120),
-            how_to_reach=next(t),
-            note=next(t),
-            created_at="2026-11-01T09:00:00+01:00",
-        ),
-        Session.create(
-            day="2026-12-01",
-            agenda=next(t)[:300],
-            note=next(t),
-            created_at="2026-11-21T09:00:00+01:00",
-        ),
-        *[
+    log = PracticeLog.create(
+        experiment_id=exp.id,
+        day="2026-11-02",
+        note=next(t),
+        prediction_happened=extra.get("prediction_happened"),
+        rupture_id=rupture.id if extra.get("repair") else None,
+        created_at="2026-11-02T08:00:00+01:00",
+    )
+    return {
+        "checkins": [checkin],
+        "experiments": experiments,
+        "ruptures": [rupture],
+        "practice_logs": [log],
+        "supports": [
+            Support.create(
+                name=required(next(t), 120),
+                how_to_reach=next(t),
+                note=next(t),
+                created_at="2026-11-01T09:00:00+01:00",
+            )
+        ],
+        "sessions": [
+            Session.create(
+                day="2026-12-01",
+                agenda=next(t)[:300],
+                note=next(t),
+                created_at="2026-11-21T09:00:00+01:00",
+            )
+        ],
+        "bring_marks": [
             BringMark.create(
                 kind=kind,
                 record_id=record.id,
@@ -364,7 +416,42 @@ def _build(texts: list[str], names: list[str]):
                 ("rupture", rupture),
             )
         ],
-    ]
+    }
+
+
+def _save(store: Store, built: dict[str, list], hidden: list[str], names: list[str]) -> None:
+    """Save what :func:`_build` made, as the app would (ruptures before the practice
+    that repaired one), and hide the first name of each kind in ``hidden``."""
+    savers = {
+        "checkins": store.save_checkin,
+        "experiments": store.save_experiment,
+        "ruptures": store.save_rupture,
+        "practice_logs": store.save_practice_log,
+        "supports": store.save_support,
+        "sessions": store.save_session,
+        "bring_marks": lambda m: store.save_bring_marks([m]),
+    }
+    for table, save in savers.items():
+        for record in built[table]:
+            save(record)
+    checkin = built["checkins"][0]
+    first = {"emotion": checkin.emotions, "person": checkin.people, "tag": checkin.tags}
+    tables = {"emotion": "emotions", "person": "people", "tag": "tags"}
+    with store.write():
+        for kind in hidden:
+            if first[kind]:
+                store.conn.execute(
+                    f"UPDATE {tables[kind]} SET hidden = 1 WHERE name = ?", [first[kind][0]]
+                )
+
+
+def _hidden(store: Store) -> set[tuple[str, str]]:
+    """The names hidden from suggestions, as the database holds them."""
+    return {
+        (table, name)
+        for table in ("emotions", "people", "tags")
+        for (name,) in store.conn.execute(f"SELECT name FROM {table} WHERE hidden = 1")
+    }
 
 
 @pytest.mark.slow
@@ -376,22 +463,15 @@ def _build(texts: list[str], names: list[str]):
 @given(
     texts=st.lists(free_text, min_size=6, max_size=6),
     names=st.lists(name_text, min_size=1, max_size=4),
+    extra=schema5,
 )
-def test_round_trip_property(texts, names):
+def test_round_trip_property(texts, names, extra):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        records = _build(texts, names)
+        built = _build(texts, names, extra)
         with Store.open(folder / "a.db") as source:
-            for record in records:
-                {
-                    CheckIn: source.save_checkin,
-                    Experiment: source.save_experiment,
-                    PracticeLog: source.save_practice_log,
-                    Rupture: source.save_rupture,
-                    Support: source.save_support,
-                    Session: source.save_session,
-                    BringMark: lambda m: source.save_bring_marks([m]),
-                }[type(record)](record)
+            _save(source, built, extra["hidden"], names)
+            hidden = _hidden(source)
             for fmt in ("csv", "json"):
                 first = export_folder(source, folder / f"first-{fmt}", fmt)
                 with Store.open(folder / f"b-{fmt}.db") as target:
@@ -399,21 +479,25 @@ def test_round_trip_property(texts, names):
                     second = export_folder(target, folder / f"second-{fmt}", fmt)
                     assert first == second
                     # And the text is exactly what was written, not just stable.
-                    checkin = target.checkins()[0]
-                    assert checkin.note == records[0].note
-                    assert checkin.need == records[0].need
-                    support = target.supports()[0]
-                    assert (support.name, support.how_to_reach, support.note) == (
-                        records[4].name,
-                        records[4].how_to_reach,
-                        records[4].note,
+                    [checkin] = built["checkins"]
+                    back = target.checkins()[0]
+                    assert (back.note, back.need) == (checkin.note, checkin.need)
+                    [support] = built["supports"]
+                    assert target.supports()[0].to_row() == support.to_row()
+                    [rupture] = built["ruptures"]
+                    assert target.ruptures()[0].to_row() == rupture.to_row()
+                    [session] = built["sessions"]
+                    assert (target.sessions()[0].agenda, target.sessions()[0].note) == (
+                        session.agenda,
+                        session.note,
                     )
-                    rupture = target.ruptures()[0]
-                    assert rupture.what_happened == records[3].what_happened
-                    session = target.sessions()[0]
-                    assert (session.agenda, session.note) == (records[5].agenda, records[5].note)
+                    by_id = {e.id: e.to_row() for e in target.experiments()}
+                    assert by_id == {e.id: e.to_row() for e in built["experiments"]}
+                    [log] = built["practice_logs"]
+                    assert target.practice_logs()[0].to_row() == log.to_row()
+                    assert _hidden(target) == hidden
                     assert sorted(m.record_id for m in target.bring_marks()) == sorted(
-                        m.record_id for m in records[6:]
+                        m.record_id for m in built["bring_marks"]
                     )
 
 
@@ -430,6 +514,7 @@ def test_json_import_reads_what_json_export_writes_for_every_table(full_store, t
         plan = prepare_import(target, tmp_path / "out", stream=False)
     assert {t: c.added for t, c in plan.counts.items()} == {
         "emotions": 1,
+        "names": 6,  # tender, Sam, mother, work, bad sleep, family
         "checkins": 2,
         "experiments": 1,
         "practice_logs": 1,
@@ -738,3 +823,140 @@ def test_a_mark_may_name_a_record_already_stored(full_store, tmp_path):
         import_path(target, tmp_path / "out" / "practice_logs.csv")
         plan = import_path(target, tmp_path / "out" / "bring_marks.csv")
         assert plan.counts["bring_marks"].added == 5
+
+
+# --- Schema 5: the whole experiment record, ruptures let rest, hidden names ----------------
+
+
+def test_schema_5_fields_come_back_exactly(full_store, tmp_path):
+    export_folder(full_store, tmp_path / "out")
+    with Store.open(tmp_path / "t.db") as target:
+        import_path(target, tmp_path / "out")
+        [exp] = target.experiments()
+        [log] = target.practice_logs()
+        [rupture] = target.ruptures()
+        hidden = {
+            (table, name)
+            for table in ("emotions", "people", "tags")
+            for (name,) in target.conn.execute(f"SELECT name FROM {table} WHERE hidden = 1")
+        }
+    assert exp.alternative_belief == "=I can wait, and still be understood"
+    assert (exp.alternative_before, exp.cue) == (30, "urge")
+    assert exp.safety_behaviours == "-rereading it five times"
+    assert exp.how_i_will_know == "They say I took too long"
+    assert (log.prediction_happened, log.rupture_id) == (20, rupture.id)
+    assert rupture.next_time == "@say I need an hour, then come back"
+    assert hidden == {("people", "mother"), ("tags", "bad sleep"), ("emotions", "tender")}
+    names = (tmp_path / "out" / "names.csv").read_text(encoding="utf-8").splitlines()
+    assert names[0] == "kind,name,hidden"
+    assert "person,mother,1" in names and "person,Sam,0" in names
+    assert "tag,bad sleep,1" in names and "emotion,tender,1" in names
+
+
+def _drop_columns(path: Path, columns: set[str]) -> None:
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    keep = [i for i, name in enumerate(rows[0]) if name not in columns]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows([[r[i] for i in keep] for r in rows])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_export_from_schema_4_still_imports(full_store, tmp_path, fmt):
+    """Before schema 5 an export had none of its columns and no names file."""
+    from tracker.portability.importer.sources import ADDED_LATER
+
+    export_folder(full_store, tmp_path / "out", fmt)
+    (tmp_path / "out" / f"names.{fmt}").unlink()
+    for table, columns in ADDED_LATER.items():
+        path = tmp_path / "out" / f"{table}.{fmt}"
+        if fmt == "csv":
+            _drop_columns(path, set(columns))
+        else:
+            records = json.loads(path.read_text(encoding="utf-8"))
+            for record in records:
+                for column in columns:
+                    del record[column]
+            path.write_text(json.dumps(records), encoding="utf-8")
+    with Store.open(tmp_path / "t.db") as target:
+        plan = import_path(target, tmp_path / "out")
+        assert plan.counts["experiments"].added == 1 and plan.counts["ruptures"].added == 1
+        [exp] = target.experiments()
+        [log] = target.practice_logs()
+        [rupture] = target.ruptures()
+    assert exp.title == "Three breaths" and exp.belief_before == 70
+    assert (exp.alternative_belief, exp.cue, exp.follows_id) == (None, None, None)
+    assert (log.distress_before, log.prediction_happened, log.rupture_id) == (4, None, None)
+    assert (rupture.repaired_on, rupture.next_time) == ("2026-11-11", None)
+
+
+def test_a_header_lacking_an_older_column_is_still_refused(full_store, tmp_path):
+    export_folder(full_store, tmp_path / "out")
+    _drop_columns(tmp_path / "out" / "experiments.csv", {"practice", "cue"})
+    with Store.open(tmp_path / "t.db") as target:
+        with pytest.raises(ImportProblem) as caught:
+            import_path(target, tmp_path / "out" / "experiments.csv")
+        assert target.experiments() == []
+    assert "looks like the experiments table, but it lacks practice, cue" in str(caught.value)
+
+
+def _rewrite_cell(path: Path, column: str, value: str) -> None:
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    for row in rows[1:]:
+        row[rows[0].index(column)] = value
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows(rows)
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "kind"),
+    [("experiments", "follows_id", "an experiment"), ("practice_logs", "rupture_id", "a rupture")],
+)
+def test_a_link_to_a_record_that_is_nowhere_is_refused(full_store, tmp_path, table, column, kind):
+    export_folder(full_store, tmp_path / "out")
+    gone = "00000000-0000-4000-8000-000000000000"
+    _rewrite_cell(tmp_path / "out" / f"{table}.csv", column, gone)
+    with Store.open(tmp_path / "t.db") as target:
+        before = db_digest(target.path)
+        with pytest.raises(ImportProblem) as caught:
+            import_path(target, tmp_path / "out")
+        assert db_digest(target.path) == before
+    [problem] = caught.value.problems
+    assert problem.startswith(f"{tmp_path / 'out' / (table + '.csv')}, line 2, column ")
+    assert f"({column}): {gone} is not {kind} in this import or in the database" in problem
+
+
+def test_a_name_hidden_in_the_import_is_hidden_here_and_one_hidden_here_stays(full_store, tmp_path):
+    export_folder(full_store, tmp_path / "out")
+    path = tmp_path / "out" / "names.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("person,Sam,0", "person,Sam,1").replace("person,mother,1", "person,mother,0"),
+        encoding="utf-8",
+    )
+    plan = import_path(full_store, path)
+    assert (plan.counts["names"].updated, plan.changes) == (1, 1)
+    hidden = {n for (n,) in full_store.conn.execute("SELECT name FROM people WHERE hidden = 1")}
+    assert hidden == {"Sam", "mother"}
+    again = import_path(full_store, path)
+    assert again.changes == 0
+
+
+def test_a_names_row_of_no_known_kind_is_refused(full_store, tmp_path):
+    export_folder(full_store, tmp_path / "out")
+    path = tmp_path / "out" / "names.csv"
+    path.write_text("kind,name,hidden\r\nplace,home,1\r\n", encoding="utf-8")
+    with Store.open(tmp_path / "t.db") as target:
+        with pytest.raises(ImportProblem) as caught:
+            import_path(target, path)
+    assert caught.value.problems == [
+        f"{path}, line 2, column 1 (kind): 'place' is not allowed; use one of emotion, person, tag."
+    ]
+
+
+def test_the_import_summary_says_what_it_hid(full_store, tmp_path):
+    export_folder(full_store, tmp_path / "out")
+    result = cli("--db", str(tmp_path / "t.db"), "import", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert "names: 3 hidden from suggestions, as in the import" in result.output

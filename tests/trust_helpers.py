@@ -72,19 +72,15 @@ def populate(store: Store) -> None:
         practice="When a message stings, three slow breaths first.",
         prediction="I'll still reply at once",
         belief_before="70%",
+        alternative_belief="=I can wait, and still be understood",
+        alternative_before=30,
+        safety_behaviours="-rereading it five times",
+        how_i_will_know="They say I took too long",
+        cue="urge",
         started_on="2026-11-01",
         days=14,
         target_count=5,
         created_at="2026-11-01T09:00:00+01:00",
-    )
-    log = PracticeLog.create(
-        experiment_id=exp.id,
-        day="2026-11-02",
-        done="yes",
-        distress_before=4,
-        distress_after=2,
-        note="-it helped",
-        created_at="2026-11-02T20:00:00+01:00",
     )
     rupture = Rupture.create(
         happened_at="2026-11-10T19:30:00+01:00",
@@ -95,12 +91,24 @@ def populate(store: Store) -> None:
         acknowledged=1,
         repair_attempt=1,
         repaired_on="2026-11-11",
+        next_time="@say I need an hour, then come back",
         created_at="2026-11-10T22:00:00+01:00",
+    )
+    log = PracticeLog.create(
+        experiment_id=exp.id,
+        day="2026-11-02",
+        done="yes",
+        distress_before=4,
+        distress_after=2,
+        note="-it helped",
+        prediction_happened=20,
+        rupture_id=rupture.id,
+        created_at="2026-11-02T20:00:00+01:00",
     )
     if store.schema_version >= 5:
         store.save_experiment(exp)
-        store.save_practice_log(log)
         store.save_rupture(rupture)
+        store.save_practice_log(log)
     else:
         save_as_older_schema(store, exp, log, rupture)
     store.save_support(
@@ -112,6 +120,11 @@ def populate(store: Store) -> None:
             created_at="2026-11-01T09:00:00+01:00",
         )
     )
+    if store.schema_version >= 5:  # hidden from suggestions (schema 5)
+        with store.write():
+            store.conn.execute("UPDATE people SET hidden = 1 WHERE name = 'mother'")
+            store.conn.execute("UPDATE tags SET hidden = 1 WHERE name = 'bad sleep'")
+            store.conn.execute("UPDATE emotions SET hidden = 1 WHERE name = 'tender'")
     if store.schema_version < 4:
         return  # an older schema (a test of migrations): no sessions or marks yet
     store.save_sessions(

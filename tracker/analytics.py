@@ -371,6 +371,9 @@ class ExperimentProgress:
     distress_logs: int
     ended_on: str | None = None
     """The day it was completed or set aside early, when it was."""
+    alternative_before: int | None = None
+    alternative_after: int | None = None
+    """How strongly the alternative belief was held at the start and at the end (0-100)."""
 
 
 def experiment_progress(experiment: Any, logs: Iterable[Any]) -> ExperimentProgress:
@@ -398,6 +401,8 @@ def experiment_progress(experiment: Any, logs: Iterable[Any]) -> ExperimentProgr
         distress_after=mean(p[1] for p in pairs),
         distress_logs=len(pairs),
         ended_on=getattr(experiment, "ended_on", None),
+        alternative_before=getattr(experiment, "alternative_before", None),
+        alternative_after=getattr(experiment, "alternative_after", None),
     )
 
 
@@ -505,6 +510,7 @@ class PracticeFacts:
     done: int
     distress_before: int | None = None
     distress_after: int | None = None
+    prediction_happened: int | None = None
 
 
 class Snapshot:

@@ -209,9 +209,13 @@ class CalendarChart:
 
 @dataclass(frozen=True)
 class DistressLog:
+    """One practice, as the experiment's trial-by-trial chart draws it."""
+
     day: str
     before: int | None
     after: int | None
+    happened: int | None = None
+    """How far what was predicted happened, 0-100."""
 
 
 @dataclass(frozen=True)
@@ -405,13 +409,25 @@ def calendar_range(end: dt.date) -> tuple[dt.date, dt.date]:
 def experiments_chart(
     progress: Sequence[analytics.ExperimentProgress], logs: Sequence[Any] = (), selected: int = 0
 ) -> ExperimentsChart:
-    """``logs``: the practice logs of the selected experiment (done ones are drawn)."""
-    drawn = tuple(
-        DistressLog(log.day, log.distress_before, log.distress_after)
-        for log in logs
-        if log.done and (log.distress_before is not None or log.distress_after is not None)
-    )
+    """``logs``: the practice logs of the selected experiment (done ones with a rating
+    are drawn)."""
+    drawn = trial_logs(logs)
     return ExperimentsChart("Experiments", tuple(progress), selected, drawn)
+
+
+def trial_logs(logs: Iterable[Any]) -> tuple[DistressLog, ...]:
+    """The practice logs (records or :class:`~tracker.analytics.PracticeFacts`) the
+    trial-by-trial chart draws: done, with distress or "how far it happened" rated."""
+    out = []
+    for log in logs:
+        happened = getattr(log, "prediction_happened", None)
+        if log.done and (
+            log.distress_before is not None
+            or log.distress_after is not None
+            or happened is not None
+        ):
+            out.append(DistressLog(log.day, log.distress_before, log.distress_after, happened))
+    return tuple(sorted(out, key=lambda log: log.day))
 
 
 # --- rendering -------------------------------------------------------------------------
@@ -883,69 +899,239 @@ def experiment_lines(
 
 
 def _render_experiments(chart: ExperimentsChart, width: int, height: int, color: bool | Ink) -> str:
+    """The selected experiment (its progress, then trial by trial), then the others in
+    the range: the chart stays near the top, whatever the number of experiments."""
     if not chart.progress:
         return "No experiments in this range. Press e to choose a small experiment to try."
-    lines: list[str] = []
-    for i, p in enumerate(chart.progress):
-        block = experiment_lines(p, width - 2, color)
-        marker = ">" if i == chart.selected and len(chart.progress) > 1 else " "
-        lines.append(f"{marker} {block[0]}")
-        lines.extend(f"  {line}" for line in block[1:])
-    selected = chart.progress[min(chart.selected, len(chart.progress) - 1)]
-    lines.append("")
-    if not chart.logs:
-        lines.append(f'No distress ratings logged yet for "{one_line(selected.title)}".')
-        return "\n".join(lines)
-    lines.append(
-        _paint(
-            f"Distress before and after each practice: {one_line(selected.title)}"[:width],
-            "bold",
-            color,
-        )
-    )
-    lines.append(_distress_plot(chart.logs, width, max(height - len(lines), 10), color))
+    chosen = min(chart.selected, len(chart.progress) - 1)
+    selected = chart.progress[chosen]
+    many = len(chart.progress) > 1
+    block = experiment_lines(selected, width - 2, color)
+    lines = [f"{'>' if many else ' '} {block[0]}", *(f"  {line}" for line in block[1:]), ""]
+    lines.extend(trial_lines(selected, chart.logs, width, color))
+    if many:
+        lines += ["", _paint("Also in this range", "bold", color)]
+        for i, p in enumerate(chart.progress):
+            if i == chosen:
+                continue
+            block = experiment_lines(p, width - 2, color)
+            lines.append(f"  {block[0]}")
+            lines.extend(f"  {line}" for line in block[1:])
     return "\n".join(lines)
 
 
-def _distress_plot(logs: Sequence[DistressLog], width: int, height: int, color: bool | Ink) -> str:
-    start = dt.date.fromisoformat(logs[0].day)
-    end = dt.date.fromisoformat(logs[-1].day)
-    span = (end - start).days + 1
-    # One column per practice log, in order; x labels are their dates.
-    before = [float(log.before) if log.before is not None else None for log in logs]
-    after = [float(log.after) if log.after is not None else None for log in logs]
-    import plotext as plt
+# --- an experiment, trial by trial ---------------------------------------------------------
 
-    per_step = max(1, (height - 1 - 3 - 1) // 5)
-    plt.clf()
-    plt.limit_size(False, False)
-    plt.plotsize(width, per_step * 5 + 1 + 3)
-    plt.theme("clear")
-    xs = list(range(len(logs)))
-    # Orange and blue (tracker.palette), apart for red-green colour blindness too.
-    for values, marker, colour in ((before, "o", DISTRESS_BEFORE), (after, POINT, DISTRESS_AFTER)):
-        px = [x for x, y in zip(xs, values) if y is not None]
-        py = [y for y in values if y is not None]
-        if px:
-            plt.scatter(px, py, marker=marker, color=plot_colour(colour, color))
-    plt.ylim(0, 5)
-    plt.yticks(list(range(0, 6)))
-    plt.xlim(-0.5, len(logs) - 0.5)
-    count = max(2, min(len(logs), width // 10))
-    positions = (
-        sorted({round(i * (len(logs) - 1) / (count - 1)) for i in range(count)})
-        if len(logs) > 1
-        else [0]
+MARK_BEFORE = "o"
+MARK_AFTER = POINT
+MARK_SAME = "⊙"
+"""Distress before and after on the same row of the same day."""
+MARK_HAPPENED = "◆"
+MARK_BELIEF = "■"
+MARK_ALTERNATIVE = "□"
+BELIEF_COLOUR = "deep-orange"
+ALTERNATIVE_COLOUR = "repair"
+HAPPENED_COLOUR = "steel"
+TRIAL_MARGIN = 4
+"""Characters left of the plot: the y labels ("100") and the axis."""
+
+
+def trial_span(p: analytics.ExperimentProgress, logs: Sequence[DistressLog] = ()) -> int:
+    """Days from an experiment's start to the last day of its axis: the day it ended
+    (completed or set aside), else its planned end, and never before its last log."""
+    start = dt.date.fromisoformat(p.started_on)
+    last = dt.date.fromisoformat(p.ended_on or p.ends_on)
+    for log in logs:
+        last = max(last, dt.date.fromisoformat(log.day))
+    return max((last - start).days, 0)
+
+
+def trial_column(offset: int, span: int, columns: int) -> int:
+    """The plot column of day ``offset`` (days since the start) on an axis of
+    ``columns`` columns that runs from day 0 to day ``span``: proportional to time,
+    so a 5-day gap is five times as wide as a 1-day gap."""
+    if span <= 0 or columns <= 1:
+        return 0
+    return int(analytics.round_half_up(offset * (columns - 1) / span))
+
+
+def trial_lines(
+    p: analytics.ExperimentProgress,
+    logs: Sequence[DistressLog],
+    width: int,
+    color: bool | Ink = False,
+) -> list[str]:
+    """One experiment trial by trial, on an axis of days since its start, to scale.
+
+    Above: how strongly the prediction (``■``) and the alternative belief (``□``) were
+    held at the start and at the end, and how far what was predicted happened at each
+    practice (``◆``), 0-100 %. Below: distress before (``o``) and after (``•``) each
+    practice, 0-5. Under the axis, a few real dates and their day numbers; then n.
+    Panels with nothing to draw are left out (the beliefs at the start alone are said
+    in words, not drawn as a panel of their own). A text chart: as tall as it needs
+    (about 30 lines), whatever the height.
+    """
+    title = one_line(p.title)
+    span = trial_span(p, logs)
+    columns = max(width - TRIAL_MARGIN - 1, 10)
+    start = dt.date.fromisoformat(p.started_on)
+    end = start + dt.timedelta(days=span)
+
+    def column(day: str | dt.date) -> int:
+        when = dt.date.fromisoformat(day) if isinstance(day, str) else day
+        return trial_column((when - start).days, span, columns)
+
+    head = [
+        _paint(f"Trial by trial: {title}"[:width], "bold", color),
+        "days since the start, to scale"[:width],
+    ]
+    percent: list[tuple[int, float, str, str]] = []  # (column, value, mark, colour)
+    for log in logs:
+        if log.happened is not None:
+            percent.append((column(log.day), log.happened, MARK_HAPPENED, HAPPENED_COLOUR))
+    end_column = column(end)
+    for value, at, mark, colour in (
+        (p.belief_before, 0, MARK_BELIEF, BELIEF_COLOUR),
+        (p.alternative_before, 0, MARK_ALTERNATIVE, ALTERNATIVE_COLOUR),
+        (p.belief_after, end_column, MARK_BELIEF, BELIEF_COLOUR),
+        (p.alternative_after, end_column, MARK_ALTERNATIVE, ALTERNATIVE_COLOUR),
+    ):
+        if value is not None:
+            percent.append((at, value, mark, colour))
+    if not any(log.happened is not None for log in logs) and (
+        p.belief_after is None and p.alternative_after is None
+    ):
+        percent = []  # the start alone is no series: its figures are said under the chart
+    distress = [log for log in logs if log.before is not None or log.after is not None]
+    if not percent and not distress:
+        return [f'No practice rated yet for "{title}", so nothing to draw trial by trial.']
+    body: list[str] = []
+    if percent:
+        legend = [
+            _paint(MARK_BELIEF, BELIEF_COLOUR, color) + " belief in the prediction",
+            _paint(MARK_ALTERNATIVE, ALTERNATIVE_COLOUR, color) + " belief in the other way",
+            _paint(MARK_HAPPENED, HAPPENED_COLOUR, color) + " how far it happened",
+        ]
+        body += _join_fitting(["0-100 %:", *legend], width, "  ")
+        body += _trial_grid(percent, columns, 100, 10, color)
+    if distress:
+        cells: list[tuple[int, float, str, str]] = []
+        for log in distress:
+            x = column(log.day)
+            if log.before is not None and log.before == log.after:
+                cells.append((x, log.before, MARK_SAME, DISTRESS_AFTER))
+                continue
+            if log.before is not None:
+                cells.append((x, log.before, MARK_BEFORE, DISTRESS_BEFORE))
+            if log.after is not None:
+                cells.append((x, log.after, MARK_AFTER, DISTRESS_AFTER))
+        legend = [
+            _paint(MARK_BEFORE, DISTRESS_BEFORE, color) + " distress before",
+            _paint(MARK_AFTER, DISTRESS_AFTER, color) + " after",
+        ]
+        if any(mark == MARK_SAME for _, _, mark, _ in cells):
+            legend.append(_paint(MARK_SAME, DISTRESS_AFTER, color) + " the same")
+        legend.append("(0 = none, 5 = extreme)")
+        if percent:
+            body.append("")
+        body += _join_fitting(legend, width, "  ")
+        body += _trial_grid(cells, columns, 5, 1, color)
+    return head + body + _trial_axis(start, span, columns) + _trial_counts(p, logs, width)
+
+
+def _trial_grid(
+    cells: Sequence[tuple[int, float, str, str]],
+    columns: int,
+    high: int,
+    step: int,
+    color: bool | Ink,
+) -> list[str]:
+    """Rows from ``high`` down to 0 in ``step``s, each value on its nearest row;
+    what is drawn later wins a shared cell."""
+    rows = high // step + 1
+    grid: list[list[tuple[str, str] | None]] = [[None] * columns for _ in range(rows)]
+    for x, value, mark, colour in cells:
+        row = int(analytics.round_half_up(value / step))
+        grid[rows - 1 - row][min(max(x, 0), columns - 1)] = (mark, colour)
+    out = []
+    for i, cells_row in enumerate(grid):
+        value = high - i * step
+        # Without colour, blank cells as spaces; marks painted one by one.
+        line = "".join(" " if c is None else _paint(c[0], c[1], color) for c in cells_row)
+        label = f"{value:>3}" if value % (2 * step if rows > 6 else step) == 0 else "   "
+        out.append((label + "┤" + line).rstrip() if not color else label + "┤" + line.rstrip())
+    return out
+
+
+def _trial_axis(start: dt.date, span: int, columns: int) -> list[str]:
+    """The x axis: ticks with a few real dates, and the day number under each.
+
+    Labels start at their tick (the last one ends at it); the first and the last day
+    always have one, and the others only where they fit.
+    """
+    years = start.year != (start + dt.timedelta(days=span)).year
+    step = 1
+    for step in (1, 2, 7, 14, 28, 56, 91, 182, 364, 728):
+        if span // step + 1 <= max(2, columns // 12):
+            break
+    offsets = list(range(0, span + 1, step))
+    if span not in offsets:
+        offsets.append(span)
+    placed: list[tuple[int, int, str, str]] = []  # (tick column, where it starts, date, number)
+    for offset in offsets:
+        x = trial_column(offset, span, columns)
+        day = start + dt.timedelta(days=offset)
+        label = f"{day.day} {day:%b}" + (f" {day:%Y}" if years else "")
+        number = f"day {offset}"
+        room = max(len(label), len(number))
+        at = x
+        if offset == span and offset != 0:
+            at = max(x - room + 1, 0)
+            while placed and placed[-1][1] + max(map(len, placed[-1][2:])) + 1 > at:
+                placed.pop()  # the last day's label wins over the one before it
+        elif placed and placed[-1][1] + max(map(len, placed[-1][2:])) + 1 > at:
+            continue
+        placed.append((x, at, label, number))
+    axis = ["─"] * columns
+    dates = [" "] * (columns + 12)
+    numbers = [" "] * (columns + 12)
+    for x, at, label, number in placed:
+        axis[x] = "┬"
+        dates[at : at + len(label)] = label
+        numbers[at : at + len(number)] = number
+    pad = " " * TRIAL_MARGIN
+    return [
+        "   └" + "".join(axis),
+        (pad + "".join(dates)).rstrip(),
+        (pad + "".join(numbers)).rstrip(),
+    ]
+
+
+def _trial_counts(
+    p: analytics.ExperimentProgress, logs: Sequence[DistressLog], width: int
+) -> list[str]:
+    """n, and the beliefs in words (the marks' exact values)."""
+    import textwrap
+
+    rated = sum(1 for log in logs if log.before is not None or log.after is not None)
+    happened = sum(1 for log in logs if log.happened is not None)
+    words = (
+        f"n = {analytics.plural(len(logs), 'practice')} with ratings: distress on "
+        f"{rated}, how far the prediction happened on {happened}."
+        if logs
+        else "n = 0: no practice rated yet."
     )
-    years = start.year != end.year
-    plt.xticks(
-        positions, [_date_label(dt.date.fromisoformat(logs[p].day), span, years) for p in positions]
-    )
-    body = _plot_rows(plt.build())
-    legend = (
-        _paint("o", DISTRESS_BEFORE, color)
-        + " distress before   "
-        + _paint(POINT, DISTRESS_AFTER, color)
-        + " after   (0 = none, 5 = extreme)"
-    )
-    return "\n".join(body + [legend])
+    beliefs = []
+    for name, before, after in (
+        ("the prediction", p.belief_before, p.belief_after),
+        ("the other way", p.alternative_before, p.alternative_after),
+    ):
+        if before is None and after is None:
+            continue
+        b = f"{before}%" if before is not None else "not rated"
+        a = f"{after}%" if after is not None else "not yet rated"
+        beliefs.append(f"{name} {b} at the start, {a} at the end")
+    lines = textwrap.wrap(words, width)
+    if beliefs:
+        lines += textwrap.wrap("Belief in " + "; in ".join(beliefs) + ".", width)
+    return lines

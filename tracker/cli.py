@@ -517,6 +517,7 @@ EXPORT_TABLES = (
     "ruptures",
     "supports",
     "emotions",
+    "names",
     "sessions",
     "bring_marks",
 )

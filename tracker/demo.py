@@ -170,6 +170,37 @@ PRACTICE_NOTES = [
 ]
 
 
+# How I'll know, and what I'll stop doing to feel safe, for the library's experiments
+# (by title): what someone writing their own record might put.
+HOW_I_WILL_KNOW = {
+    "Three breaths before replying": "Sam says I took too long, or stops replying.",
+    "Twenty minutes with the urge": "After 20 minutes the worry is as strong or stronger.",
+    "One need, one sentence": "They sigh, change the subject or go quiet afterwards.",
+    "A timed pause in conflict": "Sam is angrier when I come back than when I left.",
+    "Repair within a day": "It gets brought up against me in the next argument.",
+    "Still here, just quiet": "Sam asks questions I can't answer and I feel cornered.",
+    "Notice being met": "By the evening there is nothing to write down.",
+    "Five things, four sounds": "My distress is no lower after grounding.",
+    "Ask before assuming": "Their answer is the worst thing I had imagined.",
+    "One small true thing": "They laugh it off, or look away and move on.",
+    "Let it sit for an hour": "I can't think about anything else for the hour.",
+    "Name the quiet rule": "Questioning it makes no difference to what I do next.",
+    "Say it while it's small": "Mentioning it turns into an argument that evening.",
+}
+SAFETY_BEHAVIOURS = {
+    "Three breaths before replying": "Rereading the message over and over before sending.",
+    "Twenty minutes with the urge": "Checking whether they are online.",
+    "One need, one sentence": "Apologising before I say it; adding 'it's fine if not'.",
+    "A timed pause in conflict": "Leaving without saying when I'll be back.",
+    "Repair within a day": "Adding 'but you also…'.",
+    "Still here, just quiet": "Turning my phone off so I can't see replies.",
+    "Ask before assuming": "Asking in a joking way so I can take it back.",
+    "One small true thing": "Saying it as a joke.",
+    "Let it sit for an hour": "Keeping the phone face up beside me.",
+    "Say it while it's small": "Waiting until I'm sure I'm right.",
+}
+
+
 def _smooth(p: float) -> float:
     return p * p * (3 - 2 * p)
 
@@ -181,6 +212,9 @@ def _clamp(value: float, low: int, high: int) -> int:
 class _Gen:
     def __init__(self, years: float, seed: int, end: dt.date, now: dt.time):
         self.rng = random.Random(seed)
+        self.record_rng = random.Random(f"record-{seed}")
+        """For the experiment record's later fields (schema 5), apart from ``rng`` so
+        that everything else a seed gives stays as it was."""
         self.end = end
         self.now = now
         self.ndays = max(1, int(round(years * 365.25)))
@@ -361,11 +395,62 @@ class _Gen:
                     learned=None if dropped else rng.choice(LEARNED),
                     updated_at=self.stamp(last, 21),
                 )
+            previous = experiments[-1] if experiments else None
+            fields.update(self.record_fields(item, belief, finished, dropped, previous))
             experiments.append(Experiment.create(fields))
-            logs += self.practice_logs(eid, i, start, last, length, target, p, dropped)
+            new_logs = self.practice_logs(eid, i, start, last, length, target, p, dropped)
+            if fields.get("how_i_will_know"):
+                new_logs = self.predictions_happened(new_logs, belief)
+            logs += new_logs
             last_index = i + (last - start).days
             i = last_index + 1 + rng.randint(7, 35)
         return experiments, logs
+
+    def record_fields(
+        self,
+        item: dict[str, Any],
+        belief: int,
+        finished: bool,
+        dropped: bool,
+        previous: Experiment | None,
+    ) -> dict[str, Any]:
+        """The rest of an experiment's record, for most experiments: the library's
+        other way it could go and how strongly it is believed (growing by the end of
+        a completed one), how I'll know, what I'll drop, the cue; and now and then
+        the next step after the completed one before it."""
+        rng = self.record_rng
+        title = item["title"]
+        out: dict[str, Any] = {"cue": item.get("cue")}
+        if item.get("alternative_belief") and rng.random() < 0.8:
+            before = _clamp(100 - belief + rng.gauss(0, 8), 5, 95)
+            out.update(alternative_belief=item["alternative_belief"], alternative_before=before)
+            if finished:
+                gain = rng.gauss(8 if dropped else 24, 10)
+                out["alternative_after"] = _clamp(before + gain, 5, 95)
+        if title in HOW_I_WILL_KNOW and rng.random() < 0.7:
+            out["how_i_will_know"] = HOW_I_WILL_KNOW[title]
+        if title in SAFETY_BEHAVIOURS and rng.random() < 0.6:
+            out["safety_behaviours"] = SAFETY_BEHAVIOURS[title]
+        if previous is not None and previous.status == "completed" and rng.random() < 0.4:
+            out["follows_id"] = previous.id
+        return out
+
+    def predictions_happened(self, logs: list[PracticeLog], belief: int) -> list[PracticeLog]:
+        """The logs, with how far the prediction happened at each practice answered
+        most times: less and less, unevenly, in tens as people type them."""
+        rng = self.record_rng
+        done = sum(1 for log in logs if log.done)
+        out = []
+        k = 0
+        for log in logs:
+            if log.done:
+                trend = belief * (0.8 - 0.5 * k / max(done - 1, 1))
+                k += 1
+                if rng.random() >= 0.15:
+                    value = _clamp(rng.gauss(trend, 14) / 10, 0, 10) * 10
+                    log = PracticeLog.create(log.to_row(), prediction_happened=value)
+            out.append(log)
+        return out
 
     def practice_logs(
         self,

@@ -10,16 +10,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import string
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tracker import agenda, analytics, charts, clock
 from tracker.analytics import PracticeFacts, RuptureDates, Snapshot, plural
 from tracker.daytable import DayTable
 from tracker.models import INTENSITY, MOOD, PURSUE, REGULATION, WITHDRAW, Rupture, Session
 from tracker.text import one_line, visible
+from tracker.wording import CUE_WORDS
 
 if TYPE_CHECKING:
     from tracker.store import Store
@@ -72,7 +73,12 @@ def load_snapshot(store: Store, today: dt.date | None = None) -> Snapshot:
     ]
     logs = [
         PracticeFacts(
-            one(log.experiment_id), one(log.day), log.done, log.distress_before, log.distress_after
+            one(log.experiment_id),
+            one(log.day),
+            log.done,
+            log.distress_before,
+            log.distress_after,
+            log.prediction_happened,
         )
         for since, until in log_windows
         for log in store.practice_logs(since=since, until=until)
@@ -152,6 +158,34 @@ def _md_escape(text: str) -> str:
     return one_line(text).replace("|", "\\|")
 
 
+def experiment_record_lines(e: Any, titles: Mapping[str, str], notes: bool) -> list[str]:
+    """The rest of an experiment's record, in one or two lines, only where there is
+    something: the other way it could go and its belief before and after; how I'll
+    know, what I'll stop doing to feel safe, what starts it and what it follows.
+    Words the person wrote only with ``notes``."""
+    lines = []
+    if e.alternative_belief or e.alternative_before is not None or e.alternative_after is not None:
+        before = f"{e.alternative_before}%" if e.alternative_before is not None else "not rated"
+        after = f"{e.alternative_after}%" if e.alternative_after is not None else "not rated yet"
+        words = f"{_md_escape(e.alternative_belief)}; " if e.alternative_belief and notes else ""
+        lines.append(
+            f"- **Another way it could go:** {words}believed {before} before, {after} after."
+        )
+    parts = []
+    if e.how_i_will_know and notes:
+        parts.append(f"**How I'll know:** {_md_escape(e.how_i_will_know)}")
+    if e.safety_behaviours and notes:
+        parts.append(f"**Dropping, to feel safe without it:** {_md_escape(e.safety_behaviours)}")
+    if e.cue:
+        parts.append(f"**Cue:** {CUE_WORDS.get(e.cue, e.cue)}")
+    if e.follows_id and e.follows_id in titles:
+        parts.append(f"**Follows:** {_md_escape(titles[e.follows_id])}")
+    if parts:
+        line = "- " + "; ".join(parts)
+        lines.append(line if line.endswith((".", "!", "?")) else line + ".")
+    return lines
+
+
 def chart_block(chart: charts.Chart) -> list[str]:
     """A chart in the report: a text block (or, for the HTML report, its placeholder)."""
     found = _FOR_HTML.get()
@@ -181,8 +215,9 @@ def build_report(
 
     Args:
         notes: include what the person wrote in their own words; ``False`` leaves out
-            every free-text field (notes, needs, what happened, the prediction,
-            outcome, what was learned, the agenda and session notes), for sharing.
+            every free-text field (notes, needs, what happened, the prediction, the
+            other way it could go, how I'll know, what I'll drop, outcome, what was
+            learned, the agenda and session notes), for sharing.
         session: the session the period starts from, named in the title.
     """
     today = clock.today()
@@ -300,6 +335,7 @@ def build_report(
     logs_by_exp: dict[str, list] = {}
     for log in snap.logs:
         logs_by_exp.setdefault(log.experiment_id, []).append(log)
+    by_title = {e.id: e.title for e in snap.experiments}
     for e in sorted(running, key=lambda e: (e.started_on, e.created_at)):
         progress = analytics.experiment_progress(e, logs_by_exp.get(e.id, []))
         end = e.ended_on or e.ends_on
@@ -316,6 +352,7 @@ def build_report(
         before = f"{e.belief_before}%" if e.belief_before is not None else "not rated"
         after = f"{e.belief_after}%" if e.belief_after is not None else "not rated yet"
         add(f"- **Belief in the prediction:** {before} before, {after} after.")
+        out.extend(experiment_record_lines(e, by_title, notes))
         if progress.done <= progress.target:
             practised = f"{progress.done:,} of {progress.target:,} planned times"
         else:

@@ -21,6 +21,9 @@ MOVE_WORDS = {
 }
 """How each move is shown: plain, without judgement."""
 
+CUE_WORDS = {"urge": "when an urge comes", "planned": "at a time I choose"}
+"""What starts an experiment's practice (``Experiment.cue``), in words."""
+
 MOVE_SENTENCES = {
     "pursued": "I pursued",
     "withdrew": "I withdrew",

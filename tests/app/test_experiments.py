@@ -102,9 +102,9 @@ def test_start_from_the_library_with_a_typed_belief(db_path):
 def test_library_words_can_be_changed_before_starting(db_path):
     async def scenario(app, pilot):
         await keys(pilot, "e", "n", "down", "enter")
-        # From belief, back through prediction and practice to the name; focus never
-        # selects it, so clear it (ctrl+u) before typing the new one.
-        await keys(pilot, "shift+tab", "shift+tab", "shift+tab")
+        # From belief, back through the other way, prediction and practice to the
+        # name; focus never selects it, so clear it (ctrl+u) before typing the new one.
+        await keys(pilot, "shift+tab", "shift+tab", "shift+tab", "shift+tab")
         assert app.focused.id == "title"
         await keys(pilot, "ctrl+u")
         await type_text(pilot, "My own breaths")
@@ -128,12 +128,15 @@ def test_start_from_scratch_with_days_or_an_end_day(db_path):
         await type_text(pilot, "When I assume, I will ask how they see it.")
         await keys(pilot, "tab")
         await type_text(pilot, "They will think I'm needy.")
-        await keys(pilot, "tab")
+        await keys(pilot, "tab", "tab")  # no other way written
         await type_text(pilot, "80")
+        # Past the other way's belief, how I'll know, what I'll drop and the cue,
+        # and the start day (kept: today).
+        await keys(pilot, "tab", "tab", "tab", "tab", "tab", "tab")
+        assert app.focused.id == "ends_on"
+        await type_text(pilot, "7")
         await keys(pilot, "tab")
         await type_text(pilot, "3")  # target: empty, showing the default 5
-        await keys(pilot, "tab", "tab")  # keep the start day
-        await type_text(pilot, "7")
         hint = str(form.query_one("#period-hint", Static).content)
         assert "Sat 28 Nov to Fri 4 Dec (7 days)" in hint
         await keys(pilot, "ctrl+s")
@@ -184,7 +187,7 @@ def test_a_belief_above_100_is_refused(db_path):
         return str(app.screen.query_one("#rf-error", Static).content)
 
     assert drive(db_path, scenario) == (
-        "Belief can't be 150: please use a whole number from 0 to 100."
+        "Belief in the prediction can't be 150: please use a whole number from 0 to 100."
     )
     assert experiments(db_path) == []
 
@@ -379,6 +382,8 @@ def test_complete_asks_outcome_belief_after_and_learned(db_path, store):
         await keys(pilot, "tab")
         await type_text(pilot, "Waiting is survivable")
         await keys(pilot, "ctrl+s")
+        assert isinstance(app.screen, ConfirmDialog)  # plan a next experiment?
+        await keys(pilot, "n")
         assert isinstance(app.screen, ExperimentsScreen)
 
     drive(db_path, scenario)
@@ -585,6 +590,8 @@ def test_complete_typed_in_one_burst_lands_in_each_field(db_path, store):
             ("ctrl+s",),
         )
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)  # plan a next experiment?
+        await keys(pilot, "n")
         assert isinstance(app.screen, ExperimentsScreen)
 
     drive(db_path, scenario)
@@ -611,12 +618,22 @@ def test_a_new_experiment_typed_in_one_burst(db_path):
             ("tab",),
             "They will mind.",
             ("tab",),
+            "Maybe they won't.",
+            ("tab",),
             "80",
             ("enter",),
-            "3",
+            "20",
+            ("enter",),
+            "They sigh or change the subject.",
+            ("tab",),
+            "Explaining why I ask.",
+            ("tab",),
+            "p",
             ("enter",),
             ("enter",),
             "7",
+            ("enter",),
+            "3",
             ("ctrl+s",),
         )
         await settle(pilot)
@@ -633,6 +650,19 @@ def test_a_new_experiment_typed_in_one_burst(db_path):
         exp.started_on,
         exp.ends_on,
     ) == ("Ask first", "When I assume, I will ask.", "They will mind.", 80, 3, TODAY, "2026-12-04")
+    assert (
+        exp.alternative_belief,
+        exp.alternative_before,
+        exp.how_i_will_know,
+        exp.safety_behaviours,
+        exp.cue,
+    ) == (
+        "Maybe they won't.",
+        20,
+        "They sigh or change the subject.",
+        "Explaining why I ask.",
+        "planned",
+    )
 
 
 def test_the_four_log_keys_in_one_burst(db_path, store):

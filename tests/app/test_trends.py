@@ -213,11 +213,11 @@ def test_experiments_chart_moves_to_the_next_experiment(db_path):
         screen = await open_trends(app, pilot)
         await pilot.press("7")
         await pilot.pause()
-        assert "Distress before and after each practice: Newer one" in chart_text(screen)
+        assert "Trial by trial: Newer one" in chart_text(screen)
         assert "n next" in heading(screen)
         await pilot.press("n")
         await pilot.pause()
-        assert "Distress before and after each practice: Older one" in chart_text(screen)
+        assert "Trial by trial: Older one" in chart_text(screen)
 
     drive(db_path, scenario)
 

@@ -197,8 +197,8 @@ def _range_title(since: dt.date, until: dt.date) -> str:
     "no_notes",
     is_flag=True,
     help="Leave out everything you wrote in your own words (notes, needs, what "
-    "happened, the prediction, outcome, what you learned, the agenda), for "
-    "sharing.",
+    "happened, the prediction and the other way it could go, how you'll know, what "
+    "you'll drop, outcome, what you learned, the agenda), for sharing.",
 )
 @click.option(
     "--out",

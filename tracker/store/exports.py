@@ -11,7 +11,7 @@ from typing import Any
 
 from tracker.store.connection import StoreBase
 from tracker.store.errors import StoreError
-from tracker.store.names import nocase_key
+from tracker.store.names import NAME_KINDS, nocase_key
 from tracker.store.tables import CHECKIN_LINKS, by_instant
 
 
@@ -25,6 +25,7 @@ class ExportsMixin(StoreBase):
         "ruptures",
         "supports",
         "emotions",
+        "names",
         "sessions",
         "bring_marks",
     )
@@ -37,12 +38,16 @@ class ExportsMixin(StoreBase):
             cols += ["people"]
         elif table == "emotions":
             cols = ["name", "shipped"]
+        elif table == "names":
+            cols = ["kind", "name", "hidden"]
         return cols
 
     def export_rows(self, table: str) -> Iterator[tuple[Any, ...]]:
         """Rows of a table for export, as tuples in :meth:`export_columns` order.
 
         Emotions, people and tags are joined with ``|`` in one column, sorted by name.
+        ``names`` holds every emotion word, person and tag (``kind``: emotion, person,
+        tag) with whether it is hidden from suggestions.
         """
         if table not in self.EXPORT_TABLES:
             raise StoreError(
@@ -61,6 +66,12 @@ class ExportsMixin(StoreBase):
             FROM ruptures r ORDER BY {by_instant("r.happened_at")}, r.id"""
         elif table == "emotions":
             sql = "SELECT name, shipped FROM emotions ORDER BY shipped DESC, name COLLATE NOCASE"
+        elif table == "names":
+            each = " UNION ALL ".join(
+                f"SELECT {i} AS k, '{kind}' AS kind, name, hidden FROM {source}"
+                for i, (kind, source) in enumerate(NAME_KINDS.items())
+            )
+            sql = f"SELECT kind, name, hidden FROM ({each}) ORDER BY k, name COLLATE NOCASE"
         elif table == "practice_logs":
             sql = f"SELECT * FROM practice_logs ORDER BY day, {by_instant('created_at')}, id"
         elif table == "experiments":

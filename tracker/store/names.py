@@ -19,6 +19,9 @@ from tracker import clock
 from tracker.models import ValidationError, parse_names
 from tracker.store.connection import StoreBase
 
+NAME_KINDS = {"emotion": "emotions", "person": "people", "tag": "tags"}
+"""The kinds of name in the ``names`` export, and the table of each."""
+
 _ASCII_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 WORD_KINDS = ("emotions", "people", "tags")
@@ -291,6 +294,32 @@ class NamesMixin(StoreBase):
         found = self.find_word(kind, stored)
         assert found is not None
         return found
+
+    def hidden_flags(self, kind: str) -> dict[str, int]:
+        """``{nocase_key(name): hidden}`` for every name of ``kind`` (emotion, person, tag)."""
+        table = NAME_KINDS[kind]
+        return {
+            nocase_key(name): hidden
+            for name, hidden in self.conn.execute(f"SELECT name, hidden FROM {table}")
+        }
+
+    def add_names(self, names: Iterable[tuple[str, str, int]]) -> None:
+        """``(kind, name, hidden)``: names not there yet are added (an emotion word as
+        the person's own); a name hidden here is hidden from suggestions here too. A
+        name hidden here already stays hidden."""
+        rows = list(names)
+        with self.write():
+            for kind, table in NAME_KINDS.items():
+                mine = [(name, hidden) for k, name, hidden in rows if k == kind]
+                if not mine:
+                    continue
+                self.conn.executemany(
+                    f"INSERT OR IGNORE INTO {table} (name, hidden) VALUES (?, ?)", mine
+                )
+                self.conn.executemany(
+                    f"UPDATE {table} SET hidden = 1 WHERE name = ? AND hidden = 0",
+                    [(name,) for name, hidden in mine if hidden],
+                )
 
 
 def _a(kind: str) -> str:

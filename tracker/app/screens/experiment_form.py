@@ -22,15 +22,57 @@ from textual.widgets.option_list import Option
 from tracker import clock
 from tracker.app.screens.record_form import FieldInput, RecordForm
 from tracker.app.widgets.keyorder import OrderedTextArea
+from tracker.app.widgets.keypick import KeyPick, PickOption
 from tracker.models import (
     Experiment,
     ValidationError,
 )
 from tracker.shipped import experiment_library
-from tracker.wording import span_label, times_words
+from tracker.text import one_line
+from tracker.wording import CUE_WORDS, span_label, times_words
 
 DEFAULT_DAYS = 14
 DEFAULT_TARGET = 5
+
+CUE_OPTIONS = [
+    PickOption("u", "urge", CUE_WORDS["urge"]),
+    PickOption("p", "planned", CUE_WORDS["planned"]),
+]
+"""What starts the practice (``Experiment.cue``): keys, values and words."""
+
+CARRIED_FORWARD = (
+    "title",
+    "practice",
+    "prediction",
+    "alternative_belief",
+    "safety_behaviours",
+    "how_i_will_know",
+    "cue",
+    "target_count",
+)
+"""What a next experiment takes from the one it follows, as it is."""
+
+
+def next_template(experiment: Experiment) -> dict[str, Any]:
+    """A new experiment's fields, prefilled from ``experiment`` (which it follows).
+
+    Its words, cue and aim as they are; belief in the prediction and in the other way
+    as they were rated at the end (else at the start); as many days, from today.
+    """
+    template: dict[str, Any] = {name: getattr(experiment, name) for name in CARRIED_FORWARD}
+    template["belief_before"] = (
+        experiment.belief_after if experiment.belief_after is not None else experiment.belief_before
+    )
+    template["alternative_before"] = (
+        experiment.alternative_after
+        if experiment.alternative_after is not None
+        else experiment.alternative_before
+    )
+    template["days"] = (
+        dt.date.fromisoformat(experiment.ends_on) - dt.date.fromisoformat(experiment.started_on)
+    ).days + 1
+    template["follows_id"] = experiment.id
+    return template
 
 
 def _field(label: str, widget, *, classes: str = "rf-field") -> Vertical:
@@ -126,7 +168,12 @@ class ExperimentForm(RecordForm[Experiment]):
         "title": "Name",
         "practice": "The practice",
         "prediction": "The prediction",
-        "belief_before": "Belief",
+        "belief_before": "Belief in the prediction",
+        "alternative_belief": "Another way it could go",
+        "alternative_before": "Belief in the other way",
+        "how_i_will_know": "How you will know",
+        "safety_behaviours": "What you will drop",
+        "cue": "What starts it",
         "started_on": "Start day",
         "ends_on": "How long",
         "days": "How long",
@@ -145,11 +192,17 @@ class ExperimentForm(RecordForm[Experiment]):
     )
 
     def __init__(
-        self, template: dict[str, Any] | None = None, existing: Experiment | None = None
+        self,
+        template: dict[str, Any] | None = None,
+        existing: Experiment | None = None,
+        *,
+        follows: Experiment | None = None,
     ) -> None:
         super().__init__()
         self.template = template or {}
         self.existing = existing
+        self.follows = follows
+        """The experiment this new one is the next step of (from its completion)."""
         self.defaults: dict[str, str] = {}
         """Field id -> what an empty field stands for (shown as its placeholder):
         a new experiment's start day, length and aim. Focus never selects a field's
@@ -161,6 +214,12 @@ class ExperimentForm(RecordForm[Experiment]):
             return (
                 "Change any words, the period or the aim; what you logged stays. "
                 "[b]ctrl+s[/b] saves."
+            )
+        if self.follows is not None:
+            return (
+                "Your next experiment, filled in from the last one and linked to it. "
+                "Change what you want to try differently; it starts today. "
+                "[b]ctrl+s[/b] starts it."
             )
         return self.HINT
 
@@ -213,9 +272,18 @@ class ExperimentForm(RecordForm[Experiment]):
                 placeholder="If I do this, I expect …",
             ),
         )
+        yield _field(
+            "Another way it could go (optional)",
+            OrderedTextArea(
+                value("alternative_belief"),
+                id="alternative_belief",
+                classes="rf-text",
+                placeholder="Maybe instead …",
+            ),
+        )
         with Horizontal(classes="rf-row"):
             yield _field(
-                "Belief in it now, 0-100 %",
+                "Belief in the prediction, 0-100 %",
                 FieldInput(
                     value("belief_before"),
                     placeholder="e.g. 70",
@@ -226,16 +294,43 @@ class ExperimentForm(RecordForm[Experiment]):
                 classes="rf-field rf-half",
             )
             yield _field(
-                "Times to aim for",
+                "Belief in the other way, 0-100 %",
                 FieldInput(
-                    target,
-                    id="target_count",
+                    value("alternative_before"),
+                    placeholder="e.g. 30",
+                    id="alternative_before",
                     type="integer",
-                    max_length=4,
-                    placeholder=self.defaults.get("target_count", ""),
+                    max_length=3,
                 ),
                 classes="rf-field rf-half",
             )
+        yield _field(
+            "How will you know? What would count as it coming true? (optional)",
+            OrderedTextArea(
+                value("how_i_will_know"),
+                id="how_i_will_know",
+                classes="rf-text",
+                placeholder="e.g. they don't answer by the evening",
+            ),
+        )
+        yield _field(
+            "What will you stop doing to feel safe, this time? (optional)",
+            OrderedTextArea(
+                value("safety_behaviours"),
+                id="safety_behaviours",
+                classes="rf-text",
+                placeholder="e.g. checking my phone, apologising first",
+            ),
+        )
+        yield KeyPick(
+            "What starts the practice? (optional)",
+            CUE_OPTIONS,
+            value("cue") or None,
+            allow_skip=True,
+            skip_label="leave it open",
+            enter_advances=True,
+            id="cue",
+        )
         with Horizontal(classes="rf-row"):
             yield _field(
                 "Start day (YYYY-MM-DD)",
@@ -245,7 +340,7 @@ class ExperimentForm(RecordForm[Experiment]):
                     max_length=10,
                     placeholder=self.defaults.get("started_on", "YYYY-MM-DD"),
                 ),
-                classes="rf-field rf-half",
+                classes="rf-field rf-third",
             )
             yield _field(
                 "Days, or an end day",
@@ -255,7 +350,18 @@ class ExperimentForm(RecordForm[Experiment]):
                     max_length=10,
                     placeholder=self.defaults.get("ends_on", "14 or YYYY-MM-DD"),
                 ),
-                classes="rf-field rf-half",
+                classes="rf-field rf-third",
+            )
+            yield _field(
+                "Times to aim for",
+                FieldInput(
+                    target,
+                    id="target_count",
+                    type="integer",
+                    max_length=4,
+                    placeholder=self.defaults.get("target_count", ""),
+                ),
+                classes="rf-field rf-third",
             )
         yield Static("", id="period-hint", classes="rf-note")
 
@@ -263,15 +369,27 @@ class ExperimentForm(RecordForm[Experiment]):
         if self.existing is not None:
             self.title = "Edit experiment"
             self.sub_title = self.existing.title
+        elif self.follows is not None:
+            self.title = "Next experiment"
+            self.sub_title = f"after “{one_line(self.follows.title)}”"
         else:
             self.title = "New experiment"
             self.sub_title = "from the library" if self.template else "from scratch"
         self._update_period_hint()
 
+    @property
+    def from_library(self) -> bool:
+        return self.existing is None and self.follows is None and bool(self.template)
+
     def first_focus(self):
-        if self.existing is None and self.template:
+        if self.from_library:
+            # A library entry has its words: what is left is how strongly you believe them.
             return self.query_one("#belief_before", Input)
         return self.query_one("#title", Input)
+
+    @property
+    def opens_at_top(self) -> bool:
+        return not self.from_library  # the beliefs to rate in view, below the words
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id in ("started_on", "ends_on"):
@@ -308,6 +426,11 @@ class ExperimentForm(RecordForm[Experiment]):
             "practice": text("practice").strip(),
             "prediction": text("prediction").strip(),
             "belief_before": field("belief_before"),
+            "alternative_belief": text("alternative_belief").strip(),
+            "alternative_before": field("alternative_before"),
+            "how_i_will_know": text("how_i_will_know").strip(),
+            "safety_behaviours": text("safety_behaviours").strip(),
+            "cue": self.query_one("#cue", KeyPick).value,
             "started_on": start,
             "target_count": field("target_count"),
         }
@@ -326,9 +449,13 @@ class ExperimentForm(RecordForm[Experiment]):
                 updated_at=clock.now_iso(),
                 outcome=ex.outcome,
                 belief_after=ex.belief_after,
+                alternative_after=ex.alternative_after,
                 learned=ex.learned,
                 ended_on=ex.ended_on,
+                follows_id=ex.follows_id,
             )
+        elif self.follows is not None:
+            data["follows_id"] = self.follows.id
         return Experiment.create(data)
 
 
@@ -336,11 +463,13 @@ class ExperimentForm(RecordForm[Experiment]):
 
 
 class CompleteForm(RecordForm[Experiment]):
-    """Finish an experiment: what happened, belief now, what was learned."""
+    """Finish an experiment: what happened, belief in the prediction (and in the other
+    way, when there is one) now, what was learned."""
 
     FIELD_LABELS = {
         "outcome": "What happened",
-        "belief_after": "Belief now",
+        "belief_after": "Belief in the prediction now",
+        "alternative_after": "Belief in the other way now",
         "learned": "What you learned",
     }
     HINT = (
@@ -361,9 +490,20 @@ class CompleteForm(RecordForm[Experiment]):
         if exp.prediction:
             context.append("\nYou predicted: ", style="bold")
             context.append(exp.prediction)
+        if exp.how_i_will_know:
+            context.append("\nYou'd know it came true by: ", style="bold")
+            context.append(exp.how_i_will_know)
+        if exp.alternative_belief:
+            context.append("\nAnother way it could go: ", style="bold")
+            context.append(exp.alternative_belief)
         context.append(f"\nYou practised it {times_words(self.done, exp.target_count)}. ")
         if exp.belief_before is not None:
-            context.append(f"At the start you believed the prediction {exp.belief_before}%.")
+            context.append(f"At the start you believed the prediction {exp.belief_before}%")
+            if exp.alternative_belief and exp.alternative_before is not None:
+                context.append(f", the other way {exp.alternative_before}%")
+            context.append(".")
+        elif exp.alternative_belief and exp.alternative_before is not None:
+            context.append(f"At the start you believed the other way {exp.alternative_before}%.")
         yield Static(context, classes="rf-context")
         yield _field(
             "What actually happened?",
@@ -379,6 +519,17 @@ class CompleteForm(RecordForm[Experiment]):
                 max_length=3,
             ),
         )
+        if exp.alternative_belief:
+            yield _field(
+                "And the other way it could go? 0-100 %",
+                FieldInput(
+                    "" if exp.alternative_after is None else str(exp.alternative_after),
+                    placeholder="e.g. 60",
+                    id="alternative_after",
+                    type="integer",
+                    max_length=3,
+                ),
+            )
         yield _field(
             "What did you learn, or what will you take with you?",
             OrderedTextArea(exp.learned or "", id="learned", classes="rf-text"),
@@ -400,11 +551,13 @@ class CompleteForm(RecordForm[Experiment]):
 
     def build(self) -> Experiment:
         exp = self.experiment
+        alternative = self.query("#alternative_after").results(Input)
         return Experiment.create(
             exp.to_row(),
             status="completed",
             outcome=self.query_one("#outcome", TextArea).text.strip(),
             belief_after=self.query_one("#belief_after", Input).value,
+            alternative_after=next((w.value for w in alternative), exp.alternative_after),
             learned=self.query_one("#learned", TextArea).text.strip(),
             ended_on=clock.today().isoformat(),
             updated_at=clock.now_iso(),

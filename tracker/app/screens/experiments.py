@@ -2,21 +2,25 @@
 
 Active ones first, with progress ("3 of 5", belief before -> after). ``n`` starts
 one from the library or from scratch; ``l`` logs practice (``l y 3 1``, ``[`` for an
-earlier day; :mod:`tracker.app.screens.practice`); ``x`` completes it; ``a`` sets it
-aside, which is not a failure.
+earlier day; :mod:`tracker.app.screens.practice`); ``x`` completes it and offers a next
+experiment linked to it; ``a`` sets it aside, which is not a failure. The detail shows
+the whole record and the experiment trial by trial.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from tracker import clock
+from tracker import analytics, charts, clock
+from tracker.app.runtime.ansi import ansi_to_text
 from tracker.app.screens.base import ListDetailScreen
 from tracker.app.screens.bring import bring_line, bring_states, with_state
 from tracker.app.screens.dialogs import ConfirmDialog
@@ -26,13 +30,18 @@ from tracker.app.screens.experiment_form import (
     ExperimentForm,
     LibraryPicker,
     SetAsideDialog,
+    next_template,
 )
 from tracker.app.screens.practice import log_practice
 from tracker.app.styled import experiment_prompt, log_line, progress_bar
 from tracker.app.widgets.navbar import NavBar
 from tracker.app.widgets.recordlist import RecordList
-from tracker.models import Experiment
-from tracker.wording import belief_words, day_label, span_label
+from tracker.app.widgets.shades import background_of
+from tracker.models import Experiment, PracticeLog
+from tracker.wording import CUE_WORDS, belief_words, day_label, span_label
+
+DETAIL_CHART_MIN_WIDTH = 40
+"""Narrower than this, the detail leaves the trial-by-trial chart to Trends."""
 
 EMPTY = (
     "[b]No experiments yet.[/b]\n\n"
@@ -43,6 +52,15 @@ EMPTY = (
 )
 
 NEEDS_ACTIVE = {"log", "complete", "drop"}
+
+
+class ExperimentDetail(VerticalScroll):
+    """The highlighted experiment's record; its chart is drawn again at a new width."""
+
+    def on_resize(self) -> None:
+        screen = self.screen
+        if isinstance(screen, ExperimentsScreen):
+            screen.show_detail()
 
 
 class ExperimentsScreen(ListDetailScreen[Experiment]):
@@ -71,7 +89,8 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
             "complete",
             "Complete",
             id="experiments-complete",
-            tooltip="Finish it: what happened, belief now, what you learned",
+            tooltip="Finish it: what happened, both beliefs now, what you learned; "
+            "then, if you like, plan a next one",
         ),
         Binding(
             "a",
@@ -118,7 +137,7 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
         with Container(id="exp-body", classes="sec-body"):
             yield Static(EMPTY, id="exp-empty", classes="card sec-empty")
             yield RecordList(id="exp-list", classes="sec-list")
-            with VerticalScroll(id="exp-detail", classes="sec-detail"):
+            with ExperimentDetail(id="exp-detail", classes="sec-detail"):
                 yield Static(id="exp-detail-text")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -167,15 +186,27 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
         end = dt.date.fromisoformat(exp.ends_on)
         days = (end - start).days + 1
         text = Text()
+
+        def line(label: str, words: str) -> None:
+            text.append(label, style="bold")
+            text.append(words + "\n")
+
         text.append(exp.title + "\n", style="bold")
         text.append(exp.practice + "\n")
+        if exp.cue:
+            line("What starts it: ", CUE_WORDS.get(exp.cue, exp.cue))
+        text.append("\n")
         if exp.prediction:
-            text.append("\nPrediction: ", style="bold")
-            text.append(exp.prediction + "\n")
-        text.append("Belief in it: ", style="bold")
-        text.append(belief_detail(exp) + "\n")
-        text.append("Period: ", style="bold")
-        text.append(f"{span_label(start, end)} ({days} days)\n")
+            line("Prediction: ", exp.prediction)
+        if exp.how_i_will_know:
+            line("How I'll know: ", exp.how_i_will_know)
+        line("Belief in it: ", belief_detail(exp))
+        if exp.alternative_belief:
+            line("Another way it could go: ", exp.alternative_belief)
+            line("Belief in that: ", alternative_detail(exp))
+        if exp.safety_behaviours:
+            line("What I'll stop doing to feel safe: ", exp.safety_behaviours)
+        line("Period: ", f"{span_label(start, end)} ({days} days)")
         text.append("Practised: ", style="bold")
         text.append_text(progress_bar(done, exp.target_count))
         text.append(
@@ -188,6 +219,14 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
                 f" (and {logged - done} day{'s' if logged - done != 1 else ''} logged without it)"
             )
         text.append("\n")
+        earlier = self.records.get(exp.follows_id or "")
+        if earlier is not None:
+            line(
+                "Follows: ",
+                f"“{earlier.title}” ({span_label(earlier.started_on, earlier.ends_on)})",
+            )
+        for later in followers(exp, self.records.values()):
+            line("Followed by: ", f"“{later.title}” (from {day_label(later.started_on)})")
         if exp.status == "completed":
             text.append(f"\nCompleted {day_label(exp.ended_on or exp.ends_on)}\n", style="bold")
         elif exp.status == "dropped":
@@ -197,14 +236,15 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
                 style="bold",
             )
         if exp.outcome:
-            text.append("What happened: ", style="bold")
-            text.append(exp.outcome + "\n")
+            line("What happened: ", exp.outcome)
         if exp.learned:
-            text.append(
-                "What I learned: " if exp.status == "completed" else "Noticed: ", style="bold"
-            )
-            text.append(exp.learned + "\n")
+            line("What I learned: " if exp.status == "completed" else "Noticed: ", exp.learned)
         logs = self.store.practice_logs(exp.id)
+        chart = self._trial_chart(exp, logs)
+        if chart is not None:
+            text.append("\n")
+            text.append_text(chart)
+            text.append("\n")
         text.append("\nPractice log\n", style="bold")
         if not logs:
             text.append(
@@ -224,6 +264,16 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
         text.append(bring_line(state), style="bold" if state else "dim")
         text.rstrip()
         return text
+
+    def _trial_chart(self, exp: Experiment, logs: Sequence[PracticeLog]) -> Text | None:
+        """The experiment trial by trial, at the detail's width, once a practice is rated."""
+        drawn = charts.trial_logs(logs)
+        width = self.query_one("#exp-detail").scrollable_content_region.width - 1
+        if not drawn or width < DETAIL_CHART_MIN_WIDTH:
+            return None
+        progress = analytics.experiment_progress(exp, logs)
+        ink = charts.Ink(True, background_of(self.app))
+        return ansi_to_text("\n".join(charts.trial_lines(progress, drawn, width, ink)))
 
     def _marked(self, record_id: str, text: Text) -> Text:
         return with_state(text, self._bring.get(record_id))
@@ -304,10 +354,14 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
             if experiment is not None:
                 self.store.save_experiment(experiment)
                 self.highlight(experiment.id)
+                other = ""
+                if experiment.alternative_belief and experiment.alternative_after is not None:
+                    other = f"; the other way {alternative_detail(experiment)}"
                 self.notify(
-                    f"Completed. {belief_words(experiment).capitalize()}.",
+                    f"Completed. {belief_words(experiment).capitalize()}{other}.",
                     title="Experiment completed",
                 )
+                offer_next_experiment(self, experiment, self._saved_new)
 
         self.app.push_screen(CompleteForm(exp, done), callback=saved)
 
@@ -354,13 +408,57 @@ class ExperimentsScreen(ListDetailScreen[Experiment]):
         )
 
 
+NEXT_QUESTION = (
+    "Plan a next experiment? It starts filled in from this one (its words, and how "
+    "strongly you believe each way now), and the two stay linked."
+)
+
+
+def offer_next_experiment(
+    screen: Screen,
+    completed: Experiment,
+    saved: Callable[[Experiment | None], None],
+) -> None:
+    """After completing ``completed``: ask whether to plan the next experiment, and if
+    so open a new form prefilled from it and linked to it (``follows_id``).
+
+    ``saved`` receives the new experiment (to save it) or ``None`` when left.
+    """
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            screen.app.push_screen(
+                ExperimentForm(template=next_template(completed), follows=completed),
+                callback=saved,
+            )
+
+    screen.app.push_screen(
+        ConfirmDialog(NEXT_QUESTION, yes="Plan next", no="Not now", id="next-experiment"),
+        callback=answered,
+    )
+
+
+def followers(exp: Experiment, experiments: Iterable[Experiment]) -> list[Experiment]:
+    """The experiments planned as the next step after ``exp``, oldest first."""
+    found = [e for e in experiments if e.follows_id == exp.id]
+    return sorted(found, key=lambda e: (e.started_on, e.created_at))
+
+
 def belief_detail(exp: Experiment) -> str:
     """Belief in the prediction, before and after, without blanks for what wasn't asked."""
-    before, after = exp.belief_before, exp.belief_after
+    return _before_after(exp.belief_before, exp.belief_after, exp.status)
+
+
+def alternative_detail(exp: Experiment) -> str:
+    """Belief in the alternative, before and after, as :func:`belief_detail` words it."""
+    return _before_after(exp.alternative_before, exp.alternative_after, exp.status)
+
+
+def _before_after(before: int | None, after: int | None, status: str) -> str:
     if before is None and after is None:
         return "not noted"
     if after is None:
-        asked = " (asked again when you complete it)" if exp.status == "active" else ""
+        asked = " (asked again when you complete it)" if status == "active" else ""
         return f"{before}% at the start{asked}"
     if before is None:
         return f"{after}% at the end"

@@ -133,11 +133,19 @@ class RecordForm(FormScreen[T], Generic[T]):
         first = self.first_focus()
         if first is not None:
             self.set_focus(first, scroll_visible=False)
-        # Open at the top: the intro and the first fields in view, whichever has focus.
-        self.call_after_refresh(self.query_one(FormBody).scroll_home, animate=False)
+        if first is not None and not self.opens_at_top:
+            self.call_after_refresh(self.query_one(FormBody).scroll_to_widget, first, animate=False)
+        else:
+            # Open at the top: the intro and the first fields in view, whichever has focus.
+            self.call_after_refresh(self.query_one(FormBody).scroll_home, animate=False)
 
     def first_focus(self):
         return None
+
+    @property
+    def opens_at_top(self) -> bool:
+        """Open with the intro in view (else with the field that has focus in view)."""
+        return True
 
     def snapshot(self) -> tuple[Any, ...]:
         values: list[Any] = []

@@ -3,8 +3,10 @@
 The rules (the README's "Import and export" section says the same in prose):
 
 - One file per table: ``checkins``, ``experiments``, ``practice_logs``,
-  ``ruptures``, ``supports``, ``emotions`` (the vocabulary), ``sessions`` and
-  ``bring_marks``. A folder is read file by file
+  ``ruptures``, ``supports``, ``emotions`` (the vocabulary), ``names`` (every
+  emotion word, person and tag, and whether it is hidden from suggestions),
+  ``sessions`` and ``bring_marks``. A file from an earlier tracker without the
+  columns schema 5 added imports with them empty. A folder is read file by file
   (``*.csv`` and ``*.json``; hidden files are skipped). A single CSV is recognised by
   its header, a single JSON file by its name or by the fields of its objects.
 - CSV: UTF-8 (a byte-order mark is fine), a header row naming every column the
@@ -15,7 +17,8 @@ The rules (the README's "Import and export" section says the same in prose):
 - JSON: an array of objects with the same fields; lists as lists, text as written.
 - Every record is built through :mod:`tracker.models`, the one validation path.
   Practice logs must name an experiment, and bring marks a check-in, rupture,
-  experiment or practice log, stored or in the same import.
+  experiment or practice log, stored or in the same import; so must an
+  experiment's ``follows_id`` and a practice log's ``rupture_id``, when given.
 - Idempotent by ``id``: a record already here is left alone unless the incoming
   ``updated_at`` is newer, in which case it replaces the stored one.
 - All or nothing: one transaction. Everything is checked before it is written; a
@@ -42,6 +45,7 @@ from typing import Any
 
 from tracker import clock
 from tracker.portability.importer.plan import (
+    RECORD_TABLES,
     TABLE_ORDER,
     ImportPlan,
     TableCounts,
@@ -95,8 +99,9 @@ def prepare_import(store: Store, path: Path, *, stream: bool = True) -> ImportPl
     problems = Problems()
     reader = Reader(store, problems)
     sources: list[Source] = []
-    records: dict[str, dict[str, Any]] = {t: {} for t in TABLE_ORDER[1:]}
+    records: dict[str, dict[str, Any]] = {t: {} for t in RECORD_TABLES}
     words: dict[str, int] = {}
+    names: list[tuple[str, str, int]] = []
     checkin_stream = None
     pending_marks: list[tuple[str, str]] = []
     with clock.held():
@@ -113,6 +118,8 @@ def prepare_import(store: Store, path: Path, *, stream: bool = True) -> ImportPl
                 if source.table == "emotions":
                     for word, shipped in reader.emotion_words(source).items():
                         words.setdefault(word, shipped)
+                elif source.table == "names":
+                    names += reader.name_rows(source)
                 elif source.table != "checkins":
                     for record in reader.records(source):
                         keep_newest(source.table, records[source.table], record)
@@ -124,11 +131,14 @@ def prepare_import(store: Store, path: Path, *, stream: bool = True) -> ImportPl
                         keep_newest("checkins", records["checkins"], row)
             if not problems:
                 reader.check_relations(store, records["practice_logs"], records["experiments"])
+                reader.check_links(
+                    store, records["experiments"], records["practice_logs"], records["ruptures"]
+                )
                 pending_marks = reader.check_marks(store, records, checkin_stream is not None)
         except TooMany:
             pass
     problems.raise_if_any()
-    plan = plan_records(store, records, words)
+    plan = plan_records(store, records, words, names)
     plan.files = files
     plan.stream = checkin_stream
     plan.pending_marks = pending_marks

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from tracker.portability.importer.problems import ImportProblem
 from tracker.portability.importer.sources import missing_mark_target
 from tracker.store import Store
+from tracker.store.names import nocase_key
 
 
 class StreamedCheckins(Protocol):
@@ -31,6 +32,7 @@ class StreamedCheckins(Protocol):
 #: after what they mark.
 TABLE_ORDER = (
     "emotions",
+    "names",
     "checkins",
     "experiments",
     "practice_logs",
@@ -39,6 +41,8 @@ TABLE_ORDER = (
     "sessions",
     "bring_marks",
 )
+RECORD_TABLES = TABLE_ORDER[2:]
+"""The tables of records with an id (the first two hold names)."""
 
 
 @dataclass
@@ -108,10 +112,20 @@ def keep_newest(table: str, by_id: dict[str, Any], record: Any) -> None:
 
 
 def plan_records(
-    store: Store, records: dict[str, dict[str, Any]], emotion_words: dict[str, int] | None = None
+    store: Store,
+    records: dict[str, dict[str, Any]],
+    emotion_words: dict[str, int] | None = None,
+    names: list[tuple[str, str, int]] | None = None,
 ) -> ImportPlan:
-    """Sort checked records (``{table: {id: record}}``) against what is stored."""
+    """Sort checked records (``{table: {id: record}}``) against what is stored.
+
+    ``names`` (the ``names`` file's ``(kind, name, hidden)`` rows): a name not
+    stored is added, and one hidden in the import is hidden here too; a name hidden
+    here stays hidden.
+    """
     plan = ImportPlan()
+    if names:
+        _plan_names(store, plan, names)
     if emotion_words:
         have = {w.casefold() for w in store.emotion_vocabulary()}
         new = [(w, s) for w, s in emotion_words.items() if w.casefold() not in have]
@@ -119,7 +133,7 @@ def plan_records(
         plan.counts["emotions"] = TableCounts(
             added=len(new), unchanged=len(emotion_words) - len(new)
         )
-    for table in TABLE_ORDER[1:]:
+    for table in RECORD_TABLES:
         by_id = records.get(table)
         if not by_id:
             continue
@@ -141,6 +155,29 @@ def plan_records(
     return plan
 
 
+def _plan_names(store: Store, plan: ImportPlan, names: list[tuple[str, str, int]]) -> None:
+    stored = {kind: store.hidden_flags(kind) for kind in {k for k, _, _ in names}}
+    incoming: dict[tuple[str, str], tuple[str, str, int]] = {}
+    for kind, name, hidden in names:
+        key = (kind, nocase_key(name))
+        earlier = incoming.get(key)
+        incoming[key] = (kind, name, max(hidden, earlier[2] if earlier else 0))
+    counts = TableCounts()
+    out = []
+    for (kind, folded), row in incoming.items():
+        here = stored[kind].get(folded)
+        if here is None:
+            counts.added += 1
+            out.append(row)
+        elif row[2] and not here:
+            counts.updated += 1
+            out.append(row)
+        else:
+            counts.unchanged += 1
+    plan.write["names"] = out
+    plan.counts["names"] = counts
+
+
 def apply_plan(store: Store, plan: ImportPlan) -> None:
     """Write a plan in one transaction: all of it, or (on any error) none of it.
 
@@ -157,6 +194,8 @@ def apply_plan(store: Store, plan: ImportPlan) -> None:
                 continue
             if table == "emotions":
                 store.add_emotion_words(rows)
+            elif table == "names":
+                store.add_names(rows)
             elif table == "checkins":
                 store.save_checkins(rows)
             else:
@@ -189,6 +228,7 @@ def unwritten_marks(store: Store, pending: list[tuple[str, str]]) -> None:
 
 _LABELS = {
     "emotions": "emotion words",
+    "names": "names",
     "checkins": "check-ins",
     "experiments": "experiments",
     "practice_logs": "practice logs",
@@ -206,6 +246,15 @@ def describe_plan(plan: ImportPlan, *, done: bool = True) -> list[str]:
     for table in TABLE_ORDER:
         counts = plan.counts.get(table)
         if counts is None or (table == "emotions" and not counts.added):
+            continue
+        if table == "names":
+            # Names arrive with the records that use them; only hiding one is news.
+            hidden = sum(1 for _, _, flag in plan.write.get("names", ()) if flag)
+            if hidden:
+                lines.append(
+                    f"  {_LABELS[table]}: {hidden:,} {verb}hidden from suggestions, "
+                    "as in the import"
+                )
             continue
         label = _LABELS[table]
         parts = []

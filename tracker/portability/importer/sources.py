@@ -32,6 +32,7 @@ from tracker.models import (
     Support,
     ValidationError,
     from_export,
+    parse_choice,
     parse_flag,
     parse_names,
     practice_span,
@@ -69,6 +70,24 @@ MARKED_TABLES = {
 }
 """The table of each kind of record a bring mark can name."""
 LIST_COLUMNS = {"checkins": ("emotions", "people", "tags"), "ruptures": ("people",)}
+ADDED_LATER: dict[str, frozenset[str]] = {
+    "experiments": frozenset(
+        {
+            "alternative_belief",
+            "alternative_before",
+            "alternative_after",
+            "safety_behaviours",
+            "how_i_will_know",
+            "cue",
+            "follows_id",
+        }
+    ),
+    "practice_logs": frozenset({"prediction_happened", "rupture_id"}),
+    "ruptures": frozenset({"let_rest_on", "next_time"}),
+}
+"""Columns an export from an earlier tracker (schema 4) does not have: a file without
+them imports, each record with them empty."""
+NAME_KIND_CHOICES = ("emotion", "person", "tag")
 _CSV_FIELD_LIMIT = 2**31 - 1  # the models say how long a text may be, with a clearer message
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 #: A JSON escape of a UTF-16 surrogate: only then can a decoded text hold a lone one.
@@ -82,10 +101,18 @@ _MAX_DEPTH = 20
 def _table_for_header(
     header: list[str], stem: str, columns: dict[str, list[str]]
 ) -> tuple[str | None, str | None]:
-    """Which table a header belongs to, or why it belongs to none."""
+    """Which table a header belongs to, or why it belongs to none.
+
+    A header must name every column of its table, except those an earlier tracker's
+    export did not have (:data:`ADDED_LATER`).
+    """
     names = set(header)
     for table, cols in columns.items():
         if names == set(cols):
+            return table, None
+    for table, cols in columns.items():
+        later = ADDED_LATER.get(table)
+        if later and names <= set(cols) and set(cols) - names <= later:
             return table, None
     guess = stem if stem in columns else None
     if guess is None:
@@ -310,13 +337,14 @@ class Reader:
     ) -> Iterator[tuple[int, dict[str, Any]]]:
         expected = self.columns[table]
         wanted = set(expected)
+        later = ADDED_LATER.get(table, frozenset())
         lists = set(LIST_COLUMNS.get(table, ()))
         for line, obj in items:
             where = Where(str(path), line)
             if not isinstance(obj, dict):
                 self.problems.add(f"{where.at()}: expected an object (one record).")
                 continue
-            if obj.keys() != wanted:
+            if obj.keys() != wanted and not (obj.keys() <= wanted and wanted - obj.keys() <= later):
                 missing = [c for c in expected if c not in obj]
                 extra = [short(c) for c in obj if c not in wanted]
                 detail = "; ".join(
@@ -393,7 +421,7 @@ class Reader:
         """The checked records of a (small) source; problems are collected, not raised."""
         create = functools.partial(from_export, MODELS[source.table])
         lists = list_positions(source.table, source.header)
-        keep_where = source.table in ("practice_logs", "bring_marks")
+        keep_where = source.table in ("practice_logs", "bring_marks", "experiments")
         file = str(source.path)
         for line, payload in source.items:
             source.count += 1
@@ -423,6 +451,53 @@ class Reader:
                 continue
             words.setdefault(names[0], shipped or 0)
         return words
+
+    def name_rows(self, source: Source) -> list[tuple[str, str, int]]:
+        """The ``names`` file's ``(kind, name, hidden)`` rows, checked."""
+        rows: list[tuple[str, str, int]] = []
+        for line, payload in source.items:
+            source.count += 1
+            raw = raw_values(source.header, (), payload)
+            try:
+                kind = parse_choice("kind", raw.get("kind"), NAME_KIND_CHOICES)
+                names = parse_names("name", [raw.get("name") or ""])
+                if len(names) != 1:
+                    raise ValidationError("name", raw.get("name") or "", "one name (required)")
+                hidden = parse_flag("hidden", raw.get("hidden", 0), allow_none=False)
+            except ValidationError as exc:
+                self.problems.invalid(where_in(str(source.path), line, source.header), exc)
+                continue
+            rows.append((str(kind), names[0], hidden or 0))
+        return rows
+
+    def check_links(
+        self,
+        store: Store,
+        experiments: dict[str, Any],
+        logs: dict[str, Any],
+        ruptures: dict[str, Any],
+    ) -> None:
+        """The experiment an experiment follows, and the rupture a practice log was a
+        repair attempt for, must be stored or in this import."""
+        follows = {e.id: e.follows_id for e in experiments.values() if e.follows_id}
+        repairs = {log.id: log.rupture_id for log in logs.values() if log.rupture_id}
+        for named, table, column, kind, file in (
+            (follows, "experiments", "follows_id", "an experiment", "experiments"),
+            (repairs, "ruptures", "rupture_id", "a rupture", "ruptures"),
+        ):
+            if not named:
+                continue
+            here = experiments if table == "experiments" else ruptures
+            stored = store.versions(table, sorted(set(named.values()) - here.keys()))
+            for record_id, target in named.items():
+                if target in here or target in stored:
+                    continue
+                where = self.where.get(record_id)
+                at = where.at(column) if where is not None else column
+                self.problems.add(
+                    f"{at}: {target} is not {kind} in this import or in the database; "
+                    f"expected the id of one, or an empty cell (import {file}.csv with it)."
+                )
 
     def check_relations(
         self, store: Store, logs: dict[str, Any], experiments: dict[str, Any]
