@@ -257,11 +257,17 @@ def main(ctx: click.Context, db: str | None, demo: bool) -> None:
     if demo:
         open_demo_app()
         return
-    store = open_store_or_exit(ctx)  # (tracker.launch opens the app without click)
+    from tracker.opening import OpenProblem, open_for_app
+
+    try:  # (tracker.launch opens the app without click)
+        store = open_for_app(db_path(ctx), warn=lambda text: click.echo(text, err=True))
+    except OpenProblem as exc:
+        fail_open(exc)
     from tracker.app.app import run_app
 
-    if run_app(store):
-        sys.exit(70)  # an error the app did not expect (it has said so in one line)
+    code = run_app(store)
+    if code:
+        sys.exit(code if code in (2, 3) else 70)  # (the app has said so in one line)
 
 
 def _check_busy_timeout() -> None:
