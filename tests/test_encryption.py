@@ -528,3 +528,19 @@ def test_the_idle_lock_setting(encrypted_db, tmp_path, run_tracker):
     plain = encrypted_db.parent / "plain.db"
     assert run(plain, "add", "--mood", "3").returncode == 0
     assert run(plain, "lock", "--after", "5").returncode == 3
+
+
+def test_a_conversion_waits_for_no_one_it_stops_while_tracker_is_open_elsewhere(
+    planted_db, tmp_path
+):
+    env = passphrase_env(tmp_path)
+    before = planted_db.read_bytes()
+    with Store.open(planted_db) as store:  # the app in another terminal keeps one open
+        store.checkin_count()
+        done = run(planted_db, "encrypt", env=env)
+        assert done.returncode == 3, done.stderr
+        assert "in use by another program" in done.stderr
+        assert "nothing was changed" in done.stderr
+    assert not cipher.is_encrypted(planted_db)
+    assert planted_db.read_bytes()[:16] == before[:16]
+    assert run(planted_db, "encrypt", env=env).returncode == 0

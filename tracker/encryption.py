@@ -199,6 +199,7 @@ def settle_backups(path: Path, warn: Callable[[str], object] | None = None) -> C
     key = cipher.known_key(path)
     if key is None:
         return done
+    rekeyed = 0
     conn = connect(path)
     try:
         old = cipher.rekey_note(conn)
@@ -213,6 +214,7 @@ def settle_backups(path: Path, warn: Callable[[str], object] | None = None) -> C
             try:
                 convert_file(backup, backup, key, replace=True)
                 done.backups.append(backup)
+                rekeyed += salt is not None
             except ConversionError as exc:
                 done.left.append((backup, str(exc)))
         if old is not None and not any(cipher.file_salt(b) == old.salt for b, _ in done.left):
@@ -220,13 +222,16 @@ def settle_backups(path: Path, warn: Callable[[str], object] | None = None) -> C
     finally:
         conn.close()
     if warn is not None and (done.backups or done.left):
-        if done.backups:
-            n = len(done.backups)
-            warn(
-                f"Encrypted {n} backup{'s' if n != 1 else ''} of {path.name} that "
-                f"{'were' if n != 1 else 'was'} not yet under its key (a conversion was "
-                "cut short before)."
-            )
+        plain = len(done.backups) - rekeyed
+        for n, words in (
+            (plain, "still plain (an earlier 'tracker encrypt' was cut short)"),
+            (rekeyed, "under the old passphrase (a change of passphrase was cut short)"),
+        ):
+            if n:
+                warn(
+                    f"Encrypted {n} backup{'s' if n != 1 else ''} of {path.name} that "
+                    f"{'were' if n != 1 else 'was'} {words}."
+                )
         for backup, why in done.left:
             warn(f"Warning: the backup {backup} could not be encrypted ({why}).")
     return done
