@@ -59,6 +59,14 @@ Measurements (``--only`` takes these names, comma separated):
 ``shell``         ``tracker status`` and ``tracker add --mood 3`` (10 years) as whole
                   processes against ``python -c "import click, sqlite_utils,
                   platformdirs"``. Budget <= 1.25x each.
+``encrypted``     ``tracker status`` (10 years) on an encrypted copy of the database,
+                  its key read from the session's cache (``tracker unlock``), against
+                  ``tracker status`` on the plain copy, interleaved. Budget <= 1.3x.
+                  For reference: the key from the keyring (through a file backend:
+                  this machine has no keyring service), and the passphrase from
+                  ``TRACKER_PASSPHRASE_COMMAND`` (a key derivation each time); and,
+                  in process, the key derivation itself (PBKDF2-HMAC-SHA512, 256,000
+                  rounds) against opening with the raw key.
 
 Needs tmux and /usr/bin/time (first_screen, memory) and the sqlite3 command (export).
 """
@@ -90,7 +98,16 @@ WORK = DATA / "work"
 RESULTS = HERE / "results"
 SEED = 7
 PY = sys.executable
-MEASUREMENTS = ("first_screen", "memory", "chart", "export", "import", "patterns", "shell")
+MEASUREMENTS = (
+    "first_screen",
+    "memory",
+    "chart",
+    "export",
+    "import",
+    "patterns",
+    "shell",
+    "encrypted",
+)
 TRACKER_MARKER = "Today ·"  # the home screen's title, set once its data is shown
 TRENDS_MARKER = "checked in on"  # trends' insights, shown once its worker read the data
 THEN_SETTLE = 3.0  # seconds on Trends before quitting: its warm-up is done by then
@@ -137,6 +154,7 @@ BUDGETS = {
     "import_per_s": 25_000,  # at least
     "shell": 1.25,  # at most x python -c "import click, sqlite_utils, platformdirs"
     "patterns_report_share": 0.25,  # at most x the whole 30-day report, 10 years
+    "encrypted": 1.3,  # at most x tracker status on the plain database (key cached)
 }
 
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing, too
@@ -861,6 +879,129 @@ def measure_shell(run: Run) -> None:
         )
 
 
+def _encrypted_copies(db: Path) -> tuple[Path, Path, dict[str, dict[str, str]]]:
+    """A plain and an encrypted copy of ``db`` (each in a folder of its own, for its
+    backups), and the environment of each way to unlock the encrypted one."""
+    from tracker import encryption, unlocking
+    from tracker.store import cipher
+
+    plain, encrypted = WORK / "plain" / "tracker.db", WORK / "encrypted" / "tracker.db"
+    for copy in (plain, encrypted):
+        shutil.rmtree(copy.parent, ignore_errors=True)
+        copy.parent.mkdir(parents=True, mode=0o700)
+        shutil.copyfile(db, copy)
+    passphrase = "a benchmark passphrase, not a secret"
+    key = cipher.derive_key(passphrase, cipher.new_salt())
+    encryption.encrypt(encrypted, key)
+    runtime = WORK / "runtime"
+    shutil.rmtree(runtime, ignore_errors=True)
+    runtime.mkdir(mode=0o700)
+    os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+    try:
+        unlocking.cache_key(key, 24 * 60)
+    finally:
+        del os.environ["XDG_RUNTIME_DIR"]
+    ring = WORK / "keyring.json"
+    ring.write_text(json.dumps({f"tracker/{key.salt.hex()}": key.to_text()}))
+    secret = WORK / "passphrase"
+    secret.write_text(passphrase + "\n")
+    envs = {
+        "cache": {"XDG_RUNTIME_DIR": str(runtime)},
+        "keyring": {
+            "PYTHON_KEYRING_BACKEND": "tests.keyring_backend.FileKeyring",
+            "TRACKER_TEST_KEYRING": str(ring),
+            "PYTHONPATH": str(ROOT),
+        },
+        "command": {"TRACKER_PASSPHRASE_COMMAND": f"cat {shlex.quote(str(secret))}"},
+    }
+    return plain, encrypted, envs
+
+
+def measure_encrypted(run: Run) -> None:
+    db, meta = dataset(1 if run.quick else 10)
+    tracker = tracker_command()
+    WORK.mkdir(parents=True, exist_ok=True)
+    plain, encrypted, envs = _encrypted_copies(db)
+    bare = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("XDG_RUNTIME_DIR", "PYTHON_KEYRING_BACKEND")
+        and not k.startswith("TRACKER_PASS")
+    }
+    commands = {
+        "plain": ([tracker, "--db", str(plain), "status"], bare),
+        **{
+            way: ([tracker, "--db", str(encrypted), "status"], {**bare, **env})
+            for way, env in envs.items()
+        },
+    }
+    n = run.runs * 2 if not run.quick else 3
+    times: dict[str, list[float]] = {k: [] for k in commands}
+    names = list(commands)
+    log(f"tracker status, plain and encrypted: {n} interleaved runs of each ...")
+    for i in range(n + 2):
+        order = names[i % len(names) :] + names[: i % len(names)]
+        for name in order:
+            cmd, env = commands[name]
+            seconds = timed(cmd, env=env, ok_codes=(0, 1))
+            if i >= 2:  # two warm-up rounds (the first makes each copy's daily backup)
+                times[name].append(seconds)
+    run.samples["encrypted_status_s"] = times
+    base = median(times["plain"])
+    words = {
+        "cache": ("key from the session's cache (tracker unlock)", True),
+        "keyring": ("key from the keyring (a file backend)", False),
+        "command": ("passphrase from TRACKER_PASSPHRASE_COMMAND (derived each time)", False),
+    }
+    for way, (how, budgeted) in words.items():
+        t = median(times[way])
+        ratio = t / base
+        run.rows.append(
+            Row(
+                f"tracker status, encrypted, {how} ({years_words(meta['years'])})",
+                fmt_s(t),
+                f"{fmt_s(base)} tracker status, plain",
+                f"{ratio:.2f}x",
+                f"<= {BUDGETS['encrypted']}x" if budgeted else "",
+                ratio <= BUDGETS["encrypted"] if budgeted else None,
+                f"whole process, median of {n}, interleaved with the plain one",
+            )
+        )
+    _key_derivation(run, encrypted)
+    shutil.rmtree(plain.parent, ignore_errors=True)
+    shutil.rmtree(encrypted.parent, ignore_errors=True)
+
+
+def _key_derivation(run: Run, encrypted: Path) -> None:
+    """The cost of unlocking with a passphrase: the key derivation, in process."""
+    from tracker.store import cipher
+
+    salt = cipher.file_salt(encrypted)
+    assert salt is not None
+    n = 5 if run.quick else 21
+    derive: list[float] = []
+    raw_open: list[float] = []
+    key = cipher.derive_key("a benchmark passphrase, not a secret", salt)
+    for _ in range(n):
+        started = time.perf_counter()
+        cipher.derive_key("a benchmark passphrase, not a secret", salt)
+        derive.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        assert cipher.unlocks(encrypted, key)
+        raw_open.append(time.perf_counter() - started)
+    run.samples["key_derivation_s"] = {"derive": derive, "open_with_raw_key": raw_open}
+    run.rows.append(
+        Row(
+            f"key derivation (PBKDF2-HMAC-SHA512, {cipher.KDF_ITERATIONS:,} rounds)",
+            fmt_s(median(derive)),
+            f"{median(raw_open) * 1000:.2f} ms open with the raw key",
+            f"{median(derive) / median(raw_open):.0f}x",
+            note=f"in process, median of {n}: what a passphrase costs each time it is "
+            "typed or printed by a command",
+        )
+    )
+
+
 def precompile() -> None:
     """Byte-compile tracker, as ``pip install`` does for an installed package.
 
@@ -877,6 +1018,16 @@ def precompile() -> None:
 
 
 # --- output ------------------------------------------------------------------------------
+
+
+def _tracker_sqlite() -> str:
+    """The SQLite tracker's connections use (SQLCipher's, bundled by sqlcipher3)."""
+    try:
+        from tracker.store.engine import sqlite3 as engine
+
+        return str(engine.sqlite_version)
+    except ImportError:
+        return "?"
 
 
 def environment() -> list[str]:
@@ -903,7 +1054,8 @@ def environment() -> list[str]:
     return [
         f"{dt.datetime.now():%Y-%m-%d %H:%M}, commit {commit}{' + changes' if dirty else ''}",
         f"Python {platform.python_version()}, Textual {version('textual')}, "
-        f"sqlite-utils {version('sqlite-utils')}, SQLite {sqlite3.sqlite_version}, "
+        f"sqlite-utils {version('sqlite-utils')}, SQLite {sqlite3.sqlite_version} (Python's), "
+        f"sqlcipher3 {version('sqlcipher3')} with SQLite {_tracker_sqlite()} (tracker's), "
         f"plotext {version('plotext')}",
         f"{platform.machine()}, {os.cpu_count()} CPUs, load average {load} (1, 5, 15 min)",
         "tracker byte-compiled first (python -m compileall tracker), as pip install does"
@@ -1004,6 +1156,7 @@ def main(argv: list[str] | None = None) -> int:
         ("import" in chosen, "import", lambda: measure_import(run, exported[0])),
         ("patterns" in chosen, "patterns", lambda: measure_patterns(run)),
         ("shell" in chosen, "shell commands", lambda: measure_shell(run)),
+        ("encrypted" in chosen, "encrypted status", lambda: measure_encrypted(run)),
     ]
     for wanted, label, step in steps:
         if not wanted:

@@ -16,6 +16,25 @@ ROOT = Path(__file__).resolve().parent.parent
 RUN = ROOT / "benchmarks" / "run.py"
 
 
+def test_quick_encrypted_benchmark_has_its_rows(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "TRACKER_DB"}
+    result = subprocess.run(
+        [sys.executable, str(RUN), "--quick", "--only", "encrypted", "--results", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    assert "encrypted, key from the session's cache" in out and "<= 1.3x" in out
+    assert "key derivation (PBKDF2-HMAC-SHA512, 256,000 rounds)" in out
+    assert "ERROR" not in out
+    samples = json.loads((tmp_path / "latest.json").read_text())["samples"]
+    assert set(samples["encrypted_status_s"]) == {"plain", "cache", "keyring", "command"}
+
+
 def test_quick_shell_benchmark_prints_and_writes_its_table(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "TRACKER_DB"}
     result = subprocess.run(

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from tests.trust_helpers import file_hash, populate
 from tracker.store import SCHEMA_VERSION, Store, StoreError, schema_check
+from tracker.store import errors as store_errors
 
 # (name, SQL run on a sound tracker database, words the refusal must hold)
 HOSTILE = [
@@ -558,7 +559,7 @@ def test_the_search_migration_is_all_or_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(
         schema_module, "FTS_COLUMNS", {**schema_module.FTS_COLUMNS, "no_such_table": ("x",)}
     )
-    with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
+    with pytest.raises(store_errors.OperationalError, match="no_such_table"):
         Store.open(db)
     monkeypatch.undo()
     conn = sqlite3.connect(str(db))

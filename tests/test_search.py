@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
@@ -12,6 +11,7 @@ from tracker.models import CheckIn, Experiment, Rupture
 from tracker.portability.importer import import_path
 from tracker.portability.importer import workers as importer
 from tracker.store import FTS_COLUMNS, Store, checkin_row
+from tracker.store import errors as store_errors
 from tracker.store.search import match_expression
 from tracker.text import terminal_safe_json, visible
 
@@ -328,6 +328,6 @@ def test_the_search_index_is_part_of_the_schema(store):
     }
     assert triggers == {f"{t}_{op}" for t in FTS_COLUMNS for op in ("ai", "ad", "au")}
     assert store.db["checkins"].detect_fts() == "checkins_fts"
-    with pytest.raises(sqlite3.OperationalError):  # FTS5 syntax errors are real errors...
+    with pytest.raises(store_errors.OperationalError):  # FTS5 syntax errors are real errors...
         store.conn.execute("SELECT * FROM checkins_fts WHERE checkins_fts MATCH 'NEAR('")
     store.search("NEAR(")  # ...which the store never lets through

@@ -17,6 +17,7 @@ from tracker.models import (
     ValidationError,
 )
 from tracker.store import SCHEMA_VERSION, Store
+from tracker.store import errors as store_errors
 from tracker.store import schema as store_module
 
 TODAY = dt.date(2026, 11, 28)
@@ -152,18 +153,18 @@ def test_deleting_a_record_deletes_its_marks(store, records):
 
 
 def test_the_table_refuses_a_mark_on_nothing_or_on_two_records(store, records):
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(store_errors.IntegrityError):
         store.conn.execute(
             "INSERT INTO bring_marks (id, marked_on, created_at, updated_at) "
             "VALUES ('x', '2026-11-28', 'a', 'b')"
         )
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(store_errors.IntegrityError):
         store.conn.execute(
             "INSERT INTO bring_marks (id, checkin_id, rupture_id, marked_on, created_at, "
             "updated_at) VALUES ('x', ?, ?, '2026-11-28', 'a', 'b')",
             [records["checkin"].id, records["rupture"].id],
         )
-    with pytest.raises(sqlite3.IntegrityError):  # a record that does not exist
+    with pytest.raises(store_errors.IntegrityError):  # a record that does not exist
         store.conn.execute(
             "INSERT INTO bring_marks (id, checkin_id, marked_on, created_at, updated_at) "
             "VALUES ('x', 'nothing', '2026-11-28', 'a', 'b')"

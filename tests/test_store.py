@@ -11,6 +11,7 @@ import pytest
 from tests.trust_helpers import save_as_older_schema
 from tracker.models import CheckIn, Experiment, PracticeLog, Rupture, Support
 from tracker.store import APPLICATION_ID, SCHEMA_VERSION, Store, StoreError
+from tracker.store import errors as store_errors
 from tracker.store import schema as store_module
 
 
@@ -147,7 +148,7 @@ def test_the_store_holds_a_real_sqlite_utils_database(store):
 
 
 def test_check_constraints_back_up_validation(store):
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(store_errors.IntegrityError):
         store.db.execute(
             "INSERT INTO checkins (id, day, created_at, updated_at, mood) "
             "VALUES ('x', '2026-11-28', 'a', 'b', 9)"

@@ -558,24 +558,44 @@ def restore(
     Order: check the file (nothing changes if it is not sound); copy it with the
     backup API into a temp file beside the database and check the copy; keep the
     current database as a backup; retire the old -wal/-shm; then ``os.replace``.
+
+    An encrypted database stays encrypted with its key: a plain backup, or one under
+    another key, is re-encrypted with it on the way in (its key must be unlocked:
+    :mod:`tracker.store.cipher`). Into a plain database, or where there is none, the
+    backup comes as it is (an encrypted one stays encrypted).
     """
+    from tracker.store import cipher, copy_database
+
     file, db_path = Path(file), Path(db_path)
     if db_path.exists() and file.resolve() == db_path.resolve():
         raise BackupError(f"{file} is the database in use; choose a backup to restore.")
+    target_key = cipher.known_key(db_path)
+    if target_key is None and cipher.is_encrypted(db_path):
+        raise BackupError(
+            f"{db_path} is encrypted and has not been unlocked, so what is restored could "
+            "not be given its key; nothing was changed. (If its passphrase is lost, move "
+            "it away first.)"
+        )
     info = inspect(file)
     if on_checked is not None:
         on_checked(info)
-    from tracker.store import copy_database
 
     with _refusals():
         private_dir(db_path.parent)
     remove_leftovers(db_path)
     with _refusals(), private_path(db_path, replace_ours=True) as tmp:
-        source = _read_only(file)
-        try:
-            copy_database(source, tmp)
-        finally:
-            source.close()
+        if target_key is not None and cipher.file_salt(file) != target_key.salt:
+            source = cipher.connect_file(file)  # (an export attaches: not read-only)
+            try:
+                cipher.export(source, tmp, target_key)
+            finally:
+                source.close()
+        else:
+            source = _read_only(file)
+            try:
+                copy_database(source, tmp)
+            finally:
+                source.close()
         inspect(tmp)
         kept = _keep_current(db_path)
         _retire_journal(db_path)

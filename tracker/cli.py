@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -85,6 +85,26 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "words": (
         "tracker.commands.words:words",
         "List, rename, merge or hide emotions, people and tags.",
+    ),
+    "encrypt": (
+        "tracker.commands.crypt:encrypt",
+        "Encrypt the database (and its backups) with a passphrase.",
+    ),
+    "decrypt": (
+        "tracker.commands.crypt:decrypt",
+        "Make a plain copy of an encrypted database, or undo the encryption.",
+    ),
+    "passphrase": (
+        "tracker.commands.crypt:passphrase",
+        "Change the passphrase, or keep its key in the keyring (or forget it).",
+    ),
+    "unlock": (
+        "tracker.commands.crypt:unlock",
+        "Unlock the encrypted database for this login session, for a while.",
+    ),
+    "lock": (
+        "tracker.commands.crypt:lock",
+        "Lock it again now; --after N: the app locks itself after N idle minutes.",
     ),
 }
 
@@ -179,13 +199,51 @@ def open_store_or_exit(ctx: click.Context, *, create: bool = True):
     :func:`tracker.opening.open_database`, which every entry point shares).
     """
     from tracker.opening import OpenProblem, open_database
+    from tracker.unlocking import unlock
 
     try:
         return open_database(
-            db_path(ctx), warn=lambda text: click.echo(text, err=True), create=create
+            db_path(ctx),
+            warn=lambda text: click.echo(text, err=True),
+            create=create,
+            unlock=unlock,
         )
     except OpenProblem as exc:
+        fail_open(exc)
+
+
+def fail_open(exc: Exception) -> NoReturn:
+    """A refusal to open (an ``OpenProblem``) as one line, with its exit code."""
+    code = getattr(exc, "exit_code", 3)
+    if code == 3:
         raise CannotUse(str(exc)) from exc
+    click.echo(f"Error: {exc}", err=True)
+    sys.exit(code)
+
+
+def say_plain(database: Path, what: str) -> None:
+    """Once, when a file written from an encrypted database is plain by nature."""
+    from tracker.store import cipher
+
+    if cipher.is_encrypted(database):
+        click.echo(
+            f"Note: the database is encrypted, but {what} is not (it is plain text by "
+            "nature): anyone who can read it can read what is in it. It is readable by "
+            "you only; delete it when you are done with it.",
+            err=True,
+        )
+
+
+def unlock_or_exit(path: Path) -> None:
+    """When ``path`` is an encrypted database, unlock it (keyring, command, terminal)
+    for the commands that work on its files without opening it (backup, restore)."""
+    from tracker.opening import OpenProblem, unlock_file
+    from tracker.unlocking import unlock
+
+    try:
+        unlock_file(path, unlock)
+    except OpenProblem as exc:
+        fail_open(exc)
 
 
 def fail_validation(exc: ValidationError) -> None:
@@ -227,11 +285,17 @@ def main(ctx: click.Context, db: str | None, demo: bool) -> None:
     if demo:
         open_demo_app()
         return
-    store = open_store_or_exit(ctx)  # (tracker.launch opens the app without click)
+    from tracker.opening import OpenProblem, open_for_app
+
+    try:  # (tracker.launch opens the app without click)
+        store = open_for_app(db_path(ctx), warn=lambda text: click.echo(text, err=True))
+    except OpenProblem as exc:
+        fail_open(exc)
     from tracker.app.app import run_app
 
-    if run_app(store):
-        sys.exit(70)  # an error the app did not expect (it has said so in one line)
+    code = run_app(store)
+    if code:
+        sys.exit(code if code in (2, 3) else 70)  # (the app has said so in one line)
 
 
 def _check_busy_timeout() -> None:
@@ -558,6 +622,7 @@ def export(ctx: click.Context, out: Path | None, table: str | None, fmt: str) ->
         click.echo(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''}:", err=True)
         for path, rows in written:
             click.echo(f"  {path} ({rows} row{'s' if rows != 1 else ''})", err=True)
+        say_plain(db_path(ctx), "the export")
 
 
 # --- locate --------------------------------------------------------------------------

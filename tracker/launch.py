@@ -90,18 +90,19 @@ def _main() -> None:
 
     collector.hold()
     from tracker import paths
-    from tracker.opening import OpenProblem, database_error_message, open_database
+    from tracker.opening import OpenProblem, database_error_message, open_for_app
     from tracker.store import DatabaseError
 
     path = paths.resolve_db_path(explicit)
     try:
-        store = open_database(path, warn=lambda text: print(text, file=sys.stderr))
+        store = open_for_app(path, warn=lambda text: print(text, file=sys.stderr))
         from tracker.app.app import run_app
 
-        if run_app(store):
-            sys.exit(UNEXPECTED)  # (the app has said so in one line)
+        code = run_app(store)
+        if code:
+            sys.exit(code if code in (2, 3) else UNEXPECTED)  # (the app has said so)
     except OpenProblem as exc:
-        _fail(str(exc))
+        _fail(str(exc), exc.exit_code)
     except DatabaseError as exc:
         message = database_error_message(path, exc)
         if message is None:

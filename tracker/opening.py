@@ -10,6 +10,10 @@ written once:
   migrated if that backup cannot be made;
 - temporary copies that a killed backup, restore or migration left behind are
   removed (they are hidden full copies of the data);
+- an encrypted database is opened only with its key (``unlock`` finds it: see
+  :mod:`tracker.unlocking`; the app's lock screen asks for it instead, see
+  :func:`open_for_app`), and its backups are brought under the same key
+  (:func:`tracker.encryption.settle_backups`);
 - the first use of each day takes the day's backup, after a quick integrity check:
   a damaged database is refused, never copied over a good backup; a backup that
   cannot be made for another reason is only a warning, so it never keeps anyone
@@ -33,7 +37,15 @@ if TYPE_CHECKING:
 
 
 class OpenProblem(Exception):
-    """The database cannot be used as it is; the message says which file and what to do."""
+    """The database cannot be used as it is; the message says which file and what to do.
+
+    ``exit_code``: 3, or 2 when what is wrong is a setting (an unreadable
+    ``TRACKER_PASSPHRASE_COMMAND``, say).
+    """
+
+    def __init__(self, message: str, exit_code: int = 3):
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def _backup_before_migrate(path: Path, version: int) -> None:
@@ -48,7 +60,12 @@ def _backup_before_migrate(path: Path, version: int) -> None:
 
 
 def open_database(
-    path: Path, warn: Callable[[str], object], *, daily_backup: bool = True, create: bool = True
+    path: Path,
+    warn: Callable[[str], object],
+    *,
+    daily_backup: bool = True,
+    create: bool = True,
+    unlock: Callable[[Path], object] | None = None,
 ) -> Store:
     """Open the database at ``path`` for the app or a command.
 
@@ -59,6 +76,9 @@ def open_database(
             ``stat`` once it exists). Off only for a throwaway database (the demo).
         create: make a new database when there is none; commands that only read
             pass ``False``, and a missing file is then refused.
+        unlock: for an encrypted database whose key is not unlocked yet, finds it
+            (the command line's :func:`tracker.unlocking.unlock`); without it such
+            a database is refused with what to do.
 
     Returns:
         The open store; the caller closes it (the app does when it ends).
@@ -71,6 +91,7 @@ def open_database(
 
     vet_path(path, create=create)
     backup.remove_leftovers(path)  # hidden copies a killed backup or restore left
+    encrypted = unlock_file(path, unlock)
     try:
         store = Store.open(path, before_migrate=_backup_before_migrate)
     except StoreError as exc:
@@ -79,6 +100,13 @@ def open_database(
         raise OpenProblem(database_error_message(path, exc) or _cannot_open(path, exc)) from exc
     except OSError as exc:
         raise OpenProblem(_cannot_open(path, exc)) from exc
+    if encrypted:
+        from tracker.encryption import settle_backups
+
+        try:
+            settle_backups(path, warn)
+        except (OSError, DatabaseError) as exc:
+            warn(f"Warning: the backups could not all be brought under the database's key ({exc}).")
     if daily_backup and not store.open_result.created:
         try:
             backup.daily_backup(path, source=store.conn)
@@ -88,6 +116,67 @@ def open_database(
         except (backup.BackupError, OSError) as exc:
             warn(f"Warning: today's backup could not be made ({exc}).")
     return store
+
+
+def unlock_file(path: Path, unlock: Callable[[Path], object] | None) -> bool:
+    """Is ``path`` encrypted? When it is and its key is not unlocked yet, ``unlock``
+    finds it (or the database is refused, saying how to unlock it)."""
+    from tracker.store import cipher
+
+    if not cipher.is_encrypted(path):
+        return False
+    if cipher.known_key(path) is not None:
+        return True
+    from tracker.unlocking import UnlockProblem, how_to_unlock
+
+    if unlock is None:
+        raise OpenProblem(how_to_unlock(path))
+    try:
+        unlock(path)
+    except UnlockProblem as exc:
+        raise OpenProblem(str(exc), exc.code) from exc
+    return True
+
+
+class LockedDatabase:
+    """An encrypted database that the app opens once its lock screen has the passphrase.
+
+    Nothing of it has been read: only its first bytes (the salt), to know that it is
+    encrypted. :meth:`key_for` is the slow step (the key derivation: run it off the
+    screen's thread); :meth:`open` then opens it as :func:`open_database` does.
+    """
+
+    def __init__(self, path: Path, warn: Callable[[str], object]):
+        self.path = path
+        self.warn = warn
+
+    def key_for(self, passphrase: str):
+        """The key ``passphrase`` gives, if it unlocks the database; else None."""
+        from tracker.store import cipher
+
+        salt = cipher.file_salt(self.path)
+        if salt is None:
+            return None
+        key = cipher.derive_key(passphrase, salt)
+        return key if cipher.unlocks(self.path, key) else None
+
+    def open(self, key) -> Store:
+        """Open the database with the key :meth:`key_for` gave. Raises OpenProblem."""
+        from tracker.store import cipher
+
+        cipher.remember(key)
+        return open_database(self.path, self.warn)
+
+
+def open_for_app(path: Path, warn: Callable[[str], object]) -> Store | LockedDatabase:
+    """The database for the app: open, or, when it is encrypted and not unlocked,
+    a :class:`LockedDatabase` for the lock screen (nothing read). Raises OpenProblem."""
+    from tracker.store import cipher
+
+    vet_path(path, create=True)
+    if cipher.is_encrypted(path) and cipher.known_key(path) is None:
+        return LockedDatabase(path, warn)
+    return open_database(path, warn)
 
 
 def vet_path(path: Path, *, create: bool) -> None:

@@ -1,9 +1,19 @@
-"""The Textual app: one key per section, a check-in form one key away from anywhere."""
+"""The Textual app: one key per section, a check-in form one key away from anywhere.
+
+An encrypted database is handed over locked (:class:`tracker.opening.LockedDatabase`):
+the app starts on the lock screen and reads nothing until the passphrase opens it.
+It can be locked again at once (ctrl+l) or after the idle minutes set with ``tracker
+lock --after N``; the lock screen then covers whatever was showing, which is there,
+as it was, after unlocking.
+"""
 
 from __future__ import annotations
 
+import sys
+import time
 from collections.abc import Iterable
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -12,8 +22,11 @@ from tracker.app.runtime import terminal_text
 from tracker.app.runtime.crash import PlainCrash
 from tracker.app.runtime.keys import KeepTypingWhole
 from tracker.app.runtime.longlived import KeepsLongLived
+from tracker.app.screens.lock import LockScreen
 from tracker.app.sections import CHECKIN, SECTIONS, load
-from tracker.store import Store
+from tracker.opening import LockedDatabase, OpenProblem
+from tracker.store import Store, cipher
+from tracker.unlocking import LOCK_SETTING, lock_minutes
 
 
 def _section_factory(target: str):
@@ -33,6 +46,10 @@ def _section_bindings() -> list[Binding]:
 
 FIRST_SECTION = SECTIONS[0]
 """The section the app opens on (Today)."""
+
+LOCKED_MODE = "locked"
+"""The mode an app on a locked database starts in: its only screen is the lock
+screen, and unlocking switches to the first section's mode."""
 
 QUIT_DIALOG = "quit-question"
 """The id of the question asked before quitting loses something typed."""
@@ -98,37 +115,157 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
         Binding(
             "f1", "help", "Help", id="help-chord", show=False, tooltip="Every key, from any field"
         ),
+        # Only on an encrypted database (check_action): the lock asks for its passphrase.
+        Binding(
+            "ctrl+l",
+            "lock",
+            "Lock",
+            id="lock",
+            tooltip="Lock tracker now; the passphrase opens it again, as you left it",
+        ),
     ]
 
     REFRESH_SECONDS = 2.0
+    IDLE_CHECK_SECONDS = 10.0
+    """How often the idle lock looks at the time since the last key or mouse move."""
 
-    def __init__(self, store: Store, *, demo: bool = False, **kwargs):
+    store: Store
+
+    def __init__(self, store: Store | LockedDatabase, *, demo: bool = False, **kwargs):
         """``store``: the database, opened (and backed up today) by
-        :func:`tracker.opening.open_database`; the app never opens one itself, and
-        closes this one when it ends. ``demo``: the database is throwaway demo data
-        (``tracker --demo``), and the app says so."""
+        :func:`tracker.opening.open_database`, or an encrypted one still locked
+        (:func:`tracker.opening.open_for_app`), which the lock screen opens; the app
+        never opens one itself otherwise, and closes it when it ends. ``demo``: the
+        database is throwaway demo data (``tracker --demo``), and the app says so."""
+        if isinstance(store, LockedDatabase):
+            # (Textual reads it in __init__: the mode whose screen get_default_screen is.)
+            self.DEFAULT_MODE = LOCKED_MODE  # type: ignore[misc]
         super().__init__(**kwargs)
         terminal_text.install()  # no control character of user text reaches the terminal
         self.demo = demo
-        self.store = store
         self.db_path = store.path
+        self.exit_message: str | None = None
+        """A line to print once the app has left the terminal (a refusal to open)."""
+        self._last_input = time.monotonic()
+        self._lock_minutes = 0
+        self._locked_database = store if isinstance(store, LockedDatabase) else None
+        self.encrypted = self._locked_database is not None
+        if isinstance(store, Store):
+            self._use(store)
+
+    def _use(self, store: Store) -> None:
+        self.store = store
         self._data_version = store.data_version()
+        self.encrypted = cipher.known_key(store.path) is not None
+        self._read_lock_setting()
+
+    def _read_lock_setting(self) -> None:
+        self._lock_minutes = (
+            lock_minutes(self.store.get_setting(LOCK_SETTING)) if self.encrypted else 0
+        )
 
     def get_default_screen(self) -> Screen:
-        """The first section's screen, shown first (in the mode the app starts in)."""
+        """The first section's screen, shown first (in the mode the app starts in);
+        the lock screen instead while the database is locked."""
+        if self._locked_database is not None:
+            locked = self._locked_database
+            return LockScreen(
+                name_shown=locked.path.name,
+                why=f"{locked.path.name} is encrypted. Type its passphrase to open it.",
+                check=locked.key_for,
+                unlocked=self._opened,
+            )
         return _section_factory(FIRST_SECTION.target)()
 
     def on_mount(self) -> None:
         # The screen already made keeps this mode; the factory is never called.
         self.add_mode(FIRST_SECTION.name, _section_factory(FIRST_SECTION.target))
+        if self._locked_database is None:
+            self._start()
+
+    def _start(self) -> None:
+        """What the app does once the database is open."""
         saved_theme = self.store.get_setting("theme")
         if saved_theme and saved_theme in self.available_themes:
             self.theme = saved_theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.set_interval(self.REFRESH_SECONDS, self._poll_for_changes)
+        self.set_interval(self.IDLE_CHECK_SECONDS, self._check_idle)
+
+    def _opened(self, key: cipher.Key) -> None:
+        """The lock screen at start had the right passphrase: open, and show Today."""
+        locked = self._locked_database
+        assert locked is not None
+        try:
+            store = locked.open(key)
+        except OpenProblem as exc:
+            self.exit_message = f"Error: {exc}"
+            self.exit(return_code=exc.exit_code)
+            return
+        self._locked_database = None
+        self._use(store)
+        self._start()
+        self._last_input = time.monotonic()
+        self.switch_mode(FIRST_SECTION.name)  # (the lock screen stays behind, unseen)
 
     def on_unmount(self) -> None:
-        self.store.close()
+        store = getattr(self, "store", None)
+        if store is not None:
+            store.close()
+
+    # --- The lock -----------------------------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        """Is the lock screen up (at start, or over what was showing)?"""
+        return self._locked_database is not None or any(
+            isinstance(s, LockScreen) for s in self.screen_stack
+        )
+
+    def action_lock(self, why: str | None = None) -> None:
+        """Cover everything with the lock screen; the passphrase takes it away again,
+        back to where the person was (an unsaved card as it was)."""
+        key = cipher.known_key(self.db_path)
+        if key is None or self.locked:
+            return
+        self.clear_notifications()
+
+        def check(passphrase: str) -> cipher.Key | None:
+            return key if cipher.derive_key(passphrase, key.salt) == key else None
+
+        self.push_screen(
+            LockScreen(
+                name_shown=self.db_path.name,
+                why=why or "Locked. Type your passphrase to come back to where you were.",
+                check=check,
+                unlocked=self._unlocked,
+            )
+        )
+
+    def _unlocked(self, _key: cipher.Key) -> None:
+        self._last_input = time.monotonic()
+        if isinstance(self.screen, LockScreen):
+            self.pop_screen()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseEvent)):
+            self._last_input = time.monotonic()  # (for the idle lock)
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        minutes = self._lock_minutes
+        if not minutes or self.locked or time.monotonic() - self._last_input < minutes * 60:
+            return
+        self.action_lock(
+            why=f"Locked after {minutes} idle minute{'s' if minutes != 1 else ''}. "
+            "Type your passphrase to come back to where you were."
+        )
+
+    def notify(self, *args, **kwargs) -> None:
+        """No message shows over the lock screen (it could name a record)."""
+        if self.locked:
+            return
+        super().notify(*args, **kwargs)
 
     def _remember_theme(self, theme) -> None:
         """A theme picked from the command palette is kept for next time."""
@@ -139,6 +276,7 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
         version = self.store.data_version()
         if version != self._data_version:
             self._data_version = version
+            self._read_lock_setting()  # (tracker lock --after N from another terminal)
             self.refresh_current()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -180,7 +318,14 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
         """While a form is open anywhere in the stack (also under Support or Help),
         section keys are off, so a stray letter never walks away from a half-written
         entry; ``c`` only brings back a check-in card already open; support and help
-        stay one key (or chord) away. (Quitting is never off: it asks first.)"""
+        stay one key (or chord) away. (Quitting is never off: it asks first.)
+
+        While locked, nothing but quitting (the command palette neither); the lock
+        key shows only on an encrypted database."""
+        if action == "lock":
+            return self.encrypted and not self.locked
+        if self.locked:
+            return action == "quit"
         if action not in ("section", "checkin", "session", "sessions"):
             return True
         forms = self.open_forms()
@@ -274,9 +419,13 @@ class TrackerApp(PlainCrash, KeepTypingWhole, KeepsLongLived, App):
         self.push_screen(HelpScreen())
 
 
-def run_app(store: Store, *, demo: bool = False) -> int:
-    """Run the app on an open database (see :func:`tracker.opening.open_database`);
-    returns its return code (0, or 1 after an error it did not expect)."""
+def run_app(store: Store | LockedDatabase, *, demo: bool = False) -> int:
+    """Run the app on an open database (see :func:`tracker.opening.open_database`),
+    or a locked one (:func:`tracker.opening.open_for_app`); returns its return code
+    (0; 3 when the database, once unlocked, could not be used, said in one line; 1
+    after an error it did not expect)."""
     app = TrackerApp(store, demo=demo)
     app.run()
+    if app.exit_message:
+        print(app.exit_message, file=sys.stderr)
     return app.return_code or 0

@@ -160,6 +160,10 @@ OVERLAYS: tuple[ScreenEntry, ...] = (
     ScreenEntry("Support: add or edit", "tracker.app.screens.support_form:SupportForm"),
     ScreenEntry("Help (this screen)", "tracker.app.screens.help:HelpScreen"),
     ScreenEntry("Questions (yes / no)", "tracker.app.screens.dialogs:ConfirmDialog"),
+    ScreenEntry(
+        "Lock (an encrypted database: ctrl+l, or after idle minutes)",
+        "tracker.app.screens.lock:LockScreen",
+    ),
 )
 """Screens opened on top of any section, listed in the help after the sections."""
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from tracker.cli import CannotUse, db_option, db_path, open_store_or_exit
+from tracker.cli import CannotUse, db_option, db_path, open_store_or_exit, unlock_or_exit
 from tracker.files import FileRefused
 from tracker.portability.importer.problems import ImportProblem
 from tracker.store import Error as StoreSQLError
@@ -191,6 +191,7 @@ def backup_command(ctx: click.Context, path: Path | None) -> None:
 
     db = db_path(ctx)
     remove_leftovers(db)
+    unlock_or_exit(db)  # an encrypted database: its backup has the same key
     try:
         made = make_backup(db, path)
     except (BackupError, FileRefused) as exc:
@@ -231,6 +232,7 @@ def restore_command(ctx: click.Context, file: Path | None, yes: bool) -> None:
     if file is None:
         _list_backups(db)
         return
+    _unlock_both(db, file)
     try:
         info = inspect(file)
     except BackupError as exc:
@@ -255,6 +257,25 @@ def restore_command(ctx: click.Context, file: Path | None, yes: bool) -> None:
     click.echo(f"Restored {shown(str(file))} into {shown(str(db))}.")
     if result.kept:
         click.echo(f"The database it replaced is kept at {shown(str(result.kept))}.")
+
+
+def _unlock_both(db: Path, file: Path) -> None:
+    """Unlock the database (when it is encrypted, what is restored gets its key) and the
+    backup (when it is encrypted with a key not unlocked yet: from before a change of
+    passphrase, or from another machine)."""
+    from tracker.store import cipher
+    from tracker.unlocking import UnlockProblem, unlock
+
+    if db.exists():
+        unlock_or_exit(db)
+    if cipher.is_encrypted(file) and cipher.known_key(file) is None:
+        try:
+            unlock(file, label=f"the backup {file.name}")
+        except UnlockProblem as exc:
+            if exc.code != 3:
+                click.echo(f"Error: {exc}", err=True)
+                sys.exit(exc.code)
+            raise CannotUse(str(exc)) from exc
 
 
 def _confirmed() -> bool:

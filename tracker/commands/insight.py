@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from tracker import clock
-from tracker.cli import CannotUse, db_option, open_store_or_exit
+from tracker.cli import CannotUse, db_option, db_path, open_store_or_exit, say_plain
 from tracker.models import ValidationError, parse_day
 from tracker.text import visible
 
@@ -295,6 +295,7 @@ def report(
     click.echo(
         f"Wrote the report for {start} to {end}{since_words} to {visible(str(out))}.", err=True
     )
+    say_plain(db_path(ctx), "the report")
     if open_it:
         import webbrowser
 

@@ -13,12 +13,13 @@ import contextlib
 import functools
 import itertools
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
+from tracker.store import cipher
+from tracker.store.engine import sqlite3
 from tracker.store.errors import BadSetting
 
 if TYPE_CHECKING:
@@ -63,9 +64,10 @@ def busy_timeout_ms() -> int:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """A plain connection to ``path`` that waits for another writer (busy timeout)."""
+    """A connection to ``path`` that waits for another writer (busy timeout), keyed
+    when the file is encrypted (:func:`tracker.store.cipher.connect_file`)."""
     timeout = busy_timeout_ms()
-    conn = sqlite3.connect(str(path), timeout=timeout / 1000)
+    conn = cipher.connect_file(path, timeout=timeout / 1000)
     conn.execute(f"PRAGMA busy_timeout = {timeout}")
     return conn
 

@@ -1,12 +1,19 @@
 """The errors the store raises, and SQLite's, which callers catch by these names.
 
 Only the store speaks SQL, so the rest of tracker catches ``tracker.store.DatabaseError``
-and the like rather than importing :mod:`sqlite3`.
+and the like rather than importing :mod:`sqlite3`. (They are SQLCipher's, the
+library every connection uses: :mod:`tracker.store.engine`.)
 """
 
 from __future__ import annotations
 
-from sqlite3 import Connection, DatabaseError, Error, IntegrityError, OperationalError
+from tracker.store.engine import sqlite3
+
+Connection = sqlite3.Connection
+DatabaseError = sqlite3.DatabaseError
+Error = sqlite3.Error
+IntegrityError = sqlite3.IntegrityError
+OperationalError = sqlite3.OperationalError
 
 __all__ = [
     "BadSetting",

@@ -9,13 +9,14 @@ holds (:func:`file_identity`, :func:`checkin_span`), and copies (:func:`copy_dat
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 from tracker import paths
+from tracker.store import cipher
+from tracker.store.engine import sqlite3
 from tracker.store.errors import StoreError
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_MAGIC = cipher.PLAIN_MAGIC
 
 
 def create_private_file(path: Path) -> None:
@@ -28,11 +29,21 @@ def create_private_file(path: Path) -> None:
 def check_sqlite_header(path: Path) -> None:
     """Refuse a file that is not an SQLite database, or one cut short, without changing it.
 
-    Only reads the 100-byte header and the file size (cheap: runs on every open).
+    Only reads the header and the file size (cheap: runs on every open). An
+    encrypted file (:mod:`~tracker.store.cipher`) passes when its key has been
+    unlocked in this process; SQLCipher checks its pages as it reads them.
+
+    Raises:
+        StoreError: not an SQLite file, or cut short.
+        cipher.Locked: an encrypted file whose key has not been unlocked.
     """
     with open(path, "rb") as handle:
-        head = handle.read(100)
+        head = handle.read(1024)
         size = os.fstat(handle.fileno()).st_size
+    if head and head[: len(SQLITE_MAGIC)] != SQLITE_MAGIC and cipher.looks_encrypted(head, size):
+        if cipher.key_for_salt(head[: cipher.SALT_BYTES]) is None:
+            raise cipher.Locked(path)
+        return
     if head and head[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise StoreError(
             f"{path} is not a tracker database (it is not an SQLite file). "
@@ -115,8 +126,9 @@ def checkin_span(conn: sqlite3.Connection) -> tuple[int, str | None, str | None]
 
 def copy_database(source: sqlite3.Connection, target: Path) -> None:
     """SQLite's online backup of ``source`` into ``target``, left as one self-contained
-    file (rollback journal, not WAL), so a copy never needs side files."""
-    dest = sqlite3.connect(str(target))
+    file (rollback journal, not WAL), so a copy never needs side files. The copy of
+    an encrypted database is encrypted with the same key (and salt)."""
+    dest = cipher.connect_file(target, key=cipher.key_of(source))
     try:
         source.backup(dest)
         dest.execute("PRAGMA journal_mode = DELETE")
@@ -126,16 +138,17 @@ def copy_database(source: sqlite3.Connection, target: Path) -> None:
 
 
 def read_only_connection(path: Path) -> sqlite3.Connection:
-    """A connection that can only read the database file at ``path`` (never creates it)."""
+    """A connection that can only read the database file at ``path`` (never creates it),
+    keyed when it is encrypted."""
     uri = Path(path).resolve().as_uri() + "?mode=ro"
-    return sqlite3.connect(uri, uri=True)
+    return cipher.connect_file(Path(path), uri=uri)
 
 
 def leave_wal(path: Path, *, timeout: float = 2) -> str:
     """Checkpoint the database at ``path`` and switch it out of WAL (SQLite removes its
     -wal and -shm); returns the journal mode now in force. Raises sqlite3 errors, e.g.
     "database is locked" when another program has it open."""
-    conn = sqlite3.connect(str(path), timeout=timeout)
+    conn = cipher.connect_file(path, timeout=timeout)
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]

@@ -10,12 +10,12 @@ it was. (:meth:`tracker.store.Store.open` then migrates what is older.)
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.store import schema, schema_check
 from tracker.store.connection import connect, is_busy, retry_while_busy
+from tracker.store.engine import sqlite3
 from tracker.store.errors import StoreError
 from tracker.store.files import bad_file, check_sqlite_header, create_private_file
 

@@ -24,13 +24,13 @@ from __future__ import annotations
 import functools
 import re
 import shlex
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from tracker.store import schema
 from tracker.store.connection import is_busy
+from tracker.store.engine import sqlite3
 from tracker.text import one_line
 
 FINGERPRINTS = {
@@ -248,7 +248,7 @@ def reference(version: int) -> sqlite3.Connection:
 def _reference(version: int, migrations: tuple[Callable[..., None], ...]) -> sqlite3.Connection:
     from sqlite_utils import Database
 
-    conn = sqlite3.connect(":memory:", check_same_thread=False)
+    conn = sqlite3.connect(":memory:", check_same_thread=False)  # (SQLCipher's SQLite)
     db = Database(conn, execute_plugins=False)
     schema.migrate(db, 0, migrations=list(migrations))
     return conn
