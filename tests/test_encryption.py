@@ -544,3 +544,26 @@ def test_a_conversion_waits_for_no_one_it_stops_while_tracker_is_open_elsewhere(
     assert not cipher.is_encrypted(planted_db)
     assert planted_db.read_bytes()[:16] == before[:16]
     assert run(planted_db, "encrypt", env=env).returncode == 0
+
+
+# --- Reminders on an encrypted database ------------------------------------------------------
+
+
+def test_a_reminder_on_an_encrypted_database_unlocks_or_says_in_one_line_why_not(
+    encrypted_db, tmp_path
+):
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    log = tmp_path / "notified.log"
+    notify = tools / "notify-send"
+    notify.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> {shlex.quote(str(log))}\n')
+    notify.chmod(0o755)
+    path = {"PATH": f"{tools}:{os.environ['PATH']}"}
+    blocked = run(encrypted_db, "remind", "now", env=path)
+    assert blocked.returncode == 3 and len(blocked.stderr.strip().splitlines()) == 1
+    assert "encrypted" in blocked.stderr and not log.exists()
+    unlocked = run(encrypted_db, "remind", "now", env={**path, **passphrase_env(tmp_path)})
+    assert unlocked.returncode == 0, unlocked.stderr
+    assert "today's check-in" in log.read_text()
+    short = run(encrypted_db, "status", "--short", env=passphrase_env(tmp_path))
+    assert short.returncode in (0, 1) and "Error" not in short.stderr
