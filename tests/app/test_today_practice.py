@@ -319,3 +319,31 @@ def test_a_log_written_elsewhere_meanwhile_is_changed_not_doubled(db_path, store
     [log] = logs(db_path)
     assert (log.done, log.distress_before, log.distress_after) == (1, 2, 1)
     assert "Updated “Three breaths” for today" in said
+
+
+def test_a_choice_pressed_twice_quickly_is_one_answer(db_path, store):
+    """A double press in the chooser (the second reaches it after the first answered)
+    opens the practice dialog once and never closes the app."""
+    from tests.app.pilot import burst
+
+    seed(store, "Three breaths")
+    seed(store, "Say one need", started_on="2026-11-20")
+    seed(store, "Wait twenty minutes", started_on="2026-11-21")
+
+    async def scenario(app, pilot):
+        for presses in ("11", ("enter",)):
+            await keys(pilot, "l")
+            assert isinstance(app.screen, ExperimentChooser)
+            if isinstance(presses, tuple):
+                burst(app, presses, presses)
+            else:
+                burst(app, presses)
+            await settle(pilot)
+            assert isinstance(app.screen, PracticeLogCard)
+            await keys(pilot, "escape")
+            await settle(pilot)
+            assert isinstance(app.screen, TodayScreen)
+        return app.return_code
+
+    assert drive(db_path, scenario) in (None, 0)
+    assert logs(db_path) == []

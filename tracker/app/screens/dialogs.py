@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+R = TypeVar("R")
 
-class ConfirmDialog(ModalScreen[bool]):
+
+async def _nothing() -> None:
+    return None
+
+
+class OneAnswer(ModalScreen[R]):
+    """A dialog that takes one answer. A key pressed twice quickly reaches the dialog
+    a second time after the first press answered it (and the next screen may already
+    be open): that second press is not a second answer."""
+
+    _answered = False
+
+    def dismiss(self, result: R | None = None) -> AwaitComplete:
+        if self._answered:
+            return AwaitComplete(_nothing())
+        self._answered = True
+        return super().dismiss(result)
+
+
+class ConfirmDialog(OneAnswer[bool]):
     """Ask a yes/no question; dismisses with True (y / enter on yes) or False."""
 
     BINDINGS = [

@@ -15,11 +15,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tracker import clock
+from tracker.app.screens.dialogs import OneAnswer
 from tracker.app.screens.record_form import FieldInput, RecordForm
 from tracker.app.widgets.keyorder import OrderedTextArea
 from tracker.app.widgets.keypick import KeyPick, PickOption
@@ -569,7 +570,7 @@ class CompleteForm(RecordForm[Experiment]):
 SET_ASIDE_DONE = "Set aside. What you noticed still counts."
 
 
-class SetAsideDialog(ModalScreen[str | None]):
+class SetAsideDialog(OneAnswer[str | None]):
     """Stop an experiment without calling it a failure; optionally note what was noticed.
 
     Dismisses with the note ("" for none), or ``None`` when the person keeps going.

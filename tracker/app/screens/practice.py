@@ -21,11 +21,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tracker import clock
+from tracker.app.screens.dialogs import OneAnswer
 from tracker.app.widgets.keyorder import OrderedInput
 from tracker.app.widgets.keypick import KeyPick, PickOption, scale_options
 from tracker.models import DISTRESS, Experiment, PracticeLog, ValidationError
@@ -68,7 +69,7 @@ class CardInput(OrderedInput):
         return super().handle_tab(key)
 
 
-class PracticeLogCard(ModalScreen[PracticeLog | None]):
+class PracticeLogCard(OneAnswer[PracticeLog | None]):
     """One day's practice of one experiment, in a few keys; dismisses with the log to
     save (the caller saves it, with :attr:`bring`), or ``None``.
 
@@ -363,7 +364,7 @@ class PracticeLogCard(ModalScreen[PracticeLog | None]):
         self.dismiss(None)
 
 
-class ExperimentChooser(ModalScreen[Experiment | None]):
+class ExperimentChooser(OneAnswer[Experiment | None]):
     """Which experiment: up / down and enter, or its number; escape: none."""
 
     HELP_EXTRA_KEYS = [

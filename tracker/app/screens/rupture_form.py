@@ -13,12 +13,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tracker import clock
+from tracker.app.screens.dialogs import OneAnswer
 from tracker.app.screens.record_form import FieldInput, RecordForm, error_words
 from tracker.app.widgets.keyorder import OrderedInput, OrderedTextArea
 from tracker.app.widgets.keypick import KeyPick, PickOption, scale_options
@@ -198,7 +198,7 @@ class RuptureForm(RecordForm[Rupture]):
         return Rupture.create(data)
 
 
-class ClosedOnDialog(ModalScreen[Rupture | None]):
+class ClosedOnDialog(OneAnswer[Rupture | None]):
     """Close a rupture on a day other than today: repaired on it, or let rest on it
     (``field`` is ``repaired_on`` or ``let_rest_on``)."""
 
@@ -288,7 +288,7 @@ class LetRestOnDialog(ClosedOnDialog):
         super().__init__(rupture, "let_rest_on")
 
 
-class PracticeChoice(ModalScreen[str | None]):
+class PracticeChoice(OneAnswer[str | None]):
     """A repair attempt was ticked: count it as practice of a repair experiment?
 
     Dismisses with the experiment's id, or ``None`` to only tick the step (``n``,
