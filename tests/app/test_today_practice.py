@@ -221,7 +221,7 @@ def test_not_this_time_saves_at_once_and_clears_the_practice_answers(db_path, st
     )
 
     async def scenario(app, pilot):
-        await keys(pilot, "l", "n")
+        await keys(pilot, "l", "n", "y")  # (the day was logged as practised: y confirms)
         await settle(pilot)
         return app.screen
 
@@ -347,3 +347,32 @@ def test_a_choice_pressed_twice_quickly_is_one_answer(db_path, store):
 
     assert drive(db_path, scenario) in (None, 0)
     assert logs(db_path) == []
+
+
+def test_not_this_time_on_a_day_logged_as_practised_asks_first(db_path, store):
+    from tracker.app.screens.dialogs import ConfirmDialog
+
+    exp = seed(store)
+    store.save_practice_log(
+        PracticeLog.create(
+            experiment_id=exp.id, day="2026-11-27", done=1, distress_before=3, distress_after=1
+        )
+    )
+
+    async def scenario(app, pilot):
+        await keys(pilot, "l", "left_square_bracket", "n")
+        asked = app.screen
+        question = str(asked.question) if isinstance(asked, ConfirmDialog) else ""
+        await keys(pilot, "n")  # keep it: the day stays practised
+        await settle(pilot)
+        kept = (type(app.screen), app.screen.query_one("#done").value, logs(db_path)[0].done)
+        await keys(pilot, "n", "y")  # now change it
+        await settle(pilot)
+        return question, kept, type(app.screen)
+
+    question, kept, after = drive(db_path, scenario)
+    assert "logged as practised (distress 3 before, 1 after)" in question
+    assert kept == (PracticeLogCard, 1, 1)
+    assert after is TodayScreen
+    [log] = logs(db_path)
+    assert (log.done, log.distress_before, log.distress_after) == (0, None, None)

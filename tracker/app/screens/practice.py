@@ -26,7 +26,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tracker import clock
-from tracker.app.screens.dialogs import OneAnswer
+from tracker.app.screens.dialogs import ConfirmDialog, OneAnswer
 from tracker.app.widgets.keyorder import OrderedInput
 from tracker.app.widgets.keypick import KeyPick, PickOption, scale_options
 from tracker.models import DISTRESS, Experiment, PracticeLog, ValidationError
@@ -273,12 +273,44 @@ class PracticeLogCard(OneAnswer[PracticeLog | None]):
         event.stop()
         done, _before, after = self.picks
         if event.pick is done and event.value == 0:
-            self.action_save()
+            ex = self.existing
+            if ex is not None and ex.done:
+                self._ask_before_undoing(ex)
+            else:
+                self.action_save()
         elif event.pick is after:
             if done.value is None:
                 self.set_focus(done)
             elif not self.asks_happened:
                 self.action_save()
+
+    def _ask_before_undoing(self, ex: PracticeLog) -> None:
+        """The day is logged as practised: "not this time" would take its answers
+        away, so it asks first (no: the day stays as logged)."""
+        answers = [
+            f"distress {ex.distress_before} before" if ex.distress_before is not None else "",
+            f"{ex.distress_after} after" if ex.distress_after is not None else "",
+            f"{ex.prediction_happened}% as predicted" if ex.prediction_happened is not None else "",
+        ]
+        said = ", ".join(a for a in answers if a)
+        done = self.picks[0]
+
+        def answered(change: bool | None) -> None:
+            if change:
+                self.action_save()
+            else:
+                done.value = 1
+                self.set_focus(done)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"This day is logged as practised{f' ({said})' if said else ''}. "
+                "Change it to not this time? Its answers would go.",
+                yes="Change it",
+                no="Keep it",
+            ),
+            answered,
+        )
 
     def next_or_save(self) -> None:
         """Enter in a field: to the first question still open, else save."""
