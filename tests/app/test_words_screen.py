@@ -182,3 +182,19 @@ def test_keys_have_ids_descriptions_and_avoid_global_keys():
             assert binding.id and binding.description, (cls.__name__, binding.key)
     assert not {b.key for b in Binding.make_bindings(WordsScreen.BINDINGS)} & GLOBAL_KEYS
     assert "w" in {b.key for b in Binding.make_bindings(HistoryScreen.BINDINGS)}
+
+
+def test_a_merge_is_never_made_by_enter_alone(words_db):
+    """Merging cannot be undone: a habitual enter on its question keeps both words."""
+
+    async def scenario(app, pilot):
+        screen = await open_words(app, pilot)
+        screen.highlight_word("anxous")
+        await keys(pilot, "enter", "ctrl+u")
+        await type_text(pilot, "Anxious")
+        await keys(pilot, "enter", "enter", "enter")
+        await settle(pilot)
+        return type(app.screen)
+
+    drive(words_db, scenario)
+    assert words(words_db, "emotions")["anxous"] == (2, False)

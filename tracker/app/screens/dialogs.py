@@ -42,18 +42,41 @@ class ConfirmDialog(OneAnswer[bool]):
         Binding("s", "app.support", "Support", id="confirm-support", show=False),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No", *, id: str | None = None):
+    def __init__(
+        self,
+        question: str,
+        yes: str = "Yes",
+        no: str = "No",
+        *,
+        id: str | None = None,
+        enter_keeps: bool = False,
+    ):
+        """``enter_keeps``: for what cannot be undone, enter (a habit) answers no;
+        only ``y`` (or the yes button) answers yes."""
         super().__init__(id=id)
         self.question = question
         self.yes_label = yes
         self.no_label = no
+        self.enter_keeps = enter_keeps
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(self.question, id="dialog-question")
             with Horizontal(id="dialog-buttons"):
-                yield Button(f"{self.yes_label} (y)", id="yes", variant="primary")
-                yield Button(f"{self.no_label} (n)", id="no")
+                yield Button(
+                    f"{self.yes_label} (y)",
+                    id="yes",
+                    variant="default" if self.enter_keeps else "primary",
+                )
+                yield Button(
+                    f"{self.no_label} (n)",
+                    id="no",
+                    variant="primary" if self.enter_keeps else "default",
+                )
+
+    def on_mount(self) -> None:
+        if self.enter_keeps:
+            self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

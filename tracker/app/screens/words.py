@@ -298,7 +298,9 @@ class WordsScreen(OverlayScreen):
             self.refresh_data(keep=target.name)
             self.notify(f"Merged into “{one_line(target.name)}”.")
 
-        self.app.push_screen(ConfirmDialog(question, yes="Merge", no="Keep both"), answered)
+        self.app.push_screen(
+            ConfirmDialog(question, yes="Merge", no="Keep both", enter_keeps=True), answered
+        )
 
     def action_hide(self) -> None:
         word = self.selected
