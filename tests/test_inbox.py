@@ -124,3 +124,10 @@ def test_control_codes_in_a_bad_line_reach_the_terminal_as_text(run_tracker, tmp
     inbox.write_text("2026-11-28 m4 \x1b]0;owned\x07\n")
     result = run_tracker("inbox", str(inbox))
     assert result.returncode == 2 and "\x1b" not in result.stderr and "^[" in result.stderr
+
+
+def test_commas_between_names_separate_them_and_are_never_part_of_one():
+    values = parse_line('2026-11-28 m3 @Sam, @Mum +anxious, +calm,,+sad #work, #"bad sleep"')
+    assert values["people"] == ["Sam", "Mum"]
+    assert values["emotions"] == ["anxious", "calm", "sad"]
+    assert values["tags"] == ["work", "bad sleep"]

@@ -102,7 +102,7 @@ def parse_line(text: str) -> dict[str, Any]:
 def _read_token(token: str, values: dict[str, Any]) -> None:
     kinds = {"+": "emotions", "@": "people", "#": "tags"}
     if token[0] in kinds and len(token) > 1:
-        values[kinds[token[0]]].append(_unquote(token[1:]))
+        values[kinds[token[0]]].extend(_names(token[0], token[1:]))
         return
     if token.startswith("need:") and len(token) > 5:
         _once(values, "need", _unquote(token[5:]), token)
@@ -124,6 +124,16 @@ def _read_token(token: str, values: dict[str, Any]) -> None:
             values[f"{name}_acted"] = "yes" if acted == "!" else "no"
         return
     raise ValidationError(token, token, SYNTAX_HINT)
+
+
+def _names(mark: str, text: str) -> list[str]:
+    """``@Sam,`` ``+calm,,+sad`` ``#"bad sleep"``: commas a phone's notes put between
+    names separate them, and a mark repeated after one is dropped; never a name with a
+    comma in it, nor an empty one."""
+    if text.startswith('"'):
+        return [_unquote(text)]
+    parts = (part.strip().removeprefix(mark).strip() for part in text.split(","))
+    return [_unquote(part) for part in parts if part]
 
 
 def _once(values: dict[str, Any], field: str, value: Any, token: str) -> None:
