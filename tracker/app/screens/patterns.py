@@ -30,7 +30,7 @@ from textual.worker import get_current_worker
 
 from tracker import clock
 from tracker.app.screens.base import SectionScreen
-from tracker.app.screens.trends import RANGE_GROUP, RANGE_WORDS, RANGES
+from tracker.app.screens.trends import RANGE_WORDS, RANGES, range_bindings
 from tracker.app.widgets.navbar import NavBar
 from tracker.store import Error as StoreSQLError
 
@@ -112,17 +112,7 @@ class PatternsScreen(SectionScreen):
     """What went together over a range, opened from Trends."""
 
     BINDINGS = [
-        *[
-            Binding(
-                key,
-                f"range('{key}')",
-                RANGE_WORDS[key],
-                group=RANGE_GROUP,
-                id=f"patterns-range-{key}",
-                tooltip=f"Patterns of the {RANGE_WORDS[key]}",
-            )
-            for key in RANGES
-        ],
+        *range_bindings("patterns", "Patterns of the"),
         Binding(
             "escape",
             "back",

@@ -267,21 +267,27 @@ INSIGHTS_MIN_ROWS = 5
 READING = "Reading your check-ins ..."
 
 
+def range_bindings(screen: str, tooltip: str) -> list[Binding]:
+    """The range keys (``w m 9 y a``) of a screen showing a range of days: ids
+    ``{screen}-range-{key}``, each tooltip ``tooltip`` with the range's words."""
+    return [
+        Binding(
+            key,
+            f"range('{key}')",
+            RANGE_WORDS[key],
+            group=RANGE_GROUP,
+            id=f"{screen}-range-{key}",
+            tooltip=f"{tooltip} {RANGE_WORDS[key]}",
+        )
+        for key in RANGES
+    ]
+
+
 class TrendsScreen(SectionScreen):
     """Charts and insights for a range of days."""
 
     BINDINGS = [
-        *[
-            Binding(
-                key,
-                f"range('{key}')",
-                RANGE_WORDS[key],
-                group=RANGE_GROUP,
-                id=f"trends-range-{key}",
-                tooltip=f"Show {RANGE_WORDS[key]}",
-            )
-            for key in RANGES
-        ],
+        *range_bindings("trends", "Show"),
         *[
             Binding(
                 key,
