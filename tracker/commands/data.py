@@ -172,6 +172,12 @@ def _import(
 
 def _summary(path: Path, plan, lines: list[str], done: bool) -> list[str]:
     if not plan.changes:
+        if any(c.deleted for c in plan.counts.values()):
+            return [
+                f"Nothing new in {path}: everything in it is already here (same or newer), "
+                "or was deleted here after it:",
+                *[line for line in lines if "deleted here" in line],
+            ]
         return [f"Nothing new in {path}: everything in it is already here (same or newer)."]
     head = f"Imported from {path}:" if done else f"Would import from {path}:"
     return [head, *lines]

@@ -21,6 +21,8 @@ per concern, each in its own module:
   :mod:`~tracker.store.tables` (their columns) and :mod:`~tracker.store.rows` (upserts);
 - :mod:`~tracker.store.sessions`: therapy sessions and "bring to my next session"
   marks;
+- :mod:`~tracker.store.tombstones`: the one delete path of every record kind, and
+  the tombstones deletions leave (so that they travel, by sync);
 - :mod:`~tracker.store.search`: full-text search (FTS5, kept by triggers);
 - :mod:`~tracker.store.bulk`: the import's transaction and fast path;
 - :mod:`~tracker.store.exports`: rows for export.

@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from tracker.models import Experiment, PracticeLog, ValidationError, check_practice_day
-from tracker.store.connection import StoreBase
 from tracker.store.rows import upsert
 from tracker.store.tables import by_instant
+from tracker.store.tombstones import TombstonesMixin
 
 
-class ExperimentsMixin(StoreBase):
+class ExperimentsMixin(TombstonesMixin):
     """The ``experiments`` and ``practice_logs`` tables."""
 
     # -- experiments --
@@ -28,8 +28,8 @@ class ExperimentsMixin(StoreBase):
         return len(rows)
 
     def delete_experiment(self, experiment_id: str) -> None:
-        with self.write():
-            self.conn.execute("DELETE FROM experiments WHERE id = ?", [experiment_id])
+        """Delete an experiment with its practice logs (each leaves a tombstone)."""
+        self.delete_records("experiments", [experiment_id])
 
     def experiments(self, status: str | None = None) -> list[Experiment]:
         """Experiments, active first, then by start date, newest first."""
@@ -93,8 +93,7 @@ class ExperimentsMixin(StoreBase):
         return found
 
     def delete_practice_log(self, log_id: str) -> None:
-        with self.write():
-            self.conn.execute("DELETE FROM practice_logs WHERE id = ?", [log_id])
+        self.delete_records("practice_logs", [log_id])
 
     def practice_logs(
         self,
