@@ -23,6 +23,8 @@ per concern, each in its own module:
   marks;
 - :mod:`~tracker.store.tombstones`: the one delete path of every record kind, and
   the tombstones deletions leave (so that they travel, by sync);
+- :mod:`~tracker.store.sync`: what ``tracker sync`` reads and writes, and the
+  conflicts it keeps;
 - :mod:`~tracker.store.search`: full-text search (FTS5, kept by triggers);
 - :mod:`~tracker.store.bulk`: the import's transaction and fast path;
 - :mod:`~tracker.store.exports`: rows for export.
@@ -78,6 +80,7 @@ from tracker.store.schema_check import restore_problems, schema_problems
 from tracker.store.search import SearchHit, SearchMixin
 from tracker.store.sessions import SessionsMixin
 from tracker.store.supports import SupportsMixin
+from tracker.store.sync import SyncChanges, SyncMixin
 from tracker.store.tables import checkin_row
 
 __all__ = [
@@ -98,6 +101,7 @@ __all__ = [
     "SearchHit",
     "Store",
     "StoreError",
+    "SyncChanges",
     "busy_timeout_ms",
     "check_sqlite_header",
     "checkin_row",
@@ -124,6 +128,7 @@ class Store(
     SupportsMixin,
     NamesMixin,
     SessionsMixin,
+    SyncMixin,
     SearchMixin,
     BulkMixin,
     ExportsMixin,

@@ -54,10 +54,13 @@ class ExperimentsMixin(TombstonesMixin):
         self.save_practice_logs([log])
         return log
 
-    def save_practice_logs(self, logs: Iterable[PracticeLog]) -> int:
+    def save_practice_logs(self, logs: Iterable[PracticeLog], *, within_span: bool = True) -> int:
         """Insert or update practice logs, in one transaction; returns how many.
 
-        The one write path of practice logs (the app's and the import's).
+        The one write path of practice logs (the app's, the import's and sync's).
+        ``within_span=False``: sync keeps a log whose experiment's dates were changed
+        on another device so that its day is outside them now (it says so), rather
+        than lose it or stop every sync on it.
 
         Raises:
             ValidationError: a log of an experiment that is not stored, or on a day
@@ -74,7 +77,8 @@ class ExperimentsMixin(TombstonesMixin):
                     raise ValidationError(
                         "experiment_id", log.experiment_id, "the id of a stored experiment"
                     )
-                check_practice_day(log.day, *span)
+                if within_span:
+                    check_practice_day(log.day, *span)
             upsert(self.conn, "practice_logs", rows)
         return len(rows)
 
