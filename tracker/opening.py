@@ -36,13 +36,16 @@ class OpenProblem(Exception):
     """The database cannot be used as it is; the message says which file and what to do."""
 
 
-def _backup_before_migrate(path: Path, version: int) -> None:
-    """A checked backup before a migration; if it cannot be made, nothing is migrated."""
+def _backup_before_migrate(
+    path: Path, version: int, warn: Callable[[str], object] | None = None
+) -> None:
+    """A checked backup before a migration; if it cannot be made, nothing is migrated
+    (its second copy is only a warning when it cannot be made)."""
     from tracker.backup import BackupError, backup_before_migration
     from tracker.store import StoreError
 
     try:
-        backup_before_migration(path, version)
+        backup_before_migration(path, version, warn)
     except BackupError as exc:
         raise StoreError(f"{exc} The database was not upgraded.") from exc
 
@@ -72,7 +75,9 @@ def open_database(
     vet_path(path, create=create)
     backup.remove_leftovers(path)  # hidden copies a killed backup or restore left
     try:
-        store = Store.open(path, before_migrate=_backup_before_migrate)
+        store = Store.open(
+            path, before_migrate=lambda where, version: _backup_before_migrate(where, version, warn)
+        )
     except StoreError as exc:
         raise OpenProblem(str(exc)) from exc
     except DatabaseError as exc:
@@ -81,7 +86,7 @@ def open_database(
         raise OpenProblem(_cannot_open(path, exc)) from exc
     if daily_backup and not store.open_result.created:
         try:
-            backup.daily_backup(path, source=store.conn)
+            backup.daily_backup(path, source=store.conn, warn=warn)
         except backup.DamagedDatabase as exc:
             store.close()
             raise OpenProblem(str(exc)) from exc

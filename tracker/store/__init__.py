@@ -71,6 +71,7 @@ from tracker.store.files import (
     leave_wal,
     quick_check,
     read_only_connection,
+    read_setting,
 )
 from tracker.store.names import NamesMixin, nocase_key
 from tracker.store.opening import OpenResult, open_connection
@@ -115,6 +116,7 @@ __all__ = [
     "nocase_key",
     "quick_check",
     "read_only_connection",
+    "read_setting",
     "restore_problems",
     "retry_while_busy",
     "schema_problems",

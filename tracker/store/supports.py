@@ -46,3 +46,7 @@ class SupportsMixin(TombstonesMixin):
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [key, value],
             )
+
+    def delete_setting(self, key: str) -> None:
+        with self.write():
+            self.conn.execute("DELETE FROM settings WHERE key = ?", [key])
