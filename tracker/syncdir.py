@@ -159,7 +159,13 @@ def synced_folder_warning(db_path: Path, folder: Path) -> str | None:
 
 
 def _engine_of(folder: Path) -> str | None:
+    try:
+        home = Path.home().resolve()
+    except (OSError, RuntimeError):
+        home = None
     for marker, engine in SYNCED_MARKERS:
+        if marker == ".git" and folder in (home, Path(folder.anchor)):
+            continue  # a home folder kept in git (dotfiles) is not how a database is carried
         with contextlib.suppress(OSError):
             if os.path.lexists(folder / marker):
                 return engine
@@ -405,6 +411,38 @@ def sync_folder(
             private_dir(sub)
         except (FileRefused, OSError) as exc:
             raise SyncError(f"{sub} cannot be made ({exc}); nothing was written.") from None
+    states: list[tuple[Path, FileState, bytes]] = []
+    for path in sync_files(sub):  # every file is read and checked before anything is written
+        data = read_sync_file(path)
+        states.append((path, _read_state(path, data), data))
+    read = [path for path, _, _ in states]
+    # One transaction from reading this database to writing it: a change made meanwhile
+    # (the app, another sync) waits, rather than being merged from a stale read.
+    with store.write():
+        done = _sync_in(store, folder, sub, states, warn)
+    plan, result, data, own, own_bytes, device, new_device = done
+    if plan:
+        _write(own, data, replace=own_bytes is not None or os.path.lexists(own))
+    _remove_ours(_pending(own))
+    notes = [
+        f"A practice log on {r['day']} is kept, though its experiment's dates (changed on "
+        "another device) no longer include that day: change one or the other."
+        for r in result.outside_span
+    ]
+    return SyncOutcome(device, own, read, result, plan, new_device, notes)
+
+
+def _sync_in(
+    store: Store,
+    folder: Path,
+    sub: Path,
+    states: list[tuple[Path, FileState, bytes]],
+    warn: Callable[[str], object],
+) -> tuple[bool, Merge, bytes, Path, bytes | None, str, str | None]:
+    """The part of a sync inside its transaction: which file is this device's, the
+    merge, and writing it (the next file waits beside the old one, hidden, while the
+    transaction commits). Returns (the file changes, the merge, its bytes, the file,
+    its bytes before, the device id, a new device id if one was taken)."""
     device = store.get_setting(DEVICE_KEY)
     settings: dict[str, str] = {}
     if device is None:
@@ -416,13 +454,6 @@ def sync_folder(
         settings[NAME_KEY] = name
     written_key = WRITTEN_KEY + str(folder.resolve())
     written = (store.get_setting(written_key) or "").split()
-
-    states: list[tuple[Path, FileState, bytes]] = []
-    read: list[Path] = []
-    for path in sync_files(sub):
-        data = read_sync_file(path)
-        states.append((path, _read_state(path, data), data))
-        read.append(path)
     own = sub / f"{device}.json"
     left = _pending_file(own, written)  # what a sync killed after its commit meant to write
     base: Snapshot | None = None
@@ -467,16 +498,8 @@ def sync_folder(
     noticed = clock.now_iso()
     conflicts = [conflict_row(c, noticed) for c in result.conflicts]
     changed = own_bytes != data
-    if changed:  # first beside it, hidden: the file this commit goes with
+    if changed:
         _write(pending, data, replace=os.path.lexists(pending))
     if result.changes or conflicts or settings:
         store.apply_sync(_changes(result, settings, conflicts))
-    if changed:
-        _write(own, data, replace=own_bytes is not None or os.path.lexists(own))
-    _remove_ours(pending)
-    notes = [
-        f"A practice log on {r['day']} is kept, though its experiment's dates (changed on "
-        "another device) no longer include that day: change one or the other."
-        for r in result.outside_span
-    ]
-    return SyncOutcome(device, own, read, result, changed, new_device, notes)
+    return changed, result, data, own, own_bytes, device, new_device
