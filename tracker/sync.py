@@ -59,7 +59,7 @@ EMPTIED_REFERENCES = {
     "experiments": ("follows_id", "experiments"),
 }
 """A reference that a deletion empties (``ON DELETE SET NULL``)."""
-NAME_KINDS = {"emotions": "emotions", "people": "people", "tags": "tags"}
+NAME_KINDS = ("emotions", "people", "tags")
 
 
 def nocase_key(name: str) -> str:
