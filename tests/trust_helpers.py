@@ -32,6 +32,8 @@ TABLES = (
     "supports",
     "sessions",
     "bring_marks",
+    "tombstones",
+    "sync_conflicts",
 )
 
 
@@ -174,7 +176,10 @@ def db_digest(path: Path) -> str:
     conn = sqlite3.connect(str(path))
     try:
         digest = hashlib.sha256()
+        present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         for table in TABLES:
+            if table not in present:  # (a table of a later schema)
+                continue
             rows = conn.execute(f"SELECT * FROM {table}").fetchall()
             digest.update(table.encode())
             for row in sorted(rows, key=repr):

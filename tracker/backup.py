@@ -18,6 +18,17 @@ Kinds, named ``<db stem>-<kind>-<when>.db``:
   kind are kept.
 - ``manual-<stamp>``: ``tracker backup`` with no path. Never deleted by tracker.
 
+**A second place** (another disk, a synced folder): with ``TRACKER_BACKUP_DIR`` set,
+or the setting ``tracker backup --second-place DIR`` keeps, each backup made in the
+backups folder is copied, as soon as it is made, into ``DIR/<host>-<db stem>-<8 hex
+of the database's path>/`` (one folder per database file, so that the databases of
+several computers can share one place), and rotated there by the same rules. The
+place must exist (a disk not connected is not filled in at its mount point): when it
+is missing or cannot be written, the backup is made beside the database all the
+same, with one warning line. A daily backup that could not be copied is copied at a
+later use that day, when the place is back. An encrypted database's backups are
+encrypted files: so are their copies.
+
 Rotation never deletes the backup it has just made, and a backup dated after today
 (made while the clock ran ahead) is kept but never counted among the newest: it
 cannot push today's out. A name belongs to this database only when it is exactly
@@ -52,6 +63,11 @@ from tracker.files import (
 )
 from tracker.store import Connection, DatabaseError, Error, OperationalError, read_only_connection
 
+Warn = Callable[[str], object]
+"""Says one warning line (the command line prints it on stderr)."""
+SECOND_PLACE_VARIABLE = "TRACKER_BACKUP_DIR"
+SECOND_PLACE_KEY = "backup.second_place"
+"""The setting (``tracker backup --second-place DIR``); the variable, when set, wins."""
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 KEEP_EACH_EVENT = 5
@@ -118,9 +134,10 @@ def backup_kind(db_path: Path, name: str) -> str | None:
     return "pre-migration" if kind.startswith("pre-migration") else kind
 
 
-def list_backups(db_path: Path) -> list[Path]:
-    """This database's backups in its backups folder, newest first (regular files only)."""
-    folder = paths.backups_dir(db_path)
+def list_backups(db_path: Path, folder: Path | None = None) -> list[Path]:
+    """This database's backups in its backups folder (or ``folder``), newest first
+    (regular files only)."""
+    folder = paths.backups_dir(db_path) if folder is None else folder
     try:
         entries = list(os.scandir(folder))
     except (FileNotFoundError, NotADirectoryError):
@@ -210,13 +227,17 @@ def make_backup(
     kind: str = "manual",
     source: Connection | None = None,
     check: bool = False,
+    warn: Warn | None = None,
 ) -> Path:
     """Back up the database now; returns the file written.
 
     ``target``: a folder (a new file is named inside it), a new file path, or None for
-    the backups folder. An existing file is never overwritten. With ``check``, a
-    damaged database raises :class:`DamagedDatabase` and nothing is written.
+    the backups folder (then a second copy goes to the second place, if one is set:
+    :func:`copy_to_second_place`, whose one-line warnings go to ``warn``). An
+    existing file is never overwritten. With ``check``, a damaged database raises
+    :class:`DamagedDatabase` and nothing is written.
     """
+    into_folder = target is None
     db_path = Path(db_path)
     if source is None and not db_path.exists():
         raise BackupError(f"There is no database at {db_path} yet; nothing to back up.")
@@ -244,7 +265,10 @@ def make_backup(
             raise BackupError(str(exc)) from exc
     conn = _checked_source(db_path, source) if check else (source or _open_source(db_path))
     try:
-        return _write_backup(conn, target)
+        made = _write_backup(conn, target)
+        if into_folder:
+            copy_to_second_place(db_path, made, warn=warn, source=conn)
+        return made
     except DatabaseError as exc:
         raise BackupError(f"Could not back up {db_path} ({exc}).") from exc
     finally:
@@ -252,17 +276,19 @@ def make_backup(
             conn.close()
 
 
-def backup_before_migration(path: Path, from_version: int) -> Path:
+def backup_before_migration(path: Path, from_version: int, warn: Warn | None = None) -> Path:
     """A checked copy before migrating from schema ``from_version`` (keeps the newest 5)."""
     path = Path(path)
-    made = make_backup(path, kind=f"pre-migration-v{from_version}", check=True)
+    made = make_backup(path, kind=f"pre-migration-v{from_version}", check=True, warn=warn)
     prune_events(path, "pre-migration", keep=made)
     return made
 
 
-def backup_before(path: Path, event: str, source: Connection | None = None) -> Path:
+def backup_before(
+    path: Path, event: str, source: Connection | None = None, warn: Warn | None = None
+) -> Path:
     """A copy before ``event`` ("import" or "restore"); keeps the newest 5 of that kind."""
-    made = make_backup(Path(path), kind=f"pre-{event}", source=source)
+    made = make_backup(Path(path), kind=f"pre-{event}", source=source, warn=warn)
     prune_events(Path(path), f"pre-{event}", keep=made)
     return made
 
@@ -272,17 +298,22 @@ def daily_path(db_path: Path, day: dt.date | None = None) -> Path:
     return paths.backups_dir(db_path) / f"{db_path.stem}-daily-{day.isoformat()}.db"
 
 
-def daily_backup(path: Path, *, source: Connection | None = None) -> Path | None:
+def daily_backup(
+    path: Path, *, source: Connection | None = None, warn: Warn | None = None
+) -> Path | None:
     """Today's backup, if there is none yet; returns it, or None when it already existed.
 
-    Cheap when it exists (one ``stat``): it runs on every command. A database that
-    fails the quick integrity check raises :class:`DamagedDatabase`: no backup is
-    made from it (it would push a good one out of the rotation).
+    Cheap when it exists (one ``stat``, and with a second place set, its copy's):
+    it runs on every command. A database that fails the quick integrity check raises
+    :class:`DamagedDatabase`: no backup is made from it (it would push a good one out
+    of the rotation). The second copy is made with it (``warn`` says when it cannot
+    be); one that could not be made then is made, silently, at a later use that day.
     """
     path = Path(path)
     target = daily_path(path)
     try:
         os.stat(target)
+        _second_daily_later(path, target, source)
         return None
     except FileNotFoundError:
         pass
@@ -298,15 +329,127 @@ def daily_backup(path: Path, *, source: Connection | None = None) -> Path | None
         if source is None:
             conn.close()
     rotate(path, keep=target)
+    copy_to_second_place(path, target, warn=warn, source=source, replace=True)
     return target
+
+
+# --- The second place -----------------------------------------------------------------
+
+
+def second_place(db_path: Path, source: Connection | None = None) -> Path | None:
+    """Where a second copy of each backup goes: ``TRACKER_BACKUP_DIR`` when it is set
+    (set and empty: nowhere), else the setting, else None."""
+    value = os.environ.get(SECOND_PLACE_VARIABLE)
+    if value is None:
+        from tracker.store import read_setting
+
+        conn = source
+        try:
+            if conn is None:
+                conn = read_only_connection(db_path)
+            value = read_setting(conn, SECOND_PLACE_KEY)
+        except Error:
+            value = None
+        finally:
+            if source is None and conn is not None:
+                conn.close()
+    if value is None or not value.strip():
+        return None
+    return Path(value).expanduser()
+
+
+def second_folder(db_path: Path, place: Path) -> Path:
+    """This database's folder in the second place: its computer's name, its name and
+    8 hex digits of where it is (several computers' databases can share a place)."""
+    import hashlib
+    import platform
+
+    host = re.sub(r"[^A-Za-z0-9._-]", "_", platform.node() or "computer")[:40] or "computer"
+    where = hashlib.sha256(str(Path(db_path).resolve()).encode("utf-8", "surrogateescape"))
+    return Path(place) / f"{host}-{Path(db_path).stem}-{where.hexdigest()[:8]}"
+
+
+def copy_to_second_place(
+    db_path: Path,
+    made: Path,
+    *,
+    warn: Warn | None = None,
+    source: Connection | None = None,
+    replace: bool = False,
+) -> Path | None:
+    """Copy the backup ``made`` into the second place and rotate there as beside the
+    database; returns the copy, or None (no place set, or it cannot be used: then one
+    warning line, and the backup beside the database is all there is)."""
+    place = second_place(db_path, source)
+    if place is None:
+        return None
+    say = warn or (lambda _line: None)
+    only = f"this backup is only in {made.parent}"
+    problem = _place_problem(place)
+    if problem is not None:
+        say(f"Warning: the second place for backups, {place}, {problem}; {only}.")
+        return None
+    folder = second_folder(db_path, place)
+    try:
+        with _refusals():
+            private_dir(folder)
+        remove_stale_temporaries(folder, lambda name: backup_kind(db_path, name) is not None)
+        target = folder / made.name
+        if not replace:
+            target = _unique(folder, made.name.removesuffix(".db"))
+        import shutil
+
+        with open(made, "rb") as original, _refusals():
+            with private_file(target, replace_ours=replace, binary=True) as copy:
+                shutil.copyfileobj(original, copy)
+    except (BackupError, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        say(f"Warning: the second copy could not be written to {folder} ({reason}); {only}.")
+        return None
+    kind = backup_kind(db_path, target.name)
+    if kind == "daily":
+        rotate(db_path, keep=target, folder=folder)
+    elif kind in EVENT_KINDS:
+        prune_events(db_path, kind, keep=target, folder=folder)
+    return target
+
+
+def _place_problem(place: Path) -> str | None:
+    """Why the second place cannot take a copy (it must be a real folder that is
+    there: a missing one is a disk not connected, not a folder to make)."""
+    try:
+        info = os.lstat(place)
+    except FileNotFoundError:
+        return "is not there (a disk not connected?)"
+    except OSError as exc:
+        return f"cannot be used ({exc.strerror or exc})"
+    if stat.S_ISLNK(info.st_mode):
+        return "is a symbolic link (give the folder it points to)"
+    if not stat.S_ISDIR(info.st_mode):
+        return "is not a folder"
+    return None
+
+
+def _second_daily_later(db_path: Path, daily: Path, source: Connection | None) -> None:
+    """Today's second copy, when today's backup was made while the place was away."""
+    if SECOND_PLACE_VARIABLE not in os.environ and source is None:
+        return  # (a command that did not open the database: nothing to read the setting from)
+    place = second_place(db_path, source)
+    if place is None or _place_problem(place) is not None:
+        return
+    if os.path.lexists(second_folder(db_path, place) / daily.name):
+        return
+    with contextlib.suppress(BackupError, OSError):
+        copy_to_second_place(db_path, daily, source=source, replace=True)
 
 
 # --- Rotation ------------------------------------------------------------------------
 
 
-def daily_backups(db_path: Path) -> list[tuple[dt.date, Path]]:
-    """The daily backups of this database, oldest first."""
-    folder = paths.backups_dir(db_path)
+def daily_backups(db_path: Path, folder: Path | None = None) -> list[tuple[dt.date, Path]]:
+    """The daily backups of this database (in its backups folder, or ``folder``),
+    oldest first."""
+    folder = paths.backups_dir(db_path) if folder is None else folder
     prefix = f"{db_path.stem}-daily-"
     found = []
     try:
@@ -345,12 +488,13 @@ def kept_dailies(days: list[dt.date], today: dt.date | None = None) -> set[dt.da
     return keep
 
 
-def rotate(db_path: Path, *, keep: Path | None = None) -> list[Path]:
+def rotate(db_path: Path, *, keep: Path | None = None, folder: Path | None = None) -> list[Path]:
     """Delete daily backups that rotation does not keep; returns those deleted.
 
     ``keep``: the backup just made, which is never deleted whatever its date.
+    ``folder``: where (default: the backups folder beside the database).
     """
-    backups = daily_backups(db_path)
+    backups = daily_backups(db_path, folder)
     kept = kept_dailies([day for day, _ in backups])
     gone = []
     for day, file in backups:
@@ -360,7 +504,9 @@ def rotate(db_path: Path, *, keep: Path | None = None) -> list[Path]:
     return gone
 
 
-def prune_events(db_path: Path, kind: str, *, keep: Path | None = None) -> list[Path]:
+def prune_events(
+    db_path: Path, kind: str, *, keep: Path | None = None, folder: Path | None = None
+) -> list[Path]:
     """Keep the newest 5 backups of ``kind`` (by time written); delete the others.
 
     ``keep``, the backup just made, is always one of the 5. A file written "in the
@@ -369,7 +515,7 @@ def prune_events(db_path: Path, kind: str, *, keep: Path | None = None) -> list[
     """
     now = time.time()
     dated: list[tuple[float, str, Path]] = []
-    for file in list_backups(db_path):
+    for file in list_backups(db_path, folder):
         if backup_kind(db_path, file.name) != kind or file == keep:
             continue
         with contextlib.suppress(OSError):
@@ -489,12 +635,12 @@ class RestoreResult:
         self.kept = kept  # where the database that was replaced now is
 
 
-def _keep_current(db_path: Path) -> Path | None:
+def _keep_current(db_path: Path, warn: Warn | None = None) -> Path | None:
     """Keep the current database as a pre-restore backup (a raw copy if it is unreadable)."""
     if not db_path.exists():
         return None
     try:
-        return backup_before(db_path, "restore")
+        return backup_before(db_path, "restore", warn=warn)
     except (BackupError, Error):
         pass
     # Damaged or not SQLite: copy the bytes as they are, with its -wal if there is one.
@@ -551,7 +697,10 @@ def _retire_journal(db_path: Path) -> None:
 
 
 def restore(
-    file: Path, db_path: Path, on_checked: Callable[[BackupInfo], None] | None = None
+    file: Path,
+    db_path: Path,
+    on_checked: Callable[[BackupInfo], None] | None = None,
+    warn: Warn | None = None,
 ) -> RestoreResult:
     """Replace the database at ``db_path`` with the backup ``file``.
 
@@ -597,6 +746,6 @@ def restore(
             finally:
                 source.close()
         inspect(tmp)
-        kept = _keep_current(db_path)
+        kept = _keep_current(db_path, warn)
         _retire_journal(db_path)
     return RestoreResult(info, kept)

@@ -78,6 +78,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "tracker.commands.inbox:inbox",
         "Absorb check-ins written one per line in a file (from a phone, say).",
     ),
+    "sync": (
+        "tracker.commands.sync:sync",
+        "Sync with your other devices through a folder a sync engine carries.",
+    ),
     "completion": (
         "tracker.commands.shell:completion",
         "Print the shell completion script (bash, zsh or fish).",

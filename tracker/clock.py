@@ -81,12 +81,15 @@ def now_iso() -> str:
 
 
 @contextlib.contextmanager
-def held() -> Iterator[dt.date]:
+def held(days_ahead: int = 0) -> Iterator[dt.date]:
     """Keep "today" fixed for a long piece of work (an import that crosses midnight
-    judges every row by the same day), then put the clock back as it was."""
+    judges every row by the same day), then put the clock back as it was.
+
+    ``days_ahead``: hold it that many days after today (sync reads another device's
+    records, whose today may be a day or two ahead: another time zone)."""
     global _frozen_today
     was = _frozen_today
-    _frozen_today = today()
+    _frozen_today = today() + dt.timedelta(days=days_ahead)
     try:
         yield _frozen_today
     finally:

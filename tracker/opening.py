@@ -48,13 +48,16 @@ class OpenProblem(Exception):
         self.exit_code = exit_code
 
 
-def _backup_before_migrate(path: Path, version: int) -> None:
-    """A checked backup before a migration; if it cannot be made, nothing is migrated."""
+def _backup_before_migrate(
+    path: Path, version: int, warn: Callable[[str], object] | None = None
+) -> None:
+    """A checked backup before a migration; if it cannot be made, nothing is migrated
+    (its second copy is only a warning when it cannot be made)."""
     from tracker.backup import BackupError, backup_before_migration
     from tracker.store import StoreError
 
     try:
-        backup_before_migration(path, version)
+        backup_before_migration(path, version, warn)
     except BackupError as exc:
         raise StoreError(f"{exc} The database was not upgraded.") from exc
 
@@ -93,7 +96,9 @@ def open_database(
     backup.remove_leftovers(path)  # hidden copies a killed backup or restore left
     encrypted = unlock_file(path, unlock)
     try:
-        store = Store.open(path, before_migrate=_backup_before_migrate)
+        store = Store.open(
+            path, before_migrate=lambda where, version: _backup_before_migrate(where, version, warn)
+        )
     except StoreError as exc:
         raise OpenProblem(str(exc)) from exc
     except DatabaseError as exc:
@@ -109,7 +114,7 @@ def open_database(
             warn(f"Warning: the backups could not all be brought under the database's key ({exc}).")
     if daily_backup and not store.open_result.created:
         try:
-            backup.daily_backup(path, source=store.conn)
+            backup.daily_backup(path, source=store.conn, warn=warn)
         except backup.DamagedDatabase as exc:
             store.close()
             raise OpenProblem(str(exc)) from exc

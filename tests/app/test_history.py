@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.app.pilot import drive
@@ -176,7 +178,10 @@ def test_delete_asks_first_and_undo_brings_it_back_whole(db_path, three):
     drive(db_path, scenario)
     with Store.open(db_path) as store:
         back = store.get_checkin(a.id)
-    assert back == a  # every field, with its emotions, people and tags
+    # every field, with its emotions, people and tags; changed now (a later moment than
+    # its deletion, which a sync may have carried elsewhere already)
+    assert back == a.with_changes(updated_at=back.updated_at)
+    assert dt.datetime.fromisoformat(back.updated_at) > dt.datetime.fromisoformat(a.updated_at)
 
 
 def test_undo_with_nothing_deleted_does_nothing(db_path, three):

@@ -147,7 +147,9 @@ def _import(
         from tracker.backup import BackupError, backup_before
 
         try:
-            kept = backup_before(store.path, "import", source=store.conn)
+            kept = backup_before(
+                store.path, "import", source=store.conn, warn=lambda t: click.echo(t, err=True)
+            )
             click.echo(f"Kept a backup first (some records will be replaced): {shown(str(kept))}")
         except (BackupError, OSError) as exc:
             raise CannotUse(
@@ -172,6 +174,12 @@ def _import(
 
 def _summary(path: Path, plan, lines: list[str], done: bool) -> list[str]:
     if not plan.changes:
+        if any(c.deleted for c in plan.counts.values()):
+            return [
+                f"Nothing new in {path}: everything in it is already here (same or newer), "
+                "or was deleted here after it:",
+                *[line for line in lines if "deleted here" in line],
+            ]
         return [f"Nothing new in {path}: everything in it is already here (same or newer)."]
     head = f"Imported from {path}:" if done else f"Would import from {path}:"
     return [head, *lines]
@@ -180,20 +188,35 @@ def _summary(path: Path, plan, lines: list[str], done: bool) -> list[str]:
 @click.command(name="backup")
 @db_option
 @click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--second-place",
+    "second",
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    help="Keep a second copy of every backup in DIR from now on (another disk, a "
+    "synced folder), rotated the same way; TRACKER_BACKUP_DIR, when set, wins.",
+)
+@click.option("--no-second-place", "no_second", is_flag=True, help="Stop keeping a second copy.")
 @click.pass_context
-def backup_command(ctx: click.Context, path: Path | None) -> None:
-    """Make a backup now: into PATH (a folder, or a new file), else the backups folder.
+def backup_command(
+    ctx: click.Context, path: Path | None, second: Path | None, no_second: bool
+) -> None:
+    """Make a backup now: into PATH (a folder, or a new file), else the backups folder
+    (and a second copy in the second place, if one is set).
 
     The copy is consistent even while tracker is open elsewhere, and is checked after
     it is written. An existing file is never overwritten.
     """
     from tracker.backup import BackupError, inspect, make_backup, remove_leftovers
 
+    if second is not None or no_second:
+        _set_second_place(ctx, second, no_second, path)
+        return
     db = db_path(ctx)
     remove_leftovers(db)
     unlock_or_exit(db)  # an encrypted database: its backup has the same key
     try:
-        made = make_backup(db, path)
+        made = make_backup(db, path, warn=lambda text: click.echo(text, err=True))
     except (BackupError, FileRefused) as exc:
         raise CannotUse(str(exc)) from exc
     except OSError as exc:
@@ -211,6 +234,46 @@ def backup_command(ctx: click.Context, path: Path | None) -> None:
     click.echo(
         f"Backed up {shown(str(db))} to {shown(str(made))} ({info.describe()}; checked: sound)."
     )
+
+
+def _set_second_place(
+    ctx: click.Context, second: Path | None, no_second: bool, path: Path | None
+) -> None:
+    """``--second-place DIR`` (kept in the settings, as an absolute path) or
+    ``--no-second-place``; DIR must be a folder that is there (not a link)."""
+    import os
+
+    from tracker.backup import (
+        SECOND_PLACE_KEY,
+        SECOND_PLACE_VARIABLE,
+        second_folder,
+    )
+
+    if path is not None or (second is not None and no_second):
+        raise click.UsageError("--second-place and --no-second-place go alone.")
+    if second is not None:
+        if not second.is_dir() or second.is_symlink():
+            raise CannotUse(
+                f"{shown(str(second))} is not a folder that is there (a link is not taken: "
+                "give the folder it points to); nothing was changed."
+            )
+        second = second.absolute()
+    with open_store_or_exit(ctx) as store:
+        if second is None:
+            store.delete_setting(SECOND_PLACE_KEY)
+        else:
+            store.set_setting(SECOND_PLACE_KEY, str(second))
+        db = store.path
+    if second is None:
+        click.echo("No second copy of the backups is kept from now on.")
+    else:
+        click.echo(
+            f"From the next backup on, a second copy of each is kept in "
+            f"{shown(str(second_folder(db, second)))}, rotated as the backups beside "
+            "the database."
+        )
+    if os.environ.get(SECOND_PLACE_VARIABLE) is not None:
+        click.echo(f"({SECOND_PLACE_VARIABLE} is set, and is used instead while it is.)")
 
 
 @click.command(name="restore")
@@ -249,7 +312,7 @@ def restore_command(ctx: click.Context, file: Path | None, yes: bool) -> None:
         click.echo("Aborted: the backup was not restored; nothing was changed.", err=True)
         sys.exit(2)
     try:
-        result = restore(file, db)
+        result = restore(file, db, warn=lambda text: click.echo(text, err=True))
     except (BackupError, FileRefused) as exc:
         raise CannotUse(str(exc)) from exc
     except OSError as exc:
@@ -310,3 +373,8 @@ def _list_backups(db: Path) -> None:
             continue
         click.echo(f"  {shown(f.name)}  ({size / 1024:,.0f} KB)")
     click.echo("'tracker restore FILE' brings one back (it is checked first).")
+    from tracker.backup import second_folder, second_place
+
+    place = second_place(db) if db.exists() else None
+    if place is not None:
+        click.echo(f"A second copy of each is kept in {shown(str(second_folder(db, place)))}.")

@@ -23,6 +23,10 @@ per concern, each in its own module:
   marks;
 - :mod:`~tracker.store.patterns`: what :mod:`tracker.patterns` reads (days named with
   each word, pause answers, urges per person);
+- :mod:`~tracker.store.tombstones`: the one delete path of every record kind, and
+  the tombstones deletions leave (so that they travel, by sync);
+- :mod:`~tracker.store.sync`: what ``tracker sync`` reads and writes, and the
+  conflicts it keeps;
 - :mod:`~tracker.store.search`: full-text search (FTS5, kept by triggers);
 - :mod:`~tracker.store.bulk`: the import's transaction and fast path;
 - :mod:`~tracker.store.exports`: rows for export.
@@ -69,6 +73,7 @@ from tracker.store.files import (
     leave_wal,
     quick_check,
     read_only_connection,
+    read_setting,
 )
 from tracker.store.names import WORD_KINDS, NamesMixin, Word, WordRefused, nocase_key
 from tracker.store.opening import OpenResult, open_connection
@@ -79,6 +84,7 @@ from tracker.store.schema_check import restore_problems, schema_problems
 from tracker.store.search import SearchHit, SearchMixin
 from tracker.store.sessions import SessionsMixin
 from tracker.store.supports import SupportsMixin
+from tracker.store.sync import SyncChanges, SyncMixin
 from tracker.store.tables import checkin_row
 
 __all__ = [
@@ -103,6 +109,7 @@ __all__ = [
     "StoreError",
     "Word",
     "WordRefused",
+    "SyncChanges",
     "busy_timeout_ms",
     "check_sqlite_header",
     "checkin_row",
@@ -116,6 +123,7 @@ __all__ = [
     "nocase_key",
     "quick_check",
     "read_only_connection",
+    "read_setting",
     "restore_problems",
     "retry_while_busy",
     "schema_problems",
@@ -128,8 +136,9 @@ class Store(
     ExperimentsMixin,
     RupturesMixin,
     SupportsMixin,
-    NamesMixin,
     SessionsMixin,
+    SyncMixin,
+    NamesMixin,
     SearchMixin,
     BulkMixin,
     ExportsMixin,

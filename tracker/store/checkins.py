@@ -12,15 +12,15 @@ from typing import Any
 
 from tracker.models import CheckIn
 from tracker.store.bulk import insert_many, stored_versions
-from tracker.store.connection import StoreBase
 from tracker.store.names import name_ids
 from tracker.store.search import is_word, match_expression
 from tracker.store.tables import CHECKIN_COLUMNS, CHECKIN_LINKS, by_instant, checkin_row
+from tracker.store.tombstones import TombstonesMixin
 
 _first = itemgetter(0)
 
 
-class CheckinsMixin(StoreBase):
+class CheckinsMixin(TombstonesMixin):
     """The ``checkins`` table and its links."""
 
     # -- writing --
@@ -77,11 +77,12 @@ class CheckinsMixin(StoreBase):
         return len(batch)
 
     def delete_checkin(self, checkin_id: str) -> CheckIn | None:
-        """Delete one check-in; returns it (so the caller can offer undo)."""
+        """Delete one check-in (leaving its tombstone); returns it (so the caller can
+        offer undo)."""
         with self.write():
             found = self.get_checkin(checkin_id)
             if found is not None:
-                self.conn.execute("DELETE FROM checkins WHERE id = ?", [checkin_id])
+                self.delete_records("checkins", [checkin_id])
         return found
 
     # -- reading --

@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from tracker.models import Experiment, PracticeLog, ValidationError, check_practice_day
-from tracker.store.connection import StoreBase
 from tracker.store.rows import upsert
 from tracker.store.tables import by_instant
+from tracker.store.tombstones import TombstonesMixin
 
 
-class ExperimentsMixin(StoreBase):
+class ExperimentsMixin(TombstonesMixin):
     """The ``experiments`` and ``practice_logs`` tables."""
 
     # -- experiments --
@@ -28,8 +28,8 @@ class ExperimentsMixin(StoreBase):
         return len(rows)
 
     def delete_experiment(self, experiment_id: str) -> None:
-        with self.write():
-            self.conn.execute("DELETE FROM experiments WHERE id = ?", [experiment_id])
+        """Delete an experiment with its practice logs (each leaves a tombstone)."""
+        self.delete_records("experiments", [experiment_id])
 
     def experiments(self, status: str | None = None) -> list[Experiment]:
         """Experiments, active first, then by start date, newest first."""
@@ -54,10 +54,13 @@ class ExperimentsMixin(StoreBase):
         self.save_practice_logs([log])
         return log
 
-    def save_practice_logs(self, logs: Iterable[PracticeLog]) -> int:
+    def save_practice_logs(self, logs: Iterable[PracticeLog], *, within_span: bool = True) -> int:
         """Insert or update practice logs, in one transaction; returns how many.
 
-        The one write path of practice logs (the app's and the import's).
+        The one write path of practice logs (the app's, the import's and sync's).
+        ``within_span=False``: sync keeps a log whose experiment's dates were changed
+        on another device so that its day is outside them now (it says so), rather
+        than lose it or stop every sync on it.
 
         Raises:
             ValidationError: a log of an experiment that is not stored, or on a day
@@ -74,7 +77,8 @@ class ExperimentsMixin(StoreBase):
                     raise ValidationError(
                         "experiment_id", log.experiment_id, "the id of a stored experiment"
                     )
-                check_practice_day(log.day, *span)
+                if within_span:
+                    check_practice_day(log.day, *span)
             upsert(self.conn, "practice_logs", rows)
         return len(rows)
 
@@ -93,8 +97,7 @@ class ExperimentsMixin(StoreBase):
         return found
 
     def delete_practice_log(self, log_id: str) -> None:
-        with self.write():
-            self.conn.execute("DELETE FROM practice_logs WHERE id = ?", [log_id])
+        self.delete_records("practice_logs", [log_id])
 
     def practice_logs(
         self,

@@ -154,3 +154,13 @@ def leave_wal(path: Path, *, timeout: float = 2) -> str:
         return conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
     finally:
         conn.close()
+
+
+def read_setting(conn: sqlite3.Connection, key: str) -> str | None:
+    """A value of the ``settings`` table, on any connection to a tracker database
+    (None when it is not set, or the database is too old to have settings)."""
+    try:
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return row[0] if row else None

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tracker.models import PracticeLog, Rupture, ValidationError
-from tracker.store.connection import StoreBase
 from tracker.store.names import name_ids
 from tracker.store.rows import upsert
 from tracker.store.tables import by_instant
+from tracker.store.tombstones import TombstonesMixin
 
 
-class RupturesMixin(StoreBase):
+class RupturesMixin(TombstonesMixin):
     """The ``ruptures`` and ``rupture_people`` tables."""
 
     def save_rupture(self, rupture: Rupture) -> Rupture:
@@ -68,8 +68,7 @@ class RupturesMixin(StoreBase):
         return out
 
     def delete_rupture(self, rupture_id: str) -> None:
-        with self.write():
-            self.conn.execute("DELETE FROM ruptures WHERE id = ?", [rupture_id])
+        self.delete_records("ruptures", [rupture_id])
 
     def ruptures(
         self, *, unrepaired_only: bool = False, since: str | None = None, until: str | None = None

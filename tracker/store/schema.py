@@ -273,12 +273,90 @@ def _migration_5(db: Database) -> None:
         db.execute(statement)
 
 
+SYNCED_TABLES = (
+    "checkins",
+    "experiments",
+    "practice_logs",
+    "ruptures",
+    "supports",
+    "sessions",
+    "bring_marks",
+)
+"""The record tables whose deletions leave a tombstone (migration 6): every table whose
+rows have a text ``id`` and an ``updated_at``. A tombstone's ``kind`` is its table."""
+
+_OFFSET = "CAST(round((julianday('now', 'localtime') - julianday('now')) * 1440) AS INTEGER)"
+SQL_NOW = (
+    "strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') || "
+    f"CASE WHEN {_OFFSET} < 0 THEN '-' ELSE '+' END || "
+    f"printf('%02d:%02d', abs({_OFFSET}) / 60, abs({_OFFSET}) % 60)"
+)
+"""SQLite's clock as tracker writes a moment (``2026-11-28T09:16:04+01:00``: local time
+with its UTC offset), for what triggers stamp when no tracker code is running."""
+
+SCHEMA_V6 = [
+    "CREATE TABLE tombstones (\n"
+    "    id TEXT PRIMARY KEY,\n"
+    f"    kind TEXT NOT NULL CHECK (kind IN ({', '.join(repr(t) for t in SYNCED_TABLES)})),\n"
+    "    deleted_at TEXT NOT NULL\n"
+    ") STRICT",
+    *(
+        f"CREATE TRIGGER {table}_tombstone AFTER DELETE ON {table} BEGIN "
+        f"INSERT OR REPLACE INTO tombstones (id, kind, deleted_at) "
+        f"VALUES (old.id, '{table}', {SQL_NOW}); END"
+        for table in SYNCED_TABLES
+    ),
+    *(
+        f"CREATE TRIGGER {table}_revive AFTER INSERT ON {table} BEGIN "
+        "DELETE FROM tombstones WHERE id = new.id; END"
+        for table in SYNCED_TABLES
+    ),
+    """CREATE TABLE sync_conflicts (
+    id INTEGER PRIMARY KEY,
+    noticed_at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    kept_device TEXT NOT NULL,
+    kept_device_name TEXT,
+    kept_at TEXT NOT NULL,
+    kept_deleted INTEGER NOT NULL CHECK (kept_deleted IN (0, 1)),
+    lost_device TEXT NOT NULL,
+    lost_device_name TEXT,
+    lost_at TEXT NOT NULL,
+    lost_deleted INTEGER NOT NULL CHECK (lost_deleted IN (0, 1)),
+    fields TEXT,
+    lost TEXT,
+    UNIQUE (record_id, kept_device, kept_at, lost_device, lost_at)
+) STRICT""",
+]
+
+
+def _migration_6(db: Database) -> None:
+    """Deletions that travel, and what sync found edited on two devices.
+
+    ``tombstones``: one row per deleted record (its id, its table as ``kind``, and
+    when). Triggers keep it, whoever deletes: ``<table>_tombstone`` after every delete
+    of a record (cascades, and deletes made with sqlite-utils or Datasette, too), with
+    SQLite's clock in tracker's form (tracker's own deletes then put tracker's clock on
+    it, in the same transaction); ``<table>_revive`` after every insert, so a record
+    and its tombstone are never both there. Nothing is made up for the deletions
+    before this migration: they are not known.
+
+    ``sync_conflicts``: a record ``tracker sync`` found changed here and on another
+    device since the last sync: both versions (device, when, deleted or not), which
+    was kept, the fields that differed, and the version that was not kept, as JSON.
+    """
+    for statement in SCHEMA_V6:
+        db.execute(statement)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
     _migration_5,
+    _migration_6,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

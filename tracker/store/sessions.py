@@ -7,12 +7,12 @@ from collections.abc import Iterable
 
 from tracker import clock
 from tracker.models import BRING_KINDS, BringMark, Session
-from tracker.store.connection import StoreBase
 from tracker.store.errors import StoreError
 from tracker.store.rows import upsert
+from tracker.store.tombstones import TombstonesMixin
 
 
-class SessionsMixin(StoreBase):
+class SessionsMixin(TombstonesMixin):
     """The ``sessions`` and ``bring_marks`` tables."""
 
     # -- sessions --
@@ -29,8 +29,7 @@ class SessionsMixin(StoreBase):
         return len(rows)
 
     def delete_session(self, session_id: str) -> None:
-        with self.write():
-            self.conn.execute("DELETE FROM sessions WHERE id = ?", [session_id])
+        self.delete_records("sessions", [session_id])
 
     def sessions(self, *, since: str | None = None, until: str | None = None) -> list[Session]:
         """Sessions by day, earliest first."""
@@ -111,9 +110,7 @@ class SessionsMixin(StoreBase):
                 )
                 return True
             if not bring and waiting:
-                self.conn.executemany(
-                    "DELETE FROM bring_marks WHERE id = ?", [(m.id,) for m in waiting]
-                )
+                self.delete_records("bring_marks", [m.id for m in waiting])
                 return True
         return False
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tracker.models import Support
-from tracker.store.connection import StoreBase
 from tracker.store.rows import upsert
 from tracker.store.tables import by_instant
+from tracker.store.tombstones import TombstonesMixin
 
 
-class SupportsMixin(StoreBase):
+class SupportsMixin(TombstonesMixin):
     """The ``supports`` and ``settings`` tables."""
 
     def supports(self) -> list[Support]:
@@ -33,8 +33,7 @@ class SupportsMixin(StoreBase):
         return len(rows)
 
     def delete_support(self, support_id: str) -> None:
-        with self.write():
-            self.conn.execute("DELETE FROM supports WHERE id = ?", [support_id])
+        self.delete_records("supports", [support_id])
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
@@ -47,3 +46,7 @@ class SupportsMixin(StoreBase):
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [key, value],
             )
+
+    def delete_setting(self, key: str) -> None:
+        with self.write():
+            self.conn.execute("DELETE FROM settings WHERE key = ?", [key])

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from tracker import clock
 from tracker.app.screens.base import SectionScreen
 from tracker.app.screens.bring import bring_states
 from tracker.app.screens.checkin import CheckInScreen
@@ -485,7 +486,9 @@ class HistoryScreen(SectionScreen):
         if not self.deleted:
             self.notify("Nothing to bring back.", timeout=3)
             return
-        checkin = self.deleted.pop()
+        # Brought back now: a later moment than its deletion, so that a sync that
+        # carried the deletion to another device carries this back too.
+        checkin = self.deleted.pop().with_changes(updated_at=clock.now_iso())
         self.store.save_checkin(checkin)
         self.refresh_data()
         self.select_checkin(checkin.id)

@@ -20,7 +20,8 @@ The rules (the README's "Import and export" section says the same in prose):
   experiment or practice log, stored or in the same import; so must an
   experiment's ``follows_id`` and a practice log's ``rupture_id``, when given.
 - Idempotent by ``id``: a record already here is left alone unless the incoming
-  ``updated_at`` is newer, in which case it replaces the stored one.
+  ``updated_at`` is newer, in which case it replaces the stored one. A record
+  deleted here comes back only if it is newer than its deletion (its tombstone).
 - All or nothing: one transaction. Everything is checked before it is written; a
   problem names the file, line and column and says what was expected, and then
   nothing is written. (Into a database with no check-ins yet, a large file's
@@ -112,7 +113,12 @@ def prepare_import(store: Store, path: Path, *, stream: bool = True) -> ImportPl
                     sources.append(source)
             sources.sort(key=lambda src: TABLE_ORDER.index(src.table))
             checkin_sources = [src for src in sources if src.table == "checkins"]
-            if stream and checkin_sources and store.checkin_count() == 0:
+            if (
+                stream
+                and checkin_sources
+                and store.checkin_count() == 0
+                and not store.has_tombstones("checkins")  # each is compared: not streamed
+            ):
                 checkin_stream = CheckinStream(reader, checkin_sources)
             for source in sources:
                 if source.table == "emotions":

@@ -1,8 +1,11 @@
 """The plan of an import: what it would add, update and leave alone, and writing it.
 
 Records are checked before they get here. A record already stored is replaced only
-when the incoming ``updated_at`` is a later moment; :func:`apply_plan` writes a plan
-in one transaction.
+when the incoming ``updated_at`` is a later moment; a record deleted here (it has a
+tombstone) comes back only when the incoming ``updated_at`` is later than its
+deletion, else it stays deleted, and so do the practice logs and bring marks that
+belong to it (a reference to it from a record that does come in is emptied, as the
+deletion emptied it here). :func:`apply_plan` writes a plan in one transaction.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from tracker.models import BRING_KINDS
 from tracker.portability.importer.problems import ImportProblem
 from tracker.portability.importer.sources import missing_mark_target
 from tracker.store import Store
@@ -50,6 +54,8 @@ class TableCounts:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    deleted: int = 0
+    """Records deleted here after the version the import holds: they stay deleted."""
 
     @property
     def changed(self) -> int:
@@ -133,25 +139,33 @@ def plan_records(
         plan.counts["emotions"] = TableCounts(
             added=len(new), unchanged=len(emotion_words) - len(new)
         )
+    stays_deleted: set[str] = set()
     for table in RECORD_TABLES:
         by_id = records.get(table)
         if not by_id:
             continue
         stored = store.versions(table, list(by_id))
+        gone = store.tombstone_stamps([i for i in by_id if i not in stored])
         counts = TableCounts()
         out = []
         for record_id, record in by_id.items():
             old = stored.get(record_id)
-            if old is None:
+            incoming = _version(table, record)[1]
+            if old is None and record_id in gone and not is_newer(incoming, gone[record_id]):
+                counts.deleted += 1
+                stays_deleted.add(record_id)
+            elif old is None:
                 counts.added += 1
                 out.append(record)
-            elif is_newer(_version(table, record)[1], old):
+            elif is_newer(incoming, old):
                 counts.updated += 1
                 out.append(record)
             else:
                 counts.unchanged += 1
         plan.write[table] = out
         plan.counts[table] = counts
+    if stays_deleted:
+        _leave_out_what_belongs_to(plan, stays_deleted)
     return plan
 
 
@@ -176,6 +190,33 @@ def _plan_names(store: Store, plan: ImportPlan, names: list[tuple[str, str, int]
             counts.unchanged += 1
     plan.write["names"] = out
     plan.counts["names"] = counts
+
+
+_BELONGS = {"practice_logs": ("experiment_id",), "bring_marks": tuple(BRING_KINDS.values())}
+"""What a record cannot be without: its deletion takes these records with it."""
+_POINTS = {"practice_logs": "rupture_id", "experiments": "follows_id"}
+"""A reference a deletion empties (``ON DELETE SET NULL``)."""
+
+
+def _leave_out_what_belongs_to(plan: ImportPlan, gone: set[str]) -> None:
+    """Records that stay deleted take with them the imported practice logs and marks
+    that belong to them (their deletion here took those too), and empty the imported
+    references to them, as the deletion did here."""
+    for table in ("practice_logs", "bring_marks"):
+        kept = []
+        for record in plan.write.get(table, []):
+            if any(getattr(record, column) in gone for column in _BELONGS[table]):
+                plan.counts[table].deleted += 1
+                plan.counts[table].added -= 1  # (an update's row is stored: not gone)
+                gone.add(record.id)
+            else:
+                kept.append(record)
+        plan.write[table] = kept
+    for table, column in _POINTS.items():
+        plan.write[table] = [
+            record.with_changes(**{column: None}) if getattr(record, column) in gone else record
+            for record in plan.write.get(table, [])
+        ]
 
 
 def apply_plan(store: Store, plan: ImportPlan) -> None:
@@ -264,5 +305,8 @@ def describe_plan(plan: ImportPlan, *, done: bool = True) -> list[str]:
             parts.append(f"{counts.updated:,} {verb}updated (the imported copy was newer)")
         if counts.unchanged:
             parts.append(f"{counts.unchanged:,} already here")
+        if counts.deleted:
+            stay = "stay" if done else "would stay"
+            parts.append(f"{counts.deleted:,} deleted here after that version ({stay} deleted)")
         lines.append(f"  {label}: " + (", ".join(parts) if parts else "none"))
     return lines

@@ -1,0 +1,505 @@
+"""Sync through a folder that a sync engine (Syncthing, Dropbox, a git repository...)
+already carries: reading the other devices' files, writing this device's own.
+
+``DIR/tracker-sync/`` holds one file per device, ``<device id>.json``
+(:mod:`tracker.syncfile`), which only that device writes. :func:`sync_folder`:
+
+1. reads every other ``*.json`` there (each a regular file: a link, a FIFO, a file
+   that cannot be read or is not a sync file is refused by name, and nothing is
+   written), and this device's own file, which is what it knew at its last sync;
+2. merges (:func:`tracker.sync.merge`: pure) and applies the result in ONE
+   transaction (:meth:`tracker.store.Store.apply_sync`), with the conflicts found;
+3. writes its own file (through :mod:`tracker.files`: 0600, in a 0700 folder,
+   renamed into place; only over a file it wrote itself), and only when its bytes
+   change: running it twice writes nothing the second time.
+
+The device id is a UUID kept in the database's settings from its first sync. A copy
+of the database (a backup restored, the file copied to a second computer) has the
+same id: its own file in the folder then holds what this database never wrote (the
+digest of the last file written, kept in the settings, does not match), so this
+database takes a new id, reads that file as another device's, and says so.
+
+The live database is never written into the folder; :func:`synced_folder_warning`
+says when the database itself sits in a folder a sync engine may carry.
+Everything written goes through :func:`tracker.sealing.seal` (and is read through
+``unseal``): the one place that will encrypt sync files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import platform
+import stat
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tracker import clock, sealing
+from tracker.files import FileRefused, private_dir, private_file, remove_stale_temporaries
+from tracker.models import ValidationError, parse_timestamp
+from tracker.store import Store, SyncChanges
+from tracker.sync import (
+    Conflict,
+    Merge,
+    Snapshot,
+    SyncConflictingKinds,
+    from_file,
+    local_snapshot,
+    merge,
+    to_file,
+)
+from tracker.syncfile import (
+    DAYS_AHEAD,
+    KINDS,
+    FileState,
+    SyncFileProblem,
+    Words,
+    as_fields,
+    build,
+    check_record,
+    decode,
+    encode,
+)
+from tracker.text import one_line
+
+SUBFOLDER = "tracker-sync"
+INBOX = "inbox.txt"
+MAX_FILE_BYTES = 256 * 1024 * 1024
+DEVICE_KEY = "sync.device"
+NAME_KEY = "sync.device_name"
+WRITTEN_KEY = "sync.written:"
+"""Followed by the sync folder's real path: the digests of the last two files this
+database wrote there (the one before stays good while a sync killed after its commit
+has not written its file yet)."""
+
+SYNCED_MARKERS = (
+    (".stfolder", "Syncthing"),
+    (".dropbox", "Dropbox"),
+    (".dropbox.cache", "Dropbox"),
+    (".git", "a git work tree"),
+    (".sync", "Resilio Sync"),
+    (".owncloudsync.log", "ownCloud or Nextcloud"),
+    (".nextcloudsync.log", "Nextcloud"),
+    (".megaignore", "MEGA"),
+)
+"""Files or folders that mark the top of a folder a sync engine carries."""
+SYNCED_NAMES = (
+    ("dropbox", "Dropbox"),
+    ("onedrive", "OneDrive"),
+    ("icloud drive", "iCloud"),
+    ("mobile documents", "iCloud"),
+    ("icloud~", "iCloud"),
+    ("google drive", "Google Drive"),
+    ("googledrive", "Google Drive"),
+    ("my drive", "Google Drive"),
+    ("nextcloud", "Nextcloud"),
+    ("owncloud", "ownCloud"),
+    ("pcloud", "pCloud"),
+    ("mega", "MEGA"),
+    ("box sync", "Box"),
+    ("sync", "a sync folder"),
+)
+"""Folder names (lower case, or how one starts) that such engines give their folder."""
+
+
+class SyncError(Exception):
+    """Sync cannot go ahead; nothing was written. ``exit_code``: 2 for a file that is
+    not a sound sync file (bad input), 3 for one that cannot be used or read."""
+
+    def __init__(self, message: str, exit_code: int = 3):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass
+class SyncOutcome:
+    """What a sync did."""
+
+    device: str
+    own_file: Path
+    read: list[Path]
+    merge: Merge
+    wrote_file: bool
+    new_device: str | None = None
+    """Set when this database took a new device id (its file was another copy's)."""
+    notes: list[str] = field(default_factory=list)
+
+
+# --- where the database is ---------------------------------------------------------------
+
+
+def synced_folder_warning(db_path: Path, folder: Path) -> str | None:
+    """One line when the database sits inside ``folder`` or inside a folder that looks
+    synced (a sync engine copying an open SQLite file with its WAL can damage it)."""
+    try:
+        db = Path(db_path).resolve()
+        target = Path(folder).resolve()
+    except OSError:
+        return None
+    if target == db.parent or target in db.parents:
+        return (
+            f"Warning: the database {db} is inside the sync folder {target}. A sync "
+            "engine copying an open database (with its -wal file) can damage it; keep "
+            "the database outside (--db or TRACKER_DB), and only the sync folder in it."
+        )
+    for parent in db.parents:
+        engine = _engine_of(parent)
+        if engine is not None:
+            return (
+                f"Warning: the database {db} is inside {parent}, which looks carried by "
+                f"{engine}. A sync engine copying an open database (with its -wal file) "
+                "can damage it; keep the database outside it (--db or TRACKER_DB) and "
+                "sync through `tracker sync DIR`."
+            )
+    return None
+
+
+def _engine_of(folder: Path) -> str | None:
+    try:
+        home = Path.home().resolve()
+    except (OSError, RuntimeError):
+        home = None
+    for marker, engine in SYNCED_MARKERS:
+        if marker == ".git" and folder in (home, Path(folder.anchor)):
+            continue  # a home folder kept in git (dotfiles) is not how a database is carried
+        with contextlib.suppress(OSError):
+            if os.path.lexists(folder / marker):
+                return engine
+    name = folder.name.lower()
+    for start, engine in SYNCED_NAMES:
+        if name == start or (len(start) > 4 and name.startswith(start)):
+            return engine
+    return None
+
+
+# --- reading the folder ------------------------------------------------------------------
+
+
+def _refuse_link(path: Path, what: str) -> None:
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        raise SyncError(f"{path}: there is no such folder; nothing was written.") from None
+    except OSError as exc:
+        raise SyncError(
+            f"{path} cannot be read ({exc.strerror or exc}); nothing was written."
+        ) from None
+    if stat.S_ISLNK(info.st_mode):
+        raise SyncError(
+            f"{path} is a symbolic link; tracker reads and writes only a real {what}, not "
+            "through a link. Give the folder it points to. Nothing was written."
+        )
+    if not stat.S_ISDIR(info.st_mode):
+        raise SyncError(f"{path} is not a folder; nothing was written.")
+
+
+def read_sync_file(path: Path) -> bytes:
+    """The bytes of one file in the sync folder: a regular file, never through a link.
+
+    Raises:
+        SyncError: a link, not a regular file, too large, or unreadable (one line).
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if os.path.islink(path):
+            raise SyncError(
+                f"{path} is a symbolic link; tracker reads only the files themselves in a "
+                "sync folder. Remove it, or put the file there. Nothing was written."
+            ) from None
+        raise SyncError(
+            f"{path} cannot be read ({exc.strerror or exc}); nothing was written."
+        ) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SyncError(
+                f"{path} is not a regular file; tracker reads only sync files there. "
+                "Nothing was written."
+            )
+        if info.st_size > MAX_FILE_BYTES:
+            raise SyncError(
+                f"{path} is larger than a sync file can be (256 MiB); nothing was written.",
+                exit_code=2,
+            )
+        chunks = []
+        while chunk := os.read(fd, 1024 * 1024):
+            chunks.append(chunk)
+            if sum(map(len, chunks)) > MAX_FILE_BYTES:
+                raise SyncError(
+                    f"{path} is larger than a sync file can be (256 MiB); nothing was written.",
+                    exit_code=2,
+                )
+        return b"".join(chunks)
+    except OSError as exc:
+        raise SyncError(
+            f"{path} cannot be read ({exc.strerror or exc}); nothing was written."
+        ) from None
+    finally:
+        os.close(fd)
+
+
+def _read_state(path: Path, data: bytes) -> FileState:
+    try:
+        return decode(sealing.unseal(data), str(path))
+    except sealing.SealError as exc:
+        raise SyncError(f"{path}: {exc} Nothing was written.", exit_code=3) from None
+    except SyncFileProblem as exc:
+        raise SyncError(f"{exc} Nothing was written.", exit_code=2) from None
+
+
+def sync_files(sub: Path) -> list[Path]:
+    """The files of the devices in ``DIR/tracker-sync``: ``*.json``, hidden ones (a
+    sync engine's or tracker's temporary files) left out, by name."""
+    try:
+        names = sorted(os.listdir(sub))
+    except OSError as exc:
+        raise SyncError(
+            f"{sub} cannot be read ({exc.strerror or exc}); nothing was written."
+        ) from None
+    return [sub / n for n in names if n.endswith(".json") and not n.startswith(".")]
+
+
+# --- this database -----------------------------------------------------------------------
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def device_name() -> str:
+    """What this computer is called (its host name), for the conflicts list."""
+    return one_line(platform.node() or "this device")[:60] or "this device"
+
+
+def _local(store: Store, device: str, name: str) -> Snapshot:
+    """This database's snapshot, every record checked through the models (a value no
+    model accepts would be refused by every other device: it is named here first)."""
+    records, words = store.sync_state()
+    checked: dict[str, list[dict[str, Any]]] = {}
+    with clock.held(DAYS_AHEAD):
+        for kind in KINDS:
+            rows = []
+            for record in records[kind]:
+                try:
+                    rows.append(check_record(kind, as_fields(record)))
+                except ValidationError as exc:
+                    raise SyncError(
+                        f"{store.path} holds a {kind} record ({record.id}) that cannot be "
+                        f"sent: {exc} Correct it (the app, or sqlite-utils), then sync again. "
+                        "Nothing was written."
+                    ) from None
+            checked[kind] = rows
+    tombstones = []
+    for rid, kind, at in store.tombstones():
+        try:
+            tombstones.append((rid, kind, parse_timestamp("deleted_at", at, default_now=False)))
+        except ValidationError as exc:
+            raise SyncError(
+                f"{store.path} holds a tombstone ({rid}) whose {exc} Nothing was written."
+            ) from None
+    local_words = Words(
+        emotions={w: s for w, s in words["emotions"]},
+        people=set(words["people"]),
+        tags=set(words["tags"]),
+    )
+    return local_snapshot(device, name, checked, tombstones, local_words)
+
+
+def _changes(
+    result: Merge, settings: dict[str, str], conflicts: list[tuple[Any, ...]]
+) -> SyncChanges:
+    return SyncChanges(
+        saves={kind: [build(kind, r) for r in rows] for kind, rows in result.saves.items()},
+        deletes={kind: list(ids) for kind, ids in result.deletes.items()},
+        stamps={rid: v.at for rid, v in result.final.items() if v.deleted},
+        tombstones=[(v.id, v.kind, v.at) for v in result.tombstones],
+        respell=list(result.respell),
+        new_words=list(result.new_words),
+        shipped=list(result.shipped),
+        conflicts=conflicts,
+        settings=settings,
+    )
+
+
+def conflict_row(conflict: Conflict, noticed_at: str) -> tuple[Any, ...]:
+    """A conflict as a row of ``sync_conflicts`` (the version not kept as JSON)."""
+    kept, lost = conflict.kept, conflict.lost
+    return (
+        noticed_at,
+        conflict.kind,
+        conflict.id,
+        kept.by,
+        conflict.kept_name or None,
+        kept.at,
+        int(kept.deleted),
+        lost.by,
+        conflict.lost_name or None,
+        lost.at,
+        int(lost.deleted),
+        ", ".join(conflict.fields) if conflict.fields is not None else None,
+        None if lost.record is None else lost.content,
+    )
+
+
+# --- this device's file ------------------------------------------------------------------
+
+
+def _pending(own: Path) -> Path:
+    """Where the next file waits, hidden (other devices read no hidden file), while
+    the transaction it goes with commits."""
+    return own.with_name(f".{own.name}.pending")
+
+
+def _pending_file(own: Path, written: list[str]) -> FileState | None:
+    """The file a sync killed after its commit (before it put its file in place)
+    meant to write: its digest is the last one the database recorded. It is what this
+    database knew at that sync. Anything else there is a sync killed before its
+    commit: left to be replaced."""
+    pending = _pending(own)
+    if not written or not os.path.lexists(pending):
+        return None
+    try:
+        data = read_sync_file(pending)
+        if digest(data) != written[-1]:
+            return None
+        return decode(sealing.unseal(data), str(pending))
+    except (SyncError, SyncFileProblem, sealing.SealError):
+        return None
+
+
+def _write(path: Path, data: bytes, *, replace: bool) -> None:
+    try:
+        with private_file(path, replace_ours=replace, binary=True) as handle:
+            handle.write(data)
+    except (FileRefused, OSError) as exc:
+        raise SyncError(
+            f"{path} could not be written ({exc}); the database is as the last sync left it "
+            "or synced already, and the next sync writes it."
+        ) from None
+
+
+def _remove_ours(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        info = os.lstat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+            os.unlink(path)
+
+
+# --- the sync ----------------------------------------------------------------------------
+
+
+def sync_folder(
+    store: Store, folder: Path, *, warn: Callable[[str], object] = lambda _line: None
+) -> SyncOutcome:
+    """Sync ``store`` with the devices whose files are in ``folder``.
+
+    Raises:
+        SyncError: the folder or a file in it cannot be used (nothing was written).
+    """
+    folder = Path(folder)
+    _refuse_link(folder, "sync folder")
+    sub = folder / SUBFOLDER
+    if os.path.lexists(sub):
+        _refuse_link(sub, "folder")
+    else:
+        try:
+            private_dir(sub)
+        except (FileRefused, OSError) as exc:
+            raise SyncError(f"{sub} cannot be made ({exc}); nothing was written.") from None
+    states: list[tuple[Path, FileState, bytes]] = []
+    for path in sync_files(sub):  # every file is read and checked before anything is written
+        data = read_sync_file(path)
+        states.append((path, _read_state(path, data), data))
+    read = [path for path, _, _ in states]
+    # One transaction from reading this database to writing it: a change made meanwhile
+    # (the app, another sync) waits, rather than being merged from a stale read.
+    with store.write():
+        done = _sync_in(store, folder, sub, states, warn)
+    plan, result, data, own, own_bytes, device, new_device = done
+    if plan:
+        _write(own, data, replace=own_bytes is not None or os.path.lexists(own))
+    _remove_ours(_pending(own))
+    notes = [
+        f"A practice log on {r['day']} is kept, though its experiment's dates (changed on "
+        "another device) no longer include that day: change one or the other."
+        for r in result.outside_span
+    ]
+    return SyncOutcome(device, own, read, result, plan, new_device, notes)
+
+
+def _sync_in(
+    store: Store,
+    folder: Path,
+    sub: Path,
+    states: list[tuple[Path, FileState, bytes]],
+    warn: Callable[[str], object],
+) -> tuple[bool, Merge, bytes, Path, bytes | None, str, str | None]:
+    """The part of a sync inside its transaction: which file is this device's, the
+    merge, and writing it (the next file waits beside the old one, hidden, while the
+    transaction commits). Returns (the file changes, the merge, its bytes, the file,
+    its bytes before, the device id, a new device id if one was taken)."""
+    device = store.get_setting(DEVICE_KEY)
+    settings: dict[str, str] = {}
+    if device is None:
+        device = str(uuid.uuid4())
+        settings[DEVICE_KEY] = device
+    name = store.get_setting(NAME_KEY)
+    if name is None:
+        name = device_name()
+        settings[NAME_KEY] = name
+    written_key = WRITTEN_KEY + str(folder.resolve())
+    written = (store.get_setting(written_key) or "").split()
+    own = sub / f"{device}.json"
+    left = _pending_file(own, written)  # what a sync killed after its commit meant to write
+    base: Snapshot | None = None
+    own_bytes: bytes | None = None
+    new_device = None
+    others: list[Snapshot] = []
+    for path, state, data in states:
+        if path == own:
+            ours = state.device == device and (not written or digest(data) in written)
+            if ours:
+                base = from_file(state, str(path))
+                own_bytes = data
+                continue
+            new_device = str(uuid.uuid4())
+        others.append(from_file(state, str(path)))
+    if left is not None and new_device is None:
+        base = from_file(left, str(own))
+    if new_device is not None:
+        warn(
+            f"Note: {own} holds what this database did not write (a copy of this database "
+            "synced there: a restored backup, or the file copied to another computer). "
+            f"It is read as another device's; this database syncs as {new_device[:8]} now."
+        )
+        device = new_device
+        settings[DEVICE_KEY] = device
+        own = sub / f"{device}.json"
+        written = []
+        base = None
+    pending = _pending(own)
+    remove_stale_temporaries(sub, lambda n: n in (own.name, pending.name))  # a killed sync's
+
+    local = _local(store, device, name)
+    try:
+        result = merge(local, others, base)
+    except SyncConflictingKinds as exc:
+        raise SyncError(f"{exc} Nothing was written.", exit_code=2) from None
+    final = Snapshot(device, name, result.final, result.words)
+    data = sealing.seal(encode(to_file(final)))
+    new_digest = digest(data)
+    if not written or written[-1] != new_digest:
+        settings[written_key] = " ".join([*written[-1:], new_digest])
+    noticed = clock.now_iso()
+    conflicts = [conflict_row(c, noticed) for c in result.conflicts]
+    changed = own_bytes != data
+    if changed:
+        _write(pending, data, replace=os.path.lexists(pending))
+    if result.changes or conflicts or settings:
+        store.apply_sync(_changes(result, settings, conflicts))
+    return changed, result, data, own, own_bytes, device, new_device
