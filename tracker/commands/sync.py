@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from tracker import absorb
-from tracker.cli import CannotUse, db_option, open_store_or_exit
+from tracker.cli import CannotUse, db_option, db_path, open_store_or_exit
 from tracker.commands.inbox import report
 from tracker.text import one_line
 
@@ -60,8 +60,15 @@ def sync(ctx: click.Context, folder: Path | None, show_conflicts: bool) -> None:
         return
     if folder is None:
         raise click.UsageError("Give the sync folder: tracker sync DIR.")
+    from tracker.store.cipher import is_encrypted
     from tracker.syncdir import INBOX, SyncError, sync_folder, synced_folder_warning
 
+    if is_encrypted(db_path(ctx)):
+        raise CannotUse(
+            "This database is encrypted, and sync does not encrypt what it writes yet: "
+            f"it would put your records in {one_line(str(folder))} as plain text, so "
+            "nothing was synced or written."
+        )
     with open_store_or_exit(ctx) as store:
         warning = synced_folder_warning(store.path, folder)
         if warning:
