@@ -258,10 +258,25 @@ class Devices:
 
 
 def _exports(devices: Devices, root: Path) -> list[dict[str, bytes]]:
+    """Each device's export. Its ``names`` file keeps only the names some record uses:
+    a word typed once and edited away stays in that device's vocabulary and is not
+    synced (README, Sync), as which words are hidden is not."""
     out = []
     for n, store in enumerate(devices.stores):
         folder = Path(tempfile.mkdtemp(dir=root, prefix=f"export{n}-"))
-        out.append(export_folder(store, folder / "x"))
+        files = export_folder(store, folder / "x")
+        used = {("person", p) for r in store.ruptures() for p in r.people}
+        for c in store.checkins():
+            used |= {("emotion", e) for e in c.emotions} | {("person", p) for p in c.people}
+            used |= {("tag", t) for t in c.tags}
+        lines = files["names.csv"].split(b"\r\n")
+        kept = [lines[0]] + [
+            line
+            for line in lines[1:]
+            if line and tuple(line.decode().rsplit(",", 1)[0].split(",", 1)) in used
+        ]
+        files["names.csv"] = b"\r\n".join(kept) + b"\r\n"
+        out.append(files)
     return out
 
 

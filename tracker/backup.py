@@ -346,7 +346,7 @@ def second_place(db_path: Path, source: Connection | None = None) -> Path | None
         conn = source
         try:
             if conn is None:
-                conn = read_only_connection(db_path)
+                conn = read_only_connection(db_path, glance=True)
             value = read_setting(conn, SECOND_PLACE_KEY)
         except Error:
             value = None

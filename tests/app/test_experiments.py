@@ -305,7 +305,7 @@ def test_logging_again_today_changes_the_same_entry(db_path, store):
         card = app.screen
         assert isinstance(card, PracticeLogCard)
         assert card.query_one("#done").value == 1  # what was logged is shown
-        await keys(pilot, "n")  # not this time: saved at once
+        await keys(pilot, "n", "y")  # not this time (y: the day was practised; its answers go)
 
     drive(db_path, scenario)
     [log] = logs(db_path, exp.id)

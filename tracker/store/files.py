@@ -137,10 +137,17 @@ def copy_database(source: sqlite3.Connection, target: Path) -> None:
         dest.close()
 
 
-def read_only_connection(path: Path) -> sqlite3.Connection:
+def read_only_connection(path: Path, *, glance: bool = False) -> sqlite3.Connection:
     """A connection that can only read the database file at ``path`` (never creates it),
-    keyed when it is encrypted."""
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    keyed when it is encrypted.
+
+    ``glance``: for one quick read (a setting) that should leave nothing behind: a
+    database closed cleanly (no write-ahead log beside it, so everything is in the
+    file) is then opened immutable, and no ``-wal`` or ``-shm`` file is made."""
+    resolved = Path(path).resolve()
+    wal = resolved.with_name(resolved.name + "-wal")
+    clean = glance and not wal.exists() and not wal.is_symlink()
+    uri = resolved.as_uri() + ("?mode=ro&immutable=1" if clean else "?mode=ro")
     return cipher.connect_file(Path(path), uri=uri)
 
 
