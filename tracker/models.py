@@ -704,12 +704,16 @@ class Experiment(Record):
                 if raw.get("cue") not in (None, "")
                 else None
             ),
-            follows_id=(
-                parse_id("follows_id", raw.get("follows_id"))
-                if raw.get("follows_id") not in (None, "")
-                else None
-            ),
+            follows_id=parse_reference("follows_id", raw.get("follows_id")),
         )
+
+
+def parse_reference(name: str, value: Any) -> str | None:
+    """The id of another record, or ``None`` when empty (never a new random id, as
+    :func:`parse_id` gives a record's own empty id)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_id(name, value)
 
 
 def parse_percent(name: str, value: Any) -> int | None:
@@ -755,11 +759,7 @@ class PracticeLog(Record):
             prediction_happened=parse_percent(
                 "prediction_happened", raw.get("prediction_happened")
             ),
-            rupture_id=(
-                parse_id("rupture_id", raw.get("rupture_id"))
-                if raw.get("rupture_id") not in (None, "")
-                else None
-            ),
+            rupture_id=parse_reference("rupture_id", raw.get("rupture_id")),
         )
 
 
