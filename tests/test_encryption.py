@@ -567,12 +567,3 @@ def test_a_reminder_on_an_encrypted_database_unlocks_or_says_in_one_line_why_not
     assert "today's check-in" in log.read_text()
     short = run(encrypted_db, "status", "--short", env=passphrase_env(tmp_path))
     assert short.returncode in (0, 1) and "Error" not in short.stderr
-
-
-def test_sync_refuses_an_encrypted_database_rather_than_write_it_plain(encrypted_db, tmp_path):
-    folder = tmp_path / "synced"
-    folder.mkdir()
-    done = run(encrypted_db, "sync", str(folder), env=passphrase_env(tmp_path))
-    assert done.returncode == 3 and "encrypted" in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1
-    assert list(folder.iterdir()) == []

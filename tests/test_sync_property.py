@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from tests.trust_helpers import db_digest, export_folder
-from tracker import clock
+from tracker import clock, encryption, sealing
 from tracker.models import BringMark, CheckIn, Experiment, PracticeLog, Rupture, Session, Support
-from tracker.store import Store
-from tracker.syncdir import SUBFOLDER, sync_folder
+from tracker.store import Store, cipher
+from tracker.syncdir import KEY_FILE, SUBFOLDER, Passphrases, sync_folder
 
 DAY = dt.date(2026, 11, 28)
 ZONES = [dt.UTC, dt.timezone(dt.timedelta(hours=1)), dt.timezone(dt.timedelta(hours=-5))]
@@ -74,9 +74,16 @@ def random_steps(seed: int, n: int) -> list[tuple[int, str, int, int]]:
 
 
 class Devices:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *, sealed: bool = False):
         self.folder = root / "shared"
         self.folder.mkdir()
+        self.passphrases = None
+        if sealed:  # three encrypted databases, each with a key of its own
+            for n in range(3):
+                path = root / f"device{n}.db"
+                Store.open(path).close()
+                encryption.encrypt(path, cipher.derive_key(f"device {n}", cipher.new_salt()))
+            self.passphrases = Passphrases(join=lambda: "folder", choose=lambda: "folder")
         self.stores = [Store.open(root / f"device{n}.db") for n in range(3)]
 
     def close(self) -> None:
@@ -91,7 +98,7 @@ class Devices:
         return moment.astimezone(ZONES[device]).isoformat()
 
     def sync(self, device: int) -> None:
-        sync_folder(self.stores[device], self.folder)
+        sync_folder(self.stores[device], self.folder, passphrases=self.passphrases)
 
     def run(self, device: int, op: str, minutes: int, pick: int) -> None:
         store = self.stores[device]
@@ -319,6 +326,46 @@ def test_three_devices_end_identical_whatever_they_did(tmp_path, seed, n, order)
             devices.sync(device)
         assert _folder_bytes(devices.folder) == files
         assert [db_digest(store.path) for store in devices.stores] == digests
+    finally:
+        devices.close()
+        clock.freeze(DAY)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(20, 60),
+    order=st.permutations([0, 1, 2]),
+)
+def test_three_encrypted_devices_end_identical_and_every_file_is_sealed(tmp_path, seed, n, order):
+    """The same, with three encrypted databases: every device file in the folder is
+    sealed, and a further sync rewrites none of them (nothing is sealed again)."""
+    steps = random_steps(seed, n)
+    note(f"steps: {steps}")
+    root = Path(tempfile.mkdtemp(dir=tmp_path))
+    devices = Devices(root, sealed=True)
+    try:
+        for device, op, minutes, pick in steps:
+            if op == "sync":
+                devices.at(device, minutes)
+                devices.sync(device)
+            else:
+                devices.run(device, op, minutes, pick)
+        clock.freeze(DAY, dt.time(12, 0))
+        for _ in range(2):
+            for device in order:
+                devices.sync(device)
+        exports = _exports(devices, root)
+        assert exports[0] == exports[1] == exports[2]
+        files = _folder_bytes(devices.folder)
+        assert KEY_FILE in files and len(files) == 4
+        assert all(sealing.is_sealed(data) for name, data in files.items() if name != KEY_FILE)
+        for device in order:
+            devices.sync(device)
+        assert _folder_bytes(devices.folder) == files
     finally:
         devices.close()
         clock.freeze(DAY)

@@ -78,6 +78,8 @@ def convert_file(
         identity = cipher.identity(conn)
         if rekey_from is not None:
             counts["settings"] = counts.get("settings", 0) + (cipher.rekey_note(conn) is None)
+        if key is None:
+            counts["settings"] = counts.get("settings", 0) - cipher.secret_rows(conn)
         with private_path(target, replace_ours=replace) as tmp:
             if opened is not None:
                 opened(tmp)

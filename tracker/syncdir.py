@@ -22,7 +22,10 @@ database takes a new id, reads that file as another device's, and says so.
 The live database is never written into the folder; :func:`synced_folder_warning`
 says when the database itself sits in a folder a sync engine may carry.
 Everything written goes through :func:`tracker.sealing.seal` (and is read through
-``unseal``): the one place that will encrypt sync files.
+``unseal``). A device whose database is encrypted seals its file with the folder's
+key, which ``DIR/tracker-sync/folder.key`` carries wrapped with the folder's
+passphrase (:func:`folder_sealing`); a device whose database is not encrypted cannot
+sync into a folder that has one, so nothing it writes there is plain.
 """
 
 from __future__ import annotations
@@ -41,7 +44,9 @@ from typing import Any
 from tracker import clock, sealing
 from tracker.files import FileRefused, private_dir, private_file, remove_stale_temporaries
 from tracker.models import ValidationError, parse_timestamp
+from tracker.sealing import FolderKey, SealError
 from tracker.store import Store, SyncChanges
+from tracker.store.cipher import SECRET_SETTINGS, is_encrypted
 from tracker.sync import (
     Conflict,
     Merge,
@@ -75,6 +80,16 @@ WRITTEN_KEY = "sync.written:"
 """Followed by the sync folder's real path: the digests of the last two files this
 database wrote there (the one before stays good while a sync killed after its commit
 has not written its file yet)."""
+KEY_FILE = "folder.key"
+"""In ``DIR/tracker-sync``: the folder key, wrapped with the folder's passphrase."""
+KEY_SETTING = SECRET_SETTINGS[0]
+"""Followed by a folder key's id: the key (hex), kept only in an encrypted database
+(a plain copy, ``tracker decrypt``, leaves it out)."""
+WRAPPED_SETTING = "sync.wrapped:"
+"""Followed by a folder key's id: the ``folder.key`` that carried it (to put it back
+if it is removed from the folder)."""
+FOLDER_SETTING = "sync.folder:"
+"""Followed by the sync folder's real path: the id of the key it is sealed with."""
 
 SYNCED_MARKERS = (
     (".stfolder", "Syncthing"),
@@ -126,6 +141,30 @@ class SyncOutcome:
     wrote_file: bool
     new_device: str | None = None
     """Set when this database took a new device id (its file was another copy's)."""
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Passphrases:
+    """Where the folder's passphrase comes from, given by the command: ``join()`` for
+    a folder sealed already (asked up to ``tries`` times), ``choose()`` for a new one
+    (typed twice). Each raises an exception of the caller's own when there is none."""
+
+    join: Callable[[], str]
+    choose: Callable[[], str]
+    tries: int = 1
+
+
+@dataclass
+class Sealing:
+    """How this device seals and opens the sync files of one folder."""
+
+    current: FolderKey | None
+    """The key this device seals its file with (None: a plain database, plain files)."""
+    known: dict[str, FolderKey] = field(default_factory=dict)
+    """Every folder key this database holds, by id, to open files with."""
+    settings: dict[str, str] = field(default_factory=dict)
+    """What to keep in the database with this sync (a key given now)."""
     notes: list[str] = field(default_factory=list)
 
 
@@ -243,13 +282,135 @@ def read_sync_file(path: Path) -> bytes:
         os.close(fd)
 
 
-def _read_state(path: Path, data: bytes) -> FileState:
+def _read_state(path: Path, data: bytes, seal: Sealing) -> tuple[FileState, bytes]:
+    """A device's file, opened and checked: its state and its plain bytes."""
     try:
-        return decode(sealing.unseal(data), str(path))
-    except sealing.SealError as exc:
-        raise SyncError(f"{path}: {exc} Nothing was written.", exit_code=3) from None
+        plain = sealing.unseal(data, seal.known)
+        return decode(plain, str(path)), plain
+    except SealError as exc:
+        raise SyncError(f"{path} {exc} {_seal_advice(exc)}Nothing was written.") from None
     except SyncFileProblem as exc:
         raise SyncError(f"{exc} Nothing was written.", exit_code=2) from None
+
+
+def _seal_advice(exc: SealError) -> str:
+    if exc.reason == "no-key":
+        return "Encrypt this database ('tracker encrypt') to sync there. "
+    if exc.reason == "other-key":
+        return (
+            "Sync on the device that wrote it again: it takes this folder's key "
+            f"({SUBFOLDER}/{KEY_FILE}). "
+        )
+    return ""
+
+
+# --- the folder key ----------------------------------------------------------------------
+
+
+def _keys_held(store: Store) -> dict[str, FolderKey]:
+    keys = {}
+    for name, value in store.settings_starting(KEY_SETTING).items():
+        key = FolderKey.from_text(value)
+        if key is not None and key.id == name[len(KEY_SETTING) :]:
+            keys[key.id] = key
+    return keys
+
+
+def folder_sealing(
+    store: Store, folder: Path, sub: Path, passphrases: Passphrases | None
+) -> Sealing:
+    """How this device seals and opens the files in ``sub`` (``folder``'s
+    ``tracker-sync``).
+
+    A plain database syncs plain, and is refused a folder that has a ``folder.key``
+    (its devices seal their files: this one would write its records there as plain
+    text). An encrypted database seals with the key ``folder.key`` carries: the one it
+    holds already, or else the one the folder's passphrase opens (asked once per
+    device); where there is no ``folder.key`` it puts back the one it synced there
+    with before, or makes a new key with a passphrase chosen now.
+
+    Raises:
+        SyncError: the folder cannot be synced with (nothing was written).
+    """
+    key_path = sub / KEY_FILE
+    blob = read_sync_file(key_path) if os.path.lexists(key_path) else None
+    encrypted = is_encrypted(store.path)
+    if not encrypted:
+        if blob is not None:
+            raise SyncError(
+                f"{folder} is sealed: the devices that sync there encrypt their files "
+                f"({SUBFOLDER}/{KEY_FILE} holds the key), and this database is not "
+                "encrypted, so its records would lie there as plain text. Encrypt it "
+                "('tracker encrypt'), then sync again. Nothing was written."
+            )
+        return Sealing(None)
+    known = _keys_held(store)
+    folder_setting = FOLDER_SETTING + str(folder.resolve())
+    seal = Sealing(None, known)
+    if blob is not None:
+        try:
+            key_id = sealing.wrapped_id(blob)
+        except SealError as exc:
+            raise SyncError(f"{key_path} {exc} Nothing was written.", exit_code=2) from None
+        key = known.get(key_id) or _join(key_path, blob, passphrases, seal)
+    else:
+        before = store.get_setting(folder_setting)
+        wrapped = store.get_setting(WRAPPED_SETTING + before) if before else None
+        if before and before in known and wrapped:
+            key, blob = known[before], wrapped.encode("ascii")
+            seal.notes.append(
+                f"{key_path} was not there, so it is put back: the other devices need it."
+            )
+        else:
+            key, blob = _choose(key_path, passphrases)
+            seal.notes.append(
+                f"This folder's sync files are sealed from now on, with a key kept in "
+                f"{key_path}, wrapped with the passphrase just chosen: each of your other "
+                "devices asks for that passphrase once, the first time it syncs there."
+            )
+        _write(key_path, blob, replace=False)
+    seal.current = key
+    seal.known[key.id] = key
+    wanted = {
+        KEY_SETTING + key.id: key.to_text(),
+        WRAPPED_SETTING + key.id: blob.decode("ascii"),
+        folder_setting: key.id,
+    }
+    seal.settings = {k: v for k, v in wanted.items() if store.get_setting(k) != v}
+    return seal
+
+
+def _join(key_path: Path, blob: bytes, passphrases: Passphrases | None, seal: Sealing) -> FolderKey:
+    if passphrases is None:
+        raise SyncError(
+            f"{key_path} holds this folder's key, and this device has not been given the "
+            "folder's passphrase yet. Nothing was written."
+        )
+    for attempt in range(max(1, passphrases.tries)):
+        try:
+            key = sealing.unwrap(blob, passphrases.join())
+        except SealError as exc:
+            if exc.reason == "passphrase" and attempt + 1 < passphrases.tries:
+                continue
+            code = 3 if exc.reason == "passphrase" else 2
+            raise SyncError(f"{key_path} {exc} Nothing was written.", exit_code=code) from None
+        seal.notes.append(
+            "This device has the folder's key now (kept in its encrypted database): it "
+            "will not ask for the folder's passphrase again."
+        )
+        return key
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _choose(key_path: Path, passphrases: Passphrases | None) -> tuple[FolderKey, bytes]:
+    if passphrases is None:
+        raise SyncError(
+            f"This database is encrypted, so what it writes in {key_path.parent.parent} "
+            "is sealed, with a passphrase for the folder that has not been chosen yet. "
+            "Nothing was written."
+        )
+    key = sealing.new_key()
+    return key, sealing.wrap(key, passphrases.choose())
 
 
 def sync_files(sub: Path) -> list[Path]:
@@ -355,7 +516,7 @@ def _pending(own: Path) -> Path:
     return own.with_name(f".{own.name}.pending")
 
 
-def _pending_file(own: Path, written: list[str]) -> FileState | None:
+def _pending_file(own: Path, written: list[str], seal: Sealing) -> FileState | None:
     """The file a sync killed after its commit (before it put its file in place)
     meant to write: its digest is the last one the database recorded. It is what this
     database knew at that sync. Anything else there is a sync killed before its
@@ -367,8 +528,8 @@ def _pending_file(own: Path, written: list[str]) -> FileState | None:
         data = read_sync_file(pending)
         if digest(data) != written[-1]:
             return None
-        return decode(sealing.unseal(data), str(pending))
-    except (SyncError, SyncFileProblem, sealing.SealError):
+        return decode(sealing.unseal(data, seal.known), str(pending))
+    except (SyncError, SyncFileProblem, SealError):
         return None
 
 
@@ -394,9 +555,15 @@ def _remove_ours(path: Path) -> None:
 
 
 def sync_folder(
-    store: Store, folder: Path, *, warn: Callable[[str], object] = lambda _line: None
+    store: Store,
+    folder: Path,
+    *,
+    warn: Callable[[str], object] = lambda _line: None,
+    passphrases: Passphrases | None = None,
 ) -> SyncOutcome:
-    """Sync ``store`` with the devices whose files are in ``folder``.
+    """Sync ``store`` with the devices whose files are in ``folder``; an encrypted
+    database seals what it writes (:func:`folder_sealing`, which asks ``passphrases``
+    for the folder's passphrase when it needs it).
 
     Raises:
         SyncError: the folder or a file in it cannot be used (nothing was written).
@@ -411,15 +578,17 @@ def sync_folder(
             private_dir(sub)
         except (FileRefused, OSError) as exc:
             raise SyncError(f"{sub} cannot be made ({exc}); nothing was written.") from None
-    states: list[tuple[Path, FileState, bytes]] = []
+    seal = folder_sealing(store, folder, sub, passphrases)
+    states: list[tuple[Path, FileState, bytes, bytes]] = []
     for path in sync_files(sub):  # every file is read and checked before anything is written
         data = read_sync_file(path)
-        states.append((path, _read_state(path, data), data))
-    read = [path for path, _, _ in states]
+        state, plain = _read_state(path, data, seal)
+        states.append((path, state, data, plain))
+    read = [path for path, _, _, _ in states]
     # One transaction from reading this database to writing it: a change made meanwhile
     # (the app, another sync) waits, rather than being merged from a stale read.
     with store.write():
-        done = _sync_in(store, folder, sub, states, warn)
+        done = _sync_in(store, folder, sub, states, warn, seal)
     plan, result, data, own, own_bytes, device, new_device = done
     if plan:
         _write(own, data, replace=own_bytes is not None or os.path.lexists(own))
@@ -429,22 +598,31 @@ def sync_folder(
         "another device) no longer include that day: change one or the other."
         for r in result.outside_span
     ]
-    return SyncOutcome(device, own, read, result, plan, new_device, notes)
+    if seal.current is not None:
+        plain_ones = [p for p, state, data, _ in states if p != own and not sealing.is_sealed(data)]
+        notes.extend(
+            f"{p} is not sealed (its device synced before its database was encrypted): "
+            "its records lie in the folder as plain text until that device, encrypted, "
+            "syncs again."
+            for p in plain_ones
+        )
+    return SyncOutcome(device, own, read, result, plan, new_device, seal.notes + notes)
 
 
 def _sync_in(
     store: Store,
     folder: Path,
     sub: Path,
-    states: list[tuple[Path, FileState, bytes]],
+    states: list[tuple[Path, FileState, bytes, bytes]],
     warn: Callable[[str], object],
+    seal: Sealing,
 ) -> tuple[bool, Merge, bytes, Path, bytes | None, str, str | None]:
     """The part of a sync inside its transaction: which file is this device's, the
     merge, and writing it (the next file waits beside the old one, hidden, while the
     transaction commits). Returns (the file changes, the merge, its bytes, the file,
     its bytes before, the device id, a new device id if one was taken)."""
     device = store.get_setting(DEVICE_KEY)
-    settings: dict[str, str] = {}
+    settings: dict[str, str] = dict(seal.settings)
     if device is None:
         device = str(uuid.uuid4())
         settings[DEVICE_KEY] = device
@@ -455,17 +633,18 @@ def _sync_in(
     written_key = WRITTEN_KEY + str(folder.resolve())
     written = (store.get_setting(written_key) or "").split()
     own = sub / f"{device}.json"
-    left = _pending_file(own, written)  # what a sync killed after its commit meant to write
+    left = _pending_file(own, written, seal)  # what a sync killed after its commit meant to write
     base: Snapshot | None = None
     own_bytes: bytes | None = None
+    own_plain: bytes | None = None
     new_device = None
     others: list[Snapshot] = []
-    for path, state, data in states:
+    for path, state, data, plain in states:
         if path == own:
             ours = state.device == device and (not written or digest(data) in written)
             if ours:
                 base = from_file(state, str(path))
-                own_bytes = data
+                own_bytes, own_plain = data, plain
                 continue
             new_device = str(uuid.uuid4())
         others.append(from_file(state, str(path)))
@@ -491,7 +670,12 @@ def _sync_in(
     except SyncConflictingKinds as exc:
         raise SyncError(f"{exc} Nothing was written.", exit_code=2) from None
     final = Snapshot(device, name, result.final, result.words)
-    data = sealing.seal(encode(to_file(final)))
+    plain = encode(to_file(final))
+    current = seal.current.id if seal.current is not None else None
+    if own_bytes is not None and own_plain == plain and sealing.sealed_with(own_bytes) == current:
+        data = own_bytes  # the same records, sealed the same way: the file stays as it is
+    else:
+        data = sealing.seal(plain, seal.current)
     new_digest = digest(data)
     if not written or written[-1] != new_digest:
         settings[written_key] = " ".join([*written[-1:], new_digest])

@@ -5,6 +5,7 @@ the records that were changed on two devices between syncs."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import click
 
 from tracker import absorb
-from tracker.cli import CannotUse, db_option, db_path, open_store_or_exit
+from tracker.cli import CannotUse, db_option, open_store_or_exit
 from tracker.commands.inbox import report
 from tracker.text import one_line
 
@@ -49,9 +50,13 @@ def sync(ctx: click.Context, folder: Path | None, show_conflicts: bool) -> None:
 
     Each device writes only its own file there (FOLDER/tracker-sync/<device>.json)
     and reads the others'; for each record the newest version wins, and a deletion
-    beats an older edit. FOLDER/inbox.txt, if there, is absorbed first (as
-    `tracker inbox`). Running it again changes nothing. The database itself is never
-    written into FOLDER.
+    beats an older edit. An encrypted database seals its file (AES-256-GCM) with the
+    folder's key, which FOLDER/tracker-sync/folder.key keeps wrapped with a passphrase
+    for the folder: chosen on the first device, asked once on each other one
+    (TRACKER_SYNC_PASSPHRASE_COMMAND may print it).
+
+    FOLDER/inbox.txt, if there, is absorbed first (as `tracker inbox`). Running it
+    again changes nothing. The database itself is never written into FOLDER.
     """
     if show_conflicts:
         with open_store_or_exit(ctx, create=False) as store:
@@ -60,15 +65,9 @@ def sync(ctx: click.Context, folder: Path | None, show_conflicts: bool) -> None:
         return
     if folder is None:
         raise click.UsageError("Give the sync folder: tracker sync DIR.")
-    from tracker.store.cipher import is_encrypted
     from tracker.syncdir import INBOX, SyncError, sync_folder, synced_folder_warning
+    from tracker.unlocking import UnlockProblem
 
-    if is_encrypted(db_path(ctx)):
-        raise CannotUse(
-            "This database is encrypted, and sync does not encrypt what it writes yet: "
-            f"it would put your records in {one_line(str(folder))} as plain text, so "
-            "nothing was synced or written."
-        )
     with open_store_or_exit(ctx) as store:
         warning = synced_folder_warning(store.path, folder)
         if warning:
@@ -76,16 +75,77 @@ def sync(ctx: click.Context, folder: Path | None, show_conflicts: bool) -> None:
         inbox = _absorb_inbox(store, folder / INBOX)
         try:
             outcome = sync_folder(
-                store, folder, warn=lambda text: click.echo(one_line(text), err=True)
+                store,
+                folder,
+                warn=lambda text: click.echo(one_line(text), err=True),
+                passphrases=folder_passphrases(folder),
             )
         except SyncError as exc:
             if exc.exit_code == 2:
                 click.echo(f"Error: {one_line(str(exc))}", err=True)
                 sys.exit(2)
             raise CannotUse(one_line(str(exc))) from None
+        except UnlockProblem as exc:
+            if exc.code == 2:
+                click.echo(f"Error: {one_line(str(exc))} Nothing was synced.", err=True)
+                sys.exit(2)
+            raise CannotUse(f"{one_line(str(exc))} Nothing was synced.") from None
     _summary(folder, outcome)
     if inbox is not None and inbox.bad:
         sys.exit(2)
+
+
+SYNC_PASSPHRASE_COMMAND = "TRACKER_SYNC_PASSPHRASE_COMMAND"
+
+
+def folder_passphrases(folder: Path) -> Any:
+    """The folder's passphrase, when sealing needs it: printed by the command in
+    ``TRACKER_SYNC_PASSPHRASE_COMMAND``, else asked at the terminal (three tries to
+    open the folder's key; a new one typed twice)."""
+    from tracker import unlocking
+    from tracker.syncdir import Passphrases
+
+    name = one_line(str(folder))
+
+    def given() -> str | None:
+        return unlocking.from_command(SYNC_PASSPHRASE_COMMAND)
+
+    def no_terminal() -> unlocking.UnlockProblem:
+        return unlocking.UnlockProblem(
+            f"{name} is sealed with a passphrase of its own (the folder's), and there is no "
+            f"terminal to ask for it on: run 'tracker sync' once in a terminal, or set "
+            f"{SYNC_PASSPHRASE_COMMAND} to a command that prints it."
+        )
+
+    def join() -> str:
+        passphrase = given()
+        if passphrase is not None:
+            return passphrase
+        if not unlocking.terminal_available():
+            raise no_terminal()
+        return unlocking.ask(f"Passphrase of the sync folder {name}: ")
+
+    def choose() -> str:
+        passphrase = given()
+        if passphrase is not None:
+            return passphrase
+        if not unlocking.terminal_available():
+            raise no_terminal()
+        click.echo(
+            f"This database is encrypted, so what it writes in {name} is sealed too. Choose a "
+            "passphrase for the folder: each of your other devices asks for it once, the "
+            "first time it syncs there (your tracker passphrase will do).",
+            err=True,
+        )
+        first = unlocking.ask("New passphrase for the sync folder: ")
+        if not first:
+            raise unlocking.UnlockProblem("An empty passphrase is not allowed.", 2)
+        if unlocking.ask("The same again, to be sure: ") != first:
+            raise unlocking.UnlockProblem("The two passphrases differ.", 2)
+        return first
+
+    tries = 1 if os.environ.get(SYNC_PASSPHRASE_COMMAND, "").strip() else unlocking.TRIES
+    return Passphrases(join=join, choose=choose, tries=tries)
 
 
 def _absorb_inbox(store: Any, path: Path) -> absorb.Absorbed | None:

@@ -270,11 +270,38 @@ def export(
         source.execute(f"PRAGMA converted.application_id = {int(app_id)}")
         if rekey_from is not None:
             write_rekey_note(source, "converted", rekey_from)
+        if key is None:
+            drop_secrets(source, "converted")
         if source.in_transaction:
             source.commit()
     finally:
         with contextlib.suppress(sqlite3.DatabaseError):
             source.execute("DETACH DATABASE converted")
+
+
+SECRET_SETTINGS = ("sync.key:",)
+"""Settings rows (by how their key starts) that hold a key of their own and are kept
+only in an encrypted database: a plain copy (``tracker decrypt``) leaves them out.
+Today: the keys that seal sync files (:mod:`tracker.syncdir`)."""
+
+
+def secret_rows(conn: sqlite3.Connection, schema: str = "main") -> int:
+    """How many settings rows of ``schema`` a plain copy leaves out."""
+    return sum(
+        conn.execute(
+            f"SELECT count(*) FROM {schema}.settings WHERE substr(key, 1, ?) = ?",
+            (len(prefix), prefix),
+        ).fetchone()[0]
+        for prefix in SECRET_SETTINGS
+    )
+
+
+def drop_secrets(conn: sqlite3.Connection, schema: str) -> None:
+    """Remove from ``schema`` (a plain copy being made) the rows of :data:`SECRET_SETTINGS`."""
+    for prefix in SECRET_SETTINGS:
+        conn.execute(
+            f"DELETE FROM {schema}.settings WHERE substr(key, 1, ?) = ?", (len(prefix), prefix)
+        )
 
 
 # --- Checking a converted copy, and the note a change of passphrase leaves -----------------

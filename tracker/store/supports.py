@@ -39,6 +39,15 @@ class SupportsMixin(TombstonesMixin):
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return row[0] if row else default
 
+    def settings_starting(self, prefix: str) -> dict[str, str]:
+        """Every setting whose key starts with ``prefix`` (matched exactly, not as a
+        LIKE pattern), by key."""
+        rows = self.conn.execute(
+            "SELECT key, value FROM settings WHERE substr(key, 1, ?) = ? ORDER BY key",
+            [len(prefix), prefix],
+        )
+        return {key: value for key, value in rows}
+
     def set_setting(self, key: str, value: str) -> None:
         with self.write():
             self.conn.execute(
