@@ -79,3 +79,46 @@ def test_the_app_asks_on_its_lock_screen_and_locks_again(terminal, db_path, run_
         term.wait_until_closed()
     salt = cipher.file_salt(db_path)
     assert all(cipher.file_salt(f) == salt for f in files_under(db_path.parent))
+
+
+def test_sync_asks_for_the_folder_passphrase_twice_once_then_once_per_device(
+    terminal, tmp_path, run_tracker
+):
+    """The folder's passphrase at a real terminal: chosen (typed twice) on the first
+    device, asked once on the second (a wrong one tried again), never echoed."""
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    envs = {}
+    for name in ("a", "b"):
+        db = tmp_path / name / "tracker.db"
+        db.parent.mkdir()
+        with Store.open(db):
+            pass
+        secret = tmp_path / f"{name}.pass"
+        secret.write_text(f"{SECRET} of {name}\n")
+        envs[name] = (db, {"TRACKER_PASSPHRASE_COMMAND": f"cat {secret}"})
+        assert run_tracker("--db", str(db), "encrypt", env=envs[name][1]).returncode == 0
+    words = "the words of the folder"
+
+    db, env = envs["a"]
+    term = terminal(100, 30, "--db", str(db), "sync", str(folder), env=env, linger=5)
+    term.wait_for("New passphrase for the sync folder:")
+    term.type(words)
+    term.keys("Enter")
+    term.wait_for("The same again, to be sure:")
+    term.type(words)
+    term.keys("Enter")
+    screen = term.wait_for("sealed from now on")
+    assert words not in screen
+
+    db, env = envs["b"]
+    term = terminal(100, 30, "--db", str(db), "sync", str(folder), env=env, linger=5)
+    term.wait_for("Passphrase of the sync folder")
+    term.type("not them")
+    term.keys("Enter")
+    term.wait_for("does not open the folder's key; try again.")
+    term.type(words)
+    term.keys("Enter")
+    screen = term.wait_for("has the folder's key now")
+    assert words not in screen and "not them" not in screen
+    assert planted_in(folder) == [] and len(files_under(folder)) == 3

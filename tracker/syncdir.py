@@ -153,6 +153,8 @@ class Passphrases:
     join: Callable[[], str]
     choose: Callable[[], str]
     tries: int = 1
+    wrong: Callable[[], object] = lambda: None
+    """Called when a passphrase did not open the key and another try follows."""
 
 
 @dataclass
@@ -166,6 +168,8 @@ class Sealing:
     settings: dict[str, str] = field(default_factory=dict)
     """What to keep in the database with this sync (a key given now)."""
     notes: list[str] = field(default_factory=list)
+    key_file: bytes | None = None
+    """``folder.key`` to write once the sync has committed (a new key, or one put back)."""
 
 
 # --- where the database is ---------------------------------------------------------------
@@ -368,7 +372,7 @@ def folder_sealing(
                 f"{key_path}, wrapped with the passphrase just chosen: each of your other "
                 "devices asks for that passphrase once, the first time it syncs there."
             )
-        _write(key_path, blob, replace=False)
+        seal.key_file = blob
     seal.current = key
     seal.known[key.id] = key
     wanted = {
@@ -391,6 +395,7 @@ def _join(key_path: Path, blob: bytes, passphrases: Passphrases | None, seal: Se
             key = sealing.unwrap(blob, passphrases.join())
         except SealError as exc:
             if exc.reason == "passphrase" and attempt + 1 < passphrases.tries:
+                passphrases.wrong()
                 continue
             code = 3 if exc.reason == "passphrase" else 2
             raise SyncError(f"{key_path} {exc} Nothing was written.", exit_code=code) from None
@@ -544,6 +549,26 @@ def _write(path: Path, data: bytes, *, replace: bool) -> None:
         ) from None
 
 
+def _write_key(path: Path, seal: Sealing) -> None:
+    """``folder.key``, made only where there is none: another device that made one at
+    the same moment keeps its own, and this one takes it at its next sync."""
+    assert seal.key_file is not None and seal.current is not None
+    try:
+        with private_file(path, replace_ours=False, binary=True) as handle:
+            handle.write(seal.key_file)
+    except (FileRefused, OSError) as exc:
+        if os.path.lexists(path) and not os.path.islink(path):
+            seal.notes.append(
+                f"{path} was made by another device at the same moment; the next sync here "
+                "takes its key (and asks for that folder passphrase once)."
+            )
+            return
+        raise SyncError(
+            f"{path} could not be written ({exc}); the database is synced, and the next "
+            "sync writes it."
+        ) from None
+
+
 def _remove_ours(path: Path) -> None:
     with contextlib.suppress(OSError):
         info = os.lstat(path)
@@ -590,6 +615,8 @@ def sync_folder(
     with store.write():
         done = _sync_in(store, folder, sub, states, warn, seal)
     plan, result, data, own, own_bytes, device, new_device = done
+    if seal.key_file is not None:  # after the commit: killed before, the next sync makes it
+        _write_key(sub / KEY_FILE, seal)
     if plan:
         _write(own, data, replace=own_bytes is not None or os.path.lexists(own))
     _remove_ours(_pending(own))

@@ -145,7 +145,11 @@ def folder_passphrases(folder: Path) -> Any:
         return first
 
     tries = 1 if os.environ.get(SYNC_PASSPHRASE_COMMAND, "").strip() else unlocking.TRIES
-    return Passphrases(join=join, choose=choose, tries=tries)
+
+    def wrong() -> None:
+        click.echo("That passphrase does not open the folder's key; try again.", err=True)
+
+    return Passphrases(join=join, choose=choose, tries=tries, wrong=wrong)
 
 
 def _absorb_inbox(store: Any, path: Path) -> absorb.Absorbed | None:
