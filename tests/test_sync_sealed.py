@@ -281,3 +281,16 @@ def test_the_folder_key_is_wrapped_with_the_passphrase_and_bounded():
     renamed = json.dumps({**text, "key": sealing.new_key().id}).encode()
     with pytest.raises(sealing.SealError):
         sealing.unwrap(renamed, "some words")
+
+
+def test_backups_in_a_second_place_of_an_encrypted_database_are_encrypted(tmp_path):
+    a = device(tmp_path, "a")
+    second = tmp_path / "second place"
+    second.mkdir(mode=0o700)
+    done = run(a, "backup", env=env_of(tmp_path, "a", TRACKER_BACKUP_DIR=str(second)))
+    assert done.returncode == 0, done.stderr
+    copies = [p for p in second.rglob("*.db") if p.is_file()]
+    assert copies
+    for copy in copies:
+        assert cipher.is_encrypted(copy) and cipher.file_salt(copy) == cipher.file_salt(a)
+    assert planted_in(second) == []
