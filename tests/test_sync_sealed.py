@@ -181,7 +181,7 @@ def test_a_removed_folder_key_is_put_back_without_asking(tmp_path, folder):
     key_file.unlink()
     done = sync(tmp_path, a, folder)
     assert done.returncode == 0, done.stderr
-    assert "put back" in done.stdout
+    assert "is written (it was missing)" in done.stdout
     assert key_file.read_bytes() == kept
 
 
@@ -194,7 +194,7 @@ def test_a_device_encrypted_later_seals_its_file_and_names_the_plain_ones(tmp_pa
     assert run(a, "encrypt", env=env_of(tmp_path, "a")).returncode == 0
     sealed = sync(tmp_path, a, folder, folder_passphrase=FOLDER_PASSPHRASE)
     assert sealed.returncode == 0, sealed.stderr
-    assert "is not sealed" in sealed.stdout and "plain text" in sealed.stdout
+    assert "is not sealed, so it is not read" in sealed.stdout  # B's plain file: anyone's
     files = {p.name: sealing.is_sealed(p.read_bytes()) for p in (folder / SUBFOLDER).glob("*.json")}
     assert sorted(files.values()) == [False, True]  # A's own file was sealed in place; B's not
     assert B_PLANTED in b"".join(folder_bytes(folder).values())
@@ -208,6 +208,7 @@ def test_a_device_encrypted_later_seals_its_file_and_names_the_plain_ones(tmp_pa
     assert B_PLANTED not in everything and planted_in(folder) == []
     again = sync(tmp_path, a, folder)
     assert again.returncode == 0 and "is not sealed" not in again.stdout
+    assert any(B_PLANTED.decode() in n for n in notes_of(tmp_path, a))
 
 
 def test_a_plain_copy_of_the_database_leaves_the_folder_key_out(tmp_path, folder):
@@ -294,3 +295,146 @@ def test_backups_in_a_second_place_of_an_encrypted_database_are_encrypted(tmp_pa
     for copy in copies:
         assert cipher.is_encrypted(copy) and cipher.file_salt(copy) == cipher.file_salt(a)
     assert planted_in(second) == []
+
+
+# --- what a hostile folder, a damaged file or a kill can do --------------------------------
+
+
+def encrypted_store(path: Path, words: str) -> Store:
+    from tracker import encryption
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Store.open(path).close()
+    encryption.encrypt(path, cipher.derive_key(words, cipher.new_salt()))
+    return Store.open(path)
+
+
+def passphrases(words: str = FOLDER_PASSPHRASE):
+    from tracker.syncdir import Passphrases
+
+    return Passphrases(join=lambda: words, choose=lambda: words)
+
+
+def test_a_plain_file_dropped_in_a_sealed_folder_brings_nothing(tmp_path, folder):
+    """Anyone who can write to the folder could drop a plain file there (no key
+    needed): in a sealed folder it is not read, under another device's name or this
+    one's, and says so."""
+    from tracker.syncdir import sync_folder
+
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "forger").mkdir()
+    with Store.open(tmp_path / "forger" / "t.db") as forger:
+        forger.save_checkin(CheckIn.create(day="2026-11-27", mood=1, note="FORGED-8c1e"))
+        sync_folder(forger, tmp_path / "elsewhere")
+    (forged,) = (tmp_path / "elsewhere" / SUBFOLDER).glob("*.json")
+    with encrypted_store(tmp_path / "a" / "t.db", "a") as a:
+        sync_folder(a, folder, passphrases=passphrases())
+        device = a.get_setting("sync.device")
+        sub = folder / SUBFOLDER
+        (sub / forged.name).write_bytes(forged.read_bytes())
+        outcome = sync_folder(a, folder, passphrases=passphrases())
+        assert "is not sealed, so it is not read" in " ".join(outcome.notes)
+        (sub / forged.name).unlink()
+        (sub / f"{device}.json").write_bytes(forged.read_bytes())  # under this one's own name
+        outcome = sync_folder(a, folder, passphrases=passphrases())
+        assert "is not sealed, so it is not read" in " ".join(outcome.notes)
+        assert all("FORGED" not in (c.note or "") for c in a.checkins())
+        assert sealing.is_sealed((sub / f"{device}.json").read_bytes())  # written anew
+
+
+def test_a_sealed_file_copied_over_another_devices_does_not_open_as_it(tmp_path, folder):
+    from tracker.syncdir import SyncError, sync_folder
+
+    with (
+        encrypted_store(tmp_path / "a" / "t.db", "a") as a,
+        encrypted_store(tmp_path / "b" / "t.db", "b") as b,
+        encrypted_store(tmp_path / "c" / "t.db", "c") as c,
+    ):
+        for store in (a, b, c):
+            sync_folder(store, folder, passphrases=passphrases())
+        sub = folder / SUBFOLDER
+        a_file = sub / f"{a.get_setting('sync.device')}.json"
+        b_file = sub / f"{b.get_setting('sync.device')}.json"
+        b_file.write_bytes(a_file.read_bytes())
+        with pytest.raises(SyncError) as refused:
+            sync_folder(c, folder, passphrases=passphrases())
+        assert b_file.name in str(refused.value) and "changed or damaged" in str(refused.value)
+        sync_folder(b, folder, passphrases=passphrases())  # b writes its own file anew
+        sync_folder(c, folder, passphrases=passphrases())
+
+
+def test_a_damaged_file_is_written_anew_by_its_own_device(tmp_path, folder):
+    from tracker.syncdir import SyncError, sync_folder
+
+    with (
+        encrypted_store(tmp_path / "a" / "t.db", "a") as a,
+        encrypted_store(tmp_path / "b" / "t.db", "b") as b,
+    ):
+        sync_folder(a, folder, passphrases=passphrases())
+        sync_folder(b, folder, passphrases=passphrases())
+        b_file = folder / SUBFOLDER / f"{b.get_setting('sync.device')}.json"
+        b_file.write_bytes(b_file.read_bytes()[:100])
+        with pytest.raises(SyncError) as blocked:
+            sync_folder(a, folder, passphrases=passphrases())
+        assert "Sync on the device that wrote it" in str(blocked.value)
+        outcome = sync_folder(b, folder, passphrases=passphrases())
+        assert "could not be read, so it is written anew" in " ".join(outcome.notes)
+        assert sync_folder(a, folder, passphrases=passphrases()).merge.conflicts == []
+
+
+def test_a_first_sync_killed_before_its_commit_leaves_nothing_in_the_folder(tmp_path, folder):
+    from tracker.syncdir import sync_folder
+
+    with encrypted_store(tmp_path / "a" / "t.db", "a") as a:
+        a.save_checkin(CheckIn.create(day="2026-11-27", mood=3))
+
+        def killed(changes):
+            raise SystemExit("killed")  # inside the transaction, before the commit
+
+        a.apply_sync = killed  # type: ignore[method-assign]
+        with pytest.raises(SystemExit):
+            sync_folder(a, folder, passphrases=passphrases())
+        del a.apply_sync
+        sub = folder / SUBFOLDER
+        assert [p.name for p in sub.iterdir()] == []  # no folder.key, no hidden pending file
+        assert a.get_setting("sync.device") is None
+        sync_folder(a, folder, passphrases=passphrases())
+        names = sorted(p.name for p in sub.iterdir())
+        assert names == sorted([KEY_FILE, f"{a.get_setting('sync.device')}.json"])
+
+
+def test_a_folder_passphrase_is_taken_as_the_database_passphrase_is():
+    key = sealing.new_key()
+    composed = "caf\u00e9 au lait"
+    blob = sealing.wrap(key, composed)
+    assert sealing.unwrap(blob, "cafe\u0301 au lait") == key  # typed decomposed (NFD)
+    odd = "caf\udce9"  # bytes not UTF-8, as a passphrase command's output is read
+    assert sealing.unwrap(sealing.wrap(key, odd), odd) == key
+
+
+def test_a_missing_folder_key_beside_sealed_files_asks_nothing_and_says_what_to_do(
+    tmp_path, folder
+):
+    from tracker.syncdir import Passphrases, SyncError, sync_folder
+
+    with encrypted_store(tmp_path / "a" / "t.db", "a") as a:
+        sync_folder(a, folder, passphrases=passphrases())
+    (folder / SUBFOLDER / KEY_FILE).unlink()
+    asked: list[str] = []
+    ask = Passphrases(
+        join=lambda: asked.append("join") or "x", choose=lambda: asked.append("c") or "x"
+    )
+    with encrypted_store(tmp_path / "new" / "t.db", "new") as new:
+        with pytest.raises(SyncError) as refused:
+            sync_folder(new, folder, passphrases=ask)
+    assert asked == []
+    assert "is missing, though the files beside it are sealed" in str(refused.value)
+
+
+def test_a_hostile_folder_key_cannot_ask_for_a_costly_derivation():
+    blob = json.loads(sealing.wrap(sealing.new_key(), "w"))
+    for n, r, p in ((2**17, 15, 16), (2**18, 8, 2), (2**16, 32, 16)):
+        with pytest.raises(sealing.SealError):
+            sealing.unwrap(json.dumps({**blob, "n": n, "r": r, "p": p}).encode(), "w")
+    with pytest.raises(sealing.SealError):
+        sealing.wrapped_id(b" " * (sealing.MOST_KEY_FILE + 1))

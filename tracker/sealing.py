@@ -43,7 +43,7 @@ VERSION = 1
 CIPHER = "AES-256-GCM"
 KEY_FORMAT = "tracker-folder-key"
 KDF = "scrypt"
-SCRYPT_N = 2**15
+SCRYPT_N = 2**17
 SCRYPT_R = 8
 SCRYPT_P = 1
 MOST_N = 2**18
@@ -51,8 +51,12 @@ MOST_N = 2**18
 a derivation that never ends)."""
 MOST_R = 32
 MOST_P = 16
+MOST_WORK = 4 * SCRYPT_N * SCRYPT_R * SCRYPT_P
+"""The most work (n * r * p) a ``folder.key`` may ask for: four times tracker's own."""
 MOST_MEMORY = 256 * 1024 * 1024
 """The most memory that derivation may need (scrypt needs about 128 * r * n bytes)."""
+MOST_KEY_FILE = 64 * 1024
+"""A ``folder.key`` is a few hundred bytes; anything over this is not one."""
 _PREFIX = b'{"sealed":'
 _NONCE = 12
 _SECRET = 32
@@ -130,8 +134,8 @@ def _unb64(text: object, what: str) -> bytes:
         raise SealError(f"is damaged: its {what} is not base64.", "damaged") from None
 
 
-def _aad(kind: str, version: int, key_id: str) -> bytes:
-    return f"{kind} {version} {key_id}".encode("ascii")
+def _aad(kind: str, version: int, key_id: str, bound: str = "") -> bytes:
+    return f"{kind} {version} {key_id} {bound}".encode("utf-8", "surrogatepass")
 
 
 # --- sync files ----------------------------------------------------------------------------
@@ -155,13 +159,15 @@ def sealed_with(data: bytes) -> str | None:
     return key if isinstance(key, str) else None
 
 
-def seal(data: bytes, key: FolderKey | None) -> bytes:
+def seal(data: bytes, key: FolderKey | None, bound: str = "") -> bytes:
     """``data`` as it is written to a file another device reads: as it is without a
-    key, else an envelope sealed with ``key``."""
+    key, else an envelope sealed with ``key``. ``bound``: what the file is (its
+    device's id), authenticated with it, so a sealed file copied over another
+    device's does not open as that device's."""
     if key is None:
         return data
     nonce = os.urandom(_NONCE)
-    sealed = _aesgcm(key.secret).encrypt(nonce, data, _aad(SEALED, VERSION, key.id))
+    sealed = _aesgcm(key.secret).encrypt(nonce, data, _aad(SEALED, VERSION, key.id, bound))
     envelope = {
         "sealed": SEALED,
         "version": VERSION,
@@ -173,9 +179,10 @@ def seal(data: bytes, key: FolderKey | None) -> bytes:
     return (json.dumps(envelope, separators=(",", ":")) + "\n").encode("ascii")
 
 
-def unseal(data: bytes, keys: Mapping[str, FolderKey]) -> bytes:
+def unseal(data: bytes, keys: Mapping[str, FolderKey], bound: str = "") -> bytes:
     """The bytes :func:`seal` was given, from what it made: plain bytes as they are,
-    a sealed envelope opened with the key of ``keys`` (by id) it names.
+    a sealed envelope opened with the key of ``keys`` (by id) it names, and sealed
+    for ``bound`` (the device whose file it is).
 
     Raises:
         SealError: sealed, and it cannot be opened (``reason`` says why).
@@ -201,7 +208,7 @@ def unseal(data: bytes, keys: Mapping[str, FolderKey]) -> bytes:
         )
     nonce = _unb64(envelope.get("nonce"), "nonce")
     sealed = _unb64(envelope.get("data"), "data")
-    return _open(key.secret, nonce, sealed, _aad(SEALED, VERSION, key.id))
+    return _open(key.secret, nonce, sealed, _aad(SEALED, VERSION, key.id, bound))
 
 
 def _envelope(data: bytes, field: str, value: str) -> dict[str, Any]:
@@ -243,8 +250,14 @@ def _open(secret: bytes, nonce: bytes, sealed: bytes, aad: bytes) -> bytes:
 
 
 def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    """scrypt of the passphrase, taken as the database's is (Unicode's composed form,
+    NFC, so the same letters typed on another system open it; any bytes a passphrase
+    command printed, even not UTF-8)."""
+    import unicodedata
+
+    secret = unicodedata.normalize("NFC", passphrase).encode("utf-8", "surrogatepass")
     return hashlib.scrypt(
-        passphrase.encode("utf-8"),
+        secret,
         salt=salt,
         n=n,
         r=r,
@@ -285,6 +298,10 @@ def wrapped_id(blob: bytes) -> str:
     Raises:
         SealError: not a sound ``folder.key``.
     """
+    if len(blob) > MOST_KEY_FILE:
+        raise SealError(
+            "is too large to be a folder key (they are a few hundred bytes).", "damaged"
+        )
     key_id = _envelope(blob, "format", KEY_FORMAT).get("key")
     if not isinstance(key_id, str) or len(key_id) != 32:
         raise SealError("is damaged: it does not name its key.", "damaged")
@@ -298,8 +315,8 @@ def unwrap(blob: bytes, passphrase: str) -> FolderKey:
         SealError: not a sound ``folder.key`` ("damaged"), or the passphrase does not
             open it ("passphrase").
     """
-    envelope = _envelope(blob, "format", KEY_FORMAT)
     key_id = wrapped_id(blob)
+    envelope = _envelope(blob, "format", KEY_FORMAT)
     if envelope.get("kdf") != KDF:
         raise SealError(f"uses a key derivation tracker does not know (only {KDF}).", "newer")
     n, r, p = (envelope.get(name) for name in ("n", "r", "p"))
@@ -311,7 +328,7 @@ def unwrap(blob: bytes, passphrase: str) -> FolderKey:
             "asks for a key derivation tracker does not run (too costly, or not scrypt's).",
             "damaged",
         )
-    if 128 * r * (n + p + 2) > MOST_MEMORY:
+    if 128 * r * (n + p + 2) > MOST_MEMORY or n * r * p > MOST_WORK:
         raise SealError("asks for a key derivation that needs too much memory.", "damaged")
     salt = _unb64(envelope.get("salt"), "salt")
     nonce = _unb64(envelope.get("nonce"), "nonce")
@@ -322,8 +339,8 @@ def unwrap(blob: bytes, passphrase: str) -> FolderKey:
     except SealError as exc:
         if exc.reason == "damaged" and len(nonce) == _NONCE:
             raise SealError(
-                "is not opened by that passphrase (it is the folder's, chosen on the device "
-                "that first synced there encrypted).",
+                "is not opened by that passphrase. It takes the folder's own passphrase, "
+                "the one chosen when the folder was first sealed.",
                 "passphrase",
             ) from None
         raise

@@ -155,6 +155,8 @@ class Passphrases:
     tries: int = 1
     wrong: Callable[[], object] = lambda: None
     """Called when a passphrase did not open the key and another try follows."""
+    source: str = ""
+    """Where the passphrase comes from, when not typed (a wrong one names it)."""
 
 
 @dataclass
@@ -163,12 +165,12 @@ class Sealing:
 
     current: FolderKey | None
     """The key this device seals its file with (None: a plain database, plain files)."""
-    known: dict[str, FolderKey] = field(default_factory=dict)
+    known: dict[str, FolderKey] = field(default_factory=dict, repr=False)
     """Every folder key this database holds, by id, to open files with."""
-    settings: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict, repr=False)
     """What to keep in the database with this sync (a key given now)."""
     notes: list[str] = field(default_factory=list)
-    key_file: bytes | None = None
+    key_file: bytes | None = field(default=None, repr=False)
     """``folder.key`` to write once the sync has committed (a new key, or one put back)."""
 
 
@@ -286,10 +288,18 @@ def read_sync_file(path: Path) -> bytes:
         os.close(fd)
 
 
+def _not_read_plain(path: Path) -> str:
+    return (
+        f"{path} is not sealed, so it is not read: this folder is sealed, and a plain file "
+        "in it may come from anyone. Its device's records come when that device syncs "
+        "with an encrypted database; until then they lie in the folder as plain text."
+    )
+
+
 def _read_state(path: Path, data: bytes, seal: Sealing) -> tuple[FileState, bytes]:
     """A device's file, opened and checked: its state and its plain bytes."""
     try:
-        plain = sealing.unseal(data, seal.known)
+        plain = sealing.unseal(data, seal.known, _bound(path))
         return decode(plain, str(path)), plain
     except SealError as exc:
         raise SyncError(f"{path} {exc} {_seal_advice(exc)}Nothing was written.") from None
@@ -305,7 +315,18 @@ def _seal_advice(exc: SealError) -> str:
             "Sync on the device that wrote it again: it takes this folder's key "
             f"({SUBFOLDER}/{KEY_FILE}). "
         )
+    if exc.reason == "damaged":
+        return "Sync on the device that wrote it (it writes its file anew), or remove it. "
     return ""
+
+
+def _bound(path: Path) -> str:
+    """The device a file in the sync folder belongs to, by its name (a device's file,
+    or its hidden pending file): what its sealing is bound to."""
+    name = path.name
+    if name.startswith(".") and name.endswith(".pending"):
+        name = name[1 : -len(".pending")]
+    return name.removesuffix(".json")
 
 
 # --- the folder key ----------------------------------------------------------------------
@@ -355,17 +376,24 @@ def folder_sealing(
         try:
             key_id = sealing.wrapped_id(blob)
         except SealError as exc:
-            raise SyncError(f"{key_path} {exc} Nothing was written.", exit_code=2) from None
+            raise SyncError(
+                f"{key_path} {exc} Remove it: a device that synced here before puts it back "
+                "at its next sync. Nothing was written."
+            ) from None
         key = known.get(key_id) or _join(key_path, blob, passphrases, seal)
     else:
         before = store.get_setting(folder_setting)
         wrapped = store.get_setting(WRAPPED_SETTING + before) if before else None
         if before and before in known and wrapped:
             key, blob = known[before], wrapped.encode("ascii")
-            seal.notes.append(
-                f"{key_path} was not there, so it is put back: the other devices need it."
-            )
+            seal.notes.append(f"{key_path} is written (it was missing): the other devices need it.")
         else:
+            if any(_looks_sealed(path) for path in _device_files(sub)):
+                raise SyncError(
+                    f"{key_path} is missing, though the files beside it are sealed: sync once "
+                    "on a device that synced there before (it puts the file back), then "
+                    "here. Nothing was written."
+                )
             key, blob = _choose(key_path, passphrases)
             seal.notes.append(
                 f"This folder's sync files are sealed from now on, with a key kept in "
@@ -384,6 +412,24 @@ def folder_sealing(
     return seal
 
 
+def _device_files(sub: Path) -> list[Path]:
+    return sync_files(sub) if os.path.isdir(sub) else []
+
+
+def _looks_sealed(path: Path) -> bool:
+    """Does the file at ``path`` begin as a sealed file does (read no further)?"""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        return stat.S_ISREG(os.fstat(fd).st_mode) and sealing.is_sealed(os.read(fd, 64))
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
 def _join(key_path: Path, blob: bytes, passphrases: Passphrases | None, seal: Sealing) -> FolderKey:
     if passphrases is None:
         raise SyncError(
@@ -397,8 +443,8 @@ def _join(key_path: Path, blob: bytes, passphrases: Passphrases | None, seal: Se
             if exc.reason == "passphrase" and attempt + 1 < passphrases.tries:
                 passphrases.wrong()
                 continue
-            code = 3 if exc.reason == "passphrase" else 2
-            raise SyncError(f"{key_path} {exc} Nothing was written.", exit_code=code) from None
+            source = f" (It came from {passphrases.source}.)" if passphrases.source else ""
+            raise SyncError(f"{key_path} {exc}{source} Nothing was written.") from None
         seal.notes.append(
             "This device has the folder's key now (kept in its encrypted database): it "
             "will not ask for the folder's passphrase again."
@@ -533,7 +579,7 @@ def _pending_file(own: Path, written: list[str], seal: Sealing) -> FileState | N
         data = read_sync_file(pending)
         if digest(data) != written[-1]:
             return None
-        return decode(sealing.unseal(data, seal.known), str(pending))
+        return decode(sealing.unseal(data, seal.known, _bound(own)), str(pending))
     except (SyncError, SyncFileProblem, SealError):
         return None
 
@@ -596,18 +642,33 @@ def sync_folder(
     folder = Path(folder)
     _refuse_link(folder, "sync folder")
     sub = folder / SUBFOLDER
-    if os.path.lexists(sub):
+    there = os.path.lexists(sub)
+    if there:
         _refuse_link(sub, "folder")
-    else:
+    seal = folder_sealing(store, folder, sub, passphrases)
+    if not there:
         try:
             private_dir(sub)
         except (FileRefused, OSError) as exc:
             raise SyncError(f"{sub} cannot be made ({exc}); nothing was written.") from None
-    seal = folder_sealing(store, folder, sub, passphrases)
+    device = store.get_setting(DEVICE_KEY)
+    written = (store.get_setting(WRITTEN_KEY + str(folder.resolve())) or "").split()
     states: list[tuple[Path, FileState, bytes, bytes]] = []
     for path in sync_files(sub):  # every file is read and checked before anything is written
         data = read_sync_file(path)
-        state, plain = _read_state(path, data, seal)
+        ours = path.stem == device and digest(data) in written
+        if seal.current is not None and not sealing.is_sealed(data) and not ours:
+            seal.notes.append(_not_read_plain(path))
+            continue
+        try:
+            state, plain = _read_state(path, data, seal)
+        except SyncError:
+            if path.stem != device or not written:
+                raise
+            seal.notes.append(  # this device's own file, damaged: written anew below
+                f"{path} (this device's own file) could not be read, so it is written anew."
+            )
+            continue
         states.append((path, state, data, plain))
     read = [path for path, _, _, _ in states]
     # One transaction from reading this database to writing it: a change made meanwhile
@@ -625,14 +686,6 @@ def sync_folder(
         "another device) no longer include that day: change one or the other."
         for r in result.outside_span
     ]
-    if seal.current is not None:
-        plain_ones = [p for p, state, data, _ in states if p != own and not sealing.is_sealed(data)]
-        notes.extend(
-            f"{p} is not sealed (its device synced before its database was encrypted): "
-            "its records lie in the folder as plain text until that device, encrypted, "
-            "syncs again."
-            for p in plain_ones
-        )
     return SyncOutcome(device, own, read, result, plan, new_device, seal.notes + notes)
 
 
@@ -702,14 +755,16 @@ def _sync_in(
     if own_bytes is not None and own_plain == plain and sealing.sealed_with(own_bytes) == current:
         data = own_bytes  # the same records, sealed the same way: the file stays as it is
     else:
-        data = sealing.seal(plain, seal.current)
+        data = sealing.seal(plain, seal.current, device)
     new_digest = digest(data)
     if not written or written[-1] != new_digest:
         settings[written_key] = " ".join([*written[-1:], new_digest])
     noticed = clock.now_iso()
     conflicts = [conflict_row(c, noticed) for c in result.conflicts]
     changed = own_bytes != data
-    if changed:
+    if changed and DEVICE_KEY not in settings:
+        # (A device id taken in this sync has no file to protect yet: no pending file,
+        # which a sync killed before its commit would leave behind under an id never kept.)
         _write(pending, data, replace=os.path.lexists(pending))
     if result.changes or conflicts or settings:
         store.apply_sync(_changes(result, settings, conflicts))

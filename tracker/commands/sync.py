@@ -86,10 +86,11 @@ def sync(ctx: click.Context, folder: Path | None, show_conflicts: bool) -> None:
                 sys.exit(2)
             raise CannotUse(one_line(str(exc))) from None
         except UnlockProblem as exc:
+            text = one_line(str(exc)).removesuffix(" Nothing was changed.")
             if exc.code == 2:
-                click.echo(f"Error: {one_line(str(exc))} Nothing was synced.", err=True)
+                click.echo(f"Error: {text} Nothing was synced.", err=True)
                 sys.exit(2)
-            raise CannotUse(f"{one_line(str(exc))} Nothing was synced.") from None
+            raise CannotUse(f"{text} Nothing was synced.") from None
     _summary(folder, outcome)
     if inbox is not None and inbox.bad:
         sys.exit(2)
@@ -106,23 +107,31 @@ def folder_passphrases(folder: Path) -> Any:
     from tracker.syncdir import Passphrases
 
     name = one_line(str(folder))
+    command = bool(os.environ.get(SYNC_PASSPHRASE_COMMAND, "").strip())
+    told: list[bool] = []
 
     def given() -> str | None:
         return unlocking.from_command(SYNC_PASSPHRASE_COMMAND)
-
-    def no_terminal() -> unlocking.UnlockProblem:
-        return unlocking.UnlockProblem(
-            f"{name} is sealed with a passphrase of its own (the folder's), and there is no "
-            f"terminal to ask for it on: run 'tracker sync' once in a terminal, or set "
-            f"{SYNC_PASSPHRASE_COMMAND} to a command that prints it."
-        )
 
     def join() -> str:
         passphrase = given()
         if passphrase is not None:
             return passphrase
         if not unlocking.terminal_available():
-            raise no_terminal()
+            raise unlocking.UnlockProblem(
+                f"{name} is sealed with a passphrase of its own (the folder's), which this "
+                "device has not been given yet, and there is no terminal to ask for it on: "
+                f"run 'tracker sync' once in a terminal, or set {SYNC_PASSPHRASE_COMMAND} to "
+                "a command that prints it."
+            )
+        if not told:
+            told.append(True)
+            click.echo(
+                f"{name} is sealed: its files are encrypted with a key that its passphrase "
+                "opens (chosen when the folder was first sealed). This device asks for it "
+                "once, and keeps the key in its encrypted database.",
+                err=True,
+            )
         return unlocking.ask(f"Passphrase of the sync folder {name}: ")
 
     def choose() -> str:
@@ -130,26 +139,39 @@ def folder_passphrases(folder: Path) -> Any:
         if passphrase is not None:
             return passphrase
         if not unlocking.terminal_available():
-            raise no_terminal()
+            raise unlocking.UnlockProblem(
+                f"This database is encrypted, so what it writes in {name} is sealed, with a "
+                "passphrase for the folder that has not been chosen yet, and there is no "
+                f"terminal to choose it on: run 'tracker sync' once in a terminal, or set "
+                f"{SYNC_PASSPHRASE_COMMAND} to a command that prints it."
+            )
         click.echo(
             f"This database is encrypted, so what it writes in {name} is sealed too. Choose a "
             "passphrase for the folder: each of your other devices asks for it once, the "
-            "first time it syncs there (your tracker passphrase will do).",
+            "first time it syncs there.",
             err=True,
         )
         first = unlocking.ask("New passphrase for the sync folder: ")
         if not first:
-            raise unlocking.UnlockProblem("An empty passphrase is not allowed.", 2)
+            raise unlocking.UnlockProblem(
+                "An empty passphrase is not allowed; run 'tracker sync' again to choose one.", 2
+            )
         if unlocking.ask("The same again, to be sure: ") != first:
-            raise unlocking.UnlockProblem("The two passphrases differ.", 2)
+            raise unlocking.UnlockProblem(
+                "The two passphrases differ; run 'tracker sync' again to choose one.", 2
+            )
         return first
-
-    tries = 1 if os.environ.get(SYNC_PASSPHRASE_COMMAND, "").strip() else unlocking.TRIES
 
     def wrong() -> None:
         click.echo("That passphrase does not open the folder's key; try again.", err=True)
 
-    return Passphrases(join=join, choose=choose, tries=tries, wrong=wrong)
+    return Passphrases(
+        join=join,
+        choose=choose,
+        tries=1 if command else unlocking.TRIES,
+        wrong=wrong,
+        source=SYNC_PASSPHRASE_COMMAND if command else "",
+    )
 
 
 def _absorb_inbox(store: Any, path: Path) -> absorb.Absorbed | None:
