@@ -120,6 +120,18 @@ class CannotUse(click.ClickException):
     exit_code = 3
 
 
+def _reader_left() -> None:
+    """What reads tracker's output stopped early (``tracker list | head``): not an
+    error. What is left to print goes nowhere, and the command ends with 0 (as
+    ripgrep does), where click would end it with 1, which means something else here."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 class TrackerGroup(click.Group):
     """A click group that loads heavy subcommands on first use."""
 
@@ -137,6 +149,9 @@ class TrackerGroup(click.Group):
         message (which file, what to do), not a traceback."""
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            _reader_left()
+            ctx.exit(0)
         except Exception as exc:
             from tracker.store import DatabaseError  # (only now: `tracker locate` needs no store)
 
@@ -599,8 +614,8 @@ EXPORT_TABLES = (
     metavar="PATH",
     type=click.Path(path_type=Path),
     help="Folder to write (one file per table), or a .csv/.json file with --table. "
-    "Without it, --table prints to the screen and a whole export goes to a "
-    "new folder here.",
+    "Without it (or with - and --table), --table prints to the screen and a whole "
+    "export goes to a new folder here.",
 )
 @click.option("--table", "table", type=click.Choice(EXPORT_TABLES), help="Only this table.")
 @click.option(
@@ -611,6 +626,12 @@ def export(ctx: click.Context, out: Path | None, table: str | None, fmt: str) ->
     """Export your data as CSV or JSON (for yourself or your therapist)."""
     from tracker.portability.export import ExportError, export_data
 
+    if out is not None and str(out) == "-":  # the usual name for standard output
+        if table is None:
+            raise click.UsageError(
+                "--out - prints one table: add --table NAME (a whole export is a folder)."
+            )
+        out = None
     with open_store_or_exit(ctx, create=False) as store:
         try:
             written = export_data(store, out=out, table=table, fmt=fmt, stdout=sys.stdout)

@@ -189,6 +189,19 @@ def test_a_belief_in_the_other_way_above_100_is_refused_in_plain_words(db_path):
     assert experiments(db_path) == []
 
 
+def test_a_letter_typed_in_a_number_field_is_said_not_dropped_unseen(db_path):
+    async def scenario(app, pilot):
+        await keys(pilot, "e", "n", "down", "enter")
+        await type_text(pilot, "8O")  # a hurried 80
+        field = app.screen.query_one("#belief_before", Input)
+        said = [n.message for n in app._notifications]
+        return field.value, said
+
+    value, said = drive(db_path, scenario)
+    assert value == "8"
+    assert said == ["Only a whole number goes here, so “O” was not typed in."]
+
+
 def test_editing_keeps_what_completing_recorded(db_path, store):
     exp = seed(
         store,

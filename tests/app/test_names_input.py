@@ -129,3 +129,24 @@ def test_suggestions_come_most_used_first_and_hidden_ones_never(db_path, store):
         return field.value, people.value
 
     assert drive(db_path, scenario) == ("hurt, ", "Hana, ")
+
+
+def test_a_hidden_word_typed_in_full_is_called_known_not_new(db_path, store):
+    store.save_checkin(CheckIn.create(day="2026-11-23", mood=3, people=["Harriet"]))
+    store.set_word_hidden("people", "Harriet", True)
+
+    async def scenario(app, pilot):
+        await _emotions(app, pilot)
+        people = app.screen.query_one("#people-input", Input)
+        app.screen.set_focus(people)
+        lines = []
+        for word in ("harriet", ", Zed"):
+            await pilot.press(*word)
+            await pilot.pause()
+            known = app.screen.query_one("#people .names-known")
+            lines.append(str(known.render()))
+        return lines
+
+    hidden, new = drive(db_path, scenario)
+    assert hidden == "'Harriet' is known, hidden from suggestions: it will be used"
+    assert new == "'Zed' is new: it will be added"

@@ -207,8 +207,6 @@ def test_a_repair_attempt_can_count_as_practice_in_one_go(db_path, store):
         await keys(pilot, "y")
         assert isinstance(app.screen, RupturesScreen)
         text = detail(app)
-        await keys(pilot, "4", "4")  # untick, tick again: counted already, nothing asked
-        assert isinstance(app.screen, RupturesScreen)
         return text
 
     text = drive(db_path, scenario, size=(120, 40))
@@ -221,6 +219,39 @@ def test_a_repair_attempt_can_count_as_practice_in_one_go(db_path, store):
         1,
     )
     assert f"Counted as practice of “{REPAIR_EXPERIMENT}” on Sat 28 Nov" in text
+
+
+def test_unticking_a_counted_repair_attempt_asks_and_removes_its_log_with_it(db_path, store):
+    seed(store)
+    start_repair_experiment(store)
+
+    async def scenario(app, pilot):
+        await keys(pilot, "r", "4")
+        assert isinstance(app.screen, PracticeChoice)
+        await keys(pilot, "y")
+        await keys(pilot, "4")  # untick: the log that counts it would go too, so it asks
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "that log is removed with it" in app.screen.question
+        await keys(pilot, "enter")  # a habit: enter keeps both
+        assert isinstance(app.screen, RupturesScreen)
+        [r], logs, _ = stored(db_path)
+        assert r.repair_attempt == 1 and len(logs) == 1
+        await keys(pilot, "4")
+        assert isinstance(app.screen, ConfirmDialog)
+        await keys(pilot, "y")
+        assert isinstance(app.screen, RupturesScreen)
+        [r], logs, _ = stored(db_path)
+        assert r.repair_attempt == 0 and logs == []
+        assert "Counted as practice" not in detail(app)
+        await keys(pilot, "4")  # ticked again: no log counts it now, so it offers one
+        assert isinstance(app.screen, PracticeChoice)
+        await keys(pilot, "n")
+
+    drive(db_path, scenario, size=(120, 40))
+    [r], logs, _ = stored(db_path)
+    assert r.repair_attempt == 1 and logs == []
+    with Store.open(db_path) as store_after:
+        assert [kind for _id, kind, _at in store_after.tombstones()] == ["practice_logs"]
 
 
 def test_n_only_ticks_the_step_and_several_experiments_are_chosen_by_number(db_path, store):

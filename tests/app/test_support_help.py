@@ -305,6 +305,26 @@ def test_help_opens_with_question_mark_scrolls_and_closes(db_path):
     assert after == "TodayScreen"
 
 
+def test_the_lock_key_is_in_the_help_only_for_an_encrypted_database(db_path):
+    def lock_rows(groups) -> list[str]:
+        return [
+            f"{g.title}: {' / '.join(r.keys)} {r.description}"
+            for g in groups
+            for r in g.rows
+            if "ctrl+l" in r.keys or g.title.startswith("Lock")
+        ]
+
+    assert lock_rows(key_groups(TrackerApp, encrypted=True))
+    assert lock_rows(key_groups(TrackerApp, encrypted=False)) == []
+
+    async def scenario(app, pilot):
+        await keys(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        return lock_rows(app.screen.groups)
+
+    assert drive(db_path, scenario) == []  # the test database is plain
+
+
 def test_help_shows_remapped_keys(db_path):
     async def scenario(app, pilot):
         app.update_keymap({"experiments-log": "L"})

@@ -206,7 +206,7 @@ def _range_title(since: dt.date, until: dt.date) -> str:
     metavar="FILE",
     type=click.Path(path_type=Path),
     help="Write the report to this new file (an existing file is never replaced). "
-    "Without it, the report is printed.",
+    "Without it, or with -, the report is printed.",
 )
 @click.option(
     "--open",
@@ -242,6 +242,10 @@ def report(
 
     if since_session and since is not None:
         raise click.UsageError("Use --since or --since-last-session, not both.")
+    if out is not None and str(out) == "-":  # the usual name for standard output
+        if open_it:
+            raise click.UsageError("--open needs a file to open: give --out FILE, not -.")
+        out = None
     if open_it:
         fmt = "html"
     today = clock.today()

@@ -176,6 +176,10 @@ class NamesMixin(StoreBase):
         most used first (check-ins and ruptures naming it), ties by name."""
         return [w.name for w in self.words(kind) if not w.hidden]
 
+    def hidden_words(self, kind: str) -> list[str]:
+        """The words of a kind hidden from suggestions (kept, and still used)."""
+        return [w.name for w in self.words(kind) if w.hidden]
+
     def find_word(self, kind: str, name: str) -> Word | None:
         """The word of this kind named ``name`` (case as ``COLLATE NOCASE`` folds it)."""
         kind = check_kind(kind)

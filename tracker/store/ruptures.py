@@ -52,6 +52,15 @@ class RupturesMixin(TombstonesMixin):
             self.save_practice_log(log)  # type: ignore[attr-defined]
         return rupture
 
+    def save_rupture_without_practice(self, rupture: Rupture) -> int:
+        """Save a rupture whose repair attempt is no longer ticked, and delete the
+        practice logs that counted that attempt, in one transaction (both or neither);
+        returns how many logs went."""
+        ids = [log.id for log, _title in self.rupture_practice(rupture.id)]
+        with self.write():
+            self.save_ruptures([rupture])
+            return self.delete_records("practice_logs", ids) if ids else 0
+
     def rupture_practice(self, rupture_id: str) -> list[tuple[PracticeLog, str]]:
         """The practice logs that count a rupture's repair attempt, each with its
         experiment's title, earliest first."""

@@ -229,6 +229,7 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
                 c.emotions if c else (),
                 placeholder="anxious, hopeful ...",
                 id="emotions",
+                hidden=store.hidden_words("emotions"),
             )
             yield Static(classes="field-error", id="error-emotions")
             yield NamesField(
@@ -237,6 +238,7 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
                 c.people if c else (),
                 placeholder="who it was about",
                 id="people",
+                hidden=store.hidden_words("people"),
             )
             yield Static(classes="field-error", id="error-people")
             yield NamesField(
@@ -245,6 +247,7 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
                 c.tags if c else (),
                 placeholder="work, bad sleep ...",
                 id="tags",
+                hidden=store.hidden_words("tags"),
             )
             yield Static(classes="field-error", id="error-tags")
             with MarkedRow(classes="form-row"):

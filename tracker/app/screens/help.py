@@ -112,22 +112,32 @@ def rows_for(bindings: Iterable[Binding], keymap: dict[str, str] | None = None) 
     ]
 
 
-def key_groups(app_cls: type[App], keymap: dict[str, str] | None = None) -> list[KeyGroup]:
+ENCRYPTED_ONLY_ACTIONS = frozenset({"lock"})
+"""App actions that exist only on an encrypted database (the help leaves them out
+elsewhere, as the footer does)."""
+
+
+def key_groups(
+    app_cls: type[App], keymap: dict[str, str] | None = None, *, encrypted: bool = True
+) -> list[KeyGroup]:
     """Every key of every screen, in the order a person meets the screens.
 
     ``app_cls`` gives the keys that work everywhere (the running app's class: the
-    help is handed it rather than importing the app).
+    help is handed it rather than importing the app). ``encrypted``: is the database
+    encrypted? Without it, the lock key and the lock screen are left out.
     """
+    everywhere = [
+        b for b in _app_bindings(app_cls) if encrypted or b.action not in ENCRYPTED_ONLY_ACTIONS
+    ]
     groups: list[KeyGroup] = [
         KeyGroup(
             "Everywhere",
-            tuple(
-                rows_for(_app_bindings(app_cls), keymap)
-                + [KeyRow((k,), d) for k, d in MOVING_AROUND]
-            ),
+            tuple(rows_for(everywhere, keymap) + [KeyRow((k,), d) for k, d in MOVING_AROUND]),
         ),
     ]
     for entry in help_screens():
+        if not encrypted and entry.target.endswith(":LockScreen"):
+            continue
         cls = load(entry.target)
         rows = rows_for(own_bindings(cls), keymap)
         rows += [KeyRow((keys,), what) for keys, what in getattr(cls, "HELP_EXTRA_KEYS", ())]
@@ -171,7 +181,8 @@ class HelpScreen(OverlayScreen):
     def compose(self) -> ComposeResult:
         if not self.groups:
             keymap = runtime_bindings.keymap(self.app)
-            self.groups = key_groups(type(self.app), keymap)
+            encrypted = bool(getattr(self.app, "encrypted", False))
+            self.groups = key_groups(type(self.app), keymap, encrypted=encrypted)
         yield Header()
         with VerticalScroll(id="help-body"):
             yield Static(INTRO, id="help-intro")

@@ -27,7 +27,7 @@ from textual.widgets.option_list import Option
 
 from tracker import clock
 from tracker.app.screens.dialogs import ConfirmDialog, OneAnswer
-from tracker.app.widgets.keyorder import OrderedInput
+from tracker.app.widgets.keyorder import DIGITS, OrderedInput
 from tracker.app.widgets.keypick import KeyPick, PickOption, scale_options
 from tracker.models import DISTRESS, Experiment, PracticeLog, ValidationError
 from tracker.practice import (
@@ -182,7 +182,7 @@ class PracticeLogCard(OneAnswer[PracticeLog | None]):
                 yield CardInput(
                     placeholder="e.g. 20",
                     id="happened",
-                    restrict=r"[0-9]{0,3}",
+                    restrict=DIGITS,
                     max_length=3,
                 )
             yield Static("Note (optional)", classes="rf-label")

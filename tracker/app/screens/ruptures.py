@@ -289,6 +289,11 @@ class RupturesScreen(ListDetailScreen[Rupture]):
         changed = Rupture.create(
             rupture_data(rupture), **{key: int(ticked)}, updated_at=clock.now_iso()
         )
+        if not ticked and number == REPAIR_ATTEMPT:
+            counted = self.store.rupture_practice(rupture.id)
+            if counted:
+                self._untick_counted(changed, label, counted)
+                return
         practice = self._repair_practice(rupture) if ticked and number == REPAIR_ATTEMPT else []
         if not practice:
             self._save(changed)
@@ -312,6 +317,31 @@ class RupturesScreen(ListDetailScreen[Rupture]):
             self.notify(f"Ticked: {label}, and logged as practice of “{experiment.title}”.")
 
         self.app.push_screen(PracticeChoice([(e.id, e.title) for e in practice]), callback=chosen)
+
+    def _untick_counted(
+        self, changed: Rupture, label: str, counted: list[tuple[PracticeLog, str]]
+    ) -> None:
+        """Untick a repair attempt that counts as practice: asked first, since the
+        practice log that counts it goes too (both in one transaction)."""
+        log, title = counted[0]
+        also = f" and {len(counted) - 1} more" if len(counted) > 1 else ""
+        question = (
+            f"Untick “{label}”? It counts as practice of “{title}” on {log.day}{also}; "
+            "that log is removed with it."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self.notify(f"Kept: {label}, and its practice log.")
+                return
+            gone = self.store.save_rupture_without_practice(changed)
+            self.highlight(changed.id)
+            logs = "its practice log" if gone == 1 else f"its {gone} practice logs"
+            self.notify(f"Unticked: {label}, and removed {logs}.")
+
+        self.app.push_screen(
+            ConfirmDialog(question, yes="Untick", no="Keep", enter_keeps=True), callback=answered
+        )
 
     def _repair_practice(self, rupture: Rupture) -> list[Experiment]:
         """The repair experiments running today that this rupture's repair attempt

@@ -29,6 +29,7 @@ from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 from tracker.app.runtime.keys import hand_key
+from tracker.text import one_line
 
 CONFIRM_KEYS = frozenset({"tab", "enter"})
 """Keys people press after an answer to confirm it: swallowed on the field focus has
@@ -198,6 +199,29 @@ class OrderedInput(Input):
 
     def handle_tab(self, key: str) -> bool:
         return move_focus(self, key)
+
+    _typed = ""
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        self._typed = text  # (for restricted(), which Textual calls without it)
+        super().replace(text, start, end)
+
+    def restricted(self) -> None:
+        """Textual's hook for what the field would not take: say so, rather than drop
+        it unseen (``8O`` for 80 would otherwise save 8)."""
+        typed = one_line(self._typed)[:20]
+        if self.max_length and len(self.value) + len(self._typed) > self.max_length:
+            message = f"This field holds at most {self.max_length} characters."
+        elif self.type == "integer" or self.restrict == DIGITS:
+            message = f"Only a whole number goes here, so “{typed}” was not typed in."
+        else:
+            message = f"“{typed}” cannot go in this field."
+        self.app.bell()
+        self.notify(message, severity="warning", timeout=4, markup=False)
+
+
+DIGITS = r"[0-9]{0,3}"
+"""The restrict of a 0-100 field (:class:`OrderedInput` says what it would not take)."""
 
 
 class OrderedTextArea(TextArea):

@@ -236,10 +236,14 @@ class NamesField(Widget):
         *,
         placeholder: str = "",
         id: str | None = None,
+        hidden: Sequence[str] = (),
     ):
+        """``known``: the names to suggest; ``hidden``: names kept but hidden from
+        suggestions (typed in full, they are used, not added)."""
         super().__init__(id=id)
         self.label = label
         self.known = list(known)
+        self.hidden = {name.casefold(): name for name in hidden}
         self._initial = join_names(value)
         self.placeholder = placeholder
 
@@ -297,6 +301,9 @@ class NamesField(Widget):
             line.append(prefix)
             room = self.content_size.width - LABEL_WIDTH - 2 - len(prefix)
             line.append(_fit_names(found, room))
+        elif word and word.strip().casefold() in self.hidden:
+            name = self.hidden[word.strip().casefold()]
+            line.append(f"'{name}' is known, hidden from suggestions: it will be used")
         elif word:
             line.append(f"'{word}' is new: it will be added")
         elif self.known:
