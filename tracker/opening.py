@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tracker.store import DatabaseError, Store
+    from tracker.store import Store
 
 
 class OpenProblem(Exception):
@@ -90,7 +90,7 @@ def open_database(
         OpenProblem: the database cannot be used as it is.
     """
     from tracker import backup
-    from tracker.store import DatabaseError, Store, StoreError
+    from tracker.store import Store, StoreError, errors
 
     vet_path(path, create=create)
     backup.remove_leftovers(path)  # hidden copies a killed backup or restore left
@@ -101,7 +101,7 @@ def open_database(
         )
     except StoreError as exc:
         raise OpenProblem(str(exc)) from exc
-    except DatabaseError as exc:
+    except errors.DatabaseError as exc:
         raise OpenProblem(database_error_message(path, exc) or _cannot_open(path, exc)) from exc
     except OSError as exc:
         raise OpenProblem(_cannot_open(path, exc)) from exc
@@ -110,8 +110,10 @@ def open_database(
 
         try:
             settle_backups(path, warn)
-        except (OSError, DatabaseError) as exc:
-            warn(f"Warning: the backups could not all be brought under the database's key ({exc}).")
+        except OSError as exc:
+            _unsettled(warn, exc)
+        except errors.DatabaseError as exc:
+            _unsettled(warn, exc)
     if daily_backup and not store.open_result.created:
         try:
             backup.daily_backup(path, source=store.conn, warn=warn)
@@ -121,6 +123,10 @@ def open_database(
         except (backup.BackupError, OSError) as exc:
             warn(f"Warning: today's backup could not be made ({exc}).")
     return store
+
+
+def _unsettled(warn: Callable[[str], object], exc: Exception) -> None:
+    warn(f"Warning: the backups could not all be brought under the database's key ({exc}).")
 
 
 def unlock_file(path: Path, unlock: Callable[[Path], object] | None) -> bool:
@@ -265,7 +271,7 @@ def _cannot_open(path: Path, exc: BaseException) -> str:
     )
 
 
-def damaged_or_raise(path: Path, exc: DatabaseError) -> str:
+def damaged_or_raise(path: Path, exc: Exception) -> str:
     """The plain message for a database found damaged or busy part-way; re-raises
     anything else."""
     message = database_error_message(path, exc)
