@@ -25,7 +25,6 @@ A file that is not plain SQLite is judged encrypted when it looks like ciphertex
 
 from __future__ import annotations
 
-import hmac
 import math
 import os
 import sqlite3
@@ -58,6 +57,9 @@ class Key:
         return "Key(<not shown>)"
 
     def __eq__(self, other: object) -> bool:
+        import hmac  # (not at the top: hmac loads OpenSSL's digests, which a plain
+        # database never needs)
+
         return (
             isinstance(other, Key)
             and hmac.compare_digest(self.raw, other.raw)
