@@ -69,6 +69,7 @@ def open_database(
     daily_backup: bool = True,
     create: bool = True,
     unlock: Callable[[Path], object] | None = None,
+    for_app: bool = False,
 ) -> Store:
     """Open the database at ``path`` for the app or a command.
 
@@ -82,6 +83,8 @@ def open_database(
         unlock: for an encrypted database whose key is not unlocked yet, finds it
             (the command line's :func:`tracker.unlocking.unlock`); without it such
             a database is refused with what to do.
+        for_app: the app's connection, open for hours: its page cache is kept
+            small once the file is migrated (:data:`tracker.store.connection.APP_CACHE_KIB`).
 
     Returns:
         The open store; the caller closes it (the app does when it ends).
@@ -105,6 +108,8 @@ def open_database(
         raise OpenProblem(database_error_message(path, exc) or _cannot_open(path, exc)) from exc
     except OSError as exc:
         raise OpenProblem(_cannot_open(path, exc)) from exc
+    if for_app:
+        store.limit_cache()
     if encrypted:
         from tracker.encryption import settle_backups
 
@@ -176,7 +181,7 @@ class LockedDatabase:
         from tracker.store import cipher
 
         cipher.remember(key)
-        return open_database(self.path, self.warn)
+        return open_database(self.path, self.warn, for_app=True)
 
 
 def open_for_app(path: Path, warn: Callable[[str], object]) -> Store | LockedDatabase:
@@ -187,7 +192,7 @@ def open_for_app(path: Path, warn: Callable[[str], object]) -> Store | LockedDat
     vet_path(path, create=True)
     if cipher.is_encrypted(path) and cipher.known_key(path) is None:
         return LockedDatabase(path, warn)
-    return open_database(path, warn)
+    return open_database(path, warn, for_app=True)
 
 
 def vet_path(path: Path, *, create: bool) -> None:

@@ -48,6 +48,7 @@ from tracker.store import schema
 from tracker.store.bulk import BulkMixin, CheckinBatch
 from tracker.store.checkins import CheckinsMixin
 from tracker.store.connection import (
+    APP_CACHE_KIB,
     BUSY_TIMEOUT_MS,
     StoreBase,
     busy_timeout_ms,
@@ -165,14 +166,16 @@ class Store(
         return store
 
     @classmethod
-    def open_read_only(cls, path: str | os.PathLike[str], *, cache_kib: int = 256) -> Store:
+    def open_read_only(
+        cls, path: str | os.PathLike[str], *, cache_kib: int = APP_CACHE_KIB
+    ) -> Store:
         """A second, read-only store on a database already opened by :meth:`open`.
 
         A sqlite3 connection belongs to the thread that made it, so work on another
         thread (the trends screen reads years of check-ins in a worker) opens its own
         with this, and closes it there. It only reads: never creates, migrates or
         writes. ``cache_kib``: SQLite's page cache for this connection, small by
-        default (such a connection reads once and closes). Raises
+        default (such a connection reads once and closes: see ``APP_CACHE_KIB``). Raises
         ``errors.OperationalError`` when the file cannot be opened (it is gone).
         """
         path = Path(path)

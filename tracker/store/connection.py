@@ -32,6 +32,15 @@ BUSY_TIMEOUT_MS = 30_000
 BUSY_TIMEOUT_VARIABLE = "TRACKER_BUSY_TIMEOUT_MS"
 MAX_BUSY_TIMEOUT_MS = 3_600_000
 
+APP_CACHE_KIB = 256
+"""SQLite's page cache for the app's connections, in KiB (:meth:`StoreBase.limit_cache`,
+and the read-only ones of :meth:`tracker.store.Store.open_read_only`; SQLite's default
+is 2,000). The app keeps its connection open for hours and reads a screen's worth at
+a time, and the operating system keeps the file's pages in its own cache, so a page
+read again costs a system call rather than a disk read (and, encrypted, its
+decryption). Migrations (before this applies) and imports
+(:mod:`~tracker.store.bulk`) set their own."""
+
 _SAVEPOINTS = itertools.count(1)
 _T = TypeVar("_T")
 
@@ -165,6 +174,11 @@ class StoreBase:
 
     def close(self) -> None:
         self.conn.close()
+
+    def limit_cache(self, kib: int = APP_CACHE_KIB) -> None:
+        """Keep at most ``kib`` KiB of pages in this connection's cache (see
+        :data:`APP_CACHE_KIB`)."""
+        self.conn.execute(f"PRAGMA cache_size = -{int(kib)}")
 
     def __enter__(self) -> Self:
         return self
