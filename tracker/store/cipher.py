@@ -124,7 +124,16 @@ def forget_keys() -> None:
 
 
 def read_head(path: Path) -> tuple[bytes, int]:
-    """The first kilobyte of a file and its size (``(b"", 0)`` when it is missing)."""
+    """The first kilobyte of a file and its size (``(b"", 0)`` when it is missing).
+
+    Never for a file this process has open (:func:`tracker.store.engine.opened`): closing
+    what was opened to read it would drop the connections' locks.
+
+    Raises:
+        RuntimeError: this process has the file open (a bug: callers ask first).
+    """
+    if engine.opened(path) is not None:
+        raise RuntimeError(f"{path} is open in this process; its bytes are not read")
     try:
         with open(path, "rb") as handle:
             return handle.read(_SAMPLE), os.fstat(handle.fileno()).st_size
@@ -151,7 +160,14 @@ def looks_encrypted(head: bytes, size: int) -> bool:
 
 
 def file_salt(path: Path) -> bytes | None:
-    """The salt of an encrypted database file; None for a plain, empty or missing one."""
+    """The salt of an encrypted database file; None for a plain, empty or missing one.
+
+    For a file this process has open, its connections say (reading the file would drop
+    their locks: :func:`tracker.store.engine.opened`); else its first bytes."""
+    held = engine.opened(path)
+    if held is not None:
+        key = held[1]
+        return None if key is None else key.salt
     head, size = read_head(path)
     return head[:SALT_BYTES] if looks_encrypted(head, size) else None
 
@@ -231,7 +247,7 @@ def connect_file(
                 raise Locked(path)
     if library is None:
         library = engine.SQLCIPHER if key is not None else engine.PLAIN
-    conn = engine.connect(path, library, uri=uri, **kwargs)
+    conn = engine.connect(path, library, uri=uri, key=key, **kwargs)
     try:
         apply_key(conn, key)
     except BaseException:
@@ -280,10 +296,9 @@ def export(
     """
     if engine.library_of(source) != engine.SQLCIPHER:
         raise ValueError("sqlcipher_export needs a connection of SQLCipher's library")
-    value = key.sql if key is not None else ""
     version = source.execute("PRAGMA main.user_version").fetchone()[0]
     app_id = source.execute("PRAGMA main.application_id").fetchone()[0]
-    with engine.attached(source, target, "converted", key=value):
+    with engine.attached(source, target, "converted", key=key):
         source.execute("SELECT sqlcipher_export('converted')").fetchall()
         # (sqlcipher_export copies neither of these.)
         source.execute(f"PRAGMA converted.user_version = {int(version)}")

@@ -30,6 +30,11 @@ file itself, by device and inode, as the locks are kept; an ``ATTACH`` counts to
 :func:`attached`), and refuses (:class:`OtherLibraryOpen`) to open a file through one
 library while a connection of the other has it open. Which library a file gets is
 decided by :func:`tracker.store.cipher.connect_file`.
+
+The same holds for Python's own ``open()``: reading a database file's first bytes (is
+it encrypted?) and closing it drops this process's locks on it just the same. So a
+file this process has open is never opened to be read; :func:`opened` says what its
+connections know of it instead.
 """
 
 from __future__ import annotations
@@ -140,30 +145,45 @@ def library_of(conn: Any) -> Library:
 # --- Which file is open through which library ----------------------------------------------
 
 _FileId = tuple[int, int]
-_OPEN: dict[_FileId, weakref.WeakSet[Any]] = {}
-"""The connections that have each file open (as their main database or attached), by
-the file's device and inode. A connection leaves when it is closed, or when it is
-garbage (its descriptors close with it)."""
+_OPEN: dict[_FileId, weakref.WeakKeyDictionary[Any, Any]] = {}
+"""For each file (by device and inode) the connections that have it open, as their
+main database or attached, each with the key it was opened with (None: plain). A
+connection leaves when it is closed, or when it is garbage (its descriptors close
+with it)."""
 _LOCK = threading.RLock()
 """Held while a file is checked and opened (the Trends worker connects on its thread)."""
 
 
 def _file_id(path: Path) -> _FileId | None:
     try:
-        info = os.stat(path)
+        info = os.stat(path)  # (a stat opens nothing, so it drops no lock)
     except OSError:
         return None  # not there yet: no connection can have it open
     return (info.st_dev, info.st_ino)
 
 
-def holder(path: Path) -> Library | None:
-    """The library through which this process has ``path`` open now, if any."""
+def opened(path: Path) -> tuple[Library, Any] | None:
+    """``(library, key)`` of this process's connections to the file at ``path`` (its key
+    None when it is plain), or None when none has it open. Reads nothing of the file.
+
+    While a connection has a file open, nothing else may open it to read its bytes:
+    closing that descriptor would drop the connection's locks (in WAL mode every
+    connection holds one on the file for as long as it is open). So what a file's
+    first bytes would say is taken from here then (:func:`tracker.store.cipher.file_salt`).
+    """
     file = _file_id(path)
     if file is None:
         return None
-    for conn in list(_OPEN.get(file, ())):
-        return library_of(conn)
+    with _LOCK:
+        for conn, key in list(_OPEN.get(file, {}).items()):
+            return library_of(conn), key
     return None
+
+
+def holder(path: Path) -> Library | None:
+    """The library through which this process has ``path`` open now, if any."""
+    found = opened(path)
+    return None if found is None else found[0]
 
 
 def _check(path: Path, library: Library) -> None:
@@ -172,10 +192,10 @@ def _check(path: Path, library: Library) -> None:
         raise OtherLibraryOpen(path, library, found)
 
 
-def _record(conn: Any, path: Path) -> _FileId | None:
+def _record(conn: Any, path: Path, key: Any) -> _FileId | None:
     file = _file_id(path)
     if file is not None:
-        _OPEN.setdefault(file, weakref.WeakSet()).add(conn)
+        _OPEN.setdefault(file, weakref.WeakKeyDictionary())[conn] = key
         conn.tracker_files = (*getattr(conn, "tracker_files", ()), file)
     return file
 
@@ -189,7 +209,7 @@ def _forget(conn: Any, only: _FileId | None = None) -> None:
                 continue
             users = _OPEN.get(file)
             if users is not None:
-                users.discard(conn)
+                users.pop(conn, None)
                 if not users:
                     del _OPEN[file]
         if files:
@@ -197,10 +217,12 @@ def _forget(conn: Any, only: _FileId | None = None) -> None:
 
 
 def connect(
-    path: Path, library: Library, *, uri: str | None = None, **kwargs: Any
+    path: Path, library: Library, *, uri: str | None = None, key: Any = None, **kwargs: Any
 ) -> sqlite3.Connection:
     """A connection through ``library`` to the database file at ``path`` (``uri`` to
-    open it by URI; ``path`` names the same file).
+    open it by URI; ``path`` names the same file). ``key`` is only recorded, with the
+    file (:func:`opened`): giving it to the connection is
+    :func:`tracker.store.cipher.connect_file`'s part.
 
     Raises:
         OtherLibraryOpen: this process has the file open through the other library
@@ -211,7 +233,7 @@ def connect(
     with _LOCK:
         _check(path, library)
         conn = module(library).connect(target, uri=uri is not None, factory=factory, **kwargs)
-        _record(conn, path)
+        _record(conn, path, key)
     return conn
 
 
@@ -222,22 +244,26 @@ def connect_memory(library: Library = PLAIN, **kwargs: Any) -> sqlite3.Connectio
 
 @contextlib.contextmanager
 def attached(
-    conn: sqlite3.Connection, path: Path, alias: str, *, key: str | None = None
+    conn: sqlite3.Connection, path: Path, alias: str, *, key: Any = None
 ) -> Iterator[None]:
-    """``ATTACH`` the file at ``path`` to ``conn`` as ``alias`` for the block (``key``:
-    SQLCipher's ``KEY`` clause, ``""`` for plain), then ``DETACH`` it. Meanwhile the
-    file counts as open through ``conn``'s library.
+    """``ATTACH`` the file at ``path`` to ``conn`` as ``alias`` for the block, then
+    ``DETACH`` it; meanwhile the file counts as open through ``conn``'s library.
+    ``key`` (a :class:`tracker.store.cipher.Key`, None for plain): the attached file's,
+    on a connection of SQLCipher's library.
 
     Raises:
         OtherLibraryOpen: this process has ``path`` open through the other library.
     """
     with _LOCK:
         _check(path, library_of(conn))
-        if key is None:
+        if library_of(conn) == SQLCIPHER:
+            clause = key.sql if key is not None else ""
+            conn.execute(f"ATTACH DATABASE ? AS {alias} KEY ?", (str(path), clause))
+        elif key is None:
             conn.execute(f"ATTACH DATABASE ? AS {alias}", (str(path),))
         else:
-            conn.execute(f"ATTACH DATABASE ? AS {alias} KEY ?", (str(path), key))
-        file = _record(conn, path)
+            raise ValueError("a key needs SQLCipher's library")
+        file = _record(conn, path, key)
     try:
         yield
     finally:
@@ -248,11 +274,6 @@ def attached(
         else:
             if file is not None:
                 _forget(conn, file)
-
-
-def versions() -> dict[Library, str]:
-    """The SQLite version of each library (SQLCipher's is imported for it)."""
-    return {library: module(library).sqlite_version for library in (PLAIN, SQLCIPHER)}
 
 
 __all__ = [
@@ -267,5 +288,6 @@ __all__ = [
     "holder",
     "library_of",
     "module",
+    "opened",
     "sqlcipher_loaded",
 ]

@@ -37,6 +37,8 @@ def check_sqlite_header(path: Path) -> None:
         StoreError: not an SQLite file, or cut short.
         cipher.Locked: an encrypted file whose key has not been unlocked.
     """
+    if engine.opened(path) is not None:
+        return  # vetted when this process opened it; reading it would drop its locks
     with open(path, "rb") as handle:
         head = handle.read(1024)
         size = os.fstat(handle.fileno()).st_size
