@@ -42,7 +42,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import sys
 import threading
 import weakref
 from collections.abc import Iterator
@@ -89,11 +88,6 @@ def module(library: Library) -> ModuleType:
     import importlib
 
     return importlib.import_module(_SQLCIPHER_MODULE)
-
-
-def sqlcipher_loaded() -> bool:
-    """Has this process imported SQLCipher's library (any of its errors can exist)?"""
-    return _SQLCIPHER_MODULE in sys.modules
 
 
 class PlainConnection(sqlite3.Connection):
@@ -289,5 +283,4 @@ __all__ = [
     "library_of",
     "module",
     "opened",
-    "sqlcipher_loaded",
 ]
