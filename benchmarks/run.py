@@ -1020,12 +1020,13 @@ def precompile() -> None:
 # --- output ------------------------------------------------------------------------------
 
 
-def _tracker_sqlite() -> str:
-    """The SQLite tracker's connections use (SQLCipher's, bundled by sqlcipher3)."""
+def _sqlcipher_sqlite() -> str:
+    """The SQLite inside SQLCipher's library (bundled by sqlcipher3), which tracker's
+    connections to encrypted files use (plain files: Python's, :mod:`sqlite3`)."""
     try:
-        from tracker.store.engine import sqlite3 as engine
+        from tracker.store import engine
 
-        return str(engine.sqlite_version)
+        return str(engine.module(engine.SQLCIPHER).sqlite_version)
     except ImportError:
         return "?"
 
@@ -1054,8 +1055,9 @@ def environment() -> list[str]:
     return [
         f"{dt.datetime.now():%Y-%m-%d %H:%M}, commit {commit}{' + changes' if dirty else ''}",
         f"Python {platform.python_version()}, Textual {version('textual')}, "
-        f"sqlite-utils {version('sqlite-utils')}, SQLite {sqlite3.sqlite_version} (Python's), "
-        f"sqlcipher3 {version('sqlcipher3')} with SQLite {_tracker_sqlite()} (tracker's), "
+        f"sqlite-utils {version('sqlite-utils')}, SQLite {sqlite3.sqlite_version} (Python's: "
+        f"tracker's plain files), sqlcipher3 {version('sqlcipher3')} with SQLite "
+        f"{_sqlcipher_sqlite()} (tracker's encrypted files), "
         f"plotext {version('plotext')}",
         f"{platform.machine()}, {os.cpu_count()} CPUs, load average {load} (1, 5, 15 min)",
         "tracker byte-compiled first (python -m compileall tracker), as pip install does"

@@ -156,3 +156,39 @@ def test_no_private_framework_method_is_overridden_outside_the_runtime_folder():
             if any(name in vars(base) for base in framework):
                 offenders.append(f"{cls.__module__}.{cls.__qualname__}.{name}")
     assert offenders == []
+
+
+_ERRORS_HOMES = ("tracker.store", "tracker.store.errors")
+
+
+def _sqlite_names_imported(tree: ast.AST) -> list[tuple[int, str]]:
+    """``from tracker.store[.errors] import DatabaseError`` and the like: a name that is
+    a tuple which grows when SQLCipher's library is loaded, so it must be named at the
+    ``except`` (``errors.DatabaseError``), never kept from the moment of an import."""
+    from tracker.store.errors import SQLITE_NAMES
+
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in (
+            "tracker.store",
+            "tracker.store.errors",
+        ):
+            found += [(node.lineno, a.name) for a in node.names if a.name in SQLITE_NAMES]
+    return found
+
+
+def test_sqlite_s_errors_are_named_where_they_are_caught():
+    """(:mod:`tracker.store.errors` says why.)"""
+    root = PACKAGE.parent
+    offenders = []
+    for folder in ("tracker", "tests", "benchmarks"):
+        for path in sorted((root / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            offenders += [
+                f"{path.relative_to(root)}:{line} {name}"
+                for line, name in _sqlite_names_imported(tree)
+            ]
+    assert offenders == []
+    assert _sqlite_names_imported(ast.parse("from tracker.store import Error, Store")) == [
+        (1, "Error")
+    ]

@@ -4,6 +4,7 @@ store's queries against plain SQL, and where "let rest" shows below the app."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3  # Python's, the library tracker uses for a plain file (one per file)
 
 import pytest
 
@@ -23,7 +24,6 @@ from tracker.chain import (
 from tracker.models import CheckIn, Experiment, PracticeLog, Rupture, ValidationError
 from tracker.report import build_report
 from tracker.shipped import experiment_library
-from tracker.store.engine import sqlite3  # the one SQLite library in the process
 from tracker.wording import LET_REST, OPEN, REPAIRED, rupture_state
 
 HAPPENED = "2026-11-25T19:30:00+01:00"

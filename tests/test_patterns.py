@@ -5,6 +5,7 @@ thresholds set exactly (2 days on a side shows nothing, 3 shows)."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3  # Python's, the library tracker uses for a plain file (one per file)
 import tempfile
 from pathlib import Path
 
@@ -17,7 +18,6 @@ from tracker import patterns as P
 from tracker.analytics import METRICS
 from tracker.models import REPAIR_STEPS, CheckIn, Experiment, PracticeLog, Rupture
 from tracker.store import Store
-from tracker.store.engine import sqlite3  # the one SQLite library in the process
 
 PEOPLE = ["Sam", "Mum", "Jo"]
 TAGS = ["work", "bad sleep"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3  # Python's, the library tracker uses for a plain file (one per file)
 
 import pytest
 
@@ -14,7 +15,6 @@ from tracker import clock
 from tracker.models import BringMark, CheckIn, Experiment, PracticeLog, Rupture
 from tracker.portability.importer import import_path
 from tracker.store import Store, restore_problems, schema_problems
-from tracker.store.engine import sqlite3  # the one SQLite library in the process
 
 STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}")
 

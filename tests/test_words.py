@@ -3,12 +3,13 @@ store, checked against plain SQL on the file."""
 
 from __future__ import annotations
 
+import sqlite3  # Python's, the library tracker uses for a plain file (one per file)
+
 import pytest
 
 from tests.trust_helpers import db_digest
 from tracker.models import CheckIn, Rupture
 from tracker.store import Store, WordRefused
-from tracker.store.engine import sqlite3  # the one SQLite library in the process
 
 
 def sql(db_path, query: str, *params) -> list[tuple]:

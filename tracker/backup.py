@@ -61,7 +61,7 @@ from tracker.files import (
     private_path,
     remove_stale_temporaries,
 )
-from tracker.store import Connection, DatabaseError, Error, OperationalError, read_only_connection
+from tracker.store import errors, read_only_connection
 
 Warn = Callable[[str], object]
 """Says one warning line (the command line prints it on stderr)."""
@@ -104,7 +104,7 @@ def damaged_message(path: Path, detail: str) -> str:
 def looks_damaged(exc: BaseException) -> bool:
     """Is this sqlite3 error the kind a damaged file gives?"""
     text = str(exc).lower()
-    return isinstance(exc, DatabaseError) and (
+    return isinstance(exc, errors.DatabaseError) and (
         "malformed" in text or "not a database" in text or "disk image" in text or "corrupt" in text
     )
 
@@ -189,13 +189,13 @@ def _unique(folder: Path, stem: str) -> Path:
     return target
 
 
-def _open_source(path: Path) -> Connection:
+def _open_source(path: Path) -> errors.Connection:
     from tracker.store import connect
 
     return connect(path)
 
 
-def _write_backup(source: Connection, target: Path, *, replace: bool = False) -> Path:
+def _write_backup(source: errors.Connection, target: Path, *, replace: bool = False) -> Path:
     """Back up into ``target`` through a temp file; never over a file unless ``replace``
     (only today's daily backup, which another terminal may have just made)."""
     from tracker.store import copy_database
@@ -205,7 +205,7 @@ def _write_backup(source: Connection, target: Path, *, replace: bool = False) ->
     return target
 
 
-def _checked_source(db_path: Path, source: Connection | None) -> Connection:
+def _checked_source(db_path: Path, source: errors.Connection | None) -> errors.Connection:
     from tracker.store import quick_check
 
     conn = source or _open_source(db_path)
@@ -225,7 +225,7 @@ def make_backup(
     target: Path | None = None,
     *,
     kind: str = "manual",
-    source: Connection | None = None,
+    source: errors.Connection | None = None,
     check: bool = False,
     warn: Warn | None = None,
 ) -> Path:
@@ -269,7 +269,7 @@ def make_backup(
         if into_folder:
             copy_to_second_place(db_path, made, warn=warn, source=conn)
         return made
-    except DatabaseError as exc:
+    except errors.DatabaseError as exc:
         raise BackupError(f"Could not back up {db_path} ({exc}).") from exc
     finally:
         if source is None:
@@ -285,7 +285,7 @@ def backup_before_migration(path: Path, from_version: int, warn: Warn | None = N
 
 
 def backup_before(
-    path: Path, event: str, source: Connection | None = None, warn: Warn | None = None
+    path: Path, event: str, source: errors.Connection | None = None, warn: Warn | None = None
 ) -> Path:
     """A copy before ``event`` ("import" or "restore"); keeps the newest 5 of that kind."""
     made = make_backup(Path(path), kind=f"pre-{event}", source=source, warn=warn)
@@ -299,7 +299,7 @@ def daily_path(db_path: Path, day: dt.date | None = None) -> Path:
 
 
 def daily_backup(
-    path: Path, *, source: Connection | None = None, warn: Warn | None = None
+    path: Path, *, source: errors.Connection | None = None, warn: Warn | None = None
 ) -> Path | None:
     """Today's backup, if there is none yet; returns it, or None when it already existed.
 
@@ -323,7 +323,7 @@ def daily_backup(
     try:
         backups_folder(path)
         _write_backup(conn, target, replace=True)  # a race with another terminal: same day
-    except DatabaseError as exc:
+    except errors.DatabaseError as exc:
         raise BackupError(f"Could not make today's backup of {path} ({exc}).") from exc
     finally:
         if source is None:
@@ -336,7 +336,7 @@ def daily_backup(
 # --- The second place -----------------------------------------------------------------
 
 
-def second_place(db_path: Path, source: Connection | None = None) -> Path | None:
+def second_place(db_path: Path, source: errors.Connection | None = None) -> Path | None:
     """Where a second copy of each backup goes: ``TRACKER_BACKUP_DIR`` when it is set
     (set and empty: nowhere), else the setting, else None."""
     value = os.environ.get(SECOND_PLACE_VARIABLE)
@@ -348,7 +348,7 @@ def second_place(db_path: Path, source: Connection | None = None) -> Path | None
             if conn is None:
                 conn = read_only_connection(db_path, glance=True)
             value = read_setting(conn, SECOND_PLACE_KEY)
-        except Error:
+        except errors.Error:
             value = None
         finally:
             if source is None and conn is not None:
@@ -374,7 +374,7 @@ def copy_to_second_place(
     made: Path,
     *,
     warn: Warn | None = None,
-    source: Connection | None = None,
+    source: errors.Connection | None = None,
     replace: bool = False,
 ) -> Path | None:
     """Copy the backup ``made`` into the second place and rotate there as beside the
@@ -430,7 +430,7 @@ def _place_problem(place: Path) -> str | None:
     return None
 
 
-def _second_daily_later(db_path: Path, daily: Path, source: Connection | None) -> None:
+def _second_daily_later(db_path: Path, daily: Path, source: errors.Connection | None) -> None:
     """Today's second copy, when today's backup was made while the place was away."""
     if SECOND_PLACE_VARIABLE not in os.environ and source is None:
         return  # (a command that did not open the database: nothing to read the setting from)
@@ -557,7 +557,7 @@ class BackupInfo:
         return f"{n:,} check-in{'s' if n != 1 else ''}, {self.first_day} to {self.last_day}"
 
 
-def _read_only(path: Path) -> Connection:
+def _read_only(path: Path) -> errors.Connection:
     return read_only_connection(path)
 
 
@@ -591,7 +591,7 @@ def inspect(path: Path, *, full_check: bool = True) -> BackupInfo:
         ) from exc
     try:
         conn = _read_only(path)
-    except Error as exc:
+    except errors.Error as exc:
         raise BackupError(f"{path} cannot be opened ({exc}).") from exc
     try:
         app_id, version, tables = file_identity(conn)
@@ -614,7 +614,7 @@ def inspect(path: Path, *, full_check: bool = True) -> BackupInfo:
                     f"({'; '.join(problems[:3])}); it cannot be restored."
                 )
         count, first, last = checkin_span(conn)
-    except DatabaseError as exc:
+    except errors.DatabaseError as exc:
         raise BackupError(f"{path} is damaged ({exc}); it cannot be restored.") from exc
     finally:
         conn.close()
@@ -641,7 +641,9 @@ def _keep_current(db_path: Path, warn: Warn | None = None) -> Path | None:
         return None
     try:
         return backup_before(db_path, "restore", warn=warn)
-    except (BackupError, Error):
+    except BackupError:
+        pass
+    except errors.Error:
         pass
     # Damaged or not SQLite: copy the bytes as they are, with its -wal if there is one.
     import shutil  # not at the top: this module is imported on every command
@@ -678,14 +680,14 @@ def _retire_journal(db_path: Path) -> None:
     try:
         mode = leave_wal(db_path)
         usable = True
-    except OperationalError as exc:
+    except errors.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise BackupError(
                 f"{db_path} is in use by another program (is tracker open in another "
                 "terminal?). Close it and try again; nothing was changed."
             ) from exc
         usable, mode = False, ""
-    except DatabaseError:
+    except errors.DatabaseError:
         usable, mode = False, ""
     if usable and mode.lower() != "delete":
         raise BackupError(
@@ -713,7 +715,7 @@ def restore(
     :mod:`tracker.store.cipher`). Into a plain database, or where there is none, the
     backup comes as it is (an encrypted one stays encrypted).
     """
-    from tracker.store import cipher, copy_database
+    from tracker.store import cipher, copy_database, engine
 
     file, db_path = Path(file), Path(db_path)
     if db_path.exists() and file.resolve() == db_path.resolve():
@@ -734,7 +736,9 @@ def restore(
     remove_leftovers(db_path)
     with _refusals(), private_path(db_path, replace_ours=True) as tmp:
         if target_key is not None and cipher.file_salt(file) != target_key.salt:
-            source = cipher.connect_file(file)  # (an export attaches: not read-only)
+            # (SQLCipher's library, which alone can export, even for a plain backup;
+            # an export attaches, so not read-only)
+            source = cipher.connect_file(file, library=engine.SQLCIPHER)
             try:
                 cipher.export(source, tmp, target_key)
             finally:

@@ -153,9 +153,9 @@ class TrackerGroup(click.Group):
             _reader_left()
             ctx.exit(0)
         except Exception as exc:
-            from tracker.store import DatabaseError  # (only now: `tracker locate` needs no store)
+            from tracker.store import errors  # (only now: `tracker locate` needs no store)
 
-            if not isinstance(exc, DatabaseError):
+            if not isinstance(exc, errors.DatabaseError):
                 raise
             from tracker.opening import database_error_message
 

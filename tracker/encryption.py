@@ -34,8 +34,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.files import FileRefused, private_path
-from tracker.store import OperationalError, cipher, connect, leave_wal
+from tracker.store import cipher, connect, engine, errors, leave_wal
 from tracker.store.cipher import Key
+
+SQLCIPHER = engine.SQLCIPHER
+"""Every connection of a conversion is SQLCipher's (``sqlcipher_export`` exists only
+there), to the plain file too: one SQLite library per file (:mod:`tracker.store.engine`)."""
 
 
 class ConversionError(Exception):
@@ -65,14 +69,18 @@ def convert_file(
 ) -> None:
     """Write ``source`` into ``target`` encrypted with ``key`` (plain with None), by the
     steps in the module docstring (2 to 4). ``source`` is opened with the key unlocked
-    for it (:mod:`tracker.store.cipher`). ``replace``: ``target`` is one of tracker's
-    files (the database, a backup) that the copy replaces.
+    for it (:mod:`tracker.store.cipher`), through SQLCipher's library, plain or not
+    (:data:`SQLCIPHER`). ``replace``: ``target`` is one of tracker's files (the
+    database, a backup) that the copy replaces.
 
     Raises:
         ConversionError: the copy could not be made or failed its check; ``target``
             is as it was.
     """
-    conn = cipher.connect_file(source)
+    try:
+        conn = cipher.connect_file(source, library=SQLCIPHER)
+    except engine.OtherLibraryOpen as exc:
+        raise ConversionError(str(exc)) from exc
     try:
         counts = cipher.table_counts(conn)
         identity = cipher.identity(conn)
@@ -84,7 +92,7 @@ def convert_file(
             if opened is not None:
                 opened(tmp)
             cipher.export(conn, tmp, key, rekey_from=rekey_from)
-            problem = cipher.copy_problem(tmp, key, counts, identity)
+            problem = cipher.copy_problem(tmp, key, counts, identity, library=SQLCIPHER)
             if problem is not None:
                 raise ConversionError(
                     f"The converted copy of {source} did not pass its check ({problem}); "
@@ -92,7 +100,9 @@ def convert_file(
                 )
     except FileRefused as exc:
         raise ConversionError(f"{exc} Nothing was changed.") from exc
-    except OperationalError as exc:
+    except engine.OtherLibraryOpen as exc:
+        raise ConversionError(str(exc)) from exc
+    except errors.OperationalError as exc:
         raise ConversionError(
             f"{source} could not be converted ({exc}); {target} has not been changed."
         ) from exc
@@ -102,24 +112,36 @@ def convert_file(
 
 @contextlib.contextmanager
 def _held(path: Path) -> Iterator[None]:
-    """The database out of WAL and its write lock held, for the length of the block."""
+    """The database out of WAL and its write lock held, for the length of the block,
+    through SQLCipher's library (:data:`SQLCIPHER`), so refused while this process has
+    the file open through Python's.
+
+    Another program with the database open keeps it in WAL (SQLite switches a file
+    out of WAL only when it is the file's one connection), and one in the middle of
+    a write holds its lock: either way the conversion stops, saying so.
+    """
     try:
-        mode = leave_wal(path)
-    except OperationalError as exc:
+        mode = leave_wal(path, library=SQLCIPHER)
+    except engine.OtherLibraryOpen as exc:
+        raise ConversionError(str(exc)) from exc
+    except errors.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise ConversionError(_in_use(path)) from exc
         raise ConversionError(f"{path} could not be read ({exc}); nothing was changed.") from exc
     if mode.lower() != "delete":
         raise ConversionError(_in_use(path))
-    lock = connect(path)
+    try:
+        lock = connect(path, library=SQLCIPHER)
+    except engine.OtherLibraryOpen as exc:
+        raise ConversionError(str(exc)) from exc
     try:
         try:
             lock.execute("BEGIN IMMEDIATE")
-        except OperationalError as exc:
+        except errors.OperationalError as exc:
             raise ConversionError(_in_use(path)) from exc
         yield
     finally:
-        with contextlib.suppress(OperationalError):
+        with contextlib.suppress(*errors.OperationalError):
             if lock.in_transaction:
                 lock.rollback()
         lock.close()

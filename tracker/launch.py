@@ -91,7 +91,7 @@ def _main() -> None:
     collector.hold()
     from tracker import paths
     from tracker.opening import OpenProblem, database_error_message, open_for_app
-    from tracker.store import DatabaseError
+    from tracker.store import errors
 
     path = paths.resolve_db_path(explicit)
     try:
@@ -103,7 +103,7 @@ def _main() -> None:
             sys.exit(code if code in (2, 3) else UNEXPECTED)  # (the app has said so)
     except OpenProblem as exc:
         _fail(str(exc), exc.exit_code)
-    except DatabaseError as exc:
+    except errors.DatabaseError as exc:
         message = database_error_message(path, exc)
         if message is None:
             raise

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tracker.store import DatabaseError, Store
+    from tracker.store import Store
 
 
 class OpenProblem(Exception):
@@ -69,6 +69,7 @@ def open_database(
     daily_backup: bool = True,
     create: bool = True,
     unlock: Callable[[Path], object] | None = None,
+    for_app: bool = False,
 ) -> Store:
     """Open the database at ``path`` for the app or a command.
 
@@ -82,6 +83,8 @@ def open_database(
         unlock: for an encrypted database whose key is not unlocked yet, finds it
             (the command line's :func:`tracker.unlocking.unlock`); without it such
             a database is refused with what to do.
+        for_app: the app's connection, open for hours: its page cache is kept
+            small once the file is migrated (:data:`tracker.store.connection.APP_CACHE_KIB`).
 
     Returns:
         The open store; the caller closes it (the app does when it ends).
@@ -90,7 +93,7 @@ def open_database(
         OpenProblem: the database cannot be used as it is.
     """
     from tracker import backup
-    from tracker.store import DatabaseError, Store, StoreError
+    from tracker.store import Store, StoreError, errors
 
     vet_path(path, create=create)
     backup.remove_leftovers(path)  # hidden copies a killed backup or restore left
@@ -101,17 +104,21 @@ def open_database(
         )
     except StoreError as exc:
         raise OpenProblem(str(exc)) from exc
-    except DatabaseError as exc:
+    except errors.DatabaseError as exc:
         raise OpenProblem(database_error_message(path, exc) or _cannot_open(path, exc)) from exc
     except OSError as exc:
         raise OpenProblem(_cannot_open(path, exc)) from exc
+    if for_app:
+        store.limit_cache()
     if encrypted:
         from tracker.encryption import settle_backups
 
         try:
             settle_backups(path, warn)
-        except (OSError, DatabaseError) as exc:
-            warn(f"Warning: the backups could not all be brought under the database's key ({exc}).")
+        except OSError as exc:
+            _unsettled(warn, exc)
+        except errors.DatabaseError as exc:
+            _unsettled(warn, exc)
     if daily_backup and not store.open_result.created:
         try:
             backup.daily_backup(path, source=store.conn, warn=warn)
@@ -121,6 +128,10 @@ def open_database(
         except (backup.BackupError, OSError) as exc:
             warn(f"Warning: today's backup could not be made ({exc}).")
     return store
+
+
+def _unsettled(warn: Callable[[str], object], exc: Exception) -> None:
+    warn(f"Warning: the backups could not all be brought under the database's key ({exc}).")
 
 
 def unlock_file(path: Path, unlock: Callable[[Path], object] | None) -> bool:
@@ -170,7 +181,7 @@ class LockedDatabase:
         from tracker.store import cipher
 
         cipher.remember(key)
-        return open_database(self.path, self.warn)
+        return open_database(self.path, self.warn, for_app=True)
 
 
 def open_for_app(path: Path, warn: Callable[[str], object]) -> Store | LockedDatabase:
@@ -181,7 +192,7 @@ def open_for_app(path: Path, warn: Callable[[str], object]) -> Store | LockedDat
     vet_path(path, create=True)
     if cipher.is_encrypted(path) and cipher.known_key(path) is None:
         return LockedDatabase(path, warn)
-    return open_database(path, warn)
+    return open_database(path, warn, for_app=True)
 
 
 def vet_path(path: Path, *, create: bool) -> None:
@@ -265,7 +276,7 @@ def _cannot_open(path: Path, exc: BaseException) -> str:
     )
 
 
-def damaged_or_raise(path: Path, exc: DatabaseError) -> str:
+def damaged_or_raise(path: Path, exc: Exception) -> str:
     """The plain message for a database found damaged or busy part-way; re-raises
     anything else."""
     message = database_error_message(path, exc)

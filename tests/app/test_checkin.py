@@ -415,10 +415,11 @@ def test_a_busy_database_keeps_the_card_open_and_lets_it_be_saved_again(db_path)
     """Another program (a sqlite3 shell, Datasette) holds the write lock past the wait:
     the card stays with everything on it and says why; once free, ctrl+s saves.
 
-    (The other program's connection is made with tracker's SQLite library: in one
-    process, SQLite keeps connections of *one* library from each other's locks;
-    Python's own sqlite3 beside it would share the process's POSIX locks unseen.)"""
-    from tracker.store.engine import sqlite3
+    (The other program's connection is made with the SQLite library tracker uses for
+    a plain file, Python's: in one process, SQLite keeps connections of *one* library
+    from each other's locks; another library beside it would share the process's
+    POSIX locks unseen: tracker.store.engine.)"""
+    import sqlite3
 
     async def scenario(app, pilot):
         app.store.conn.execute("PRAGMA busy_timeout = 200")  # (30 s in real use)

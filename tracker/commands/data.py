@@ -11,7 +11,7 @@ import click
 from tracker.cli import CannotUse, db_option, db_path, open_store_or_exit, unlock_or_exit
 from tracker.files import FileRefused
 from tracker.portability.importer.problems import ImportProblem
-from tracker.store import Error as StoreSQLError
+from tracker.store import errors
 
 if TYPE_CHECKING:
     from tracker.store import Store
@@ -160,7 +160,7 @@ def _import(
             apply_plan(store, plan)
         except ImportProblem as exc:  # check-ins checked while written: rolled back
             refuse(exc)
-        except StoreSQLError as exc:
+        except errors.Error as exc:
             from tracker.opening import database_error_message
 
             if database_error_message(store.path, exc) is not None:

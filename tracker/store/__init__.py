@@ -11,8 +11,11 @@ per concern, each in its own module:
   (:meth:`Store.open` then migrates it), and :mod:`~tracker.store.schema_check`
   holds its schema to exactly what the migrations make (on open, and on restore);
 - :mod:`~tracker.store.errors`: :class:`StoreError`, and SQLite's own errors by the
-  names callers catch (``DatabaseError``, ``OperationalError``...): no other part
-  of tracker imports :mod:`sqlite3`;
+  names callers catch (``errors.DatabaseError``, ``errors.OperationalError``...: each
+  catches both SQLite libraries' class, so name it at the ``except``): no other
+  part of tracker imports :mod:`sqlite3`;
+- :mod:`~tracker.store.engine`: which SQLite library speaks to which file (Python's
+  for plain files, SQLCipher's for encrypted ones), one library per file at a time;
 - :mod:`~tracker.store.files`: whole files (header checks, integrity checks, copies,
   WAL), which :mod:`tracker.backup` uses;
 - the record tables: :mod:`~tracker.store.checkins`, :mod:`~tracker.store.experiments`
@@ -45,6 +48,7 @@ from tracker.store import schema
 from tracker.store.bulk import BulkMixin, CheckinBatch
 from tracker.store.checkins import CheckinsMixin
 from tracker.store.connection import (
+    APP_CACHE_KIB,
     BUSY_TIMEOUT_MS,
     StoreBase,
     busy_timeout_ms,
@@ -52,15 +56,7 @@ from tracker.store.connection import (
     is_busy,
     retry_while_busy,
 )
-from tracker.store.errors import (
-    BadSetting,
-    Connection,
-    DatabaseError,
-    Error,
-    IntegrityError,
-    OperationalError,
-    StoreError,
-)
+from tracker.store.errors import BadSetting, StoreError
 from tracker.store.experiments import ExperimentsMixin
 from tracker.store.exports import ExportsMixin
 from tracker.store.files import (
@@ -97,12 +93,7 @@ __all__ = [
     "WORD_KINDS",
     "BadSetting",
     "CheckinBatch",
-    "Connection",
-    "DatabaseError",
-    "Error",
-    "IntegrityError",
     "OpenResult",
-    "OperationalError",
     "PatternFacts",
     "SearchHit",
     "Store",
@@ -175,15 +166,17 @@ class Store(
         return store
 
     @classmethod
-    def open_read_only(cls, path: str | os.PathLike[str], *, cache_kib: int = 256) -> Store:
+    def open_read_only(
+        cls, path: str | os.PathLike[str], *, cache_kib: int = APP_CACHE_KIB
+    ) -> Store:
         """A second, read-only store on a database already opened by :meth:`open`.
 
         A sqlite3 connection belongs to the thread that made it, so work on another
         thread (the trends screen reads years of check-ins in a worker) opens its own
         with this, and closes it there. It only reads: never creates, migrates or
         writes. ``cache_kib``: SQLite's page cache for this connection, small by
-        default (such a connection reads once and closes). Raises
-        :class:`OperationalError` when the file cannot be opened (it is gone).
+        default (such a connection reads once and closes: see ``APP_CACHE_KIB``). Raises
+        ``errors.OperationalError`` when the file cannot be opened (it is gone).
         """
         path = Path(path)
         conn = read_only_connection(path)

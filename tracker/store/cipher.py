@@ -25,15 +25,14 @@ A file that is not plain SQLite is judged encrypted when it looks like ciphertex
 
 from __future__ import annotations
 
-import contextlib
-import hmac
 import math
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tracker.store.engine import sqlite3
+from tracker.store import engine, errors
 from tracker.store.errors import StoreError
 
 KDF_ITERATIONS = 256_000
@@ -58,6 +57,9 @@ class Key:
         return "Key(<not shown>)"
 
     def __eq__(self, other: object) -> bool:
+        import hmac  # (not at the top: hmac loads OpenSSL's digests, which a plain
+        # database never needs)
+
         return (
             isinstance(other, Key)
             and hmac.compare_digest(self.raw, other.raw)
@@ -122,7 +124,16 @@ def forget_keys() -> None:
 
 
 def read_head(path: Path) -> tuple[bytes, int]:
-    """The first kilobyte of a file and its size (``(b"", 0)`` when it is missing)."""
+    """The first kilobyte of a file and its size (``(b"", 0)`` when it is missing).
+
+    Never for a file this process has open (:func:`tracker.store.engine.opened`): closing
+    what was opened to read it would drop the connections' locks.
+
+    Raises:
+        RuntimeError: this process has the file open (a bug: callers ask first).
+    """
+    if engine.opened(path) is not None:
+        raise RuntimeError(f"{path} is open in this process; its bytes are not read")
     try:
         with open(path, "rb") as handle:
             return handle.read(_SAMPLE), os.fstat(handle.fileno()).st_size
@@ -149,7 +160,14 @@ def looks_encrypted(head: bytes, size: int) -> bool:
 
 
 def file_salt(path: Path) -> bytes | None:
-    """The salt of an encrypted database file; None for a plain, empty or missing one."""
+    """The salt of an encrypted database file; None for a plain, empty or missing one.
+
+    For a file this process has open, its connections say (reading the file would drop
+    their locks: :func:`tracker.store.engine.opened`); else its first bytes."""
+    held = engine.opened(path)
+    if held is not None:
+        key = held[1]
+        return None if key is None else key.salt
     head, size = read_head(path)
     return head[:SALT_BYTES] if looks_encrypted(head, size) else None
 
@@ -180,30 +198,46 @@ class Locked(StoreError):
 # --- Connections ---------------------------------------------------------------------------
 
 
-class KeyedConnection(sqlite3.Connection):
-    """A connection that knows the key its main database was opened with (None: plain),
-    so a copy of it (a backup) can be given the same key."""
-
-    key: Key | None = None
+def library_for(path: Path, key: Key | None = None) -> engine.Library:
+    """Which SQLite library speaks to the file at ``path`` (see :mod:`~tracker.store.engine`):
+    SQLCipher's when a key is given or the file is encrypted; Python's for a plain
+    file, and for a new or empty one given no key."""
+    if key is not None or is_encrypted(path):
+        return engine.SQLCIPHER
+    return engine.PLAIN
 
 
 def apply_key(conn: Any, key: Key | None) -> None:
     """Give a new connection its key (a no-op for a plain file): before anything is read."""
-    conn.execute("PRAGMA cipher_log_level = NONE")  # no "hmac check failed" on stderr
-    if key is not None:
-        conn.execute(f'PRAGMA key = "{key.sql}"')
-    if isinstance(conn, KeyedConnection):
-        conn.key = key
+    if engine.library_of(conn) == engine.SQLCIPHER:
+        conn.execute("PRAGMA cipher_log_level = NONE")  # no "hmac check failed" on stderr
+        if key is not None:
+            conn.execute(f'PRAGMA key = "{key.sql}"')
+    elif key is not None:
+        raise ValueError("a key needs SQLCipher's library")
+    conn.key = key
 
 
 def connect_file(
-    path: Path, *, uri: str | None = None, key: Key | None = None, **kwargs: Any
+    path: Path,
+    *,
+    uri: str | None = None,
+    key: Key | None = None,
+    library: engine.Library | None = None,
+    **kwargs: Any,
 ) -> sqlite3.Connection:
     """A connection to the database file at ``path`` (``uri`` to open it by URI),
     keyed when the file is encrypted: with ``key``, else the key unlocked for it.
 
+    The library is the file's (:func:`library_for`) unless ``library`` says which:
+    :data:`~tracker.store.engine.SQLCIPHER` for a plain file that a conversion reads
+    (``sqlcipher_export``), and for everything else that conversion opens on that
+    file meanwhile (one library per file).
+
     Raises:
         Locked: the file is encrypted and no key for it has been unlocked.
+        engine.OtherLibraryOpen: this process has the file open through the other
+            library.
     """
     if key is None:
         salt = file_salt(path)
@@ -211,10 +245,9 @@ def connect_file(
             key = _KEYS.get(salt)
             if key is None:
                 raise Locked(path)
-    if uri is not None:
-        conn = sqlite3.connect(uri, uri=True, factory=KeyedConnection, **kwargs)
-    else:
-        conn = sqlite3.connect(str(path), factory=KeyedConnection, **kwargs)
+    if library is None:
+        library = engine.SQLCIPHER if key is not None else engine.PLAIN
+    conn = engine.connect(path, library, uri=uri, key=key, **kwargs)
     try:
         apply_key(conn, key)
     except BaseException:
@@ -239,7 +272,7 @@ def unlocks(path: Path, key: Key) -> bool:
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return True
-    except sqlite3.DatabaseError as exc:
+    except errors.DatabaseError as exc:
         if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB or (
             "not a database" in str(exc)
         ):
@@ -256,14 +289,16 @@ def export(
     encrypted with ``key`` (plain with None), with SQLCipher's ``sqlcipher_export``:
     tables, rows, indexes, triggers, the search index, the schema version and the
     application id. The only way between a plain file and an encrypted one, or
-    between two keys (SQLite's backup API copies pages as they are). ``rekey_from``:
-    leave that old key in the copy's settings (:data:`REKEY_SETTING`).
+    between two keys (SQLite's backup API copies pages as they are). ``source`` is a
+    connection of SQLCipher's library (``connect_file(..., library=SQLCIPHER)`` for a
+    plain file). ``rekey_from``: leave that old key in the copy's settings
+    (:data:`REKEY_SETTING`).
     """
-    value = key.sql if key is not None else ""
+    if engine.library_of(source) != engine.SQLCIPHER:
+        raise ValueError("sqlcipher_export needs a connection of SQLCipher's library")
     version = source.execute("PRAGMA main.user_version").fetchone()[0]
     app_id = source.execute("PRAGMA main.application_id").fetchone()[0]
-    source.execute("ATTACH DATABASE ? AS converted KEY ?", (str(target), value))
-    try:
+    with engine.attached(source, target, "converted", key=key):
         source.execute("SELECT sqlcipher_export('converted')").fetchall()
         # (sqlcipher_export copies neither of these.)
         source.execute(f"PRAGMA converted.user_version = {int(version)}")
@@ -274,9 +309,6 @@ def export(
             drop_secrets(source, "converted")
         if source.in_transaction:
             source.commit()
-    finally:
-        with contextlib.suppress(sqlite3.DatabaseError):
-            source.execute("DETACH DATABASE converted")
 
 
 SECRET_SETTINGS = ("sync.key:",)
@@ -325,17 +357,23 @@ def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def copy_problem(
-    path: Path, key: Key | None, counts: dict[str, int], identity: tuple[int, int]
+    path: Path,
+    key: Key | None,
+    counts: dict[str, int],
+    identity: tuple[int, int],
+    *,
+    library: engine.Library | None = None,
 ) -> str | None:
     """None when the converted copy at ``path`` is sound and holds what its source did:
     opens with ``key`` (plain when None) and no other way, SQLite's integrity check,
-    the same schema version and application id, the same rows in every table."""
+    the same schema version and application id, the same rows in every table.
+    ``library``: read it through that library (its own by default)."""
     head, _size = read_head(path)
     if key is None and not head.startswith(PLAIN_MAGIC):
         return "it is not a plain SQLite file"
     if key is not None and head[:SALT_BYTES] != key.salt:
         return "it does not carry the key's salt"
-    conn = connect_file(path, key=key)
+    conn = connect_file(path, key=key, library=library)
     try:
         rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
         if rows != ["ok"]:
@@ -350,7 +388,7 @@ def copy_problem(
         if have != counts:
             return "its tables do not hold the same rows"
         return None
-    except sqlite3.DatabaseError as exc:
+    except errors.DatabaseError as exc:
         return str(exc)
     finally:
         conn.close()
@@ -376,7 +414,7 @@ def rekey_note(conn: sqlite3.Connection) -> Key | None:
     """The old key a change of passphrase left (see :data:`REKEY_SETTING`), if any."""
     try:
         row = conn.execute("SELECT value FROM settings WHERE key = ?", (REKEY_SETTING,)).fetchone()
-    except sqlite3.OperationalError:  # no settings table (schema before 1)
+    except errors.OperationalError:  # no settings table (schema before 1)
         return None
     return None if row is None else Key.from_text(row[0])
 

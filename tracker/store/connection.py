@@ -13,13 +13,13 @@ import contextlib
 import functools
 import itertools
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from tracker.store import cipher
-from tracker.store.engine import sqlite3
+from tracker.store import cipher, engine, errors
 from tracker.store.errors import BadSetting
 
 if TYPE_CHECKING:
@@ -31,6 +31,15 @@ BUSY_TIMEOUT_MS = 30_000
 
 BUSY_TIMEOUT_VARIABLE = "TRACKER_BUSY_TIMEOUT_MS"
 MAX_BUSY_TIMEOUT_MS = 3_600_000
+
+APP_CACHE_KIB = 256
+"""SQLite's page cache for the app's connections, in KiB (:meth:`StoreBase.limit_cache`,
+and the read-only ones of :meth:`tracker.store.Store.open_read_only`; SQLite's default
+is 2,000). The app keeps its connection open for hours and reads a screen's worth at
+a time, and the operating system keeps the file's pages in its own cache, so a page
+read again costs a system call rather than a disk read (and, encrypted, its
+decryption). Migrations (before this applies) and imports
+(:mod:`~tracker.store.bulk`) set their own."""
 
 _SAVEPOINTS = itertools.count(1)
 _T = TypeVar("_T")
@@ -63,18 +72,19 @@ def busy_timeout_ms() -> int:
     )
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, *, library: engine.Library | None = None) -> sqlite3.Connection:
     """A connection to ``path`` that waits for another writer (busy timeout), keyed
-    when the file is encrypted (:func:`tracker.store.cipher.connect_file`)."""
+    when the file is encrypted, through the file's SQLite library unless ``library``
+    says which (:func:`tracker.store.cipher.connect_file`)."""
     timeout = busy_timeout_ms()
-    conn = cipher.connect_file(path, timeout=timeout / 1000)
+    conn = cipher.connect_file(path, timeout=timeout / 1000, library=library)
     conn.execute(f"PRAGMA busy_timeout = {timeout}")
     return conn
 
 
 def is_busy(exc: BaseException) -> bool:
     """Did SQLite stop because another connection holds a lock (SQLITE_BUSY/LOCKED)?"""
-    if not isinstance(exc, sqlite3.OperationalError):
+    if not isinstance(exc, errors.OperationalError):
         return False
     code = getattr(exc, "sqlite_errorcode", None)
     if code is not None:
@@ -96,7 +106,7 @@ def retry_while_busy(step: Callable[[], _T], *, timeout_ms: int | None = None) -
     while True:
         try:
             return step()
-        except sqlite3.OperationalError as exc:
+        except errors.OperationalError as exc:
             left = deadline - time.monotonic()
             if not is_busy(exc) or left <= 0:
                 raise
@@ -164,6 +174,11 @@ class StoreBase:
 
     def close(self) -> None:
         self.conn.close()
+
+    def limit_cache(self, kib: int = APP_CACHE_KIB) -> None:
+        """Keep at most ``kib`` KiB of pages in this connection's cache (see
+        :data:`APP_CACHE_KIB`)."""
+        self.conn.execute(f"PRAGMA cache_size = -{int(kib)}")
 
     def __enter__(self) -> Self:
         return self

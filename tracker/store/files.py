@@ -9,11 +9,11 @@ holds (:func:`file_identity`, :func:`checkin_span`), and copies (:func:`copy_dat
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from tracker import paths
-from tracker.store import cipher
-from tracker.store.engine import sqlite3
+from tracker.store import cipher, engine, errors
 from tracker.store.errors import StoreError
 
 SQLITE_MAGIC = cipher.PLAIN_MAGIC
@@ -37,6 +37,8 @@ def check_sqlite_header(path: Path) -> None:
         StoreError: not an SQLite file, or cut short.
         cipher.Locked: an encrypted file whose key has not been unlocked.
     """
+    if engine.opened(path) is not None:
+        return  # vetted when this process opened it; reading it would drop its locks
     with open(path, "rb") as handle:
         head = handle.read(1024)
         size = os.fstat(handle.fileno()).st_size
@@ -101,7 +103,7 @@ def quick_check(conn: sqlite3.Connection) -> str | None:
     """None when the database passes ``PRAGMA quick_check``; else the first problems."""
     try:
         rows = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
-    except sqlite3.DatabaseError as exc:
+    except errors.DatabaseError as exc:
         return str(exc)
     return None if rows == ["ok"] else "; ".join(rows[:3])
 
@@ -151,11 +153,12 @@ def read_only_connection(path: Path, *, glance: bool = False) -> sqlite3.Connect
     return cipher.connect_file(Path(path), uri=uri)
 
 
-def leave_wal(path: Path, *, timeout: float = 2) -> str:
+def leave_wal(path: Path, *, timeout: float = 2, library: engine.Library | None = None) -> str:
     """Checkpoint the database at ``path`` and switch it out of WAL (SQLite removes its
-    -wal and -shm); returns the journal mode now in force. Raises sqlite3 errors, e.g.
-    "database is locked" when another program has it open."""
-    conn = cipher.connect_file(path, timeout=timeout)
+    -wal and -shm); returns the journal mode now in force. Raises SQLite's errors, e.g.
+    "database is locked" when another program has it open. ``library``: through that
+    SQLite library (the file's by default: :func:`tracker.store.cipher.connect_file`)."""
+    conn = cipher.connect_file(path, timeout=timeout, library=library)
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
@@ -168,6 +171,6 @@ def read_setting(conn: sqlite3.Connection, key: str) -> str | None:
     (None when it is not set, or the database is too old to have settings)."""
     try:
         row = conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-    except sqlite3.OperationalError:
+    except errors.OperationalError:
         return None
     return row[0] if row else None

@@ -10,12 +10,12 @@ it was. (:meth:`tracker.store.Store.open` then migrates what is older.)
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.store import schema, schema_check
+from tracker.store import errors, schema, schema_check
 from tracker.store.connection import connect, is_busy, retry_while_busy
-from tracker.store.engine import sqlite3
 from tracker.store.errors import StoreError
 from tracker.store.files import bad_file, check_sqlite_header, create_private_file
 
@@ -83,7 +83,7 @@ def _vet(conn: sqlite3.Connection, path: Path) -> int:
         finally:
             if conn.in_transaction:
                 conn.rollback()
-    except sqlite3.DatabaseError as exc:
+    except errors.DatabaseError as exc:
         if is_busy(exc):
             raise
         raise bad_file(path, exc) from exc
@@ -138,7 +138,7 @@ def schema_refusal(path: Path, version: int, problems: list[schema_check.Problem
 def _use_wal(conn: sqlite3.Connection, path: Path) -> None:
     try:
         conn.execute("PRAGMA journal_mode = WAL")
-    except sqlite3.DatabaseError as exc:
+    except errors.DatabaseError as exc:
         if is_busy(exc):
             raise
         raise bad_file(path, exc) from exc

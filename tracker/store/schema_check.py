@@ -24,13 +24,13 @@ from __future__ import annotations
 import functools
 import re
 import shlex
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.store import schema
+from tracker.store import engine, errors, schema
 from tracker.store.connection import is_busy
-from tracker.store.engine import sqlite3
 from tracker.text import one_line
 
 FINGERPRINTS = {
@@ -240,16 +240,20 @@ def _table(conn: sqlite3.Connection, name: str) -> _Table:
 # --- The reference -----------------------------------------------------------------------
 
 
-def reference(version: int) -> sqlite3.Connection:
-    """An in-memory database made by the first ``version`` migrations (kept per process)."""
-    return _reference(version, tuple(schema.MIGRATIONS[:version]))
+def reference(version: int, library: engine.Library = engine.PLAIN) -> sqlite3.Connection:
+    """An in-memory database made by the first ``version`` migrations (kept per process),
+    through ``library``: the file compared with it is read through the same one, so
+    no difference of SQLite versions can count as a difference of schema."""
+    return _reference(version, tuple(schema.MIGRATIONS[:version]), library)
 
 
 @functools.cache
-def _reference(version: int, migrations: tuple[Callable[..., None], ...]) -> sqlite3.Connection:
+def _reference(
+    version: int, migrations: tuple[Callable[..., None], ...], library: engine.Library
+) -> sqlite3.Connection:
     from sqlite_utils import Database
 
-    conn = sqlite3.connect(":memory:", check_same_thread=False)  # (SQLCipher's SQLite)
+    conn = engine.connect_memory(library, check_same_thread=False)
     db = Database(conn, execute_plugins=False)
     schema.migrate(db, 0, migrations=list(migrations))
     return conn
@@ -291,10 +295,10 @@ def differences(conn: sqlite3.Connection, version: int | None = None) -> list[Pr
                 f"(0 to {len(schema.MIGRATIONS)})"
             )
         ]
-    want = reference(version)
+    want = reference(version, engine.library_of(conn))
     try:
         return list(_compare(want, conn))
-    except sqlite3.DatabaseError as exc:
+    except errors.DatabaseError as exc:
         if not _unreadable_object(exc):
             raise
         return [Problem(f"its schema cannot be read ({one_line(str(exc))})")]
@@ -343,7 +347,7 @@ def _unreadable_object(exc: sqlite3.DatabaseError) -> bool:
 def _safe_table(conn: sqlite3.Connection, name: str) -> _Table | str:
     try:
         return _table(conn, name)
-    except sqlite3.DatabaseError as exc:
+    except errors.DatabaseError as exc:
         if not _unreadable_object(exc):
             raise
         return one_line(str(exc))

@@ -37,7 +37,7 @@ from tracker.models import (
     parse_time_of_day,
 )
 from tracker.opening import database_error_message
-from tracker.store import DatabaseError
+from tracker.store import errors
 
 YES_NO = (Option("y", 1, "yes"), Option("n", 0, "no"))
 PAUSED_OPTIONS = (
@@ -467,7 +467,7 @@ class CheckInScreen(HoldKeysUntilFocused, FormScreen[CheckIn | None]):
                 store.save_checkin(checkin)
                 if self.bring != self._bring_before:
                     store.set_bring("checkin", checkin.id, self.bring)
-        except DatabaseError as exc:
+        except errors.DatabaseError as exc:
             message = database_error_message(store.path, exc)
             if message is None:
                 raise

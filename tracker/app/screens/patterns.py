@@ -32,7 +32,7 @@ from tracker import clock
 from tracker.app.screens.base import SectionScreen
 from tracker.app.screens.trends import RANGE_WORDS, RANGES, range_bindings
 from tracker.app.widgets.navbar import NavBar
-from tracker.store import Error as StoreSQLError
+from tracker.store import errors
 
 READING = "Reading your check-ins ..."
 PATTERNS_KEY = "8"
@@ -190,7 +190,10 @@ class PatternsScreen(SectionScreen):
         worker = get_current_worker()
         try:
             text = load_patterns(path, today, range_key)
-        except (StoreSQLError, OSError) as exc:
+        except errors.Error as exc:
+            self.post_message(self.Failed(" ".join(str(exc).split()) or type(exc).__name__))
+            return
+        except OSError as exc:
             self.post_message(self.Failed(" ".join(str(exc).split()) or type(exc).__name__))
             return
         if not worker.is_cancelled:

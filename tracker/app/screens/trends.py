@@ -55,7 +55,7 @@ from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.chart import ChartBuilder, ChartView, Drawn, Slot, draw_text
 from tracker.app.widgets.navbar import NavBar
 from tracker.daytable import DayTable
-from tracker.store import Error as StoreSQLError
+from tracker.store import errors
 from tracker.week import HARD_URGE, HardMoments, hard_moments, hard_moments_words
 
 if TYPE_CHECKING:
@@ -426,7 +426,10 @@ class TrendsScreen(SectionScreen):
         worker = get_current_worker()
         try:
             data = load_trends(path, today)
-        except (StoreSQLError, OSError) as exc:
+        except errors.Error as exc:
+            self.post_message(self.DataFailed(" ".join(str(exc).split()) or type(exc).__name__))
+            return
+        except OSError as exc:
             self.post_message(self.DataFailed(" ".join(str(exc).split()) or type(exc).__name__))
             return
         if not worker.is_cancelled:
