@@ -927,6 +927,44 @@ def test_a_link_to_a_record_that_is_nowhere_is_refused(full_store, tmp_path, tab
     assert f"({column}): {gone} is not {kind} in this import or in the database" in problem
 
 
+def test_an_experiment_that_would_follow_itself_is_refused(full_store, tmp_path):
+    """Directly (its own id) or through another: an edited export cannot make a loop."""
+    full_store.save_experiment(
+        Experiment.create(
+            title="Say one need",
+            practice="one sentence",
+            started_on="2026-11-10",
+            days=14,
+            target_count=3,
+        )
+    )
+    export_folder(full_store, tmp_path / "out")
+    path = tmp_path / "out" / "experiments.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    ids, follows = rows[0].index("id"), rows[0].index("follows_id")
+    assert len(rows) >= 3
+    first, second = rows[1], rows[2]
+    for loop in ("self", "pair"):
+        if loop == "self":
+            first[follows], second[follows] = first[ids], ""
+        else:
+            first[follows], second[follows] = second[ids], first[ids]
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\r\n").writerows(rows)
+        with Store.open(tmp_path / f"{loop}.db") as target:
+            before = db_digest(target.path)
+            with pytest.raises(ImportProblem) as caught:
+                import_path(target, tmp_path / "out")
+            assert db_digest(target.path) == before
+        text = " ".join(caught.value.problems)
+        assert "experiments.csv, line 2" in text
+        if loop == "self":
+            assert "not its own" in text
+        else:
+            assert "leads back to this experiment" in text
+
+
 def test_a_name_hidden_in_the_import_is_hidden_here_and_one_hidden_here_stays(full_store, tmp_path):
     export_folder(full_store, tmp_path / "out")
     path = tmp_path / "out" / "names.csv"

@@ -704,8 +704,16 @@ class Experiment(Record):
                 if raw.get("cue") not in (None, "")
                 else None
             ),
-            follows_id=parse_reference("follows_id", raw.get("follows_id")),
+            follows_id=_follows(raw),
         )
+
+
+def _follows(raw: Mapping[str, Any]) -> str | None:
+    follows = parse_reference("follows_id", raw.get("follows_id"))
+    own = raw.get("id")
+    if follows is not None and own and follows == parse_id("id", own):
+        raise ValidationError("follows_id", follows, "the id of another experiment, not its own")
+    return follows
 
 
 def parse_reference(name: str, value: Any) -> str | None:

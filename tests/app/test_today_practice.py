@@ -376,3 +376,20 @@ def test_not_this_time_on_a_day_logged_as_practised_asks_first(db_path, store):
     assert after is TodayScreen
     [log] = logs(db_path)
     assert (log.done, log.distress_before, log.distress_after) == (0, None, None)
+
+
+def test_the_card_shows_the_prediction_whole_at_80x24(db_path, store):
+    prediction = "They will go quiet for the evening and I will read it as them pulling away."
+    seed(store, prediction=prediction)
+
+    async def scenario(app, pilot):
+        await keys(pilot, "l")
+        assert isinstance(app.screen, PracticeLogCard)
+        await settle(pilot)
+        return screen_lines(app)
+
+    lines = drive(db_path, scenario, size=(80, 24))
+    start = next(i for i, line in enumerate(lines) if "You predicted:" in line)
+    label = " ".join(line[3:61].strip() for line in lines[start : start + 2])  # its column
+    assert f"You predicted: {prediction}" == label
+    assert any("Note (optional)" in line for line in lines)  # and the card still fits

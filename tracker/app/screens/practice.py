@@ -47,8 +47,9 @@ from tracker.wording import count_words, day_label
 DONE_OPTIONS = [PickOption("y", 1, "yes"), PickOption("n", 0, "not this time")]
 
 HAPPENED_QUESTION = "How far did what you predicted happen? 0-100 (optional)"
-PREDICTION_SHOWN = 40
-"""How much of the prediction the card shows beside the question (one line)."""
+PREDICTION_SHOWN = 90
+"""How much of the prediction the card shows under the question: it wraps onto the
+field's height (two lines at 80 columns), so a sentence is read, not cut at its start."""
 
 KEYS_HINT = (
     "[b]y[/b], two digits{happened} · [b]n[/b] not this time, saved at once · "

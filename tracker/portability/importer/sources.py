@@ -498,6 +498,27 @@ class Reader:
                     f"{at}: {target} is not {kind} in this import or in the database; "
                     f"expected the id of one, or an empty cell (import {file}.csv with it)."
                 )
+        if follows:
+            self._check_follows_loop(store, follows)
+
+    def _check_follows_loop(self, store: Store, follows: dict[str, str]) -> None:
+        """No experiment may follow itself, directly or through others (as stored,
+        with this import's versions in place of the stored ones)."""
+        chain = {e.id: e.follows_id for e in store.experiments() if e.follows_id}
+        chain.update(follows)
+        for record_id in follows:
+            seen, at = {record_id}, chain.get(record_id)
+            while at is not None and at not in seen:
+                seen.add(at)
+                at = chain.get(at)
+            if at == record_id:
+                where = self.where.get(record_id)
+                column = where.at("follows_id") if where is not None else "follows_id"
+                self.problems.add(
+                    f"{column}: {follows[record_id]} leads back to this experiment; an "
+                    "experiment cannot follow itself, directly or through others "
+                    "(expected the id of an earlier one, or an empty cell)."
+                )
 
     def check_relations(
         self, store: Store, logs: dict[str, Any], experiments: dict[str, Any]
