@@ -44,7 +44,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
@@ -325,6 +325,9 @@ class TrendsScreen(SectionScreen):
         ),
     ]
 
+    sub_title: Reactive[str | None] = Reactive(None, compute=False, repaint=False)
+    """As Textual's, but without repainting the whole screen when it changes: the
+    header shows it, and repaints itself."""
     range_key: reactive[str] = reactive("m", repaint=False, init=False)
     """The range shown: a key of :data:`RANGES` (the last 30 days at first)."""
     view: reactive[str] = reactive("regulation", repaint=False, init=False)
