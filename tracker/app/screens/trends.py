@@ -554,7 +554,8 @@ class TrendsScreen(SectionScreen):
         return range_bounds(self._data.snapshot, key or self.range_key)
 
     def forget_prepared(self) -> None:
-        """Drop every range, chart and drawing prepared so far (the data stays)."""
+        """Drop every range, chart and drawing prepared so far (the data stays, and
+        with it every range's insights, made when it was read: they are wrapped again)."""
         self._ranges.clear()
         self._generation += 1
         self.query_one("#trends-chart", ChartView).forget()
