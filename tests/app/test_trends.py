@@ -359,7 +359,9 @@ def test_wrapped_insight_lines_keep_their_indent(ten_weeks):
     drive(ten_weeks, scenario)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize(
+    "size", [(80, 24), pytest.param((120, 40), marks=pytest.mark.slow)], ids=["80x24", "120x40"]
+)
 def test_a_range_key_changes_the_insights_words_not_their_height(ten_weeks, size):
     """The insights are as tall as the longest range's from the first frame, so a range
     key changes their words and not their size (Textual lays out the whole screen
