@@ -8,7 +8,7 @@ Textual); prints one JSON object. By hand::
 Two measurements, on the real :class:`tracker.app.app.TrackerApp` under Textual's
 ``run_test`` at 120x40, after ``g`` opened the trends screen:
 
-* ``key_ms``: from a key event posted to the app (``w m q y a`` ranges, ``1``-``7``
+* ``key_ms``: from a key event posted to the app (``w 9 y a m`` ranges, ``1``-``7``
   charts) until the screen has been refreshed after it switched to the new range or
   chart (``Widget.wait_for_refresh``, which returns once Textual has composed the
   next frame). This is what a person waits for. Only public Textual API is used,
@@ -19,7 +19,8 @@ Two measurements, on the real :class:`tracker.app.app.TrackerApp` under Textual'
   process used over the same interval (less sensitive to a busy machine).
 * ``redraw_cold_ms``: ``TrendsScreen.redraw()`` called directly after
   ``TrendsScreen.forget_prepared()`` emptied its range, chart and drawing caches:
-  the whole work of one key with nothing prepared, without Textual's layout.
+  the whole work of one key with nothing prepared, without Textual's layout (every
+  range's insights are made with the data, when it is read, and not on a key).
 
 The data is read in a worker when the screen opens; the keys start once it is in.
 """

@@ -7,12 +7,13 @@ import datetime as dt
 import pytest
 from textual.widgets import Static
 
-from tests.app.pilot import drive
+from tests.app.pilot import burst, drive, screen_lines, settle
 from tests.conftest import FROZEN_TODAY
 from tracker import demo
 from tracker.app.runtime.longlived import LongLivedDataLoaded
-from tracker.app.screens.trends import TrendsScreen
+from tracker.app.screens.trends import RANGE_WORDS, TrendsScreen
 from tracker.app.widgets.chart import ChartView
+from tracker.app.widgets.insights import InsightsView
 from tracker.models import CheckIn, Experiment, PracticeLog, Rupture
 from tracker.store import Store
 
@@ -41,10 +42,38 @@ def chart_text(screen: TrendsScreen) -> str:
 
 
 def insights(screen: TrendsScreen) -> str:
-    """The insight paragraphs on screen (hidden spare widgets left out)."""
-    return "\n".join(
-        str(w.render()) for w in screen.query("#trends-insights > Static") if w.display
-    )
+    """The insights on screen, as one line of words (their wrapped lines joined again)."""
+    return " ".join(screen.query_one("#trends-insights", InsightsView).text.split())
+
+
+def insights_rows(screen: TrendsScreen) -> list[str]:
+    """The insights' text as drawn, every row of it (those scrolled away too)."""
+    text = screen.query_one("#trends-insights .insights-text", Static)
+    return [strip.text.rstrip() for strip in text.render_lines(text.region.reset_offset)]
+
+
+def shown_in_full(screen: TrendsScreen) -> int:
+    """Check that the rows drawn say every paragraph of the insights, in order, each
+    wrapped under its own indent (items two spaces, the rest flush), with only blank
+    rows after them; return how many items wrapped onto more than one row."""
+    rows = insights_rows(screen)
+    at = wrapped = 0
+    for paragraph in screen.insights_text.split("\n"):
+        item, words = paragraph.startswith("  "), paragraph.split()
+        while not rows[at].strip():
+            at += 1
+        block: list[str] = []
+        while len(" ".join(block).split()) < len(words):
+            block.append(rows[at])
+            at += 1
+        assert " ".join(block).split() == words, (paragraph, block)
+        if item:
+            assert all(row.startswith("  ") and row[2] != " " for row in block), block
+        else:
+            assert not any(row.startswith(" ") for row in block), block
+        wrapped += item and len(block) > 1
+    assert not any(row.strip() for row in rows[at:]), rows[at:]
+    return wrapped
 
 
 def heading(screen: TrendsScreen) -> str:
@@ -325,22 +354,51 @@ def test_wrapped_insight_lines_keep_their_indent(ten_weeks):
         await pilot.press("9")
         await pilot.press("i")
         await pilot.pause()
-        items = [w for w in screen.query("#trends-insights > .item") if w.display]
-        wrapped = [w for w in items if w.size.height > 1]
-        assert wrapped
-        for widget in wrapped:
-            lines = [strip.text for strip in widget.render_lines(widget.region.reset_offset)]
-            assert all(
-                line.startswith("  ") and line[2] != " " for line in lines if line.strip()
-            ), lines
-        headings = [w for w in screen.query("#trends-insights > .heading") if w.display]
-        assert all(
-            not strip.text.startswith(" ")
-            for w in headings
-            for strip in w.render_lines(w.region.reset_offset)
-        )
+        assert shown_in_full(screen) > 0  # some items wrapped, each under its indent
 
     drive(ten_weeks, scenario)
+
+
+@pytest.mark.parametrize(
+    "size", [(80, 24), pytest.param((120, 40), marks=pytest.mark.slow)], ids=["80x24", "120x40"]
+)
+def test_a_range_key_changes_the_insights_words_not_their_height(ten_weeks, size):
+    """The insights are as tall as the longest range's from the first frame, so a range
+    key changes their words and not their size (Textual lays out the whole screen
+    again when a widget's size changes). Pressed fast or slowly, every word of the
+    range shows, and the header still says the range."""
+
+    async def scenario(app, pilot):
+        screen = await open_trends(app, pilot)
+        box = screen.query_one("#trends-insights", InsightsView)
+        text = box.query_one(".insights-text", Static)
+        height, size = box.virtual_size.height, text.size
+        lines = set()
+        for key in "wm9yaw9amy":
+            await pilot.press(key)
+            await pilot.pause()
+            assert (box.virtual_size.height, text.size) == (height, size), key
+            shown_in_full(screen)
+            assert RANGE_WORDS[key] in screen_lines(app)[0]  # the header says the range
+            lines.add(box.lines)
+        assert len(lines) > 1 and max(lines) == height  # the ranges' lengths differ
+        burst(app, "wm9yaym")
+        await settle(pilot, 10)
+        assert screen.range_key == "m" and (box.virtual_size.height, text.size) == (height, size)
+        shown_in_full(screen)
+        # With the whole body (i), the text ends with its last line, whatever the range.
+        await pilot.press("w", "i")
+        await pilot.pause()
+        assert box.lines < height
+        assert box.max_scroll_y == max(0, box.lines - box.scrollable_content_region.height)
+        await pilot.press("end")
+        await pilot.pause()
+        assert any("press 8" in line for line in screen_lines(app))
+        await pilot.press("i")
+        await pilot.pause()
+        assert (box.virtual_size.height, text.size) == (height, size)
+
+    drive(ten_weeks, scenario, size=size)
 
 
 @pytest.mark.slow

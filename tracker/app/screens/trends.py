@@ -10,8 +10,9 @@ the whole screen (and focuses them, so the arrow keys scroll) and brings the cha
 back. (``q`` is a range here, not quit.)
 
 Layout: the chart takes two thirds of the height, at least what a time chart needs
-at 80x24 (13 rows); the insights take the rest, each paragraph its own widget so
-wrapped lines keep their indent.
+at 80x24 (13 rows); the insights take the rest (:class:`InsightsView`: one text, as
+tall as the longest range's insights at this width, so a range key changes the text
+and lays nothing out again).
 
 State: the range, the chart, the calendar's metric and the experiment shown are
 reactives; changing one redraws (their watchers), whichever key or code changed it.
@@ -22,8 +23,9 @@ Data: everything is read in a worker thread, on a read-only connection of its ow
 ``day`` index) and the names counted in each range. The interface never waits on
 the database: until the data arrives the screen says it is reading, and a reload
 (:meth:`Store.change_token` moved, or the day changed) keeps the old data on screen
-until the new data is in. Ranges are cut from the data in memory and their insights
-cached; charts are drawn once per :func:`chart_key` (what a chart depends on) and
+until the new data is in. Every range's insights are made there too, so the insights
+box takes the height of the longest before a key is pressed. Ranges are cut from the
+data in memory; charts are drawn once per :func:`chart_key` (what a chart depends on) and
 size, and only the drawings are kept (a chart's description is made again when it
 must be drawn again, at another size). Time charts are downsampled to the widget's
 width before plotext draws them.
@@ -41,10 +43,10 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
@@ -53,6 +55,7 @@ from tracker import analytics, charts, clock
 from tracker.app.runtime.longlived import LongLivedDataLoaded
 from tracker.app.screens.base import SectionScreen
 from tracker.app.widgets.chart import ChartBuilder, ChartView, Drawn, Slot, draw_text
+from tracker.app.widgets.insights import InsightsView, Paragraphs
 from tracker.app.widgets.navbar import NavBar
 from tracker.daytable import DayTable
 from tracker.store import errors
@@ -106,10 +109,6 @@ RANGE_GROUP = Binding.Group("Range", compact=True)
 VIEW_GROUP = Binding.Group("Chart", compact=True)
 
 
-Paragraphs = tuple[tuple[str, Content], ...]
-"""Insights as (kind, text) paragraphs; kind is a CSS class: "title", "heading", "item"."""
-
-
 NameCounts = dict[str, list[tuple[str, int]]]
 """Per kind ("Emotions", "People", "Tags"): the names counted most often, most first."""
 
@@ -123,6 +122,8 @@ class TrendsData:
     """Per range key, the names counted in that range (for the names chart)."""
     hard: dict[str, str]
     """Per range key, the hard-moments insight of that range."""
+    insights: dict[str, Paragraphs]
+    """Per range key, the insights of that range (the hard moments among them)."""
 
 
 def _hard_moments(store: Store, since: dt.date, until: dt.date, range_key: str) -> str:
@@ -166,6 +167,7 @@ def load_trends(path: str | os.PathLike[str], today: dt.date) -> TrendsData:
         snapshot = load_snapshot(store, today)
         names = {}
         hard = {}
+        insights = {}
         for range_key in RANGES:
             since, until = range_bounds(snapshot, range_key)
             s, u = since.isoformat(), until.isoformat()
@@ -178,7 +180,87 @@ def load_trends(path: str | os.PathLike[str], today: dt.date) -> TrendsData:
                 )
             }
             hard[range_key] = _hard_moments(store, since, until, range_key)
-    return TrendsData(snapshot, names, hard)
+            # Here, not on a key: the box showing them is as tall as the longest.
+            ranged = analytics.range_insights(
+                snapshot, since, until, compare=range_key != "a", max_experiments=MAX_PRACTICE_LINES
+            )
+            insights[range_key] = insights_paragraphs(ranged, range_key, hard[range_key])
+    return TrendsData(snapshot, names, hard, insights)
+
+
+def insights_paragraphs(
+    ins: analytics.RangeInsights, range_key: str, moments: str = ""
+) -> Paragraphs:
+    """The insights of a range as paragraphs (parsed to Content once, on the worker
+    thread that reads the data): a title, the consistency, headings and their items."""
+    out: list[tuple[str, Content]] = []
+
+    def heading(markup: str) -> None:
+        out.append(("heading", Content.from_markup(markup)))
+
+    def item(text: str) -> None:
+        out.append(("item", Content(text)))
+
+    out.append(
+        (
+            "title",
+            Content.from_markup(
+                f"[b]{RANGE_WORDS[range_key].capitalize()}[/b] · "
+                f"{_short(ins.since)} to {_short(ins.until)}"
+            ),
+        )
+    )
+    out.append(("plain", Content(ins.consistency_words())))
+    if range_key == "a":
+        heading("[b]Averages over everything you've recorded[/b]")
+    elif ins.previous is None:
+        heading("[b]Averages[/b] (no check-ins in the range before to compare with)")
+    else:
+        heading(
+            f"[b]Compared with the {ins.days:,} days before[/b] "
+            f"({_short(ins.previous[0])} to {_short(ins.previous[1])})"
+        )
+    for words in ins.comparison_words():
+        item(words)
+    heading("[b]Experiments in this range[/b]")
+    if ins.practice:
+        for words in ins.practice_words():
+            item(words)
+        if ins.experiments_running > len(ins.practice):
+            more = ins.experiments_running - len(ins.practice)
+            item(
+                f"... and {analytics.plural(more, 'earlier experiment')} "
+                "('tracker report' lists them all)."
+            )
+        item(
+            "Counted over each experiment's own days (start to end, or today): days "
+            "practised have a practice log marked done, the other days are the rest; "
+            "both count only days with a regulation rating. Side by side only: this "
+            "doesn't show what caused what."
+        )
+    else:
+        out.append(
+            (
+                "item",
+                Content.from_markup("None ran in this range. Press [b]e[/b] to choose one."),
+            )
+        )
+    heading("[b]Ruptures and repairs[/b]")
+    item(ins.ruptures.words())
+    if moments:
+        heading(f"[b]Hard moments[/b] (an urge to pursue or to withdraw of {HARD_URGE} or more)")
+        item(moments)
+    heading("[b]Patterns[/b]")
+    out.append(
+        (
+            "item",
+            Content.from_markup(
+                "Days with and without each person, tag, emotion and pause, and person "
+                "by person: press [b]8[/b]."
+            ),
+        )
+    )
+    return tuple(out)
 
 
 def chart_key(
@@ -325,6 +407,9 @@ class TrendsScreen(SectionScreen):
         ),
     ]
 
+    sub_title: Reactive[str | None] = Reactive(None, compute=False, repaint=False)
+    """As Textual's, but without repainting the whole screen when it changes: the
+    header shows it, and repaints itself."""
     range_key: reactive[str] = reactive("m", repaint=False, init=False)
     """The range shown: a key of :data:`RANGES` (the last 30 days at first)."""
     view: reactive[str] = reactive("regulation", repaint=False, init=False)
@@ -376,7 +461,7 @@ class TrendsScreen(SectionScreen):
         with _Body(id="trends-body"):
             yield Static(id="trends-heading")
             yield ChartView(id="trends-chart", room=self._chart_room, keep=CHARTS_KEPT)
-            insights = VerticalScroll(id="trends-insights")
+            insights = InsightsView(id="trends-insights")
             insights.border_title = INSIGHTS_HINT
             yield insights
         yield Footer(compact=True, id="trends-footer")
@@ -445,6 +530,7 @@ class TrendsScreen(SectionScreen):
         self._ranges.clear()
         self._generation += 1
         self.query_one("#trends-chart", ChartView).forget()
+        self._give_insights(message.data)
         # Years of data that live as long as the screen: also frees what earlier data kept.
         self.post_message(LongLivedDataLoaded(collect=True))
         self.redraw()
@@ -471,10 +557,22 @@ class TrendsScreen(SectionScreen):
         return range_bounds(self._data.snapshot, key or self.range_key)
 
     def forget_prepared(self) -> None:
-        """Drop every range, chart and drawing prepared so far (the data stays)."""
+        """Drop every range, chart and drawing prepared so far (the data stays, and
+        with it every range's insights, made when it was read: they are wrapped again)."""
         self._ranges.clear()
         self._generation += 1
         self.query_one("#trends-chart", ChartView).forget()
+        if self._data is not None:
+            self._give_insights(self._data)
+
+    def _give_insights(self, data: TrendsData) -> None:
+        """Give the insights box every range's insights of ``data`` (for the old ones):
+        it takes the height of the longest at once, so no range key changes it."""
+        box = self.query_one("#trends-insights", InsightsView)
+        box.forget()
+        self._shown_insights = None
+        for range_key in RANGES:
+            box.prepare((range_key, data.snapshot.today), data.insights[range_key])
 
     def _range_data(self, data: TrendsData, range_key: str) -> _RangeData:
         snap = data.snapshot
@@ -484,16 +582,7 @@ class TrendsScreen(SectionScreen):
             return found
         since, until = range_bounds(snap, range_key)
         rows = snap.rows_between(since - dt.timedelta(days=analytics.ROLLING_WINDOW - 1), until)
-        insights = analytics.range_insights(
-            snap, since, until, compare=range_key != "a", max_experiments=MAX_PRACTICE_LINES
-        )
-        # Parsed to Content once per range, so a range key only lays it out.
-        found = _RangeData(
-            since,
-            until,
-            rows,
-            self._insights_paragraphs(insights, range_key, data.hard[range_key]),
-        )
+        found = _RangeData(since, until, rows, data.insights[range_key])
         self._ranges[cache_key] = found
         return found
 
@@ -530,33 +619,15 @@ class TrendsScreen(SectionScreen):
         if ranged.insights is not self._shown_insights:
             # Only when the range (or the data) changed: a chart key leaves it alone.
             self._shown_insights = ranged.insights
-            self._show_insights(ranged.insights)
+            self.query_one("#trends-insights", InsightsView).show(
+                (self.range_key, data.snapshot.today), ranged.insights
+            )
         self._schedule_warm_up()
 
     def _show_heading(self, heading: str) -> None:
         if heading != self._shown_heading:
             self._shown_heading = heading
             self.query_one("#trends-heading", Static).update(heading, layout=False)
-
-    def _show_insights(self, paragraphs: Paragraphs) -> None:
-        """One Static per paragraph, reused from range to range (extras are hidden)."""
-        box = self.query_one("#trends-insights", VerticalScroll)
-        pool = list(box.query_children(Static))
-        new = []
-        for index, (kind, content) in enumerate(paragraphs):
-            if index < len(pool):
-                widget = pool[index]
-                widget.update(content)
-                if not widget.has_class(kind):
-                    widget.set_classes(kind)
-                widget.display = True
-            else:
-                new.append(Static(content, classes=kind))
-        for widget in pool[len(paragraphs) :]:
-            widget.display = False
-        if new:
-            box.mount_all(new)
-        box.scroll_home(animate=False)
 
     @property
     def insights_text(self) -> str:
@@ -656,80 +727,6 @@ class TrendsScreen(SectionScreen):
             heading += " · [b]n[/b] next"
         return heading
 
-    def _insights_paragraphs(
-        self, ins: analytics.RangeInsights, range_key: str, moments: str = ""
-    ) -> Paragraphs:
-        out: list[tuple[str, Content]] = []
-
-        def heading(markup: str) -> None:
-            out.append(("heading", Content.from_markup(markup)))
-
-        def item(text: str) -> None:
-            out.append(("item", Content(text)))
-
-        out.append(
-            (
-                "title",
-                Content.from_markup(
-                    f"[b]{RANGE_WORDS[range_key].capitalize()}[/b] · "
-                    f"{_short(ins.since)} to {_short(ins.until)}"
-                ),
-            )
-        )
-        out.append(("plain", Content(ins.consistency_words())))
-        if range_key == "a":
-            heading("[b]Averages over everything you've recorded[/b]")
-        elif ins.previous is None:
-            heading("[b]Averages[/b] (no check-ins in the range before to compare with)")
-        else:
-            heading(
-                f"[b]Compared with the {ins.days:,} days before[/b] "
-                f"({_short(ins.previous[0])} to {_short(ins.previous[1])})"
-            )
-        for words in ins.comparison_words():
-            item(words)
-        heading("[b]Experiments in this range[/b]")
-        if ins.practice:
-            for words in ins.practice_words():
-                item(words)
-            if ins.experiments_running > len(ins.practice):
-                more = ins.experiments_running - len(ins.practice)
-                item(
-                    f"... and {analytics.plural(more, 'earlier experiment')} "
-                    "('tracker report' lists them all)."
-                )
-            item(
-                "Counted over each experiment's own days (start to end, or today): days "
-                "practised have a practice log marked done, the other days are the rest; "
-                "both count only days with a regulation rating. Side by side only: this "
-                "doesn't show what caused what."
-            )
-        else:
-            out.append(
-                (
-                    "item",
-                    Content.from_markup("None ran in this range. Press [b]e[/b] to choose one."),
-                )
-            )
-        heading("[b]Ruptures and repairs[/b]")
-        item(ins.ruptures.words())
-        if moments:
-            heading(
-                f"[b]Hard moments[/b] (an urge to pursue or to withdraw of {HARD_URGE} or more)"
-            )
-            item(moments)
-        heading("[b]Patterns[/b]")
-        out.append(
-            (
-                "item",
-                Content.from_markup(
-                    "Days with and without each person, tag, emotion and pause, and person "
-                    "by person: press [b]8[/b]."
-                ),
-            )
-        )
-        return tuple(out)
-
     # -- actions (each changes a reactive; its watcher redraws) --
 
     def action_range(self, key: str) -> None:
@@ -745,10 +742,11 @@ class TrendsScreen(SectionScreen):
 
     def action_toggle_insights(self) -> None:
         """Insights on the whole body (focused, so the keys scroll them), or back."""
-        box = self.query_one("#trends-insights", VerticalScroll)
+        box = self.query_one("#trends-insights", InsightsView)
         expanded = not self.has_class("-insights-open")
         self.set_class(expanded, "-insights-open")
         box.border_title = INSIGHTS_HINT_OPEN if expanded else INSIGHTS_HINT
+        box.fit(expanded)  # with the whole body, the end of the text is its last line
         if expanded:
             box.focus()
         else:
