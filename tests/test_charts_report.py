@@ -256,8 +256,8 @@ def test_experiments_chart_shows_progress_belief_and_distress():
     progress = analytics.experiment_progress(exp, logs)
     text = charts.render(charts.experiments_chart([progress], logs), 80, 24, color=False)
     assert "2 of 4 planned" in text
-    assert "belief 70% -> not yet rated" in text
-    assert "distress 4.0 -> 2.0 (mean of 2 logs)" in text
+    assert "belief 70% → not yet rated" in text
+    assert "distress 4.0 → 2.0 (mean of 2 logs)" in text
     assert "o distress before" in text
 
 
@@ -368,7 +368,7 @@ def test_report_has_every_section_with_the_figures(filled):
     assert "- **Prediction:** I'll miss my chance." in text
     assert "70% before, 30% after" in text
     assert "- **What you learned:** The urge passes." in text
-    assert "4.0 -> 2.0 on average" in text
+    assert "4.0 → 2.0 on average" in text
     assert "2 ruptures recorded; 1 repaired, a median of 2 days" in text
     assert "| withdrew |" in text and "not yet" in text
     assert "anxious (12)" in text and "calm (12)" in text

@@ -881,11 +881,11 @@ def experiment_lines(
     lines = [_paint(head, "bold", color), f"  practised  {_paint(bar, 'cyan', color)}{count}"]
     belief = "belief "
     belief += f"{p.belief_before}%" if p.belief_before is not None else "not rated"
-    belief += " -> " + (f"{p.belief_after}%" if p.belief_after is not None else "not yet rated")
+    belief += " → " + (f"{p.belief_after}%" if p.belief_after is not None else "not yet rated")
     detail = f"  {belief}"
     if p.distress_logs:
         distress = (
-            f"distress {analytics.fmt(p.distress_before)} -> "
+            f"distress {analytics.fmt(p.distress_before)} → "
             f"{analytics.fmt(p.distress_after)} (mean of "
             f"{analytics.plural(p.distress_logs, 'log')})"
         )

@@ -361,7 +361,7 @@ def build_report(
         if progress.distress_logs:
             add(
                 f"- **Distress before and after practising:** "
-                f"{analytics.fmt(progress.distress_before)} -> "
+                f"{analytics.fmt(progress.distress_before)} → "
                 f"{analytics.fmt(progress.distress_after)} on average "
                 f"({plural(progress.distress_logs, 'log')}, 0 none to 5 extreme)."
             )
@@ -687,7 +687,7 @@ def experiments_due_part(ctx: ReportContext) -> list[str]:
         elif e.status != "active" and e.ended_on and lo <= e.ended_on <= hi:
             belief = ""
             if e.belief_before is not None and e.belief_after is not None:
-                belief = f" Belief in the prediction: {e.belief_before}% -> {e.belief_after}%."
+                belief = f" Belief in the prediction: {e.belief_before}% → {e.belief_after}%."
             lines.append(
                 f"- **{title}**: {analytics.status_words(e.status)} on "
                 f"{long_date(_day(e.ended_on))}.{belief}"
