@@ -291,6 +291,21 @@ def _folder_bytes(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((folder / SUBFOLDER).iterdir())}
 
 
+def _play(devices: Devices, steps: list[tuple[int, str, int, int]], order: list[int]) -> None:
+    """Each step on its device at its moment, then the final round: each device syncs,
+    then each syncs again."""
+    for device, op, minutes, pick in steps:
+        if op == "sync":
+            devices.at(device, minutes)
+            devices.sync(device)
+        else:
+            devices.run(device, op, minutes, pick)
+    clock.freeze(DAY, dt.time(12, 0))
+    for _ in range(2):
+        for device in order:
+            devices.sync(device)
+
+
 @pytest.mark.slow
 @settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -306,16 +321,7 @@ def test_three_devices_end_identical_whatever_they_did(tmp_path, seed, n, order)
     root = Path(tempfile.mkdtemp(dir=tmp_path))
     devices = Devices(root)
     try:
-        for device, op, minutes, pick in steps:
-            if op == "sync":
-                devices.at(device, minutes)
-                devices.sync(device)
-            else:
-                devices.run(device, op, minutes, pick)
-        clock.freeze(DAY, dt.time(12, 0))
-        for _ in range(2):  # the final round: each syncs, then each syncs again
-            for device in order:
-                devices.sync(device)
+        _play(devices, steps, order)
         exports = _exports(devices, root)
         assert exports[0] == exports[1] == exports[2]
         tombstones = [store.tombstones() for store in devices.stores]
@@ -348,16 +354,7 @@ def test_three_encrypted_devices_end_identical_and_every_file_is_sealed(tmp_path
     root = Path(tempfile.mkdtemp(dir=tmp_path))
     devices = Devices(root, sealed=True)
     try:
-        for device, op, minutes, pick in steps:
-            if op == "sync":
-                devices.at(device, minutes)
-                devices.sync(device)
-            else:
-                devices.run(device, op, minutes, pick)
-        clock.freeze(DAY, dt.time(12, 0))
-        for _ in range(2):
-            for device in order:
-                devices.sync(device)
+        _play(devices, steps, order)
         exports = _exports(devices, root)
         assert exports[0] == exports[1] == exports[2]
         files = _folder_bytes(devices.folder)
