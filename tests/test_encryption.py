@@ -15,6 +15,7 @@ import shlex
 import sqlite3
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -567,3 +568,93 @@ def test_a_reminder_on_an_encrypted_database_unlocks_or_says_in_one_line_why_not
     assert "today's check-in" in log.read_text()
     short = run(encrypted_db, "status", "--short", env=passphrase_env(tmp_path))
     assert short.returncode in (0, 1) and "Error" not in short.stderr
+
+
+# --- Refused while in use: nothing changed, backups included ---------------------------------
+
+
+class OpenElsewhere:
+    """Another program with the database open (SQLCipher's library, the key given), as
+    tracker's app would be, until :meth:`close`."""
+
+    def __init__(self, db: Path, passphrase: str | None = PASSPHRASE):
+        key = ""
+        salt = cipher.file_salt(db)
+        if salt is not None:
+            assert passphrase is not None
+            key = cipher.derive_key(passphrase, salt).sql
+        script = (
+            "import sys\n"
+            "from sqlcipher3 import dbapi2 as sqlite3\n"
+            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "if sys.argv[2]: c.execute('PRAGMA key = \"' + sys.argv[2] + '\"')\n"
+            "c.execute('PRAGMA journal_mode = WAL').fetchone()\n"  # as tracker opens it
+            "c.execute('SELECT count(*) FROM checkins').fetchone()\n"
+            "print('open', flush=True)\n"
+            "sys.stdin.readline()\n"
+            "c.close()\n"
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", script, str(db), key],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        assert self.process.stdout.readline().strip() == "open"
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write("\n")
+        self.process.stdin.flush()
+        self.process.wait(timeout=30)
+
+
+def _backup_bytes(db: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((db.parent / "backups").glob("*.db"))}
+
+
+def test_a_decrypt_refused_while_the_database_is_in_use_leaves_the_backups_encrypted(
+    encrypted_db, tmp_path
+):
+    backups = _backup_bytes(encrypted_db)
+    assert backups and all(
+        cipher.is_encrypted(encrypted_db.parent / "backups" / n) for n in backups
+    )
+    other = OpenElsewhere(encrypted_db)
+    try:
+        done = run(encrypted_db, "decrypt", env=passphrase_env(tmp_path))
+    finally:
+        other.close()
+    assert done.returncode == 3 and "in use" in done.stderr, done.stderr
+    assert _backup_bytes(encrypted_db) == backups
+    assert planted_in(encrypted_db.parent) == []
+
+
+def test_a_restore_refused_while_the_database_is_in_use_writes_and_prunes_nothing(
+    planted_db, tmp_path
+):
+    target = tmp_path / "a-backup.db"
+    assert run(planted_db, "backup", str(target)).returncode == 0
+    folder = planted_db.parent / "backups"
+    before = sorted(p.name for p in folder.iterdir())
+    other = OpenElsewhere(planted_db, None)
+    try:
+        for _ in range(6):
+            done = run(planted_db, "restore", str(target), "--yes")
+            assert done.returncode == 3 and "in use" in done.stderr, done.stderr
+    finally:
+        other.close()
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_encrypt_refuses_a_database_in_use_before_asking_for_a_passphrase(planted_db, tmp_path):
+    marker = tmp_path / "asked"
+    env = {"TRACKER_PASSPHRASE_COMMAND": f"sh -c 'touch {marker}; echo {PASSPHRASE}'"}
+    other = OpenElsewhere(planted_db, None)
+    try:
+        done = run(planted_db, "encrypt", env=env)
+    finally:
+        other.close()
+    assert done.returncode == 3 and "in use" in done.stderr, done.stderr
+    assert not marker.exists() and not cipher.is_encrypted(planted_db)

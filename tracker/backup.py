@@ -671,31 +671,35 @@ def _retire_journal(db_path: Path) -> None:
     fails if another program has it open, which is the right moment to stop). An
     unreadable old database: its side files were copied with it; remove them.
     """
-    if not db_path.exists():
-        for suffix in ("-wal", "-shm", "-journal"):
-            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-        return
+    if db_path.exists():
+        _out_of_wal_or_refuse(db_path)
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+
+
+def _out_of_wal_or_refuse(db_path: Path) -> None:
+    """Checkpoint the database and take it out of WAL, or refuse (:class:`BackupError`)
+    while another program has it open. A file that is not a usable database is left
+    as it is (it is kept as found)."""
     from tracker.store import leave_wal
 
     try:
         mode = leave_wal(db_path)
-        usable = True
     except errors.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
-            raise BackupError(
-                f"{db_path} is in use by another program (is tracker open in another "
-                "terminal?). Close it and try again; nothing was changed."
-            ) from exc
-        usable, mode = False, ""
+            raise BackupError(_in_use(db_path)) from exc
+        return
     except errors.DatabaseError:
-        usable, mode = False, ""
-    if usable and mode.lower() != "delete":
-        raise BackupError(
-            f"{db_path} is in use by another program (is tracker open in "
-            "another terminal?). Close it and try again; nothing was changed."
-        )
-    for suffix in ("-wal", "-shm", "-journal"):
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        return
+    if mode.lower() != "delete":
+        raise BackupError(_in_use(db_path))
+
+
+def _in_use(db_path: Path) -> str:
+    return (
+        f"{db_path} is in use by another program (is tracker open in another terminal?). "
+        "Close it and try again; nothing was changed."
+    )
 
 
 def restore(
@@ -750,6 +754,8 @@ def restore(
             finally:
                 source.close()
         inspect(tmp)
+        if db_path.exists():  # in use elsewhere: refused before anything is kept or pruned
+            _out_of_wal_or_refuse(db_path)
         kept = _keep_current(db_path, warn)
         _retire_journal(db_path)
     return RestoreResult(info, kept)

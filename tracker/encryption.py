@@ -147,6 +147,13 @@ def _held(path: Path) -> Iterator[None]:
         lock.close()
 
 
+def check_free(path: Path) -> None:
+    """Refuse (:class:`ConversionError`) now if the database is in use elsewhere, before
+    a passphrase is asked for: the conversion checks again when it starts."""
+    with _held(path):
+        pass
+
+
 def _in_use(path: Path) -> str:
     return (
         f"{path} is in use by another program (is tracker open in another terminal?). "
@@ -178,7 +185,13 @@ def change_key(path: Path, old: Key, new: Key) -> Converted:
 def decrypt(path: Path) -> Converted:
     """Make the encrypted database at ``path`` (its key unlocked) plain again: its
     backups first (a crash part-way leaves the database encrypted, and the next
-    open encrypts those backups again), then the database."""
+    open encrypts those backups again), then the database; all of it while the
+    database's write lock is held, so that nothing is changed while it is in use."""
+    with _held(path):
+        return _decrypt_held(path)
+
+
+def _decrypt_held(path: Path) -> Converted:
     done = Converted()
     key = cipher.known_key(path)
     for backup in _backups(path):
@@ -193,8 +206,7 @@ def decrypt(path: Path) -> Converted:
             done.backups.append(backup)
         except ConversionError as exc:
             done.left.append((backup, str(exc)))
-    with _held(path):
-        convert_file(path, path, None, replace=True)
+    convert_file(path, path, None, replace=True)
     return done
 
 

@@ -86,6 +86,7 @@ def encrypt(ctx: click.Context, remember: bool) -> None:
         return
     with open_store_or_exit(ctx, create=False) as store:  # vetted, migrated, today's backup
         checkins = store.checkin_count()
+    _free_or_stop(path)  # (before the passphrase is typed twice for nothing)
     try:
         passphrase = unlocking.new_passphrase(path, unlocking.PASSPHRASE_COMMAND)
     except UnlockProblem as exc:
@@ -105,6 +106,15 @@ def encrypt(ctx: click.Context, remember: bool) -> None:
     )
     if remember:
         _remember(key)
+
+
+def _free_or_stop(path: Path) -> None:
+    from tracker import encryption
+
+    try:
+        encryption.check_free(path)
+    except encryption.ConversionError as exc:
+        _stop_conversion(exc)
 
 
 def _remember(key: cipher.Key) -> None:
@@ -223,6 +233,7 @@ def passphrase(ctx: click.Context, remember: bool, forget: bool) -> None:
         return
     with open_store_or_exit(ctx, create=False):  # vetted, migrated, backups settled
         pass
+    _free_or_stop(path)
     try:
         new = unlocking.new_passphrase(path, unlocking.NEW_PASSPHRASE_COMMAND)
     except UnlockProblem as exc:
