@@ -104,3 +104,27 @@ async def test_the_text_keeps_the_height_of_the_longest_and_says_everything():
         box.show("short", short)
         await pilot.pause()
         assert box.reserved == box.lines == text.size.height
+
+
+@sync
+async def test_scrolling_stops_at_the_last_line_of_the_text_shown():
+    app = OneBox()
+    async with app.run_test(size=(50, 8)) as pilot:
+        await pilot.pause()
+        box = app.query_one(InsightsView)
+        box.prepare("long", paragraphs(12))
+        box.show("short", paragraphs(2))
+        await pilot.pause()
+        room = box.scrollable_content_region.height
+        assert box.lines > room and box.reserved > box.lines
+        box.scroll_end(animate=False)
+        await pilot.pause()
+        assert box.scroll_y == box.lines - room  # its last line at the bottom, no blanks
+        for _ in range(5):
+            box.scroll_page_down(animate=False)
+        await pilot.pause()
+        assert box.scroll_y == box.lines - room
+        box.show("long", paragraphs(12))
+        box.scroll_end(animate=False)
+        await pilot.pause()
+        assert box.scroll_y == box.reserved - room  # the longest still scrolls to its end

@@ -9,8 +9,9 @@ this widget (items indented, a blank line before each heading) into one
 :class:`~textual.widgets.Static`, and that Static is given the height of the longest
 insights it was given at this width: a range key then only changes the text, and
 Textual repaints it and lays out nothing. Shorter insights end in blank lines, which
-only scrolling reaches; nothing is ever cut, since the box scrolls (its scrollbar
-shows there is more, and ``i`` in Trends gives it the whole screen). Given the whole
+scrolling never reaches (it stops at the text's last line); nothing is ever cut,
+since the box scrolls (its scrollbar shows there is more, and ``i`` in Trends gives it
+the whole screen). Given the whole
 screen (:meth:`InsightsView.fit`), the text is as tall as the one shown instead, so
 scrolling to its end shows its last line, not blank ones: a range key then lays the
 screen out again, which matters less with no chart to draw.
@@ -90,6 +91,14 @@ class InsightsView(VerticalScroll):
         """How many lines the text shown takes (at most :attr:`reserved`)."""
         found = self._wrapped.get(self._key)
         return found[2] if found is not None else 0
+
+    @property
+    def max_scroll_y(self) -> int:
+        """Scrolling stops at the last line of the text shown, never in the blank
+        lines under a shorter text (Textual clamps every scroll, by key, wheel or bar,
+        to this public property)."""
+        room = self.scrollable_content_region.height
+        return max(0, min(super().max_scroll_y, self.lines - room))
 
     def prepare(self, key: Hashable, paragraphs: Paragraphs) -> None:
         """Keep text ``key`` and reserve its lines, without showing it."""
