@@ -15,7 +15,7 @@ from tracker.app.screens.rupture_form import LetRestOnDialog, PracticeChoice, Ru
 from tracker.app.screens.ruptures import RupturesScreen
 from tracker.app.screens.today import TodayScreen
 from tracker.chain import REPAIR_EXPERIMENT
-from tracker.models import CheckIn, Experiment, Rupture
+from tracker.models import CheckIn, Experiment, PracticeLog, Rupture
 from tracker.store import Store
 
 TODAY = FROZEN_TODAY.isoformat()
@@ -252,6 +252,26 @@ def test_unticking_a_counted_repair_attempt_asks_and_removes_its_log_with_it(db_
     assert r.repair_attempt == 1 and logs == []
     with Store.open(db_path) as store_after:
         assert [kind for _id, kind, _at in store_after.tombstones()] == ["practice_logs"]
+
+
+def test_a_repair_attempt_on_a_day_already_logged_changes_that_log_not_a_second(db_path, store):
+    """One log a day: a repair attempt counted on a day already logged (practised, or
+    "not this time") makes that day's log practised and linked to the rupture."""
+    rupture = seed(store)
+    experiment = start_repair_experiment(store)
+    store.save_practice_log(
+        PracticeLog.create(experiment_id=experiment.id, day=TODAY, done=0, note="not today")
+    )
+
+    async def scenario(app, pilot):
+        await keys(pilot, "r", "4")
+        assert isinstance(app.screen, PracticeChoice)
+        await keys(pilot, "y")
+
+    drive(db_path, scenario)
+    _, logs, _ = stored(db_path)
+    [log] = logs
+    assert (log.day, log.done, log.rupture_id, log.note) == (TODAY, 1, rupture.id, "not today")
 
 
 def test_n_only_ticks_the_step_and_several_experiments_are_chosen_by_number(db_path, store):

@@ -306,12 +306,21 @@ class RupturesScreen(ListDetailScreen[Rupture]):
                 self._save(changed)
                 self.notify(f"Ticked: {label}.")
                 return
-            log = PracticeLog.create(
-                experiment_id=experiment.id,
-                day=clock.today().isoformat(),
-                done=1,
-                rupture_id=changed.id,
-            )
+            today = clock.today().isoformat()
+            found = self.store.practice_log_on(experiment.id, today)
+            if found is not None and found.rupture_id not in (None, changed.id):
+                self._save(changed)  # today's log counts another rupture's repair already
+                self.notify(
+                    f"Ticked: {label}. Today's practice of “{experiment.title}” already "
+                    "counts another rupture's repair attempt, so it is left as it is."
+                )
+                return
+            if found is not None:  # one log a day: today's becomes practised, for this one
+                log = found.with_changes(done=1, rupture_id=changed.id, updated_at=clock.now_iso())
+            else:
+                log = PracticeLog.create(
+                    experiment_id=experiment.id, day=today, done=1, rupture_id=changed.id
+                )
             self.store.save_rupture_with_practice(changed, log)  # one action, one transaction
             self.highlight(changed.id)
             self.notify(f"Ticked: {label}, and logged as practice of “{experiment.title}”.")
@@ -326,7 +335,8 @@ class RupturesScreen(ListDetailScreen[Rupture]):
         log, title = counted[0]
         also = f" and {len(counted) - 1} more" if len(counted) > 1 else ""
         question = (
-            f"Untick “{label}”? It counts as practice of “{title}” on {log.day}{also}; "
+            f"Untick “{label}”? It counts as practice of “{title}” on {day_label(log.day)}"
+            f"{also}; "
             "that log is removed with it."
         )
 
