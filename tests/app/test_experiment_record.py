@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from textual import events
 from textual.widgets import Input, Static, TextArea
 
 from tests.app.pilot import drive, keys, type_text
@@ -199,7 +200,25 @@ def test_a_letter_typed_in_a_number_field_is_said_not_dropped_unseen(db_path):
 
     value, said = drive(db_path, scenario)
     assert value == "8"
-    assert said == ["Only a whole number goes here, so “O” was not typed in."]
+    assert said == ["Only a whole number goes here, so “O” was left out."]
+
+
+def test_a_number_pasted_with_a_space_or_a_percent_sign_is_taken(db_path):
+    async def scenario(app, pilot):
+        await keys(pilot, "e", "n", "down", "enter")
+        field = app.screen.query_one("#belief_before", Input)
+        assert app.focused is field
+        values = []
+        for pasted in (" 80%", "about seventy"):
+            field.value = ""
+            field.post_message(events.Paste(pasted))
+            await pilot.pause()
+            values.append(field.value)
+        return values, [n.message for n in app._notifications]
+
+    values, said = drive(db_path, scenario)
+    assert values == ["80", ""]
+    assert said == ["Only a whole number goes here, so “about seventy” was left out."]
 
 
 def test_editing_keeps_what_completing_recorded(db_path, store):

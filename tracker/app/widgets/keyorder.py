@@ -202,7 +202,15 @@ class OrderedInput(Input):
 
     _typed = ""
 
+    @property
+    def _whole_numbers(self) -> bool:
+        return self.type == "integer" or self.restrict == DIGITS
+
     def replace(self, text: str, start: int, end: int) -> None:
+        if self._whole_numbers and len(text) > 1:  # pasted: " 80" or "80%" is 80
+            tidy = text.strip().removesuffix("%").strip()
+            if tidy.isdigit():
+                text = tidy
         self._typed = text  # (for restricted(), which Textual calls without it)
         super().replace(text, start, end)
 
@@ -210,10 +218,11 @@ class OrderedInput(Input):
         """Textual's hook for what the field would not take: say so, rather than drop
         it unseen (``8O`` for 80 would otherwise save 8)."""
         typed = one_line(self._typed)[:20]
-        if self.max_length and len(self.value) + len(self._typed) > self.max_length:
+        number = self._typed.isdigit()
+        if self._whole_numbers and not number:
+            message = f"Only a whole number goes here, so “{typed}” was left out."
+        elif self.max_length and len(self.value) + len(self._typed) > self.max_length:
             message = f"This field holds at most {self.max_length} characters."
-        elif self.type == "integer" or self.restrict == DIGITS:
-            message = f"Only a whole number goes here, so “{typed}” was not typed in."
         else:
             message = f"“{typed}” cannot go in this field."
         self.app.bell()
