@@ -301,7 +301,7 @@ def test_help_opens_with_question_mark_scrolls_and_closes(db_path):
 
     scrolled, intro, after = drive(db_path, scenario)
     assert scrolled
-    assert "ctrl+p" in intro and "[b]q[/b] quits from the Today screen" in intro
+    assert "ctrl+p" in intro and "[b]q[/b] quits from any screen but a form" in intro
     assert after == "TodayScreen"
 
 

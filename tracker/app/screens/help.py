@@ -27,7 +27,7 @@ INTRO = (
     "Every key, screen by screen. A screen's keys work while no text field has the "
     "cursor; in a text field, letters type, and [b]ctrl+g[/b] opens support and "
     "[b]f1[/b] this help from any field. [b]ctrl+p[/b] opens the command palette, "
-    "where you can search every action. [b]q[/b] quits from the Today screen; "
+    "where you can search every action. [b]q[/b] quits from any screen but a form; "
     "[b]ctrl+q[/b] quits from anywhere. Scroll with the arrow keys or page up/down."
 )
 

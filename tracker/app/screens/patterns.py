@@ -112,7 +112,7 @@ class PatternsScreen(SectionScreen):
     """What went together over a range, opened from Trends."""
 
     BINDINGS = [
-        *range_bindings("patterns", "Patterns of the"),
+        *range_bindings("patterns", "Patterns over"),
         Binding(
             "escape",
             "back",

@@ -1,6 +1,6 @@
 """Trends: charts of the check-ins and experiments, and insights in plain words.
 
-Keys on this screen: ``w m q y a`` choose the range (7, 30, 90, 365 days, all);
+Keys on this screen: ``w m 9 y a`` choose the range (7, 30, 90, 365 days, all);
 ``1``-``7`` choose the chart (regulation, mood, intensity, urges, names, calendar,
 experiments); ``8`` opens the patterns of the range (what went together:
 :mod:`tracker.app.screens.patterns`); ``n`` moves to the next experiment on the
