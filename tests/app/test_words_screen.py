@@ -65,15 +65,19 @@ def test_x_hides_a_word_from_the_suggestions_and_again_shows_it(words_db):
         screen = await open_words(app, pilot)
         await keys(pilot, "3")
         screen.highlight_word("wrok")
+        says = [screen.active_bindings["x"].binding.description]
         await keys(pilot, "x")
         hidden = words(words_db, "tags")
         text = str(screen.query_one("#words-detail-text", Static).content)
+        says.append(screen.active_bindings["x"].binding.description)
         await keys(pilot, "x")
-        return hidden, text
+        says.append(screen.active_bindings["x"].binding.description)
+        return hidden, text, says
 
-    hidden, text = drive(words_db, scenario, size=(120, 40))
+    hidden, text, says = drive(words_db, scenario, size=(120, 40))
     assert hidden["wrok"] == (1, True)
     assert "Hidden from the suggestions" in text
+    assert says == ["Hide", "Suggest again", "Hide"]  # the footer says what x does
     assert words(words_db, "tags")["wrok"] == (1, False)
 
 

@@ -73,17 +73,16 @@ def key_words(key: str) -> str:
 
 
 def own_bindings(cls: type) -> list[Binding]:
-    """The bindings a class and its tracker base classes declare (subclass wins)."""
+    """The bindings a class and its tracker base classes declare (subclass wins; one
+    class may give a key two bindings, of which its ``check_action`` shows one)."""
     seen: set[str] = set()
     found: list[Binding] = []
     for klass in cls.__mro__:
         if not klass.__module__.startswith("tracker."):
             continue
-        for binding in Binding.make_bindings(klass.__dict__.get("BINDINGS", [])):
-            if binding.key in seen:
-                continue
-            seen.add(binding.key)
-            found.append(binding)
+        own = Binding.make_bindings(klass.__dict__.get("BINDINGS", []))
+        found.extend(binding for binding in own if binding.key not in seen)
+        seen.update(binding.key for binding in own)
     return found
 
 

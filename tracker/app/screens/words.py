@@ -137,6 +137,13 @@ class WordsScreen(OverlayScreen):
             id="words-hide",
             tooltip="Hide it from the suggestions (again: suggest it); records keep it",
         ),
+        Binding(
+            "x",
+            "unhide",
+            "Suggest again",
+            id="words-unhide",
+            tooltip="Suggest a hidden word again (the footer says which x does)",
+        ),
     ]
 
     def __init__(self, kind: str = "emotions") -> None:
@@ -231,8 +238,12 @@ class WordsScreen(OverlayScreen):
         self.show_detail()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("rename", "merge", "hide"):
-            return self.selected is not None
+        """x reads "Hide" on a word suggested, "Suggest again" on a hidden one."""
+        word = self.selected
+        if action in ("rename", "merge"):
+            return word is not None
+        if action in ("hide", "unhide"):
+            return word is not None and word.hidden == (action == "unhide")
         return True
 
     # -- actions --
@@ -302,7 +313,11 @@ class WordsScreen(OverlayScreen):
             ConfirmDialog(question, yes="Merge", no="Keep both", enter_keeps=True), answered
         )
 
+    def action_unhide(self) -> None:
+        self.action_hide()
+
     def action_hide(self) -> None:
+        """Hide the highlighted word from the suggestions, or (hidden) suggest it again."""
         word = self.selected
         if word is None:
             return
