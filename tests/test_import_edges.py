@@ -538,3 +538,14 @@ def test_a_blank_stored_field_is_named_never_filled_in(tmp_path, exported, table
     assert f"({field})" in result.output or f"field '{field}'" in result.output
     assert "required in an import" in result.output
     assert db_digest(target) == before
+
+
+def test_the_database_itself_under_an_export_s_name_is_refused_unread(tmp_path):
+    """Reading a database file this process has open, and closing it, would drop the
+    connection's locks: refused before it is opened."""
+    path = tmp_path / "tracker.csv"
+    with Store.open(path) as store:
+        populate(store)
+        with pytest.raises(ImportProblem) as caught:
+            prepare_import(store, path)
+    assert "is a database this process has open" in " ".join(caught.value.problems)

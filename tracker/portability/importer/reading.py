@@ -25,6 +25,7 @@ import stat
 from pathlib import Path
 
 from tracker.portability.importer.problems import ImportProblem, Problems
+from tracker.store import engine
 
 MiB = 1024 * 1024
 MAX_FILE_BYTES = 128 * MiB
@@ -200,6 +201,13 @@ def read_bytes(path: Path, problems: Problems, budget: ReadBudget | None = None)
     Never waits on a FIFO and never reads past the limit (one byte more, to know).
     """
     budget = budget or ReadBudget()
+    if engine.opened(path) is not None:  # (reading it would drop this process's locks)
+        problems.add(
+            f"{path}: is a database this process has open, not an export; expected a "
+            ".csv or .json file that 'tracker export' writes.",
+            unusable=True,
+        )
+        return None
     try:
         fd = os.open(path, _READ)
     except FileNotFoundError:
