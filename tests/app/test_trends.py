@@ -348,6 +348,21 @@ def test_i_gives_the_insights_the_whole_body_and_brings_the_chart_back(ten_weeks
     drive(ten_weeks, scenario)
 
 
+def test_i_then_end_in_one_burst_scrolls_the_insights_to_their_end(ten_weeks):
+    async def scenario(app, pilot):
+        screen = await open_trends(app, pilot)
+        await pilot.press("9")
+        await settle(pilot)
+        box = screen.query_one("#trends-insights", InsightsView)
+        burst(app, "i", ("end",))
+        await settle(pilot)
+        await pilot.wait_for_scheduled_animations()
+        return app.focused is box, box.scroll_y, box.max_scroll_y
+
+    focused, at, end = drive(ten_weeks, scenario, size=(80, 24))
+    assert focused and end > 0 and at == end
+
+
 def test_wrapped_insight_lines_keep_their_indent(ten_weeks):
     async def scenario(app, pilot):
         screen = await open_trends(app, pilot)

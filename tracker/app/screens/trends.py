@@ -748,7 +748,7 @@ class TrendsScreen(SectionScreen):
         box.border_title = INSIGHTS_HINT_OPEN if expanded else INSIGHTS_HINT
         box.fit(expanded)  # with the whole body, the end of the text is its last line
         if expanded:
-            box.focus()
+            self.set_focus(box)  # at once (focus() waits), so a key typed next scrolls it
         else:
             self.set_focus(None)
             box.scroll_home(animate=False)
